@@ -1,0 +1,223 @@
+//! The object store: every object the simulated API server holds, plus the indexes the
+//! controllers and the scheduler need to stay fast on large clusters.
+//!
+//! All maps are `BTreeMap`s keyed by name (or namespace/name), so every iteration is in a
+//! deterministic order. Objects are `Arc`s: cloning a `Cluster` (a snapshot) copies
+//! pointers, and writers replace an object with a new `Arc`, never mutate a shared one.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::model::*;
+
+/// PriorityClasses every cluster has (`scheduling.SystemPriorityClasses`).
+pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] = [
+    ("system-node-critical", 2_000_001_000),
+    ("system-cluster-critical", 2_000_000_000),
+];
+
+#[derive(Clone, Debug, Default)]
+pub struct Cluster {
+    pub nodes: BTreeMap<String, Arc<Node>>,
+    pub storage_classes: BTreeMap<String, Arc<StorageClass>>,
+    pub priority_classes: BTreeMap<String, Arc<PriorityClass>>,
+    pub csi_nodes: BTreeMap<String, Arc<CsiNode>>,
+    pub csi_drivers: BTreeMap<String, Arc<CsiDriver>>,
+    pub csi_capacities: BTreeMap<ObjectKey, Arc<CsiStorageCapacity>>,
+    pub pdbs: BTreeMap<ObjectKey, Arc<PodDisruptionBudget>>,
+    pvs: BTreeMap<String, Arc<PersistentVolume>>,
+    pvcs: BTreeMap<ObjectKey, Arc<PersistentVolumeClaim>>,
+    pods: BTreeMap<ObjectKey, Arc<Pod>>,
+    /// Pods that terminated and left the API, kept so their story stays visible.
+    pub deleted_pods: Vec<Arc<Pod>>,
+    /// The manifest each user object was created from (compact JSON), so that export keeps
+    /// fields the engine does not model (container images, commands, …).
+    pub manifests: BTreeMap<(Kind, ObjectKey), Arc<str>>,
+    /// PV names by storage class name: the binder's candidate lists.
+    pvs_by_class: BTreeMap<String, BTreeSet<String>>,
+    /// Pod keys by the claim key (`ns/claim`) their volumes reference.
+    pods_by_claim: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
+    next_arrival: u64,
+}
+
+impl Cluster {
+    pub fn new() -> Cluster {
+        let mut c = Cluster::default();
+        for (name, value) in SYSTEM_PRIORITY_CLASSES {
+            c.priority_classes.insert(
+                name.to_string(),
+                Arc::new(PriorityClass {
+                    meta: Meta {
+                        name: name.to_string(),
+                        uid: format!("system-priority-class-{name}"),
+                        ..Meta::default()
+                    },
+                    value,
+                    global_default: false,
+                    preemption_policy: PreemptionPolicy::PreemptLowerPriority,
+                    description: "Built-in system priority class".to_string(),
+                }),
+            );
+        }
+        c
+    }
+
+    /// A strictly increasing number stamped on objects as they arrive.
+    pub fn next_arrival(&mut self) -> u64 {
+        self.next_arrival += 1;
+        self.next_arrival
+    }
+
+    // --- PersistentVolumes ----------------------------------------------------------------
+
+    pub fn pvs(&self) -> &BTreeMap<String, Arc<PersistentVolume>> {
+        &self.pvs
+    }
+
+    pub fn pv(&self, name: &str) -> Option<&Arc<PersistentVolume>> {
+        self.pvs.get(name)
+    }
+
+    pub fn put_pv(&mut self, pv: Arc<PersistentVolume>) {
+        if let Some(old) = self.pvs.get(pv.name()) {
+            if old.storage_class_name != pv.storage_class_name {
+                let old_class = old.storage_class_name.clone();
+                self.unindex_pv(&old_class, pv.name());
+            }
+        }
+        self.pvs_by_class
+            .entry(pv.storage_class_name.clone())
+            .or_default()
+            .insert(pv.name().to_string());
+        self.pvs.insert(pv.name().to_string(), pv);
+    }
+
+    pub fn remove_pv(&mut self, name: &str) -> Option<Arc<PersistentVolume>> {
+        let pv = self.pvs.remove(name)?;
+        self.unindex_pv(&pv.storage_class_name, name);
+        Some(pv)
+    }
+
+    fn unindex_pv(&mut self, class: &str, name: &str) {
+        if let Some(set) = self.pvs_by_class.get_mut(class) {
+            set.remove(name);
+            if set.is_empty() {
+                self.pvs_by_class.remove(class);
+            }
+        }
+    }
+
+    /// PVs of one storage class, by name.
+    pub fn pvs_of_class<'a>(
+        &'a self,
+        class: &str,
+    ) -> impl Iterator<Item = &'a Arc<PersistentVolume>> + 'a {
+        self.pvs_by_class
+            .get(class)
+            .into_iter()
+            .flatten()
+            .filter_map(|n| self.pvs.get(n))
+    }
+
+    // --- PersistentVolumeClaims -----------------------------------------------------------
+
+    pub fn pvcs(&self) -> &BTreeMap<ObjectKey, Arc<PersistentVolumeClaim>> {
+        &self.pvcs
+    }
+
+    pub fn pvc(&self, key: &ObjectKey) -> Option<&Arc<PersistentVolumeClaim>> {
+        self.pvcs.get(key)
+    }
+
+    pub fn pvc_by(&self, namespace: &str, name: &str) -> Option<&Arc<PersistentVolumeClaim>> {
+        self.pvcs.get(&ObjectKey::new(namespace, name))
+    }
+
+    pub fn put_pvc(&mut self, pvc: Arc<PersistentVolumeClaim>) {
+        self.pvcs.insert(pvc.meta.key(), pvc);
+    }
+
+    pub fn remove_pvc(&mut self, key: &ObjectKey) -> Option<Arc<PersistentVolumeClaim>> {
+        self.pvcs.remove(key)
+    }
+
+    // --- Pods -------------------------------------------------------------------------------
+
+    pub fn pods(&self) -> &BTreeMap<ObjectKey, Arc<Pod>> {
+        &self.pods
+    }
+
+    pub fn pod(&self, key: &ObjectKey) -> Option<&Arc<Pod>> {
+        self.pods.get(key)
+    }
+
+    pub fn put_pod(&mut self, pod: Arc<Pod>) {
+        let key = pod.meta.key();
+        if let Some(old) = self.pods.get(&key).cloned() {
+            self.unindex_pod(&old);
+        }
+        for claim in pod.claim_names() {
+            self.pods_by_claim
+                .entry(ObjectKey::new(pod.meta.namespace.clone(), claim))
+                .or_default()
+                .insert(key.clone());
+        }
+        self.pods.insert(key, pod);
+    }
+
+    pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<Arc<Pod>> {
+        let pod = self.pods.remove(key)?;
+        self.unindex_pod(&pod);
+        Some(pod)
+    }
+
+    fn unindex_pod(&mut self, pod: &Pod) {
+        let key = pod.meta.key();
+        for claim in pod.claim_names() {
+            let ck = ObjectKey::new(pod.meta.namespace.clone(), claim);
+            if let Some(set) = self.pods_by_claim.get_mut(&ck) {
+                set.remove(&key);
+                if set.is_empty() {
+                    self.pods_by_claim.remove(&ck);
+                }
+            }
+        }
+    }
+
+    /// Live pods whose volumes reference the claim `key`, by pod key.
+    pub fn pods_using_claim<'a>(&'a self, key: &ObjectKey) -> impl Iterator<Item = &'a Arc<Pod>> + 'a {
+        self.pods_by_claim
+            .get(key)
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.pods.get(k))
+    }
+
+    // --- Lookups ----------------------------------------------------------------------------
+
+    /// `GetDefaultClass`: among classes annotated default, the newest wins, then the name.
+    pub fn default_storage_class(&self) -> Option<&Arc<StorageClass>> {
+        self.storage_classes
+            .values()
+            .filter(|sc| sc.is_default())
+            .min_by(|a, b| {
+                b.meta
+                    .creation
+                    .cmp(&a.meta.creation)
+                    .then(b.meta.arrival.cmp(&a.meta.arrival))
+                    .then(a.meta.name.cmp(&b.meta.name))
+            })
+    }
+
+    /// The PriorityClass marked `globalDefault` (the oldest, if several).
+    pub fn global_default_priority_class(&self) -> Option<&Arc<PriorityClass>> {
+        self.priority_classes
+            .values()
+            .filter(|pc| pc.global_default)
+            .min_by_key(|pc| (pc.meta.creation, pc.meta.arrival))
+    }
+
+    pub fn is_user_priority_class(name: &str) -> bool {
+        !SYSTEM_PRIORITY_CLASSES.iter().any(|(n, _)| *n == name)
+    }
+}

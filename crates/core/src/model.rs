@@ -1,0 +1,63 @@
+//! The ground state: compact, simulation-friendly mirrors of the Kubernetes objects Bindery
+//! understands.
+//!
+//! These types hold exactly what the scheduler and controllers read and write. They are
+//! built from real manifests by [`crate::scenario`] (the only module that knows the YAML
+//! shapes) and turned back into manifests on export. Model types are deliberately not
+//! `Serialize`: the wire format is Kubernetes' own, owned by `scenario`.
+
+pub mod csi;
+pub mod meta;
+pub mod node;
+pub mod pod;
+pub mod policy;
+pub mod resources;
+pub mod selector;
+pub mod storage;
+
+pub use csi::{CsiDriver, CsiNode, CsiNodeDriver, CsiStorageCapacity};
+pub use meta::{Kind, Meta, ObjectKey};
+pub use node::{Node, Taint, TaintEffect};
+pub use pod::{
+    HostPort, Pod, PodCondition, PodPhase, PodSpec, PodStatus, PodVolume, PodVolumeSource,
+    PreemptionPolicy, Toleration, TolerationOperator, TopologySpreadConstraint,
+    UnsatisfiableAction,
+};
+pub use policy::{IntOrPercent, PodDisruptionBudget, PriorityClass};
+pub use resources::Resources;
+pub use selector::{LabelSelector, NodeSelector, NodeSelectorTerm, TopologySelectorTerm};
+pub use storage::{
+    AccessMode, ClaimRef, PersistentVolume, PersistentVolumeClaim, PvPhase, PvSource, PvcPhase,
+    ReclaimPolicy, StorageClass, VolumeBindingMode, VolumeMode,
+};
+
+/// Well-known label, annotation and finalizer names.
+pub mod well_known {
+    pub const LABEL_HOSTNAME: &str = "kubernetes.io/hostname";
+    pub const LABEL_ZONE: &str = "topology.kubernetes.io/zone";
+    pub const LABEL_REGION: &str = "topology.kubernetes.io/region";
+    pub const LABEL_ZONE_BETA: &str = "failure-domain.beta.kubernetes.io/zone";
+    pub const LABEL_REGION_BETA: &str = "failure-domain.beta.kubernetes.io/region";
+
+    pub const ANN_DEFAULT_STORAGE_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
+    pub const ANN_DEFAULT_STORAGE_CLASS_BETA: &str =
+        "storageclass.beta.kubernetes.io/is-default-class";
+    pub const ANN_BIND_COMPLETED: &str = "pv.kubernetes.io/bind-completed";
+    pub const ANN_BOUND_BY_CONTROLLER: &str = "pv.kubernetes.io/bound-by-controller";
+    pub const ANN_PROVISIONED_BY: &str = "pv.kubernetes.io/provisioned-by";
+    pub const ANN_STORAGE_PROVISIONER: &str = "volume.kubernetes.io/storage-provisioner";
+    pub const ANN_STORAGE_PROVISIONER_BETA: &str = "volume.beta.kubernetes.io/storage-provisioner";
+    pub const ANN_SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+    pub const ANN_LOCAL_PATH_SELECTED_NODE: &str = "local.path.provisioner/selected-node";
+
+    pub const FINALIZER_PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";
+    pub const FINALIZER_PV_PROTECTION: &str = "kubernetes.io/pv-protection";
+    pub const FINALIZER_EXTERNAL_PROVISIONER: &str =
+        "external-provisioner.volume.kubernetes.io/finalizer";
+
+    pub const PROVISIONER_NONE: &str = "kubernetes.io/no-provisioner";
+    pub const PROVISIONER_LOCAL_PATH: &str = "rancher.io/local-path";
+
+    pub const DEFAULT_SCHEDULER_NAME: &str = "default-scheduler";
+    pub const DEFAULT_NAMESPACE: &str = "default";
+}

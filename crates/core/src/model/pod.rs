@@ -1,0 +1,231 @@
+//! Pods: what the scheduler needs from the spec, plus the status the engine maintains.
+
+use std::collections::BTreeMap;
+
+use super::{LabelSelector, Meta, NodeSelector, NodeSelectorTerm, Resources, Taint, TaintEffect};
+use crate::time::SimTime;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PreemptionPolicy {
+    #[default]
+    PreemptLowerPriority,
+    Never,
+}
+
+impl PreemptionPolicy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PreemptionPolicy::PreemptLowerPriority => "PreemptLowerPriority",
+            PreemptionPolicy::Never => "Never",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum TolerationOperator {
+    #[default]
+    Equal,
+    Exists,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Toleration {
+    pub key: String,
+    pub operator: TolerationOperator,
+    pub value: String,
+    pub effect: Option<TaintEffect>,
+}
+
+impl Toleration {
+    /// `v1.Toleration.ToleratesTaint`.
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        if self.effect.is_some_and(|e| e != taint.effect) {
+            return false;
+        }
+        if !self.key.is_empty() && self.key != taint.key {
+            return false;
+        }
+        match self.operator {
+            TolerationOperator::Exists => true,
+            TolerationOperator::Equal => self.value == taint.value,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum UnsatisfiableAction {
+    #[default]
+    DoNotSchedule,
+    ScheduleAnyway,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct TopologySpreadConstraint {
+    pub max_skew: i32,
+    pub topology_key: String,
+    pub when_unsatisfiable: UnsatisfiableAction,
+    /// `None` selects no pods.
+    pub label_selector: Option<LabelSelector>,
+    pub min_domains: Option<i32>,
+    /// `nodeAffinityPolicy`: true = Honor (the default).
+    pub honor_node_affinity: bool,
+    /// `nodeTaintsPolicy`: true = Honor (the default is Ignore).
+    pub honor_node_taints: bool,
+    pub match_label_keys: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PodVolumeSource {
+    PersistentVolumeClaim { claim_name: String, read_only: bool },
+    /// A generic ephemeral volume: its claim is `<pod>-<volume>`.
+    Ephemeral { claim_name: String },
+    /// Any other volume type (emptyDir, configMap, …): no scheduling effect.
+    Other(String),
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodVolume {
+    pub name: String,
+    pub source: PodVolumeSource,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct HostPort {
+    pub protocol: String,
+    pub host_ip: String,
+    pub port: i32,
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PodPhase {
+    #[default]
+    Pending,
+    Running,
+    Succeeded,
+    Failed,
+}
+
+impl PodPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PodPhase::Pending => "Pending",
+            PodPhase::Running => "Running",
+            PodPhase::Succeeded => "Succeeded",
+            PodPhase::Failed => "Failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodCondition {
+    pub type_: String,
+    pub status: String,
+    pub reason: String,
+    pub message: String,
+    pub last_transition: SimTime,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PodSpec {
+    /// `spec.nodeName`: set in the manifest (bypasses the scheduler) or by binding.
+    pub node_name: Option<String>,
+    pub scheduler_name: String,
+    pub priority: i32,
+    pub priority_class_name: Option<String>,
+    pub preemption_policy: PreemptionPolicy,
+    pub node_selector: BTreeMap<String, String>,
+    pub required_node_affinity: Option<NodeSelector>,
+    pub preferred_node_affinity: Vec<(i32, NodeSelectorTerm)>,
+    pub tolerations: Vec<Toleration>,
+    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
+    pub volumes: Vec<PodVolume>,
+    /// Effective requests (`resource.PodRequests`: containers, init containers, overhead).
+    pub requests: Resources,
+    /// Requests with upstream's non-zero defaults (100m CPU, 200Mi memory per container),
+    /// used only for scoring.
+    pub non_zero_milli_cpu: i64,
+    pub non_zero_memory: i64,
+    pub host_ports: Vec<HostPort>,
+    pub termination_grace_seconds: i64,
+    pub scheduling_gates: Vec<String>,
+    /// The controller that owns this pod (`kind`, `name`), if any.
+    pub controller_owner: Option<(String, String)>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PodStatus {
+    pub phase: PodPhase,
+    pub nominated_node_name: Option<String>,
+    pub conditions: Vec<PodCondition>,
+    pub start_time: Option<SimTime>,
+    /// The scheduler preempted this pod (it carries a `DisruptionTarget` condition).
+    pub preempted: bool,
+    /// Set once the pod has terminated and been removed from the API; kept so that the
+    /// story stays visible (e.g. preempted pods stay listed).
+    pub deleted_at: Option<SimTime>,
+}
+
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Pod {
+    pub meta: Meta,
+    pub spec: PodSpec,
+    pub status: PodStatus,
+}
+
+impl Pod {
+    /// Names of the claims the pod's volumes refer to, in volume order.
+    pub fn claim_names(&self) -> impl Iterator<Item = &str> {
+        self.spec.volumes.iter().filter_map(|v| match &v.source {
+            PodVolumeSource::PersistentVolumeClaim { claim_name, .. }
+            | PodVolumeSource::Ephemeral { claim_name } => Some(claim_name.as_str()),
+            PodVolumeSource::Other(_) => None,
+        })
+    }
+
+    pub fn has_claims(&self) -> bool {
+        self.claim_names().next().is_some()
+    }
+
+    pub fn node_name(&self) -> Option<&str> {
+        self.spec.node_name.as_deref()
+    }
+
+    pub fn is_assigned(&self) -> bool {
+        self.spec.node_name.is_some()
+    }
+
+    /// Gone from the API (terminated after deletion); kept only for the record.
+    pub fn is_deleted(&self) -> bool {
+        self.status.deleted_at.is_some()
+    }
+
+    pub fn is_terminal(&self) -> bool {
+        matches!(self.status.phase, PodPhase::Succeeded | PodPhase::Failed)
+    }
+
+    pub fn condition(&self, type_: &str) -> Option<&PodCondition> {
+        self.status.conditions.iter().find(|c| c.type_ == type_)
+    }
+
+    /// Adds or replaces a condition; keeps the transition time if the status is unchanged.
+    pub fn set_condition(&mut self, mut cond: PodCondition) {
+        if let Some(existing) = self
+            .status
+            .conditions
+            .iter_mut()
+            .find(|c| c.type_ == cond.type_)
+        {
+            if existing.status == cond.status {
+                cond.last_transition = existing.last_transition;
+            }
+            *existing = cond;
+        } else {
+            self.status.conditions.push(cond);
+        }
+    }
+
+    /// `v1.TolerationsTolerateTaint` over this pod's tolerations.
+    pub fn tolerates(&self, taint: &Taint) -> bool {
+        self.spec.tolerations.iter().any(|t| t.tolerates(taint))
+    }
+}

@@ -1,0 +1,284 @@
+//! StorageClasses, PersistentVolumes and PersistentVolumeClaims.
+
+use std::collections::BTreeMap;
+
+use super::{well_known, LabelSelector, Meta, NodeSelector, TopologySelectorTerm};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum AccessMode {
+    ReadWriteOnce,
+    ReadOnlyMany,
+    ReadWriteMany,
+    ReadWriteOncePod,
+}
+
+impl AccessMode {
+    pub const ALL: [AccessMode; 4] = [
+        AccessMode::ReadWriteOnce,
+        AccessMode::ReadOnlyMany,
+        AccessMode::ReadWriteMany,
+        AccessMode::ReadWriteOncePod,
+    ];
+
+    pub fn parse(s: &str) -> Option<AccessMode> {
+        AccessMode::ALL.into_iter().find(|m| m.as_str() == s)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AccessMode::ReadWriteOnce => "ReadWriteOnce",
+            AccessMode::ReadOnlyMany => "ReadOnlyMany",
+            AccessMode::ReadWriteMany => "ReadWriteMany",
+            AccessMode::ReadWriteOncePod => "ReadWriteOncePod",
+        }
+    }
+
+    /// The abbreviation `kubectl get pv` prints.
+    pub fn short(self) -> &'static str {
+        match self {
+            AccessMode::ReadWriteOnce => "RWO",
+            AccessMode::ReadOnlyMany => "ROX",
+            AccessMode::ReadWriteMany => "RWX",
+            AccessMode::ReadWriteOncePod => "RWOP",
+        }
+    }
+}
+
+/// `CheckAccessModes`: the volume offers every mode the claim requests.
+pub fn access_modes_contain_all(volume: &[AccessMode], requested: &[AccessMode]) -> bool {
+    requested.iter().all(|m| volume.contains(m))
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum VolumeMode {
+    #[default]
+    Filesystem,
+    Block,
+}
+
+impl VolumeMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VolumeMode::Filesystem => "Filesystem",
+            VolumeMode::Block => "Block",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VolumeBindingMode {
+    Immediate,
+    WaitForFirstConsumer,
+}
+
+impl VolumeBindingMode {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VolumeBindingMode::Immediate => "Immediate",
+            VolumeBindingMode::WaitForFirstConsumer => "WaitForFirstConsumer",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum ReclaimPolicy {
+    Retain,
+    #[default]
+    Delete,
+    Recycle,
+}
+
+impl ReclaimPolicy {
+    pub fn parse(s: &str) -> Option<ReclaimPolicy> {
+        Some(match s {
+            "Retain" => ReclaimPolicy::Retain,
+            "Delete" => ReclaimPolicy::Delete,
+            "Recycle" => ReclaimPolicy::Recycle,
+            _ => return None,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReclaimPolicy::Retain => "Retain",
+            ReclaimPolicy::Delete => "Delete",
+            ReclaimPolicy::Recycle => "Recycle",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct StorageClass {
+    pub meta: Meta,
+    pub provisioner: String,
+    /// Defaulted to Immediate by the API server.
+    pub binding_mode: VolumeBindingMode,
+    pub allowed_topologies: Vec<TopologySelectorTerm>,
+    pub reclaim_policy: ReclaimPolicy,
+    pub allow_volume_expansion: bool,
+    pub parameters: BTreeMap<String, String>,
+}
+
+impl StorageClass {
+    pub fn is_default(&self) -> bool {
+        self.meta.annotation(well_known::ANN_DEFAULT_STORAGE_CLASS) == Some("true")
+            || self.meta.annotation(well_known::ANN_DEFAULT_STORAGE_CLASS_BETA) == Some("true")
+    }
+
+    /// Can anything ever provision volumes of this class?
+    pub fn is_provisionable(&self) -> bool {
+        !self.provisioner.is_empty() && self.provisioner != well_known::PROVISIONER_NONE
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct ClaimRef {
+    pub namespace: String,
+    pub name: String,
+    /// Empty when an administrator pre-bound the volume by name only.
+    pub uid: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum PvSource {
+    Local { path: String },
+    HostPath { path: String },
+    Csi { driver: String, volume_handle: String },
+    /// Another in-tree or unknown source, by its field name (`nfs`, `iscsi`, …).
+    Other(String),
+}
+
+impl PvSource {
+    pub fn type_name(&self) -> &str {
+        match self {
+            PvSource::Local { .. } => "local",
+            PvSource::HostPath { .. } => "hostPath",
+            PvSource::Csi { .. } => "csi",
+            PvSource::Other(k) => k,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PvPhase {
+    Pending,
+    #[default]
+    Available,
+    Bound,
+    Released,
+    Failed,
+}
+
+impl PvPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PvPhase::Pending => "Pending",
+            PvPhase::Available => "Available",
+            PvPhase::Bound => "Bound",
+            PvPhase::Released => "Released",
+            PvPhase::Failed => "Failed",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersistentVolume {
+    pub meta: Meta,
+    pub capacity: i64,
+    pub access_modes: Vec<AccessMode>,
+    pub volume_mode: VolumeMode,
+    /// `""` means no class.
+    pub storage_class_name: String,
+    pub node_affinity: Option<NodeSelector>,
+    pub claim_ref: Option<ClaimRef>,
+    pub reclaim_policy: ReclaimPolicy,
+    pub source: PvSource,
+    pub volume_attributes_class_name: Option<String>,
+    pub phase: PvPhase,
+    pub status_message: String,
+}
+
+impl PersistentVolume {
+    pub fn name(&self) -> &str {
+        &self.meta.name
+    }
+
+    pub fn is_bound_to(&self, namespace: &str, name: &str) -> bool {
+        self.claim_ref
+            .as_ref()
+            .is_some_and(|c| c.namespace == namespace && c.name == name)
+    }
+
+    /// The CSI driver and volume handle, for attach-limit counting.
+    pub fn csi(&self) -> Option<(&str, &str)> {
+        match &self.source {
+            PvSource::Csi {
+                driver,
+                volume_handle,
+            } => Some((driver, volume_handle)),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum PvcPhase {
+    #[default]
+    Pending,
+    Bound,
+    Lost,
+}
+
+impl PvcPhase {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            PvcPhase::Pending => "Pending",
+            PvcPhase::Bound => "Bound",
+            PvcPhase::Lost => "Lost",
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PersistentVolumeClaim {
+    pub meta: Meta,
+    pub access_modes: Vec<AccessMode>,
+    /// `resources.requests.storage` in bytes; absent only in malformed-but-accepted input.
+    pub request: Option<i64>,
+    /// `None`: not set (the default class applies); `Some("")`: explicitly no class.
+    pub storage_class_name: Option<String>,
+    pub volume_name: Option<String>,
+    pub volume_mode: VolumeMode,
+    pub selector: Option<LabelSelector>,
+    pub volume_attributes_class_name: Option<String>,
+    pub phase: PvcPhase,
+    /// `status.capacity.storage` once bound.
+    pub capacity: Option<i64>,
+    pub status_access_modes: Vec<AccessMode>,
+}
+
+impl PersistentVolumeClaim {
+    pub fn name(&self) -> &str {
+        &self.meta.name
+    }
+
+    /// The class name as the binder uses it (`storagehelpers.GetPersistentVolumeClaimClass`):
+    /// the field, or `""` when unset.
+    pub fn class_name(&self) -> &str {
+        self.storage_class_name.as_deref().unwrap_or("")
+    }
+
+    /// `isPVCFullyBound`: has a volume name and the bind-completed annotation.
+    pub fn is_fully_bound(&self) -> bool {
+        self.volume_name.as_deref().is_some_and(|v| !v.is_empty())
+            && self.meta.annotations.contains_key(well_known::ANN_BIND_COMPLETED)
+    }
+
+    pub fn selected_node(&self) -> Option<&str> {
+        self.meta.annotation(well_known::ANN_SELECTED_NODE)
+    }
+
+    pub fn has_rwop(&self) -> bool {
+        self.access_modes.contains(&AccessMode::ReadWriteOncePod)
+    }
+}

@@ -1,0 +1,150 @@
+//! Scenarios: real Kubernetes manifests in, real manifests out.
+//!
+//! This is the only module that knows the wire shapes. [`parse`] reads multi-document YAML
+//! (and `kind: List`) into typed `k8s-openapi` objects ([`Manifest`]), reporting unknown
+//! fields as warnings and malformed input as [`ImportError`]s that name the document, the
+//! field path and what was expected. [`convert`] validates a manifest the way the API server
+//! would and turns it into the engine's model; [`export`] goes the other way.
+
+pub mod builtin;
+pub mod convert;
+pub mod export;
+pub mod field;
+pub mod parse;
+
+use std::fmt;
+
+use k8s_openapi::api::{
+    core::v1 as core, policy::v1 as policy, scheduling::v1 as scheduling, storage::v1 as storage,
+};
+
+use crate::model::{Kind, ObjectKey};
+
+pub use field::{FieldError, FieldErrorType};
+pub use parse::{parse, Parsed};
+
+/// One Kubernetes object as written by the user.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Manifest {
+    Node(Box<core::Node>),
+    StorageClass(Box<storage::StorageClass>),
+    PriorityClass(Box<scheduling::PriorityClass>),
+    PersistentVolume(Box<core::PersistentVolume>),
+    PersistentVolumeClaim(Box<core::PersistentVolumeClaim>),
+    Pod(Box<core::Pod>),
+    CSINode(Box<storage::CSINode>),
+    CSIDriver(Box<storage::CSIDriver>),
+    CSIStorageCapacity(Box<storage::CSIStorageCapacity>),
+    PodDisruptionBudget(Box<policy::PodDisruptionBudget>),
+}
+
+impl Manifest {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Manifest::Node(_) => Kind::Node,
+            Manifest::StorageClass(_) => Kind::StorageClass,
+            Manifest::PriorityClass(_) => Kind::PriorityClass,
+            Manifest::PersistentVolume(_) => Kind::PersistentVolume,
+            Manifest::PersistentVolumeClaim(_) => Kind::PersistentVolumeClaim,
+            Manifest::Pod(_) => Kind::Pod,
+            Manifest::CSINode(_) => Kind::CSINode,
+            Manifest::CSIDriver(_) => Kind::CSIDriver,
+            Manifest::CSIStorageCapacity(_) => Kind::CSIStorageCapacity,
+            Manifest::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
+        }
+    }
+
+    pub fn metadata(&self) -> &k8s_openapi::apimachinery::pkg::apis::meta::v1::ObjectMeta {
+        match self {
+            Manifest::Node(o) => &o.metadata,
+            Manifest::StorageClass(o) => &o.metadata,
+            Manifest::PriorityClass(o) => &o.metadata,
+            Manifest::PersistentVolume(o) => &o.metadata,
+            Manifest::PersistentVolumeClaim(o) => &o.metadata,
+            Manifest::Pod(o) => &o.metadata,
+            Manifest::CSINode(o) => &o.metadata,
+            Manifest::CSIDriver(o) => &o.metadata,
+            Manifest::CSIStorageCapacity(o) => &o.metadata,
+            Manifest::PodDisruptionBudget(o) => &o.metadata,
+        }
+    }
+
+    /// The object's key, with the namespace defaulted to `default` for namespaced kinds.
+    pub fn key(&self) -> ObjectKey {
+        let meta = self.metadata();
+        let namespace = if self.kind().namespaced() {
+            meta.namespace
+                .clone()
+                .filter(|ns| !ns.is_empty())
+                .unwrap_or_else(|| crate::model::well_known::DEFAULT_NAMESPACE.to_string())
+        } else {
+            String::new()
+        };
+        ObjectKey::new(namespace, meta.name.clone().unwrap_or_default())
+    }
+
+    /// The manifest as a JSON value (the form kept as an object's source).
+    pub fn to_json(&self) -> serde_json::Value {
+        let result = match self {
+            Manifest::Node(o) => serde_json::to_value(o),
+            Manifest::StorageClass(o) => serde_json::to_value(o),
+            Manifest::PriorityClass(o) => serde_json::to_value(o),
+            Manifest::PersistentVolume(o) => serde_json::to_value(o),
+            Manifest::PersistentVolumeClaim(o) => serde_json::to_value(o),
+            Manifest::Pod(o) => serde_json::to_value(o),
+            Manifest::CSINode(o) => serde_json::to_value(o),
+            Manifest::CSIDriver(o) => serde_json::to_value(o),
+            Manifest::CSIStorageCapacity(o) => serde_json::to_value(o),
+            Manifest::PodDisruptionBudget(o) => serde_json::to_value(o),
+        };
+        // Serializing generated k8s-openapi types into a JSON value cannot fail: they hold
+        // only strings, numbers, maps with string keys and sequences.
+        result.unwrap_or(serde_json::Value::Null)
+    }
+
+    /// Renders the manifest as one YAML document (without the `---` separator).
+    pub fn to_yaml(&self) -> String {
+        serde_norway::to_string(&self.to_json()).unwrap_or_default()
+    }
+}
+
+/// Where in the input something went wrong, and what was expected there.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportError {
+    /// 1-based index of the YAML document in its file.
+    pub doc: usize,
+    /// Dotted field path (`spec.accessModes`, `items[2].metadata.name`); empty for the
+    /// document as a whole.
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for ImportError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "doc {}: {}", self.doc, self.message)
+        } else {
+            write!(f, "doc {}: {}: {}", self.doc, self.path, self.message)
+        }
+    }
+}
+
+impl std::error::Error for ImportError {}
+
+/// Something accepted but worth telling the user (an unknown field, a skipped kind).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ImportWarning {
+    pub doc: usize,
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for ImportWarning {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "doc {}: {}", self.doc, self.message)
+        } else {
+            write!(f, "doc {}: {}: {}", self.doc, self.path, self.message)
+        }
+    }
+}

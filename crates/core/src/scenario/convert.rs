@@ -1,0 +1,1383 @@
+//! Manifest → model, validating what the API server would reject.
+//!
+//! Each `*_from` function checks the rules of `pkg/apis/core/validation` (and friends) that
+//! the simulation depends on, collecting every [`FieldError`] like the API server's
+//! `field.ErrorList`, and builds the model object. Defaults the API server would apply
+//! (reclaim policy, binding mode, grace period) are applied here too.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as metav1;
+use k8s_openapi::apimachinery::pkg::util::intstr::IntOrString;
+
+use super::field::{child, index, key, validate_dns1123_subdomain, FieldError};
+use super::Manifest;
+use crate::model::selector::{NodeSelectorOperator, NodeSelectorRequirement};
+use crate::model::*;
+use crate::quantity::Quantity;
+
+/// A converted model object.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Object {
+    Node(Node),
+    StorageClass(StorageClass),
+    PriorityClass(PriorityClass),
+    PersistentVolume(PersistentVolume),
+    PersistentVolumeClaim(PersistentVolumeClaim),
+    Pod(Pod),
+    CSINode(CsiNode),
+    CSIDriver(CsiDriver),
+    CSIStorageCapacity(CsiStorageCapacity),
+    PodDisruptionBudget(PodDisruptionBudget),
+}
+
+impl Object {
+    pub fn meta(&self) -> &Meta {
+        match self {
+            Object::Node(o) => &o.meta,
+            Object::StorageClass(o) => &o.meta,
+            Object::PriorityClass(o) => &o.meta,
+            Object::PersistentVolume(o) => &o.meta,
+            Object::PersistentVolumeClaim(o) => &o.meta,
+            Object::Pod(o) => &o.meta,
+            Object::CSINode(o) => &o.meta,
+            Object::CSIDriver(o) => &o.meta,
+            Object::CSIStorageCapacity(o) => &o.meta,
+            Object::PodDisruptionBudget(o) => &o.meta,
+        }
+    }
+
+    pub fn meta_mut(&mut self) -> &mut Meta {
+        match self {
+            Object::Node(o) => &mut o.meta,
+            Object::StorageClass(o) => &mut o.meta,
+            Object::PriorityClass(o) => &mut o.meta,
+            Object::PersistentVolume(o) => &mut o.meta,
+            Object::PersistentVolumeClaim(o) => &mut o.meta,
+            Object::Pod(o) => &mut o.meta,
+            Object::CSINode(o) => &mut o.meta,
+            Object::CSIDriver(o) => &mut o.meta,
+            Object::CSIStorageCapacity(o) => &mut o.meta,
+            Object::PodDisruptionBudget(o) => &mut o.meta,
+        }
+    }
+}
+
+/// A conversion result: the object plus notes about accepted-but-ignored input.
+#[derive(Clone, Debug)]
+pub struct Converted {
+    pub object: Object,
+    /// `(field path, message)`.
+    pub warnings: Vec<(String, String)>,
+}
+
+/// Validates and converts a manifest.
+pub fn to_model(m: &Manifest) -> Result<Converted, Vec<FieldError>> {
+    let mut cx = Cx::default();
+    let object = match m {
+        Manifest::Node(o) => Object::Node(node_from(o, &mut cx)),
+        Manifest::StorageClass(o) => Object::StorageClass(storage_class_from(o, &mut cx)),
+        Manifest::PriorityClass(o) => Object::PriorityClass(priority_class_from(o, &mut cx)),
+        Manifest::PersistentVolume(o) => Object::PersistentVolume(pv_from(o, &mut cx)),
+        Manifest::PersistentVolumeClaim(o) => Object::PersistentVolumeClaim(pvc_from(o, &mut cx)),
+        Manifest::Pod(o) => Object::Pod(pod_from(o, &mut cx)),
+        Manifest::CSINode(o) => Object::CSINode(csi_node_from(o, &mut cx)),
+        Manifest::CSIDriver(o) => Object::CSIDriver(csi_driver_from(o, &mut cx)),
+        Manifest::CSIStorageCapacity(o) => {
+            Object::CSIStorageCapacity(csi_capacity_from(o, &mut cx))
+        }
+        Manifest::PodDisruptionBudget(o) => Object::PodDisruptionBudget(pdb_from(o, &mut cx)),
+    };
+    if cx.errors.is_empty() {
+        Ok(Converted {
+            object,
+            warnings: cx.warnings,
+        })
+    } else {
+        Err(cx.errors)
+    }
+}
+
+#[derive(Default)]
+struct Cx {
+    errors: Vec<FieldError>,
+    warnings: Vec<(String, String)>,
+}
+
+impl Cx {
+    fn err(&mut self, e: FieldError) {
+        self.errors.push(e);
+    }
+
+    fn warn(&mut self, path: impl Into<String>, msg: impl Into<String>) {
+        self.warnings.push((path.into(), msg.into()));
+    }
+
+    fn quantity(&mut self, path: &str, q: &K8sQuantity) -> Option<Quantity> {
+        match Quantity::parse(&q.0) {
+            Ok(v) => Some(v),
+            Err(msg) => {
+                self.err(FieldError::invalid(path, &q.0, msg));
+                None
+            }
+        }
+    }
+}
+
+fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
+    let name = m.name.clone().unwrap_or_default();
+    if name.is_empty() {
+        cx.err(FieldError::required(
+            "metadata.name",
+            "name or generateName is required",
+        ));
+    } else if let Some(e) = validate_dns1123_subdomain("metadata.name", &name) {
+        cx.err(e);
+    }
+    let namespace = if namespaced {
+        let ns = m
+            .namespace
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| well_known::DEFAULT_NAMESPACE.to_string());
+        if let Some(mut e) = validate_dns1123_subdomain("metadata.namespace", &ns) {
+            e.detail = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character".into();
+            cx.err(e);
+        }
+        ns
+    } else {
+        String::new()
+    };
+    Meta {
+        name,
+        namespace,
+        uid: m.uid.clone().unwrap_or_default(),
+        labels: m.labels.clone().unwrap_or_default(),
+        annotations: m.annotations.clone().unwrap_or_default(),
+        finalizers: m.finalizers.clone().unwrap_or_default(),
+        ..Meta::default()
+    }
+}
+
+const SUPPORTED_ACCESS_MODES: [&str; 4] = [
+    "ReadOnlyMany",
+    "ReadWriteMany",
+    "ReadWriteOnce",
+    "ReadWriteOncePod",
+];
+
+fn access_modes(path: &str, modes: &[String], cx: &mut Cx) -> Vec<AccessMode> {
+    let mut out = Vec::new();
+    for m in modes {
+        match AccessMode::parse(m) {
+            Some(a) => {
+                if !out.contains(&a) {
+                    out.push(a)
+                }
+            }
+            None => cx.err(FieldError::not_supported(path, m, &SUPPORTED_ACCESS_MODES)),
+        }
+    }
+    if out.contains(&AccessMode::ReadWriteOncePod) && out.len() > 1 {
+        cx.err(FieldError::forbidden(
+            path,
+            "may not use ReadWriteOncePod with other access modes",
+        ));
+    }
+    out
+}
+
+fn volume_mode(path: &str, v: Option<&str>, cx: &mut Cx) -> VolumeMode {
+    match v {
+        None | Some("Filesystem") => VolumeMode::Filesystem,
+        Some("Block") => VolumeMode::Block,
+        Some(other) => {
+            cx.err(FieldError::not_supported(
+                path,
+                other,
+                &["Block", "Filesystem"],
+            ));
+            VolumeMode::Filesystem
+        }
+    }
+}
+
+pub(crate) fn label_selector(
+    path: &str,
+    s: &metav1::LabelSelector,
+    cx_errors: &mut Vec<FieldError>,
+) -> LabelSelector {
+    for (i, r) in s.match_expressions.iter().flatten().enumerate() {
+        let p = index(&child(path, "matchExpressions"), i);
+        match r.operator.as_str() {
+            "In" | "NotIn" => {
+                if r.values.as_ref().is_none_or(|v| v.is_empty()) {
+                    cx_errors.push(FieldError::required(
+                        child(&p, "values"),
+                        "must be specified when `operator` is 'In' or 'NotIn'",
+                    ));
+                }
+            }
+            "Exists" | "DoesNotExist" => {
+                if r.values.as_ref().is_some_and(|v| !v.is_empty()) {
+                    cx_errors.push(FieldError::forbidden(
+                        child(&p, "values"),
+                        "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+                    ));
+                }
+            }
+            other => cx_errors.push(FieldError::invalid(
+                child(&p, "operator"),
+                other,
+                "not a valid selector operator",
+            )),
+        }
+    }
+    match kube_core::Selector::try_from(s.clone()) {
+        Ok(sel) => LabelSelector::new(sel),
+        Err(_) => LabelSelector::default(),
+    }
+}
+
+fn node_selector_requirement(
+    path: &str,
+    r: &core::NodeSelectorRequirement,
+    cx: &mut Cx,
+) -> Option<NodeSelectorRequirement> {
+    let Some(op) = NodeSelectorOperator::parse(&r.operator) else {
+        cx.err(FieldError::not_supported(
+            child(path, "operator"),
+            &r.operator,
+            &["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"],
+        ));
+        return None;
+    };
+    let values = r.values.clone().unwrap_or_default();
+    use NodeSelectorOperator::*;
+    match op {
+        In | NotIn if values.is_empty() => cx.err(FieldError::required(
+            child(path, "values"),
+            "must be specified when `operator` is 'In' or 'NotIn'",
+        )),
+        Exists | DoesNotExist if !values.is_empty() => cx.err(FieldError::forbidden(
+            child(path, "values"),
+            "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
+        )),
+        Gt | Lt if values.len() != 1 || values[0].parse::<i64>().is_err() => {
+            cx.err(FieldError::required(
+                child(path, "values"),
+                "must be specified single value when `operator` is 'Lt' or 'Gt'",
+            ))
+        }
+        _ => {}
+    }
+    Some(NodeSelectorRequirement {
+        key: r.key.clone(),
+        operator: op,
+        values,
+    })
+}
+
+fn node_selector_term(path: &str, t: &core::NodeSelectorTerm, cx: &mut Cx) -> NodeSelectorTerm {
+    let mut term = NodeSelectorTerm::default();
+    for (i, r) in t.match_expressions.iter().flatten().enumerate() {
+        if let Some(r) = node_selector_requirement(&index(&child(path, "matchExpressions"), i), r, cx)
+        {
+            term.match_expressions.push(r);
+        }
+    }
+    for (i, r) in t.match_fields.iter().flatten().enumerate() {
+        let p = index(&child(path, "matchFields"), i);
+        if r.key != "metadata.name" {
+            cx.err(FieldError::invalid(
+                child(&p, "key"),
+                &r.key,
+                "not a valid field selector key",
+            ));
+            continue;
+        }
+        if let Some(r) = node_selector_requirement(&p, r, cx) {
+            term.match_fields.push(r);
+        }
+    }
+    term
+}
+
+fn node_selector(path: &str, s: &core::NodeSelector, cx: &mut Cx) -> NodeSelector {
+    if s.node_selector_terms.is_empty() {
+        cx.err(FieldError::required(
+            child(path, "nodeSelectorTerms"),
+            "must have at least one node selector term",
+        ));
+    }
+    NodeSelector {
+        terms: s
+            .node_selector_terms
+            .iter()
+            .enumerate()
+            .map(|(i, t)| node_selector_term(&index(&child(path, "nodeSelectorTerms"), i), t, cx))
+            .collect(),
+    }
+}
+
+fn resources_from(
+    path: &str,
+    list: Option<&BTreeMap<String, K8sQuantity>>,
+    cx: &mut Cx,
+) -> Resources {
+    let mut r = Resources::default();
+    for (name, q) in list.into_iter().flatten() {
+        let Some(v) = cx.quantity(&key(path, name), q) else {
+            continue;
+        };
+        match name.as_str() {
+            "cpu" => r.milli_cpu = v.milli_value(),
+            "memory" => r.memory = v.value(),
+            "ephemeral-storage" => r.ephemeral_storage = v.value(),
+            "pods" => r.pods = v.value(),
+            other => {
+                r.scalar.insert(other.to_string(), v.value());
+            }
+        }
+    }
+    r
+}
+
+// ---------------------------------------------------------------------------------------
+// Node
+
+/// Allocatable assumed for a node whose manifest has no `status` (documented in README).
+pub const DEFAULT_NODE_CPU: &str = "4";
+pub const DEFAULT_NODE_MEMORY: &str = "16Gi";
+pub const DEFAULT_NODE_PODS: &str = "110";
+pub const DEFAULT_NODE_EPHEMERAL: &str = "100Gi";
+
+fn node_from(n: &core::Node, cx: &mut Cx) -> Node {
+    let mut meta = meta_from(&n.metadata, false, cx);
+    // The kubelet always labels its node with its hostname.
+    meta.labels
+        .entry(well_known::LABEL_HOSTNAME.to_string())
+        .or_insert_with(|| meta.name.clone());
+    let spec = n.spec.clone().unwrap_or_default();
+    let mut taints = Vec::new();
+    for (i, t) in spec.taints.iter().flatten().enumerate() {
+        let p = index("spec.taints", i);
+        match TaintEffect::parse(&t.effect) {
+            Some(effect) => taints.push(Taint {
+                key: t.key.clone(),
+                value: t.value.clone().unwrap_or_default(),
+                effect,
+            }),
+            None => cx.err(FieldError::not_supported(
+                child(&p, "effect"),
+                &t.effect,
+                &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+            )),
+        }
+        if t.key.is_empty() {
+            cx.err(FieldError::required(child(&p, "key"), ""));
+        }
+    }
+    let status = n.status.clone().unwrap_or_default();
+    let source_path;
+    let list = if status.allocatable.is_some() {
+        source_path = "status.allocatable";
+        status.allocatable.as_ref()
+    } else {
+        source_path = "status.capacity";
+        status.capacity.as_ref()
+    };
+    let mut allocatable = resources_from(source_path, list, cx);
+    let given = |k: &str| list.is_some_and(|l| l.contains_key(k));
+    let default = |s: &str| Quantity::parse(s).expect("valid default quantity");
+    if !given("cpu") {
+        allocatable.milli_cpu = default(DEFAULT_NODE_CPU).milli_value();
+    }
+    if !given("memory") {
+        allocatable.memory = default(DEFAULT_NODE_MEMORY).value();
+    }
+    if !given("pods") {
+        allocatable.pods = default(DEFAULT_NODE_PODS).value();
+    }
+    if !given("ephemeral-storage") {
+        allocatable.ephemeral_storage = default(DEFAULT_NODE_EPHEMERAL).value();
+    }
+    Node {
+        meta,
+        unschedulable: spec.unschedulable.unwrap_or(false),
+        taints,
+        allocatable,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// StorageClass
+
+fn storage_class_from(sc: &k8s_openapi::api::storage::v1::StorageClass, cx: &mut Cx) -> StorageClass {
+    let meta = meta_from(&sc.metadata, false, cx);
+    if sc.provisioner.is_empty() {
+        cx.err(FieldError::required("provisioner", ""));
+    }
+    let binding_mode = match sc.volume_binding_mode.as_deref() {
+        None | Some("Immediate") => VolumeBindingMode::Immediate,
+        Some("WaitForFirstConsumer") => VolumeBindingMode::WaitForFirstConsumer,
+        Some(other) => {
+            cx.err(FieldError::not_supported(
+                "volumeBindingMode",
+                other,
+                &["Immediate", "WaitForFirstConsumer"],
+            ));
+            VolumeBindingMode::Immediate
+        }
+    };
+    let reclaim_policy = match sc.reclaim_policy.as_deref() {
+        None => ReclaimPolicy::Delete,
+        Some(s) => ReclaimPolicy::parse(s).unwrap_or_else(|| {
+            cx.err(FieldError::not_supported(
+                "reclaimPolicy",
+                s,
+                &["Delete", "Retain"],
+            ));
+            ReclaimPolicy::Delete
+        }),
+    };
+    let mut allowed_topologies = Vec::new();
+    for (i, t) in sc.allowed_topologies.iter().flatten().enumerate() {
+        let p = index("allowedTopologies", i);
+        let mut term = TopologySelectorTerm::default();
+        for (j, e) in t.match_label_expressions.iter().flatten().enumerate() {
+            if e.values.is_empty() {
+                cx.err(FieldError::required(
+                    child(&index(&child(&p, "matchLabelExpressions"), j), "values"),
+                    "must specify as least one value",
+                ));
+            }
+            term.match_label_expressions
+                .push((e.key.clone(), e.values.clone()));
+        }
+        allowed_topologies.push(term);
+    }
+    StorageClass {
+        meta,
+        provisioner: sc.provisioner.clone(),
+        binding_mode,
+        allowed_topologies,
+        reclaim_policy,
+        allow_volume_expansion: sc.allow_volume_expansion.unwrap_or(false),
+        parameters: sc.parameters.clone().unwrap_or_default(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// PriorityClass
+
+/// `scheduling.HighestUserDefinablePriority`.
+pub const HIGHEST_USER_DEFINABLE_PRIORITY: i32 = 1_000_000_000;
+
+fn priority_class_from(
+    pc: &k8s_openapi::api::scheduling::v1::PriorityClass,
+    cx: &mut Cx,
+) -> PriorityClass {
+    let meta = meta_from(&pc.metadata, false, cx);
+    let value = match pc.value {
+        Some(v) => v,
+        None => {
+            cx.err(FieldError::required("value", ""));
+            0
+        }
+    };
+    let system = meta.name.starts_with("system-");
+    if system && !crate::cluster::SYSTEM_PRIORITY_CLASSES.iter().any(|(n, _)| *n == meta.name) {
+        cx.err(FieldError::forbidden(
+            "metadata.name",
+            "priority class names with 'system-' prefix are reserved for system use only",
+        ));
+    }
+    if value > HIGHEST_USER_DEFINABLE_PRIORITY && !system {
+        cx.err(FieldError::forbidden(
+            "value",
+            format!(
+                "maximum allowed value of a user defined priority is {HIGHEST_USER_DEFINABLE_PRIORITY}"
+            ),
+        ));
+    }
+    PriorityClass {
+        meta,
+        value,
+        global_default: pc.global_default.unwrap_or(false),
+        preemption_policy: preemption_policy("preemptionPolicy", pc.preemption_policy.as_deref(), cx),
+        description: pc.description.clone().unwrap_or_default(),
+    }
+}
+
+fn preemption_policy(path: &str, p: Option<&str>, cx: &mut Cx) -> PreemptionPolicy {
+    match p {
+        None | Some("PreemptLowerPriority") => PreemptionPolicy::PreemptLowerPriority,
+        Some("Never") => PreemptionPolicy::Never,
+        Some(other) => {
+            cx.err(FieldError::not_supported(
+                path,
+                other,
+                &["Never", "PreemptLowerPriority"],
+            ));
+            PreemptionPolicy::PreemptLowerPriority
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// PersistentVolume
+
+fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
+    let meta = meta_from(&pv.metadata, false, cx);
+    let spec = pv.spec.clone().unwrap_or_default();
+    let modes = spec.access_modes.clone().unwrap_or_default();
+    if modes.is_empty() {
+        cx.err(FieldError::required("spec.accessModes", ""));
+    }
+    let access_modes = access_modes("spec.accessModes", &modes, cx);
+    let capacity = match spec.capacity.as_ref().and_then(|c| c.get("storage")) {
+        Some(q) => cx
+            .quantity(&key("spec.capacity", "storage"), q)
+            .map(|q| q.value())
+            .unwrap_or(0),
+        None => {
+            cx.err(FieldError::required("spec.capacity", ""));
+            0
+        }
+    };
+    if capacity < 0 {
+        cx.err(FieldError::invalid(
+            key("spec.capacity", "storage"),
+            &spec.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default(),
+            "must be greater than or equal to 0",
+        ));
+    }
+    let mut sources = Vec::new();
+    if let Some(l) = &spec.local {
+        sources.push(("local", PvSource::Local { path: l.path.clone() }));
+        if l.path.is_empty() {
+            cx.err(FieldError::required("spec.local.path", ""));
+        }
+    }
+    if let Some(h) = &spec.host_path {
+        sources.push(("hostPath", PvSource::HostPath { path: h.path.clone() }));
+        if h.path.is_empty() {
+            cx.err(FieldError::required("spec.hostPath.path", ""));
+        }
+    }
+    if let Some(c) = &spec.csi {
+        if c.driver.is_empty() {
+            cx.err(FieldError::required("spec.csi.driver", ""));
+        }
+        if c.volume_handle.is_empty() {
+            cx.err(FieldError::required("spec.csi.volumeHandle", ""));
+        }
+        sources.push((
+            "csi",
+            PvSource::Csi {
+                driver: c.driver.clone(),
+                volume_handle: c.volume_handle.clone(),
+            },
+        ));
+    }
+    for (name, present) in [
+        ("nfs", spec.nfs.is_some()),
+        ("iscsi", spec.iscsi.is_some()),
+        ("rbd", spec.rbd.is_some()),
+        ("fc", spec.fc.is_some()),
+        ("gcePersistentDisk", spec.gce_persistent_disk.is_some()),
+        ("awsElasticBlockStore", spec.aws_elastic_block_store.is_some()),
+        ("azureDisk", spec.azure_disk.is_some()),
+        ("azureFile", spec.azure_file.is_some()),
+        ("cephfs", spec.cephfs.is_some()),
+        ("cinder", spec.cinder.is_some()),
+        ("glusterfs", spec.glusterfs.is_some()),
+        ("vsphereVolume", spec.vsphere_volume.is_some()),
+        ("portworxVolume", spec.portworx_volume.is_some()),
+        ("flexVolume", spec.flex_volume.is_some()),
+    ] {
+        if present {
+            sources.push((name, PvSource::Other(name.to_string())));
+        }
+    }
+    if sources.is_empty() {
+        cx.err(FieldError::required("spec", "must specify a volume type"));
+    }
+    for (name, _) in sources.iter().skip(1) {
+        cx.err(FieldError::forbidden(
+            child("spec", name),
+            "may not specify more than 1 volume type",
+        ));
+    }
+    let source = sources
+        .into_iter()
+        .next()
+        .map(|(_, s)| s)
+        .unwrap_or(PvSource::Other("none".into()));
+    let node_affinity = match spec.node_affinity.as_ref().map(|a| a.required.as_ref()) {
+        Some(Some(req)) => Some(node_selector("spec.nodeAffinity.required", req, cx)),
+        Some(None) => {
+            cx.err(FieldError::required(
+                "spec.nodeAffinity.required",
+                "must specify required node constraints",
+            ));
+            None
+        }
+        None => None,
+    };
+    if matches!(source, PvSource::Local { .. }) && node_affinity.is_none() {
+        cx.err(FieldError::required(
+            "spec.nodeAffinity",
+            "Local volume requires node affinity",
+        ));
+    }
+    let reclaim_policy = match spec.persistent_volume_reclaim_policy.as_deref() {
+        None => ReclaimPolicy::Retain,
+        Some(s) => ReclaimPolicy::parse(s).unwrap_or_else(|| {
+            cx.err(FieldError::not_supported(
+                "spec.persistentVolumeReclaimPolicy",
+                s,
+                &["Delete", "Recycle", "Retain"],
+            ));
+            ReclaimPolicy::Retain
+        }),
+    };
+    let claim_ref = spec.claim_ref.as_ref().map(|r| ClaimRef {
+        namespace: r
+            .namespace
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| well_known::DEFAULT_NAMESPACE.to_string()),
+        name: r.name.clone().unwrap_or_default(),
+        uid: r.uid.clone().unwrap_or_default(),
+    });
+    if let Some(c) = &claim_ref {
+        if c.name.is_empty() {
+            cx.err(FieldError::required("spec.claimRef.name", ""));
+        }
+    }
+    let class = spec.storage_class_name.clone().unwrap_or_default();
+    if !class.is_empty() {
+        if let Some(e) = validate_dns1123_subdomain("spec.storageClassName", &class) {
+            cx.err(e);
+        }
+    }
+    PersistentVolume {
+        meta,
+        capacity,
+        access_modes,
+        volume_mode: volume_mode("spec.volumeMode", spec.volume_mode.as_deref(), cx),
+        storage_class_name: class,
+        node_affinity,
+        claim_ref,
+        reclaim_policy,
+        source,
+        volume_attributes_class_name: spec.volume_attributes_class_name.clone(),
+        phase: PvPhase::Pending,
+        status_message: String::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// PersistentVolumeClaim
+
+fn pvc_from(pvc: &core::PersistentVolumeClaim, cx: &mut Cx) -> PersistentVolumeClaim {
+    let meta = meta_from(&pvc.metadata, true, cx);
+    let spec = pvc.spec.clone().unwrap_or_default();
+    pvc_spec_into(meta, &spec, "spec", cx)
+}
+
+fn pvc_spec_into(
+    meta: Meta,
+    spec: &core::PersistentVolumeClaimSpec,
+    path: &str,
+    cx: &mut Cx,
+) -> PersistentVolumeClaim {
+    let modes = spec.access_modes.clone().unwrap_or_default();
+    if modes.is_empty() {
+        cx.err(FieldError::required(
+            child(path, "accessModes"),
+            "at least 1 access mode is required",
+        ));
+    }
+    let mut sel_errors = Vec::new();
+    let selector = spec
+        .selector
+        .as_ref()
+        .map(|s| label_selector(&child(path, "selector"), s, &mut sel_errors));
+    cx.errors.extend(sel_errors);
+    let access_modes = access_modes(&child(path, "accessModes"), &modes, cx);
+    let request = match spec
+        .resources
+        .as_ref()
+        .and_then(|r| r.requests.as_ref())
+        .and_then(|r| r.get("storage"))
+    {
+        Some(q) => {
+            let p = key(&child(path, "resources.requests"), "storage");
+            match cx.quantity(&p, q) {
+                Some(v) if v.value() <= 0 => {
+                    cx.err(FieldError::invalid(p, &q.0, "must be greater than zero"));
+                    None
+                }
+                Some(v) => Some(v.value()),
+                None => None,
+            }
+        }
+        None => {
+            cx.err(FieldError::required(key(&child(path, "resources"), "storage"), ""));
+            None
+        }
+    };
+    if let Some(class) = spec.storage_class_name.as_deref().filter(|c| !c.is_empty()) {
+        if let Some(e) = validate_dns1123_subdomain(&child(path, "storageClassName"), class) {
+            cx.err(e);
+        }
+    }
+    PersistentVolumeClaim {
+        meta,
+        access_modes,
+        request,
+        storage_class_name: spec.storage_class_name.clone(),
+        volume_name: spec.volume_name.clone().filter(|v| !v.is_empty()),
+        volume_mode: volume_mode(&child(path, "volumeMode"), spec.volume_mode.as_deref(), cx),
+        selector,
+        volume_attributes_class_name: spec.volume_attributes_class_name.clone(),
+        phase: PvcPhase::Pending,
+        capacity: None,
+        status_access_modes: Vec::new(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Pod
+
+/// `schedutil.DefaultMilliCPURequest` / `DefaultMemoryRequest`: what scoring assumes for a
+/// container that requests nothing.
+pub const DEFAULT_MILLI_CPU_REQUEST: i64 = 100;
+pub const DEFAULT_MEMORY_REQUEST: i64 = 200 * 1024 * 1024;
+
+/// `spec.terminationGracePeriodSeconds` default.
+pub const DEFAULT_TERMINATION_GRACE_SECONDS: i64 = 30;
+
+struct ContainerRequests {
+    requests: Resources,
+    non_zero_cpu: i64,
+    non_zero_mem: i64,
+    restartable: bool,
+}
+
+fn container_requests(path: &str, c: &core::Container, cx: &mut Cx) -> ContainerRequests {
+    if c.name.is_empty() {
+        cx.err(FieldError::required(child(path, "name"), ""));
+    }
+    let res = c.resources.clone().unwrap_or_default();
+    let limits = resources_from(&child(path, "resources.limits"), res.limits.as_ref(), cx);
+    let mut requests = resources_from(&child(path, "resources.requests"), res.requests.as_ref(), cx);
+    let has_request = |k: &str| res.requests.as_ref().is_some_and(|r| r.contains_key(k));
+    let has_limit = |k: &str| res.limits.as_ref().is_some_and(|r| r.contains_key(k));
+    // API defaulting: a limit without a request makes the request equal to the limit.
+    if !has_request("cpu") && has_limit("cpu") {
+        requests.milli_cpu = limits.milli_cpu;
+    }
+    if !has_request("memory") && has_limit("memory") {
+        requests.memory = limits.memory;
+    }
+    if !has_request("ephemeral-storage") && has_limit("ephemeral-storage") {
+        requests.ephemeral_storage = limits.ephemeral_storage;
+    }
+    for (k, v) in &limits.scalar {
+        requests.scalar.entry(k.clone()).or_insert(*v);
+    }
+    for (name, req, lim) in [
+        ("cpu", requests.milli_cpu, limits.milli_cpu),
+        ("memory", requests.memory, limits.memory),
+    ] {
+        if has_limit(name) && req > lim {
+            cx.err(FieldError::invalid(
+                key(&child(path, "resources.requests"), name),
+                &res.requests
+                    .as_ref()
+                    .and_then(|r| r.get(name))
+                    .map(|q| q.0.clone())
+                    .unwrap_or_default(),
+                &format!(
+                    "must be less than or equal to {name} limit of {}",
+                    res.limits
+                        .as_ref()
+                        .and_then(|r| r.get(name))
+                        .map(|q| q.0.clone())
+                        .unwrap_or_default()
+                ),
+            ));
+        }
+    }
+    let non_zero_cpu = if has_request("cpu") || has_limit("cpu") {
+        requests.milli_cpu
+    } else {
+        DEFAULT_MILLI_CPU_REQUEST
+    };
+    let non_zero_mem = if has_request("memory") || has_limit("memory") {
+        requests.memory
+    } else {
+        DEFAULT_MEMORY_REQUEST
+    };
+    ContainerRequests {
+        requests,
+        non_zero_cpu,
+        non_zero_mem,
+        restartable: c.restart_policy.as_deref() == Some("Always"),
+    }
+}
+
+fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
+    let meta = meta_from(&p.metadata, true, cx);
+    let Some(spec) = p.spec.as_ref() else {
+        cx.err(FieldError::required("spec", ""));
+        return Pod {
+            meta,
+            ..Pod::default()
+        };
+    };
+    if spec.containers.is_empty() {
+        cx.err(FieldError::required("spec.containers", ""));
+    }
+    // resource.PodRequests: containers, then init containers (sidecars add up, regular
+    // init containers take a max), then overhead.
+    let mut requests = Resources::default();
+    let (mut nz_cpu, mut nz_mem) = (0i64, 0i64);
+    for (i, c) in spec.containers.iter().enumerate() {
+        let r = container_requests(&index("spec.containers", i), c, cx);
+        requests.add(&r.requests);
+        nz_cpu += r.non_zero_cpu;
+        nz_mem += r.non_zero_mem;
+    }
+    let mut sidecars = Resources::default();
+    let (mut sidecar_cpu, mut sidecar_mem) = (0i64, 0i64);
+    let mut init_max = Resources::default();
+    let (mut init_cpu_max, mut init_mem_max) = (0i64, 0i64);
+    for (i, c) in spec.init_containers.iter().flatten().enumerate() {
+        let r = container_requests(&index("spec.initContainers", i), c, cx);
+        if r.restartable {
+            requests.add(&r.requests);
+            sidecars.add(&r.requests);
+            nz_cpu += r.non_zero_cpu;
+            nz_mem += r.non_zero_mem;
+            sidecar_cpu += r.non_zero_cpu;
+            sidecar_mem += r.non_zero_mem;
+            init_max.max_with(&sidecars);
+            init_cpu_max = init_cpu_max.max(sidecar_cpu);
+            init_mem_max = init_mem_max.max(sidecar_mem);
+        } else {
+            let mut with_sidecars = r.requests.clone();
+            with_sidecars.add(&sidecars);
+            init_max.max_with(&with_sidecars);
+            init_cpu_max = init_cpu_max.max(r.non_zero_cpu + sidecar_cpu);
+            init_mem_max = init_mem_max.max(r.non_zero_mem + sidecar_mem);
+        }
+    }
+    requests.max_with(&init_max);
+    nz_cpu = nz_cpu.max(init_cpu_max);
+    nz_mem = nz_mem.max(init_mem_max);
+    // Pod-level resources (PodLevelResources, beta and on in v1.36) override cpu/memory.
+    if let Some(pod_res) = &spec.resources {
+        let r = resources_from("spec.resources.requests", pod_res.requests.as_ref(), cx);
+        let given = |k: &str| pod_res.requests.as_ref().is_some_and(|m| m.contains_key(k));
+        if given("cpu") {
+            requests.milli_cpu = r.milli_cpu;
+            nz_cpu = r.milli_cpu;
+        }
+        if given("memory") {
+            requests.memory = r.memory;
+            nz_mem = r.memory;
+        }
+    }
+    let overhead = resources_from("spec.overhead", spec.overhead.as_ref(), cx);
+    requests.add(&overhead);
+    nz_cpu += overhead.milli_cpu;
+    nz_mem += overhead.memory;
+
+    let mut volumes = Vec::new();
+    for (i, v) in spec.volumes.iter().flatten().enumerate() {
+        let p = index("spec.volumes", i);
+        if v.name.is_empty() {
+            cx.err(FieldError::required(child(&p, "name"), ""));
+        }
+        if volumes.iter().any(|x: &PodVolume| x.name == v.name) {
+            cx.err(FieldError::duplicate(child(&p, "name"), &v.name, ""));
+        }
+        let source = if let Some(c) = &v.persistent_volume_claim {
+            if c.claim_name.is_empty() {
+                cx.err(FieldError::required(
+                    child(&p, "persistentVolumeClaim.claimName"),
+                    "",
+                ));
+            }
+            PodVolumeSource::PersistentVolumeClaim {
+                claim_name: c.claim_name.clone(),
+                read_only: c.read_only.unwrap_or(false),
+            }
+        } else if v.ephemeral.is_some() {
+            PodVolumeSource::Ephemeral {
+                claim_name: format!("{}-{}", meta.name, v.name),
+            }
+        } else {
+            PodVolumeSource::Other(volume_type_name(v).to_string())
+        };
+        volumes.push(PodVolume {
+            name: v.name.clone(),
+            source,
+        });
+    }
+    if volumes
+        .iter()
+        .any(|v| matches!(v.source, PodVolumeSource::Ephemeral { .. }))
+    {
+        cx.warn(
+            "spec.volumes",
+            "generic ephemeral volumes are not simulated: create the PersistentVolumeClaim <pod>-<volume> yourself",
+        );
+    }
+
+    let affinity = spec.affinity.clone().unwrap_or_default();
+    if affinity.pod_affinity.is_some() || affinity.pod_anti_affinity.is_some() {
+        cx.warn(
+            "spec.affinity",
+            "podAffinity and podAntiAffinity are not simulated by Bindery (InterPodAffinity is treated as passing)",
+        );
+    }
+    let node_aff = affinity.node_affinity.unwrap_or_default();
+    let required_node_affinity = node_aff
+        .required_during_scheduling_ignored_during_execution
+        .as_ref()
+        .map(|s| {
+            node_selector(
+                "spec.affinity.nodeAffinity.requiredDuringSchedulingIgnoredDuringExecution",
+                s,
+                cx,
+            )
+        });
+    let mut preferred_node_affinity = Vec::new();
+    for (i, t) in node_aff
+        .preferred_during_scheduling_ignored_during_execution
+        .iter()
+        .flatten()
+        .enumerate()
+    {
+        let p = index(
+            "spec.affinity.nodeAffinity.preferredDuringSchedulingIgnoredDuringExecution",
+            i,
+        );
+        if !(1..=100).contains(&t.weight) {
+            cx.err(FieldError::invalid_number(
+                child(&p, "weight"),
+                t.weight as i64,
+                "must be in the range 1-100",
+            ));
+        }
+        preferred_node_affinity.push((t.weight, node_selector_term(&child(&p, "preference"), &t.preference, cx)));
+    }
+
+    let mut tolerations = Vec::new();
+    for (i, t) in spec.tolerations.iter().flatten().enumerate() {
+        let p = index("spec.tolerations", i);
+        let operator = match t.operator.as_deref() {
+            None | Some("Equal") | Some("") => TolerationOperator::Equal,
+            Some("Exists") => TolerationOperator::Exists,
+            Some(other) => {
+                cx.err(FieldError::not_supported(
+                    child(&p, "operator"),
+                    other,
+                    &["Equal", "Exists"],
+                ));
+                TolerationOperator::Equal
+            }
+        };
+        let effect = match t.effect.as_deref() {
+            None | Some("") => None,
+            Some(e) => match TaintEffect::parse(e) {
+                Some(e) => Some(e),
+                None => {
+                    cx.err(FieldError::not_supported(
+                        child(&p, "effect"),
+                        e,
+                        &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+                    ));
+                    None
+                }
+            },
+        };
+        if operator == TolerationOperator::Exists && t.value.as_deref().is_some_and(|v| !v.is_empty()) {
+            cx.err(FieldError::invalid(
+                child(&p, "operator"),
+                "Exists",
+                "value must be empty when `operator` is 'Exists'",
+            ));
+        }
+        tolerations.push(Toleration {
+            key: t.key.clone().unwrap_or_default(),
+            operator,
+            value: t.value.clone().unwrap_or_default(),
+            effect,
+        });
+    }
+
+    let mut topology_spread_constraints = Vec::new();
+    for (i, c) in spec.topology_spread_constraints.iter().flatten().enumerate() {
+        let p = index("spec.topologySpreadConstraints", i);
+        if c.max_skew <= 0 {
+            cx.err(FieldError::invalid_number(
+                child(&p, "maxSkew"),
+                c.max_skew as i64,
+                "must be greater than zero",
+            ));
+        }
+        if c.topology_key.is_empty() {
+            cx.err(FieldError::required(
+                child(&p, "topologyKey"),
+                "can not be empty",
+            ));
+        }
+        let when_unsatisfiable = match c.when_unsatisfiable.as_str() {
+            "DoNotSchedule" => UnsatisfiableAction::DoNotSchedule,
+            "ScheduleAnyway" => UnsatisfiableAction::ScheduleAnyway,
+            other => {
+                cx.err(FieldError::not_supported(
+                    child(&p, "whenUnsatisfiable"),
+                    other,
+                    &["DoNotSchedule", "ScheduleAnyway"],
+                ));
+                UnsatisfiableAction::DoNotSchedule
+            }
+        };
+        if let Some(md) = c.min_domains {
+            if md <= 0 {
+                cx.err(FieldError::invalid_number(
+                    child(&p, "minDomains"),
+                    md as i64,
+                    "must be greater than 0",
+                ));
+            } else if when_unsatisfiable != UnsatisfiableAction::DoNotSchedule {
+                cx.err(FieldError::invalid_number(
+                    child(&p, "minDomains"),
+                    md as i64,
+                    "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway",
+                ));
+            }
+        }
+        let policy = |field: &str, v: Option<&str>, default_honor: bool, cx: &mut Cx| match v {
+            None => default_honor,
+            Some("Honor") => true,
+            Some("Ignore") => false,
+            Some(other) => {
+                cx.err(FieldError::not_supported(
+                    child(&p, field),
+                    other,
+                    &["Honor", "Ignore"],
+                ));
+                default_honor
+            }
+        };
+        let honor_node_affinity =
+            policy("nodeAffinityPolicy", c.node_affinity_policy.as_deref(), true, cx);
+        let honor_node_taints =
+            policy("nodeTaintsPolicy", c.node_taints_policy.as_deref(), false, cx);
+        let mut sel_errors = Vec::new();
+        let label_selector = c
+            .label_selector
+            .as_ref()
+            .map(|s| label_selector(&child(&p, "labelSelector"), s, &mut sel_errors));
+        cx.errors.extend(sel_errors);
+        topology_spread_constraints.push(TopologySpreadConstraint {
+            max_skew: c.max_skew,
+            topology_key: c.topology_key.clone(),
+            when_unsatisfiable,
+            label_selector,
+            min_domains: c.min_domains,
+            honor_node_affinity,
+            honor_node_taints,
+            match_label_keys: c.match_label_keys.clone().unwrap_or_default(),
+        });
+    }
+
+    let mut host_ports = Vec::new();
+    for c in spec.containers.iter().chain(spec.init_containers.iter().flatten()) {
+        for port in c.ports.iter().flatten() {
+            if let Some(hp) = port.host_port.filter(|p| *p > 0) {
+                host_ports.push(HostPort {
+                    protocol: port.protocol.clone().unwrap_or_else(|| "TCP".into()),
+                    host_ip: port.host_ip.clone().unwrap_or_else(|| "0.0.0.0".into()),
+                    port: hp,
+                });
+            }
+        }
+    }
+
+    let controller_owner = p
+        .metadata
+        .owner_references
+        .iter()
+        .flatten()
+        .find(|o| o.controller == Some(true))
+        .map(|o| (o.kind.clone(), o.name.clone()));
+
+    let pod_spec = PodSpec {
+        node_name: spec.node_name.clone().filter(|n| !n.is_empty()),
+        scheduler_name: spec
+            .scheduler_name
+            .clone()
+            .filter(|s| !s.is_empty())
+            .unwrap_or_else(|| well_known::DEFAULT_SCHEDULER_NAME.to_string()),
+        priority: spec.priority.unwrap_or(0),
+        priority_class_name: spec.priority_class_name.clone().filter(|s| !s.is_empty()),
+        preemption_policy: preemption_policy(
+            "spec.preemptionPolicy",
+            spec.preemption_policy.as_deref(),
+            cx,
+        ),
+        node_selector: spec.node_selector.clone().unwrap_or_default(),
+        required_node_affinity,
+        preferred_node_affinity,
+        tolerations,
+        topology_spread_constraints,
+        volumes,
+        requests,
+        non_zero_milli_cpu: nz_cpu,
+        non_zero_memory: nz_mem,
+        host_ports,
+        termination_grace_seconds: spec
+            .termination_grace_period_seconds
+            .unwrap_or(DEFAULT_TERMINATION_GRACE_SECONDS)
+            .max(0),
+        scheduling_gates: spec
+            .scheduling_gates
+            .iter()
+            .flatten()
+            .map(|g| g.name.clone())
+            .collect(),
+        controller_owner,
+    };
+    Pod {
+        meta,
+        spec: pod_spec,
+        status: PodStatus::default(),
+    }
+}
+
+fn volume_type_name(v: &core::Volume) -> &'static str {
+    if v.empty_dir.is_some() {
+        "emptyDir"
+    } else if v.config_map.is_some() {
+        "configMap"
+    } else if v.secret.is_some() {
+        "secret"
+    } else if v.host_path.is_some() {
+        "hostPath"
+    } else if v.projected.is_some() {
+        "projected"
+    } else if v.downward_api.is_some() {
+        "downwardAPI"
+    } else if v.csi.is_some() {
+        "csi"
+    } else if v.nfs.is_some() {
+        "nfs"
+    } else {
+        "other"
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// CSI objects and PDBs
+
+fn csi_node_from(n: &k8s_openapi::api::storage::v1::CSINode, cx: &mut Cx) -> CsiNode {
+    let meta = meta_from(&n.metadata, false, cx);
+    let mut drivers = Vec::new();
+    for (i, d) in n.spec.drivers.iter().enumerate() {
+        let p = index("spec.drivers", i);
+        if d.name.is_empty() {
+            cx.err(FieldError::required(child(&p, "name"), ""));
+        }
+        let count = d.allocatable.as_ref().and_then(|a| a.count);
+        if let Some(c) = count.filter(|c| *c < 0) {
+            cx.err(FieldError::invalid_number(
+                child(&p, "allocatable.count"),
+                c as i64,
+                "must be greater than or equal to 0",
+            ));
+        }
+        drivers.push(CsiNodeDriver {
+            name: d.name.clone(),
+            node_id: d.node_id.clone(),
+            allocatable_count: count,
+            topology_keys: d.topology_keys.clone().unwrap_or_default(),
+        });
+    }
+    CsiNode { meta, drivers }
+}
+
+fn csi_driver_from(d: &k8s_openapi::api::storage::v1::CSIDriver, cx: &mut Cx) -> CsiDriver {
+    let meta = meta_from(&d.metadata, false, cx);
+    CsiDriver {
+        meta,
+        attach_required: d.spec.attach_required.unwrap_or(true),
+        storage_capacity: d.spec.storage_capacity.unwrap_or(false),
+    }
+}
+
+fn csi_capacity_from(
+    c: &k8s_openapi::api::storage::v1::CSIStorageCapacity,
+    cx: &mut Cx,
+) -> CsiStorageCapacity {
+    let meta = meta_from(&c.metadata, true, cx);
+    if c.storage_class_name.is_empty() {
+        cx.err(FieldError::required("storageClassName", ""));
+    }
+    let mut sel_errors = Vec::new();
+    let node_topology = c
+        .node_topology
+        .as_ref()
+        .map(|s| label_selector("nodeTopology", s, &mut sel_errors));
+    cx.errors.extend(sel_errors);
+    CsiStorageCapacity {
+        meta,
+        storage_class_name: c.storage_class_name.clone(),
+        node_topology,
+        capacity: c
+            .capacity
+            .as_ref()
+            .and_then(|q| cx.quantity("capacity", q))
+            .map(|q| q.value()),
+        maximum_volume_size: c
+            .maximum_volume_size
+            .as_ref()
+            .and_then(|q| cx.quantity("maximumVolumeSize", q))
+            .map(|q| q.value()),
+    }
+}
+
+fn int_or_percent(path: &str, v: &IntOrString, cx: &mut Cx) -> Option<IntOrPercent> {
+    match v {
+        IntOrString::Int(i) => {
+            if *i < 0 {
+                cx.err(FieldError::invalid_number(
+                    path,
+                    *i as i64,
+                    "must be greater than or equal to 0",
+                ));
+            }
+            Some(IntOrPercent::Int(*i))
+        }
+        IntOrString::String(s) => match s.strip_suffix('%').and_then(|n| n.parse::<i32>().ok()) {
+            Some(p) if (0..=100).contains(&p) => Some(IntOrPercent::Percent(p)),
+            _ => {
+                cx.err(FieldError::invalid(
+                    path,
+                    s,
+                    "a valid percent string must be a numeric string followed by an ending '%'",
+                ));
+                None
+            }
+        },
+    }
+}
+
+fn pdb_from(p: &k8s_openapi::api::policy::v1::PodDisruptionBudget, cx: &mut Cx) -> PodDisruptionBudget {
+    let meta = meta_from(&p.metadata, true, cx);
+    let spec = p.spec.clone().unwrap_or_default();
+    let min_available = spec
+        .min_available
+        .as_ref()
+        .and_then(|v| int_or_percent("spec.minAvailable", v, cx));
+    let max_unavailable = spec
+        .max_unavailable
+        .as_ref()
+        .and_then(|v| int_or_percent("spec.maxUnavailable", v, cx));
+    if spec.min_available.is_some() && spec.max_unavailable.is_some() {
+        cx.err(FieldError::invalid(
+            "spec",
+            "",
+            "minAvailable and maxUnavailable cannot be both set",
+        ));
+    }
+    let mut sel_errors = Vec::new();
+    let selector = spec
+        .selector
+        .as_ref()
+        .map(|s| label_selector("spec.selector", s, &mut sel_errors));
+    cx.errors.extend(sel_errors);
+    PodDisruptionBudget {
+        meta,
+        selector,
+        min_available,
+        max_unavailable,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::parse;
+
+    fn convert(yaml: &str) -> Result<Converted, Vec<FieldError>> {
+        let p = parse(yaml);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        to_model(&p.manifests[0].1)
+    }
+
+    fn first_error(yaml: &str) -> String {
+        convert(yaml).unwrap_err()[0].to_string()
+    }
+
+    #[test]
+    fn pvc_validation_matches_the_api_server() {
+        let cases = [
+            (
+                "accessModes: [ReadWriteOnce, ReadWriteOncePod]\n  resources: {requests: {storage: 1Gi}}",
+                "spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes",
+            ),
+            (
+                "accessModes: []\n  resources: {requests: {storage: 1Gi}}",
+                "spec.accessModes: Required value: at least 1 access mode is required",
+            ),
+            (
+                "accessModes: [ReadWriteSometimes]\n  resources: {requests: {storage: 1Gi}}",
+                "spec.accessModes: Unsupported value: \"ReadWriteSometimes\": supported values: \"ReadOnlyMany\", \"ReadWriteMany\", \"ReadWriteOnce\", \"ReadWriteOncePod\"",
+            ),
+            (
+                "accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 5GB!}}",
+                "spec.resources.requests[storage]: Invalid value: \"5GB!\": quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'",
+            ),
+            (
+                "accessModes: [ReadWriteOnce]",
+                "spec.resources[storage]: Required value",
+            ),
+        ];
+        for (spec, want) in cases {
+            let yaml = format!(
+                "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: c}}\nspec:\n  {spec}\n"
+            );
+            assert_eq!(first_error(&yaml), want, "{spec}");
+        }
+    }
+
+    #[test]
+    fn pod_requests_follow_pod_requests_rules() {
+        let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - {name: i, resources: {requests: {cpu: '2'}}}\n  containers:\n  - {name: a, resources: {requests: {cpu: 500m, memory: 1Gi}}}\n  - {name: b, resources: {limits: {cpu: 250m}}}\n";
+        let Object::Pod(p) = convert(yaml).unwrap().object else { panic!() };
+        assert_eq!(p.spec.requests.milli_cpu, 2000, "init container max wins");
+        assert_eq!(p.spec.requests.memory, 1 << 30);
+        assert_eq!(p.spec.non_zero_memory, (1 << 30) + DEFAULT_MEMORY_REQUEST);
+    }
+
+    #[test]
+    fn local_pv_needs_node_affinity() {
+        let yaml = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  local: {path: /mnt/a}\n";
+        assert_eq!(
+            first_error(yaml),
+            "spec.nodeAffinity: Required value: Local volume requires node affinity"
+        );
+    }
+}

@@ -1,0 +1,265 @@
+//! YAML text → typed manifests, with document indices and field paths in every message.
+
+use serde::de::DeserializeOwned;
+use serde::Deserialize;
+use serde_json::Value;
+
+use super::{ImportError, ImportWarning, Manifest};
+
+/// Upper bound on documents (and `List` items) in one input, so hostile input fails fast.
+pub const MAX_OBJECTS: usize = 1_000_000;
+
+/// The result of reading one YAML text. `errors` is empty when everything was understood.
+#[derive(Clone, Debug, Default)]
+pub struct Parsed {
+    /// Each manifest with the (1-based) document it came from.
+    pub manifests: Vec<(usize, Manifest)>,
+    pub warnings: Vec<ImportWarning>,
+    pub errors: Vec<ImportError>,
+}
+
+impl Parsed {
+    pub fn is_ok(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
+/// Reads multi-document YAML (and `kind: List`) into typed objects.
+///
+/// Malformed YAML stops the read (libyaml cannot resynchronise); every other problem is
+/// reported per document and the remaining documents are still read, so a user sees all
+/// errors at once.
+pub fn parse(text: &str) -> Parsed {
+    let mut out = Parsed::default();
+    for (i, doc) in serde_norway::Deserializer::from_str(text).enumerate() {
+        let doc_no = i + 1;
+        if doc_no > MAX_OBJECTS {
+            out.errors.push(ImportError {
+                doc: doc_no,
+                path: String::new(),
+                message: format!("too many documents (the limit is {MAX_OBJECTS})"),
+            });
+            break;
+        }
+        let value = match Value::deserialize(doc) {
+            Ok(v) => v,
+            Err(e) => {
+                out.errors.push(ImportError {
+                    doc: doc_no,
+                    path: String::new(),
+                    message: format!("invalid YAML: {e}"),
+                });
+                break;
+            }
+        };
+        read_value(doc_no, "", value, &mut out);
+    }
+    out
+}
+
+fn read_value(doc: usize, prefix: &str, value: Value, out: &mut Parsed) {
+    let err = |path: &str, message: String| ImportError {
+        doc,
+        path: path.to_string(),
+        message,
+    };
+    let obj = match value {
+        Value::Null => return,
+        Value::Object(o) => o,
+        other => {
+            out.errors.push(err(
+                prefix,
+                format!(
+                    "expected a Kubernetes object (a mapping with apiVersion and kind), found {}",
+                    json_type(&other)
+                ),
+            ));
+            return;
+        }
+    };
+    let api_version = obj.get("apiVersion").and_then(Value::as_str).unwrap_or("");
+    let Some(kind) = obj.get("kind").and_then(Value::as_str) else {
+        out.errors.push(err(
+            &super::field::child(prefix, "kind"),
+            "Required value: every object needs apiVersion and kind".to_string(),
+        ));
+        return;
+    };
+    let kind = kind.to_string();
+    let api_version = api_version.to_string();
+    if kind == "List" || kind.ends_with("List") && obj.contains_key("items") {
+        let items = match obj.get("items") {
+            Some(Value::Array(items)) => items.clone(),
+            Some(Value::Null) | None => Vec::new(),
+            Some(other) => {
+                out.errors.push(err(
+                    &super::field::child(prefix, "items"),
+                    format!("expected a sequence of objects, found {}", json_type(other)),
+                ));
+                return;
+            }
+        };
+        for (i, item) in items.into_iter().enumerate() {
+            let p = format!("{}[{i}]", super::field::child(prefix, "items"));
+            read_value(doc, &p, item, out);
+        }
+        return;
+    }
+    let value = Value::Object(obj);
+    let expected = expected_api_version(&kind);
+    match expected {
+        None => {
+            let message = if kind == "Namespace" {
+                "Namespace skipped: namespaces exist implicitly in Bindery".to_string()
+            } else {
+                format!("{kind} ({api_version}) is not supported by Bindery; skipped")
+            };
+            out.warnings.push(ImportWarning {
+                doc,
+                path: prefix.to_string(),
+                message,
+            });
+        }
+        Some(want) if want != api_version => {
+            out.errors.push(err(
+                &super::field::child(prefix, "apiVersion"),
+                format!(
+                    "Unsupported value: {api_version:?}: supported values: {want:?} (for kind {kind})"
+                ),
+            ));
+        }
+        Some(_) => match typed(&kind, value, doc, prefix, &mut out.warnings) {
+            Ok(m) => out.manifests.push((doc, m)),
+            Err(e) => out.errors.push(e),
+        },
+    }
+}
+
+fn expected_api_version(kind: &str) -> Option<&'static str> {
+    crate::model::Kind::parse(kind).map(|k| k.api_version())
+}
+
+fn typed(
+    kind: &str,
+    value: Value,
+    doc: usize,
+    prefix: &str,
+    warnings: &mut Vec<ImportWarning>,
+) -> Result<Manifest, ImportError> {
+    fn de<T: DeserializeOwned + serde::Serialize>(
+        value: &Value,
+        doc: usize,
+        prefix: &str,
+        warnings: &mut Vec<ImportWarning>,
+    ) -> Result<Box<T>, ImportError> {
+        let obj: T = serde_path_to_error::deserialize(value).map_err(|e| {
+            let path = e.path().to_string();
+            let path = if path == "." { String::new() } else { path };
+            ImportError {
+                doc,
+                path: super::field::child(prefix, &path),
+                message: e.into_inner().to_string(),
+            }
+        })?;
+        // Unknown fields: k8s-openapi silently ignores them, so compare what was written
+        // with what the typed object serializes back to. This gives exact paths, where
+        // serde_ignored reports `?` for the generated map visitors' keys.
+        if let Ok(round_trip) = serde_json::to_value(&obj) {
+            let mut unknown = Vec::new();
+            unknown_fields(value, &round_trip, prefix, &mut unknown);
+            for path in unknown {
+                warnings.push(ImportWarning {
+                    doc,
+                    path,
+                    message: "unknown field (ignored)".to_string(),
+                });
+            }
+        }
+        Ok(Box::new(obj))
+    }
+    Ok(match kind {
+        "Node" => Manifest::Node(de(&value, doc, prefix, warnings)?),
+        "StorageClass" => Manifest::StorageClass(de(&value, doc, prefix, warnings)?),
+        "PriorityClass" => Manifest::PriorityClass(de(&value, doc, prefix, warnings)?),
+        "PersistentVolume" => Manifest::PersistentVolume(de(&value, doc, prefix, warnings)?),
+        "PersistentVolumeClaim" => {
+            Manifest::PersistentVolumeClaim(de(&value, doc, prefix, warnings)?)
+        }
+        "Pod" => Manifest::Pod(de(&value, doc, prefix, warnings)?),
+        "CSINode" => Manifest::CSINode(de(&value, doc, prefix, warnings)?),
+        "CSIDriver" => Manifest::CSIDriver(de(&value, doc, prefix, warnings)?),
+        "CSIStorageCapacity" => Manifest::CSIStorageCapacity(de(&value, doc, prefix, warnings)?),
+        "PodDisruptionBudget" => {
+            Manifest::PodDisruptionBudget(de(&value, doc, prefix, warnings)?)
+        }
+        other => {
+            return Err(ImportError {
+                doc,
+                path: prefix.to_string(),
+                message: format!("kind {other} is not supported"),
+            })
+        }
+    })
+}
+
+/// Paths present (and non-null) in `input` but absent from `typed`.
+fn unknown_fields(input: &Value, typed: &Value, path: &str, out: &mut Vec<String>) {
+    match (input, typed) {
+        (Value::Object(a), Value::Object(b)) => {
+            for (k, v) in a {
+                let p = super::field::child(path, k);
+                match b.get(k) {
+                    None if !v.is_null() => out.push(p),
+                    None => {}
+                    Some(tv) => unknown_fields(v, tv, &p, out),
+                }
+            }
+        }
+        (Value::Array(a), Value::Array(b)) => {
+            for (i, (x, y)) in a.iter().zip(b.iter()).enumerate() {
+                unknown_fields(x, y, &format!("{path}[{i}]"), out);
+            }
+        }
+        _ => {}
+    }
+}
+
+fn json_type(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "a sequence",
+        Value::Object(_) => "a mapping",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_documents_and_lists() {
+        let text = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata: {name: n2}\n";
+        let p = parse(text);
+        assert!(p.errors.is_empty(), "{:?}", p.errors);
+        let names: Vec<_> = p.manifests.iter().map(|(d, m)| (*d, m.key().name)).collect();
+        assert_eq!(names, vec![(1, "n1".to_string()), (3, "n2".to_string())]);
+    }
+
+    #[test]
+    fn reports_paths() {
+        let p = parse("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: a lot\n");
+        assert_eq!(p.errors[0].path, "value");
+        assert!(p.errors[0].message.contains("expected i32"), "{}", p.errors[0].message);
+        let p = parse("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeNme: x\n  containers: [{name: c}]\n");
+        assert!(p.errors.is_empty());
+        assert_eq!(p.warnings[0].path, "spec.nodeNme");
+        let p = parse("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n");
+        assert!(p.manifests.is_empty() && p.errors.is_empty());
+        assert!(p.warnings[0].message.contains("Deployment"));
+        let p = parse("a: [1, 2\n");
+        assert!(p.errors[0].message.starts_with("invalid YAML"));
+    }
+}
