@@ -16,6 +16,33 @@ pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] = [
     ("system-cluster-critical", 2_000_000_000),
 ];
 
+/// Available PVs of one class, keyed `(capacity, name)` so iteration is smallest first.
+#[derive(Clone, Debug, Default)]
+struct AvailableIndex {
+    /// PVs whose node affinity is exactly `kubernetes.io/hostname In [host]`.
+    by_host: BTreeMap<String, BTreeSet<(i64, String)>>,
+    other: BTreeSet<(i64, String)>,
+}
+
+/// The host a PV is pinned to when its node affinity is a single hostname requirement.
+fn pinned_host(pv: &PersistentVolume) -> Option<String> {
+    let sel = pv.node_affinity.as_ref()?;
+    let [term] = sel.terms.as_slice() else {
+        return None;
+    };
+    let [req] = term.match_expressions.as_slice() else {
+        return None;
+    };
+    if !term.match_fields.is_empty()
+        || req.key != well_known::LABEL_HOSTNAME
+        || req.operator != crate::model::selector::NodeSelectorOperator::In
+        || req.values.len() != 1
+    {
+        return None;
+    }
+    Some(req.values[0].clone())
+}
+
 #[derive(Clone, Debug, Default)]
 pub struct Cluster {
     pub nodes: BTreeMap<String, Arc<Node>>,
@@ -33,8 +60,12 @@ pub struct Cluster {
     /// The manifest each user object was created from (compact JSON), so that export keeps
     /// fields the engine does not model (container images, commands, …).
     pub manifests: BTreeMap<(Kind, ObjectKey), Arc<str>>,
-    /// PV names by storage class name: the binder's candidate lists.
-    pvs_by_class: BTreeMap<String, BTreeSet<String>>,
+    /// Available, unclaimed PVs by class: the binders' candidate lists.
+    available_by_class: BTreeMap<String, AvailableIndex>,
+    /// PV names by the claim (`ns/name`) their claimRef names.
+    pvs_by_claim_ref: BTreeMap<ObjectKey, BTreeSet<String>>,
+    /// Claims without a volume name, by class name (`""` for none).
+    unbound_claims_by_class: BTreeMap<String, BTreeSet<ObjectKey>>,
     /// Pod keys by the claim key (`ns/claim`) their volumes reference.
     pods_by_claim: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
     next_arrival: u64,
@@ -79,41 +110,119 @@ impl Cluster {
     }
 
     pub fn put_pv(&mut self, pv: Arc<PersistentVolume>) {
-        if let Some(old) = self.pvs.get(pv.name()) {
-            if old.storage_class_name != pv.storage_class_name {
-                let old_class = old.storage_class_name.clone();
-                self.unindex_pv(&old_class, pv.name());
-            }
+        if let Some(old) = self.pvs.get(pv.name()).cloned() {
+            self.unindex_pv(&old);
         }
-        self.pvs_by_class
-            .entry(pv.storage_class_name.clone())
-            .or_default()
-            .insert(pv.name().to_string());
+        self.index_pv(&pv);
         self.pvs.insert(pv.name().to_string(), pv);
     }
 
     pub fn remove_pv(&mut self, name: &str) -> Option<Arc<PersistentVolume>> {
         let pv = self.pvs.remove(name)?;
-        self.unindex_pv(&pv.storage_class_name, name);
+        self.unindex_pv(&pv);
         Some(pv)
     }
 
-    fn unindex_pv(&mut self, class: &str, name: &str) {
-        if let Some(set) = self.pvs_by_class.get_mut(class) {
-            set.remove(name);
-            if set.is_empty() {
-                self.pvs_by_class.remove(class);
+    fn index_pv(&mut self, pv: &PersistentVolume) {
+        if let Some(r) = &pv.claim_ref {
+            self.pvs_by_claim_ref
+                .entry(ObjectKey::new(r.namespace.clone(), r.name.clone()))
+                .or_default()
+                .insert(pv.name().to_string());
+        } else if pv.phase == PvPhase::Available {
+            let entry = (pv.capacity, pv.name().to_string());
+            let idx = self
+                .available_by_class
+                .entry(pv.storage_class_name.clone())
+                .or_default();
+            match pinned_host(pv) {
+                Some(host) => {
+                    idx.by_host.entry(host).or_default().insert(entry);
+                }
+                None => {
+                    idx.other.insert(entry);
+                }
             }
         }
     }
 
-    /// PVs of one storage class, by name.
-    pub fn pvs_of_class<'a>(
-        &'a self,
+    fn unindex_pv(&mut self, pv: &PersistentVolume) {
+        if let Some(r) = &pv.claim_ref {
+            let k = ObjectKey::new(r.namespace.clone(), r.name.clone());
+            if let Some(set) = self.pvs_by_claim_ref.get_mut(&k) {
+                set.remove(pv.name());
+                if set.is_empty() {
+                    self.pvs_by_claim_ref.remove(&k);
+                }
+            }
+        } else if pv.phase == PvPhase::Available {
+            let entry = (pv.capacity, pv.name().to_string());
+            if let Some(idx) = self.available_by_class.get_mut(&pv.storage_class_name) {
+                match pinned_host(pv) {
+                    Some(host) => {
+                        if let Some(set) = idx.by_host.get_mut(&host) {
+                            set.remove(&entry);
+                            if set.is_empty() {
+                                idx.by_host.remove(&host);
+                            }
+                        }
+                    }
+                    None => {
+                        idx.other.remove(&entry);
+                    }
+                }
+                if idx.by_host.is_empty() && idx.other.is_empty() {
+                    self.available_by_class.remove(&pv.storage_class_name);
+                }
+            }
+        }
+    }
+
+    /// Available, unclaimed PVs of `class` that a node with hostname label `host` could
+    /// reach, smallest first (ties by name): the PVs pinned to `host` plus every PV whose
+    /// node affinity is not a plain hostname pin (still to be checked against the node).
+    pub fn available_pvs_for_host(
+        &self,
         class: &str,
-    ) -> impl Iterator<Item = &'a Arc<PersistentVolume>> + 'a {
-        self.pvs_by_class
-            .get(class)
+        host: Option<&str>,
+    ) -> Vec<&Arc<PersistentVolume>> {
+        let Some(idx) = self.available_by_class.get(class) else {
+            return Vec::new();
+        };
+        let pinned = host.and_then(|h| idx.by_host.get(h));
+        let mut out: Vec<&(i64, String)> = idx
+            .other
+            .iter()
+            .chain(pinned.into_iter().flatten())
+            .collect();
+        if pinned.is_some() {
+            out.sort();
+        }
+        out.into_iter()
+            .filter_map(|(_, n)| self.pvs.get(n))
+            .collect()
+    }
+
+    /// Every available, unclaimed PV of `class`, smallest first.
+    pub fn available_pvs_of_class(&self, class: &str) -> Vec<&Arc<PersistentVolume>> {
+        let Some(idx) = self.available_by_class.get(class) else {
+            return Vec::new();
+        };
+        let mut all: Vec<&(i64, String)> = idx
+            .other
+            .iter()
+            .chain(idx.by_host.values().flatten())
+            .collect();
+        all.sort();
+        all.into_iter()
+            .filter_map(|(_, n)| self.pvs.get(n))
+            .collect()
+    }
+
+    /// PVs whose claimRef names the claim `key` (pre-bound or bound), by name.
+    pub fn pvs_claiming(&self, key: &ObjectKey) -> impl Iterator<Item = &Arc<PersistentVolume>> {
+        self.pvs_by_claim_ref
+            .get(key)
             .into_iter()
             .flatten()
             .filter_map(|n| self.pvs.get(n))
@@ -134,11 +243,41 @@ impl Cluster {
     }
 
     pub fn put_pvc(&mut self, pvc: Arc<PersistentVolumeClaim>) {
-        self.pvcs.insert(pvc.meta.key(), pvc);
+        let key = pvc.meta.key();
+        if let Some(old) = self.pvcs.get(&key).cloned() {
+            self.unindex_pvc(&old);
+        }
+        if pvc.volume_name.is_none() {
+            self.unbound_claims_by_class
+                .entry(pvc.class_name().to_string())
+                .or_default()
+                .insert(key.clone());
+        }
+        self.pvcs.insert(key, pvc);
     }
 
     pub fn remove_pvc(&mut self, key: &ObjectKey) -> Option<Arc<PersistentVolumeClaim>> {
-        self.pvcs.remove(key)
+        let pvc = self.pvcs.remove(key)?;
+        self.unindex_pvc(&pvc);
+        Some(pvc)
+    }
+
+    fn unindex_pvc(&mut self, pvc: &PersistentVolumeClaim) {
+        let class = pvc.class_name();
+        if let Some(set) = self.unbound_claims_by_class.get_mut(class) {
+            set.remove(&pvc.meta.key());
+            if set.is_empty() {
+                self.unbound_claims_by_class.remove(class);
+            }
+        }
+    }
+
+    /// Claims of `class` that have no volume name yet.
+    pub fn unbound_claims_of_class(&self, class: &str) -> impl Iterator<Item = &ObjectKey> {
+        self.unbound_claims_by_class
+            .get(class)
+            .into_iter()
+            .flatten()
     }
 
     // --- Pods -------------------------------------------------------------------------------
@@ -185,7 +324,10 @@ impl Cluster {
     }
 
     /// Live pods whose volumes reference the claim `key`, by pod key.
-    pub fn pods_using_claim<'a>(&'a self, key: &ObjectKey) -> impl Iterator<Item = &'a Arc<Pod>> + 'a {
+    pub fn pods_using_claim<'a>(
+        &'a self,
+        key: &ObjectKey,
+    ) -> impl Iterator<Item = &'a Arc<Pod>> + 'a {
         self.pods_by_claim
             .get(key)
             .into_iter()

@@ -1,7 +1,19 @@
-//! Bindery's engine. See ARCHITECTURE.md for the map.
+//! Bindery's engine: a deterministic simulation of Kubernetes storage scheduling.
+//!
+//! See ARCHITECTURE.md for the map. The entry point is [`sim::Simulation`]; scenarios
+//! come in and go out through [`scenario`].
+
 pub mod cluster;
+pub mod events;
 pub mod model;
-pub mod scenario;
-pub mod version;
+pub mod pv_helpers;
 pub mod quantity;
+pub mod rng;
+pub mod scenario;
+pub mod scheduler;
+pub mod sim;
 pub mod time;
+pub mod version;
+
+pub use scenario::Manifest;
+pub use sim::{Command, Simulation, StepOutcome};

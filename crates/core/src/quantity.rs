@@ -152,7 +152,9 @@ mod tests {
             ("10 Gi", None),
         ];
         for (input, want) in cases {
-            let got = Quantity::parse(input).ok().map(|q| (q.value(), q.milli_value()));
+            let got = Quantity::parse(input)
+                .ok()
+                .map(|q| (q.value(), q.milli_value()));
             assert_eq!(&got, want, "parse({input:?})");
         }
         assert_eq!(Quantity::parse("5GB!").unwrap_err(), ERR_FORMAT_WRONG);

@@ -87,6 +87,9 @@ mod tests {
     fn renders_seconds_and_rfc3339() {
         assert_eq!(SimTime(12_345).to_string(), "12.345s");
         assert_eq!(SimTime::ZERO.to_rfc3339(), "2026-01-01T00:00:00Z");
-        assert_eq!(SimTime::from_secs(86_400 * 59 + 61).to_rfc3339(), "2026-03-01T00:01:01Z");
+        assert_eq!(
+            SimTime::from_secs(86_400 * 59 + 61).to_rfc3339(),
+            "2026-03-01T00:01:01Z"
+        );
     }
 }

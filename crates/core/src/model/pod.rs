@@ -76,9 +76,14 @@ pub struct TopologySpreadConstraint {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum PodVolumeSource {
-    PersistentVolumeClaim { claim_name: String, read_only: bool },
+    PersistentVolumeClaim {
+        claim_name: String,
+        read_only: bool,
+    },
     /// A generic ephemeral volume: its claim is `<pod>-<volume>`.
-    Ephemeral { claim_name: String },
+    Ephemeral {
+        claim_name: String,
+    },
     /// Any other volume type (emptyDir, configMap, …): no scheduling effect.
     Other(String),
 }

@@ -27,10 +27,11 @@ impl LabelSelector {
 
     /// Adds `key in (value)` requirements (used for `matchLabelKeys`).
     pub fn and_equal(&mut self, key: &str, value: &str) {
-        self.selector.extend(std::iter::once(kube_core::Expression::Equal(
-            key.to_string(),
-            value.to_string(),
-        )));
+        self.selector
+            .extend(std::iter::once(kube_core::Expression::Equal(
+                key.to_string(),
+                value.to_string(),
+            )));
     }
 }
 
@@ -218,7 +219,10 @@ mod tests {
             };
             assert_eq!(term.matches(&node, "n1"), want, "{r:?}");
         }
-        assert!(!NodeSelectorTerm::default().matches(&node, "n1"), "empty term matches nothing");
+        assert!(
+            !NodeSelectorTerm::default().matches(&node, "n1"),
+            "empty term matches nothing"
+        );
         let by_name = NodeSelectorTerm {
             match_expressions: vec![],
             match_fields: vec![req("metadata.name", In, &["n1"])],
@@ -231,10 +235,16 @@ mod tests {
     fn topology_terms() {
         let node = labels(&[("topology.kubernetes.io/zone", "z1")]);
         let t = TopologySelectorTerm {
-            match_label_expressions: vec![("topology.kubernetes.io/zone".into(), vec!["z1".into()])],
+            match_label_expressions: vec![(
+                "topology.kubernetes.io/zone".into(),
+                vec!["z1".into()],
+            )],
         };
         assert!(match_topology_selector_terms(&[], &node));
-        assert!(match_topology_selector_terms(std::slice::from_ref(&t), &node));
+        assert!(match_topology_selector_terms(
+            std::slice::from_ref(&t),
+            &node
+        ));
         assert!(!match_topology_selector_terms(&[t], &labels(&[])));
     }
 }

@@ -122,7 +122,10 @@ pub struct StorageClass {
 impl StorageClass {
     pub fn is_default(&self) -> bool {
         self.meta.annotation(well_known::ANN_DEFAULT_STORAGE_CLASS) == Some("true")
-            || self.meta.annotation(well_known::ANN_DEFAULT_STORAGE_CLASS_BETA) == Some("true")
+            || self
+                .meta
+                .annotation(well_known::ANN_DEFAULT_STORAGE_CLASS_BETA)
+                == Some("true")
     }
 
     /// Can anything ever provision volumes of this class?
@@ -141,9 +144,16 @@ pub struct ClaimRef {
 
 #[derive(Clone, Debug, PartialEq)]
 pub enum PvSource {
-    Local { path: String },
-    HostPath { path: String },
-    Csi { driver: String, volume_handle: String },
+    Local {
+        path: String,
+    },
+    HostPath {
+        path: String,
+    },
+    Csi {
+        driver: String,
+        volume_handle: String,
+    },
     /// Another in-tree or unknown source, by its field name (`nfs`, `iscsi`, …).
     Other(String),
 }
@@ -271,7 +281,10 @@ impl PersistentVolumeClaim {
     /// `isPVCFullyBound`: has a volume name and the bind-completed annotation.
     pub fn is_fully_bound(&self) -> bool {
         self.volume_name.as_deref().is_some_and(|v| !v.is_empty())
-            && self.meta.annotations.contains_key(well_known::ANN_BIND_COMPLETED)
+            && self
+                .meta
+                .annotations
+                .contains_key(well_known::ANN_BIND_COMPLETED)
     }
 
     pub fn selected_node(&self) -> Option<&str> {

@@ -283,7 +283,8 @@ fn node_selector_requirement(
 fn node_selector_term(path: &str, t: &core::NodeSelectorTerm, cx: &mut Cx) -> NodeSelectorTerm {
     let mut term = NodeSelectorTerm::default();
     for (i, r) in t.match_expressions.iter().flatten().enumerate() {
-        if let Some(r) = node_selector_requirement(&index(&child(path, "matchExpressions"), i), r, cx)
+        if let Some(r) =
+            node_selector_requirement(&index(&child(path, "matchExpressions"), i), r, cx)
         {
             term.match_expressions.push(r);
         }
@@ -415,7 +416,10 @@ fn node_from(n: &core::Node, cx: &mut Cx) -> Node {
 // ---------------------------------------------------------------------------------------
 // StorageClass
 
-fn storage_class_from(sc: &k8s_openapi::api::storage::v1::StorageClass, cx: &mut Cx) -> StorageClass {
+fn storage_class_from(
+    sc: &k8s_openapi::api::storage::v1::StorageClass,
+    cx: &mut Cx,
+) -> StorageClass {
     let meta = meta_from(&sc.metadata, false, cx);
     if sc.provisioner.is_empty() {
         cx.err(FieldError::required("provisioner", ""));
@@ -489,7 +493,11 @@ fn priority_class_from(
         }
     };
     let system = meta.name.starts_with("system-");
-    if system && !crate::cluster::SYSTEM_PRIORITY_CLASSES.iter().any(|(n, _)| *n == meta.name) {
+    if system
+        && !crate::cluster::SYSTEM_PRIORITY_CLASSES
+            .iter()
+            .any(|(n, _)| *n == meta.name)
+    {
         cx.err(FieldError::forbidden(
             "metadata.name",
             "priority class names with 'system-' prefix are reserved for system use only",
@@ -507,7 +515,11 @@ fn priority_class_from(
         meta,
         value,
         global_default: pc.global_default.unwrap_or(false),
-        preemption_policy: preemption_policy("preemptionPolicy", pc.preemption_policy.as_deref(), cx),
+        preemption_policy: preemption_policy(
+            "preemptionPolicy",
+            pc.preemption_policy.as_deref(),
+            cx,
+        ),
         description: pc.description.clone().unwrap_or_default(),
     }
 }
@@ -551,19 +563,34 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
     if capacity < 0 {
         cx.err(FieldError::invalid(
             key("spec.capacity", "storage"),
-            &spec.capacity.as_ref().and_then(|c| c.get("storage")).map(|q| q.0.clone()).unwrap_or_default(),
+            &spec
+                .capacity
+                .as_ref()
+                .and_then(|c| c.get("storage"))
+                .map(|q| q.0.clone())
+                .unwrap_or_default(),
             "must be greater than or equal to 0",
         ));
     }
     let mut sources = Vec::new();
     if let Some(l) = &spec.local {
-        sources.push(("local", PvSource::Local { path: l.path.clone() }));
+        sources.push((
+            "local",
+            PvSource::Local {
+                path: l.path.clone(),
+            },
+        ));
         if l.path.is_empty() {
             cx.err(FieldError::required("spec.local.path", ""));
         }
     }
     if let Some(h) = &spec.host_path {
-        sources.push(("hostPath", PvSource::HostPath { path: h.path.clone() }));
+        sources.push((
+            "hostPath",
+            PvSource::HostPath {
+                path: h.path.clone(),
+            },
+        ));
         if h.path.is_empty() {
             cx.err(FieldError::required("spec.hostPath.path", ""));
         }
@@ -589,7 +616,10 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
         ("rbd", spec.rbd.is_some()),
         ("fc", spec.fc.is_some()),
         ("gcePersistentDisk", spec.gce_persistent_disk.is_some()),
-        ("awsElasticBlockStore", spec.aws_elastic_block_store.is_some()),
+        (
+            "awsElasticBlockStore",
+            spec.aws_elastic_block_store.is_some(),
+        ),
         ("azureDisk", spec.azure_disk.is_some()),
         ("azureFile", spec.azure_file.is_some()),
         ("cephfs", spec.cephfs.is_some()),
@@ -728,7 +758,10 @@ fn pvc_spec_into(
             }
         }
         None => {
-            cx.err(FieldError::required(key(&child(path, "resources"), "storage"), ""));
+            cx.err(FieldError::required(
+                key(&child(path, "resources"), "storage"),
+                "",
+            ));
             None
         }
     };
@@ -776,7 +809,11 @@ fn container_requests(path: &str, c: &core::Container, cx: &mut Cx) -> Container
     }
     let res = c.resources.clone().unwrap_or_default();
     let limits = resources_from(&child(path, "resources.limits"), res.limits.as_ref(), cx);
-    let mut requests = resources_from(&child(path, "resources.requests"), res.requests.as_ref(), cx);
+    let mut requests = resources_from(
+        &child(path, "resources.requests"),
+        res.requests.as_ref(),
+        cx,
+    );
     let has_request = |k: &str| res.requests.as_ref().is_some_and(|r| r.contains_key(k));
     let has_limit = |k: &str| res.limits.as_ref().is_some_and(|r| r.contains_key(k));
     // API defaulting: a limit without a request makes the request equal to the limit.
@@ -978,7 +1015,10 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 "must be in the range 1-100",
             ));
         }
-        preferred_node_affinity.push((t.weight, node_selector_term(&child(&p, "preference"), &t.preference, cx)));
+        preferred_node_affinity.push((
+            t.weight,
+            node_selector_term(&child(&p, "preference"), &t.preference, cx),
+        ));
     }
 
     let mut tolerations = Vec::new();
@@ -1010,7 +1050,9 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 }
             },
         };
-        if operator == TolerationOperator::Exists && t.value.as_deref().is_some_and(|v| !v.is_empty()) {
+        if operator == TolerationOperator::Exists
+            && t.value.as_deref().is_some_and(|v| !v.is_empty())
+        {
             cx.err(FieldError::invalid(
                 child(&p, "operator"),
                 "Exists",
@@ -1026,7 +1068,12 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
     }
 
     let mut topology_spread_constraints = Vec::new();
-    for (i, c) in spec.topology_spread_constraints.iter().flatten().enumerate() {
+    for (i, c) in spec
+        .topology_spread_constraints
+        .iter()
+        .flatten()
+        .enumerate()
+    {
         let p = index("spec.topologySpreadConstraints", i);
         if c.max_skew <= 0 {
             cx.err(FieldError::invalid_number(
@@ -1081,10 +1128,18 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 default_honor
             }
         };
-        let honor_node_affinity =
-            policy("nodeAffinityPolicy", c.node_affinity_policy.as_deref(), true, cx);
-        let honor_node_taints =
-            policy("nodeTaintsPolicy", c.node_taints_policy.as_deref(), false, cx);
+        let honor_node_affinity = policy(
+            "nodeAffinityPolicy",
+            c.node_affinity_policy.as_deref(),
+            true,
+            cx,
+        );
+        let honor_node_taints = policy(
+            "nodeTaintsPolicy",
+            c.node_taints_policy.as_deref(),
+            false,
+            cx,
+        );
         let mut sel_errors = Vec::new();
         let label_selector = c
             .label_selector
@@ -1104,7 +1159,11 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
     }
 
     let mut host_ports = Vec::new();
-    for c in spec.containers.iter().chain(spec.init_containers.iter().flatten()) {
+    for c in spec
+        .containers
+        .iter()
+        .chain(spec.init_containers.iter().flatten())
+    {
         for port in c.ports.iter().flatten() {
             if let Some(hp) = port.host_port.filter(|p| *p > 0) {
                 host_ports.push(HostPort {
@@ -1284,7 +1343,10 @@ fn int_or_percent(path: &str, v: &IntOrString, cx: &mut Cx) -> Option<IntOrPerce
     }
 }
 
-fn pdb_from(p: &k8s_openapi::api::policy::v1::PodDisruptionBudget, cx: &mut Cx) -> PodDisruptionBudget {
+fn pdb_from(
+    p: &k8s_openapi::api::policy::v1::PodDisruptionBudget,
+    cx: &mut Cx,
+) -> PodDisruptionBudget {
     let meta = meta_from(&p.metadata, true, cx);
     let spec = p.spec.clone().unwrap_or_default();
     let min_available = spec
@@ -1366,7 +1428,9 @@ mod tests {
     #[test]
     fn pod_requests_follow_pod_requests_rules() {
         let yaml = "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  initContainers:\n  - {name: i, resources: {requests: {cpu: '2'}}}\n  containers:\n  - {name: a, resources: {requests: {cpu: 500m, memory: 1Gi}}}\n  - {name: b, resources: {limits: {cpu: 250m}}}\n";
-        let Object::Pod(p) = convert(yaml).unwrap().object else { panic!() };
+        let Object::Pod(p) = convert(yaml).unwrap().object else {
+            panic!()
+        };
         assert_eq!(p.spec.requests.milli_cpu, 2000, "init container max wins");
         assert_eq!(p.spec.requests.memory, 1 << 30);
         assert_eq!(p.spec.non_zero_memory, (1 << 30) + DEFAULT_MEMORY_REQUEST);

@@ -87,7 +87,11 @@ impl FieldError {
         }
     }
 
-    pub fn duplicate(path: impl Into<String>, value: &str, detail: impl Into<String>) -> FieldError {
+    pub fn duplicate(
+        path: impl Into<String>,
+        value: &str,
+        detail: impl Into<String>,
+    ) -> FieldError {
         FieldError {
             path: path.into(),
             type_: FieldErrorType::Duplicate,
@@ -96,7 +100,11 @@ impl FieldError {
         }
     }
 
-    pub fn not_found(path: impl Into<String>, value: &str, detail: impl Into<String>) -> FieldError {
+    pub fn not_found(
+        path: impl Into<String>,
+        value: &str,
+        detail: impl Into<String>,
+    ) -> FieldError {
         FieldError {
             path: path.into(),
             type_: FieldErrorType::NotFound,
@@ -172,8 +180,11 @@ mod tests {
     #[test]
     fn renders_like_field_error() {
         assert_eq!(
-            FieldError::forbidden("spec.accessModes", "may not use ReadWriteOncePod with other access modes")
-                .to_string(),
+            FieldError::forbidden(
+                "spec.accessModes",
+                "may not use ReadWriteOncePod with other access modes"
+            )
+            .to_string(),
             "spec.accessModes: Forbidden: may not use ReadWriteOncePod with other access modes"
         );
         assert_eq!(

@@ -189,9 +189,7 @@ fn typed(
         "CSINode" => Manifest::CSINode(de(&value, doc, prefix, warnings)?),
         "CSIDriver" => Manifest::CSIDriver(de(&value, doc, prefix, warnings)?),
         "CSIStorageCapacity" => Manifest::CSIStorageCapacity(de(&value, doc, prefix, warnings)?),
-        "PodDisruptionBudget" => {
-            Manifest::PodDisruptionBudget(de(&value, doc, prefix, warnings)?)
-        }
+        "PodDisruptionBudget" => Manifest::PodDisruptionBudget(de(&value, doc, prefix, warnings)?),
         other => {
             return Err(ImportError {
                 doc,
@@ -244,7 +242,11 @@ mod tests {
         let text = "apiVersion: v1\nkind: Node\nmetadata: {name: n1}\n---\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: Node\n  metadata: {name: n2}\n";
         let p = parse(text);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
-        let names: Vec<_> = p.manifests.iter().map(|(d, m)| (*d, m.key().name)).collect();
+        let names: Vec<_> = p
+            .manifests
+            .iter()
+            .map(|(d, m)| (*d, m.key().name))
+            .collect();
         assert_eq!(names, vec![(1, "n1".to_string()), (3, "n2".to_string())]);
     }
 
@@ -252,7 +254,11 @@ mod tests {
     fn reports_paths() {
         let p = parse("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: a lot\n");
         assert_eq!(p.errors[0].path, "value");
-        assert!(p.errors[0].message.contains("expected i32"), "{}", p.errors[0].message);
+        assert!(
+            p.errors[0].message.contains("expected i32"),
+            "{}",
+            p.errors[0].message
+        );
         let p = parse("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeNme: x\n  containers: [{name: c}]\n");
         assert!(p.errors.is_empty());
         assert_eq!(p.warnings[0].path, "spec.nodeNme");

@@ -1,0 +1,630 @@
+//! kube-scheduler's scheduling cycle as pure functions over a [`Ctx`].
+//!
+//! [`schedule_pod`] is `schedulePod` + PostFilter: PreFilter → (nominated node first) →
+//! Filter over a rotating window of nodes, stopping once enough feasible nodes are found
+//! (`percentageOfNodesToScore`) → PreScore/Score/NormalizeScore → host selection, or, when
+//! nothing fits, the FitError and the PostFilter plugins (DynamicResources, then
+//! DefaultPreemption). It decides; the simulation applies the decision (Reserve, binding,
+//! preemption's deletions) and records the events.
+
+pub mod cache;
+pub mod explain;
+pub mod framework;
+pub mod plugins;
+pub mod preemption;
+pub mod queue;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use cache::NodeInfo;
+use framework::{Code, Ctx, CycleState, Plugin, Points, Status};
+
+use crate::model::Pod;
+use crate::rng::SimRng;
+
+/// `NoNodeAvailableMsg`.
+pub const NO_NODE_AVAILABLE_MSG: &str = "0/{} nodes are available";
+/// Scoring weights multiply normalized scores in `[0, MAX_NODE_SCORE]`.
+pub const MIN_FEASIBLE_NODES_TO_FIND: usize = 100;
+pub const MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND: usize = 5;
+/// The scheduler name upstream stamps on preemption conditions.
+pub const DEFAULT_SCHEDULER_NAME: &str = crate::model::well_known::DEFAULT_SCHEDULER_NAME;
+
+/// Why a pod did not fit: `framework.Diagnosis`.
+#[derive(Clone, Debug, Default)]
+pub struct Diagnosis {
+    /// Explicit per-node statuses, by node name.
+    pub node_to_status: BTreeMap<String, Status>,
+    /// The status of nodes not in `node_to_status` (PreFilter rejection, PreFilterResult).
+    pub absent_status: Option<Status>,
+    pub unschedulable_plugins: BTreeSet<&'static str>,
+    pub pre_filter_msg: String,
+    pub post_filter_msg: String,
+}
+
+impl Diagnosis {
+    /// The status a node ended with.
+    pub fn status_of(&self, node: &str) -> Option<&Status> {
+        self.node_to_status
+            .get(node)
+            .or(self.absent_status.as_ref())
+    }
+
+    /// `FitError.Error()`.
+    pub fn fit_error(&self, num_all_nodes: usize) -> String {
+        let mut msg = format!("0/{num_all_nodes} nodes are available:");
+        if !self.pre_filter_msg.is_empty() {
+            msg.push_str(&format!(" {}.", self.pre_filter_msg));
+        } else {
+            let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
+            for status in self.node_to_status.values() {
+                for r in &status.reasons {
+                    *histogram.entry(r).or_default() += 1;
+                }
+            }
+            let absent = num_all_nodes.saturating_sub(self.node_to_status.len());
+            if absent > 0 {
+                if let Some(s) = &self.absent_status {
+                    for r in &s.reasons {
+                        *histogram.entry(r).or_default() += absent;
+                    }
+                }
+            }
+            // `sort.Strings` over "count reason": lexicographic, digits included.
+            let mut entries: Vec<String> = histogram
+                .into_iter()
+                .map(|(r, n)| format!("{n} {r}"))
+                .collect();
+            entries.sort();
+            if !entries.is_empty() {
+                msg.push_str(&format!(" {}.", entries.join(", ")));
+            }
+        }
+        if !self.post_filter_msg.is_empty() {
+            msg.push(' ');
+            msg.push_str(&self.post_filter_msg);
+        }
+        msg
+    }
+}
+
+/// How a pod's nominated node changes after a failed cycle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Nomination {
+    /// Leave `status.nominatedNodeName` as it is.
+    Keep,
+    /// Set it (preemption chose a node) or clear it (`None`).
+    Set(Option<String>),
+}
+
+/// The result of one scheduling attempt.
+#[derive(Clone, Debug)]
+pub enum Decision {
+    Fits {
+        node: String,
+        /// Scores of the feasible nodes (empty when only one node was feasible).
+        scores: Vec<(String, i64)>,
+        tie_break: Option<(i64, Vec<String>)>,
+    },
+    /// Nothing fits; `message` is the FitError text (or the error, for `Code::Error`).
+    Unschedulable {
+        message: String,
+        code: Code,
+        diagnosis: Box<Diagnosis>,
+        nomination: Nomination,
+        /// Pods preemption decided to evict, and the node it nominated.
+        preemption: Option<preemption::Preemption>,
+    },
+}
+
+/// `numFeasibleNodesToFind` with the adaptive default `percentageOfNodesToScore`.
+pub fn num_feasible_nodes_to_find(num_all_nodes: usize) -> usize {
+    if num_all_nodes < MIN_FEASIBLE_NODES_TO_FIND {
+        return num_all_nodes;
+    }
+    let percentage = (50i64 - (num_all_nodes as i64) / 125)
+        .max(MIN_FEASIBLE_NODES_PERCENTAGE_TO_FIND as i64) as usize;
+    (num_all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
+}
+
+/// `RunFilterPlugins`: plugins in order, stopping at the first that does not pass.
+pub fn run_filter_plugins(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    state: &CycleState,
+    pod: &Pod,
+    node: &NodeInfo,
+) -> Status {
+    for pl in profile {
+        if !pl.points().has(Points::FILTER) || state.skip_filter.contains(pl.name()) {
+            continue;
+        }
+        let s = pl.filter(cx, state, pod, node);
+        if !s.is_success() {
+            let s = if s.is_rejected() {
+                s
+            } else {
+                Status::error(format!(
+                    "running {:?} filter plugin: {}",
+                    pl.name(),
+                    s.message()
+                ))
+            };
+            return s.with_plugin(pl.name());
+        }
+    }
+    Status::success()
+}
+
+/// `RunPreFilterExtensionAddPod` / `RemovePod` over the plugins that were not skipped.
+pub fn run_pre_filter_extension(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    state: &mut CycleState,
+    pod: &Pod,
+    other: &cache::PodInfo,
+    node: &NodeInfo,
+    add: bool,
+) {
+    for pl in profile {
+        if !pl.points().has(Points::PRE_FILTER_EXTENSIONS) || state.skip_filter.contains(pl.name())
+        {
+            continue;
+        }
+        if add {
+            pl.add_pod(cx, state, pod, other, node);
+        } else {
+            pl.remove_pod(cx, state, pod, other, node);
+        }
+    }
+}
+
+/// `RunFilterPluginsWithNominatedPods`: first as if nominated pods of equal or higher
+/// priority already ran on the node, then (if any were added and that passed) without them.
+pub fn run_filter_with_nominated_pods(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    state: &CycleState,
+    pod: &Pod,
+    node: &NodeInfo,
+) -> Status {
+    let nominated: Vec<&Arc<Pod>> = cx
+        .cache
+        .nominated_on(node.name())
+        .iter()
+        .filter(|p| p.spec.priority >= pod.spec.priority && p.meta.uid != pod.meta.uid)
+        .collect();
+    if nominated.is_empty() {
+        return run_filter_plugins(cx, profile, state, pod, node);
+    }
+    let mut state_with = state.clone();
+    let mut node_with = node.clone();
+    for p in nominated {
+        let info = cache::PodInfo::new(cx.cluster, p.clone());
+        node_with.add_pod(info.clone());
+        run_pre_filter_extension(cx, profile, &mut state_with, pod, &info, &node_with, true);
+    }
+    let status = run_filter_plugins(cx, profile, &state_with, pod, &node_with);
+    if !status.is_success() {
+        return status;
+    }
+    run_filter_plugins(cx, profile, state, pod, node)
+}
+
+/// PreFilter over the profile: the cycle state, the merged PreFilterResult with the plugins
+/// that produced it, or the rejecting status.
+pub fn run_pre_filter(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    pod: &Pod,
+) -> (
+    CycleState,
+    Result<(Option<BTreeSet<String>>, BTreeSet<&'static str>), Status>,
+) {
+    let mut state = CycleState::default();
+    let mut result: Option<BTreeSet<String>> = None;
+    let mut plugins_with_nodes: BTreeSet<&'static str> = BTreeSet::new();
+    let mut rejected: Option<Status> = None;
+    for pl in profile {
+        if !pl.points().has(Points::PRE_FILTER) {
+            continue;
+        }
+        let (r, s) = pl.pre_filter(cx, &mut state, pod);
+        match s.code {
+            Code::Skip => {
+                state.skip_filter.insert(pl.name());
+                continue;
+            }
+            Code::Success => {}
+            Code::UnschedulableAndUnresolvable => {
+                return (state, Err(s.with_plugin(pl.name())));
+            }
+            Code::Unschedulable => {
+                rejected = Some(s.with_plugin(pl.name()));
+                continue;
+            }
+            Code::Error => {
+                let msg = format!("running PreFilter plugin {:?}: {}", pl.name(), s.message());
+                return (state, Err(Status::error(msg).with_plugin(pl.name())));
+            }
+        }
+        if let Some(names) = r {
+            plugins_with_nodes.insert(pl.name());
+            result = Some(match result {
+                None => names,
+                Some(prev) => prev.intersection(&names).cloned().collect(),
+            });
+            if result.as_ref().is_some_and(|r| r.is_empty()) {
+                let list: Vec<&str> = plugins_with_nodes.iter().copied().collect();
+                let msg = if list.len() == 1 {
+                    format!("node(s) didn't satisfy plugin {}", list[0])
+                } else {
+                    format!(
+                        "node(s) didn't satisfy plugin(s) [{}] simultaneously",
+                        list.join(" ")
+                    )
+                };
+                return (state, Err(Status::unresolvable(msg)));
+            }
+        }
+    }
+    match rejected {
+        Some(s) => (state, Err(s)),
+        None => (state, Ok((result, plugins_with_nodes))),
+    }
+}
+
+/// The outcome of the filter phase.
+pub struct FilterOutcome {
+    pub state: CycleState,
+    pub feasible: Vec<String>,
+    pub diagnosis: Diagnosis,
+    /// An internal error stops the cycle.
+    pub error: Option<String>,
+}
+
+/// `findNodesThatFitPod`.
+pub fn find_nodes_that_fit(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    pod: &Pod,
+    next_start_node_index: &mut usize,
+) -> FilterOutcome {
+    let mut diagnosis = Diagnosis::default();
+    let (state, pre) = run_pre_filter(cx, profile, pod);
+    let (pre_result, plugins_with_nodes) = match pre {
+        Ok(x) => x,
+        Err(s) if s.code == Code::Error => {
+            return FilterOutcome {
+                state,
+                feasible: Vec::new(),
+                diagnosis,
+                error: Some(s.message()),
+            };
+        }
+        Err(s) => {
+            diagnosis.pre_filter_msg = s.message();
+            diagnosis.unschedulable_plugins.insert(s.plugin);
+            diagnosis.absent_status = Some(s);
+            return FilterOutcome {
+                state,
+                feasible: Vec::new(),
+                diagnosis,
+                error: None,
+            };
+        }
+    };
+    // A nominated node (from an earlier preemption) is tried alone first.
+    if let Some(nominated) = pod.status.nominated_node_name.as_deref() {
+        if let Some(info) = cx.cache.node(nominated) {
+            let s = run_filter_with_nominated_pods(cx, profile, &state, pod, info);
+            if s.is_success() {
+                return FilterOutcome {
+                    state,
+                    feasible: vec![nominated.to_string()],
+                    diagnosis,
+                    error: None,
+                };
+            }
+        }
+    }
+    let all: Vec<&NodeInfo> = cx.cache.nodes().iter().collect();
+    let nodes: Vec<&NodeInfo> = match &pre_result {
+        None => all.clone(),
+        Some(names) => {
+            let list: Vec<&str> = plugins_with_nodes.iter().copied().collect();
+            diagnosis.absent_status = Some(Status::unresolvable(format!(
+                "node(s) didn't satisfy plugin(s) [{}]",
+                list.join(" ")
+            )));
+            names.iter().filter_map(|n| cx.cache.node(n)).collect()
+        }
+    };
+    let mut feasible = Vec::new();
+    let mut processed = 0;
+    if !nodes.is_empty() {
+        let to_find = num_feasible_nodes_to_find(nodes.len());
+        for i in 0..nodes.len() {
+            let node = nodes[(*next_start_node_index + i) % nodes.len()];
+            processed += 1;
+            let s = run_filter_with_nominated_pods(cx, profile, &state, pod, node);
+            match s.code {
+                Code::Success => {
+                    feasible.push(node.name().to_string());
+                    if feasible.len() >= to_find {
+                        break;
+                    }
+                }
+                Code::Error => {
+                    return FilterOutcome {
+                        state,
+                        feasible: Vec::new(),
+                        diagnosis,
+                        error: Some(s.message()),
+                    };
+                }
+                _ => {
+                    diagnosis.unschedulable_plugins.insert(s.plugin);
+                    diagnosis.node_to_status.insert(node.name().to_string(), s);
+                }
+            }
+        }
+    }
+    if !all.is_empty() {
+        *next_start_node_index = (*next_start_node_index + processed) % all.len();
+    }
+    FilterOutcome {
+        state,
+        feasible,
+        diagnosis,
+        error: None,
+    }
+}
+
+/// Per-plugin and total scores of the feasible nodes (`prioritizeNodes`).
+pub struct Scores {
+    /// `(plugin, weighted normalized score per feasible node)`.
+    pub by_plugin: Vec<(&'static str, Vec<i64>)>,
+    pub totals: Vec<i64>,
+}
+
+pub fn prioritize(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    state: &mut CycleState,
+    pod: &Pod,
+    feasible: &[&NodeInfo],
+) -> Scores {
+    let mut by_plugin = Vec::new();
+    let mut totals = vec![0i64; feasible.len()];
+    for pl in profile {
+        if !pl.points().has(Points::PRE_SCORE) && !pl.points().has(Points::SCORE) {
+            continue;
+        }
+        if pl.points().has(Points::PRE_SCORE) {
+            let s = pl.pre_score(cx, state, pod, feasible);
+            if s.code == Code::Skip {
+                state.skip_score.insert(pl.name());
+                continue;
+            }
+        }
+        if !pl.points().has(Points::SCORE) {
+            continue;
+        }
+        let mut scores: Vec<i64> = feasible
+            .iter()
+            .map(|n| pl.score(cx, state, pod, n))
+            .collect();
+        pl.normalize(state, &mut scores);
+        let weight = pl.weight().max(1);
+        for (t, s) in totals.iter_mut().zip(scores.iter_mut()) {
+            *s *= weight;
+            *t += *s;
+        }
+        by_plugin.push((pl.name(), scores));
+    }
+    Scores { by_plugin, totals }
+}
+
+/// Picks the highest total; equal top scores are broken by the seeded RNG (upstream's heap
+/// leaves that choice to arbitrary order; Bindery makes it reproducible).
+pub fn select_host(
+    names: &[String],
+    totals: &[i64],
+    rng: &mut SimRng,
+) -> (String, Option<(i64, Vec<String>)>) {
+    let best = totals.iter().copied().max().unwrap_or(0);
+    let tied: Vec<String> = names
+        .iter()
+        .zip(totals)
+        .filter(|(_, t)| **t == best)
+        .map(|(n, _)| n.clone())
+        .collect();
+    if tied.len() == 1 {
+        return (tied[0].clone(), None);
+    }
+    let chosen = tied[rng.index(tied.len())].clone();
+    (chosen, Some((best, tied)))
+}
+
+/// One scheduling attempt for `pod`: a node, or why not and what preemption decided.
+pub fn schedule_pod(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    pod: &Pod,
+    next_start_node_index: &mut usize,
+    rng: &mut SimRng,
+) -> Decision {
+    schedule_pod_with_state(cx, profile, pod, next_start_node_index, rng).0
+}
+
+/// [`schedule_pod`], also returning the cycle state Reserve needs.
+pub fn schedule_pod_with_state(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    pod: &Pod,
+    next_start_node_index: &mut usize,
+    rng: &mut SimRng,
+) -> (Decision, CycleState) {
+    let (d, s) = schedule_pod_inner(cx, profile, pod, next_start_node_index, rng);
+    (d, s)
+}
+
+fn schedule_pod_inner(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    pod: &Pod,
+    next_start_node_index: &mut usize,
+    rng: &mut SimRng,
+) -> (Decision, CycleState) {
+    let num_all = cx.cache.num_nodes();
+    if num_all == 0 {
+        return (
+            Decision::Unschedulable {
+                message: "no nodes available to schedule pods".to_string(),
+                code: Code::UnschedulableAndUnresolvable,
+                diagnosis: Box::default(),
+                nomination: Nomination::Set(None),
+                preemption: None,
+            },
+            CycleState::default(),
+        );
+    }
+    let FilterOutcome {
+        mut state,
+        feasible,
+        mut diagnosis,
+        error,
+    } = find_nodes_that_fit(cx, profile, pod, next_start_node_index);
+    if let Some(e) = error {
+        return (
+            Decision::Unschedulable {
+                message: e,
+                code: Code::Error,
+                diagnosis: Box::new(diagnosis),
+                nomination: Nomination::Set(None),
+                preemption: None,
+            },
+            state,
+        );
+    }
+    match feasible.len() {
+        0 => {}
+        1 => {
+            return (
+                Decision::Fits {
+                    node: feasible[0].clone(),
+                    scores: Vec::new(),
+                    tie_break: None,
+                },
+                state,
+            )
+        }
+        _ => {
+            let infos: Vec<&NodeInfo> = feasible.iter().filter_map(|n| cx.cache.node(n)).collect();
+            let scores = prioritize(cx, profile, &mut state, pod, &infos);
+            let (node, tie_break) = select_host(&feasible, &scores.totals, rng);
+            return (
+                Decision::Fits {
+                    node,
+                    scores: feasible.iter().cloned().zip(scores.totals).collect(),
+                    tie_break,
+                },
+                state,
+            );
+        }
+    }
+    // PostFilter: DynamicResources first, then DefaultPreemption.
+    let mut reasons: Vec<String> = Vec::new();
+    if cx.version.dynamic_resources_enabled {
+        let s = plugins::dynamic_resources::DynamicResources::post_filter(&state);
+        if s.code == Code::Error {
+            diagnosis.post_filter_msg = s.message();
+            return (
+                Decision::Unschedulable {
+                    message: diagnosis.fit_error(num_all),
+                    code: Code::Unschedulable,
+                    diagnosis: Box::new(diagnosis),
+                    nomination: Nomination::Keep,
+                    preemption: None,
+                },
+                state,
+            );
+        }
+        reasons.extend(s.reasons);
+    }
+    let outcome = preemption::preempt(cx, profile, &state, pod, &diagnosis, rng);
+    let (nomination, preemption) = match outcome {
+        preemption::Outcome::Preempted(p) => {
+            // Success drops every PostFilter message.
+            reasons.clear();
+            (Nomination::Set(Some(p.node.clone())), Some(p))
+        }
+        preemption::Outcome::NotEligible(msg) => {
+            reasons.push(format!("preemption: {msg}"));
+            (Nomination::Keep, None)
+        }
+        preemption::Outcome::NoCandidates(msg) => {
+            reasons.push(format!("preemption: {msg}"));
+            (Nomination::Set(None), None)
+        }
+    };
+    diagnosis.post_filter_msg = reasons.join(", ");
+    (
+        Decision::Unschedulable {
+            message: diagnosis.fit_error(num_all),
+            code: Code::Unschedulable,
+            diagnosis: Box::new(diagnosis),
+            nomination,
+            preemption,
+        },
+        state,
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn adaptive_percentage_of_nodes_to_score() {
+        assert_eq!(num_feasible_nodes_to_find(50), 50);
+        assert_eq!(num_feasible_nodes_to_find(100), 100);
+        assert_eq!(num_feasible_nodes_to_find(1000), 420);
+        assert_eq!(num_feasible_nodes_to_find(5000), 500);
+        assert_eq!(num_feasible_nodes_to_find(6000), 300);
+    }
+
+    #[test]
+    fn fit_error_histogram_is_sorted_as_strings() {
+        let mut d = Diagnosis::default();
+        for i in 0..10 {
+            d.node_to_status
+                .insert(format!("a{i}"), Status::unschedulable("Insufficient cpu"));
+        }
+        d.node_to_status.insert(
+            "b".into(),
+            Status::unresolvable("node(s) were unschedulable"),
+        );
+        d.node_to_status.insert(
+            "c".into(),
+            Status::unresolvable("node(s) were unschedulable"),
+        );
+        assert_eq!(
+            d.fit_error(12),
+            "0/12 nodes are available: 10 Insufficient cpu, 2 node(s) were unschedulable."
+        );
+        d.post_filter_msg = "no new claims to deallocate, preemption: 0/12 nodes are available: 12 No preemption victims found for incoming pod.".into();
+        assert!(d.fit_error(12).ends_with("incoming pod."));
+        let pre = Diagnosis {
+            pre_filter_msg: "pod has unbound immediate PersistentVolumeClaims".into(),
+            post_filter_msg: "not found".into(),
+            ..Diagnosis::default()
+        };
+        assert_eq!(
+            pre.fit_error(1),
+            "0/1 nodes are available: pod has unbound immediate PersistentVolumeClaims. not found"
+        );
+    }
+}

@@ -1,0 +1,378 @@
+//! The scheduler's cache: per-node aggregates of the pods assigned (or assumed) there.
+//!
+//! Kept incrementally in step with the cluster so a scheduling cycle never rescans every
+//! pod. Node order follows upstream's node tree: zones in the order they first appeared,
+//! nodes interleaved across zones (zone A's first node, zone B's first node, …), which is
+//! the order the scheduler walks nodes in.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::cluster::Cluster;
+use crate::model::{HostPort, Node, ObjectKey, Pod, PvSource, Resources};
+
+/// A pod as the cache holds it, with the CSI volumes it attaches precomputed.
+#[derive(Clone, Debug)]
+pub struct PodInfo {
+    pub pod: Arc<Pod>,
+    /// `(driver, volume handle)` per attachable CSI volume; unbound claims get a
+    /// placeholder handle from their class's provisioner, as NodeVolumeLimits does.
+    pub csi_volumes: Vec<(String, String)>,
+}
+
+impl PodInfo {
+    pub fn new(cluster: &Cluster, pod: Arc<Pod>) -> PodInfo {
+        let csi_volumes = csi_volumes_of(cluster, &pod);
+        PodInfo { pod, csi_volumes }
+    }
+
+    pub fn key(&self) -> ObjectKey {
+        self.pod.meta.key()
+    }
+}
+
+/// `filterAttachableVolumes` for one pod: CSI driver and handle of every claim's volume.
+pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for claim in pod.claim_names() {
+        let Some(pvc) = cluster.pvc_by(&pod.meta.namespace, claim) else {
+            continue;
+        };
+        let bound_pv = pvc.volume_name.as_deref().and_then(|v| cluster.pv(v));
+        match bound_pv {
+            Some(pv) => {
+                if let PvSource::Csi {
+                    driver,
+                    volume_handle,
+                } = &pv.source
+                {
+                    out.push((driver.clone(), volume_handle.clone()));
+                }
+            }
+            None => {
+                let class = pvc.class_name();
+                if class.is_empty() {
+                    continue;
+                }
+                if let Some(sc) = cluster.storage_classes.get(class) {
+                    out.push((
+                        sc.provisioner.clone(),
+                        format!("placeholder-{}/{}", pod.meta.namespace, claim),
+                    ));
+                }
+            }
+        }
+    }
+    out
+}
+
+#[derive(Clone, Debug)]
+pub struct NodeInfo {
+    pub node: Arc<Node>,
+    pub pods: Vec<PodInfo>,
+    /// Sum of the pods' effective requests.
+    pub requested: Resources,
+    /// Sum with upstream's non-zero defaults, for scoring.
+    pub non_zero_milli_cpu: i64,
+    pub non_zero_memory: i64,
+    pub used_ports: Vec<HostPort>,
+}
+
+impl NodeInfo {
+    pub fn new(node: Arc<Node>) -> NodeInfo {
+        NodeInfo {
+            node,
+            pods: Vec::new(),
+            requested: Resources::default(),
+            non_zero_milli_cpu: 0,
+            non_zero_memory: 0,
+            used_ports: Vec::new(),
+        }
+    }
+
+    pub fn name(&self) -> &str {
+        self.node.name()
+    }
+
+    pub fn add_pod(&mut self, info: PodInfo) {
+        let spec = &info.pod.spec;
+        self.requested.add(&spec.requests);
+        self.non_zero_milli_cpu += spec.non_zero_milli_cpu;
+        self.non_zero_memory += spec.non_zero_memory;
+        self.used_ports.extend(spec.host_ports.iter().cloned());
+        self.pods.push(info);
+    }
+
+    pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<PodInfo> {
+        let i = self.pods.iter().position(|p| &p.pod.meta.key() == key)?;
+        let info = self.pods.remove(i);
+        let spec = &info.pod.spec;
+        self.requested.sub(&spec.requests);
+        self.non_zero_milli_cpu -= spec.non_zero_milli_cpu;
+        self.non_zero_memory -= spec.non_zero_memory;
+        for hp in &spec.host_ports {
+            if let Some(j) = self.used_ports.iter().position(|x| x == hp) {
+                self.used_ports.remove(j);
+            }
+        }
+        Some(info)
+    }
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SchedulerCache {
+    /// Node infos in node-tree order.
+    nodes: Vec<NodeInfo>,
+    index: BTreeMap<String, usize>,
+    /// Zone keys in first-seen order, with their node names in insertion order.
+    zones: Vec<(String, Vec<String>)>,
+    /// Where each cached pod runs (or is assumed to).
+    pod_node: BTreeMap<ObjectKey, String>,
+    assumed: BTreeSet<ObjectKey>,
+    /// Cached pods per claim key: `IsPVCUsedByPods`.
+    pvc_users: BTreeMap<ObjectKey, u32>,
+    /// Pods nominated to a node by preemption, by node name (the queue's nominator).
+    nominated: BTreeMap<String, Vec<Arc<Pod>>>,
+}
+
+impl SchedulerCache {
+    pub fn nodes(&self) -> &[NodeInfo] {
+        &self.nodes
+    }
+
+    pub fn node(&self, name: &str) -> Option<&NodeInfo> {
+        self.index.get(name).map(|&i| &self.nodes[i])
+    }
+
+    pub fn num_nodes(&self) -> usize {
+        self.nodes.len()
+    }
+
+    pub fn node_of(&self, pod: &ObjectKey) -> Option<&str> {
+        self.pod_node.get(pod).map(String::as_str)
+    }
+
+    pub fn is_assumed(&self, pod: &ObjectKey) -> bool {
+        self.assumed.contains(pod)
+    }
+
+    /// `StorageInfos().IsPVCUsedByPods`.
+    pub fn is_pvc_used(&self, claim: &ObjectKey) -> bool {
+        self.pvc_users.get(claim).is_some_and(|n| *n > 0)
+    }
+
+    /// Pods nominated to run on `node`.
+    pub fn nominated_on(&self, node: &str) -> &[Arc<Pod>] {
+        self.nominated
+            .get(node)
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+    }
+
+    /// Records (or moves) a pod's nomination; `None` clears it.
+    pub fn set_nominated(&mut self, pod: &Arc<Pod>, node: Option<&str>) {
+        let key = pod.meta.key();
+        self.nominated.retain(|_, pods| {
+            pods.retain(|p| p.meta.key() != key);
+            !pods.is_empty()
+        });
+        if let Some(n) = node {
+            self.nominated
+                .entry(n.to_string())
+                .or_default()
+                .push(pod.clone());
+        }
+    }
+
+    /// All nominations, by node.
+    pub fn nominations(&self) -> &BTreeMap<String, Vec<Arc<Pod>>> {
+        &self.nominated
+    }
+
+    /// Adds or updates a node, keeping its pods.
+    pub fn upsert_node(&mut self, node: Arc<Node>) {
+        let name = node.name().to_string();
+        let zone = node.zone_key();
+        if let Some(&i) = self.index.get(&name) {
+            let old_zone = self.nodes[i].node.zone_key();
+            self.nodes[i].node = node;
+            if old_zone != zone {
+                self.remove_from_zones(&name, &old_zone);
+                self.add_to_zones(&name, zone);
+                self.reorder();
+            }
+            return;
+        }
+        self.add_to_zones(&name, zone);
+        self.nodes.push(NodeInfo::new(node));
+        self.reorder();
+    }
+
+    /// Removes a node; its pods stay recorded against it until they are removed.
+    pub fn remove_node(&mut self, name: &str) {
+        let Some(&i) = self.index.get(name) else {
+            return;
+        };
+        let zone = self.nodes[i].node.zone_key();
+        self.remove_from_zones(name, &zone);
+        let info = self.nodes.remove(i);
+        for p in &info.pods {
+            let key = p.key();
+            self.pod_node.remove(&key);
+            self.assumed.remove(&key);
+            self.release_claims(&p.pod);
+        }
+        self.reorder();
+    }
+
+    fn add_to_zones(&mut self, name: &str, zone: String) {
+        match self.zones.iter_mut().find(|(z, _)| *z == zone) {
+            Some((_, names)) => names.push(name.to_string()),
+            None => self.zones.push((zone, vec![name.to_string()])),
+        }
+    }
+
+    fn remove_from_zones(&mut self, name: &str, zone: &str) {
+        if let Some(i) = self.zones.iter().position(|(z, _)| z == zone) {
+            self.zones[i].1.retain(|n| n != name);
+            if self.zones[i].1.is_empty() {
+                self.zones.remove(i);
+            }
+        }
+    }
+
+    /// Rebuilds node-tree order: round-robin over zones.
+    fn reorder(&mut self) {
+        let mut order = Vec::with_capacity(self.nodes.len());
+        let longest = self.zones.iter().map(|(_, n)| n.len()).max().unwrap_or(0);
+        for i in 0..longest {
+            for (_, names) in &self.zones {
+                if let Some(n) = names.get(i) {
+                    order.push(n.clone());
+                }
+            }
+        }
+        let mut by_name: BTreeMap<String, NodeInfo> = std::mem::take(&mut self.nodes)
+            .into_iter()
+            .map(|n| (n.name().to_string(), n))
+            .collect();
+        self.nodes = order.iter().filter_map(|n| by_name.remove(n)).collect();
+        self.index = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, n)| (n.name().to_string(), i))
+            .collect();
+    }
+
+    /// Adds a pod to a node (bound, or assumed during its binding cycle).
+    pub fn add_pod(&mut self, info: PodInfo, node: &str, assumed: bool) {
+        let key = info.key();
+        if self.pod_node.contains_key(&key) {
+            self.remove_pod(&key);
+        }
+        let Some(&i) = self.index.get(node) else {
+            return;
+        };
+        for claim in info.pod.claim_names() {
+            *self
+                .pvc_users
+                .entry(ObjectKey::new(info.pod.meta.namespace.clone(), claim))
+                .or_default() += 1;
+        }
+        self.nodes[i].add_pod(info);
+        self.pod_node.insert(key.clone(), node.to_string());
+        if assumed {
+            self.assumed.insert(key);
+        } else {
+            self.assumed.remove(&key);
+        }
+    }
+
+    /// Marks an assumed pod as bound (its spec now carries the node).
+    pub fn confirm_pod(&mut self, info: PodInfo) {
+        let key = info.key();
+        let Some(node) = self.pod_node.get(&key).cloned() else {
+            return;
+        };
+        self.assumed.remove(&key);
+        if let Some(&i) = self.index.get(&node) {
+            if let Some(slot) = self.nodes[i].pods.iter_mut().find(|p| p.key() == key) {
+                *slot = info;
+            }
+        }
+    }
+
+    /// Replaces the cached copy of a pod (same node, same requests) after a status change.
+    pub fn refresh_pod(&mut self, info: PodInfo) {
+        let key = info.key();
+        if let Some(node) = self.pod_node.get(&key) {
+            if let Some(&i) = self.index.get(node) {
+                if let Some(slot) = self.nodes[i].pods.iter_mut().find(|p| p.key() == key) {
+                    *slot = info;
+                }
+            }
+        }
+    }
+
+    pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<PodInfo> {
+        let node = self.pod_node.remove(key)?;
+        self.assumed.remove(key);
+        let i = *self.index.get(&node)?;
+        let info = self.nodes[i].remove_pod(key)?;
+        self.release_claims(&info.pod);
+        Some(info)
+    }
+
+    fn release_claims(&mut self, pod: &Pod) {
+        for claim in pod.claim_names() {
+            let ck = ObjectKey::new(pod.meta.namespace.clone(), claim);
+            if let Some(n) = self.pvc_users.get_mut(&ck) {
+                *n -= 1;
+                if *n == 0 {
+                    self.pvc_users.remove(&ck);
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{well_known, Meta};
+
+    fn node(name: &str, zone: &str) -> Arc<Node> {
+        let mut meta = Meta {
+            name: name.into(),
+            ..Meta::default()
+        };
+        if !zone.is_empty() {
+            meta.labels
+                .insert(well_known::LABEL_ZONE.into(), zone.into());
+        }
+        Arc::new(Node {
+            meta,
+            ..Node::default()
+        })
+    }
+
+    #[test]
+    fn node_tree_interleaves_zones() {
+        let mut c = SchedulerCache::default();
+        for (n, z) in [
+            ("a1", "a"),
+            ("a2", "a"),
+            ("b1", "b"),
+            ("a3", "a"),
+            ("x", ""),
+        ] {
+            c.upsert_node(node(n, z));
+        }
+        let order: Vec<_> = c.nodes().iter().map(|n| n.name().to_string()).collect();
+        assert_eq!(order, ["a1", "b1", "x", "a2", "a3"]);
+        c.remove_node("b1");
+        let order: Vec<_> = c.nodes().iter().map(|n| n.name().to_string()).collect();
+        assert_eq!(order, ["a1", "x", "a2", "a3"]);
+    }
+}

@@ -1,0 +1,42 @@
+//! NodeUnschedulable: a cordoned node (`spec.unschedulable`) only takes pods that tolerate
+//! the `node.kubernetes.io/unschedulable:NoSchedule` taint.
+
+use super::names;
+use crate::model::{Pod, Taint, TaintEffect};
+use crate::scheduler::cache::NodeInfo;
+use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, Status};
+
+pub const NAME: &str = names::NODE_UNSCHEDULABLE;
+
+/// `ErrReasonUnschedulable` (node_unschedulable.go).
+pub const ERR_REASON_UNSCHEDULABLE: &str = "node(s) were unschedulable";
+
+pub const TAINT_NODE_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
+
+pub struct NodeUnschedulable;
+
+impl Plugin for NodeUnschedulable {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn points(&self) -> Points {
+        Points::FILTER
+    }
+
+    fn filter(&self, _cx: &Ctx, _state: &CycleState, pod: &Pod, node: &NodeInfo) -> Status {
+        if !node.node.unschedulable {
+            return Status::success();
+        }
+        let taint = Taint {
+            key: TAINT_NODE_UNSCHEDULABLE.to_string(),
+            value: String::new(),
+            effect: TaintEffect::NoSchedule,
+        };
+        if pod.tolerates(&taint) {
+            Status::success()
+        } else {
+            Status::unresolvable(ERR_REASON_UNSCHEDULABLE)
+        }
+    }
+}

@@ -1,0 +1,367 @@
+//! PodTopologySpread: keep matching pods spread across topology domains.
+//!
+//! Filter (DoNotSchedule constraints): for each constraint, count matching pods per domain
+//! over the nodes that carry every constraint's key and pass the inclusion policies
+//! (nodeAffinityPolicy Honor by default, nodeTaintsPolicy Ignore by default); a node fails
+//! when `pods in its domain + (1 if the pod matches its own selector) - global minimum`
+//! exceeds `maxSkew` (the minimum counts as 0 while there are fewer than `minDomains`
+//! domains). A node without the key fails as unresolvable.
+//! Score (ScheduleAnyway constraints): fewer matching pods in the node's domain is better,
+//! each constraint weighted by `ln(domain count + 2)`.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::names;
+use super::node_affinity::pod_matches_node_selector_and_affinity;
+use crate::model::{
+    well_known, LabelSelector, Node, Pod, TaintEffect, TopologySpreadConstraint,
+    UnsatisfiableAction,
+};
+use crate::scheduler::cache::{NodeInfo, PodInfo};
+use crate::scheduler::framework::{
+    Ctx, CycleState, Plugin, Points, PreFilterResult, Status, MAX_NODE_SCORE,
+};
+
+pub const NAME: &str = names::POD_TOPOLOGY_SPREAD;
+
+/// `ErrReasonConstraintsNotMatch` (common.go).
+pub const ERR_REASON_CONSTRAINTS_NOT_MATCH: &str =
+    "node(s) didn't match pod topology spread constraints";
+/// `ErrReasonNodeLabelNotMatch`.
+pub const ERR_REASON_NODE_LABEL_NOT_MATCH: &str =
+    "node(s) didn't match pod topology spread constraints (missing required label)";
+
+/// A constraint with its effective selector (`matchLabelKeys` folded in).
+#[derive(Clone, Debug)]
+struct Constraint {
+    max_skew: i64,
+    key: String,
+    min_domains: usize,
+    selector: Option<LabelSelector>,
+    honor_node_affinity: bool,
+    honor_node_taints: bool,
+}
+
+impl Constraint {
+    fn build(c: &TopologySpreadConstraint, pod: &Pod) -> Constraint {
+        let mut selector = c.label_selector.clone();
+        if let Some(sel) = selector.as_mut() {
+            for k in &c.match_label_keys {
+                if let Some(v) = pod.meta.labels.get(k) {
+                    sel.and_equal(k, v);
+                }
+            }
+        }
+        Constraint {
+            max_skew: c.max_skew as i64,
+            key: c.topology_key.clone(),
+            min_domains: c.min_domains.unwrap_or(1).max(1) as usize,
+            selector,
+            honor_node_affinity: c.honor_node_affinity,
+            honor_node_taints: c.honor_node_taints,
+        }
+    }
+
+    /// `matchNodeInclusionPolicies`.
+    fn includes(&self, pod: &Pod, node: &Node) -> bool {
+        if self.honor_node_affinity && !pod_matches_node_selector_and_affinity(pod, node) {
+            return false;
+        }
+        if self.honor_node_taints
+            && node.taints.iter().any(|t| {
+                matches!(t.effect, TaintEffect::NoSchedule | TaintEffect::NoExecute)
+                    && !pod.tolerates(t)
+            })
+        {
+            return false;
+        }
+        true
+    }
+
+    /// `countPodsMatchSelector`: same namespace, not terminating, selector not empty.
+    fn count(&self, pods: &[PodInfo], namespace: &str) -> i64 {
+        let Some(sel) = &self.selector else {
+            return 0;
+        };
+        if sel.selects_all() {
+            return 0;
+        }
+        pods.iter()
+            .filter(|p| {
+                p.pod.meta.deletion.is_none()
+                    && p.pod.meta.namespace == namespace
+                    && sel.matches(&p.pod.meta.labels)
+            })
+            .count() as i64
+    }
+
+    fn matches_pod(&self, pod: &Pod) -> bool {
+        self.selector
+            .as_ref()
+            .is_some_and(|s| s.matches(&pod.meta.labels))
+    }
+}
+
+fn has_all_keys(node: &Node, constraints: &[Constraint]) -> bool {
+    constraints
+        .iter()
+        .all(|c| node.meta.labels.contains_key(&c.key))
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    filter_constraints: Vec<Constraint>,
+    /// Per filter constraint: matching pods per domain value.
+    tp_value_to_match_num: Vec<BTreeMap<String, i64>>,
+    score_constraints: Vec<Constraint>,
+    score_require_all: bool,
+    score_counts: Vec<BTreeMap<String, i64>>,
+    score_weights: Vec<f64>,
+    ignored: BTreeSet<String>,
+    /// `ignored` in the order of the nodes given to PreScore, for NormalizeScore.
+    ignored_in_order: Vec<bool>,
+}
+
+impl State {
+    fn min_match(&self, i: usize) -> i64 {
+        let counts = &self.tp_value_to_match_num[i];
+        if counts.len() < self.filter_constraints[i].min_domains {
+            return 0;
+        }
+        counts.values().copied().min().unwrap_or(i32::MAX as i64)
+    }
+}
+
+pub struct PodTopologySpread;
+
+impl PodTopologySpread {
+    fn update_with_pod(state: &mut CycleState, pod: &Pod, other: &Pod, node: &Node, delta: i64) {
+        let Some(s) = state.pod_topology_spread.as_mut() else {
+            return;
+        };
+        if other.meta.namespace != pod.meta.namespace || !has_all_keys(node, &s.filter_constraints)
+        {
+            return;
+        }
+        for (i, c) in s.filter_constraints.iter().enumerate() {
+            if !c.includes(pod, node) || !c.matches_pod(other) {
+                continue;
+            }
+            let value = node.meta.labels[&c.key].clone();
+            *s.tp_value_to_match_num[i].entry(value).or_default() += delta;
+        }
+    }
+}
+
+fn constraints_of(pod: &Pod, action: UnsatisfiableAction) -> Vec<Constraint> {
+    pod.spec
+        .topology_spread_constraints
+        .iter()
+        .filter(|c| c.when_unsatisfiable == action)
+        .map(|c| Constraint::build(c, pod))
+        .collect()
+}
+
+impl Plugin for PodTopologySpread {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn points(&self) -> Points {
+        Points::PRE_FILTER
+            | Points::FILTER
+            | Points::PRE_FILTER_EXTENSIONS
+            | Points::PRE_SCORE
+            | Points::SCORE
+    }
+
+    fn weight(&self) -> i64 {
+        2
+    }
+
+    fn pre_filter(&self, cx: &Ctx, state: &mut CycleState, pod: &Pod) -> (PreFilterResult, Status) {
+        let constraints = constraints_of(pod, UnsatisfiableAction::DoNotSchedule);
+        if constraints.is_empty() {
+            return (None, Status::skip());
+        }
+        let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
+        for info in cx.cache.nodes() {
+            let node = &info.node;
+            if !has_all_keys(node, &constraints) {
+                continue;
+            }
+            for (i, c) in constraints.iter().enumerate() {
+                if !c.includes(pod, node) {
+                    continue;
+                }
+                let value = node.meta.labels[&c.key].clone();
+                *counts[i].entry(value).or_default() += c.count(&info.pods, &pod.meta.namespace);
+            }
+        }
+        let s = state.pod_topology_spread.get_or_insert_with(State::default);
+        s.filter_constraints = constraints;
+        s.tp_value_to_match_num = counts;
+        (None, Status::success())
+    }
+
+    fn filter(&self, _cx: &Ctx, state: &CycleState, pod: &Pod, node: &NodeInfo) -> Status {
+        let Some(s) = &state.pod_topology_spread else {
+            return Status::success();
+        };
+        for (i, c) in s.filter_constraints.iter().enumerate() {
+            let Some(value) = node.node.meta.labels.get(&c.key) else {
+                return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
+            };
+            let self_match = i64::from(c.matches_pod(pod));
+            let match_num = s.tp_value_to_match_num[i].get(value).copied().unwrap_or(0);
+            let skew = match_num + self_match - s.min_match(i);
+            if skew > c.max_skew {
+                return Status::unschedulable(ERR_REASON_CONSTRAINTS_NOT_MATCH);
+            }
+        }
+        Status::success()
+    }
+
+    fn add_pod(
+        &self,
+        _cx: &Ctx,
+        state: &mut CycleState,
+        pod: &Pod,
+        added: &PodInfo,
+        node: &NodeInfo,
+    ) {
+        Self::update_with_pod(state, pod, &added.pod, &node.node, 1);
+    }
+
+    fn remove_pod(
+        &self,
+        _cx: &Ctx,
+        state: &mut CycleState,
+        pod: &Pod,
+        removed: &PodInfo,
+        node: &NodeInfo,
+    ) {
+        Self::update_with_pod(state, pod, &removed.pod, &node.node, -1);
+    }
+
+    fn pre_score(
+        &self,
+        cx: &Ctx,
+        state: &mut CycleState,
+        pod: &Pod,
+        nodes: &[&NodeInfo],
+    ) -> Status {
+        // System default constraints need the owning controller's selector; Bindery has no
+        // workload controllers yet, so only explicit ScheduleAnyway constraints score.
+        let constraints = constraints_of(pod, UnsatisfiableAction::ScheduleAnyway);
+        if constraints.is_empty() || nodes.is_empty() {
+            return Status::skip();
+        }
+        let require_all = true;
+        let mut ignored = BTreeSet::new();
+        let mut ignored_in_order = Vec::with_capacity(nodes.len());
+        let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
+        let mut host_domains = 0usize;
+        for n in nodes {
+            let skip = require_all && !has_all_keys(&n.node, &constraints);
+            ignored_in_order.push(skip);
+            if skip {
+                ignored.insert(n.name().to_string());
+                continue;
+            }
+            host_domains += 1;
+            for (i, c) in constraints.iter().enumerate() {
+                if c.key == well_known::LABEL_HOSTNAME {
+                    continue;
+                }
+                if let Some(v) = n.node.meta.labels.get(&c.key) {
+                    counts[i].entry(v.clone()).or_insert(0);
+                }
+            }
+        }
+        let weights: Vec<f64> = constraints
+            .iter()
+            .enumerate()
+            .map(|(i, c)| {
+                let size = if c.key == well_known::LABEL_HOSTNAME {
+                    host_domains
+                } else {
+                    counts[i].len()
+                };
+                ((size + 2) as f64).ln()
+            })
+            .collect();
+        for info in cx.cache.nodes() {
+            let node = &info.node;
+            if require_all && !has_all_keys(node, &constraints) {
+                continue;
+            }
+            for (i, c) in constraints.iter().enumerate() {
+                if c.key == well_known::LABEL_HOSTNAME || !c.includes(pod, node) {
+                    continue;
+                }
+                let Some(v) = node.meta.labels.get(&c.key) else {
+                    continue;
+                };
+                if let Some(slot) = counts[i].get_mut(v) {
+                    *slot += c.count(&info.pods, &pod.meta.namespace);
+                }
+            }
+        }
+        let s = state.pod_topology_spread.get_or_insert_with(State::default);
+        s.score_constraints = constraints;
+        s.score_require_all = require_all;
+        s.score_counts = counts;
+        s.score_weights = weights;
+        s.ignored = ignored;
+        s.ignored_in_order = ignored_in_order;
+        Status::success()
+    }
+
+    fn score(&self, _cx: &Ctx, state: &CycleState, pod: &Pod, node: &NodeInfo) -> i64 {
+        let Some(s) = &state.pod_topology_spread else {
+            return 0;
+        };
+        if s.ignored.contains(node.name()) {
+            return 0;
+        }
+        let mut score = 0.0;
+        for (i, c) in s.score_constraints.iter().enumerate() {
+            let Some(v) = node.node.meta.labels.get(&c.key) else {
+                continue;
+            };
+            let cnt = if c.key == well_known::LABEL_HOSTNAME {
+                c.count(&node.pods, &pod.meta.namespace)
+            } else {
+                s.score_counts[i].get(v).copied().unwrap_or(0)
+            };
+            score += cnt as f64 * s.score_weights[i] + (c.max_skew - 1) as f64;
+        }
+        score.round() as i64
+    }
+
+    fn normalize(&self, state: &CycleState, scores: &mut [i64]) {
+        let Some(s) = &state.pod_topology_spread else {
+            return;
+        };
+        let ignored = |i: usize| s.ignored_in_order.get(i).copied().unwrap_or(false);
+        let mut min = i64::MAX;
+        let mut max = 0;
+        for (i, sc) in scores.iter().enumerate() {
+            if ignored(i) {
+                continue;
+            }
+            min = min.min(*sc);
+            max = max.max(*sc);
+        }
+        for (i, sc) in scores.iter_mut().enumerate() {
+            if ignored(i) {
+                *sc = 0;
+            } else if max == 0 {
+                *sc = MAX_NODE_SCORE;
+            } else {
+                *sc = MAX_NODE_SCORE * (max + min - *sc) / max;
+            }
+        }
+    }
+}

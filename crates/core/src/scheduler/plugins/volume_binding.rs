@@ -1,0 +1,520 @@
+//! VolumeBinding: a pod's claims must be bound, bindable or provisionable on the node.
+//!
+//! Walk-through (upstream `volume_binding.go` + `binder.go`):
+//! 1. PreFilter classifies the pod's claims: bound (volume name + `bind-completed`),
+//!    unbound with delayed binding (WaitForFirstConsumer class, no volume name), or
+//!    unbound immediate (anything else). Any immediate claim rejects the pod outright:
+//!    the PV controller, not the scheduler, must bind it first. Bound PVs pinned to
+//!    hostnames narrow the candidate nodes (a PreFilterResult).
+//! 2. Filter (`FindPodVolumes`), per node: bound PVs' node affinity must match; delayed
+//!    claims are matched, smallest request first, to the smallest fitting available PV
+//!    reachable from the node (a PV chosen for one claim is excluded for the next);
+//!    claims without a match must be provisionable here (a provisioner, allowedTopologies
+//!    matching the node, CSIStorageCapacity when the driver asks for capacity tracking).
+//!    A claim already carrying `volume.kubernetes.io/selected-node` only fits that node.
+//! 3. Reserve (`AssumePodVolumes`) pre-binds each chosen PV (claimRef, `bound-by-controller`)
+//!    and marks each claim to provision with the selected node; PreBind then waits until
+//!    the PV controller and the provisioner have bound every claim.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use super::names;
+use crate::cluster::Cluster;
+use crate::model::{
+    well_known, ClaimRef, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod,
+    PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
+};
+use crate::pv_helpers::{
+    check_node_affinity, classify_volume, is_volume_bound_to_claim, local_volume_node_names,
+    Candidate,
+};
+use crate::scheduler::cache::NodeInfo;
+use crate::scheduler::framework::{Code, Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
+
+pub const NAME: &str = names::VOLUME_BINDING;
+
+/// `ErrReasonBindConflict` (binder.go).
+pub const ERR_REASON_BIND_CONFLICT: &str =
+    "node(s) didn't find available persistent volumes to bind";
+/// `ErrReasonNotEnoughSpace`.
+pub const ERR_REASON_NOT_ENOUGH_SPACE: &str = "node(s) did not have enough free storage";
+/// `ErrReasonPVNotExist`.
+pub const ERR_REASON_PV_NOT_EXIST: &str =
+    "node(s) unavailable due to one or more pvc(s) bound to non-existent pv(s)";
+/// PreFilter rejection for claims the PV controller has not bound yet.
+pub const ERR_REASON_UNBOUND_IMMEDIATE: &str = "pod has unbound immediate PersistentVolumeClaims";
+/// `DefaultBindTimeoutSeconds`.
+pub const BIND_TIMEOUT_SECONDS: u64 = 600;
+
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    pub bound_claims: Vec<Arc<PersistentVolumeClaim>>,
+    /// Unbound WaitForFirstConsumer claims, smallest request first.
+    pub delay_claims: Vec<Arc<PersistentVolumeClaim>>,
+}
+
+/// What binding the pod's volumes on one node takes.
+#[derive(Clone, Debug, Default)]
+pub struct PodVolumes {
+    pub static_bindings: Vec<(Arc<PersistentVolume>, Arc<PersistentVolumeClaim>)>,
+    pub provisions: Vec<Arc<PersistentVolumeClaim>>,
+}
+
+pub struct VolumeBinding {
+    /// The StorageCapacityScoring feature gate.
+    pub capacity_scoring: bool,
+}
+
+/// `persistentvolumeclaim "x" not found`, as the lister's NotFound error reads.
+pub fn pvc_not_found(name: &str) -> String {
+    format!("persistentvolumeclaim {name:?} not found")
+}
+
+/// `IsDelayBindingMode`: a WaitForFirstConsumer class that exists.
+pub fn is_delay_binding(cluster: &Cluster, pvc: &PersistentVolumeClaim) -> bool {
+    let class = pvc.class_name();
+    !class.is_empty()
+        && cluster
+            .storage_classes
+            .get(class)
+            .is_some_and(|sc| sc.binding_mode == VolumeBindingMode::WaitForFirstConsumer)
+}
+
+impl VolumeBinding {
+    /// `podHasPVCs` + `GetPodVolumeClaims`.
+    fn classify(cx: &Ctx, pod: &Pod) -> Result<(State, Vec<Arc<PersistentVolumeClaim>>), Status> {
+        let mut state = State::default();
+        let mut immediate = Vec::new();
+        for v in &pod.spec.volumes {
+            let (claim, ephemeral) = match &v.source {
+                PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => (claim_name, false),
+                PodVolumeSource::Ephemeral { claim_name } => (claim_name, true),
+                PodVolumeSource::Other(_) => continue,
+            };
+            let Some(pvc) = cx.cluster.pvc_by(&pod.meta.namespace, claim) else {
+                return Err(Status::unresolvable(if ephemeral {
+                    format!(
+                        "waiting for ephemeral volume controller to create the persistentvolumeclaim {claim:?}"
+                    )
+                } else {
+                    pvc_not_found(claim)
+                }));
+            };
+            if pvc.phase == PvcPhase::Lost {
+                return Err(Status::unresolvable(format!(
+                    "persistentvolumeclaim {:?} bound to non-existent persistentvolume {:?}",
+                    pvc.meta.name,
+                    pvc.volume_name.clone().unwrap_or_default()
+                )));
+            }
+            if pvc.meta.deletion.is_some() {
+                return Err(Status::unresolvable(format!(
+                    "persistentvolumeclaim {:?} is being deleted",
+                    pvc.meta.name
+                )));
+            }
+            if pvc.is_fully_bound() {
+                state.bound_claims.push(pvc.clone());
+            } else if pvc.volume_name.is_none() && is_delay_binding(cx.cluster, pvc) {
+                state.delay_claims.push(pvc.clone());
+            } else {
+                immediate.push(pvc.clone());
+            }
+        }
+        // `sort.Sort(byPVCSize)`; stable here, so equal sizes keep volume order.
+        state.delay_claims.sort_by_key(|c| c.request.unwrap_or(0));
+        Ok((state, immediate))
+    }
+
+    /// `GetEligibleNodes`: intersection of the hostnames bound local PVs are pinned to.
+    fn eligible_nodes(cluster: &Cluster, bound: &[Arc<PersistentVolumeClaim>]) -> PreFilterResult {
+        let mut eligible: Option<BTreeSet<String>> = None;
+        for pvc in bound {
+            let Some(pv) = pvc.volume_name.as_deref().and_then(|n| cluster.pv(n)) else {
+                continue;
+            };
+            let names = local_volume_node_names(pv);
+            if names.is_empty() {
+                continue;
+            }
+            let set: BTreeSet<String> = names.into_iter().collect();
+            eligible = Some(match eligible {
+                None => set,
+                Some(prev) => prev.intersection(&set).cloned().collect(),
+            });
+        }
+        eligible
+    }
+}
+
+/// `FindMatchingVolume` on the scheduler path, using the cluster's index of available
+/// volumes: pre-bound volumes first, then the smallest available one reachable from `node`.
+pub fn find_matching_volume_for_node(
+    cluster: &Cluster,
+    claim: &PersistentVolumeClaim,
+    node: &Node,
+    excluded: &BTreeSet<String>,
+) -> Option<Arc<PersistentVolume>> {
+    for pv in cluster.pvs_claiming(&claim.meta.key()) {
+        if excluded.contains(pv.name()) {
+            continue;
+        }
+        if let Candidate::PreBound = classify_volume(pv, claim, false, true) {
+            return check_node_affinity(pv, node).then(|| pv.clone());
+        }
+    }
+    let request = claim.request.unwrap_or(0);
+    let host = node.label(well_known::LABEL_HOSTNAME);
+    cluster
+        .available_pvs_for_host(claim.class_name(), host)
+        .into_iter()
+        .filter(|pv| pv.capacity >= request && !excluded.contains(pv.name()))
+        .find(|pv| {
+            matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
+                && check_node_affinity(pv, node)
+        })
+        .cloned()
+}
+
+/// `hasEnoughCapacity`.
+pub fn has_enough_capacity(
+    cluster: &Cluster,
+    class: &StorageClass,
+    claim: &PersistentVolumeClaim,
+    node: &Node,
+) -> bool {
+    let Some(size) = claim.request else {
+        return true;
+    };
+    let Some(driver) = cluster.csi_drivers.get(&class.provisioner) else {
+        return true;
+    };
+    if !driver.storage_capacity {
+        return true;
+    }
+    cluster.csi_capacities.values().any(|c| {
+        c.storage_class_name == class.meta.name
+            && c.maximum_volume_size
+                .or(c.capacity)
+                .is_some_and(|limit| limit >= size)
+            && c.node_topology
+                .as_ref()
+                .is_some_and(|t| t.matches(&node.meta.labels))
+    })
+}
+
+/// `FindPodVolumes` for one node: the reasons it fails (in upstream's order), or what
+/// binding would take. `Err` is an internal error (a class that vanished).
+pub fn find_pod_volumes(
+    cx: &Ctx,
+    state: &State,
+    node: &Node,
+) -> Result<(Vec<String>, PodVolumes), String> {
+    let mut bound_satisfied = true;
+    let mut bound_pvs_found = true;
+    let mut unbound_satisfied = true;
+    let mut sufficient_storage = true;
+    let mut volumes = PodVolumes::default();
+    let reasons = |b: bool, f: bool, u: bool, s: bool| {
+        let mut r = Vec::new();
+        if !b {
+            r.push(cx.version.volume_node_affinity_conflict.to_string());
+        }
+        if !u {
+            r.push(ERR_REASON_BIND_CONFLICT.to_string());
+        }
+        if !s {
+            r.push(ERR_REASON_NOT_ENOUGH_SPACE.to_string());
+        }
+        if !f {
+            r.push(ERR_REASON_PV_NOT_EXIST.to_string());
+        }
+        r
+    };
+    for pvc in &state.bound_claims {
+        match pvc.volume_name.as_deref().and_then(|n| cx.cluster.pv(n)) {
+            None => {
+                bound_pvs_found = false;
+                break;
+            }
+            Some(pv) if !check_node_affinity(pv, node) => {
+                bound_satisfied = false;
+                break;
+            }
+            Some(_) => {}
+        }
+    }
+    if !state.delay_claims.is_empty() {
+        let mut to_match = Vec::new();
+        let mut to_provision = Vec::new();
+        for claim in &state.delay_claims {
+            match claim.selected_node() {
+                Some(sel) if sel != node.name() => {
+                    return Ok((
+                        reasons(bound_satisfied, bound_pvs_found, false, true),
+                        PodVolumes::default(),
+                    ));
+                }
+                Some(_) => to_provision.push(claim.clone()),
+                None => to_match.push(claim.clone()),
+            }
+        }
+        let mut chosen: BTreeSet<String> = BTreeSet::new();
+        for claim in to_match {
+            match find_matching_volume_for_node(cx.cluster, &claim, node, &chosen) {
+                Some(pv) => {
+                    chosen.insert(pv.name().to_string());
+                    volumes.static_bindings.push((pv, claim));
+                }
+                None => {
+                    unbound_satisfied = false;
+                    to_provision.push(claim);
+                }
+            }
+        }
+        if !to_provision.is_empty() {
+            let (u, s, provisions) = check_volume_provisions(cx.cluster, &to_provision, node)?;
+            unbound_satisfied = u;
+            sufficient_storage = s;
+            volumes.provisions = provisions;
+        }
+    }
+    Ok((
+        reasons(
+            bound_satisfied,
+            bound_pvs_found,
+            unbound_satisfied,
+            sufficient_storage,
+        ),
+        volumes,
+    ))
+}
+
+/// `checkVolumeProvisions`: (provisionable, enough storage, claims to provision).
+fn check_volume_provisions(
+    cluster: &Cluster,
+    claims: &[Arc<PersistentVolumeClaim>],
+    node: &Node,
+) -> Result<(bool, bool, Vec<Arc<PersistentVolumeClaim>>), String> {
+    let mut provisions = Vec::new();
+    for claim in claims {
+        let class_name = claim.class_name();
+        if class_name.is_empty() {
+            return Err(format!(
+                "no class for claim {:?}",
+                claim.meta.key().to_string()
+            ));
+        }
+        let Some(class) = cluster.storage_classes.get(class_name) else {
+            return Err(format!("failed to find storage class {class_name:?}"));
+        };
+        if !class.is_provisionable() {
+            return Ok((false, true, Vec::new()));
+        }
+        if !crate::model::selector::match_topology_selector_terms(
+            &class.allowed_topologies,
+            &node.meta.labels,
+        ) {
+            return Ok((false, true, Vec::new()));
+        }
+        if !has_enough_capacity(cluster, class, claim, node) {
+            return Ok((true, false, Vec::new()));
+        }
+        provisions.push(claim.clone());
+    }
+    Ok((true, true, provisions))
+}
+
+/// What Reserve writes, for the simulation to apply: pre-bound PVs and claims marked for
+/// provisioning on the node.
+#[derive(Clone, Debug, Default)]
+pub struct Assumed {
+    pub pv_updates: Vec<Arc<PersistentVolume>>,
+    pub pvc_updates: Vec<Arc<PersistentVolumeClaim>>,
+    /// Claims whose binding PreBind waits for.
+    pub waiting_for: Vec<ObjectKey>,
+}
+
+impl Assumed {
+    pub fn all_bound(&self) -> bool {
+        self.waiting_for.is_empty()
+    }
+}
+
+/// `AssumePodVolumes`: `GetBindVolumeToClaim` for static bindings, the selected-node
+/// annotation for provisioning.
+pub fn assume_pod_volumes(volumes: &PodVolumes, node: &str) -> Assumed {
+    let mut out = Assumed::default();
+    for (pv, pvc) in &volumes.static_bindings {
+        let mut new_pv = (**pv).clone();
+        let already = is_volume_bound_to_claim(pv, pvc);
+        new_pv.claim_ref = Some(ClaimRef {
+            namespace: pvc.meta.namespace.clone(),
+            name: pvc.meta.name.clone(),
+            uid: pvc.meta.uid.clone(),
+        });
+        if !already {
+            new_pv
+                .meta
+                .annotations
+                .insert(well_known::ANN_BOUND_BY_CONTROLLER.into(), "yes".into());
+        }
+        out.pv_updates.push(Arc::new(new_pv));
+        out.waiting_for.push(pvc.meta.key());
+    }
+    for pvc in &volumes.provisions {
+        if pvc.selected_node() != Some(node) {
+            let mut new_pvc = (**pvc).clone();
+            new_pvc
+                .meta
+                .annotations
+                .insert(well_known::ANN_SELECTED_NODE.into(), node.to_string());
+            out.pvc_updates.push(Arc::new(new_pvc));
+        }
+        out.waiting_for.push(pvc.meta.key());
+    }
+    out
+}
+
+/// `checkBindings`: `Ok(true)` once every claim is fully bound, `Err` when binding can no
+/// longer succeed (the message PreBind fails with).
+pub fn check_bindings(
+    cluster: &Cluster,
+    waiting_for: &[ObjectKey],
+    provisioned: &BTreeSet<ObjectKey>,
+    node: &Node,
+) -> Result<bool, String> {
+    let mut all = true;
+    for key in waiting_for {
+        let Some(pvc) = cluster.pvc(key) else {
+            return Err(format!(
+                "failed to check provisioning pvc: persistentvolumeclaim {:?} not found",
+                key.name
+            ));
+        };
+        if provisioned.contains(key) {
+            if pvc.selected_node().is_none() {
+                return Err(format!(
+                    "selectedNode annotation reset for PVC {:?}",
+                    key.name
+                ));
+            }
+        }
+        match pvc.volume_name.as_deref() {
+            None => {
+                all = false;
+                continue;
+            }
+            Some(pv_name) => {
+                let Some(pv) = cluster.pv(pv_name) else {
+                    all = false;
+                    continue;
+                };
+                if !check_node_affinity(pv, node) {
+                    return Err(format!(
+                        "pv {pv_name:?} node affinity doesn't match node {:?}: no matching NodeSelectorTerms",
+                        node.name()
+                    ));
+                }
+                if pv.claim_ref.is_none() {
+                    return Err(format!("ClaimRef got reset for pv {pv_name:?}"));
+                }
+            }
+        }
+        if !pvc.is_fully_bound() {
+            all = false;
+        }
+    }
+    Ok(all)
+}
+
+impl Plugin for VolumeBinding {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn points(&self) -> Points {
+        Points::PRE_FILTER
+            | Points::FILTER
+            | Points::PRE_SCORE
+            | Points::SCORE
+            | Points::RESERVE
+            | Points::PRE_BIND
+    }
+
+    fn pre_filter(&self, cx: &Ctx, state: &mut CycleState, pod: &Pod) -> (PreFilterResult, Status) {
+        if !pod.has_claims() {
+            state.volume_binding = Some(State::default());
+            return (None, Status::skip());
+        }
+        let (s, immediate) = match Self::classify(cx, pod) {
+            Ok(x) => x,
+            Err(status) => return (None, status),
+        };
+        if !immediate.is_empty() {
+            return (None, Status::unresolvable(ERR_REASON_UNBOUND_IMMEDIATE));
+        }
+        let result = Self::eligible_nodes(cx.cluster, &s.bound_claims);
+        state.volume_binding = Some(s);
+        (result, Status::success())
+    }
+
+    fn filter(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> Status {
+        let Some(s) = &state.volume_binding else {
+            return Status::success();
+        };
+        match find_pod_volumes(cx, s, &node.node) {
+            Ok((reasons, _)) if reasons.is_empty() => Status::success(),
+            Ok((reasons, _)) => Status::with_reasons(Code::UnschedulableAndUnresolvable, reasons),
+            Err(e) => Status::error(e),
+        }
+    }
+
+    /// Without the StorageCapacityScoring gate (off in v1.36) there is no scorer.
+    fn pre_score(
+        &self,
+        _cx: &Ctx,
+        _state: &mut CycleState,
+        _pod: &Pod,
+        _nodes: &[&NodeInfo],
+    ) -> Status {
+        if self.capacity_scoring {
+            Status::success()
+        } else {
+            Status::skip()
+        }
+    }
+
+    /// StorageCapacityScoring (alpha): prefer nodes whose static PVs leave less unused
+    /// capacity per claim, averaged per class; default shape 0% used → 100, 100% → 0.
+    fn score(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> i64 {
+        let Some(s) = &state.volume_binding else {
+            return 0;
+        };
+        let Ok((reasons, volumes)) = find_pod_volumes(cx, s, &node.node) else {
+            return 0;
+        };
+        if !reasons.is_empty() || volumes.static_bindings.is_empty() {
+            return 0;
+        }
+        let mut by_class: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        for (pv, pvc) in &volumes.static_bindings {
+            let e = by_class.entry(pvc.class_name().to_string()).or_default();
+            e.0 += pvc.request.unwrap_or(0);
+            e.1 += pv.capacity;
+        }
+        let total: f64 = by_class
+            .values()
+            .map(|(req, cap)| {
+                let util = if *cap == 0 || req > cap {
+                    100
+                } else {
+                    req * 100 / cap
+                };
+                (100 - util) as f64
+            })
+            .sum();
+        (total / by_class.len() as f64).round() as i64
+    }
+}

@@ -1,0 +1,118 @@
+//! VolumeRestrictions: a ReadWriteOncePod claim may be used by one pod in the whole cluster.
+//!
+//! PreFilter counts how many of the pod's RWOP claims are already used by a scheduled (or
+//! assumed) pod anywhere. The count is cluster-wide, so while it is above zero every node
+//! fails, as Unschedulable: removing the holder (preemption) can fix it, and AddPod /
+//! RemovePod keep the count right during preemption's what-ifs.
+
+use std::collections::BTreeSet;
+
+use super::names;
+use super::volume_binding::pvc_not_found;
+use crate::model::{ObjectKey, Pod, PodVolumeSource};
+use crate::scheduler::cache::{NodeInfo, PodInfo};
+use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
+
+pub const NAME: &str = names::VOLUME_RESTRICTIONS;
+
+/// `ErrReasonDiskConflict` (volume_restrictions.go); in-tree inline disks are not
+/// simulated, so Bindery never emits it.
+pub const ERR_REASON_DISK_CONFLICT: &str = "node(s) had no available disk";
+
+#[derive(Clone, Debug, Default)]
+pub struct State {
+    /// Names of the pod's claims that have the ReadWriteOncePod access mode.
+    rwop_claims: BTreeSet<String>,
+    /// How many of them are in use by pods in the scheduler's cache.
+    pub conflicting_pvc_ref_count: i64,
+}
+
+pub struct VolumeRestrictions;
+
+impl VolumeRestrictions {
+    fn adjust(state: &mut CycleState, pod: &Pod, other: &Pod, delta: i64) {
+        let Some(s) = state.volume_restrictions.as_mut() else {
+            return;
+        };
+        if other.meta.namespace != pod.meta.namespace {
+            // Upstream matches claim names only; pods of other namespaces cannot share a
+            // claim, so skipping them changes nothing but keeps the intent visible.
+            return;
+        }
+        for v in &other.spec.volumes {
+            if let PodVolumeSource::PersistentVolumeClaim { claim_name, .. } = &v.source {
+                if s.rwop_claims.contains(claim_name) {
+                    s.conflicting_pvc_ref_count += delta;
+                }
+            }
+        }
+    }
+}
+
+impl Plugin for VolumeRestrictions {
+    fn name(&self) -> &'static str {
+        NAME
+    }
+
+    fn points(&self) -> Points {
+        Points::PRE_FILTER | Points::FILTER | Points::PRE_FILTER_EXTENSIONS
+    }
+
+    fn pre_filter(&self, cx: &Ctx, state: &mut CycleState, pod: &Pod) -> (PreFilterResult, Status) {
+        let mut s = State::default();
+        for v in &pod.spec.volumes {
+            let PodVolumeSource::PersistentVolumeClaim { claim_name, .. } = &v.source else {
+                continue;
+            };
+            let Some(pvc) = cx.cluster.pvc_by(&pod.meta.namespace, claim_name) else {
+                return (None, Status::unresolvable(pvc_not_found(claim_name)));
+            };
+            if pvc.has_rwop() {
+                s.rwop_claims.insert(claim_name.clone());
+                if cx.cache.is_pvc_used(&ObjectKey::new(
+                    pod.meta.namespace.clone(),
+                    claim_name.clone(),
+                )) {
+                    s.conflicting_pvc_ref_count += 1;
+                }
+            }
+        }
+        if s.conflicting_pvc_ref_count == 0 {
+            state.volume_restrictions = Some(s);
+            return (None, Status::skip());
+        }
+        state.volume_restrictions = Some(s);
+        (None, Status::success())
+    }
+
+    fn filter(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, _node: &NodeInfo) -> Status {
+        match &state.volume_restrictions {
+            Some(s) if s.conflicting_pvc_ref_count > 0 => {
+                Status::unschedulable(cx.version.rwop_conflict)
+            }
+            _ => Status::success(),
+        }
+    }
+
+    fn add_pod(
+        &self,
+        _cx: &Ctx,
+        state: &mut CycleState,
+        pod: &Pod,
+        added: &PodInfo,
+        _node: &NodeInfo,
+    ) {
+        Self::adjust(state, pod, &added.pod, 1);
+    }
+
+    fn remove_pod(
+        &self,
+        _cx: &Ctx,
+        state: &mut CycleState,
+        pod: &Pod,
+        removed: &PodInfo,
+        _node: &NodeInfo,
+    ) {
+        Self::adjust(state, pod, &removed.pod, -1);
+    }
+}

@@ -1,0 +1,315 @@
+//! DefaultPreemption (PostFilter): evict lower-priority pods so the preemptor fits.
+//!
+//! 1. Eligibility: `preemptionPolicy: Never` pods never preempt; a pod whose nominated node
+//!    still has a victim terminating waits for it.
+//! 2. Candidates: only nodes whose Filter status was `Unschedulable` (never the
+//!    unresolvable ones). The dry run starts at a random offset and stops once it has
+//!    `max(10% of candidates, 100)` candidates, at least one violating no PDB.
+//! 3. Per node (`SelectVictimsOnNode`): remove every strictly lower-priority pod; if the
+//!    preemptor still does not fit, the node is out. Otherwise put victims back, most
+//!    important first (PDB-protected ones before the rest), keeping each one that still
+//!    leaves room; the rest are the victims.
+//! 4. Node choice (`pickOneNodeForPreemption`): fewest PDB violations, then the lowest
+//!    highest victim priority, the smallest priority sum, the fewest victims, the latest
+//!    start among the highest-priority victims, then the first candidate.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use super::cache::{NodeInfo, PodInfo};
+use super::framework::{Code, Ctx, CycleState, Plugin, Status};
+use super::{run_filter_with_nominated_pods, run_pre_filter_extension, Diagnosis};
+use crate::model::{ObjectKey, Pod, PreemptionPolicy};
+use crate::rng::SimRng;
+use crate::time::SimTime;
+
+/// `MinCandidateNodesPercentage` / `MinCandidateNodesAbsolute` defaults.
+pub const MIN_CANDIDATE_NODES_PERCENTAGE: usize = 10;
+pub const MIN_CANDIDATE_NODES_ABSOLUTE: usize = 100;
+
+pub const ERR_NO_VICTIMS: &str = "No preemption victims found for incoming pod";
+pub const ERR_NOT_HELPFUL: &str = "Preemption is not helpful for scheduling";
+pub const ERR_POLICY_NEVER: &str = "not eligible due to preemptionPolicy=Never.";
+pub const ERR_TERMINATING_ON_NOMINATED: &str =
+    "not eligible due to a terminating pod on the nominated node.";
+/// Condition reason a victim gets.
+pub const REASON_PREEMPTION_BY_SCHEDULER: &str = "PreemptionByScheduler";
+
+/// A successful preemption: the node and the pods to evict there.
+#[derive(Clone, Debug)]
+pub struct Preemption {
+    pub node: String,
+    pub victims: Vec<Arc<Pod>>,
+    pub pdb_violations: usize,
+}
+
+pub enum Outcome {
+    Preempted(Preemption),
+    /// `PodEligibleToPreemptOthers` said no; the message (without `preemption: `).
+    NotEligible(String),
+    /// No node could be made to fit; the nested FitError text.
+    NoCandidates(String),
+}
+
+/// `util.MoreImportantPod`: higher priority, then the one that started earlier.
+fn more_important(a: &Pod, b: &Pod, now: SimTime) -> std::cmp::Ordering {
+    b.spec.priority.cmp(&a.spec.priority).then(
+        a.status
+            .start_time
+            .unwrap_or(now)
+            .cmp(&b.status.start_time.unwrap_or(now)),
+    )
+}
+
+/// Is this pod terminating because the scheduler preempted it?
+fn terminating_by_preemption(p: &Pod) -> bool {
+    p.meta.deletion.is_some() && p.status.preempted
+}
+
+fn eligible(cx: &Ctx, pod: &Pod, diagnosis: &Diagnosis) -> Result<(), String> {
+    if pod.spec.preemption_policy == PreemptionPolicy::Never {
+        return Err(ERR_POLICY_NEVER.to_string());
+    }
+    if let Some(nominated) = pod.status.nominated_node_name.as_deref() {
+        if diagnosis
+            .status_of(nominated)
+            .is_some_and(|s| s.code == Code::UnschedulableAndUnresolvable)
+        {
+            return Ok(());
+        }
+        if let Some(info) = cx.cache.node(nominated) {
+            if info.pods.iter().any(|p| {
+                p.pod.spec.priority < pod.spec.priority && terminating_by_preemption(&p.pod)
+            }) {
+                return Err(ERR_TERMINATING_ON_NOMINATED.to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+/// `DisruptionsAllowed` per PDB, as the disruption controller would publish it: healthy
+/// matching pods minus the desired number.
+pub fn disruptions_allowed(cx: &Ctx) -> BTreeMap<ObjectKey, i64> {
+    let mut out = BTreeMap::new();
+    for (key, pdb) in &cx.cluster.pdbs {
+        let Some(sel) = &pdb.selector else {
+            out.insert(key.clone(), 0);
+            continue;
+        };
+        let matching: Vec<&Arc<Pod>> = cx
+            .cluster
+            .pods()
+            .values()
+            .filter(|p| p.meta.namespace == pdb.meta.namespace && sel.matches(&p.meta.labels))
+            .collect();
+        let expected = matching.len() as i32;
+        let healthy = matching
+            .iter()
+            .filter(|p| {
+                p.status.phase == crate::model::PodPhase::Running && p.meta.deletion.is_none()
+            })
+            .count() as i64;
+        let desired = match (&pdb.min_available, &pdb.max_unavailable) {
+            (Some(m), _) => m.scaled(expected) as i64,
+            (None, Some(m)) => (expected - m.scaled(expected)) as i64,
+            (None, None) => 0,
+        };
+        out.insert(key.clone(), (healthy - desired).max(0));
+    }
+    out
+}
+
+/// `filterPodsWithPDBViolation`: splits victims into (violating, non-violating).
+fn split_by_pdb<'a>(
+    cx: &Ctx,
+    pods: &'a [PodInfo],
+    allowed: &BTreeMap<ObjectKey, i64>,
+) -> (Vec<&'a PodInfo>, Vec<&'a PodInfo>) {
+    let mut remaining = allowed.clone();
+    let mut violating = Vec::new();
+    let mut ok = Vec::new();
+    for p in pods {
+        let mut violated = false;
+        if !p.pod.meta.labels.is_empty() {
+            for (key, pdb) in &cx.cluster.pdbs {
+                if pdb.meta.namespace != p.pod.meta.namespace {
+                    continue;
+                }
+                let Some(sel) = &pdb.selector else { continue };
+                if sel.selects_all() || !sel.matches(&p.pod.meta.labels) {
+                    continue;
+                }
+                let left = remaining.entry(key.clone()).or_insert(0);
+                *left -= 1;
+                if *left < 0 {
+                    violated = true;
+                }
+            }
+        }
+        if violated {
+            violating.push(p);
+        } else {
+            ok.push(p);
+        }
+    }
+    (violating, ok)
+}
+
+/// `SelectVictimsOnNode`.
+fn select_victims_on_node(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    state: &CycleState,
+    pod: &Pod,
+    node: &NodeInfo,
+    allowed: &BTreeMap<ObjectKey, i64>,
+    now: SimTime,
+) -> Result<(Vec<Arc<Pod>>, usize), Status> {
+    let mut state = state.clone();
+    let mut node = node.clone();
+    let mut potential: Vec<PodInfo> = node
+        .pods
+        .iter()
+        .filter(|p| p.pod.spec.priority < pod.spec.priority)
+        .cloned()
+        .collect();
+    if potential.is_empty() {
+        return Err(Status::unresolvable(ERR_NO_VICTIMS));
+    }
+    for p in &potential {
+        node.remove_pod(&p.key());
+        run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, false);
+    }
+    let s = run_filter_with_nominated_pods(cx, profile, &state, pod, &node);
+    if !s.is_success() {
+        return Err(s);
+    }
+    potential.sort_by(|a, b| more_important(&a.pod, &b.pod, now));
+    let (violating, non_violating) = split_by_pdb(cx, &potential, allowed);
+    let mut victims: Vec<Arc<Pod>> = Vec::new();
+    let mut num_violating = 0;
+    for (group, is_violating) in [(violating, true), (non_violating, false)] {
+        for p in group {
+            node.add_pod(p.clone());
+            run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, true);
+            let fits = run_filter_with_nominated_pods(cx, profile, &state, pod, &node).is_success();
+            if !fits {
+                node.remove_pod(&p.key());
+                run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, false);
+                victims.push(p.pod.clone());
+                if is_violating {
+                    num_violating += 1;
+                }
+            }
+        }
+    }
+    victims.sort_by(|a, b| more_important(a, b, now));
+    Ok((victims, num_violating))
+}
+
+/// `pickOneNodeForPreemption`.
+fn pick_one(candidates: &[Preemption], now: SimTime) -> usize {
+    let mut idx: Vec<usize> = (0..candidates.len()).collect();
+    let keep_min = |idx: &mut Vec<usize>, f: &dyn Fn(&Preemption) -> i128| {
+        let best = idx.iter().map(|&i| f(&candidates[i])).min().unwrap_or(0);
+        idx.retain(|&i| f(&candidates[i]) == best);
+    };
+    keep_min(&mut idx, &|c| c.pdb_violations as i128);
+    keep_min(&mut idx, &|c| {
+        c.victims
+            .first()
+            .map(|v| v.spec.priority as i128)
+            .unwrap_or(i128::MIN)
+    });
+    keep_min(&mut idx, &|c| {
+        c.victims
+            .iter()
+            .map(|v| v.spec.priority as i128 + i32::MAX as i128 + 1)
+            .sum()
+    });
+    keep_min(&mut idx, &|c| c.victims.len() as i128);
+    // Latest start time among each node's highest-priority victims.
+    keep_min(&mut idx, &|c| {
+        let top = c.victims.first().map(|v| v.spec.priority);
+        let earliest = c
+            .victims
+            .iter()
+            .filter(|v| Some(v.spec.priority) == top)
+            .map(|v| v.status.start_time.unwrap_or(now).millis() as i128)
+            .min()
+            .unwrap_or(0);
+        -earliest
+    });
+    idx[0]
+}
+
+/// The whole of DefaultPreemption's PostFilter.
+pub fn preempt(
+    cx: &Ctx,
+    profile: &[Arc<dyn Plugin>],
+    state: &CycleState,
+    pod: &Pod,
+    diagnosis: &Diagnosis,
+    rng: &mut SimRng,
+) -> Outcome {
+    if let Err(msg) = eligible(cx, pod, diagnosis) {
+        return Outcome::NotEligible(msg);
+    }
+    let now = cx.now;
+    let all = cx.cache.nodes();
+    let potential: Vec<&NodeInfo> = all
+        .iter()
+        .filter(|n| {
+            diagnosis
+                .status_of(n.name())
+                .is_some_and(|s| s.code == Code::Unschedulable)
+        })
+        .collect();
+    let mut dry_run = Diagnosis {
+        absent_status: Some(Status::unresolvable(ERR_NOT_HELPFUL)),
+        ..Diagnosis::default()
+    };
+    let mut non_violating = Vec::new();
+    let mut violating = Vec::new();
+    if !potential.is_empty() {
+        let allowed = disruptions_allowed(cx);
+        let n = potential.len();
+        let offset = rng.index(n);
+        let wanted = (n * MIN_CANDIDATE_NODES_PERCENTAGE / 100)
+            .max(MIN_CANDIDATE_NODES_ABSOLUTE)
+            .min(n);
+        for i in 0..n {
+            let node = potential[(offset + i) % n];
+            match select_victims_on_node(cx, profile, state, pod, node, &allowed, now) {
+                Ok((victims, violations)) if !victims.is_empty() => {
+                    let c = Preemption {
+                        node: node.name().to_string(),
+                        victims,
+                        pdb_violations: violations,
+                    };
+                    if violations == 0 {
+                        non_violating.push(c);
+                    } else {
+                        violating.push(c);
+                    }
+                    if !non_violating.is_empty() && non_violating.len() + violating.len() >= wanted
+                    {
+                        break;
+                    }
+                }
+                Ok(_) => {}
+                Err(s) => {
+                    dry_run.node_to_status.insert(node.name().to_string(), s);
+                }
+            }
+        }
+    }
+    let mut candidates = non_violating;
+    candidates.extend(violating);
+    if candidates.is_empty() {
+        return Outcome::NoCandidates(dry_run.fit_error(all.len()));
+    }
+    let best = pick_one(&candidates, now);
+    Outcome::Preempted(candidates.swap_remove(best))
+}

@@ -1,0 +1,366 @@
+//! The scheduling queue: activeQ ordered like PrioritySort, a backoff queue, and the
+//! unschedulable pods waiting for a cluster event that might help them.
+//!
+//! Upstream moves an unschedulable pod back when an event arrives that one of the plugins
+//! that rejected it registered for (queueing hints). Bindery keeps that rule at plugin
+//! granularity ([`interested`]). Backoff grows 1s, 2s, 4s, 8s, 10s with the number of
+//! unschedulable attempts; with `SchedulerPopFromBackoffQ` (on by default) an idle activeQ
+//! takes the head of the backoff queue early, so backoff only orders retries.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use super::plugins::names;
+use crate::model::ObjectKey;
+use crate::time::SimTime;
+
+pub const INITIAL_BACKOFF_MS: u64 = 1_000;
+pub const MAX_BACKOFF_MS: u64 = 10_000;
+
+/// Cluster changes that can make an unschedulable pod schedulable.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ClusterEvent {
+    NodeAdd,
+    NodeUpdate,
+    AssignedPodAdd,
+    AssignedPodUpdate,
+    AssignedPodDelete,
+    PvAdd,
+    PvUpdate,
+    PvcAdd,
+    PvcUpdate,
+    StorageClassAdd,
+    StorageClassUpdate,
+    CsiNodeChange,
+    CsiDriverChange,
+    CsiStorageCapacityChange,
+    PriorityClassChange,
+}
+
+/// `EventsToRegister`, coarsened to plugin level: does `plugin` care about `event`?
+pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
+    use ClusterEvent::*;
+    match plugin {
+        names::NODE_UNSCHEDULABLE | names::TAINT_TOLERATION => {
+            matches!(event, NodeAdd | NodeUpdate)
+        }
+        names::NODE_NAME => matches!(event, NodeAdd),
+        names::NODE_AFFINITY => matches!(event, NodeAdd | NodeUpdate),
+        names::NODE_PORTS | names::NODE_RESOURCES_FIT => {
+            matches!(
+                event,
+                NodeAdd | NodeUpdate | AssignedPodDelete | AssignedPodUpdate
+            )
+        }
+        names::VOLUME_RESTRICTIONS => {
+            matches!(event, NodeAdd | AssignedPodDelete | PvcAdd | PvcUpdate)
+        }
+        names::NODE_VOLUME_LIMITS => matches!(
+            event,
+            CsiNodeChange | AssignedPodDelete | PvcAdd | PvAdd | StorageClassAdd | NodeAdd
+        ),
+        names::VOLUME_BINDING => matches!(
+            event,
+            NodeAdd
+                | NodeUpdate
+                | PvAdd
+                | PvUpdate
+                | PvcAdd
+                | PvcUpdate
+                | StorageClassAdd
+                | StorageClassUpdate
+                | CsiNodeChange
+                | CsiDriverChange
+                | CsiStorageCapacityChange
+        ),
+        names::VOLUME_ZONE => matches!(
+            event,
+            NodeAdd | NodeUpdate | PvAdd | PvUpdate | PvcAdd | PvcUpdate | StorageClassAdd
+        ),
+        names::POD_TOPOLOGY_SPREAD => matches!(
+            event,
+            NodeAdd | NodeUpdate | AssignedPodAdd | AssignedPodUpdate | AssignedPodDelete
+        ),
+        // Pods rejected without a plugin (errors), or by a PostFilter, retry on anything.
+        _ => true,
+    }
+}
+
+/// PrioritySort's order: higher priority first, then earlier queue timestamp. The
+/// sequence number orders pods queued at the same simulated instant.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct ActiveKey {
+    neg_priority: i64,
+    timestamp: SimTime,
+    seq: u64,
+    pod: ObjectKey,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+struct BackoffKey {
+    expiry: SimTime,
+    neg_priority: i64,
+    seq: u64,
+    pod: ObjectKey,
+}
+
+#[derive(Clone, Debug)]
+enum Place {
+    Active(ActiveKey),
+    Backoff(BackoffKey),
+    Unschedulable,
+    /// Popped and being scheduled or bound.
+    InFlight,
+}
+
+#[derive(Clone, Debug)]
+struct Entry {
+    priority: i32,
+    place: Place,
+    timestamp: SimTime,
+    /// Failed attempts with rejecting plugins (`UnschedulableCount`).
+    unschedulable_count: u32,
+    consecutive_errors: u32,
+    rejectors: BTreeSet<&'static str>,
+}
+
+#[derive(Clone, Debug, Default)]
+pub struct SchedulingQueue {
+    active: BTreeSet<ActiveKey>,
+    backoff: BTreeSet<BackoffKey>,
+    entries: BTreeMap<ObjectKey, Entry>,
+    seq: u64,
+}
+
+impl SchedulingQueue {
+    fn next_seq(&mut self) -> u64 {
+        self.seq += 1;
+        self.seq
+    }
+
+    pub fn contains(&self, pod: &ObjectKey) -> bool {
+        self.entries.contains_key(pod)
+    }
+
+    pub fn len_active(&self) -> usize {
+        self.active.len()
+    }
+
+    pub fn len_backoff(&self) -> usize {
+        self.backoff.len()
+    }
+
+    pub fn len_unschedulable(&self) -> usize {
+        self.entries
+            .values()
+            .filter(|e| matches!(e.place, Place::Unschedulable))
+            .count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.active.is_empty() && self.backoff.is_empty()
+    }
+
+    /// A new pod (or one whose spec changed) goes straight to activeQ.
+    pub fn add(&mut self, pod: ObjectKey, priority: i32, now: SimTime) {
+        self.remove(&pod);
+        let seq = self.next_seq();
+        let key = ActiveKey {
+            neg_priority: -(priority as i64),
+            timestamp: now,
+            seq,
+            pod: pod.clone(),
+        };
+        self.active.insert(key.clone());
+        self.entries.insert(
+            pod,
+            Entry {
+                priority,
+                place: Place::Active(key),
+                timestamp: now,
+                unschedulable_count: 0,
+                consecutive_errors: 0,
+                rejectors: BTreeSet::new(),
+            },
+        );
+    }
+
+    pub fn remove(&mut self, pod: &ObjectKey) {
+        if let Some(e) = self.entries.remove(pod) {
+            match e.place {
+                Place::Active(k) => {
+                    self.active.remove(&k);
+                }
+                Place::Backoff(k) => {
+                    self.backoff.remove(&k);
+                }
+                Place::Unschedulable | Place::InFlight => {}
+            }
+        }
+    }
+
+    /// Pops the next pod: activeQ first, else the backoff queue's head (PopFromBackoffQ).
+    pub fn pop(&mut self) -> Option<ObjectKey> {
+        let pod = if let Some(k) = self.active.pop_first() {
+            k.pod
+        } else {
+            self.backoff.pop_first()?.pod
+        };
+        if let Some(e) = self.entries.get_mut(&pod) {
+            e.place = Place::InFlight;
+            e.rejectors.clear();
+        }
+        Some(pod)
+    }
+
+    fn backoff_ms(e: &Entry) -> u64 {
+        let count = if e.consecutive_errors > 0 {
+            e.consecutive_errors
+        } else {
+            e.unschedulable_count
+        };
+        if count == 0 {
+            return 0;
+        }
+        let shift = (count - 1).min(16);
+        (INITIAL_BACKOFF_MS << shift).min(MAX_BACKOFF_MS)
+    }
+
+    /// `AddUnschedulableIfNotPresent` after a failed attempt. No rejecting plugin means an
+    /// error: the pod retries after backoff without waiting for an event.
+    pub fn add_unschedulable(
+        &mut self,
+        pod: ObjectKey,
+        rejectors: BTreeSet<&'static str>,
+        now: SimTime,
+    ) {
+        let Some(e) = self.entries.get_mut(&pod) else {
+            return;
+        };
+        e.timestamp = now;
+        if rejectors.is_empty() {
+            e.consecutive_errors += 1;
+            e.rejectors.clear();
+        } else {
+            e.unschedulable_count += 1;
+            e.consecutive_errors = 0;
+            e.rejectors = rejectors;
+        }
+        if e.rejectors.is_empty() {
+            self.to_backoff(&pod, now);
+        } else if let Some(e) = self.entries.get_mut(&pod) {
+            e.place = Place::Unschedulable;
+        }
+    }
+
+    fn to_backoff(&mut self, pod: &ObjectKey, now: SimTime) {
+        let seq = self.next_seq();
+        let Some(e) = self.entries.get_mut(pod) else {
+            return;
+        };
+        let expiry = e.timestamp.plus_millis(Self::backoff_ms(e));
+        if expiry <= now {
+            let key = ActiveKey {
+                neg_priority: -(e.priority as i64),
+                timestamp: now,
+                seq,
+                pod: pod.clone(),
+            };
+            e.place = Place::Active(key.clone());
+            self.active.insert(key);
+        } else {
+            let key = BackoffKey {
+                expiry,
+                neg_priority: -(e.priority as i64),
+                seq,
+                pod: pod.clone(),
+            };
+            e.place = Place::Backoff(key.clone());
+            self.backoff.insert(key);
+        }
+    }
+
+    /// `MoveAllToActiveOrBackoffQueue` for one event; returns how many pods moved.
+    pub fn on_event(&mut self, event: ClusterEvent, now: SimTime) -> usize {
+        let movable: Vec<ObjectKey> = self
+            .entries
+            .iter()
+            .filter(|(_, e)| {
+                matches!(e.place, Place::Unschedulable)
+                    && (e.rejectors.is_empty() || e.rejectors.iter().any(|p| interested(p, event)))
+            })
+            .map(|(k, _)| k.clone())
+            .collect();
+        for pod in &movable {
+            self.to_backoff(pod, now);
+        }
+        movable.len()
+    }
+
+    /// Moves one unschedulable pod back (its own update, e.g. a nomination change).
+    pub fn requeue(&mut self, pod: &ObjectKey, now: SimTime) {
+        if matches!(
+            self.entries.get(pod).map(|e| &e.place),
+            Some(Place::Unschedulable)
+        ) {
+            self.to_backoff(pod, now);
+        }
+    }
+
+    /// The earliest backoff expiry, if any pod waits in the backoff queue.
+    pub fn next_backoff_expiry(&self) -> Option<SimTime> {
+        self.backoff.first().map(|k| k.expiry)
+    }
+
+    pub fn is_unschedulable(&self, pod: &ObjectKey) -> bool {
+        matches!(
+            self.entries.get(pod).map(|e| &e.place),
+            Some(Place::Unschedulable)
+        )
+    }
+
+    /// Pods waiting in the queue (any place but in flight), by key.
+    pub fn pending(&self) -> impl Iterator<Item = &ObjectKey> {
+        self.entries
+            .iter()
+            .filter(|(_, e)| !matches!(e.place, Place::InFlight))
+            .map(|(k, _)| k)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(n: &str) -> ObjectKey {
+        ObjectKey::new("default", n)
+    }
+
+    #[test]
+    fn priority_then_fifo() {
+        let mut q = SchedulingQueue::default();
+        q.add(key("low"), 0, SimTime(0));
+        q.add(key("high"), 100, SimTime(0));
+        q.add(key("low2"), 0, SimTime(0));
+        assert_eq!(q.pop(), Some(key("high")));
+        assert_eq!(q.pop(), Some(key("low")));
+        assert_eq!(q.pop(), Some(key("low2")));
+        assert_eq!(q.pop(), None);
+    }
+
+    #[test]
+    fn unschedulable_pods_wait_for_interesting_events() {
+        let mut q = SchedulingQueue::default();
+        q.add(key("p"), 0, SimTime(0));
+        q.pop();
+        q.add_unschedulable(key("p"), [names::VOLUME_RESTRICTIONS].into(), SimTime(0));
+        assert_eq!(q.on_event(ClusterEvent::NodeUpdate, SimTime(0)), 0);
+        assert!(q.is_unschedulable(&key("p")));
+        assert_eq!(q.on_event(ClusterEvent::AssignedPodDelete, SimTime(0)), 1);
+        assert_eq!(q.next_backoff_expiry(), Some(SimTime(1000)));
+        assert_eq!(
+            q.pop(),
+            Some(key("p")),
+            "an idle activeQ pops from backoff early"
+        );
+    }
+}

@@ -1,0 +1,469 @@
+//! The simulation: a cluster, the components acting on it, a clock and an event log.
+//!
+//! A closed set of [`Command`]s drives it. [`Simulation::step`] advances by one unit of
+//! work, in this order of preference:
+//! 1. controllers with queued work (PV controller, provisioners, protection controllers,
+//!    the kubelet stand-in) run until their queues are empty;
+//! 2. the scheduler takes one pod from its queue through a scheduling cycle;
+//! 3. the clock jumps to the next timer (a grace period ending, a provisioning finishing).
+//!
+//! [`Simulation::run_until_idle`] repeats `step` up to an explicit bound; hitting the bound
+//! is logged as an event. Everything is deterministic: the same scenario, commands and seed
+//! give a byte-identical event log on every platform.
+
+mod apply;
+mod binding;
+mod controllers;
+mod kubelet;
+mod provisioner;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+use crate::cluster::Cluster;
+use crate::events::{Entry, EntryKind, Event, EventLog, EventType, Note, ObjectRef};
+use crate::model::{Kind, ObjectKey, Pod};
+use crate::rng::SimRng;
+use crate::scenario::Manifest;
+use crate::scheduler::cache::SchedulerCache;
+use crate::scheduler::framework::{Ctx, Plugin};
+use crate::scheduler::queue::{ClusterEvent, SchedulingQueue};
+use crate::time::SimTime;
+use crate::version::KubeVersion;
+
+pub use apply::ApplyError;
+
+/// Default bound for [`Simulation::run_until_idle`] callers that have no better one.
+pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
+/// How long a provisioner takes to create a volume.
+pub const PROVISIONING_DELAY_MS: u64 = 1_000;
+/// The PV controller's resync period (`--pvclaimbinder-sync-period`).
+pub const CLAIM_RESYNC_MS: u64 = 15_000;
+/// Bound on controller passes within one step.
+pub const MAX_CONTROLLER_ITEMS_PER_STEP: u64 = 10_000_000;
+
+/// The inputs the simulation accepts.
+#[derive(Clone, Debug)]
+pub enum Command {
+    /// Create or update an object, as `kubectl apply` would.
+    Apply(Manifest),
+    /// Request deletion (graceful for running pods, finalizers honoured).
+    Delete { kind: Kind, key: ObjectKey },
+    /// One unit of work.
+    Step,
+    /// Steps until nothing is left to do or `max_steps` were taken.
+    RunUntilIdle { max_steps: u64 },
+    /// Moves the clock forward, firing timers on the way.
+    AdvanceTime { millis: u64 },
+}
+
+/// What one step did.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StepOutcome {
+    /// Controllers processed queued work.
+    Controllers,
+    /// A scheduling cycle ran for this pod.
+    Scheduled { pod: ObjectKey },
+    /// The clock jumped to the next timer.
+    Clock { to: SimTime },
+    /// Nothing left to do.
+    Idle,
+}
+
+/// How a bounded run ended.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RunOutcome {
+    pub steps: u64,
+    pub idle: bool,
+}
+
+/// Deferred work at a simulated time.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum Timer {
+    /// A pod's grace period ended: it is gone.
+    PodTerminated { pod: ObjectKey, uid: String },
+    /// A provisioner finishes creating the volume for a claim.
+    ProvisionDone { claim: ObjectKey, uid: String },
+    /// PreBind gives up waiting for a pod's volumes.
+    BindingTimeout { pod: ObjectKey, uid: String },
+    /// The PV controller's periodic resync reaches a claim.
+    ClaimResync { claim: ObjectKey },
+}
+
+/// A pod between Reserve and Bind, waiting for its volumes.
+#[derive(Clone, Debug)]
+pub(crate) struct PendingBinding {
+    pub node: String,
+    pub uid: String,
+    pub waiting_for: Vec<ObjectKey>,
+    /// Claims Reserve marked for provisioning (their selected-node must stay).
+    pub provisioned: BTreeSet<ObjectKey>,
+}
+
+/// Controller work queues (the informers' workqueues).
+#[derive(Clone, Debug, Default)]
+pub(crate) struct WorkQueues {
+    pub claims: BTreeSet<ObjectKey>,
+    pub volumes: BTreeSet<String>,
+    pub provision: BTreeSet<ObjectKey>,
+    /// Claims whose protection finalizer may be removable.
+    pub pvc_protection: BTreeSet<ObjectKey>,
+    pub pv_protection: BTreeSet<String>,
+    /// Pods the kubelet should look at (start, finish binding volumes).
+    pub kubelet: BTreeSet<ObjectKey>,
+}
+
+impl WorkQueues {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.claims.is_empty()
+            && self.volumes.is_empty()
+            && self.provision.is_empty()
+            && self.pvc_protection.is_empty()
+            && self.pv_protection.is_empty()
+            && self.kubelet.is_empty()
+    }
+}
+
+/// The whole simulated world. `Clone` is a snapshot: objects are shared `Arc`s and the
+/// event log shares its sealed chunks.
+#[derive(Clone)]
+pub struct Simulation {
+    pub(crate) version: &'static KubeVersion,
+    seed: u64,
+    pub(crate) now: SimTime,
+    pub(crate) rng: SimRng,
+    pub(crate) cluster: Cluster,
+    pub(crate) cache: SchedulerCache,
+    pub(crate) queue: SchedulingQueue,
+    pub(crate) profile: Arc<Vec<Arc<dyn Plugin>>>,
+    pub(crate) next_start_node_index: usize,
+    pub(crate) bindings: BTreeMap<ObjectKey, PendingBinding>,
+    /// Pods in PreBind by the claims they wait for.
+    pub(crate) waiting_on_claim: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
+    timers: BTreeMap<(SimTime, u64), Timer>,
+    timer_seq: u64,
+    pub(crate) log: EventLog,
+    pub(crate) work: WorkQueues,
+    /// Claims being provisioned (between `Provisioning` and the PV's creation).
+    pub(crate) provisioning: BTreeSet<ObjectKey>,
+    /// Claims with an armed resync timer.
+    pub(crate) resync_armed: BTreeSet<ObjectKey>,
+    /// Pods in PreBind whose claims changed since the last check.
+    pub(crate) binding_check: BTreeSet<ObjectKey>,
+    uid_counter: u64,
+    steps: u64,
+}
+
+impl std::fmt::Debug for Simulation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Simulation")
+            .field("seed", &self.seed)
+            .field("now", &self.now)
+            .field("steps", &self.steps)
+            .finish_non_exhaustive()
+    }
+}
+
+impl Simulation {
+    pub fn new(seed: u64) -> Simulation {
+        Simulation::with_version(seed, &crate::version::V1_36)
+    }
+
+    pub fn with_version(seed: u64, version: &'static KubeVersion) -> Simulation {
+        let mut log = EventLog::default();
+        log.push(
+            SimTime::ZERO,
+            EntryKind::Note(Note::Seed {
+                seed,
+                version: version.name,
+            }),
+        );
+        Simulation {
+            version,
+            seed,
+            now: SimTime::ZERO,
+            rng: SimRng::new(seed),
+            cluster: Cluster::new(),
+            cache: SchedulerCache::default(),
+            queue: SchedulingQueue::default(),
+            profile: Arc::new(crate::scheduler::plugins::default_profile(version)),
+            next_start_node_index: 0,
+            bindings: BTreeMap::new(),
+            waiting_on_claim: BTreeMap::new(),
+            timers: BTreeMap::new(),
+            timer_seq: 0,
+            log,
+            work: WorkQueues::default(),
+            provisioning: BTreeSet::new(),
+            resync_armed: BTreeSet::new(),
+            binding_check: BTreeSet::new(),
+            uid_counter: 0,
+            steps: 0,
+        }
+    }
+
+    // --- Read access ---------------------------------------------------------------------
+
+    pub fn seed(&self) -> u64 {
+        self.seed
+    }
+
+    pub fn version(&self) -> &'static KubeVersion {
+        self.version
+    }
+
+    pub fn now(&self) -> SimTime {
+        self.now
+    }
+
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
+
+    pub fn cluster(&self) -> &Cluster {
+        &self.cluster
+    }
+
+    pub fn log(&self) -> &EventLog {
+        &self.log
+    }
+
+    pub fn scheduler_cache(&self) -> &SchedulerCache {
+        &self.cache
+    }
+
+    /// A snapshot to come back to (timeline, undo): cheap, shares unchanged objects.
+    pub fn snapshot(&self) -> Simulation {
+        self.clone()
+    }
+
+    /// Where a pod is assumed to run while its binding cycle waits for volumes.
+    pub fn assumed_node(&self, pod: &ObjectKey) -> Option<&str> {
+        self.bindings.get(pod).map(|b| b.node.as_str())
+    }
+
+    /// Is anything left to do (work, queued pods, timers)?
+    pub fn is_idle(&self) -> bool {
+        self.work.is_empty() && self.queue.is_empty() && self.timers.is_empty()
+    }
+
+    pub(crate) fn ctx(&self) -> Ctx<'_> {
+        Ctx {
+            cluster: &self.cluster,
+            cache: &self.cache,
+            version: self.version,
+            now: self.now,
+        }
+    }
+
+    /// The per-node, per-plugin verdicts for a pod, as if it were scheduled now.
+    pub fn explain(&self, pod: &ObjectKey) -> Option<crate::scheduler::explain::Explanation> {
+        let p = self.cluster.pod(pod)?;
+        Some(crate::scheduler::explain::explain(
+            &self.ctx(),
+            &self.profile,
+            p,
+        ))
+    }
+
+    // --- Commands ------------------------------------------------------------------------
+
+    /// Executes one command. Only `Apply` and `Delete` can fail, with the API server's
+    /// message; the simulation is unchanged when they do.
+    pub fn execute(&mut self, command: Command) -> Result<(), ApplyError> {
+        match command {
+            Command::Apply(m) => self.apply(&m).map(|_| ()),
+            Command::Delete { kind, key } => self.delete(kind, &key),
+            Command::Step => {
+                self.step();
+                Ok(())
+            }
+            Command::RunUntilIdle { max_steps } => {
+                self.run_until_idle(max_steps);
+                Ok(())
+            }
+            Command::AdvanceTime { millis } => {
+                self.advance_time(millis);
+                Ok(())
+            }
+        }
+    }
+
+    /// Repeats [`Simulation::step`] until idle, at most `max_steps` times.
+    pub fn run_until_idle(&mut self, max_steps: u64) -> RunOutcome {
+        let mut steps = 0;
+        while steps < max_steps {
+            if self.step() == StepOutcome::Idle {
+                return RunOutcome { steps, idle: true };
+            }
+            steps += 1;
+        }
+        if self.is_idle() {
+            return RunOutcome { steps, idle: true };
+        }
+        self.note(Note::LimitReached {
+            what: "run until idle".to_string(),
+            limit: max_steps,
+        });
+        RunOutcome { steps, idle: false }
+    }
+
+    /// One unit of work; see the module docs for the order.
+    pub fn step(&mut self) -> StepOutcome {
+        if !self.work.is_empty() {
+            self.steps += 1;
+            self.run_controllers();
+            return StepOutcome::Controllers;
+        }
+        if let Some(pod) = self.queue.pop() {
+            self.steps += 1;
+            self.schedule_one(&pod);
+            return StepOutcome::Scheduled { pod };
+        }
+        if let Some((&(at, _), _)) = self.timers.first_key_value() {
+            self.steps += 1;
+            self.now = self.now.max(at);
+            self.note(Note::Clock { to: self.now });
+            self.fire_due_timers();
+            return StepOutcome::Clock { to: self.now };
+        }
+        StepOutcome::Idle
+    }
+
+    /// Moves the clock forward by `millis`, firing timers that fall due (in order).
+    pub fn advance_time(&mut self, millis: u64) {
+        let target = self.now.plus_millis(millis);
+        while let Some((&(at, _), _)) = self.timers.first_key_value() {
+            if at > target {
+                break;
+            }
+            self.now = self.now.max(at);
+            self.fire_due_timers();
+            let _ = self.drain_controllers();
+        }
+        self.now = target;
+        self.note(Note::Clock { to: self.now });
+    }
+
+    fn fire_due_timers(&mut self) {
+        while let Some((&(at, seq), _)) = self.timers.first_key_value() {
+            if at > self.now {
+                break;
+            }
+            let Some(timer) = self.timers.remove(&(at, seq)) else {
+                break;
+            };
+            self.fire(timer);
+        }
+    }
+
+    fn fire(&mut self, timer: Timer) {
+        match timer {
+            Timer::PodTerminated { pod, uid } => self.pod_terminated(&pod, &uid),
+            Timer::ProvisionDone { claim, uid } => self.provision_done(&claim, &uid),
+            Timer::BindingTimeout { pod, uid } => self.binding_timed_out(&pod, &uid),
+            Timer::ClaimResync { claim } => {
+                self.resync_armed.remove(&claim);
+                self.work.claims.insert(claim);
+            }
+        }
+    }
+
+    pub(crate) fn add_timer(&mut self, at: SimTime, timer: Timer) {
+        self.timer_seq += 1;
+        self.timers.insert((at, self.timer_seq), timer);
+    }
+
+    pub(crate) fn cancel_timers(&mut self, pred: impl Fn(&Timer) -> bool) {
+        self.timers.retain(|_, t| !pred(t));
+    }
+
+    /// Runs controllers until their queues are empty (bounded).
+    pub(crate) fn drain_controllers(&mut self) -> bool {
+        let mut rounds = 0;
+        while !self.work.is_empty() {
+            rounds += 1;
+            if rounds > 1_000 {
+                self.note(Note::LimitReached {
+                    what: "controller passes".to_string(),
+                    limit: 1_000,
+                });
+                self.work = WorkQueues::default();
+                return false;
+            }
+            self.run_controllers();
+        }
+        true
+    }
+
+    // --- Logging ---------------------------------------------------------------------------
+
+    pub(crate) fn note(&mut self, note: Note) {
+        self.log.push(self.now, EntryKind::Note(note));
+    }
+
+    pub(crate) fn event(
+        &mut self,
+        type_: EventType,
+        reason: &str,
+        kind: Kind,
+        key: &ObjectKey,
+        message: impl Into<String>,
+        source: &'static str,
+    ) {
+        self.log.push(
+            self.now,
+            EntryKind::Event(Event {
+                type_,
+                reason: reason.to_string(),
+                object: ObjectRef::new(kind, key),
+                message: message.into(),
+                source,
+            }),
+        );
+    }
+
+    /// The events recorded about one object, in order.
+    pub fn events_for<'a>(&'a self, kind: Kind, key: &'a ObjectKey) -> Vec<&'a Entry> {
+        self.log.events_for(kind, key).map(|(e, _)| e).collect()
+    }
+
+    // --- Identity --------------------------------------------------------------------------
+
+    /// A deterministic, UUID-shaped UID derived from the object and a counter.
+    pub(crate) fn new_uid(&mut self, kind: Kind, key: &ObjectKey) -> String {
+        self.uid_counter += 1;
+        let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+        for b in kind
+            .as_str()
+            .bytes()
+            .chain(key.namespace.bytes())
+            .chain([b'/'])
+            .chain(key.name.bytes())
+            .chain(self.uid_counter.to_le_bytes())
+            .chain(self.seed.to_le_bytes())
+        {
+            h ^= b as u64;
+            h = h.wrapping_mul(0x0100_0000_01b3);
+        }
+        let lo = self.uid_counter;
+        format!(
+            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+            (h >> 32) as u32,
+            (h >> 16) as u16,
+            (h >> 4) as u16 & 0xfff,
+            (h as u16) & 0xfff,
+            lo & 0xffff_ffff_ffff
+        )
+    }
+
+    // --- Scheduler events ------------------------------------------------------------------
+
+    pub(crate) fn cluster_event(&mut self, event: ClusterEvent) {
+        self.queue.on_event(event, self.now);
+    }
+
+    pub(crate) fn pod_arc(&self, key: &ObjectKey) -> Option<Arc<Pod>> {
+        self.cluster.pod(key).cloned()
+    }
+}

@@ -1,0 +1,854 @@
+//! The API server's side of `kubectl apply` and `kubectl delete`: validation, admission
+//! (defaults, priority, protection finalizers), update rules, and what each write wakes up.
+
+use std::fmt;
+use std::sync::Arc;
+
+use super::Simulation;
+use crate::events::{Note, ObjectRef};
+use crate::model::*;
+use crate::scenario::convert::{to_model, Object};
+use crate::scenario::{FieldError, ImportError, Manifest, Parsed};
+use crate::scheduler::queue::ClusterEvent;
+
+/// A rejected write, worded as kubectl prints it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ApplyError {
+    pub kind: Kind,
+    pub key: ObjectKey,
+    /// The field the error is about, when there is one (`spec.accessModes`).
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for ApplyError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for ApplyError {}
+
+impl ApplyError {
+    /// `The <Kind> "<name>" is invalid: <field errors>`.
+    pub fn invalid(kind: Kind, key: &ObjectKey, errors: &[FieldError]) -> ApplyError {
+        let body = if errors.len() == 1 {
+            errors[0].to_string()
+        } else {
+            let lines: Vec<String> = errors.iter().map(|e| format!("* {e}")).collect();
+            format!("\n{}", lines.join("\n"))
+        };
+        ApplyError {
+            kind,
+            key: key.clone(),
+            path: errors.first().map(|e| e.path.clone()).unwrap_or_default(),
+            message: format!("The {} {:?} is invalid: {body}", kind, key.name),
+        }
+    }
+
+    /// `<resource>s "<name>" is forbidden: <reason>` (an admission rejection).
+    pub fn forbidden(
+        kind: Kind,
+        key: &ObjectKey,
+        path: &str,
+        reason: impl fmt::Display,
+    ) -> ApplyError {
+        ApplyError {
+            kind,
+            key: key.clone(),
+            path: path.to_string(),
+            message: format!("{} {:?} is forbidden: {reason}", plural(kind), key.name),
+        }
+    }
+
+    pub fn not_found(kind: Kind, key: &ObjectKey) -> ApplyError {
+        ApplyError {
+            kind,
+            key: key.clone(),
+            path: String::new(),
+            message: format!("{} {:?} not found", plural(kind), key.name),
+        }
+    }
+}
+
+/// The resource name in API paths and messages (`persistentvolumeclaims`).
+pub fn plural(kind: Kind) -> String {
+    match kind {
+        Kind::StorageClass => "storageclasses.storage.k8s.io".into(),
+        Kind::PriorityClass => "priorityclasses.scheduling.k8s.io".into(),
+        Kind::CSINode => "csinodes.storage.k8s.io".into(),
+        Kind::CSIDriver => "csidrivers.storage.k8s.io".into(),
+        Kind::CSIStorageCapacity => "csistoragecapacities.storage.k8s.io".into(),
+        Kind::PodDisruptionBudget => "poddisruptionbudgets.policy".into(),
+        other => format!("{}s", other.as_str().to_lowercase()),
+    }
+}
+
+/// Admission's "applied" outcome.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Applied {
+    Created,
+    Updated,
+    Unchanged,
+}
+
+impl Simulation {
+    /// Validates, admits and stores one object, then lets the controllers react.
+    pub fn apply(&mut self, m: &Manifest) -> Result<Applied, ApplyError> {
+        let kind = m.kind();
+        let key = m.key();
+        let converted = to_model(m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
+        let mut source = m.to_json();
+        if let Some(obj) = source.as_object_mut() {
+            obj.remove("status");
+        }
+        let source: Arc<str> = Arc::from(source.to_string());
+        let applied = self.admit_and_store(converted.object, &key)?;
+        if applied != Applied::Unchanged {
+            self.cluster.manifests.insert((kind, key.clone()), source);
+            self.note(Note::Applied {
+                object: ObjectRef::new(kind, &key),
+                created: applied == Applied::Created,
+            });
+        }
+        self.drain_controllers();
+        Ok(applied)
+    }
+
+    /// Applies every manifest of a parsed file in dependency order (classes and nodes
+    /// before volumes, claims before pods), stopping at nothing: each failure becomes an
+    /// [`ImportError`] naming its document.
+    pub fn load(&mut self, parsed: &Parsed) -> Vec<ImportError> {
+        let mut errors = Vec::new();
+        let mut order: Vec<&(usize, Manifest)> = parsed.manifests.iter().collect();
+        order.sort_by_key(|(doc, m)| (apply_rank(m.kind()), *doc));
+        for (doc, m) in order {
+            if let Err(e) = self.apply(m) {
+                errors.push(ImportError {
+                    doc: *doc,
+                    path: e.path.clone(),
+                    message: e.message.clone(),
+                });
+            }
+        }
+        errors
+    }
+
+    fn stamp(&mut self, meta: &mut Meta, kind: Kind, old: Option<&Meta>) {
+        match old {
+            Some(o) => {
+                meta.uid = o.uid.clone();
+                meta.creation = o.creation;
+                meta.arrival = o.arrival;
+                meta.deletion = o.deletion;
+                for f in &o.finalizers {
+                    meta.add_finalizer(f);
+                }
+                // Annotations the controllers set survive an apply that does not mention them.
+                for (k, v) in &o.annotations {
+                    meta.annotations
+                        .entry(k.clone())
+                        .or_insert_with(|| v.clone());
+                }
+            }
+            None => {
+                if meta.uid.is_empty() {
+                    meta.uid = self.new_uid(kind, &meta.key());
+                }
+                meta.creation = self.now;
+                meta.arrival = self.cluster.next_arrival();
+            }
+        }
+    }
+
+    fn admit_and_store(&mut self, object: Object, key: &ObjectKey) -> Result<Applied, ApplyError> {
+        match object {
+            Object::Node(n) => Ok(self.store_node(n)),
+            Object::StorageClass(sc) => self.store_storage_class(sc, key),
+            Object::PriorityClass(pc) => self.store_priority_class(pc, key),
+            Object::PersistentVolume(pv) => self.store_pv(pv, key),
+            Object::PersistentVolumeClaim(pvc) => self.store_pvc(pvc, key),
+            Object::Pod(p) => self.store_pod(p, key),
+            Object::CSINode(mut n) => {
+                let old = self
+                    .cluster
+                    .csi_nodes
+                    .get(&key.name)
+                    .map(|o| o.meta.clone());
+                self.stamp(&mut n.meta, Kind::CSINode, old.as_ref());
+                self.cluster.csi_nodes.insert(key.name.clone(), Arc::new(n));
+                self.cluster_event(ClusterEvent::CsiNodeChange);
+                Ok(created_or_updated(old.is_none()))
+            }
+            Object::CSIDriver(mut d) => {
+                let old = self
+                    .cluster
+                    .csi_drivers
+                    .get(&key.name)
+                    .map(|o| o.meta.clone());
+                self.stamp(&mut d.meta, Kind::CSIDriver, old.as_ref());
+                self.cluster
+                    .csi_drivers
+                    .insert(key.name.clone(), Arc::new(d));
+                self.cluster_event(ClusterEvent::CsiDriverChange);
+                Ok(created_or_updated(old.is_none()))
+            }
+            Object::CSIStorageCapacity(mut c) => {
+                let old = self.cluster.csi_capacities.get(key).map(|o| o.meta.clone());
+                self.stamp(&mut c.meta, Kind::CSIStorageCapacity, old.as_ref());
+                self.cluster.csi_capacities.insert(key.clone(), Arc::new(c));
+                self.cluster_event(ClusterEvent::CsiStorageCapacityChange);
+                Ok(created_or_updated(old.is_none()))
+            }
+            Object::PodDisruptionBudget(mut p) => {
+                let old = self.cluster.pdbs.get(key).map(|o| o.meta.clone());
+                self.stamp(&mut p.meta, Kind::PodDisruptionBudget, old.as_ref());
+                self.cluster.pdbs.insert(key.clone(), Arc::new(p));
+                Ok(created_or_updated(old.is_none()))
+            }
+        }
+    }
+
+    fn store_node(&mut self, mut n: Node) -> Applied {
+        let old = self.cluster.nodes.get(n.name()).cloned();
+        self.stamp(&mut n.meta, Kind::Node, old.as_ref().map(|o| &o.meta));
+        let name = n.name().to_string();
+        let node = Arc::new(n);
+        self.cluster.nodes.insert(name.clone(), node.clone());
+        self.cache.upsert_node(node);
+        if old.is_none() {
+            // Pods created with this nodeName before the node existed now land on it.
+            let waiting: Vec<Arc<Pod>> = self
+                .cluster
+                .pods()
+                .values()
+                .filter(|p| {
+                    p.node_name() == Some(name.as_str())
+                        && self.cache.node_of(&p.meta.key()).is_none()
+                })
+                .cloned()
+                .collect();
+            for p in waiting {
+                let info = crate::scheduler::cache::PodInfo::new(&self.cluster, p.clone());
+                self.cache.add_pod(info, &name, false);
+                self.work.kubelet.insert(p.meta.key());
+            }
+            self.cluster_event(ClusterEvent::NodeAdd);
+            Applied::Created
+        } else {
+            self.cluster_event(ClusterEvent::NodeUpdate);
+            Applied::Updated
+        }
+    }
+
+    fn store_storage_class(
+        &mut self,
+        mut sc: StorageClass,
+        key: &ObjectKey,
+    ) -> Result<Applied, ApplyError> {
+        let old = self.cluster.storage_classes.get(&key.name).cloned();
+        if let Some(o) = &old {
+            let mut errors = Vec::new();
+            if o.parameters != sc.parameters {
+                errors.push(FieldError::forbidden(
+                    "parameters",
+                    "updates to parameters are forbidden.",
+                ));
+            }
+            if o.provisioner != sc.provisioner {
+                errors.push(FieldError::forbidden(
+                    "provisioner",
+                    "updates to provisioner are forbidden.",
+                ));
+            }
+            if o.reclaim_policy != sc.reclaim_policy {
+                errors.push(FieldError::forbidden(
+                    "reclaimPolicy",
+                    "updates to reclaimPolicy are forbidden.",
+                ));
+            }
+            if o.binding_mode != sc.binding_mode {
+                errors.push(FieldError::invalid(
+                    "volumeBindingMode",
+                    sc.binding_mode.as_str(),
+                    "field is immutable",
+                ));
+            }
+            if !errors.is_empty() {
+                return Err(ApplyError::invalid(Kind::StorageClass, key, &errors));
+            }
+        }
+        self.stamp(
+            &mut sc.meta,
+            Kind::StorageClass,
+            old.as_ref().map(|o| &o.meta),
+        );
+        let becomes_default = sc.is_default();
+        self.cluster
+            .storage_classes
+            .insert(key.name.clone(), Arc::new(sc));
+        if becomes_default {
+            // Retroactive default assignment: claims created without a class get one now.
+            let pending: Vec<ObjectKey> = self
+                .cluster
+                .pvcs()
+                .values()
+                .filter(|c| c.storage_class_name.is_none() && c.volume_name.is_none())
+                .map(|c| c.meta.key())
+                .collect();
+            self.work.claims.extend(pending);
+        }
+        // Claims of this class may now be provisionable.
+        let of_class: Vec<ObjectKey> = self
+            .cluster
+            .pvcs()
+            .values()
+            .filter(|c| c.class_name() == key.name && c.phase == PvcPhase::Pending)
+            .map(|c| c.meta.key())
+            .collect();
+        self.work.claims.extend(of_class);
+        self.cluster_event(if old.is_none() {
+            ClusterEvent::StorageClassAdd
+        } else {
+            ClusterEvent::StorageClassUpdate
+        });
+        Ok(created_or_updated(old.is_none()))
+    }
+
+    fn store_priority_class(
+        &mut self,
+        mut pc: PriorityClass,
+        key: &ObjectKey,
+    ) -> Result<Applied, ApplyError> {
+        let old = self.cluster.priority_classes.get(&key.name).cloned();
+        if let Some(o) = &old {
+            if o.value != pc.value {
+                return Err(ApplyError::invalid(
+                    Kind::PriorityClass,
+                    key,
+                    &[FieldError::forbidden(
+                        "value",
+                        "may not be changed in an update.",
+                    )],
+                ));
+            }
+        }
+        if pc.global_default {
+            if let Some(existing) = self
+                .cluster
+                .priority_classes
+                .values()
+                .find(|c| c.global_default && c.meta.name != pc.meta.name)
+            {
+                return Err(ApplyError::forbidden(
+                    Kind::PriorityClass,
+                    key,
+                    "globalDefault",
+                    format!(
+                        "PriorityClass {} is already marked as default. Only one default can exist",
+                        existing.meta.name
+                    ),
+                ));
+            }
+        }
+        self.stamp(
+            &mut pc.meta,
+            Kind::PriorityClass,
+            old.as_ref().map(|o| &o.meta),
+        );
+        self.cluster
+            .priority_classes
+            .insert(key.name.clone(), Arc::new(pc));
+        self.cluster_event(ClusterEvent::PriorityClassChange);
+        Ok(created_or_updated(old.is_none()))
+    }
+
+    fn store_pv(
+        &mut self,
+        mut pv: PersistentVolume,
+        key: &ObjectKey,
+    ) -> Result<Applied, ApplyError> {
+        let old = self.cluster.pv(&key.name).cloned();
+        if let Some(o) = &old {
+            if o.source != pv.source {
+                return Err(ApplyError::invalid(
+                    Kind::PersistentVolume,
+                    key,
+                    &[FieldError::forbidden(
+                        "spec.persistentvolumesource",
+                        "spec.persistentvolumesource is immutable after creation",
+                    )],
+                ));
+            }
+            if o.volume_mode != pv.volume_mode {
+                return Err(ApplyError::invalid(
+                    Kind::PersistentVolume,
+                    key,
+                    &[FieldError::invalid(
+                        "volumeMode",
+                        pv.volume_mode.as_str(),
+                        "field is immutable",
+                    )],
+                ));
+            }
+            if pv.claim_ref.is_none() {
+                pv.claim_ref = o.claim_ref.clone();
+            }
+            pv.phase = o.phase;
+            pv.status_message = o.status_message.clone();
+        } else {
+            pv.meta.add_finalizer(well_known::FINALIZER_PV_PROTECTION);
+            pv.phase = PvPhase::Pending;
+        }
+        self.stamp(
+            &mut pv.meta,
+            Kind::PersistentVolume,
+            old.as_ref().map(|o| &o.meta),
+        );
+        let claim = pv
+            .claim_ref
+            .as_ref()
+            .map(|r| ObjectKey::new(r.namespace.clone(), r.name.clone()));
+        self.cluster.put_pv(Arc::new(pv));
+        self.work.volumes.insert(key.name.clone());
+        if let Some(c) = claim {
+            self.work.claims.insert(c);
+        }
+        // Pending claims may bind to this volume.
+        let class = self
+            .cluster
+            .pv(&key.name)
+            .map(|p| p.storage_class_name.clone())
+            .unwrap_or_default();
+        self.enqueue_unbound_immediate_claims(&class);
+        self.cluster_event(if old.is_none() {
+            ClusterEvent::PvAdd
+        } else {
+            ClusterEvent::PvUpdate
+        });
+        Ok(created_or_updated(old.is_none()))
+    }
+
+    fn store_pvc(
+        &mut self,
+        mut pvc: PersistentVolumeClaim,
+        key: &ObjectKey,
+    ) -> Result<Applied, ApplyError> {
+        let old = self.cluster.pvc(key).cloned();
+        match &old {
+            Some(o) => self.check_pvc_update(o, &mut pvc, key)?,
+            None => {
+                // DefaultStorageClass admission: only claims that say nothing get the default.
+                if pvc.storage_class_name.is_none() {
+                    if let Some(def) = self.cluster.default_storage_class() {
+                        pvc.storage_class_name = Some(def.meta.name.clone());
+                    }
+                }
+                pvc.meta.add_finalizer(well_known::FINALIZER_PVC_PROTECTION);
+            }
+        }
+        self.stamp(
+            &mut pvc.meta,
+            Kind::PersistentVolumeClaim,
+            old.as_ref().map(|o| &o.meta),
+        );
+        self.cluster.put_pvc(Arc::new(pvc));
+        self.work.claims.insert(key.clone());
+        if let Some(pv) = self.cluster.pvc(key).and_then(|c| c.volume_name.clone()) {
+            self.work.volumes.insert(pv);
+        }
+        self.cluster_event(if old.is_none() {
+            ClusterEvent::PvcAdd
+        } else {
+            ClusterEvent::PvcUpdate
+        });
+        Ok(created_or_updated(old.is_none()))
+    }
+
+    /// `ValidatePersistentVolumeClaimUpdate` + the `PersistentVolumeClaimResize` admission.
+    fn check_pvc_update(
+        &mut self,
+        old: &PersistentVolumeClaim,
+        new: &mut PersistentVolumeClaim,
+        key: &ObjectKey,
+    ) -> Result<(), ApplyError> {
+        // Fields the controllers own carry over when the manifest leaves them out.
+        if new.volume_name.is_none() {
+            new.volume_name = old.volume_name.clone();
+        }
+        if new.storage_class_name.is_none() {
+            new.storage_class_name = old.storage_class_name.clone();
+        }
+        new.phase = old.phase;
+        new.capacity = old.capacity;
+        new.status_access_modes = old.status_access_modes.clone();
+        let bound = old.phase == PvcPhase::Bound;
+        let spec_changed = old.access_modes != new.access_modes
+            || (old.volume_name.is_some() && old.volume_name != new.volume_name)
+            || (old.storage_class_name.is_some()
+                && old.storage_class_name != new.storage_class_name)
+            || old.selector != new.selector
+            || (!bound && old.request != new.request);
+        if spec_changed {
+            return Err(ApplyError::invalid(
+                Kind::PersistentVolumeClaim,
+                key,
+                &[FieldError::forbidden(
+                    "spec",
+                    "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
+                )],
+            ));
+        }
+        if old.volume_mode != new.volume_mode {
+            return Err(ApplyError::invalid(
+                Kind::PersistentVolumeClaim,
+                key,
+                &[FieldError::invalid(
+                    "volumeMode",
+                    new.volume_mode.as_str(),
+                    "field is immutable",
+                )],
+            ));
+        }
+        let (old_size, new_size) = (old.request.unwrap_or(0), new.request.unwrap_or(0));
+        if new_size < old_size {
+            let status = old.capacity.unwrap_or(0);
+            if new_size <= status {
+                return Err(ApplyError::invalid(
+                    Kind::PersistentVolumeClaim,
+                    key,
+                    &[FieldError::forbidden(
+                        "spec.resources.requests.storage",
+                        "field can not be less than status.capacity",
+                    )],
+                ));
+            }
+        }
+        if new_size > old_size {
+            let allowed = self
+                .cluster
+                .storage_classes
+                .get(old.class_name())
+                .is_some_and(|sc| sc.allow_volume_expansion)
+                && !old.class_name().is_empty()
+                && old.class_name() == new.class_name();
+            if !allowed {
+                return Err(ApplyError::forbidden(
+                    Kind::PersistentVolumeClaim,
+                    key,
+                    "spec.resources.requests.storage",
+                    "only dynamically provisioned pvc can be resized and the storageclass that provisions the pvc must support resize",
+                ));
+            }
+            self.expand_volume(old, new_size);
+        }
+        Ok(())
+    }
+
+    fn store_pod(&mut self, mut pod: Pod, key: &ObjectKey) -> Result<Applied, ApplyError> {
+        if let Some(old) = self.cluster.pod(key).cloned() {
+            return self.update_pod(&old, pod, key);
+        }
+        // Priority admission.
+        match pod.spec.priority_class_name.clone() {
+            Some(name) => {
+                let Some(pc) = self.cluster.priority_classes.get(&name).cloned() else {
+                    return Err(ApplyError::forbidden(
+                        Kind::Pod,
+                        key,
+                        "spec.priorityClassName",
+                        format!("no PriorityClass with name {name} was found"),
+                    ));
+                };
+                let explicit = pod.spec.priority;
+                if explicit != 0 && explicit != pc.value {
+                    return Err(ApplyError::forbidden(
+                        Kind::Pod,
+                        key,
+                        "spec.priority",
+                        format!("the integer value of priority ({explicit}) must not be provided in pod spec; priority admission controller computed {} from the given PriorityClass name", pc.value),
+                    ));
+                }
+                pod.spec.priority = pc.value;
+                pod.spec.preemption_policy = pc.preemption_policy;
+            }
+            None => {
+                if let Some(pc) = self.cluster.global_default_priority_class().cloned() {
+                    pod.spec.priority = pc.value;
+                    pod.spec.priority_class_name = Some(pc.meta.name.clone());
+                    pod.spec.preemption_policy = pc.preemption_policy;
+                }
+            }
+        }
+        self.stamp(&mut pod.meta, Kind::Pod, None);
+        let gated = !pod.spec.scheduling_gates.is_empty();
+        if gated {
+            pod.set_condition(PodCondition {
+                type_: "PodScheduled".into(),
+                status: "False".into(),
+                reason: "SchedulingGated".into(),
+                message: "Scheduling is blocked due to non-empty scheduling gates".into(),
+                last_transition: self.now,
+            });
+        }
+        let pod = Arc::new(pod);
+        self.cluster.put_pod(pod.clone());
+        match pod.node_name() {
+            Some(node) => {
+                // Bypasses the scheduler: the kubelet on that node takes it.
+                if self.cluster.nodes.contains_key(node) {
+                    let info = crate::scheduler::cache::PodInfo::new(&self.cluster, pod.clone());
+                    self.cache.add_pod(info, node, false);
+                    self.cluster_event(ClusterEvent::AssignedPodAdd);
+                }
+                self.work.kubelet.insert(key.clone());
+            }
+            None => {
+                if !gated && pod.spec.scheduler_name == well_known::DEFAULT_SCHEDULER_NAME {
+                    self.queue.add(key.clone(), pod.spec.priority, self.now);
+                }
+            }
+        }
+        Ok(Applied::Created)
+    }
+
+    /// Pods are mostly immutable: metadata may change, scheduling gates may be removed.
+    fn update_pod(
+        &mut self,
+        old: &Arc<Pod>,
+        mut new: Pod,
+        key: &ObjectKey,
+    ) -> Result<Applied, ApplyError> {
+        new.spec.priority = old.spec.priority;
+        new.spec.preemption_policy = old.spec.preemption_policy;
+        if new.spec.priority_class_name.is_none() {
+            new.spec.priority_class_name = old.spec.priority_class_name.clone();
+        }
+        if new.spec.node_name.is_none() {
+            new.spec.node_name = old.spec.node_name.clone();
+        }
+        let gates_removed = new.spec.scheduling_gates.len() < old.spec.scheduling_gates.len()
+            && new
+                .spec
+                .scheduling_gates
+                .iter()
+                .all(|g| old.spec.scheduling_gates.contains(g));
+        let mut comparable = new.spec.clone();
+        comparable.scheduling_gates = old.spec.scheduling_gates.clone();
+        if comparable != old.spec {
+            return Err(ApplyError::invalid(
+                Kind::Pod,
+                key,
+                &[FieldError::forbidden(
+                    "spec",
+                    "pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)",
+                )],
+            ));
+        }
+        if new.spec.scheduling_gates != old.spec.scheduling_gates && !gates_removed {
+            return Err(ApplyError::invalid(
+                Kind::Pod,
+                key,
+                &[FieldError::forbidden(
+                    "spec.schedulingGates",
+                    "only deletion is allowed, but found new scheduling gate",
+                )],
+            ));
+        }
+        new.status = old.status.clone();
+        self.stamp(&mut new.meta, Kind::Pod, Some(&old.meta));
+        let now_ungated = gates_removed && new.spec.scheduling_gates.is_empty();
+        if now_ungated {
+            new.status
+                .conditions
+                .retain(|c| c.reason != "SchedulingGated");
+        }
+        let new = Arc::new(new);
+        self.cluster.put_pod(new.clone());
+        if self.cache.node_of(key).is_some() {
+            self.cache
+                .refresh_pod(crate::scheduler::cache::PodInfo::new(
+                    &self.cluster,
+                    new.clone(),
+                ));
+            self.cluster_event(ClusterEvent::AssignedPodUpdate);
+        }
+        if now_ungated
+            && !new.is_assigned()
+            && new.spec.scheduler_name == well_known::DEFAULT_SCHEDULER_NAME
+        {
+            self.queue.add(key.clone(), new.spec.priority, self.now);
+        }
+        Ok(Applied::Updated)
+    }
+
+    /// Requests deletion; finalizers and grace periods may keep the object a while.
+    pub fn delete(&mut self, kind: Kind, key: &ObjectKey) -> Result<(), ApplyError> {
+        let exists = match kind {
+            Kind::Node => self.cluster.nodes.contains_key(&key.name),
+            Kind::StorageClass => self.cluster.storage_classes.contains_key(&key.name),
+            Kind::PriorityClass => self.cluster.priority_classes.contains_key(&key.name),
+            Kind::PersistentVolume => self.cluster.pv(&key.name).is_some(),
+            Kind::PersistentVolumeClaim => self.cluster.pvc(key).is_some(),
+            Kind::Pod => self.cluster.pod(key).is_some(),
+            Kind::CSINode => self.cluster.csi_nodes.contains_key(&key.name),
+            Kind::CSIDriver => self.cluster.csi_drivers.contains_key(&key.name),
+            Kind::CSIStorageCapacity => self.cluster.csi_capacities.contains_key(key),
+            Kind::PodDisruptionBudget => self.cluster.pdbs.contains_key(key),
+        };
+        if !exists {
+            return Err(ApplyError::not_found(kind, key));
+        }
+        self.note(Note::Deleted {
+            object: ObjectRef::new(kind, key),
+        });
+        match kind {
+            Kind::Node => self.delete_node(&key.name),
+            Kind::StorageClass => {
+                self.cluster.storage_classes.remove(&key.name);
+            }
+            Kind::PriorityClass => {
+                self.cluster.priority_classes.remove(&key.name);
+            }
+            Kind::PersistentVolume => self.request_pv_deletion(&key.name),
+            Kind::PersistentVolumeClaim => self.request_pvc_deletion(key),
+            Kind::Pod => self.request_pod_deletion(key, false),
+            Kind::CSINode => {
+                self.cluster.csi_nodes.remove(&key.name);
+                self.cluster_event(ClusterEvent::CsiNodeChange);
+            }
+            Kind::CSIDriver => {
+                self.cluster.csi_drivers.remove(&key.name);
+                self.cluster_event(ClusterEvent::CsiDriverChange);
+            }
+            Kind::CSIStorageCapacity => {
+                self.cluster.csi_capacities.remove(key);
+                self.cluster_event(ClusterEvent::CsiStorageCapacityChange);
+            }
+            Kind::PodDisruptionBudget => {
+                self.cluster.pdbs.remove(key);
+            }
+        }
+        self.cluster.manifests.remove(&(kind, key.clone()));
+        self.drain_controllers();
+        Ok(())
+    }
+
+    fn delete_node(&mut self, name: &str) {
+        self.cluster.nodes.remove(name);
+        self.cache.remove_node(name);
+        self.cluster.csi_nodes.remove(name);
+        // The pod garbage collector removes pods bound to a node that no longer exists.
+        let orphans: Vec<ObjectKey> = self
+            .cluster
+            .pods()
+            .values()
+            .filter(|p| p.node_name() == Some(name))
+            .map(|p| p.meta.key())
+            .collect();
+        for key in orphans {
+            self.remove_pod_now(&key);
+        }
+        self.cluster_event(ClusterEvent::NodeUpdate);
+    }
+
+    fn request_pv_deletion(&mut self, name: &str) {
+        let Some(pv) = self.cluster.pv(name).cloned() else {
+            return;
+        };
+        if pv.meta.finalizers.is_empty() {
+            self.cluster.remove_pv(name);
+            self.after_pv_removed(&pv);
+            return;
+        }
+        let mut new = (*pv).clone();
+        new.meta.deletion.get_or_insert(self.now);
+        self.cluster.put_pv(Arc::new(new));
+        self.work.pv_protection.insert(name.to_string());
+    }
+
+    fn request_pvc_deletion(&mut self, key: &ObjectKey) {
+        let Some(pvc) = self.cluster.pvc(key).cloned() else {
+            return;
+        };
+        if pvc.meta.finalizers.is_empty() {
+            self.remove_pvc_now(key);
+            return;
+        }
+        let mut new = (*pvc).clone();
+        new.meta.deletion.get_or_insert(self.now);
+        self.cluster.put_pvc(Arc::new(new));
+        self.work.pvc_protection.insert(key.clone());
+        self.cluster_event(ClusterEvent::PvcUpdate);
+    }
+
+    pub(crate) fn remove_pvc_now(&mut self, key: &ObjectKey) {
+        if let Some(pvc) = self.cluster.remove_pvc(key) {
+            self.cluster
+                .manifests
+                .remove(&(Kind::PersistentVolumeClaim, key.clone()));
+            if let Some(v) = &pvc.volume_name {
+                self.work.volumes.insert(v.clone());
+            }
+            for pv in self.cluster.pvs_claiming(key) {
+                self.work.volumes.insert(pv.name().to_string());
+            }
+            self.provisioning.remove(key);
+        }
+    }
+
+    pub(crate) fn after_pv_removed(&mut self, pv: &PersistentVolume) {
+        self.cluster
+            .manifests
+            .remove(&(Kind::PersistentVolume, pv.meta.key()));
+        if let Some(r) = &pv.claim_ref {
+            self.work
+                .claims
+                .insert(ObjectKey::new(r.namespace.clone(), r.name.clone()));
+        }
+        self.cluster_event(ClusterEvent::PvUpdate);
+    }
+
+    /// Queues the class's unbound claims the PV controller binds itself (not
+    /// WaitForFirstConsumer ones, which the scheduler binds): a volume may now fit them.
+    pub(crate) fn enqueue_unbound_immediate_claims(&mut self, class: &str) {
+        let delayed = self
+            .cluster
+            .storage_classes
+            .get(class)
+            .is_some_and(|sc| sc.binding_mode == VolumeBindingMode::WaitForFirstConsumer);
+        if delayed {
+            return;
+        }
+        let keys: Vec<ObjectKey> = self
+            .cluster
+            .unbound_claims_of_class(class)
+            .cloned()
+            .collect();
+        self.work.claims.extend(keys);
+    }
+}
+
+fn created_or_updated(created: bool) -> Applied {
+    if created {
+        Applied::Created
+    } else {
+        Applied::Updated
+    }
+}
+
+/// The order `load` applies kinds in, like Helm's install order.
+fn apply_rank(kind: Kind) -> u8 {
+    match kind {
+        Kind::PriorityClass => 0,
+        Kind::StorageClass => 1,
+        Kind::CSIDriver => 2,
+        Kind::Node => 3,
+        Kind::CSINode => 4,
+        Kind::CSIStorageCapacity => 5,
+        Kind::PersistentVolume => 6,
+        Kind::PersistentVolumeClaim => 7,
+        Kind::PodDisruptionBudget => 8,
+        Kind::Pod => 9,
+    }
+}

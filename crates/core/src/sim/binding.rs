@@ -1,0 +1,462 @@
+//! Applying the scheduler's decisions: Reserve, the binding cycle (PreBind waiting for
+//! volumes, then Bind), scheduling failures, and preemption's evictions.
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+
+use super::{PendingBinding, Simulation, Timer};
+use crate::events::{EventType, Note};
+use crate::model::*;
+use crate::scheduler::framework::Code;
+use crate::scheduler::plugins::{names, volume_binding};
+use crate::scheduler::preemption::{Preemption, REASON_PREEMPTION_BY_SCHEDULER};
+use crate::scheduler::queue::ClusterEvent;
+use crate::scheduler::{self, Decision, Nomination};
+
+pub const SCHEDULER: &str = "default-scheduler";
+/// `validation.NoteLengthLimit`: event notes longer than this are cut with `" ..."`.
+pub const NOTE_LENGTH_LIMIT: usize = 1024;
+
+/// `truncateMessage`.
+pub fn truncate_message(msg: &str) -> String {
+    if msg.len() <= NOTE_LENGTH_LIMIT {
+        return msg.to_string();
+    }
+    let mut end = NOTE_LENGTH_LIMIT - " ...".len();
+    while !msg.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{} ...", &msg[..end])
+}
+
+impl Simulation {
+    /// One scheduling cycle for `key`.
+    pub(crate) fn schedule_one(&mut self, key: &ObjectKey) {
+        let Some(pod) = self.pod_arc(key) else {
+            self.queue.remove(key);
+            return;
+        };
+        if pod.is_assigned() || self.bindings.contains_key(key) {
+            return;
+        }
+        if pod.meta.deletion.is_some() {
+            self.event(
+                EventType::Warning,
+                "FailedScheduling",
+                Kind::Pod,
+                key,
+                format!("skip schedule deleting pod: {}/{}", key.namespace, key.name),
+                SCHEDULER,
+            );
+            self.queue.remove(key);
+            return;
+        }
+        let mut next = self.next_start_node_index;
+        let mut rng = self.rng.clone();
+        let (decision, state) = {
+            let cx = self.ctx();
+            scheduler::schedule_pod_with_state(&cx, &self.profile, &pod, &mut next, &mut rng)
+        };
+        self.next_start_node_index = next;
+        self.rng = rng;
+        match decision {
+            Decision::Fits {
+                node, tie_break, ..
+            } => {
+                if let Some((score, candidates)) = tie_break {
+                    self.note(Note::TieBreak {
+                        pod: key.clone(),
+                        score,
+                        candidates,
+                        chosen: node.clone(),
+                    });
+                }
+                self.reserve_and_bind(&pod, &node, &state);
+            }
+            Decision::Unschedulable {
+                message,
+                code,
+                diagnosis,
+                nomination,
+                preemption,
+            } => {
+                let mut rejectors: BTreeSet<&'static str> = diagnosis.unschedulable_plugins.clone();
+                rejectors.remove("");
+                if code == Code::Error || rejectors.is_empty() {
+                    rejectors = ["*"].into();
+                }
+                self.scheduling_failed(&pod, &message, code, nomination, rejectors);
+                if let Some(p) = preemption {
+                    self.apply_preemption(&pod, p);
+                }
+            }
+        }
+    }
+
+    fn reserve_and_bind(
+        &mut self,
+        pod: &Arc<Pod>,
+        node: &str,
+        state: &crate::scheduler::framework::CycleState,
+    ) {
+        let key = pod.meta.key();
+        let Some(node_obj) = self.cluster.nodes.get(node).cloned() else {
+            return;
+        };
+        let volumes = match &state.volume_binding {
+            Some(s) => {
+                let cx = self.ctx();
+                match volume_binding::find_pod_volumes(&cx, s, &node_obj) {
+                    Ok((_, v)) => v,
+                    Err(_) => volume_binding::PodVolumes::default(),
+                }
+            }
+            None => volume_binding::PodVolumes::default(),
+        };
+        let assumed = volume_binding::assume_pod_volumes(&volumes, node);
+        // Assume: the pod counts against the node from now on.
+        let info = crate::scheduler::cache::PodInfo::new(&self.cluster, pod.clone());
+        self.cache.add_pod(info, node, true);
+        self.cache.set_nominated(pod, None);
+        if assumed.all_bound() {
+            self.bind_pod(&key, node);
+            return;
+        }
+        // PreBind's API writes: pre-bound volumes and claims to provision.
+        for pv in &assumed.pv_updates {
+            self.write_pv((**pv).clone());
+            self.work.volumes.insert(pv.name().to_string());
+        }
+        for pvc in &assumed.pvc_updates {
+            self.write_pvc((**pvc).clone());
+        }
+        for claim in &assumed.waiting_for {
+            self.work.claims.insert(claim.clone());
+            self.waiting_on_claim
+                .entry(claim.clone())
+                .or_default()
+                .insert(key.clone());
+        }
+        self.bindings.insert(
+            key.clone(),
+            PendingBinding {
+                node: node.to_string(),
+                uid: pod.meta.uid.clone(),
+                waiting_for: assumed.waiting_for.clone(),
+                provisioned: volumes.provisions.iter().map(|c| c.meta.key()).collect(),
+            },
+        );
+        let at = self
+            .now
+            .plus_millis(volume_binding::BIND_TIMEOUT_SECONDS * 1000);
+        self.add_timer(
+            at,
+            Timer::BindingTimeout {
+                pod: key.clone(),
+                uid: pod.meta.uid.clone(),
+            },
+        );
+        self.cluster_event(ClusterEvent::AssignedPodAdd);
+    }
+
+    /// PreBind's `checkBindings` for every pod whose claims changed.
+    pub(crate) fn check_waiting_bindings(&mut self) {
+        let pods = std::mem::take(&mut self.binding_check);
+        for key in pods {
+            let Some(b) = self.bindings.get(&key).cloned() else {
+                continue;
+            };
+            let Some(node) = self.cluster.nodes.get(&b.node).cloned() else {
+                self.binding_failed(
+                    &key,
+                    &format!(
+                        "failed to get node {:?}: node {:?} not found",
+                        b.node, b.node
+                    ),
+                );
+                continue;
+            };
+            match volume_binding::check_bindings(
+                &self.cluster,
+                &b.waiting_for,
+                &b.provisioned,
+                &node,
+            ) {
+                Ok(true) => {
+                    self.finish_binding_wait(&key);
+                    self.bind_pod(&key, &b.node);
+                }
+                Ok(false) => {}
+                Err(e) => self.binding_failed(&key, &format!("binding volumes: {e}")),
+            }
+        }
+    }
+
+    fn finish_binding_wait(&mut self, key: &ObjectKey) {
+        if let Some(b) = self.bindings.remove(key) {
+            for claim in &b.waiting_for {
+                if let Some(set) = self.waiting_on_claim.get_mut(claim) {
+                    set.remove(key);
+                    if set.is_empty() {
+                        self.waiting_on_claim.remove(claim);
+                    }
+                }
+            }
+            let uid = b.uid.clone();
+            let k = key.clone();
+            self.cancel_timers(
+                |t| matches!(t, Timer::BindingTimeout { pod, uid: u } if *pod == k && *u == uid),
+            );
+        }
+    }
+
+    pub(crate) fn binding_timed_out(&mut self, key: &ObjectKey, uid: &str) {
+        if self.bindings.get(key).is_some_and(|b| b.uid == uid) {
+            self.binding_failed(key, "binding volumes: context deadline exceeded");
+        }
+    }
+
+    /// PreBind failed: Unreserve, report, and requeue.
+    fn binding_failed(&mut self, key: &ObjectKey, error: &str) {
+        self.finish_binding_wait(key);
+        self.cache.remove_pod(key);
+        self.cluster_event(ClusterEvent::AssignedPodDelete);
+        let Some(pod) = self.pod_arc(key) else {
+            return;
+        };
+        let message = format!(
+            "running PreBind plugin {:?}: {error}",
+            names::VOLUME_BINDING
+        );
+        self.scheduling_failed(
+            &pod,
+            &message,
+            Code::Error,
+            Nomination::Set(None),
+            [names::VOLUME_BINDING].into(),
+        );
+    }
+
+    /// DefaultBinder: the pod gets its node; the kubelet takes over.
+    pub(crate) fn bind_pod(&mut self, key: &ObjectKey, node: &str) {
+        let Some(pod) = self.pod_arc(key) else {
+            self.cache.remove_pod(key);
+            return;
+        };
+        let mut new = (*pod).clone();
+        new.spec.node_name = Some(node.to_string());
+        new.status.nominated_node_name = None;
+        new.set_condition(PodCondition {
+            type_: "PodScheduled".into(),
+            status: "True".into(),
+            reason: String::new(),
+            message: String::new(),
+            last_transition: self.now,
+        });
+        let new = Arc::new(new);
+        self.cluster.put_pod(new.clone());
+        self.cache
+            .confirm_pod(crate::scheduler::cache::PodInfo::new(&self.cluster, new));
+        self.queue.remove(key);
+        self.event(
+            EventType::Normal,
+            "Scheduled",
+            Kind::Pod,
+            key,
+            format!(
+                "Successfully assigned {}/{} to {node}",
+                key.namespace, key.name
+            ),
+            SCHEDULER,
+        );
+        self.work.kubelet.insert(key.clone());
+        self.cluster_event(ClusterEvent::AssignedPodAdd);
+    }
+
+    /// `handleSchedulingFailure`: event, condition, nomination, requeue.
+    fn scheduling_failed(
+        &mut self,
+        pod: &Arc<Pod>,
+        message: &str,
+        code: Code,
+        nomination: Nomination,
+        rejectors: BTreeSet<&'static str>,
+    ) {
+        let key = pod.meta.key();
+        let reason = if code == Code::Error {
+            "SchedulerError"
+        } else {
+            "Unschedulable"
+        };
+        self.event(
+            EventType::Warning,
+            "FailedScheduling",
+            Kind::Pod,
+            &key,
+            truncate_message(message),
+            SCHEDULER,
+        );
+        let Some(current) = self.pod_arc(&key) else {
+            return;
+        };
+        let mut new = (*current).clone();
+        new.set_condition(PodCondition {
+            type_: "PodScheduled".into(),
+            status: "False".into(),
+            reason: reason.into(),
+            message: message.to_string(),
+            last_transition: self.now,
+        });
+        if let Nomination::Set(n) = &nomination {
+            new.status.nominated_node_name = n.clone();
+        }
+        let new = Arc::new(new);
+        self.cluster.put_pod(new.clone());
+        self.cache
+            .set_nominated(&new, new.status.nominated_node_name.as_deref());
+        self.queue
+            .add_unschedulable(key.clone(), rejectors, self.now);
+        // The PV controller's next resync tells the claim's story (`WaitForPodScheduled`).
+        let delayed: Vec<ObjectKey> = new
+            .claim_names()
+            .map(|c| ObjectKey::new(key.namespace.clone(), c))
+            .filter(|ck| {
+                self.cluster.pvc(ck).is_some_and(|c| {
+                    c.volume_name.is_none()
+                        && c.selected_node().is_none()
+                        && volume_binding::is_delay_binding(&self.cluster, c)
+                })
+            })
+            .collect();
+        for ck in delayed {
+            self.arm_claim_resync(&ck);
+        }
+    }
+
+    /// Preemption's execution: each victim gets the DisruptionTarget condition, is deleted
+    /// and gets a `Preempted` event; lower-priority nominations on the node are cleared.
+    fn apply_preemption(&mut self, preemptor: &Arc<Pod>, p: Preemption) {
+        for victim in &p.victims {
+            let vkey = victim.meta.key();
+            let Some(current) = self.pod_arc(&vkey) else {
+                continue;
+            };
+            let mut new = (*current).clone();
+            new.set_condition(PodCondition {
+                type_: "DisruptionTarget".into(),
+                status: "True".into(),
+                reason: REASON_PREEMPTION_BY_SCHEDULER.into(),
+                message: format!(
+                    "{}: preempting to accommodate a higher priority pod",
+                    preemptor.spec.scheduler_name
+                ),
+                last_transition: self.now,
+            });
+            new.status.preempted = true;
+            self.cluster.put_pod(Arc::new(new));
+            self.request_pod_deletion(&vkey, true);
+            let by = if self.version.preempted_event_uses_uid {
+                preemptor.meta.uid.clone()
+            } else {
+                preemptor.meta.key().to_string()
+            };
+            self.event(
+                EventType::Normal,
+                "Preempted",
+                Kind::Pod,
+                &vkey,
+                format!("Preempted by pod {by} on node {}", p.node),
+                SCHEDULER,
+            );
+        }
+        let lower: Vec<Arc<Pod>> = self
+            .cache
+            .nominated_on(&p.node)
+            .iter()
+            .filter(|n| n.spec.priority < preemptor.spec.priority)
+            .cloned()
+            .collect();
+        for n in lower {
+            if let Some(current) = self.pod_arc(&n.meta.key()) {
+                let mut new = (*current).clone();
+                new.status.nominated_node_name = None;
+                let new = Arc::new(new);
+                self.cluster.put_pod(new.clone());
+                self.cache.set_nominated(&new, None);
+                self.queue.requeue(&new.meta.key(), self.now);
+            }
+        }
+    }
+
+    /// Deletion as the API server and kubelet carry it out: unscheduled pods go at once,
+    /// running pods terminate after their grace period.
+    pub(crate) fn request_pod_deletion(&mut self, key: &ObjectKey, preempted: bool) {
+        let Some(pod) = self.pod_arc(key) else {
+            return;
+        };
+        if !pod.is_assigned() {
+            if self.bindings.contains_key(key) {
+                self.finish_binding_wait(key);
+                self.cache.remove_pod(key);
+                self.cluster_event(ClusterEvent::AssignedPodDelete);
+            }
+            self.remove_pod_now(key);
+            return;
+        }
+        if pod.meta.deletion.is_some() {
+            return;
+        }
+        let mut new = (*pod).clone();
+        new.meta.deletion = Some(self.now);
+        new.status.preempted |= preempted;
+        let grace = new.spec.termination_grace_seconds;
+        let uid = new.meta.uid.clone();
+        let new = Arc::new(new);
+        self.cluster.put_pod(new.clone());
+        self.cache
+            .refresh_pod(crate::scheduler::cache::PodInfo::new(&self.cluster, new));
+        self.cluster_event(ClusterEvent::AssignedPodUpdate);
+        if grace == 0 {
+            self.pod_terminated(key, &uid);
+        } else {
+            let at = self.now.plus_millis(grace as u64 * 1000);
+            self.add_timer(
+                at,
+                Timer::PodTerminated {
+                    pod: key.clone(),
+                    uid,
+                },
+            );
+        }
+    }
+
+    pub(crate) fn pod_terminated(&mut self, key: &ObjectKey, uid: &str) {
+        if self.cluster.pod(key).is_some_and(|p| p.meta.uid == uid) {
+            self.remove_pod_now(key);
+        }
+    }
+
+    /// The pod leaves the API; preempted pods are kept as a record.
+    pub(crate) fn remove_pod_now(&mut self, key: &ObjectKey) {
+        let Some(pod) = self.cluster.remove_pod(key) else {
+            return;
+        };
+        self.cluster.manifests.remove(&(Kind::Pod, key.clone()));
+        self.queue.remove(key);
+        self.finish_binding_wait(key);
+        self.cache.set_nominated(&pod, None);
+        if self.cache.remove_pod(key).is_some() {
+            self.cluster_event(ClusterEvent::AssignedPodDelete);
+        }
+        for claim in pod.claim_names() {
+            let ck = ObjectKey::new(key.namespace.clone(), claim);
+            self.work.pvc_protection.insert(ck);
+        }
+        if pod.status.preempted {
+            let mut gone = (*pod).clone();
+            gone.status.phase = PodPhase::Failed;
+            gone.status.deleted_at = Some(self.now);
+            self.cluster.deleted_pods.push(Arc::new(gone));
+        }
+    }
+}

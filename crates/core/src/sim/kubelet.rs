@@ -1,0 +1,82 @@
+//! A stand-in for the kubelets: a pod bound to a node starts running once every claim it
+//! mounts is bound; volume expansion completes as a CSI resizer would report.
+
+use std::sync::Arc;
+
+use super::Simulation;
+use crate::events::EventType;
+use crate::model::*;
+
+impl Simulation {
+    pub(crate) fn kubelet_sync(&mut self, key: &ObjectKey) {
+        let Some(pod) = self.pod_arc(key) else {
+            return;
+        };
+        let Some(node) = pod.node_name() else {
+            return;
+        };
+        if !self.cluster.nodes.contains_key(node)
+            || pod.meta.deletion.is_some()
+            || pod.status.phase != PodPhase::Pending
+        {
+            return;
+        }
+        // Volumes must be bound before containers can start.
+        let ready = pod.claim_names().all(|c| {
+            self.cluster
+                .pvc_by(&key.namespace, c)
+                .is_some_and(|pvc| pvc.phase == PvcPhase::Bound)
+        });
+        if !ready {
+            return;
+        }
+        let mut new = (*pod).clone();
+        new.status.phase = PodPhase::Running;
+        new.status.start_time = Some(self.now);
+        for type_ in ["PodScheduled", "Initialized", "ContainersReady", "Ready"] {
+            if new.condition(type_).is_some_and(|c| c.status == "True") {
+                continue;
+            }
+            new.set_condition(PodCondition {
+                type_: type_.into(),
+                status: "True".into(),
+                reason: String::new(),
+                message: String::new(),
+                last_transition: self.now,
+            });
+        }
+        let new = Arc::new(new);
+        self.cluster.put_pod(new.clone());
+        if self.cache.node_of(key).is_some() {
+            self.cache
+                .refresh_pod(crate::scheduler::cache::PodInfo::new(&self.cluster, new));
+        }
+    }
+
+    /// An allowed expansion: the CSI resizer grows the volume and the claim's capacity.
+    pub(crate) fn expand_volume(&mut self, pvc: &PersistentVolumeClaim, new_size: i64) {
+        let key = pvc.meta.key();
+        self.event(
+            EventType::Normal,
+            "ExternalExpanding",
+            Kind::PersistentVolumeClaim,
+            &key,
+            "waiting for an external controller to expand this PVC",
+            "volume_expand",
+        );
+        if let Some(pv) = pvc
+            .volume_name
+            .as_deref()
+            .and_then(|v| self.cluster.pv(v))
+            .cloned()
+        {
+            let mut new = (*pv).clone();
+            new.capacity = new.capacity.max(new_size);
+            self.write_pv(new);
+        }
+        let mut grown = pvc.clone();
+        grown.capacity = Some(new_size.max(pvc.capacity.unwrap_or(0)));
+        grown.request = Some(new_size);
+        self.cluster.put_pvc(Arc::new(grown));
+    }
+}
