@@ -5,9 +5,11 @@
 
 pub mod cluster;
 pub mod events;
+pub mod generate;
 pub mod model;
 pub mod pv_helpers;
 pub mod quantity;
+pub mod report;
 pub mod rng;
 pub mod scenario;
 pub mod scheduler;

@@ -1,1 +1,204 @@
+//! The built-in scenarios, compiled into the library (the web app ships them too).
+//!
+//! Each file in `crates/core/scenarios/` is real multi-document YAML. Its leading comment
+//! lines carry metadata: `# title:`, `# description:`, optionally `# seed:`, and any number
+//! of `# then:` lines, which run in order after the manifests have settled (each followed
+//! by running until idle again): `create <Kind> <ns/name>` holds that document back until
+//! then (it arrives later), `delete <Kind> <ns/name>` deletes an object, `advance <N>s`
+//! moves the clock.
 
+use crate::model::{Kind, ObjectKey};
+
+/// A scenario script: manifests plus what happens afterwards.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ScenarioText {
+    pub title: String,
+    pub description: String,
+    pub seed: Option<u64>,
+    pub then: Vec<Then>,
+    pub yaml: String,
+}
+
+/// A follow-up action after the manifests settle.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Then {
+    Create { kind: Kind, key: ObjectKey },
+    Delete { kind: Kind, key: ObjectKey },
+    AdvanceSeconds(u64),
+}
+
+/// Reads the metadata comments of a scenario file. Unknown `#` lines are ordinary comments.
+pub fn read_header(yaml: &str) -> Result<ScenarioText, String> {
+    let mut s = ScenarioText {
+        title: String::new(),
+        description: String::new(),
+        seed: None,
+        then: Vec::new(),
+        yaml: yaml.to_string(),
+    };
+    for (i, line) in yaml.lines().enumerate() {
+        let Some(rest) = line.strip_prefix('#') else {
+            if line.trim().is_empty() || line.starts_with("---") {
+                continue;
+            }
+            break;
+        };
+        let rest = rest.trim();
+        if let Some(v) = rest.strip_prefix("title:") {
+            s.title = v.trim().to_string();
+        } else if let Some(v) = rest.strip_prefix("description:") {
+            s.description = v.trim().to_string();
+        } else if let Some(v) = rest.strip_prefix("seed:") {
+            s.seed = Some(
+                v.trim()
+                    .parse()
+                    .map_err(|_| format!("line {}: seed: expected an integer", i + 1))?,
+            );
+        } else if let Some(v) = rest.strip_prefix("then:") {
+            s.then.push(parse_then(v.trim()).map_err(|e| format!("line {}: then: {e}", i + 1))?);
+        }
+    }
+    Ok(s)
+}
+
+fn parse_then(v: &str) -> Result<Then, String> {
+    let parts: Vec<&str> = v.split_whitespace().collect();
+    match parts.as_slice() {
+        [verb @ ("delete" | "create"), kind, key] => {
+            let kind = Kind::parse(kind).ok_or_else(|| format!("unknown kind {kind}"))?;
+            let key = ObjectKey::parse(key, kind.namespaced());
+            Ok(if *verb == "delete" {
+                Then::Delete { kind, key }
+            } else {
+                Then::Create { kind, key }
+            })
+        }
+        ["advance", secs] => secs
+            .trim_end_matches('s')
+            .parse()
+            .map(Then::AdvanceSeconds)
+            .map_err(|_| "advance: expected seconds like 30s".to_string()),
+        _ => Err(format!(
+            "expected `create <Kind> <ns/name>`, `delete <Kind> <ns/name>` or `advance <N>s`, got {v:?}"
+        )),
+    }
+}
+
+/// A built-in scenario.
+#[derive(Clone, Debug)]
+pub struct Builtin {
+    pub id: &'static str,
+    pub text: ScenarioText,
+}
+
+macro_rules! builtins {
+    ($($id:literal),* $(,)?) => {
+        const FILES: &[(&str, &str)] = &[
+            $(($id, include_str!(concat!("../../scenarios/", $id, ".yaml")))),*
+        ];
+    };
+}
+
+builtins!(
+    "rwo-vs-rwop",
+    "rwop-conflict",
+    "rwop-preemption",
+    "local-pv-wffc",
+    "local-path-provisioning",
+    "zonal-volume-zone",
+    "topology-aware-provisioning",
+    "reclaim-and-protection",
+    "rwop-migration",
+    "attach-limits-and-capacity",
+);
+
+/// Every built-in scenario, in a teaching order.
+pub fn all() -> Vec<Builtin> {
+    FILES
+        .iter()
+        .map(|(id, yaml)| Builtin {
+            id,
+            text: read_header(yaml).expect("built-in scenario headers are valid"),
+        })
+        .collect()
+}
+
+pub fn get(id: &str) -> Option<Builtin> {
+    all().into_iter().find(|b| b.id == id)
+}
+
+/// The scenario the playground and `bindery run` open when given none.
+pub const DEFAULT_ID: &str = "rwop-preemption";
+
+/// The outcome of loading and running a scenario script.
+pub struct ScriptRun {
+    pub sim: crate::sim::Simulation,
+    pub parsed: super::Parsed,
+    pub load_errors: Vec<super::ImportError>,
+    /// Follow-up actions that failed (e.g. deleting an object that is gone).
+    pub then_errors: Vec<String>,
+}
+
+impl ScenarioText {
+    /// Parses, loads, runs until idle, then plays the `then:` actions. Parse errors stop
+    /// before anything is applied.
+    pub fn run(&self, seed: u64, max_steps: u64) -> Result<ScriptRun, Vec<super::ImportError>> {
+        let parsed = super::parse(&self.yaml);
+        if !parsed.errors.is_empty() {
+            return Err(parsed.errors);
+        }
+        let later = |kind: Kind, key: &ObjectKey| {
+            self.then
+                .iter()
+                .any(|t| matches!(t, Then::Create { kind: k, key: x } if *k == kind && x == key))
+        };
+        let initial = super::Parsed {
+            manifests: parsed
+                .manifests
+                .iter()
+                .filter(|(_, m)| !later(m.kind(), &m.key()))
+                .cloned()
+                .collect(),
+            ..super::Parsed::default()
+        };
+        let mut sim = crate::sim::Simulation::new(seed);
+        let mut load_errors = sim.load(&initial);
+        sim.run_until_idle(max_steps);
+        let mut then_errors = Vec::new();
+        for t in &self.then {
+            match t {
+                Then::Create { kind, key } => {
+                    let found = parsed
+                        .manifests
+                        .iter()
+                        .find(|(_, m)| m.kind() == *kind && &m.key() == key);
+                    match found {
+                        Some((doc, m)) => {
+                            if let Err(e) = sim.apply(m) {
+                                load_errors.push(super::ImportError {
+                                    doc: *doc,
+                                    path: e.path.clone(),
+                                    message: e.message,
+                                });
+                            }
+                        }
+                        None => then_errors.push(format!("create: no {kind} {key} in the scenario")),
+                    }
+                }
+                Then::Delete { kind, key } => {
+                    if let Err(e) = sim.delete(*kind, key) {
+                        then_errors.push(e.to_string());
+                    }
+                }
+                Then::AdvanceSeconds(s) => sim.advance_time(s * 1000),
+            }
+            sim.run_until_idle(max_steps);
+        }
+        Ok(ScriptRun {
+            sim,
+            parsed,
+            load_errors,
+            then_errors,
+        })
+    }
+}

@@ -1,1 +1,395 @@
+//! Model → real manifests: the scenario (what the user applied) and the resulting state
+//! (every live object with what the controllers and the scheduler wrote).
+//!
+//! For an object the user created, export starts from the manifest it came from, so fields
+//! Bindery does not model (images, commands, …) survive, and overlays the fields the
+//! simulation owns (node names, bindings, annotations, finalizers, status). Objects the
+//! simulation created (provisioned PVs) are built from the model alone.
 
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as metav1;
+use serde::de::DeserializeOwned;
+
+use super::Manifest;
+use crate::cluster::Cluster;
+use crate::model::*;
+use crate::quantity::{format_bytes, format_milli};
+use crate::sim::Simulation;
+use crate::time::SimTime;
+
+/// The kinds in the order manifests are written (dependencies first).
+const ORDER: [Kind; 10] = [
+    Kind::PriorityClass,
+    Kind::StorageClass,
+    Kind::CSIDriver,
+    Kind::Node,
+    Kind::CSINode,
+    Kind::CSIStorageCapacity,
+    Kind::PersistentVolume,
+    Kind::PersistentVolumeClaim,
+    Kind::PodDisruptionBudget,
+    Kind::Pod,
+];
+
+/// Joins documents into one multi-document YAML text.
+pub fn to_yaml_documents(manifests: &[Manifest]) -> String {
+    let mut out = String::new();
+    for m in manifests {
+        out.push_str("---\n");
+        out.push_str(&m.to_yaml());
+    }
+    out
+}
+
+/// The scenario: every object the user created and has not deleted, as written.
+pub fn scenario_manifests(sim: &Simulation) -> Vec<Manifest> {
+    let cluster = sim.cluster();
+    let mut out = Vec::new();
+    for kind in ORDER {
+        let mut entries: Vec<(&(Kind, ObjectKey), &std::sync::Arc<str>)> = cluster
+            .manifests
+            .iter()
+            .filter(|((k, _), _)| *k == kind)
+            .collect();
+        entries.sort_by_key(|((_, key), _)| arrival_of(cluster, kind, key));
+        for ((_, _), source) in entries {
+            if let Some(m) = manifest_from_json(kind, source) {
+                out.push(m);
+            }
+        }
+    }
+    out
+}
+
+/// The scenario as multi-document YAML.
+pub fn scenario_yaml(sim: &Simulation) -> String {
+    to_yaml_documents(&scenario_manifests(sim))
+}
+
+/// The resulting state: every live object, with status.
+pub fn state_manifests(sim: &Simulation) -> Vec<Manifest> {
+    let c = sim.cluster();
+    let mut out = Vec::new();
+    for pc in c.priority_classes.values() {
+        if Cluster::is_user_priority_class(&pc.meta.name) {
+            out.push(Manifest::PriorityClass(Box::new(priority_class(c, pc))));
+        }
+    }
+    for sc in c.storage_classes.values() {
+        out.push(Manifest::StorageClass(Box::new(storage_class(c, sc))));
+    }
+    for d in c.csi_drivers.values() {
+        out.push(Manifest::CSIDriver(Box::new(csi_driver(c, d))));
+    }
+    for n in c.nodes.values() {
+        out.push(Manifest::Node(Box::new(node(c, n))));
+    }
+    for n in c.csi_nodes.values() {
+        out.push(Manifest::CSINode(Box::new(csi_node(c, n))));
+    }
+    for cap in c.csi_capacities.values() {
+        out.push(Manifest::CSIStorageCapacity(Box::new(csi_capacity(c, cap))));
+    }
+    for pv in c.pvs().values() {
+        out.push(Manifest::PersistentVolume(Box::new(persistent_volume(c, pv))));
+    }
+    for pvc in c.pvcs().values() {
+        out.push(Manifest::PersistentVolumeClaim(Box::new(persistent_volume_claim(c, pvc))));
+    }
+    for pdb in c.pdbs.values() {
+        out.push(Manifest::PodDisruptionBudget(Box::new(pod_disruption_budget(c, pdb))));
+    }
+    for p in c.pods().values() {
+        out.push(Manifest::Pod(Box::new(pod(c, p))));
+    }
+    out
+}
+
+pub fn state_yaml(sim: &Simulation) -> String {
+    to_yaml_documents(&state_manifests(sim))
+}
+
+fn arrival_of(c: &Cluster, kind: Kind, key: &ObjectKey) -> (u64, String) {
+    let arrival = match kind {
+        Kind::Node => c.nodes.get(&key.name).map(|o| o.meta.arrival),
+        Kind::StorageClass => c.storage_classes.get(&key.name).map(|o| o.meta.arrival),
+        Kind::PriorityClass => c.priority_classes.get(&key.name).map(|o| o.meta.arrival),
+        Kind::PersistentVolume => c.pv(&key.name).map(|o| o.meta.arrival),
+        Kind::PersistentVolumeClaim => c.pvc(key).map(|o| o.meta.arrival),
+        Kind::Pod => c.pod(key).map(|o| o.meta.arrival),
+        Kind::CSINode => c.csi_nodes.get(&key.name).map(|o| o.meta.arrival),
+        Kind::CSIDriver => c.csi_drivers.get(&key.name).map(|o| o.meta.arrival),
+        Kind::CSIStorageCapacity => c.csi_capacities.get(key).map(|o| o.meta.arrival),
+        Kind::PodDisruptionBudget => c.pdbs.get(key).map(|o| o.meta.arrival),
+    };
+    (arrival.unwrap_or(u64::MAX), key.to_string())
+}
+
+fn manifest_from_json(kind: Kind, source: &str) -> Option<Manifest> {
+    fn p<T: DeserializeOwned>(s: &str) -> Option<Box<T>> {
+        serde_json::from_str(s).ok().map(Box::new)
+    }
+    Some(match kind {
+        Kind::Node => Manifest::Node(p(source)?),
+        Kind::StorageClass => Manifest::StorageClass(p(source)?),
+        Kind::PriorityClass => Manifest::PriorityClass(p(source)?),
+        Kind::PersistentVolume => Manifest::PersistentVolume(p(source)?),
+        Kind::PersistentVolumeClaim => Manifest::PersistentVolumeClaim(p(source)?),
+        Kind::Pod => Manifest::Pod(p(source)?),
+        Kind::CSINode => Manifest::CSINode(p(source)?),
+        Kind::CSIDriver => Manifest::CSIDriver(p(source)?),
+        Kind::CSIStorageCapacity => Manifest::CSIStorageCapacity(p(source)?),
+        Kind::PodDisruptionBudget => Manifest::PodDisruptionBudget(p(source)?),
+    })
+}
+
+/// The user's manifest for this object, as a typed value, or a default one.
+fn base<T: DeserializeOwned + Default>(c: &Cluster, kind: Kind, key: &ObjectKey) -> T {
+    c.manifests
+        .get(&(kind, key.clone()))
+        .and_then(|s| serde_json::from_str(s).ok())
+        .unwrap_or_default()
+}
+
+fn time(t: SimTime) -> metav1::Time {
+    metav1::Time(t.to_rfc3339().parse().unwrap_or_default())
+}
+
+fn non_empty<K: Ord, V>(m: &BTreeMap<K, V>) -> Option<BTreeMap<K, V>>
+where
+    K: Clone,
+    V: Clone,
+{
+    (!m.is_empty()).then(|| m.clone())
+}
+
+/// Overlays the simulation-owned metadata onto a manifest's metadata.
+fn meta_into(m: &Meta, into: &mut metav1::ObjectMeta) {
+    into.name = Some(m.name.clone());
+    into.namespace = (!m.namespace.is_empty()).then(|| m.namespace.clone());
+    into.uid = Some(m.uid.clone());
+    into.labels = non_empty(&m.labels);
+    into.annotations = non_empty(&m.annotations);
+    into.finalizers = (!m.finalizers.is_empty()).then(|| m.finalizers.clone());
+    into.creation_timestamp = Some(time(m.creation));
+    into.deletion_timestamp = m.deletion.map(time);
+}
+
+fn q(s: String) -> K8sQuantity {
+    K8sQuantity(s)
+}
+
+fn resources_list(r: &Resources) -> BTreeMap<String, K8sQuantity> {
+    let mut m = BTreeMap::new();
+    m.insert("cpu".into(), q(format_milli(r.milli_cpu)));
+    m.insert("memory".into(), q(format_bytes(r.memory)));
+    m.insert("ephemeral-storage".into(), q(format_bytes(r.ephemeral_storage)));
+    m.insert("pods".into(), q(r.pods.to_string()));
+    for (k, v) in &r.scalar {
+        m.insert(k.clone(), q(v.to_string()));
+    }
+    m
+}
+
+fn node_selector(s: &NodeSelector) -> core::NodeSelector {
+    let req = |r: &crate::model::selector::NodeSelectorRequirement| core::NodeSelectorRequirement {
+        key: r.key.clone(),
+        operator: format!("{:?}", r.operator),
+        values: (!r.values.is_empty()).then(|| r.values.clone()),
+    };
+    core::NodeSelector {
+        node_selector_terms: s
+            .terms
+            .iter()
+            .map(|t| core::NodeSelectorTerm {
+                match_expressions: (!t.match_expressions.is_empty())
+                    .then(|| t.match_expressions.iter().map(req).collect()),
+                match_fields: (!t.match_fields.is_empty())
+                    .then(|| t.match_fields.iter().map(req).collect()),
+            })
+            .collect(),
+    }
+}
+
+fn node(c: &Cluster, n: &Node) -> core::Node {
+    let mut o: core::Node = base(c, Kind::Node, &n.meta.key());
+    meta_into(&n.meta, &mut o.metadata);
+    let spec = o.spec.get_or_insert_with(Default::default);
+    spec.unschedulable = n.unschedulable.then_some(true);
+    spec.taints = (!n.taints.is_empty()).then(|| {
+        n.taints
+            .iter()
+            .map(|t| core::Taint {
+                key: t.key.clone(),
+                value: (!t.value.is_empty()).then(|| t.value.clone()),
+                effect: t.effect.as_str().to_string(),
+                ..Default::default()
+            })
+            .collect()
+    });
+    let status = o.status.get_or_insert_with(Default::default);
+    let list = resources_list(&n.allocatable);
+    status.allocatable = Some(list.clone());
+    status.capacity.get_or_insert(list);
+    o
+}
+
+fn storage_class(c: &Cluster, sc: &StorageClass) -> k8s_openapi::api::storage::v1::StorageClass {
+    let mut o: k8s_openapi::api::storage::v1::StorageClass = base(c, Kind::StorageClass, &sc.meta.key());
+    meta_into(&sc.meta, &mut o.metadata);
+    o.provisioner = sc.provisioner.clone();
+    o.volume_binding_mode = Some(sc.binding_mode.as_str().to_string());
+    o.reclaim_policy = Some(sc.reclaim_policy.as_str().to_string());
+    o
+}
+
+fn priority_class(c: &Cluster, pc: &PriorityClass) -> k8s_openapi::api::scheduling::v1::PriorityClass {
+    let mut o: k8s_openapi::api::scheduling::v1::PriorityClass = base(c, Kind::PriorityClass, &pc.meta.key());
+    meta_into(&pc.meta, &mut o.metadata);
+    o.value = Some(pc.value);
+    o.preemption_policy = Some(pc.preemption_policy.as_str().to_string());
+    o
+}
+
+fn csi_driver(c: &Cluster, d: &CsiDriver) -> k8s_openapi::api::storage::v1::CSIDriver {
+    let mut o: k8s_openapi::api::storage::v1::CSIDriver = base(c, Kind::CSIDriver, &d.meta.key());
+    meta_into(&d.meta, &mut o.metadata);
+    o
+}
+
+fn csi_node(c: &Cluster, n: &CsiNode) -> k8s_openapi::api::storage::v1::CSINode {
+    let mut o: k8s_openapi::api::storage::v1::CSINode = base(c, Kind::CSINode, &n.meta.key());
+    meta_into(&n.meta, &mut o.metadata);
+    o
+}
+
+fn csi_capacity(c: &Cluster, cap: &CsiStorageCapacity) -> k8s_openapi::api::storage::v1::CSIStorageCapacity {
+    let mut o: k8s_openapi::api::storage::v1::CSIStorageCapacity =
+        base(c, Kind::CSIStorageCapacity, &cap.meta.key());
+    meta_into(&cap.meta, &mut o.metadata);
+    o.storage_class_name = cap.storage_class_name.clone();
+    // The provisioner's capacity reports change as volumes come and go.
+    o.capacity = cap.capacity.map(|v| q(format_bytes(v)));
+    o
+}
+
+fn pod_disruption_budget(c: &Cluster, p: &PodDisruptionBudget) -> k8s_openapi::api::policy::v1::PodDisruptionBudget {
+    let mut o: k8s_openapi::api::policy::v1::PodDisruptionBudget =
+        base(c, Kind::PodDisruptionBudget, &p.meta.key());
+    meta_into(&p.meta, &mut o.metadata);
+    o
+}
+
+fn persistent_volume(c: &Cluster, pv: &PersistentVolume) -> core::PersistentVolume {
+    let mut o: core::PersistentVolume = base(c, Kind::PersistentVolume, &pv.meta.key());
+    meta_into(&pv.meta, &mut o.metadata);
+    let spec = o.spec.get_or_insert_with(Default::default);
+    spec.capacity = Some([("storage".to_string(), q(format_bytes(pv.capacity)))].into());
+    spec.access_modes = Some(pv.access_modes.iter().map(|m| m.as_str().to_string()).collect());
+    spec.volume_mode = Some(pv.volume_mode.as_str().to_string());
+    spec.storage_class_name = (!pv.storage_class_name.is_empty()).then(|| pv.storage_class_name.clone());
+    spec.persistent_volume_reclaim_policy = Some(pv.reclaim_policy.as_str().to_string());
+    spec.claim_ref = pv.claim_ref.as_ref().map(|r| core::ObjectReference {
+        api_version: Some("v1".into()),
+        kind: Some("PersistentVolumeClaim".into()),
+        namespace: Some(r.namespace.clone()),
+        name: Some(r.name.clone()),
+        uid: (!r.uid.is_empty()).then(|| r.uid.clone()),
+        ..Default::default()
+    });
+    if spec.node_affinity.is_none() {
+        spec.node_affinity = pv.node_affinity.as_ref().map(|s| core::VolumeNodeAffinity {
+            required: Some(node_selector(s)),
+        });
+    }
+    match &pv.source {
+        PvSource::HostPath { path } if spec.host_path.is_none() => {
+            spec.host_path = Some(core::HostPathVolumeSource {
+                path: path.clone(),
+                type_: Some("DirectoryOrCreate".into()),
+            });
+        }
+        PvSource::Local { path } if spec.local.is_none() => {
+            spec.local = Some(core::LocalVolumeSource {
+                path: path.clone(),
+                fs_type: None,
+            });
+        }
+        PvSource::Csi {
+            driver,
+            volume_handle,
+        } if spec.csi.is_none() => {
+            spec.csi = Some(core::CSIPersistentVolumeSource {
+                driver: driver.clone(),
+                volume_handle: volume_handle.clone(),
+                ..Default::default()
+            });
+        }
+        _ => {}
+    }
+    o.status = Some(core::PersistentVolumeStatus {
+        phase: Some(pv.phase.as_str().to_string()),
+        message: (!pv.status_message.is_empty()).then(|| pv.status_message.clone()),
+        ..Default::default()
+    });
+    o
+}
+
+fn persistent_volume_claim(c: &Cluster, pvc: &PersistentVolumeClaim) -> core::PersistentVolumeClaim {
+    let mut o: core::PersistentVolumeClaim = base(c, Kind::PersistentVolumeClaim, &pvc.meta.key());
+    meta_into(&pvc.meta, &mut o.metadata);
+    let spec = o.spec.get_or_insert_with(Default::default);
+    spec.volume_name = pvc.volume_name.clone();
+    spec.storage_class_name = pvc.storage_class_name.clone();
+    spec.volume_mode = Some(pvc.volume_mode.as_str().to_string());
+    if let Some(req) = pvc.request {
+        let res = spec.resources.get_or_insert_with(Default::default);
+        res.requests
+            .get_or_insert_with(Default::default)
+            .insert("storage".into(), q(format_bytes(req)));
+    }
+    o.status = Some(core::PersistentVolumeClaimStatus {
+        phase: Some(pvc.phase.as_str().to_string()),
+        access_modes: (!pvc.status_access_modes.is_empty())
+            .then(|| pvc.status_access_modes.iter().map(|m| m.as_str().to_string()).collect()),
+        capacity: pvc
+            .capacity
+            .map(|v| [("storage".to_string(), q(format_bytes(v)))].into()),
+        ..Default::default()
+    });
+    o
+}
+
+fn pod(c: &Cluster, p: &Pod) -> core::Pod {
+    let mut o: core::Pod = base(c, Kind::Pod, &p.meta.key());
+    meta_into(&p.meta, &mut o.metadata);
+    let spec = o.spec.get_or_insert_with(Default::default);
+    spec.node_name = p.spec.node_name.clone();
+    spec.priority = Some(p.spec.priority);
+    spec.priority_class_name = p.spec.priority_class_name.clone();
+    spec.preemption_policy = Some(p.spec.preemption_policy.as_str().to_string());
+    o.status = Some(core::PodStatus {
+        phase: Some(p.status.phase.as_str().to_string()),
+        nominated_node_name: p.status.nominated_node_name.clone(),
+        start_time: p.status.start_time.map(time),
+        conditions: (!p.status.conditions.is_empty()).then(|| {
+            p.status
+                .conditions
+                .iter()
+                .map(|cond| core::PodCondition {
+                    type_: cond.type_.clone(),
+                    status: cond.status.clone(),
+                    reason: (!cond.reason.is_empty()).then(|| cond.reason.clone()),
+                    message: (!cond.message.is_empty()).then(|| cond.message.clone()),
+                    last_transition_time: Some(time(cond.last_transition)),
+                    ..Default::default()
+                })
+                .collect()
+        }),
+        ..Default::default()
+    });
+    o
+}

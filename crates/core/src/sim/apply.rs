@@ -100,7 +100,10 @@ impl Simulation {
         let converted = to_model(m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
         let mut source = m.to_json();
         if let Some(obj) = source.as_object_mut() {
-            obj.remove("status");
+            // The API server ignores status on create, except what a node reports.
+            if kind != Kind::Node {
+                obj.remove("status");
+            }
         }
         let source: Arc<str> = Arc::from(source.to_string());
         let applied = self.admit_and_store(converted.object, &key)?;

@@ -116,6 +116,12 @@ impl Simulation {
             self.provisioning_failed(&pvc, &class, source, f);
             return;
         }
+        if !local_path {
+            // The driver takes the space when it accepts CreateVolume; its next capacity
+            // report shows less, which the scheduler sees for later pods.
+            let pv = self.csi_pv(&pvc, &class, node.as_deref());
+            self.consume_capacity(&class, &pv);
+        }
         self.provisioning.insert(key.clone());
         let at = self.now.plus_millis(PROVISIONING_DELAY_MS);
         self.add_timer(
@@ -208,9 +214,7 @@ impl Simulation {
             let Some(node) = node else { return };
             local_path_pv(&pvc, &class, &node)
         } else {
-            let pv = self.csi_pv(&pvc, &class, node.as_deref());
-            self.consume_capacity(&class, &pv);
-            pv
+            self.csi_pv(&pvc, &class, node.as_deref())
         };
         let name = pv.meta.name.clone();
         let mut pv = pv;

@@ -1,0 +1,300 @@
+//! Large, realistic scenarios for benchmarks and stress tests (`bindery generate`).
+//!
+//! - `csi-pvs`: scheduler_perf's SchedulingCSIPVs — nodes with 4 CPU / 32Gi / 110 pods and
+//!   a CSINode limit of 39 `ebs.csi.aws.com` attachments; every pod (100m / 500Mi) uses its
+//!   own claim, pre-bound to its own CSI volume.
+//! - `storage-mix`: nodes in three zones; pods (with low/medium/high priorities) use static
+//!   local PVs (WaitForFirstConsumer), kind-style local-path provisioning, zonal CSI
+//!   provisioning, or no volume; 10% of claims are ReadWriteOncePod, some of them shared
+//!   by two pods.
+
+use std::collections::BTreeMap;
+
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::api::scheduling::v1::PriorityClass;
+use k8s_openapi::api::storage::v1 as storage;
+use k8s_openapi::apimachinery::pkg::api::resource::Quantity;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as metav1;
+
+use crate::model::well_known;
+use crate::rng::SimRng;
+use crate::scenario::Manifest;
+
+/// The shapes `generate` knows.
+pub const SHAPES: &[&str] = &["csi-pvs", "storage-mix"];
+
+pub const CSI_DRIVER: &str = "ebs.csi.aws.com";
+pub const CSI_ATTACH_LIMIT: i32 = 39;
+pub const ZONES: [&str; 3] = ["zone-0", "zone-1", "zone-2"];
+
+pub fn generate(shape: &str, nodes: usize, pods: usize, seed: u64) -> Result<Vec<Manifest>, String> {
+    match shape {
+        "csi-pvs" => Ok(csi_pvs(nodes, pods)),
+        "storage-mix" => Ok(storage_mix(nodes, pods, seed)),
+        other => Err(format!(
+            "unknown shape {other:?}; expected one of: {}",
+            SHAPES.join(", ")
+        )),
+    }
+}
+
+fn meta(name: &str, namespace: Option<&str>) -> metav1::ObjectMeta {
+    metav1::ObjectMeta {
+        name: Some(name.to_string()),
+        namespace: namespace.map(str::to_string),
+        ..Default::default()
+    }
+}
+
+fn q(s: &str) -> Quantity {
+    Quantity(s.to_string())
+}
+
+fn node(name: &str, cpu: &str, memory: &str, zone: Option<&str>) -> Manifest {
+    let mut labels = BTreeMap::from([(well_known::LABEL_HOSTNAME.to_string(), name.to_string())]);
+    if let Some(z) = zone {
+        labels.insert(well_known::LABEL_ZONE.into(), z.into());
+        labels.insert(well_known::LABEL_REGION.into(), "region-0".into());
+    }
+    let alloc = BTreeMap::from([
+        ("cpu".to_string(), q(cpu)),
+        ("memory".to_string(), q(memory)),
+        ("pods".to_string(), q("110")),
+    ]);
+    Manifest::Node(Box::new(core::Node {
+        metadata: metav1::ObjectMeta {
+            labels: Some(labels),
+            ..meta(name, None)
+        },
+        status: Some(core::NodeStatus {
+            allocatable: Some(alloc.clone()),
+            capacity: Some(alloc),
+            ..Default::default()
+        }),
+        ..Default::default()
+    }))
+}
+
+fn csi_node(name: &str, driver: &str, count: i32) -> Manifest {
+    Manifest::CSINode(Box::new(storage::CSINode {
+        metadata: meta(name, None),
+        spec: storage::CSINodeSpec {
+            drivers: vec![storage::CSINodeDriver {
+                name: driver.to_string(),
+                node_id: name.to_string(),
+                allocatable: Some(storage::VolumeNodeResources { count: Some(count) }),
+                topology_keys: Some(vec![well_known::LABEL_ZONE.to_string()]),
+            }],
+        },
+    }))
+}
+
+fn pod(name: &str, cpu: &str, memory: &str, claim: Option<&str>, priority_class: Option<&str>) -> Manifest {
+    let requests = BTreeMap::from([("cpu".to_string(), q(cpu)), ("memory".to_string(), q(memory))]);
+    Manifest::Pod(Box::new(core::Pod {
+        metadata: meta(name, Some("default")),
+        spec: Some(core::PodSpec {
+            priority_class_name: priority_class.map(str::to_string),
+            containers: vec![core::Container {
+                name: "pause".into(),
+                image: Some("registry.k8s.io/pause:3.10".into()),
+                resources: Some(core::ResourceRequirements {
+                    requests: Some(requests),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }],
+            volumes: claim.map(|c| {
+                vec![core::Volume {
+                    name: "data".into(),
+                    persistent_volume_claim: Some(core::PersistentVolumeClaimVolumeSource {
+                        claim_name: c.to_string(),
+                        read_only: None,
+                    }),
+                    ..Default::default()
+                }]
+            }),
+            ..Default::default()
+        }),
+        status: None,
+    }))
+}
+
+fn pvc(name: &str, class: &str, size: &str, mode: &str, volume: Option<&str>) -> Manifest {
+    Manifest::PersistentVolumeClaim(Box::new(core::PersistentVolumeClaim {
+        metadata: meta(name, Some("default")),
+        spec: Some(core::PersistentVolumeClaimSpec {
+            access_modes: Some(vec![mode.to_string()]),
+            storage_class_name: Some(class.to_string()),
+            volume_name: volume.map(str::to_string),
+            resources: Some(core::VolumeResourceRequirements {
+                requests: Some(BTreeMap::from([("storage".to_string(), q(size))])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }),
+        status: None,
+    }))
+}
+
+fn storage_class(name: &str, provisioner: &str, default: bool) -> Manifest {
+    let annotations = default.then(|| {
+        BTreeMap::from([(well_known::ANN_DEFAULT_STORAGE_CLASS.to_string(), "true".to_string())])
+    });
+    Manifest::StorageClass(Box::new(storage::StorageClass {
+        metadata: metav1::ObjectMeta {
+            annotations,
+            ..meta(name, None)
+        },
+        provisioner: provisioner.to_string(),
+        volume_binding_mode: Some("WaitForFirstConsumer".into()),
+        reclaim_policy: Some("Delete".into()),
+        ..Default::default()
+    }))
+}
+
+/// scheduler_perf SchedulingCSIPVs.
+fn csi_pvs(nodes: usize, pods: usize) -> Vec<Manifest> {
+    let mut out = Vec::with_capacity(nodes * 2 + pods * 3);
+    for i in 0..nodes {
+        let name = format!("node-{i}");
+        out.push(node(&name, "4", "32Gi", None));
+        out.push(csi_node(&name, CSI_DRIVER, CSI_ATTACH_LIMIT));
+    }
+    for i in 0..pods {
+        let pv_name = format!("pv-{i}");
+        let claim = format!("pvc-{i}");
+        out.push(Manifest::PersistentVolume(Box::new(core::PersistentVolume {
+            metadata: meta(&pv_name, None),
+            spec: Some(core::PersistentVolumeSpec {
+                capacity: Some(BTreeMap::from([("storage".to_string(), q("1Gi"))])),
+                access_modes: Some(vec!["ReadWriteOnce".into()]),
+                persistent_volume_reclaim_policy: Some("Retain".into()),
+                storage_class_name: Some(String::new()),
+                claim_ref: Some(core::ObjectReference {
+                    namespace: Some("default".into()),
+                    name: Some(claim.clone()),
+                    ..Default::default()
+                }),
+                csi: Some(core::CSIPersistentVolumeSource {
+                    driver: CSI_DRIVER.into(),
+                    volume_handle: format!("vol-{i:08x}"),
+                    ..Default::default()
+                }),
+                ..Default::default()
+            }),
+            status: None,
+        })));
+        out.push(pvc(&claim, "", "1Gi", "ReadWriteOnce", Some(&pv_name)));
+        out.push(pod(&format!("pod-{i}"), "100m", "500Mi", Some(&claim), None));
+    }
+    out
+}
+
+/// Mixed storage on a zoned cluster.
+fn storage_mix(nodes: usize, pods: usize, seed: u64) -> Vec<Manifest> {
+    let mut rng = SimRng::new(seed);
+    let mut out = Vec::new();
+    for (name, value) in [("low", 100), ("medium", 1000), ("high", 10000)] {
+        out.push(Manifest::PriorityClass(Box::new(PriorityClass {
+            metadata: meta(name, None),
+            value: Some(value),
+            ..Default::default()
+        })));
+    }
+    out.push(Manifest::StorageClass(Box::new(storage::StorageClass {
+        metadata: meta("local-storage", None),
+        provisioner: well_known::PROVISIONER_NONE.into(),
+        volume_binding_mode: Some("WaitForFirstConsumer".into()),
+        reclaim_policy: Some("Retain".into()),
+        ..Default::default()
+    })));
+    out.push(storage_class("standard", well_known::PROVISIONER_LOCAL_PATH, true));
+    out.push(storage_class("zonal-ssd", CSI_DRIVER, false));
+    let mut node_names = Vec::with_capacity(nodes);
+    for i in 0..nodes {
+        let name = format!("node-{i}");
+        let zone = ZONES[i % ZONES.len()];
+        out.push(node(&name, "16", "64Gi", Some(zone)));
+        out.push(csi_node(&name, CSI_DRIVER, CSI_ATTACH_LIMIT));
+        node_names.push(name);
+    }
+    let mut local_pv = 0usize;
+    let mut rwop_shared: Option<String> = None;
+    for i in 0..pods {
+        let priority = match rng.index(10) {
+            0 => "high",
+            1..=3 => "medium",
+            _ => "low",
+        };
+        let kind = rng.index(10);
+        let rwop = rng.index(10) == 0;
+        let mode = if rwop { "ReadWriteOncePod" } else { "ReadWriteOnce" };
+        let claim = format!("data-{i}");
+        let claim_ref = match kind {
+            0 => None,
+            1..=3 => {
+                // A static local disk on some node, a little larger than asked for.
+                if node_names.is_empty() {
+                    None
+                } else {
+                    let host = &node_names[rng.index(node_names.len())];
+                    let pv_name = format!("local-pv-{local_pv}");
+                    local_pv += 1;
+                    out.push(local_pv_manifest(&pv_name, host, "20Gi", mode));
+                    out.push(pvc(&claim, "local-storage", "10Gi", mode, None));
+                    Some(claim.clone())
+                }
+            }
+            4..=6 => {
+                out.push(pvc(&claim, "standard", "5Gi", mode, None));
+                Some(claim.clone())
+            }
+            _ => {
+                out.push(pvc(&claim, "zonal-ssd", "10Gi", mode, None));
+                Some(claim.clone())
+            }
+        };
+        // Every tenth RWOP claim is wanted by a second pod as well.
+        let mut claim_ref = claim_ref;
+        if rwop && claim_ref.is_some() {
+            if let Some(shared) = rwop_shared.take() {
+                claim_ref = Some(shared);
+            } else if rng.index(10) == 0 {
+                rwop_shared = claim_ref.clone();
+            }
+        }
+        out.push(pod(&format!("pod-{i}"), "100m", "256Mi", claim_ref.as_deref(), Some(priority)));
+    }
+    out
+}
+
+fn local_pv_manifest(name: &str, host: &str, size: &str, mode: &str) -> Manifest {
+    Manifest::PersistentVolume(Box::new(core::PersistentVolume {
+        metadata: meta(name, None),
+        spec: Some(core::PersistentVolumeSpec {
+            capacity: Some(BTreeMap::from([("storage".to_string(), q(size))])),
+            access_modes: Some(vec![mode.to_string()]),
+            persistent_volume_reclaim_policy: Some("Retain".into()),
+            storage_class_name: Some("local-storage".into()),
+            local: Some(core::LocalVolumeSource {
+                path: format!("/mnt/disks/{name}"),
+                fs_type: None,
+            }),
+            node_affinity: Some(core::VolumeNodeAffinity {
+                required: Some(core::NodeSelector {
+                    node_selector_terms: vec![core::NodeSelectorTerm {
+                        match_expressions: Some(vec![core::NodeSelectorRequirement {
+                            key: well_known::LABEL_HOSTNAME.into(),
+                            operator: "In".into(),
+                            values: Some(vec![host.to_string()]),
+                        }]),
+                        match_fields: None,
+                    }],
+                }),
+            }),
+            ..Default::default()
+        }),
+        status: None,
+    }))
+}
