@@ -213,12 +213,15 @@ fn simulate(inputs: &[Input], seed: u64, max_steps: u64) -> Result<Simulation, I
     let mut combined = Parsed::default();
     let mut origin: Vec<(usize, usize)> = Vec::new();
     for (fi, input) in inputs.iter().enumerate() {
-        for (doc, m) in &input.parsed.manifests {
-            if held_back(m.kind(), &m.key()) {
+        for d in &input.parsed.manifests {
+            if held_back(d.manifest.kind(), &d.manifest.key()) {
                 continue;
             }
-            origin.push((fi, *doc));
-            combined.manifests.push((origin.len(), m.clone()));
+            origin.push((fi, d.doc));
+            combined.manifests.push(bindery_core::scenario::Document {
+                doc: origin.len(),
+                ..d.clone()
+            });
         }
     }
     let mut sim = Simulation::new(seed);
@@ -242,11 +245,15 @@ fn simulate(inputs: &[Input], seed: u64, max_steps: u64) -> Result<Simulation, I
                         .parsed
                         .manifests
                         .iter()
-                        .find(|(_, m)| m.kind() == *kind && &m.key() == key);
+                        .find(|d| d.manifest.kind() == *kind && &d.manifest.key() == key);
                     match found {
-                        Some((doc, m)) => {
-                            if let Err(e) = sim.apply(m) {
-                                errors.push(format!("{}:doc {doc}: {}: {}", input.name, e.path, e.message));
+                        Some(d) => {
+                            if let Err(e) = sim.apply(&d.manifest) {
+                                errors.extend(
+                                    e.import_errors(d.doc)
+                                        .iter()
+                                        .map(|ie| prefixed(&input.name, ie)),
+                                );
                             }
                         }
                         None => errors.push(format!("{}: then: create: no {kind} {key} in this file", input.name)),

@@ -21,7 +21,7 @@ use k8s_openapi::api::{
 use crate::model::{Kind, ObjectKey};
 
 pub use field::{FieldError, FieldErrorType};
-pub use parse::{parse, Parsed};
+pub use parse::{parse, Document, Parsed};
 
 /// One Kubernetes object as written by the user.
 #[derive(Clone, Debug, PartialEq)]
@@ -103,8 +103,12 @@ impl Manifest {
     }
 
     /// Renders the manifest as one YAML document (without the `---` separator).
+    ///
+    /// Emitted by serde-saphyr, which quotes strings that YAML 1.1 readers (kubectl's
+    /// sigs.k8s.io/yaml, PyYAML) would otherwise read as booleans, numbers or timestamps:
+    /// `"yes"` annotations and RFC 3339 times stay strings.
     pub fn to_yaml(&self) -> String {
-        serde_norway::to_string(&self.to_json()).unwrap_or_default()
+        serde_saphyr::to_string(&self.to_json()).unwrap_or_default()
     }
 }
 

@@ -156,7 +156,7 @@ impl ScenarioText {
             manifests: parsed
                 .manifests
                 .iter()
-                .filter(|(_, m)| !later(m.kind(), &m.key()))
+                .filter(|d| !later(d.manifest.kind(), &d.manifest.key()))
                 .cloned()
                 .collect(),
             ..super::Parsed::default()
@@ -171,15 +171,11 @@ impl ScenarioText {
                     let found = parsed
                         .manifests
                         .iter()
-                        .find(|(_, m)| m.kind() == *kind && &m.key() == key);
+                        .find(|d| d.manifest.kind() == *kind && &d.manifest.key() == key);
                     match found {
-                        Some((doc, m)) => {
-                            if let Err(e) = sim.apply(m) {
-                                load_errors.push(super::ImportError {
-                                    doc: *doc,
-                                    path: e.path.clone(),
-                                    message: e.message,
-                                });
+                        Some(d) => {
+                            if let Err(e) = sim.apply(&d.manifest) {
+                                load_errors.extend(e.import_errors(d.doc));
                             }
                         }
                         None => then_errors.push(format!("create: no {kind} {key} in the scenario")),

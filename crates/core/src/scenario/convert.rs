@@ -1360,7 +1360,7 @@ fn pdb_from(
     if spec.min_available.is_some() && spec.max_unavailable.is_some() {
         cx.err(FieldError::invalid(
             "spec",
-            "",
+            "minAvailable and maxUnavailable",
             "minAvailable and maxUnavailable cannot be both set",
         ));
     }
@@ -1386,7 +1386,7 @@ mod tests {
     fn convert(yaml: &str) -> Result<Converted, Vec<FieldError>> {
         let p = parse(yaml);
         assert!(p.errors.is_empty(), "{:?}", p.errors);
-        to_model(&p.manifests[0].1)
+        to_model(&p.manifests[0].manifest)
     }
 
     fn first_error(yaml: &str) -> String {

@@ -9,11 +9,20 @@ use super::{ImportError, ImportWarning, Manifest};
 /// Upper bound on documents (and `List` items) in one input, so hostile input fails fast.
 pub const MAX_OBJECTS: usize = 1_000_000;
 
+/// One object read from the input.
+#[derive(Clone, Debug)]
+pub struct Document {
+    /// The 1-based YAML document it came from.
+    pub doc: usize,
+    /// Where in that document (`items[2]` inside a `List`; empty otherwise).
+    pub path: String,
+    pub manifest: Manifest,
+}
+
 /// The result of reading one YAML text. `errors` is empty when everything was understood.
 #[derive(Clone, Debug, Default)]
 pub struct Parsed {
-    /// Each manifest with the (1-based) document it came from.
-    pub manifests: Vec<(usize, Manifest)>,
+    pub manifests: Vec<Document>,
     pub warnings: Vec<ImportWarning>,
     pub errors: Vec<ImportError>,
 }
@@ -129,7 +138,11 @@ fn read_value(doc: usize, prefix: &str, value: Value, out: &mut Parsed) {
             ));
         }
         Some(_) => match typed(&kind, value, doc, prefix, &mut out.warnings) {
-            Ok(m) => out.manifests.push((doc, m)),
+            Ok(m) => out.manifests.push(Document {
+                doc,
+                path: prefix.to_string(),
+                manifest: m,
+            }),
             Err(e) => out.errors.push(e),
         },
     }
@@ -245,7 +258,7 @@ mod tests {
         let names: Vec<_> = p
             .manifests
             .iter()
-            .map(|(d, m)| (*d, m.key().name))
+            .map(|d| (d.doc, d.manifest.key().name))
             .collect();
         assert_eq!(names, vec![(1, "n1".to_string()), (3, "n2".to_string())]);
     }

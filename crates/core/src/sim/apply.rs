@@ -16,9 +16,10 @@ use crate::scheduler::queue::ClusterEvent;
 pub struct ApplyError {
     pub kind: Kind,
     pub key: ObjectKey,
-    /// The field the error is about, when there is one (`spec.accessModes`).
-    pub path: String,
+    /// The whole message as kubectl prints it.
     pub message: String,
+    /// Each cause as `(field path, what is wrong there)`.
+    pub causes: Vec<(String, String)>,
 }
 
 impl fmt::Display for ApplyError {
@@ -41,8 +42,8 @@ impl ApplyError {
         ApplyError {
             kind,
             key: key.clone(),
-            path: errors.first().map(|e| e.path.clone()).unwrap_or_default(),
             message: format!("The {} {:?} is invalid: {body}", kind, key.name),
+            causes: errors.iter().map(|e| (e.path.clone(), e.body())).collect(),
         }
     }
 
@@ -53,21 +54,37 @@ impl ApplyError {
         path: &str,
         reason: impl fmt::Display,
     ) -> ApplyError {
+        let message = format!("{} {:?} is forbidden: {reason}", plural(kind), key.name);
         ApplyError {
             kind,
             key: key.clone(),
-            path: path.to_string(),
-            message: format!("{} {:?} is forbidden: {reason}", plural(kind), key.name),
+            causes: vec![(path.to_string(), message.clone())],
+            message,
         }
     }
 
     pub fn not_found(kind: Kind, key: &ObjectKey) -> ApplyError {
+        let message = format!("{} {:?} not found", plural(kind), key.name);
         ApplyError {
             kind,
             key: key.clone(),
-            path: String::new(),
-            message: format!("{} {:?} not found", plural(kind), key.name),
+            causes: vec![(String::new(), message.clone())],
+            message,
         }
+    }
+}
+
+impl ApplyError {
+    /// One [`ImportError`] per cause, for document `doc`.
+    pub fn import_errors(&self, doc: usize) -> Vec<ImportError> {
+        self.causes
+            .iter()
+            .map(|(path, message)| ImportError {
+                doc,
+                path: path.clone(),
+                message: message.clone(),
+            })
+            .collect()
     }
 }
 
@@ -95,6 +112,14 @@ pub enum Applied {
 impl Simulation {
     /// Validates, admits and stores one object, then lets the controllers react.
     pub fn apply(&mut self, m: &Manifest) -> Result<Applied, ApplyError> {
+        let applied = self.apply_without_reacting(m)?;
+        self.drain_controllers();
+        Ok(applied)
+    }
+
+    /// [`Simulation::apply`] without running the controllers: the object is stored and
+    /// their work is queued.
+    fn apply_without_reacting(&mut self, m: &Manifest) -> Result<Applied, ApplyError> {
         let kind = m.kind();
         let key = m.key();
         let converted = to_model(m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
@@ -114,7 +139,6 @@ impl Simulation {
                 created: applied == Applied::Created,
             });
         }
-        self.drain_controllers();
         Ok(applied)
     }
 
@@ -123,17 +147,50 @@ impl Simulation {
     /// [`ImportError`] naming its document.
     pub fn load(&mut self, parsed: &Parsed) -> Vec<ImportError> {
         let mut errors = Vec::new();
-        let mut order: Vec<&(usize, Manifest)> = parsed.manifests.iter().collect();
-        order.sort_by_key(|(doc, m)| (apply_rank(m.kind()), *doc));
-        for (doc, m) in order {
-            if let Err(e) = self.apply(m) {
+        // The same object twice in one input is almost always a copy-paste slip.
+        let mut seen: std::collections::BTreeMap<(Kind, ObjectKey), usize> = Default::default();
+        let mut duplicates = std::collections::BTreeSet::new();
+        for (i, d) in parsed.manifests.iter().enumerate() {
+            let id = (d.manifest.kind(), d.manifest.key());
+            if let Some(first) = seen.get(&id) {
                 errors.push(ImportError {
-                    doc: *doc,
-                    path: e.path.clone(),
-                    message: e.message.clone(),
+                    doc: d.doc,
+                    path: crate::scenario::field::child(&d.path, "metadata.name"),
+                    message: format!(
+                        "Duplicate value: {:?}: {} {} is already defined in doc {first}",
+                        id.1.name, id.0, id.1
+                    ),
                 });
+                duplicates.insert(i);
+            } else {
+                seen.insert(id, d.doc);
             }
         }
+        let mut order: Vec<(usize, &crate::scenario::Document)> = parsed
+            .manifests
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| !duplicates.contains(i))
+            .collect();
+        order.sort_by_key(|(i, d)| (apply_rank(d.manifest.kind()), *i));
+        // Objects of one rank arrive together before the controllers react, so a bound
+        // volume and its claim (as in an exported state) see each other.
+        let mut rank = None;
+        for (_, d) in order {
+            let r = apply_rank(d.manifest.kind());
+            if rank.is_some_and(|prev| prev != r) {
+                self.drain_controllers();
+            }
+            rank = Some(r);
+            if let Err(e) = self.apply_without_reacting(&d.manifest) {
+                errors.extend(e.import_errors(d.doc).into_iter().map(|mut ie| {
+                    ie.path = crate::scenario::field::child(&d.path, &ie.path);
+                    ie
+                }));
+            }
+        }
+        self.drain_controllers();
+        errors.sort_by_key(|e| e.doc);
         errors
     }
 
@@ -849,9 +906,8 @@ fn apply_rank(kind: Kind) -> u8 {
         Kind::Node => 3,
         Kind::CSINode => 4,
         Kind::CSIStorageCapacity => 5,
-        Kind::PersistentVolume => 6,
-        Kind::PersistentVolumeClaim => 7,
-        Kind::PodDisruptionBudget => 8,
-        Kind::Pod => 9,
+        Kind::PersistentVolume | Kind::PersistentVolumeClaim => 6,
+        Kind::PodDisruptionBudget => 7,
+        Kind::Pod => 8,
     }
 }
