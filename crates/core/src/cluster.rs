@@ -20,8 +20,8 @@ pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] = [
 #[derive(Clone, Debug, Default)]
 struct AvailableIndex {
     /// PVs whose node affinity is exactly `kubernetes.io/hostname In [host]`.
-    by_host: BTreeMap<String, BTreeSet<(i64, String)>>,
-    other: BTreeSet<(i64, String)>,
+    by_host: BTreeMap<String, BTreeMap<(i64, String), Arc<PersistentVolume>>>,
+    other: BTreeMap<(i64, String), Arc<PersistentVolume>>,
 }
 
 /// The host a PV is pinned to when its node affinity is a single hostname requirement.
@@ -123,7 +123,7 @@ impl Cluster {
         Some(pv)
     }
 
-    fn index_pv(&mut self, pv: &PersistentVolume) {
+    fn index_pv(&mut self, pv: &Arc<PersistentVolume>) {
         if let Some(r) = &pv.claim_ref {
             self.pvs_by_claim_ref
                 .entry(ObjectKey::new(r.namespace.clone(), r.name.clone()))
@@ -137,10 +137,10 @@ impl Cluster {
                 .or_default();
             match pinned_host(pv) {
                 Some(host) => {
-                    idx.by_host.entry(host).or_default().insert(entry);
+                    idx.by_host.entry(host).or_default().insert(entry, pv.clone());
                 }
                 None => {
-                    idx.other.insert(entry);
+                    idx.other.insert(entry, pv.clone());
                 }
             }
         }
@@ -178,29 +178,42 @@ impl Cluster {
         }
     }
 
-    /// Available, unclaimed PVs of `class` that a node with hostname label `host` could
-    /// reach, smallest first (ties by name): the PVs pinned to `host` plus every PV whose
-    /// node affinity is not a plain hostname pin (still to be checked against the node).
-    pub fn available_pvs_for_host(
+    /// The first available, unclaimed PV of `class` with capacity of at least `min_capacity`
+    /// that a node with hostname label `host` could reach and that `accept` takes, trying
+    /// smallest first (ties by name): PVs pinned to `host` and PVs whose node affinity is
+    /// not a plain hostname pin (still to be checked by `accept`), merged lazily.
+    pub fn first_available_pv_for_host(
         &self,
         class: &str,
         host: Option<&str>,
-    ) -> Vec<&Arc<PersistentVolume>> {
-        let Some(idx) = self.available_by_class.get(class) else {
-            return Vec::new();
-        };
-        let pinned = host.and_then(|h| idx.by_host.get(h));
-        let mut out: Vec<&(i64, String)> = idx
-            .other
-            .iter()
-            .chain(pinned.into_iter().flatten())
-            .collect();
-        if pinned.is_some() {
-            out.sort();
+        min_capacity: i64,
+        mut accept: impl FnMut(&Arc<PersistentVolume>) -> bool,
+    ) -> Option<&Arc<PersistentVolume>> {
+        let idx = self.available_by_class.get(class)?;
+        let from = (min_capacity, String::new());
+        let mut pinned = host
+            .and_then(|h| idx.by_host.get(h))
+            .into_iter()
+            .flat_map(|set| set.range(&from..))
+            .peekable();
+        let mut other = idx.other.range(&from..).peekable();
+        loop {
+            let (_, pv) = match (pinned.peek(), other.peek()) {
+                (None, None) => return None,
+                (Some(_), None) => pinned.next(),
+                (None, Some(_)) => other.next(),
+                (Some(a), Some(b)) => {
+                    if a.0 <= b.0 {
+                        pinned.next()
+                    } else {
+                        other.next()
+                    }
+                }
+            }?;
+            if accept(pv) {
+                return Some(pv);
+            }
         }
-        out.into_iter()
-            .filter_map(|(_, n)| self.pvs.get(n))
-            .collect()
     }
 
     /// Every available, unclaimed PV of `class`, smallest first.
@@ -208,15 +221,13 @@ impl Cluster {
         let Some(idx) = self.available_by_class.get(class) else {
             return Vec::new();
         };
-        let mut all: Vec<&(i64, String)> = idx
+        let mut all: Vec<(&(i64, String), &Arc<PersistentVolume>)> = idx
             .other
             .iter()
             .chain(idx.by_host.values().flatten())
             .collect();
-        all.sort();
-        all.into_iter()
-            .filter_map(|(_, n)| self.pvs.get(n))
-            .collect()
+        all.sort_by(|a, b| a.0.cmp(b.0));
+        all.into_iter().map(|(_, pv)| pv).collect()
     }
 
     /// PVs whose claimRef names the claim `key` (pre-bound or bound), by name.

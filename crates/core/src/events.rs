@@ -90,6 +90,9 @@ pub enum Note {
     TieBreak {
         pod: ObjectKey,
         score: i64,
+        /// How many nodes shared the top score.
+        tied: usize,
+        /// The first few of them, for the record.
         candidates: Vec<String>,
         chosen: String,
     },
@@ -145,13 +148,14 @@ impl fmt::Display for Entry {
                     Note::TieBreak {
                         pod,
                         score,
+                        tied,
                         candidates,
                         chosen,
                     } => write!(
                         f,
-                        "TieBreak Pod/{pod}: {} nodes share the top score {score} [{}]; the seeded RNG chose {chosen}",
-                        candidates.len(),
-                        candidates.join(" ")
+                        "TieBreak Pod/{pod}: {tied} nodes share the top score {score} [{}{}]; the seeded RNG chose {chosen}",
+                        candidates.join(" "),
+                        if *tied > candidates.len() { " …" } else { "" }
                     ),
                     Note::LimitReached { what, limit } => {
                         write!(f, "LimitReached {what} stopped at its bound of {limit}")

@@ -105,7 +105,7 @@ pub enum Decision {
         node: String,
         /// Scores of the feasible nodes (empty when only one node was feasible).
         scores: Vec<(String, i64)>,
-        tie_break: Option<(i64, Vec<String>)>,
+        tie_break: Option<TieBreak>,
     },
     /// Nothing fits; `message` is the FitError text (or the error, for `Code::Error`).
     Unschedulable {
@@ -136,8 +136,8 @@ pub fn run_filter_plugins(
     pod: &Pod,
     node: &NodeInfo,
 ) -> Status {
-    for pl in profile {
-        if !pl.points().has(Points::FILTER) || state.skip_filter.contains(pl.name()) {
+    for (i, pl) in profile.iter().enumerate() {
+        if state.skip_filter_mask & (1 << i) != 0 || !pl.points().has(Points::FILTER) {
             continue;
         }
         let s = pl.filter(cx, state, pod, node);
@@ -189,15 +189,16 @@ pub fn run_filter_with_nominated_pods(
     pod: &Pod,
     node: &NodeInfo,
 ) -> Status {
+    let relevant = |p: &&Arc<Pod>| p.spec.priority >= pod.spec.priority && p.meta.uid != pod.meta.uid;
+    if !cx.cache.has_nominations() || !cx.cache.nominated_on(node.name()).iter().any(|p| relevant(&p)) {
+        return run_filter_plugins(cx, profile, state, pod, node);
+    }
     let nominated: Vec<&Arc<Pod>> = cx
         .cache
         .nominated_on(node.name())
         .iter()
-        .filter(|p| p.spec.priority >= pod.spec.priority && p.meta.uid != pod.meta.uid)
+        .filter(relevant)
         .collect();
-    if nominated.is_empty() {
-        return run_filter_plugins(cx, profile, state, pod, node);
-    }
     let mut state_with = state.clone();
     let mut node_with = node.clone();
     for p in nominated {
@@ -226,7 +227,7 @@ pub fn run_pre_filter(
     let mut result: Option<BTreeSet<String>> = None;
     let mut plugins_with_nodes: BTreeSet<&'static str> = BTreeSet::new();
     let mut rejected: Option<Status> = None;
-    for pl in profile {
+    for (i, pl) in profile.iter().enumerate() {
         if !pl.points().has(Points::PRE_FILTER) {
             continue;
         }
@@ -234,6 +235,7 @@ pub fn run_pre_filter(
         match s.code {
             Code::Skip => {
                 state.skip_filter.insert(pl.name());
+                state.skip_filter_mask |= 1 << i;
                 continue;
             }
             Code::Success => {}
@@ -278,7 +280,8 @@ pub fn run_pre_filter(
 /// The outcome of the filter phase.
 pub struct FilterOutcome {
     pub state: CycleState,
-    pub feasible: Vec<String>,
+    /// Feasible nodes, as positions in the cache's node list.
+    pub feasible: Vec<usize>,
     pub diagnosis: Diagnosis,
     /// An internal error stops the cycle.
     pub error: Option<String>,
@@ -322,23 +325,23 @@ pub fn find_nodes_that_fit(
             if s.is_success() {
                 return FilterOutcome {
                     state,
-                    feasible: vec![nominated.to_string()],
+                    feasible: cx.cache.position(nominated).into_iter().collect(),
                     diagnosis,
                     error: None,
                 };
             }
         }
     }
-    let all: Vec<&NodeInfo> = cx.cache.nodes().iter().collect();
-    let nodes: Vec<&NodeInfo> = match &pre_result {
-        None => all.clone(),
+    let all = cx.cache.nodes();
+    let nodes: Vec<usize> = match &pre_result {
+        None => (0..all.len()).collect(),
         Some(names) => {
             let list: Vec<&str> = plugins_with_nodes.iter().copied().collect();
             diagnosis.absent_status = Some(Status::unresolvable(format!(
                 "node(s) didn't satisfy plugin(s) [{}]",
                 list.join(" ")
             )));
-            names.iter().filter_map(|n| cx.cache.node(n)).collect()
+            names.iter().filter_map(|n| cx.cache.position(n)).collect()
         }
     };
     let mut feasible = Vec::new();
@@ -346,12 +349,13 @@ pub fn find_nodes_that_fit(
     if !nodes.is_empty() {
         let to_find = num_feasible_nodes_to_find(nodes.len());
         for i in 0..nodes.len() {
-            let node = nodes[(*next_start_node_index + i) % nodes.len()];
+            let idx = nodes[(*next_start_node_index + i) % nodes.len()];
+            let node = &all[idx];
             processed += 1;
             let s = run_filter_with_nominated_pods(cx, profile, &state, pod, node);
             match s.code {
                 Code::Success => {
-                    feasible.push(node.name().to_string());
+                    feasible.push(idx);
                     if feasible.len() >= to_find {
                         break;
                     }
@@ -429,23 +433,34 @@ pub fn prioritize(
 
 /// Picks the highest total; equal top scores are broken by the seeded RNG (upstream's heap
 /// leaves that choice to arbitrary order; Bindery makes it reproducible).
+/// How many tied node names a TieBreak note keeps.
+pub const TIE_BREAK_NAMES_KEPT: usize = 8;
+
+/// A tie: the score, how many nodes shared it, and the first few names.
+pub type TieBreak = (i64, usize, Vec<String>);
+
 pub fn select_host(
-    names: &[String],
+    names: &[&str],
     totals: &[i64],
     rng: &mut SimRng,
-) -> (String, Option<(i64, Vec<String>)>) {
+) -> (String, Option<TieBreak>) {
     let best = totals.iter().copied().max().unwrap_or(0);
-    let tied: Vec<String> = names
+    let tied: Vec<&str> = names
         .iter()
         .zip(totals)
         .filter(|(_, t)| **t == best)
-        .map(|(n, _)| n.clone())
+        .map(|(n, _)| *n)
         .collect();
     if tied.len() == 1 {
-        return (tied[0].clone(), None);
+        return (tied[0].to_string(), None);
     }
-    let chosen = tied[rng.index(tied.len())].clone();
-    (chosen, Some((best, tied)))
+    let chosen = tied[rng.index(tied.len())].to_string();
+    let kept = tied
+        .iter()
+        .take(TIE_BREAK_NAMES_KEPT)
+        .map(|s| s.to_string())
+        .collect();
+    (chosen, Some((best, tied.len(), kept)))
 }
 
 /// One scheduling attempt for `pod`: a node, or why not and what preemption decided.
@@ -509,12 +524,13 @@ fn schedule_pod_inner(
             state,
         );
     }
+    let all = cx.cache.nodes();
     match feasible.len() {
         0 => {}
         1 => {
             return (
                 Decision::Fits {
-                    node: feasible[0].clone(),
+                    node: all[feasible[0]].name().to_string(),
                     scores: Vec::new(),
                     tie_break: None,
                 },
@@ -522,13 +538,18 @@ fn schedule_pod_inner(
             )
         }
         _ => {
-            let infos: Vec<&NodeInfo> = feasible.iter().filter_map(|n| cx.cache.node(n)).collect();
+            let infos: Vec<&NodeInfo> = feasible.iter().map(|&i| &all[i]).collect();
+            let names: Vec<&str> = infos.iter().map(|n| n.name()).collect();
             let scores = prioritize(cx, profile, &mut state, pod, &infos);
-            let (node, tie_break) = select_host(&feasible, &scores.totals, rng);
+            let (node, tie_break) = select_host(&names, &scores.totals, rng);
             return (
                 Decision::Fits {
                     node,
-                    scores: feasible.iter().cloned().zip(scores.totals).collect(),
+                    scores: names
+                        .iter()
+                        .map(|n| n.to_string())
+                        .zip(scores.totals)
+                        .collect(),
                     tie_break,
                 },
                 state,

@@ -98,6 +98,8 @@ pub(crate) struct PendingBinding {
     pub waiting_for: Vec<ObjectKey>,
     /// Claims Reserve marked for provisioning (their selected-node must stay).
     pub provisioned: BTreeSet<ObjectKey>,
+    /// The PreBind timeout timer.
+    pub timeout: (SimTime, u64),
 }
 
 /// Controller work queues (the informers' workqueues).
@@ -369,13 +371,14 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn add_timer(&mut self, at: SimTime, timer: Timer) {
+    pub(crate) fn add_timer(&mut self, at: SimTime, timer: Timer) -> (SimTime, u64) {
         self.timer_seq += 1;
         self.timers.insert((at, self.timer_seq), timer);
+        (at, self.timer_seq)
     }
 
-    pub(crate) fn cancel_timers(&mut self, pred: impl Fn(&Timer) -> bool) {
-        self.timers.retain(|_, t| !pred(t));
+    pub(crate) fn cancel_timer(&mut self, key: (SimTime, u64)) {
+        self.timers.remove(&key);
     }
 
     /// Runs controllers until their queues are empty (bounded).

@@ -66,10 +66,35 @@ pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(String, String)> {
     out
 }
 
+/// See [`NodeInfo::hot`].
+#[derive(Clone, Debug, Default)]
+pub struct HotFields {
+    pub unschedulable: bool,
+    /// The node has NoSchedule or NoExecute taints.
+    pub has_hard_taints: bool,
+    /// The node has PreferNoSchedule taints.
+    pub has_soft_taints: bool,
+    pub allocatable_milli_cpu: i64,
+    pub allocatable_memory: i64,
+    pub allocatable_pods: i64,
+    /// The smallest attach limit over the node's CSI drivers (`i64::MAX` without limits).
+    pub min_csi_limit: i64,
+    /// The most volumes attached for any one driver.
+    pub max_csi_attached: i64,
+}
+
 #[derive(Clone, Debug)]
 pub struct NodeInfo {
     pub node: Arc<Node>,
     pub pods: Vec<PodInfo>,
+    /// Distinct attached CSI volumes, by driver then handle, with how many of the node's
+    /// pods use each.
+    pub csi_attached: BTreeMap<String, BTreeMap<String, u32>>,
+    /// The CSINode's attach limits, by driver.
+    pub csi_limits: Arc<BTreeMap<String, i64>>,
+    /// Copies of hot node fields kept inline, so the per-node filter loop reads one
+    /// contiguous record instead of chasing pointers into the Node and its maps.
+    pub hot: HotFields,
     /// Sum of the pods' effective requests.
     pub requested: Resources,
     /// Sum with upstream's non-zero defaults, for scoring.
@@ -80,14 +105,45 @@ pub struct NodeInfo {
 
 impl NodeInfo {
     pub fn new(node: Arc<Node>) -> NodeInfo {
-        NodeInfo {
+        let mut info = NodeInfo {
+            hot: HotFields::default(),
             node,
             pods: Vec::new(),
+            csi_attached: BTreeMap::new(),
+            csi_limits: Arc::default(),
             requested: Resources::default(),
             non_zero_milli_cpu: 0,
             non_zero_memory: 0,
             used_ports: Vec::new(),
-        }
+        };
+        info.refresh_hot();
+        info
+    }
+
+    /// Recomputes [`NodeInfo::hot`] from the node, its limits and its volumes.
+    pub fn refresh_hot(&mut self) {
+        let n = &self.node;
+        self.hot.unschedulable = n.unschedulable;
+        self.hot.has_hard_taints = n.taints.iter().any(|t| {
+            matches!(
+                t.effect,
+                crate::model::TaintEffect::NoSchedule | crate::model::TaintEffect::NoExecute
+            )
+        });
+        self.hot.has_soft_taints = n
+            .taints
+            .iter()
+            .any(|t| t.effect == crate::model::TaintEffect::PreferNoSchedule);
+        self.hot.allocatable_milli_cpu = n.allocatable.milli_cpu;
+        self.hot.allocatable_memory = n.allocatable.memory;
+        self.hot.allocatable_pods = n.allocatable.pods;
+        self.hot.min_csi_limit = self.csi_limits.values().copied().min().unwrap_or(i64::MAX);
+        self.hot.max_csi_attached = self
+            .csi_attached
+            .values()
+            .map(|h| h.len() as i64)
+            .max()
+            .unwrap_or(0);
     }
 
     pub fn name(&self) -> &str {
@@ -100,12 +156,66 @@ impl NodeInfo {
         self.non_zero_milli_cpu += spec.non_zero_milli_cpu;
         self.non_zero_memory += spec.non_zero_memory;
         self.used_ports.extend(spec.host_ports.iter().cloned());
+        self.remember_csi_volumes(&info.csi_volumes);
         self.pods.push(info);
+        self.refresh_hot();
+    }
+
+    /// Distinct attached CSI volumes of `driver`.
+    pub fn csi_attached_count(&self, driver: &str) -> i64 {
+        self.csi_attached.get(driver).map_or(0, |h| h.len() as i64)
+    }
+
+    pub fn csi_is_attached(&self, driver: &str, handle: &str) -> bool {
+        self.csi_attached
+            .get(driver)
+            .is_some_and(|h| h.contains_key(handle))
+    }
+
+    fn remember_csi_volumes(&mut self, volumes: &[(String, String)]) {
+        for (d, h) in volumes {
+            *self
+                .csi_attached
+                .entry(d.clone())
+                .or_default()
+                .entry(h.clone())
+                .or_default() += 1;
+        }
+    }
+
+    fn forget_csi_volumes(&mut self, volumes: &[(String, String)]) {
+        for (d, h) in volumes {
+            if let Some(handles) = self.csi_attached.get_mut(d) {
+                if let Some(n) = handles.get_mut(h) {
+                    *n -= 1;
+                    if *n == 0 {
+                        handles.remove(h);
+                    }
+                }
+                if handles.is_empty() {
+                    self.csi_attached.remove(d);
+                }
+            }
+        }
+    }
+
+    /// Swaps in a new copy of a pod already on this node (same requests).
+    pub fn replace_pod(&mut self, info: PodInfo) {
+        let key = info.key();
+        if let Some(i) = self.pods.iter().position(|p| p.key() == key) {
+            let old = std::mem::replace(&mut self.pods[i], info);
+            self.forget_csi_volumes(&old.csi_volumes);
+            let new = self.pods[i].csi_volumes.clone();
+            self.remember_csi_volumes(&new);
+            self.refresh_hot();
+        }
     }
 
     pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<PodInfo> {
         let i = self.pods.iter().position(|p| &p.pod.meta.key() == key)?;
         let info = self.pods.remove(i);
+        self.forget_csi_volumes(&info.csi_volumes);
+        self.refresh_hot();
         let spec = &info.pod.spec;
         self.requested.sub(&spec.requests);
         self.non_zero_milli_cpu -= spec.non_zero_milli_cpu;
@@ -131,6 +241,8 @@ pub struct SchedulerCache {
     assumed: BTreeSet<ObjectKey>,
     /// Cached pods per claim key: `IsPVCUsedByPods`.
     pvc_users: BTreeMap<ObjectKey, u32>,
+    /// New nodes were appended; `refresh_order` restores node-tree order.
+    order_dirty: bool,
     /// Pods nominated to a node by preemption, by node name (the queue's nominator).
     nominated: BTreeMap<String, Vec<Arc<Pod>>>,
 }
@@ -142,6 +254,11 @@ impl SchedulerCache {
 
     pub fn node(&self, name: &str) -> Option<&NodeInfo> {
         self.index.get(name).map(|&i| &self.nodes[i])
+    }
+
+    /// A node's position in [`SchedulerCache::nodes`].
+    pub fn position(&self, name: &str) -> Option<usize> {
+        self.index.get(name).copied()
     }
 
     pub fn num_nodes(&self) -> usize {
@@ -159,6 +276,10 @@ impl SchedulerCache {
     /// `StorageInfos().IsPVCUsedByPods`.
     pub fn is_pvc_used(&self, claim: &ObjectKey) -> bool {
         self.pvc_users.get(claim).is_some_and(|n| *n > 0)
+    }
+
+    pub fn has_nominations(&self) -> bool {
+        !self.nominated.is_empty()
     }
 
     /// Pods nominated to run on `node`.
@@ -196,6 +317,7 @@ impl SchedulerCache {
         if let Some(&i) = self.index.get(&name) {
             let old_zone = self.nodes[i].node.zone_key();
             self.nodes[i].node = node;
+            self.nodes[i].refresh_hot();
             if old_zone != zone {
                 self.remove_from_zones(&name, &old_zone);
                 self.add_to_zones(&name, zone);
@@ -204,8 +326,17 @@ impl SchedulerCache {
             return;
         }
         self.add_to_zones(&name, zone);
+        self.index.insert(name, self.nodes.len());
         self.nodes.push(NodeInfo::new(node));
-        self.reorder();
+        self.order_dirty = true;
+    }
+
+    /// Restores node-tree order after nodes were added (deferred, so that adding N nodes
+    /// costs one sort instead of N).
+    pub fn refresh_order(&mut self) {
+        if self.order_dirty {
+            self.reorder();
+        }
     }
 
     /// Removes a node; its pods stay recorded against it until they are removed.
@@ -243,6 +374,7 @@ impl SchedulerCache {
 
     /// Rebuilds node-tree order: round-robin over zones.
     fn reorder(&mut self) {
+        self.order_dirty = false;
         let mut order = Vec::with_capacity(self.nodes.len());
         let longest = self.zones.iter().map(|(_, n)| n.len()).max().unwrap_or(0);
         for i in 0..longest {
@@ -297,9 +429,7 @@ impl SchedulerCache {
         };
         self.assumed.remove(&key);
         if let Some(&i) = self.index.get(&node) {
-            if let Some(slot) = self.nodes[i].pods.iter_mut().find(|p| p.key() == key) {
-                *slot = info;
-            }
+            self.nodes[i].replace_pod(info);
         }
     }
 
@@ -308,10 +438,16 @@ impl SchedulerCache {
         let key = info.key();
         if let Some(node) = self.pod_node.get(&key) {
             if let Some(&i) = self.index.get(node) {
-                if let Some(slot) = self.nodes[i].pods.iter_mut().find(|p| p.key() == key) {
-                    *slot = info;
-                }
+                self.nodes[i].replace_pod(info);
             }
+        }
+    }
+
+    /// Sets a node's attach limits from its CSINode (`None` when it has none).
+    pub fn set_csi_limits(&mut self, node: &str, limits: BTreeMap<String, i64>) {
+        if let Some(&i) = self.index.get(node) {
+            self.nodes[i].csi_limits = Arc::new(limits);
+            self.nodes[i].refresh_hot();
         }
     }
 
@@ -369,6 +505,7 @@ mod tests {
         ] {
             c.upsert_node(node(n, z));
         }
+        c.refresh_order();
         let order: Vec<_> = c.nodes().iter().map(|n| n.name().to_string()).collect();
         assert_eq!(order, ["a1", "b1", "x", "a2", "a3"]);
         c.remove_node("b1");

@@ -115,6 +115,8 @@ pub type PreFilterResult = Option<BTreeSet<String>>;
 pub struct CycleState {
     /// Plugins whose PreFilter returned Skip: their Filter (and AddPod/RemovePod) is not run.
     pub skip_filter: BTreeSet<&'static str>,
+    /// The same, as a bit per profile position (checked per node, so kept cheap).
+    pub skip_filter_mask: u64,
     /// Plugins whose PreScore returned Skip.
     pub skip_score: BTreeSet<&'static str>,
     pub node_affinity: Option<node_affinity::State>,

@@ -127,6 +127,8 @@ struct Entry {
 pub struct SchedulingQueue {
     active: BTreeSet<ActiveKey>,
     backoff: BTreeSet<BackoffKey>,
+    /// Pods waiting for a cluster event (kept apart so events need not scan every pod).
+    unschedulable: BTreeSet<ObjectKey>,
     entries: BTreeMap<ObjectKey, Entry>,
     seq: u64,
 }
@@ -150,10 +152,7 @@ impl SchedulingQueue {
     }
 
     pub fn len_unschedulable(&self) -> usize {
-        self.entries
-            .values()
-            .filter(|e| matches!(e.place, Place::Unschedulable))
-            .count()
+        self.unschedulable.len()
     }
 
     pub fn is_empty(&self) -> bool {
@@ -185,6 +184,7 @@ impl SchedulingQueue {
     }
 
     pub fn remove(&mut self, pod: &ObjectKey) {
+        self.unschedulable.remove(pod);
         if let Some(e) = self.entries.remove(pod) {
             match e.place {
                 Place::Active(k) => {
@@ -249,10 +249,12 @@ impl SchedulingQueue {
             self.to_backoff(&pod, now);
         } else if let Some(e) = self.entries.get_mut(&pod) {
             e.place = Place::Unschedulable;
+            self.unschedulable.insert(pod);
         }
     }
 
     fn to_backoff(&mut self, pod: &ObjectKey, now: SimTime) {
+        self.unschedulable.remove(pod);
         let seq = self.next_seq();
         let Some(e) = self.entries.get_mut(pod) else {
             return;
@@ -282,13 +284,14 @@ impl SchedulingQueue {
     /// `MoveAllToActiveOrBackoffQueue` for one event; returns how many pods moved.
     pub fn on_event(&mut self, event: ClusterEvent, now: SimTime) -> usize {
         let movable: Vec<ObjectKey> = self
-            .entries
+            .unschedulable
             .iter()
-            .filter(|(_, e)| {
-                matches!(e.place, Place::Unschedulable)
-                    && (e.rejectors.is_empty() || e.rejectors.iter().any(|p| interested(p, event)))
+            .filter(|k| {
+                self.entries.get(*k).is_some_and(|e| {
+                    e.rejectors.is_empty() || e.rejectors.iter().any(|p| interested(p, event))
+                })
             })
-            .map(|(k, _)| k.clone())
+            .cloned()
             .collect();
         for pod in &movable {
             self.to_backoff(pod, now);

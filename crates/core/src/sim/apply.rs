@@ -237,6 +237,7 @@ impl Simulation {
                     .map(|o| o.meta.clone());
                 self.stamp(&mut n.meta, Kind::CSINode, old.as_ref());
                 self.cluster.csi_nodes.insert(key.name.clone(), Arc::new(n));
+                self.sync_csi_limits(&key.name);
                 self.cluster_event(ClusterEvent::CsiNodeChange);
                 Ok(created_or_updated(old.is_none()))
             }
@@ -276,6 +277,7 @@ impl Simulation {
         let node = Arc::new(n);
         self.cluster.nodes.insert(name.clone(), node.clone());
         self.cache.upsert_node(node);
+        self.sync_csi_limits(&name);
         if old.is_none() {
             // Pods created with this nodeName before the node existed now land on it.
             let waiting: Vec<Arc<Pod>> = self
@@ -775,6 +777,7 @@ impl Simulation {
             Kind::Pod => self.request_pod_deletion(key, false),
             Kind::CSINode => {
                 self.cluster.csi_nodes.remove(&key.name);
+                self.sync_csi_limits(&key.name);
                 self.cluster_event(ClusterEvent::CsiNodeChange);
             }
             Kind::CSIDriver => {
@@ -792,6 +795,22 @@ impl Simulation {
         self.cluster.manifests.remove(&(kind, key.clone()));
         self.drain_controllers();
         Ok(())
+    }
+
+    /// Copies a CSINode's attach limits into the scheduler's node info.
+    fn sync_csi_limits(&mut self, node: &str) {
+        let limits = self
+            .cluster
+            .csi_nodes
+            .get(node)
+            .map(|c| {
+                c.drivers
+                    .iter()
+                    .filter_map(|d| d.allocatable_count.map(|n| (d.name.clone(), n as i64)))
+                    .collect()
+            })
+            .unwrap_or_default();
+        self.cache.set_csi_limits(node, limits);
     }
 
     fn delete_node(&mut self, name: &str) {

@@ -51,6 +51,7 @@ impl Simulation {
             self.queue.remove(key);
             return;
         }
+        self.cache.refresh_order();
         let mut next = self.next_start_node_index;
         let mut rng = self.rng.clone();
         let (decision, state) = {
@@ -63,10 +64,11 @@ impl Simulation {
             Decision::Fits {
                 node, tie_break, ..
             } => {
-                if let Some((score, candidates)) = tie_break {
+                if let Some((score, tied, candidates)) = tie_break {
                     self.note(Note::TieBreak {
                         pod: key.clone(),
                         score,
+                        tied,
                         candidates,
                         chosen: node.clone(),
                     });
@@ -137,6 +139,16 @@ impl Simulation {
                 .or_default()
                 .insert(key.clone());
         }
+        let at = self
+            .now
+            .plus_millis(volume_binding::BIND_TIMEOUT_SECONDS * 1000);
+        let timeout = self.add_timer(
+            at,
+            Timer::BindingTimeout {
+                pod: key.clone(),
+                uid: pod.meta.uid.clone(),
+            },
+        );
         self.bindings.insert(
             key.clone(),
             PendingBinding {
@@ -144,16 +156,7 @@ impl Simulation {
                 uid: pod.meta.uid.clone(),
                 waiting_for: assumed.waiting_for.clone(),
                 provisioned: volumes.provisions.iter().map(|c| c.meta.key()).collect(),
-            },
-        );
-        let at = self
-            .now
-            .plus_millis(volume_binding::BIND_TIMEOUT_SECONDS * 1000);
-        self.add_timer(
-            at,
-            Timer::BindingTimeout {
-                pod: key.clone(),
-                uid: pod.meta.uid.clone(),
+                timeout,
             },
         );
         self.cluster_event(ClusterEvent::AssignedPodAdd);
@@ -202,11 +205,7 @@ impl Simulation {
                     }
                 }
             }
-            let uid = b.uid.clone();
-            let k = key.clone();
-            self.cancel_timers(
-                |t| matches!(t, Timer::BindingTimeout { pod, uid: u } if *pod == k && *u == uid),
-            );
+            self.cancel_timer(b.timeout);
         }
     }
 

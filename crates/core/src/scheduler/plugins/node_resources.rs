@@ -107,6 +107,18 @@ impl Plugin for NodeResourcesFit {
             .as_ref()
             .map(|s| &s.requests)
             .unwrap_or(&pod.spec.requests);
+        // Fast path on the node's inline fields: pods, cpu and memory only.
+        if requests.ephemeral_storage == 0 && requests.scalar.is_empty() {
+            let h = &node.hot;
+            if (node.pods.len() as i64) < h.allocatable_pods
+                && (requests.milli_cpu == 0
+                    || requests.milli_cpu <= h.allocatable_milli_cpu - node.requested.milli_cpu)
+                && (requests.memory == 0
+                    || requests.memory <= h.allocatable_memory - node.requested.memory)
+            {
+                return Status::success();
+            }
+        }
         let (reasons, unresolvable) = insufficient_resources(requests, node);
         if reasons.is_empty() {
             Status::success()
@@ -191,24 +203,25 @@ impl Plugin for NodeResourcesBalancedAllocation {
 
     /// `(1 - std) * 100` of the cpu and memory fractions requested, including this pod.
     fn score(&self, _cx: &Ctx, _state: &CycleState, pod: &Pod, node: &NodeInfo) -> i64 {
-        let alloc = &node.node.allocatable;
-        let mut fractions = Vec::with_capacity(2);
+        let mut fractions = [0.0f64; 2];
+        let mut n = 0;
         for (req, cap) in [
             (
                 node.requested.milli_cpu + pod.spec.requests.milli_cpu,
-                alloc.milli_cpu,
+                node.hot.allocatable_milli_cpu,
             ),
             (
                 node.requested.memory + pod.spec.requests.memory,
-                alloc.memory,
+                node.hot.allocatable_memory,
             ),
         ] {
             if cap == 0 {
                 continue;
             }
-            fractions.push((req as f64 / cap as f64).min(1.0));
+            fractions[n] = (req as f64 / cap as f64).min(1.0);
+            n += 1;
         }
-        let std = if fractions.len() == 2 {
+        let std = if n == 2 {
             (fractions[0] - fractions[1]).abs() / 2.0
         } else {
             0.0

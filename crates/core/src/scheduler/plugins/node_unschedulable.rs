@@ -25,7 +25,7 @@ impl Plugin for NodeUnschedulable {
     }
 
     fn filter(&self, _cx: &Ctx, _state: &CycleState, pod: &Pod, node: &NodeInfo) -> Status {
-        if !node.node.unschedulable {
+        if !node.hot.unschedulable {
             return Status::success();
         }
         let taint = Taint {

@@ -32,6 +32,9 @@ impl Plugin for TaintToleration {
     }
 
     fn filter(&self, cx: &Ctx, _state: &CycleState, pod: &Pod, node: &NodeInfo) -> Status {
+        if !node.hot.has_hard_taints {
+            return Status::success();
+        }
         let untolerated = node.node.taints.iter().find(|t| {
             matches!(t.effect, TaintEffect::NoSchedule | TaintEffect::NoExecute)
                 && !pod.tolerates(t)
@@ -65,6 +68,9 @@ impl Plugin for TaintToleration {
     }
 
     fn score(&self, _cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> i64 {
+        if !node.hot.has_soft_taints {
+            return 0;
+        }
         let tolerations = state
             .taint_toleration
             .as_ref()

@@ -50,8 +50,12 @@ pub const BIND_TIMEOUT_SECONDS: u64 = 600;
 #[derive(Clone, Debug, Default)]
 pub struct State {
     pub bound_claims: Vec<Arc<PersistentVolumeClaim>>,
+    /// The bound claims' volumes, looked up once per cycle (`None`: missing).
+    pub bound_volumes: Vec<Option<Arc<PersistentVolume>>>,
     /// Unbound WaitForFirstConsumer claims, smallest request first.
     pub delay_claims: Vec<Arc<PersistentVolumeClaim>>,
+    /// Per delay claim, the volumes whose claimRef names it (looked up once per cycle).
+    pub prebound: Vec<Vec<Arc<PersistentVolume>>>,
 }
 
 /// What binding the pod's volumes on one node takes.
@@ -153,10 +157,11 @@ impl VolumeBinding {
 pub fn find_matching_volume_for_node(
     cluster: &Cluster,
     claim: &PersistentVolumeClaim,
+    prebound: &[Arc<PersistentVolume>],
     node: &Node,
     excluded: &BTreeSet<String>,
 ) -> Option<Arc<PersistentVolume>> {
-    for pv in cluster.pvs_claiming(&claim.meta.key()) {
+    for pv in prebound {
         if excluded.contains(pv.name()) {
             continue;
         }
@@ -167,11 +172,9 @@ pub fn find_matching_volume_for_node(
     let request = claim.request.unwrap_or(0);
     let host = node.label(well_known::LABEL_HOSTNAME);
     cluster
-        .available_pvs_for_host(claim.class_name(), host)
-        .into_iter()
-        .filter(|pv| pv.capacity >= request && !excluded.contains(pv.name()))
-        .find(|pv| {
-            matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
+        .first_available_pv_for_host(claim.class_name(), host, request, |pv| {
+            !excluded.contains(pv.name())
+                && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
                 && check_node_affinity(pv, node)
         })
         .cloned()
@@ -232,8 +235,8 @@ pub fn find_pod_volumes(
         }
         r
     };
-    for pvc in &state.bound_claims {
-        match pvc.volume_name.as_deref().and_then(|n| cx.cluster.pv(n)) {
+    for pv in &state.bound_volumes {
+        match pv {
             None => {
                 bound_pvs_found = false;
                 break;
@@ -248,7 +251,7 @@ pub fn find_pod_volumes(
     if !state.delay_claims.is_empty() {
         let mut to_match = Vec::new();
         let mut to_provision = Vec::new();
-        for claim in &state.delay_claims {
+        for (i, claim) in state.delay_claims.iter().enumerate() {
             match claim.selected_node() {
                 Some(sel) if sel != node.name() => {
                     return Ok((
@@ -257,12 +260,13 @@ pub fn find_pod_volumes(
                     ));
                 }
                 Some(_) => to_provision.push(claim.clone()),
-                None => to_match.push(claim.clone()),
+                None => to_match.push((claim.clone(), i)),
             }
         }
         let mut chosen: BTreeSet<String> = BTreeSet::new();
-        for claim in to_match {
-            match find_matching_volume_for_node(cx.cluster, &claim, node, &chosen) {
+        for (claim, i) in to_match {
+            let prebound = state.prebound.get(i).map(Vec::as_slice).unwrap_or_default();
+            match find_matching_volume_for_node(cx.cluster, &claim, prebound, node, &chosen) {
                 Some(pv) => {
                     chosen.insert(pv.name().to_string());
                     volumes.static_bindings.push((pv, claim));
@@ -456,6 +460,17 @@ impl Plugin for VolumeBinding {
             return (None, Status::unresolvable(ERR_REASON_UNBOUND_IMMEDIATE));
         }
         let result = Self::eligible_nodes(cx.cluster, &s.bound_claims);
+        let mut s = s;
+        s.prebound = s
+            .delay_claims
+            .iter()
+            .map(|c| cx.cluster.pvs_claiming(&c.meta.key()).cloned().collect())
+            .collect();
+        s.bound_volumes = s
+            .bound_claims
+            .iter()
+            .map(|c| c.volume_name.as_deref().and_then(|n| cx.cluster.pv(n)).cloned())
+            .collect();
         state.volume_binding = Some(s);
         (result, Status::success())
     }
@@ -464,6 +479,15 @@ impl Plugin for VolumeBinding {
         let Some(s) = &state.volume_binding else {
             return Status::success();
         };
+        // Common fast path: every claim bound to a volume reachable from anywhere.
+        if s.delay_claims.is_empty()
+            && s
+                .bound_volumes
+                .iter()
+                .all(|pv| pv.as_ref().is_some_and(|pv| pv.node_affinity.is_none()))
+        {
+            return Status::success();
+        }
         match find_pod_volumes(cx, s, &node.node) {
             Ok((reasons, _)) if reasons.is_empty() => Status::success(),
             Ok((reasons, _)) => Status::with_reasons(Code::UnschedulableAndUnresolvable, reasons),

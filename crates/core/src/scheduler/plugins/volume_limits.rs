@@ -16,8 +16,10 @@ pub const ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED: &str = "node(s) exceed max volum
 
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    /// The pod's attachable volumes, `(driver, handle)`.
-    new_volumes: Vec<(String, String)>,
+    /// The pod's attachable volumes: distinct handles by driver.
+    new_volumes: BTreeMap<String, BTreeSet<String>>,
+    /// How many there are in all.
+    total: i64,
 }
 
 pub struct NodeVolumeLimits;
@@ -48,58 +50,41 @@ impl Plugin for NodeVolumeLimits {
                 }
             }
         }
-        state.volume_limits = Some(State {
-            new_volumes: csi_volumes_of(cx.cluster, pod),
-        });
+        let mut new_volumes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        for (d, h) in csi_volumes_of(cx.cluster, pod) {
+            new_volumes.entry(d).or_default().insert(h);
+        }
+        let total = new_volumes.values().map(|h| h.len() as i64).sum();
+        state.volume_limits = Some(State { new_volumes, total });
         (None, Status::success())
     }
 
-    fn filter(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> Status {
+    fn filter(&self, _cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> Status {
         let Some(s) = &state.volume_limits else {
             return Status::success();
         };
-        if s.new_volumes.is_empty() {
+        if s.new_volumes.is_empty() || node.csi_limits.is_empty() {
             return Status::success();
         }
-        let Some(csi_node) = cx.cluster.csi_nodes.get(node.name()) else {
-            return Status::success();
-        };
-        let limits: BTreeMap<&str, i64> = csi_node
-            .drivers
-            .iter()
-            .filter_map(|d| d.allocatable_count.map(|c| (d.name.as_str(), c as i64)))
-            .collect();
-        if limits.is_empty() {
+        // Fast path: even if every new volume were unattached, no driver would be over.
+        if node.hot.max_csi_attached.saturating_add(s.total) <= node.hot.min_csi_limit {
             return Status::success();
         }
-        let attached: BTreeSet<(&str, &str)> = node
-            .pods
-            .iter()
-            .flat_map(|p| p.csi_volumes.iter())
-            .map(|(d, h)| (d.as_str(), h.as_str()))
-            .collect();
-        let new: BTreeSet<(&str, &str)> = s
-            .new_volumes
-            .iter()
-            .map(|(d, h)| (d.as_str(), h.as_str()))
-            .filter(|v| !attached.contains(v))
-            .collect();
-        if new.is_empty() {
-            return Status::success();
-        }
-        let mut attached_count: BTreeMap<&str, i64> = BTreeMap::new();
-        for (d, _) in &attached {
-            *attached_count.entry(d).or_default() += 1;
-        }
-        let mut new_count: BTreeMap<&str, i64> = BTreeMap::new();
-        for (d, _) in &new {
-            *new_count.entry(d).or_default() += 1;
-        }
-        for (driver, count) in new_count {
-            if let Some(limit) = limits.get(driver) {
-                if attached_count.get(driver).copied().unwrap_or(0) + count > *limit {
-                    return Status::unschedulable(ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED);
-                }
+        // Volumes already attached to the node count once, however many pods share them.
+        for (driver, handles) in &s.new_volumes {
+            let Some(limit) = node.csi_limits.get(driver) else {
+                continue;
+            };
+            let attached = node.csi_attached_count(driver);
+            if attached + handles.len() as i64 <= *limit {
+                continue; // fits even if none of them is attached yet
+            }
+            let new = handles
+                .iter()
+                .filter(|h| !node.csi_is_attached(driver, h))
+                .count() as i64;
+            if new > 0 && attached + new > *limit {
+                return Status::unschedulable(ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED);
             }
         }
         Status::success()
