@@ -12,7 +12,7 @@ fn messages(sim: &Simulation, kind: Kind, key: &str, reason: &str) -> Vec<String
     sim.log()
         .events_for(kind, &key)
         .filter(|(_, e)| e.reason == reason)
-        .map(|(_, e)| e.message.clone())
+        .map(|(_, e)| e.message.to_string())
         .collect()
 }
 
@@ -26,8 +26,8 @@ fn rwop_conflict_matches_a_real_v1_36_scheduler() {
     // The condition carries the same text.
     let pod = sim.cluster().pod(&ObjectKey::new("default", "writer-2")).unwrap();
     let cond = pod.condition("PodScheduled").unwrap();
-    assert_eq!((cond.status.as_str(), cond.reason.as_str()), ("False", "Unschedulable"));
-    assert_eq!(cond.message, RWOP_V1_36_2);
+    assert_eq!((cond.status, cond.reason), ("False", "Unschedulable"));
+    assert_eq!(&*cond.message, RWOP_V1_36_2);
     // Before the claim is bound: the PreFilter short form and DRA's missing state.
     assert_eq!(
         msgs[0],

@@ -1,20 +1,34 @@
+//! Ad-hoc profiling driver: `cargo run --release -p bindery-core --example perf -- SHAPE NODES PODS`.
 use std::time::Instant;
+
+fn rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/statm")
+        .ok()
+        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<f64>().ok()))
+        .map(|pages| pages * 4096.0 / 1e6)
+        .unwrap_or(0.0)
+}
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let shape = &args[1];
-    let nodes: usize = args[2].parse().unwrap();
-    let pods: usize = args[3].parse().unwrap();
-    let t = Instant::now();
-    let manifests = bindery_core::generate::generate(shape, nodes, pods, 1).unwrap();
-    eprintln!("generate: {:?} ({} objects)", t.elapsed(), manifests.len());
+    let (shape, nodes, pods) = (&args[1], args[2].parse().unwrap(), args[3].parse().unwrap());
     let mut sim = bindery_core::Simulation::new(1);
     let t = Instant::now();
-    let doc = bindery_core::scenario::Parsed { manifests: manifests.into_iter().enumerate().map(|(i, m)| bindery_core::scenario::Document { doc: i + 1, path: String::new(), manifest: m }).collect(), ..Default::default() };
-    let errs = sim.load(&doc);
-    eprintln!("load: {:?} errors={}", t.elapsed(), errs.len());
+    let mut n = 0;
+    bindery_core::generate::generate_into(shape, nodes, pods, 1, &mut |m| {
+        n += 1;
+        sim.apply(&m).unwrap();
+    })
+    .unwrap();
+    eprintln!("generate+apply: {:?} ({n} objects) rss={:.0}MB", t.elapsed(), rss_mb());
+    let src: usize = sim.cluster().manifests.values().map(|s| s.len()).sum();
+    eprintln!("manifest sources: {} bytes in {} objects", src, sim.cluster().manifests.len());
     let t = Instant::now();
     let out = sim.run_until_idle(100_000_000);
     let el = t.elapsed();
     let running = sim.cluster().pods().values().filter(|p| p.is_assigned()).count();
-    eprintln!("run: {:?} {:?} scheduled={} pods/s={:.0} events={}", el, out, running, pods as f64 / el.as_secs_f64(), sim.log().len());
+    eprintln!(
+        "run: {:?} {:?} scheduled={} pods/s={:.0} events={} rss={:.0}MB",
+        el, out, running, pods as f64 / el.as_secs_f64(), sim.log().len(), rss_mb()
+    );
 }

@@ -179,7 +179,8 @@ impl Cluster {
     }
 
     /// The first available, unclaimed PV of `class` with capacity of at least `min_capacity`
-    /// that a node with hostname label `host` could reach and that `accept` takes, trying
+    /// that a node with hostname label `host` could reach and that `accept` takes (told
+    /// whether the PV is pinned to `host`, so its affinity is known to match), trying
     /// smallest first (ties by name): PVs pinned to `host` and PVs whose node affinity is
     /// not a plain hostname pin (still to be checked by `accept`), merged lazily.
     pub fn first_available_pv_for_host(
@@ -187,7 +188,7 @@ impl Cluster {
         class: &str,
         host: Option<&str>,
         min_capacity: i64,
-        mut accept: impl FnMut(&Arc<PersistentVolume>) -> bool,
+        mut accept: impl FnMut(&Arc<PersistentVolume>, bool) -> bool,
     ) -> Option<&Arc<PersistentVolume>> {
         let idx = self.available_by_class.get(class)?;
         let from = (min_capacity, String::new());
@@ -198,22 +199,26 @@ impl Cluster {
             .peekable();
         let mut other = idx.other.range(&from..).peekable();
         loop {
-            let (_, pv) = match (pinned.peek(), other.peek()) {
+            let take_pinned = match (pinned.peek(), other.peek()) {
                 (None, None) => return None,
-                (Some(_), None) => pinned.next(),
-                (None, Some(_)) => other.next(),
-                (Some(a), Some(b)) => {
-                    if a.0 <= b.0 {
-                        pinned.next()
-                    } else {
-                        other.next()
-                    }
-                }
-            }?;
-            if accept(pv) {
+                (Some(_), None) => true,
+                (None, Some(_)) => false,
+                (Some(a), Some(b)) => a.0 <= b.0,
+            };
+            let (_, pv) = if take_pinned {
+                pinned.next()?
+            } else {
+                other.next()?
+            };
+            if accept(pv, take_pinned) {
                 return Some(pv);
             }
         }
+    }
+
+    /// Are there available, unclaimed PVs of `class` at all?
+    pub fn has_available_pvs(&self, class: &str) -> bool {
+        self.available_by_class.contains_key(class)
     }
 
     /// Every available, unclaimed PV of `class`, smallest first.

@@ -32,21 +32,21 @@ impl EventType {
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjectRef {
     pub kind: Kind,
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Arc<str>,
+    pub name: Arc<str>,
 }
 
 impl ObjectRef {
     pub fn new(kind: Kind, key: &ObjectKey) -> ObjectRef {
         ObjectRef {
             kind,
-            namespace: key.namespace.clone(),
-            name: key.name.clone(),
+            namespace: key.namespace.as_str().into(),
+            name: key.name.as_str().into(),
         }
     }
 
     pub fn key(&self) -> ObjectKey {
-        ObjectKey::new(self.namespace.clone(), self.name.clone())
+        ObjectKey::new(self.namespace.to_string(), self.name.to_string())
     }
 }
 
@@ -64,9 +64,11 @@ impl fmt::Display for ObjectRef {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Event {
     pub type_: EventType,
-    pub reason: String,
+    /// Upstream's reason constant (`FailedScheduling`, `Preempted`, …).
+    pub reason: &'static str,
     pub object: ObjectRef,
-    pub message: String,
+    /// Shared between identical messages (see [`EventLog::intern`]).
+    pub message: Arc<str>,
     /// The reporting component (`default-scheduler`, `persistentvolume-controller`, …).
     pub source: &'static str,
 }
@@ -184,11 +186,42 @@ pub struct EventLog {
     sealed: Vec<Arc<Vec<Entry>>>,
     open: Vec<Entry>,
     len: u64,
+    /// Recently used strings: repeated messages and names share one allocation. A small
+    /// ring, so a clone stays cheap.
+    recent: Vec<Arc<str>>,
+    recent_next: usize,
 }
+
+/// How many recent strings [`EventLog::intern`] remembers.
+const RECENT_STRINGS: usize = 48;
 
 const CHUNK: usize = 512;
 
 impl EventLog {
+    /// A shared copy of `s`, reusing a recent identical string when there is one.
+    pub fn intern(&mut self, s: &str) -> Arc<str> {
+        if let Some(found) = self.recent.iter().find(|r| r.len() == s.len() && ***r == *s) {
+            return found.clone();
+        }
+        let new: Arc<str> = s.into();
+        if self.recent.len() < RECENT_STRINGS {
+            self.recent.push(new.clone());
+        } else {
+            self.recent[self.recent_next] = new.clone();
+            self.recent_next = (self.recent_next + 1) % RECENT_STRINGS;
+        }
+        new
+    }
+
+    /// An [`ObjectRef`] whose strings are interned.
+    pub fn object_ref(&mut self, kind: Kind, key: &ObjectKey) -> ObjectRef {
+        ObjectRef {
+            kind,
+            namespace: self.intern(&key.namespace),
+            name: self.intern(&key.name),
+        }
+    }
+
     pub fn push(&mut self, time: SimTime, kind: EntryKind) {
         self.open.push(Entry {
             seq: self.len,
@@ -231,8 +264,8 @@ impl EventLog {
     ) -> impl Iterator<Item = (&'a Entry, &'a Event)> + 'a {
         self.events().filter(move |(_, e)| {
             e.object.kind == kind
-                && e.object.namespace == key.namespace
-                && e.object.name == key.name
+                && *e.object.namespace == *key.namespace
+                && *e.object.name == *key.name
         })
     }
 
@@ -251,12 +284,7 @@ impl EventLog {
         let mut index: BTreeMap<(ObjectRef, EventType, &str, &str), usize> = BTreeMap::new();
         let mut out: Vec<AggregatedEvent> = Vec::new();
         for (entry, ev) in self.events() {
-            let k = (
-                ev.object.clone(),
-                ev.type_,
-                ev.reason.as_str(),
-                ev.message.as_str(),
-            );
+            let k = (ev.object.clone(), ev.type_, ev.reason, &*ev.message);
             match index.get(&k) {
                 Some(&i) => {
                     out[i].count += 1;
@@ -292,7 +320,7 @@ mod tests {
         };
         let ev = Event {
             type_: EventType::Warning,
-            reason: "FailedScheduling".into(),
+            reason: "FailedScheduling",
             object: obj.clone(),
             message: "0/1 nodes are available: 1 Too many pods.".into(),
             source: "default-scheduler",

@@ -28,14 +28,31 @@ pub const CSI_ATTACH_LIMIT: i32 = 39;
 pub const ZONES: [&str; 3] = ["zone-0", "zone-1", "zone-2"];
 
 pub fn generate(shape: &str, nodes: usize, pods: usize, seed: u64) -> Result<Vec<Manifest>, String> {
+    let mut out = Vec::new();
+    generate_into(shape, nodes, pods, seed, &mut |m| out.push(m))?;
+    Ok(out)
+}
+
+/// Streams the objects, each after the ones it refers to, without holding them all (a
+/// typed k8s-openapi Pod is a few kilobytes; 150,000 of them would not fit the budget).
+pub fn generate_into(
+    shape: &str,
+    nodes: usize,
+    pods: usize,
+    seed: u64,
+    emit: &mut dyn FnMut(Manifest),
+) -> Result<(), String> {
     match shape {
-        "csi-pvs" => Ok(csi_pvs(nodes, pods)),
-        "storage-mix" => Ok(storage_mix(nodes, pods, seed)),
-        other => Err(format!(
-            "unknown shape {other:?}; expected one of: {}",
-            SHAPES.join(", ")
-        )),
+        "csi-pvs" => csi_pvs(nodes, pods, emit),
+        "storage-mix" => storage_mix(nodes, pods, seed, emit),
+        other => {
+            return Err(format!(
+                "unknown shape {other:?}; expected one of: {}",
+                SHAPES.join(", ")
+            ))
+        }
     }
+    Ok(())
 }
 
 fn meta(name: &str, namespace: Option<&str>) -> metav1::ObjectMeta {
@@ -154,17 +171,16 @@ fn storage_class(name: &str, provisioner: &str, default: bool) -> Manifest {
 }
 
 /// scheduler_perf SchedulingCSIPVs.
-fn csi_pvs(nodes: usize, pods: usize) -> Vec<Manifest> {
-    let mut out = Vec::with_capacity(nodes * 2 + pods * 3);
+fn csi_pvs(nodes: usize, pods: usize, out: &mut dyn FnMut(Manifest)) {
     for i in 0..nodes {
         let name = format!("node-{i}");
-        out.push(node(&name, "4", "32Gi", None));
-        out.push(csi_node(&name, CSI_DRIVER, CSI_ATTACH_LIMIT));
+        out(node(&name, "4", "32Gi", None));
+        out(csi_node(&name, CSI_DRIVER, CSI_ATTACH_LIMIT));
     }
     for i in 0..pods {
         let pv_name = format!("pv-{i}");
         let claim = format!("pvc-{i}");
-        out.push(Manifest::PersistentVolume(Box::new(core::PersistentVolume {
+        out(Manifest::PersistentVolume(Box::new(core::PersistentVolume {
             metadata: meta(&pv_name, None),
             spec: Some(core::PersistentVolumeSpec {
                 capacity: Some(BTreeMap::from([("storage".to_string(), q("1Gi"))])),
@@ -185,38 +201,36 @@ fn csi_pvs(nodes: usize, pods: usize) -> Vec<Manifest> {
             }),
             status: None,
         })));
-        out.push(pvc(&claim, "", "1Gi", "ReadWriteOnce", Some(&pv_name)));
-        out.push(pod(&format!("pod-{i}"), "100m", "500Mi", Some(&claim), None));
+        out(pvc(&claim, "", "1Gi", "ReadWriteOnce", Some(&pv_name)));
+        out(pod(&format!("pod-{i}"), "100m", "500Mi", Some(&claim), None));
     }
-    out
 }
 
 /// Mixed storage on a zoned cluster.
-fn storage_mix(nodes: usize, pods: usize, seed: u64) -> Vec<Manifest> {
+fn storage_mix(nodes: usize, pods: usize, seed: u64, out: &mut dyn FnMut(Manifest)) {
     let mut rng = SimRng::new(seed);
-    let mut out = Vec::new();
     for (name, value) in [("low", 100), ("medium", 1000), ("high", 10000)] {
-        out.push(Manifest::PriorityClass(Box::new(PriorityClass {
+        out(Manifest::PriorityClass(Box::new(PriorityClass {
             metadata: meta(name, None),
             value: Some(value),
             ..Default::default()
         })));
     }
-    out.push(Manifest::StorageClass(Box::new(storage::StorageClass {
+    out(Manifest::StorageClass(Box::new(storage::StorageClass {
         metadata: meta("local-storage", None),
         provisioner: well_known::PROVISIONER_NONE.into(),
         volume_binding_mode: Some("WaitForFirstConsumer".into()),
         reclaim_policy: Some("Retain".into()),
         ..Default::default()
     })));
-    out.push(storage_class("standard", well_known::PROVISIONER_LOCAL_PATH, true));
-    out.push(storage_class("zonal-ssd", CSI_DRIVER, false));
+    out(storage_class("standard", well_known::PROVISIONER_LOCAL_PATH, true));
+    out(storage_class("zonal-ssd", CSI_DRIVER, false));
     let mut node_names = Vec::with_capacity(nodes);
     for i in 0..nodes {
         let name = format!("node-{i}");
         let zone = ZONES[i % ZONES.len()];
-        out.push(node(&name, "16", "64Gi", Some(zone)));
-        out.push(csi_node(&name, CSI_DRIVER, CSI_ATTACH_LIMIT));
+        out(node(&name, "16", "64Gi", Some(zone)));
+        out(csi_node(&name, CSI_DRIVER, CSI_ATTACH_LIMIT));
         node_names.push(name);
     }
     let mut local_pv = 0usize;
@@ -241,17 +255,17 @@ fn storage_mix(nodes: usize, pods: usize, seed: u64) -> Vec<Manifest> {
                     let host = &node_names[rng.index(node_names.len())];
                     let pv_name = format!("local-pv-{local_pv}");
                     local_pv += 1;
-                    out.push(local_pv_manifest(&pv_name, host, "20Gi", mode));
-                    out.push(pvc(&claim, "local-storage", "10Gi", mode, None));
+                    out(local_pv_manifest(&pv_name, host, "20Gi", mode));
+                    out(pvc(&claim, "local-storage", "10Gi", mode, None));
                     Some(claim.clone())
                 }
             }
             4..=6 => {
-                out.push(pvc(&claim, "standard", "5Gi", mode, None));
+                out(pvc(&claim, "standard", "5Gi", mode, None));
                 Some(claim.clone())
             }
             _ => {
-                out.push(pvc(&claim, "zonal-ssd", "10Gi", mode, None));
+                out(pvc(&claim, "zonal-ssd", "10Gi", mode, None));
                 Some(claim.clone())
             }
         };
@@ -264,9 +278,8 @@ fn storage_mix(nodes: usize, pods: usize, seed: u64) -> Vec<Manifest> {
                 rwop_shared = claim_ref.clone();
             }
         }
-        out.push(pod(&format!("pod-{i}"), "100m", "256Mi", claim_ref.as_deref(), Some(priority)));
+        out(pod(&format!("pod-{i}"), "100m", "256Mi", claim_ref.as_deref(), Some(priority)));
     }
-    out
 }
 
 fn local_pv_manifest(name: &str, host: &str, size: &str, mode: &str) -> Manifest {

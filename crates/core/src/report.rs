@@ -23,7 +23,7 @@ fn pod_json(p: &Pod) -> Value {
             "type": c.type_,
             "status": c.status,
             "reason": c.reason,
-            "message": c.message,
+            "message": &*c.message,
         })).collect::<Vec<_>>(),
     })
 }
@@ -34,10 +34,10 @@ fn event_json(e: &AggregatedEvent) -> Value {
         "reason": e.event.reason,
         "involvedObject": {
             "kind": e.event.object.kind.as_str(),
-            "namespace": e.event.object.namespace,
-            "name": e.event.object.name,
+            "namespace": &*e.event.object.namespace,
+            "name": &*e.event.object.name,
         },
-        "message": e.event.message,
+        "message": &*e.event.message,
         "count": e.count,
         "source": e.event.source,
         "firstSeconds": e.first.millis() as f64 / 1000.0,
@@ -237,13 +237,13 @@ pub fn table_report(sim: &Simulation) -> String {
         rows.push(vec![
             seen,
             e.event.type_.as_str().to_string(),
-            e.event.reason.clone(),
+            e.event.reason.to_string(),
             format!(
                 "{}/{}",
                 e.event.object.kind.as_str().to_lowercase(),
                 e.event.object.name
             ),
-            e.event.message.clone(),
+            e.event.message.to_string(),
         ]);
     }
     out.push_str(&table(rows));

@@ -21,7 +21,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::cluster::Cluster;
-use crate::events::{Entry, EntryKind, Event, EventLog, EventType, Note, ObjectRef};
+use crate::events::{Entry, EntryKind, Event, EventLog, EventType, Note};
 use crate::model::{Kind, ObjectKey, Pod};
 use crate::rng::SimRng;
 use crate::scenario::Manifest;
@@ -41,6 +41,29 @@ pub const PROVISIONING_DELAY_MS: u64 = 1_000;
 pub const CLAIM_RESYNC_MS: u64 = 15_000;
 /// Bound on controller passes within one step.
 pub const MAX_CONTROLLER_ITEMS_PER_STEP: u64 = 10_000_000;
+
+/// Anything an event message can be made from; strings are interned.
+pub(crate) trait EventMessage {
+    fn into_shared(self, log: &mut EventLog) -> Arc<str>;
+}
+
+impl EventMessage for String {
+    fn into_shared(self, log: &mut EventLog) -> Arc<str> {
+        log.intern(&self)
+    }
+}
+
+impl EventMessage for &str {
+    fn into_shared(self, log: &mut EventLog) -> Arc<str> {
+        log.intern(self)
+    }
+}
+
+impl EventMessage for Arc<str> {
+    fn into_shared(self, _log: &mut EventLog) -> Arc<str> {
+        self
+    }
+}
 
 /// The inputs the simulation accepts.
 #[derive(Clone, Debug)]
@@ -408,19 +431,21 @@ impl Simulation {
     pub(crate) fn event(
         &mut self,
         type_: EventType,
-        reason: &str,
+        reason: &'static str,
         kind: Kind,
         key: &ObjectKey,
-        message: impl Into<String>,
+        message: impl EventMessage,
         source: &'static str,
     ) {
+        let message = message.into_shared(&mut self.log);
+        let object = self.log.object_ref(kind, key);
         self.log.push(
             self.now,
             EntryKind::Event(Event {
                 type_,
-                reason: reason.to_string(),
-                object: ObjectRef::new(kind, key),
-                message: message.into(),
+                reason,
+                object,
+                message,
                 source,
             }),
         );

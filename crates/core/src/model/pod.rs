@@ -121,12 +121,14 @@ impl PodPhase {
     }
 }
 
+/// A pod condition. Types, statuses and reasons are always upstream constants; the
+/// message is shared with the event that carried it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodCondition {
-    pub type_: String,
-    pub status: String,
-    pub reason: String,
-    pub message: String,
+    pub type_: &'static str,
+    pub status: &'static str,
+    pub reason: &'static str,
+    pub message: std::sync::Arc<str>,
     pub last_transition: SimTime,
 }
 

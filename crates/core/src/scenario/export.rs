@@ -380,10 +380,10 @@ fn pod(c: &Cluster, p: &Pod) -> core::Pod {
                 .conditions
                 .iter()
                 .map(|cond| core::PodCondition {
-                    type_: cond.type_.clone(),
-                    status: cond.status.clone(),
-                    reason: (!cond.reason.is_empty()).then(|| cond.reason.clone()),
-                    message: (!cond.message.is_empty()).then(|| cond.message.clone()),
+                    type_: cond.type_.to_string(),
+                    status: cond.status.to_string(),
+                    reason: (!cond.reason.is_empty()).then(|| cond.reason.to_string()),
+                    message: (!cond.message.is_empty()).then(|| cond.message.to_string()),
                     last_transition_time: Some(time(cond.last_transition)),
                     ..Default::default()
                 })

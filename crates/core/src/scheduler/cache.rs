@@ -17,12 +17,12 @@ pub struct PodInfo {
     pub pod: Arc<Pod>,
     /// `(driver, volume handle)` per attachable CSI volume; unbound claims get a
     /// placeholder handle from their class's provisioner, as NodeVolumeLimits does.
-    pub csi_volumes: Vec<(String, String)>,
+    pub csi_volumes: Arc<[(String, String)]>,
 }
 
 impl PodInfo {
     pub fn new(cluster: &Cluster, pod: Arc<Pod>) -> PodInfo {
-        let csi_volumes = csi_volumes_of(cluster, &pod);
+        let csi_volumes = csi_volumes_of(cluster, &pod).into();
         PodInfo { pod, csi_volumes }
     }
 

@@ -166,8 +166,6 @@ fn select_victims_on_node(
     allowed: &BTreeMap<ObjectKey, i64>,
     now: SimTime,
 ) -> Result<(Vec<Arc<Pod>>, usize), Status> {
-    let mut state = state.clone();
-    let mut node = node.clone();
     let mut potential: Vec<PodInfo> = node
         .pods
         .iter()
@@ -177,6 +175,8 @@ fn select_victims_on_node(
     if potential.is_empty() {
         return Err(Status::unresolvable(ERR_NO_VICTIMS));
     }
+    let mut state = state.clone();
+    let mut node = node.clone();
     for p in &potential {
         node.remove_pod(&p.key());
         run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, false);

@@ -127,8 +127,10 @@ struct Entry {
 pub struct SchedulingQueue {
     active: BTreeSet<ActiveKey>,
     backoff: BTreeSet<BackoffKey>,
-    /// Pods waiting for a cluster event (kept apart so events need not scan every pod).
-    unschedulable: BTreeSet<ObjectKey>,
+    /// Pods waiting for a cluster event, by a plugin that rejected them (`*` for errors),
+    /// so an event only looks at the pods its interested plugins turned away.
+    unschedulable: BTreeMap<&'static str, BTreeSet<ObjectKey>>,
+    unschedulable_count: usize,
     entries: BTreeMap<ObjectKey, Entry>,
     seq: u64,
 }
@@ -152,7 +154,25 @@ impl SchedulingQueue {
     }
 
     pub fn len_unschedulable(&self) -> usize {
-        self.unschedulable.len()
+        self.unschedulable_count
+    }
+
+    fn unindex_unschedulable(&mut self, pod: &ObjectKey) {
+        let Some(e) = self.entries.get(pod) else {
+            return;
+        };
+        if !matches!(e.place, Place::Unschedulable) {
+            return;
+        }
+        for r in &e.rejectors {
+            if let Some(set) = self.unschedulable.get_mut(r) {
+                set.remove(pod);
+                if set.is_empty() {
+                    self.unschedulable.remove(r);
+                }
+            }
+        }
+        self.unschedulable_count -= 1;
     }
 
     pub fn is_empty(&self) -> bool {
@@ -184,7 +204,7 @@ impl SchedulingQueue {
     }
 
     pub fn remove(&mut self, pod: &ObjectKey) {
-        self.unschedulable.remove(pod);
+        self.unindex_unschedulable(pod);
         if let Some(e) = self.entries.remove(pod) {
             match e.place {
                 Place::Active(k) => {
@@ -247,14 +267,17 @@ impl SchedulingQueue {
         }
         if e.rejectors.is_empty() {
             self.to_backoff(&pod, now);
-        } else if let Some(e) = self.entries.get_mut(&pod) {
+        } else {
             e.place = Place::Unschedulable;
-            self.unschedulable.insert(pod);
+            for r in e.rejectors.clone() {
+                self.unschedulable.entry(r).or_default().insert(pod.clone());
+            }
+            self.unschedulable_count += 1;
         }
     }
 
     fn to_backoff(&mut self, pod: &ObjectKey, now: SimTime) {
-        self.unschedulable.remove(pod);
+        self.unindex_unschedulable(pod);
         let seq = self.next_seq();
         let Some(e) = self.entries.get_mut(pod) else {
             return;
@@ -283,15 +306,11 @@ impl SchedulingQueue {
 
     /// `MoveAllToActiveOrBackoffQueue` for one event; returns how many pods moved.
     pub fn on_event(&mut self, event: ClusterEvent, now: SimTime) -> usize {
-        let movable: Vec<ObjectKey> = self
+        let movable: BTreeSet<ObjectKey> = self
             .unschedulable
             .iter()
-            .filter(|k| {
-                self.entries.get(*k).is_some_and(|e| {
-                    e.rejectors.is_empty() || e.rejectors.iter().any(|p| interested(p, event))
-                })
-            })
-            .cloned()
+            .filter(|(plugin, _)| interested(plugin, event))
+            .flat_map(|(_, pods)| pods.iter().cloned())
             .collect();
         for pod in &movable {
             self.to_backoff(pod, now);

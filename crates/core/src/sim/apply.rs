@@ -5,7 +5,7 @@ use std::fmt;
 use std::sync::Arc;
 
 use super::Simulation;
-use crate::events::{Note, ObjectRef};
+use crate::events::Note;
 use crate::model::*;
 use crate::scenario::convert::{to_model, Object};
 use crate::scenario::{FieldError, ImportError, Manifest, Parsed};
@@ -134,8 +134,9 @@ impl Simulation {
         let applied = self.admit_and_store(converted.object, &key)?;
         if applied != Applied::Unchanged {
             self.cluster.manifests.insert((kind, key.clone()), source);
+            let object = self.log.object_ref(kind, &key);
             self.note(Note::Applied {
-                object: ObjectRef::new(kind, &key),
+                object,
                 created: applied == Applied::Created,
             });
         }
@@ -646,9 +647,9 @@ impl Simulation {
         let gated = !pod.spec.scheduling_gates.is_empty();
         if gated {
             pod.set_condition(PodCondition {
-                type_: "PodScheduled".into(),
-                status: "False".into(),
-                reason: "SchedulingGated".into(),
+                type_: "PodScheduled",
+                status: "False",
+                reason: "SchedulingGated",
                 message: "Scheduling is blocked due to non-empty scheduling gates".into(),
                 last_transition: self.now,
             });
@@ -761,9 +762,8 @@ impl Simulation {
         if !exists {
             return Err(ApplyError::not_found(kind, key));
         }
-        self.note(Note::Deleted {
-            object: ObjectRef::new(kind, key),
-        });
+        let object = self.log.object_ref(kind, key);
+        self.note(Note::Deleted { object });
         match kind {
             Kind::Node => self.delete_node(&key.name),
             Kind::StorageClass => {

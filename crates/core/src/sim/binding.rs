@@ -246,10 +246,10 @@ impl Simulation {
         new.spec.node_name = Some(node.to_string());
         new.status.nominated_node_name = None;
         new.set_condition(PodCondition {
-            type_: "PodScheduled".into(),
-            status: "True".into(),
-            reason: String::new(),
-            message: String::new(),
+            type_: "PodScheduled",
+            status: "True",
+            reason: "",
+            message: "".into(),
             last_transition: self.now,
         });
         let new = Arc::new(new);
@@ -287,23 +287,30 @@ impl Simulation {
         } else {
             "Unschedulable"
         };
+        let note = self.log.intern(&truncate_message(message));
         self.event(
             EventType::Warning,
             "FailedScheduling",
             Kind::Pod,
             &key,
-            truncate_message(message),
+            note.clone(),
             SCHEDULER,
         );
+        // The condition carries the untruncated text (usually the very same string).
+        let message: std::sync::Arc<str> = if note.len() == message.len() {
+            note
+        } else {
+            message.into()
+        };
         let Some(current) = self.pod_arc(&key) else {
             return;
         };
         let mut new = (*current).clone();
         new.set_condition(PodCondition {
-            type_: "PodScheduled".into(),
-            status: "False".into(),
-            reason: reason.into(),
-            message: message.to_string(),
+            type_: "PodScheduled",
+            status: "False",
+            reason,
+            message: message.clone(),
             last_transition: self.now,
         });
         if let Nomination::Set(n) = &nomination {
@@ -342,13 +349,14 @@ impl Simulation {
             };
             let mut new = (*current).clone();
             new.set_condition(PodCondition {
-                type_: "DisruptionTarget".into(),
-                status: "True".into(),
-                reason: REASON_PREEMPTION_BY_SCHEDULER.into(),
+                type_: "DisruptionTarget",
+                status: "True",
+                reason: REASON_PREEMPTION_BY_SCHEDULER,
                 message: format!(
                     "{}: preempting to accommodate a higher priority pod",
                     preemptor.spec.scheduler_name
-                ),
+                )
+                .into(),
                 last_transition: self.now,
             });
             new.status.preempted = true;

@@ -92,7 +92,13 @@ impl Simulation {
         self.cluster_event(ClusterEvent::PvUpdate);
     }
 
-    fn pv_event(&mut self, type_: EventType, reason: &str, pv: &str, message: impl Into<String>) {
+    fn pv_event(
+        &mut self,
+        type_: EventType,
+        reason: &'static str,
+        pv: &str,
+        message: impl super::EventMessage,
+    ) {
         self.event(
             type_,
             reason,
@@ -106,9 +112,9 @@ impl Simulation {
     fn claim_event(
         &mut self,
         type_: EventType,
-        reason: &str,
+        reason: &'static str,
         key: &ObjectKey,
-        message: impl Into<String>,
+        message: impl super::EventMessage,
     ) {
         self.event(
             type_,

@@ -38,10 +38,10 @@ impl Simulation {
                 continue;
             }
             new.set_condition(PodCondition {
-                type_: type_.into(),
-                status: "True".into(),
-                reason: String::new(),
-                message: String::new(),
+                type_,
+                status: "True",
+                reason: "",
+                message: "".into(),
                 last_transition: self.now,
             });
         }

@@ -154,30 +154,29 @@ impl VolumeBinding {
 
 /// `FindMatchingVolume` on the scheduler path, using the cluster's index of available
 /// volumes: pre-bound volumes first, then the smallest available one reachable from `node`.
-pub fn find_matching_volume_for_node(
-    cluster: &Cluster,
+pub fn find_matching_volume_for_node<'a>(
+    cluster: &'a Cluster,
     claim: &PersistentVolumeClaim,
-    prebound: &[Arc<PersistentVolume>],
+    prebound: &'a [Arc<PersistentVolume>],
     node: &Node,
-    excluded: &BTreeSet<String>,
-) -> Option<Arc<PersistentVolume>> {
+    excluded: &[&str],
+) -> Option<&'a Arc<PersistentVolume>> {
     for pv in prebound {
-        if excluded.contains(pv.name()) {
+        if excluded.contains(&pv.name()) {
             continue;
         }
         if let Candidate::PreBound = classify_volume(pv, claim, false, true) {
-            return check_node_affinity(pv, node).then(|| pv.clone());
+            return check_node_affinity(pv, node).then_some(pv);
         }
     }
     let request = claim.request.unwrap_or(0);
     let host = node.label(well_known::LABEL_HOSTNAME);
     cluster
-        .first_available_pv_for_host(claim.class_name(), host, request, |pv| {
-            !excluded.contains(pv.name())
+        .first_available_pv_for_host(claim.class_name(), host, request, |pv, pinned| {
+            !excluded.contains(&pv.name())
                 && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
-                && check_node_affinity(pv, node)
+                && (pinned || check_node_affinity(pv, node))
         })
-        .cloned()
 }
 
 /// `hasEnoughCapacity`.
@@ -207,6 +206,46 @@ pub fn has_enough_capacity(
     })
 }
 
+/// How one node fared in `FindPodVolumes`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Fit {
+    bound_satisfied: bool,
+    bound_pvs_found: bool,
+    unbound_satisfied: bool,
+    sufficient_storage: bool,
+}
+
+impl Fit {
+    const OK: Fit = Fit {
+        bound_satisfied: true,
+        bound_pvs_found: true,
+        unbound_satisfied: true,
+        sufficient_storage: true,
+    };
+
+    fn is_ok(self) -> bool {
+        self == Fit::OK
+    }
+
+    /// The reasons, in the order upstream appends them.
+    fn reasons(self, cx: &Ctx) -> Vec<String> {
+        let mut r = Vec::new();
+        if !self.bound_satisfied {
+            r.push(cx.version.volume_node_affinity_conflict.to_string());
+        }
+        if !self.unbound_satisfied {
+            r.push(ERR_REASON_BIND_CONFLICT.to_string());
+        }
+        if !self.sufficient_storage {
+            r.push(ERR_REASON_NOT_ENOUGH_SPACE.to_string());
+        }
+        if !self.bound_pvs_found {
+            r.push(ERR_REASON_PV_NOT_EXIST.to_string());
+        }
+        r
+    }
+}
+
 /// `FindPodVolumes` for one node: the reasons it fails (in upstream's order), or what
 /// binding would take. `Err` is an internal error (a class that vanished).
 pub fn find_pod_volumes(
@@ -214,120 +253,153 @@ pub fn find_pod_volumes(
     state: &State,
     node: &Node,
 ) -> Result<(Vec<String>, PodVolumes), String> {
-    let mut bound_satisfied = true;
-    let mut bound_pvs_found = true;
-    let mut unbound_satisfied = true;
-    let mut sufficient_storage = true;
     let mut volumes = PodVolumes::default();
-    let reasons = |b: bool, f: bool, u: bool, s: bool| {
-        let mut r = Vec::new();
-        if !b {
-            r.push(cx.version.volume_node_affinity_conflict.to_string());
-        }
-        if !u {
-            r.push(ERR_REASON_BIND_CONFLICT.to_string());
-        }
-        if !s {
-            r.push(ERR_REASON_NOT_ENOUGH_SPACE.to_string());
-        }
-        if !f {
-            r.push(ERR_REASON_PV_NOT_EXIST.to_string());
-        }
-        r
-    };
+    let fit = evaluate(cx, state, node, Some(&mut volumes))?;
+    if !fit.is_ok() {
+        volumes = PodVolumes::default();
+    }
+    Ok((fit.reasons(cx), volumes))
+}
+
+/// The Filter's verdict without building anything (the per-node hot path).
+fn fits(cx: &Ctx, state: &State, node: &Node) -> Result<Fit, String> {
+    evaluate(cx, state, node, None)
+}
+
+/// The body of `FindPodVolumes`. With `out`, records the chosen static bindings and the
+/// claims to provision.
+fn evaluate(
+    cx: &Ctx,
+    state: &State,
+    node: &Node,
+    mut out: Option<&mut PodVolumes>,
+) -> Result<Fit, String> {
+    let mut fit = Fit::OK;
     for pv in &state.bound_volumes {
         match pv {
             None => {
-                bound_pvs_found = false;
+                fit.bound_pvs_found = false;
                 break;
             }
             Some(pv) if !check_node_affinity(pv, node) => {
-                bound_satisfied = false;
+                fit.bound_satisfied = false;
                 break;
             }
             Some(_) => {}
         }
     }
-    if !state.delay_claims.is_empty() {
-        let mut to_match = Vec::new();
-        let mut to_provision = Vec::new();
-        for (i, claim) in state.delay_claims.iter().enumerate() {
-            match claim.selected_node() {
-                Some(sel) if sel != node.name() => {
-                    return Ok((
-                        reasons(bound_satisfied, bound_pvs_found, false, true),
-                        PodVolumes::default(),
-                    ));
-                }
-                Some(_) => to_provision.push(claim.clone()),
-                None => to_match.push((claim.clone(), i)),
-            }
-        }
-        let mut chosen: BTreeSet<String> = BTreeSet::new();
-        for (claim, i) in to_match {
-            let prebound = state.prebound.get(i).map(Vec::as_slice).unwrap_or_default();
-            match find_matching_volume_for_node(cx.cluster, &claim, prebound, node, &chosen) {
-                Some(pv) => {
-                    chosen.insert(pv.name().to_string());
-                    volumes.static_bindings.push((pv, claim));
-                }
-                None => {
-                    unbound_satisfied = false;
-                    to_provision.push(claim);
-                }
-            }
-        }
-        if !to_provision.is_empty() {
-            let (u, s, provisions) = check_volume_provisions(cx.cluster, &to_provision, node)?;
-            unbound_satisfied = u;
-            sufficient_storage = s;
-            volumes.provisions = provisions;
+    if state.delay_claims.is_empty() {
+        return Ok(fit);
+    }
+    // A claim whose provisioning already targets another node rules this one out.
+    for claim in &state.delay_claims {
+        if claim.selected_node().is_some_and(|sel| sel != node.name()) {
+            fit.unbound_satisfied = false;
+            return Ok(fit);
         }
     }
-    Ok((
-        reasons(
-            bound_satisfied,
-            bound_pvs_found,
-            unbound_satisfied,
-            sufficient_storage,
-        ),
-        volumes,
-    ))
+    // Static matching, smallest claim first; unmatched claims go on to provisioning,
+    // after the claims that already have this node selected.
+    let mut chosen: Vec<&str> = Vec::new();
+    let mut unmatched: Vec<usize> = Vec::new();
+    let mut any_unmatched = false;
+    for (i, claim) in state.delay_claims.iter().enumerate() {
+        if claim.selected_node().is_some() {
+            continue;
+        }
+        let prebound = state.prebound.get(i).map(Vec::as_slice).unwrap_or_default();
+        let found = if prebound.is_empty() && !cx.cluster.has_available_pvs(claim.class_name()) {
+            None
+        } else {
+            find_matching_volume_for_node(cx.cluster, claim, prebound, node, &chosen)
+        };
+        match found {
+            Some(pv) => {
+                if let Some(out) = out.as_deref_mut() {
+                    out.static_bindings.push((pv.clone(), claim.clone()));
+                }
+                chosen.push(pv.name());
+            }
+            None => {
+                any_unmatched = true;
+                unmatched.push(i);
+            }
+        }
+    }
+    if any_unmatched {
+        fit.unbound_satisfied = false;
+    }
+    let to_provision = state
+        .delay_claims
+        .iter()
+        .filter(|c| c.selected_node().is_some())
+        .chain(unmatched.iter().map(|&i| &state.delay_claims[i]));
+    let mut provisions: Vec<Arc<PersistentVolumeClaim>> = Vec::new();
+    let mut any = false;
+    for claim in to_provision {
+        any = true;
+        match check_volume_provision(cx.cluster, claim, node)? {
+            Provision::Ok => {
+                if out.is_some() {
+                    provisions.push(claim.clone());
+                }
+            }
+            Provision::NotProvisionable => {
+                fit.unbound_satisfied = false;
+                fit.sufficient_storage = true;
+                return Ok(fit);
+            }
+            Provision::NotEnoughSpace => {
+                fit.unbound_satisfied = true;
+                fit.sufficient_storage = false;
+                return Ok(fit);
+            }
+        }
+    }
+    if any {
+        fit.unbound_satisfied = true;
+        fit.sufficient_storage = true;
+    }
+    if let Some(out) = out {
+        out.provisions = provisions;
+    }
+    Ok(fit)
 }
 
-/// `checkVolumeProvisions`: (provisionable, enough storage, claims to provision).
-fn check_volume_provisions(
+enum Provision {
+    Ok,
+    NotProvisionable,
+    NotEnoughSpace,
+}
+
+/// One claim of `checkVolumeProvisions`.
+fn check_volume_provision(
     cluster: &Cluster,
-    claims: &[Arc<PersistentVolumeClaim>],
+    claim: &PersistentVolumeClaim,
     node: &Node,
-) -> Result<(bool, bool, Vec<Arc<PersistentVolumeClaim>>), String> {
-    let mut provisions = Vec::new();
-    for claim in claims {
-        let class_name = claim.class_name();
-        if class_name.is_empty() {
-            return Err(format!(
-                "no class for claim {:?}",
-                claim.meta.key().to_string()
-            ));
-        }
-        let Some(class) = cluster.storage_classes.get(class_name) else {
-            return Err(format!("failed to find storage class {class_name:?}"));
-        };
-        if !class.is_provisionable() {
-            return Ok((false, true, Vec::new()));
-        }
-        if !crate::model::selector::match_topology_selector_terms(
+) -> Result<Provision, String> {
+    let class_name = claim.class_name();
+    if class_name.is_empty() {
+        return Err(format!(
+            "no class for claim {:?}",
+            claim.meta.key().to_string()
+        ));
+    }
+    let Some(class) = cluster.storage_classes.get(class_name) else {
+        return Err(format!("failed to find storage class {class_name:?}"));
+    };
+    if !class.is_provisionable()
+        || !crate::model::selector::match_topology_selector_terms(
             &class.allowed_topologies,
             &node.meta.labels,
-        ) {
-            return Ok((false, true, Vec::new()));
-        }
-        if !has_enough_capacity(cluster, class, claim, node) {
-            return Ok((true, false, Vec::new()));
-        }
-        provisions.push(claim.clone());
+        )
+    {
+        return Ok(Provision::NotProvisionable);
     }
-    Ok((true, true, provisions))
+    if !has_enough_capacity(cluster, class, claim, node) {
+        return Ok(Provision::NotEnoughSpace);
+    }
+    Ok(Provision::Ok)
 }
 
 /// What Reserve writes, for the simulation to apply: pre-bound PVs and claims marked for
@@ -488,9 +560,9 @@ impl Plugin for VolumeBinding {
         {
             return Status::success();
         }
-        match find_pod_volumes(cx, s, &node.node) {
-            Ok((reasons, _)) if reasons.is_empty() => Status::success(),
-            Ok((reasons, _)) => Status::with_reasons(Code::UnschedulableAndUnresolvable, reasons),
+        match fits(cx, s, &node.node) {
+            Ok(fit) if fit.is_ok() => Status::success(),
+            Ok(fit) => Status::with_reasons(Code::UnschedulableAndUnresolvable, fit.reasons(cx)),
             Err(e) => Status::error(e),
         }
     }
