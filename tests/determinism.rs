@@ -19,7 +19,11 @@ fn builtins_are_deterministic_per_seed() {
 #[test]
 fn the_seed_is_the_first_entry() {
     let log = run_builtin("rwop-conflict", 99).sim.log().render();
-    assert!(log.lines().next().unwrap().ends_with("Bindery Seed seed=99 kubernetes=v1.36"));
+    assert!(log
+        .lines()
+        .next()
+        .unwrap()
+        .ends_with("Bindery Seed seed=99 kubernetes=v1.36"));
 }
 
 #[test]
@@ -46,7 +50,10 @@ fn ties_depend_on_the_seed_and_nothing_else() {
             .collect();
         assert_eq!(placement, placement_again);
     }
-    assert!(chosen.len() > 1, "the tie-break RNG should matter across seeds");
+    assert!(
+        chosen.len() > 1,
+        "the tie-break RNG should matter across seeds"
+    );
 }
 
 #[test]
@@ -61,7 +68,10 @@ fn a_snapshot_continues_exactly_like_the_original() {
     }
     let mut snap = sim.snapshot();
     sim.run_until_idle(MAX_STEPS);
-    snap.execute(Command::RunUntilIdle { max_steps: MAX_STEPS }).unwrap();
+    snap.execute(Command::RunUntilIdle {
+        max_steps: MAX_STEPS,
+    })
+    .unwrap();
     assert_eq!(sim.log().render(), snap.log().render());
     assert!(sim.log().len() > 100);
 }

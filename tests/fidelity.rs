@@ -24,7 +24,10 @@ fn rwop_conflict_matches_a_real_v1_36_scheduler() {
     let msgs = messages(&sim, Kind::Pod, "default/writer-2", "FailedScheduling");
     assert_eq!(msgs.last().unwrap(), RWOP_V1_36_2);
     // The condition carries the same text.
-    let pod = sim.cluster().pod(&ObjectKey::new("default", "writer-2")).unwrap();
+    let pod = sim
+        .cluster()
+        .pod(&ObjectKey::new("default", "writer-2"))
+        .unwrap();
     let cond = pod.condition("PodScheduled").unwrap();
     assert_eq!((cond.status, cond.reason), ("False", "Unschedulable"));
     assert_eq!(&*cond.message, RWOP_V1_36_2);
@@ -69,9 +72,15 @@ fn rwop_preemption_evicts_the_holder_and_nominates_its_node() {
         .find(|c| c["type"] == "DisruptionTarget")
         .unwrap();
     assert_eq!(cond["reason"], "PreemptionByScheduler");
-    assert_eq!(cond["message"], "default-scheduler: preempting to accommodate a higher priority pod");
+    assert_eq!(
+        cond["message"],
+        "default-scheduler: preempting to accommodate a higher priority pod"
+    );
     let winner = pods.iter().find(|p| p["name"] == "online-writer").unwrap();
-    assert_eq!((winner["nodeName"].as_str(), winner["phase"].as_str()), (Some("node1"), Some("Running")));
+    assert_eq!(
+        (winner["nodeName"].as_str(), winner["phase"].as_str()),
+        (Some("node1"), Some("Running"))
+    );
 }
 
 #[test]
@@ -79,7 +88,9 @@ fn wait_for_first_consumer_binds_the_pv_on_the_chosen_node() {
     let sim = run_builtin("local-pv-wffc", GOLDEN_SEED).sim;
     let c = sim.cluster();
     assert_eq!(
-        c.pod(&ObjectKey::new("default", "archiver")).unwrap().node_name(),
+        c.pod(&ObjectKey::new("default", "archiver"))
+            .unwrap()
+            .node_name(),
         Some("node-2")
     );
     let claim = c.pvc(&ObjectKey::new("default", "data")).unwrap();
@@ -87,7 +98,12 @@ fn wait_for_first_consumer_binds_the_pv_on_the_chosen_node() {
     assert_eq!(claim.phase, PvcPhase::Bound);
     assert_eq!(c.pv("pv-a").unwrap().phase, PvPhase::Available);
     assert_eq!(
-        messages(&sim, Kind::PersistentVolumeClaim, "default/data", "WaitForFirstConsumer"),
+        messages(
+            &sim,
+            Kind::PersistentVolumeClaim,
+            "default/data",
+            "WaitForFirstConsumer"
+        ),
         vec!["waiting for first consumer to be created before binding".to_string()]
     );
 }
@@ -107,28 +123,56 @@ fn local_path_provisions_a_pinned_host_path_volume() {
     let c = sim.cluster();
     let claim = c.pvc(&ObjectKey::new("default", "notes")).unwrap();
     assert_eq!(claim.selected_node(), Some("kind-worker"));
-    assert_eq!(claim.storage_class_name.as_deref(), Some("standard"), "the default class was assigned");
+    assert_eq!(
+        claim.storage_class_name.as_deref(),
+        Some("standard"),
+        "the default class was assigned"
+    );
     let pv = c.pv(claim.volume_name.as_deref().unwrap()).unwrap();
     assert_eq!(pv.name(), format!("pvc-{}", claim.meta.uid));
     match &pv.source {
         bindery_core::model::PvSource::HostPath { path } => {
-            assert_eq!(path, &format!("/var/local-path-provisioner/{}_default_notes", pv.name()))
+            assert_eq!(
+                path,
+                &format!("/var/local-path-provisioner/{}_default_notes", pv.name())
+            )
         }
         other => panic!("expected hostPath, got {other:?}"),
     }
     assert_eq!(
-        pv.node_affinity.as_ref().unwrap().required_values_of("kubernetes.io/hostname"),
+        pv.node_affinity
+            .as_ref()
+            .unwrap()
+            .required_values_of("kubernetes.io/hostname"),
         Some(vec!["kind-worker".to_string()])
     );
-    assert_eq!(pv.meta.annotation("pv.kubernetes.io/provisioned-by"), Some("rancher.io/local-path"));
-    let provisioning = messages(&sim, Kind::PersistentVolumeClaim, "default/notes", "ExternalProvisioning");
+    assert_eq!(
+        pv.meta.annotation("pv.kubernetes.io/provisioned-by"),
+        Some("rancher.io/local-path")
+    );
+    let provisioning = messages(
+        &sim,
+        Kind::PersistentVolumeClaim,
+        "default/notes",
+        "ExternalProvisioning",
+    );
     assert_eq!(provisioning[0], "Waiting for a volume to be created either by the external provisioner 'rancher.io/local-path' or manually by the system administrator. If volume creation is delayed, please verify that the provisioner is running and correctly registered.");
     assert_eq!(
-        messages(&sim, Kind::PersistentVolumeClaim, "default/notes", "Provisioning"),
+        messages(
+            &sim,
+            Kind::PersistentVolumeClaim,
+            "default/notes",
+            "Provisioning"
+        ),
         vec!["External provisioner is provisioning volume for claim \"default/notes\"".to_string()]
     );
     assert_eq!(
-        messages(&sim, Kind::PersistentVolumeClaim, "default/notes", "ProvisioningSucceeded"),
+        messages(
+            &sim,
+            Kind::PersistentVolumeClaim,
+            "default/notes",
+            "ProvisioningSucceeded"
+        ),
         vec![format!("Successfully provisioned volume {}", pv.name())]
     );
     assert!(messages(&sim, Kind::Pod, "default/notes-reader", "FailedScheduling")
@@ -143,17 +187,30 @@ fn topology_aware_provisioning_spreads_within_allowed_zones() {
     let c = sim.cluster();
     let mut per_zone = std::collections::BTreeMap::new();
     for p in c.pods().values() {
-        let node = c.nodes.get(p.node_name().expect("every db pod runs")).unwrap();
-        *per_zone.entry(node.zone().unwrap().to_string()).or_insert(0) += 1;
+        let node = c
+            .nodes
+            .get(p.node_name().expect("every db pod runs"))
+            .unwrap();
+        *per_zone
+            .entry(node.zone().unwrap().to_string())
+            .or_insert(0) += 1;
         // Its volume lives in the same zone.
-        let claim = c.pvc(&ObjectKey::new("default", format!("data-{}", p.meta.name))).unwrap();
+        let claim = c
+            .pvc(&ObjectKey::new("default", format!("data-{}", p.meta.name)))
+            .unwrap();
         let pv = c.pv(claim.volume_name.as_deref().unwrap()).unwrap();
         assert_eq!(
-            pv.node_affinity.as_ref().unwrap().required_values_of("topology.kubernetes.io/zone"),
+            pv.node_affinity
+                .as_ref()
+                .unwrap()
+                .required_values_of("topology.kubernetes.io/zone"),
             Some(vec![node.zone().unwrap().to_string()])
         );
     }
-    assert_eq!(per_zone, [("eu-west-1a".to_string(), 2), ("eu-west-1b".to_string(), 2)].into());
+    assert_eq!(
+        per_zone,
+        [("eu-west-1a".to_string(), 2), ("eu-west-1b".to_string(), 2)].into()
+    );
 }
 
 #[test]
@@ -175,7 +232,10 @@ fn pvc_protection_keeps_a_claim_in_use_terminating() {
     let mut text = b.text.clone();
     text.then.truncate(2);
     let partial = text.run(GOLDEN_SEED, 10_000).unwrap().sim;
-    let keep = partial.cluster().pvc(&ObjectKey::new("default", "keep-me")).unwrap();
+    let keep = partial
+        .cluster()
+        .pvc(&ObjectKey::new("default", "keep-me"))
+        .unwrap();
     assert!(keep.meta.deletion.is_some(), "deletion was requested");
     assert!(keep.meta.has_finalizer("kubernetes.io/pvc-protection"));
     assert_eq!(keep.phase, PvcPhase::Bound);
@@ -190,7 +250,10 @@ fn attach_limits_and_capacity_show_in_the_histogram() {
         "0/4 nodes are available: 1 node(s) exceed max volume count, 3 node(s) did not have enough free storage. no new claims to deallocate, preemption: 0/4 nodes are available: 1 No preemption victims found for incoming pod, 3 Preemption is not helpful for scheduling."
     );
     assert_eq!(
-        sim.cluster().pod(&ObjectKey::new("default", "big-app")).unwrap().node_name(),
+        sim.cluster()
+            .pod(&ObjectKey::new("default", "big-app"))
+            .unwrap()
+            .node_name(),
         Some("node-a2")
     );
 }
@@ -203,5 +266,8 @@ fn failed_scheduling_is_a_warning_from_the_default_scheduler() {
         .events()
         .find(|(_, e)| e.reason == "FailedScheduling")
         .unwrap();
-    assert_eq!((e.type_, e.source), (EventType::Warning, "default-scheduler"));
+    assert_eq!(
+        (e.type_, e.source),
+        (EventType::Warning, "default-scheduler")
+    );
 }

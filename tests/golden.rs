@@ -11,7 +11,10 @@ fn builtin_scenarios_match_their_golden_logs() {
     for b in builtin::all() {
         let run = run_builtin(b.id, GOLDEN_SEED);
         assert_golden(&dir.join(format!("{}.log", b.id)), &run.sim.log().render());
-        assert_golden(&dir.join(format!("{}.table", b.id)), &table_report(&run.sim));
+        assert_golden(
+            &dir.join(format!("{}.table", b.id)),
+            &table_report(&run.sim),
+        );
     }
 }
 
@@ -22,7 +25,14 @@ fn every_builtin_has_a_title_description_and_golden_log() {
     assert_eq!(all.len(), 10, "the issue asks for ten built-in scenarios");
     for b in all {
         assert!(!b.text.title.is_empty(), "{} has no title", b.id);
-        assert!(b.text.description.len() > 40, "{} needs a description", b.id);
-        assert!(dir.join(format!("{}.log", b.id)).exists() || std::env::var_os("UPDATE_GOLDEN").is_some());
+        assert!(
+            b.text.description.len() > 40,
+            "{} needs a description",
+            b.id
+        );
+        assert!(
+            dir.join(format!("{}.log", b.id)).exists()
+                || std::env::var_os("UPDATE_GOLDEN").is_some()
+        );
     }
 }

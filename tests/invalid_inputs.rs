@@ -23,7 +23,11 @@ fn corpus_reports_exact_errors() {
         .filter(|p| p.extension().is_some_and(|e| e == "yaml"))
         .collect();
     files.sort();
-    assert!(files.len() >= 30, "the corpus needs at least 30 files, has {}", files.len());
+    assert!(
+        files.len() >= 30,
+        "the corpus needs at least 30 files, has {}",
+        files.len()
+    );
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();
         let name = path.file_name().unwrap().to_string_lossy().to_string();

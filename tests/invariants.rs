@@ -9,9 +9,9 @@ use proptest::prelude::*;
 
 #[derive(Debug, Clone)]
 struct Spec {
-    nodes: Vec<(u8, u8)>,           // (zone, cpu cores)
-    local_pvs: Vec<(usize, u8)>,    // (node index, size Gi)
-    claims: Vec<(u8, bool, u8)>,    // (class index, rwop, size Gi)
+    nodes: Vec<(u8, u8)>,                // (zone, cpu cores)
+    local_pvs: Vec<(usize, u8)>,         // (node index, size Gi)
+    claims: Vec<(u8, bool, u8)>,         // (class index, rwop, size Gi)
     pods: Vec<(Option<usize>, u8, u16)>, // (claim index, priority class, cpu millis)
 }
 
@@ -44,7 +44,12 @@ fn spec() -> impl Strategy<Value = Spec> {
                         p.0 = None;
                     }
                 }
-                Spec { nodes, local_pvs, claims, pods }
+                Spec {
+                    nodes,
+                    local_pvs,
+                    claims,
+                    pods,
+                }
             })
     })
 }
@@ -64,13 +69,21 @@ fn yaml(s: &Spec) -> String {
         ));
     }
     for (i, (node, size)) in s.local_pvs.iter().enumerate() {
-        let mode = if i % 3 == 0 { "ReadWriteOncePod" } else { "ReadWriteOnce" };
+        let mode = if i % 3 == 0 {
+            "ReadWriteOncePod"
+        } else {
+            "ReadWriteOnce"
+        };
         y.push_str(&format!(
             "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: lpv{i}}}\nspec:\n  capacity: {{storage: {size}Gi}}\n  accessModes: [{mode}]\n  storageClassName: local\n  local: {{path: /mnt/{i}}}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions:\n        - {{key: kubernetes.io/hostname, operator: In, values: [n{node}]}}\n"
         ));
     }
     for (i, (class, rwop, size)) in s.claims.iter().enumerate() {
-        let mode = if *rwop { "ReadWriteOncePod" } else { "ReadWriteOnce" };
+        let mode = if *rwop {
+            "ReadWriteOncePod"
+        } else {
+            "ReadWriteOnce"
+        };
         y.push_str(&format!(
             "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: c{i}}}\nspec:\n  accessModes: [{mode}]\n  storageClassName: {}\n  resources: {{requests: {{storage: {size}Gi}}}}\n",
             CLASSES[*class as usize]
@@ -83,7 +96,9 @@ fn yaml(s: &Spec) -> String {
             _ => "",
         };
         let volumes = claim
-            .map(|c| format!("  volumes:\n  - name: d\n    persistentVolumeClaim: {{claimName: c{c}}}\n"))
+            .map(|c| {
+                format!("  volumes:\n  - name: d\n    persistentVolumeClaim: {{claimName: c{c}}}\n")
+            })
             .unwrap_or_default();
         y.push_str(&format!(
             "---\napiVersion: v1\nkind: Pod\nmetadata: {{name: pod{i}}}\nspec:\n{prio}  terminationGracePeriodSeconds: 5\n  containers:\n  - name: c\n    image: pause\n    resources: {{requests: {{cpu: {cpu}m}}}}\n{volumes}"
@@ -117,14 +132,30 @@ fn check_invariants(sim: &Simulation) -> Result<(), String> {
         if pvc.phase != PvcPhase::Bound {
             continue;
         }
-        let v = pvc.volume_name.as_deref().ok_or("bound claim without volume")?;
+        let v = pvc
+            .volume_name
+            .as_deref()
+            .ok_or("bound claim without volume")?;
         if let Some(other) = volume_owner.insert(v, pvc.meta.key().to_string()) {
-            return Err(format!("volume {v} bound to {other} and {}", pvc.meta.key()));
+            return Err(format!(
+                "volume {v} bound to {other} and {}",
+                pvc.meta.key()
+            ));
         }
-        let pv = c.pv(v).ok_or(format!("claim bound to missing volume {v}"))?;
-        let r = pv.claim_ref.as_ref().ok_or(format!("{v} has no claimRef"))?;
-        if r.name != pvc.meta.name || r.namespace != pvc.meta.namespace {
-            return Err(format!("{v} claimRef {}/{} != {}", r.namespace, r.name, pvc.meta.key()));
+        let pv = c
+            .pv(v)
+            .ok_or(format!("claim bound to missing volume {v}"))?;
+        let r = pv
+            .claim_ref
+            .as_ref()
+            .ok_or(format!("{v} has no claimRef"))?;
+        if *r.name != *pvc.meta.name || *r.namespace != *pvc.meta.namespace {
+            return Err(format!(
+                "{v} claimRef {}/{} != {}",
+                r.namespace,
+                r.name,
+                pvc.meta.key()
+            ));
         }
     }
     // Node allocatable is never exceeded.
@@ -140,7 +171,9 @@ fn check_invariants(sim: &Simulation) -> Result<(), String> {
         if p.is_assigned() || sim.assumed_node(&p.meta.key()).is_some() {
             continue;
         }
-        let cond = p.condition("PodScheduled").ok_or(format!("{} pending without condition", p.meta.key()))?;
+        let cond = p
+            .condition("PodScheduled")
+            .ok_or(format!("{} pending without condition", p.meta.key()))?;
         if cond.status != "False" || cond.message.is_empty() {
             return Err(format!("{} pending without a reason", p.meta.key()));
         }
@@ -149,7 +182,10 @@ fn check_invariants(sim: &Simulation) -> Result<(), String> {
             .events_for(bindery_core::model::Kind::Pod, &p.meta.key())
             .any(|(_, e)| e.reason == "FailedScheduling");
         if !told {
-            return Err(format!("{} pending without a FailedScheduling event", p.meta.key()));
+            return Err(format!(
+                "{} pending without a FailedScheduling event",
+                p.meta.key()
+            ));
         }
     }
     Ok(())

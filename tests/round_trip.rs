@@ -31,7 +31,9 @@ fn placement(sim: &Simulation) -> BTreeMap<String, String> {
             format!("pv {}", pv.name()),
             format!(
                 "{:?} {}",
-                pv.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)),
+                pv.claim_ref
+                    .as_ref()
+                    .map(|r| format!("{}/{}", r.namespace, r.name)),
                 pv.phase.as_str()
             ),
         );
@@ -46,17 +48,30 @@ fn state_export_reimports_to_the_same_state() {
         let yaml = state_yaml(&run.sim);
         let parsed = parse(&yaml);
         assert!(parsed.errors.is_empty(), "{}: {:?}", b.id, parsed.errors);
-        assert!(parsed.warnings.is_empty(), "{}: {:?}", b.id, parsed.warnings);
+        assert!(
+            parsed.warnings.is_empty(),
+            "{}: {:?}",
+            b.id,
+            parsed.warnings
+        );
         let again = run_yaml(&yaml, GOLDEN_SEED);
         assert_eq!(placement(&run.sim), placement(&again), "{}", b.id);
         // And exporting the re-imported state is a fixed point.
-        assert_eq!(placement(&again), placement(&run_yaml(&state_yaml(&again), 9)), "{}", b.id);
+        assert_eq!(
+            placement(&again),
+            placement(&run_yaml(&state_yaml(&again), 9)),
+            "{}",
+            b.id
+        );
     }
 }
 
 #[test]
 fn scenario_export_replays_the_same_story() {
-    for b in builtin::all().into_iter().filter(|b| b.text.then.is_empty()) {
+    for b in builtin::all()
+        .into_iter()
+        .filter(|b| b.text.then.is_empty())
+    {
         let run = run_builtin(b.id, GOLDEN_SEED);
         let yaml = scenario_yaml(&run.sim);
         let replay = run_yaml(&yaml, GOLDEN_SEED);
@@ -67,7 +82,11 @@ fn scenario_export_replays_the_same_story() {
 fn kubernetes_validate() -> Option<std::path::PathBuf> {
     let candidates = ["kubernetes-validate"];
     for c in candidates {
-        if Command::new(c).arg("--version").output().is_ok_and(|o| o.status.success()) {
+        if Command::new(c)
+            .arg("--version")
+            .output()
+            .is_ok_and(|o| o.status.success())
+        {
             return Some(c.into());
         }
     }
@@ -88,7 +107,10 @@ fn exports_pass_the_kubernetes_openapi_schema() {
     let mut files = Vec::new();
     for b in builtin::all() {
         let run = run_builtin(b.id, GOLDEN_SEED);
-        for (what, yaml) in [("scenario", scenario_yaml(&run.sim)), ("state", state_yaml(&run.sim))] {
+        for (what, yaml) in [
+            ("scenario", scenario_yaml(&run.sim)),
+            ("state", state_yaml(&run.sim)),
+        ] {
             let path = dir.join(format!("{}.{what}.yaml", b.id));
             std::fs::write(&path, yaml).unwrap();
             files.push(path);
@@ -96,7 +118,11 @@ fn exports_pass_the_kubernetes_openapi_schema() {
     }
     let generated = bindery_core::generate::generate("storage-mix", 6, 30, 1).unwrap();
     let path = dir.join("generated-storage-mix.yaml");
-    std::fs::write(&path, bindery_core::scenario::export::to_yaml_documents(&generated)).unwrap();
+    std::fs::write(
+        &path,
+        bindery_core::scenario::export::to_yaml_documents(&generated),
+    )
+    .unwrap();
     files.push(path);
     let out = Command::new(tool)
         .args(["--strict", "--kubernetes-version", "1.36.0"])

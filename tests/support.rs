@@ -22,7 +22,10 @@ pub fn run_builtin(id: &str, seed: u64) -> ScriptRun {
         .unwrap_or_else(|e| panic!("{id}: {e:?}"));
     assert!(run.load_errors.is_empty(), "{id}: {:?}", run.load_errors);
     assert!(run.then_errors.is_empty(), "{id}: {:?}", run.then_errors);
-    assert!(run.sim.is_idle(), "{id} did not settle within {MAX_STEPS} steps");
+    assert!(
+        run.sim.is_idle(),
+        "{id} did not settle within {MAX_STEPS} steps"
+    );
     run
 }
 

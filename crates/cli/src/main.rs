@@ -256,7 +256,10 @@ fn simulate(inputs: &[Input], seed: u64, max_steps: u64) -> Result<Simulation, I
                                 );
                             }
                         }
-                        None => errors.push(format!("{}: then: create: no {kind} {key} in this file", input.name)),
+                        None => errors.push(format!(
+                            "{}: then: create: no {kind} {key} in this file",
+                            input.name
+                        )),
                     }
                 }
                 Then::Delete { kind, key } => {
@@ -315,7 +318,10 @@ fn explain(files: &[String], pod: &str, seed: u64, max_steps: u64) -> Result<(),
                 .unwrap_or_default()
         ));
         if let Some(c) = p.condition("PodScheduled").filter(|c| c.status == "False") {
-            out.push_str(&format!("PodScheduled=False ({}): {}\n", c.reason, c.message));
+            out.push_str(&format!(
+                "PodScheduled=False ({}): {}\n",
+                c.reason, c.message
+            ));
         }
         out.push('\n');
     }
@@ -350,7 +356,10 @@ fn scenarios(show: Option<&str>) -> Result<(), InputErrors> {
         None => {
             let mut out = String::new();
             for b in builtin::all() {
-                out.push_str(&format!("{}\n  {}\n  {}\n\n", b.id, b.text.title, b.text.description));
+                out.push_str(&format!(
+                    "{}\n  {}\n  {}\n\n",
+                    b.id, b.text.title, b.text.description
+                ));
             }
             print_out(&out);
             Ok(())

@@ -4,7 +4,11 @@ use std::time::Instant;
 fn rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/statm")
         .ok()
-        .and_then(|s| s.split_whitespace().nth(1).and_then(|p| p.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.split_whitespace()
+                .nth(1)
+                .and_then(|p| p.parse::<f64>().ok())
+        })
         .map(|pages| pages * 4096.0 / 1e6)
         .unwrap_or(0.0)
 }
@@ -20,15 +24,33 @@ fn main() {
         sim.apply(&m).unwrap();
     })
     .unwrap();
-    eprintln!("generate+apply: {:?} ({n} objects) rss={:.0}MB", t.elapsed(), rss_mb());
+    eprintln!(
+        "generate+apply: {:?} ({n} objects) rss={:.0}MB",
+        t.elapsed(),
+        rss_mb()
+    );
     let src: usize = sim.cluster().manifests.values().map(|s| s.len()).sum();
-    eprintln!("manifest sources: {} bytes in {} objects", src, sim.cluster().manifests.len());
+    eprintln!(
+        "manifest sources: {} bytes in {} objects",
+        src,
+        sim.cluster().manifests.len()
+    );
     let t = Instant::now();
     let out = sim.run_until_idle(100_000_000);
     let el = t.elapsed();
-    let running = sim.cluster().pods().values().filter(|p| p.is_assigned()).count();
+    let running = sim
+        .cluster()
+        .pods()
+        .values()
+        .filter(|p| p.is_assigned())
+        .count();
     eprintln!(
         "run: {:?} {:?} scheduled={} pods/s={:.0} events={} rss={:.0}MB",
-        el, out, running, pods as f64 / el.as_secs_f64(), sim.log().len(), rss_mb()
+        el,
+        out,
+        running,
+        pods as f64 / el.as_secs_f64(),
+        sim.log().len(),
+        rss_mb()
     );
 }

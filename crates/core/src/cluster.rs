@@ -79,7 +79,7 @@ impl Cluster {
                 name.to_string(),
                 Arc::new(PriorityClass {
                     meta: Meta {
-                        name: name.to_string(),
+                        name: name.into(),
                         uid: format!("system-priority-class-{name}"),
                         ..Meta::default()
                     },
@@ -137,7 +137,10 @@ impl Cluster {
                 .or_default();
             match pinned_host(pv) {
                 Some(host) => {
-                    idx.by_host.entry(host).or_default().insert(entry, pv.clone());
+                    idx.by_host
+                        .entry(host)
+                        .or_default()
+                        .insert(entry, pv.clone());
                 }
                 None => {
                     idx.other.insert(entry, pv.clone());

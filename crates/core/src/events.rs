@@ -40,8 +40,8 @@ impl ObjectRef {
     pub fn new(kind: Kind, key: &ObjectKey) -> ObjectRef {
         ObjectRef {
             kind,
-            namespace: key.namespace.as_str().into(),
-            name: key.name.as_str().into(),
+            namespace: key.namespace.clone(),
+            name: key.name.clone(),
         }
     }
 
@@ -200,7 +200,11 @@ const CHUNK: usize = 512;
 impl EventLog {
     /// A shared copy of `s`, reusing a recent identical string when there is one.
     pub fn intern(&mut self, s: &str) -> Arc<str> {
-        if let Some(found) = self.recent.iter().find(|r| r.len() == s.len() && ***r == *s) {
+        if let Some(found) = self
+            .recent
+            .iter()
+            .find(|r| r.len() == s.len() && ***r == *s)
+        {
             return found.clone();
         }
         let new: Arc<str> = s.into();

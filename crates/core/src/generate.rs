@@ -27,7 +27,12 @@ pub const CSI_DRIVER: &str = "ebs.csi.aws.com";
 pub const CSI_ATTACH_LIMIT: i32 = 39;
 pub const ZONES: [&str; 3] = ["zone-0", "zone-1", "zone-2"];
 
-pub fn generate(shape: &str, nodes: usize, pods: usize, seed: u64) -> Result<Vec<Manifest>, String> {
+pub fn generate(
+    shape: &str,
+    nodes: usize,
+    pods: usize,
+    seed: u64,
+) -> Result<Vec<Manifest>, String> {
     let mut out = Vec::new();
     generate_into(shape, nodes, pods, seed, &mut |m| out.push(m))?;
     Ok(out)
@@ -106,8 +111,17 @@ fn csi_node(name: &str, driver: &str, count: i32) -> Manifest {
     }))
 }
 
-fn pod(name: &str, cpu: &str, memory: &str, claim: Option<&str>, priority_class: Option<&str>) -> Manifest {
-    let requests = BTreeMap::from([("cpu".to_string(), q(cpu)), ("memory".to_string(), q(memory))]);
+fn pod(
+    name: &str,
+    cpu: &str,
+    memory: &str,
+    claim: Option<&str>,
+    priority_class: Option<&str>,
+) -> Manifest {
+    let requests = BTreeMap::from([
+        ("cpu".to_string(), q(cpu)),
+        ("memory".to_string(), q(memory)),
+    ]);
     Manifest::Pod(Box::new(core::Pod {
         metadata: meta(name, Some("default")),
         spec: Some(core::PodSpec {
@@ -156,7 +170,10 @@ fn pvc(name: &str, class: &str, size: &str, mode: &str, volume: Option<&str>) ->
 
 fn storage_class(name: &str, provisioner: &str, default: bool) -> Manifest {
     let annotations = default.then(|| {
-        BTreeMap::from([(well_known::ANN_DEFAULT_STORAGE_CLASS.to_string(), "true".to_string())])
+        BTreeMap::from([(
+            well_known::ANN_DEFAULT_STORAGE_CLASS.to_string(),
+            "true".to_string(),
+        )])
     });
     Manifest::StorageClass(Box::new(storage::StorageClass {
         metadata: metav1::ObjectMeta {
@@ -180,29 +197,37 @@ fn csi_pvs(nodes: usize, pods: usize, out: &mut dyn FnMut(Manifest)) {
     for i in 0..pods {
         let pv_name = format!("pv-{i}");
         let claim = format!("pvc-{i}");
-        out(Manifest::PersistentVolume(Box::new(core::PersistentVolume {
-            metadata: meta(&pv_name, None),
-            spec: Some(core::PersistentVolumeSpec {
-                capacity: Some(BTreeMap::from([("storage".to_string(), q("1Gi"))])),
-                access_modes: Some(vec!["ReadWriteOnce".into()]),
-                persistent_volume_reclaim_policy: Some("Retain".into()),
-                storage_class_name: Some(String::new()),
-                claim_ref: Some(core::ObjectReference {
-                    namespace: Some("default".into()),
-                    name: Some(claim.clone()),
+        out(Manifest::PersistentVolume(Box::new(
+            core::PersistentVolume {
+                metadata: meta(&pv_name, None),
+                spec: Some(core::PersistentVolumeSpec {
+                    capacity: Some(BTreeMap::from([("storage".to_string(), q("1Gi"))])),
+                    access_modes: Some(vec!["ReadWriteOnce".into()]),
+                    persistent_volume_reclaim_policy: Some("Retain".into()),
+                    storage_class_name: Some(String::new()),
+                    claim_ref: Some(core::ObjectReference {
+                        namespace: Some("default".into()),
+                        name: Some(claim.clone()),
+                        ..Default::default()
+                    }),
+                    csi: Some(core::CSIPersistentVolumeSource {
+                        driver: CSI_DRIVER.into(),
+                        volume_handle: format!("vol-{i:08x}"),
+                        ..Default::default()
+                    }),
                     ..Default::default()
                 }),
-                csi: Some(core::CSIPersistentVolumeSource {
-                    driver: CSI_DRIVER.into(),
-                    volume_handle: format!("vol-{i:08x}"),
-                    ..Default::default()
-                }),
-                ..Default::default()
-            }),
-            status: None,
-        })));
+                status: None,
+            },
+        )));
         out(pvc(&claim, "", "1Gi", "ReadWriteOnce", Some(&pv_name)));
-        out(pod(&format!("pod-{i}"), "100m", "500Mi", Some(&claim), None));
+        out(pod(
+            &format!("pod-{i}"),
+            "100m",
+            "500Mi",
+            Some(&claim),
+            None,
+        ));
     }
 }
 
@@ -223,7 +248,11 @@ fn storage_mix(nodes: usize, pods: usize, seed: u64, out: &mut dyn FnMut(Manifes
         reclaim_policy: Some("Retain".into()),
         ..Default::default()
     })));
-    out(storage_class("standard", well_known::PROVISIONER_LOCAL_PATH, true));
+    out(storage_class(
+        "standard",
+        well_known::PROVISIONER_LOCAL_PATH,
+        true,
+    ));
     out(storage_class("zonal-ssd", CSI_DRIVER, false));
     let mut node_names = Vec::with_capacity(nodes);
     for i in 0..nodes {
@@ -243,7 +272,11 @@ fn storage_mix(nodes: usize, pods: usize, seed: u64, out: &mut dyn FnMut(Manifes
         };
         let kind = rng.index(10);
         let rwop = rng.index(10) == 0;
-        let mode = if rwop { "ReadWriteOncePod" } else { "ReadWriteOnce" };
+        let mode = if rwop {
+            "ReadWriteOncePod"
+        } else {
+            "ReadWriteOnce"
+        };
         let claim = format!("data-{i}");
         let claim_ref = match kind {
             0 => None,
@@ -278,7 +311,13 @@ fn storage_mix(nodes: usize, pods: usize, seed: u64, out: &mut dyn FnMut(Manifes
                 rwop_shared = claim_ref.clone();
             }
         }
-        out(pod(&format!("pod-{i}"), "100m", "256Mi", claim_ref.as_deref(), Some(priority)));
+        out(pod(
+            &format!("pod-{i}"),
+            "100m",
+            "256Mi",
+            claim_ref.as_deref(),
+            Some(priority),
+        ));
     }
 }
 

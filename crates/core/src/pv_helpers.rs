@@ -13,8 +13,8 @@ use crate::model::{
 pub fn is_volume_bound_to_claim(pv: &PersistentVolume, claim: &PersistentVolumeClaim) -> bool {
     match &pv.claim_ref {
         Some(r) => {
-            r.name == claim.meta.name
-                && r.namespace == claim.meta.namespace
+            *r.name == *claim.meta.name
+                && *r.namespace == *claim.meta.namespace
                 && (r.uid.is_empty() || r.uid == claim.meta.uid)
         }
         None => false,

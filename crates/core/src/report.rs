@@ -10,8 +10,8 @@ use crate::sim::Simulation;
 
 fn pod_json(p: &Pod) -> Value {
     json!({
-        "namespace": p.meta.namespace,
-        "name": p.meta.name,
+        "namespace": &*p.meta.namespace,
+        "name": &*p.meta.name,
         "uid": p.meta.uid,
         "nodeName": p.spec.node_name,
         "phase": p.status.phase.as_str(),
@@ -73,8 +73,8 @@ pub fn json_report(sim: &Simulation) -> Value {
         }).collect::<Vec<_>>(),
         "pods": pods.iter().map(|p| pod_json(p)).collect::<Vec<_>>(),
         "persistentVolumeClaims": c.pvcs().values().map(|pvc| json!({
-            "namespace": pvc.meta.namespace,
-            "name": pvc.meta.name,
+            "namespace": &*pvc.meta.namespace,
+            "name": &*pvc.meta.name,
             "phase": pvc.phase.as_str(),
             "volumeName": pvc.volume_name,
             "selectedNode": pvc.selected_node(),
@@ -117,7 +117,12 @@ fn table(rows: Vec<Vec<String>>) -> String {
 pub fn table_report(sim: &Simulation) -> String {
     let c = sim.cluster();
     let mut out = String::new();
-    let mut rows = vec![vec!["NODE".into(), "ZONE".into(), "STATUS".into(), "PODS".into()]];
+    let mut rows = vec![vec![
+        "NODE".into(),
+        "ZONE".into(),
+        "STATUS".into(),
+        "PODS".into(),
+    ]];
     for n in c.nodes.values() {
         rows.push(vec![
             n.name().to_string(),
@@ -156,8 +161,8 @@ pub fn table_report(sim: &Simulation) -> String {
             p.status.phase.as_str().to_string()
         };
         rows.push(vec![
-            p.meta.namespace.clone(),
-            p.meta.name.clone(),
+            p.meta.namespace.to_string(),
+            p.meta.name.to_string(),
             status,
             p.spec.node_name.clone().unwrap_or_else(|| "<none>".into()),
             p.status
@@ -178,15 +183,19 @@ pub fn table_report(sim: &Simulation) -> String {
     ]];
     for pvc in c.pvcs().values() {
         rows.push(vec![
-            pvc.meta.namespace.clone(),
-            pvc.meta.name.clone(),
+            pvc.meta.namespace.to_string(),
+            pvc.meta.name.to_string(),
             if pvc.meta.deletion.is_some() {
                 "Terminating".into()
             } else {
                 pvc.phase.as_str().to_string()
             },
             pvc.volume_name.clone().unwrap_or_default(),
-            pvc.access_modes.iter().map(|m| m.short()).collect::<Vec<_>>().join(","),
+            pvc.access_modes
+                .iter()
+                .map(|m| m.short())
+                .collect::<Vec<_>>()
+                .join(","),
             pvc.storage_class_name.clone().unwrap_or_default(),
         ]);
     }
@@ -205,7 +214,11 @@ pub fn table_report(sim: &Simulation) -> String {
         rows.push(vec![
             pv.name().to_string(),
             format_bytes(pv.capacity),
-            pv.access_modes.iter().map(|m| m.short()).collect::<Vec<_>>().join(","),
+            pv.access_modes
+                .iter()
+                .map(|m| m.short())
+                .collect::<Vec<_>>()
+                .join(","),
             pv.reclaim_policy.as_str().to_string(),
             if pv.meta.deletion.is_some() {
                 "Terminating".into()

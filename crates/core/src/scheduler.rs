@@ -189,8 +189,15 @@ pub fn run_filter_with_nominated_pods(
     pod: &Pod,
     node: &NodeInfo,
 ) -> Status {
-    let relevant = |p: &&Arc<Pod>| p.spec.priority >= pod.spec.priority && p.meta.uid != pod.meta.uid;
-    if !cx.cache.has_nominations() || !cx.cache.nominated_on(node.name()).iter().any(|p| relevant(&p)) {
+    let relevant =
+        |p: &&Arc<Pod>| p.spec.priority >= pod.spec.priority && p.meta.uid != pod.meta.uid;
+    if !cx.cache.has_nominations()
+        || !cx
+            .cache
+            .nominated_on(node.name())
+            .iter()
+            .any(|p| relevant(&p))
+    {
         return run_filter_plugins(cx, profile, state, pod, node);
     }
     let nominated: Vec<&Arc<Pod>> = cx
@@ -213,16 +220,16 @@ pub fn run_filter_with_nominated_pods(
     run_filter_plugins(cx, profile, state, pod, node)
 }
 
+/// A merged PreFilterResult (`None`: all nodes) and the plugins that narrowed it.
+pub type PreFilterOutcome = Result<(Option<BTreeSet<String>>, BTreeSet<&'static str>), Status>;
+
 /// PreFilter over the profile: the cycle state, the merged PreFilterResult with the plugins
 /// that produced it, or the rejecting status.
 pub fn run_pre_filter(
     cx: &Ctx,
     profile: &[Arc<dyn Plugin>],
     pod: &Pod,
-) -> (
-    CycleState,
-    Result<(Option<BTreeSet<String>>, BTreeSet<&'static str>), Status>,
-) {
+) -> (CycleState, PreFilterOutcome) {
     let mut state = CycleState::default();
     let mut result: Option<BTreeSet<String>> = None;
     let mut plugins_with_nodes: BTreeSet<&'static str> = BTreeSet::new();
@@ -439,11 +446,7 @@ pub const TIE_BREAK_NAMES_KEPT: usize = 8;
 /// A tie: the score, how many nodes shared it, and the first few names.
 pub type TieBreak = (i64, usize, Vec<String>);
 
-pub fn select_host(
-    names: &[&str],
-    totals: &[i64],
-    rng: &mut SimRng,
-) -> (String, Option<TieBreak>) {
+pub fn select_host(names: &[&str], totals: &[i64], rng: &mut SimRng) -> (String, Option<TieBreak>) {
     let best = totals.iter().copied().max().unwrap_or(0);
     let tied: Vec<&str> = names
         .iter()

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 use crate::time::SimTime;
 
@@ -99,21 +100,22 @@ impl fmt::Display for Kind {
 }
 
 /// `namespace/name` for namespaced objects, `name` for cluster-scoped ones (empty namespace).
+/// The strings are shared (`Arc<str>`): keys are copied into many indexes and queues.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct ObjectKey {
-    pub namespace: String,
-    pub name: String,
+    pub namespace: Arc<str>,
+    pub name: Arc<str>,
 }
 
 impl ObjectKey {
-    pub fn new(namespace: impl Into<String>, name: impl Into<String>) -> ObjectKey {
+    pub fn new(namespace: impl Into<Arc<str>>, name: impl Into<Arc<str>>) -> ObjectKey {
         ObjectKey {
             namespace: namespace.into(),
             name: name.into(),
         }
     }
 
-    pub fn cluster(name: impl Into<String>) -> ObjectKey {
+    pub fn cluster(name: impl Into<Arc<str>>) -> ObjectKey {
         ObjectKey::new("", name)
     }
 
@@ -140,9 +142,9 @@ impl fmt::Display for ObjectKey {
 /// The metadata the engine reads or maintains.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Meta {
-    pub name: String,
+    pub name: Arc<str>,
     /// Empty for cluster-scoped kinds.
-    pub namespace: String,
+    pub namespace: Arc<str>,
     pub uid: String,
     pub labels: BTreeMap<String, String>,
     pub annotations: BTreeMap<String, String>,

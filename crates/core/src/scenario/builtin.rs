@@ -55,7 +55,8 @@ pub fn read_header(yaml: &str) -> Result<ScenarioText, String> {
                     .map_err(|_| format!("line {}: seed: expected an integer", i + 1))?,
             );
         } else if let Some(v) = rest.strip_prefix("then:") {
-            s.then.push(parse_then(v.trim()).map_err(|e| format!("line {}: then: {e}", i + 1))?);
+            s.then
+                .push(parse_then(v.trim()).map_err(|e| format!("line {}: then: {e}", i + 1))?);
         }
     }
     Ok(s)
@@ -178,7 +179,9 @@ impl ScenarioText {
                                 load_errors.extend(e.import_errors(d.doc));
                             }
                         }
-                        None => then_errors.push(format!("create: no {kind} {key} in the scenario")),
+                        None => {
+                            then_errors.push(format!("create: no {kind} {key} in the scenario"))
+                        }
                     }
                 }
                 Then::Delete { kind, key } => {

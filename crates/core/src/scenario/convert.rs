@@ -18,7 +18,9 @@ use crate::model::selector::{NodeSelectorOperator, NodeSelectorRequirement};
 use crate::model::*;
 use crate::quantity::Quantity;
 
-/// A converted model object.
+/// A converted model object. Short-lived (it is stored as an `Arc` right away), so the
+/// size difference between variants costs nothing worth a box.
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq)]
 pub enum Object {
     Node(Node),
@@ -151,8 +153,8 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
         String::new()
     };
     Meta {
-        name,
-        namespace,
+        name: name.into(),
+        namespace: namespace.into(),
         uid: m.uid.clone().unwrap_or_default(),
         labels: m.labels.clone().unwrap_or_default(),
         annotations: m.annotations.clone().unwrap_or_default(),
@@ -360,7 +362,7 @@ fn node_from(n: &core::Node, cx: &mut Cx) -> Node {
     // The kubelet always labels its node with its hostname.
     meta.labels
         .entry(well_known::LABEL_HOSTNAME.to_string())
-        .or_insert_with(|| meta.name.clone());
+        .or_insert_with(|| meta.name.to_string());
     let spec = n.spec.clone().unwrap_or_default();
     let mut taints = Vec::new();
     for (i, t) in spec.taints.iter().flatten().enumerate() {
@@ -496,7 +498,7 @@ fn priority_class_from(
     if system
         && !crate::cluster::SYSTEM_PRIORITY_CLASSES
             .iter()
-            .any(|(n, _)| *n == meta.name)
+            .any(|(n, _)| *n == &*meta.name)
     {
         cx.err(FieldError::forbidden(
             "metadata.name",
@@ -841,7 +843,7 @@ fn container_requests(path: &str, c: &core::Container, cx: &mut Cx) -> Container
                     .and_then(|r| r.get(name))
                     .map(|q| q.0.clone())
                     .unwrap_or_default(),
-                &format!(
+                format!(
                     "must be less than or equal to {name} limit of {}",
                     res.limits
                         .as_ref()

@@ -94,13 +94,19 @@ pub fn state_manifests(sim: &Simulation) -> Vec<Manifest> {
         out.push(Manifest::CSIStorageCapacity(Box::new(csi_capacity(c, cap))));
     }
     for pv in c.pvs().values() {
-        out.push(Manifest::PersistentVolume(Box::new(persistent_volume(c, pv))));
+        out.push(Manifest::PersistentVolume(Box::new(persistent_volume(
+            c, pv,
+        ))));
     }
     for pvc in c.pvcs().values() {
-        out.push(Manifest::PersistentVolumeClaim(Box::new(persistent_volume_claim(c, pvc))));
+        out.push(Manifest::PersistentVolumeClaim(Box::new(
+            persistent_volume_claim(c, pvc),
+        )));
     }
     for pdb in c.pdbs.values() {
-        out.push(Manifest::PodDisruptionBudget(Box::new(pod_disruption_budget(c, pdb))));
+        out.push(Manifest::PodDisruptionBudget(Box::new(
+            pod_disruption_budget(c, pdb),
+        )));
     }
     for p in c.pods().values() {
         out.push(Manifest::Pod(Box::new(pod(c, p))));
@@ -114,14 +120,14 @@ pub fn state_yaml(sim: &Simulation) -> String {
 
 fn arrival_of(c: &Cluster, kind: Kind, key: &ObjectKey) -> (u64, String) {
     let arrival = match kind {
-        Kind::Node => c.nodes.get(&key.name).map(|o| o.meta.arrival),
-        Kind::StorageClass => c.storage_classes.get(&key.name).map(|o| o.meta.arrival),
-        Kind::PriorityClass => c.priority_classes.get(&key.name).map(|o| o.meta.arrival),
+        Kind::Node => c.nodes.get(&*key.name).map(|o| o.meta.arrival),
+        Kind::StorageClass => c.storage_classes.get(&*key.name).map(|o| o.meta.arrival),
+        Kind::PriorityClass => c.priority_classes.get(&*key.name).map(|o| o.meta.arrival),
         Kind::PersistentVolume => c.pv(&key.name).map(|o| o.meta.arrival),
         Kind::PersistentVolumeClaim => c.pvc(key).map(|o| o.meta.arrival),
         Kind::Pod => c.pod(key).map(|o| o.meta.arrival),
-        Kind::CSINode => c.csi_nodes.get(&key.name).map(|o| o.meta.arrival),
-        Kind::CSIDriver => c.csi_drivers.get(&key.name).map(|o| o.meta.arrival),
+        Kind::CSINode => c.csi_nodes.get(&*key.name).map(|o| o.meta.arrival),
+        Kind::CSIDriver => c.csi_drivers.get(&*key.name).map(|o| o.meta.arrival),
         Kind::CSIStorageCapacity => c.csi_capacities.get(key).map(|o| o.meta.arrival),
         Kind::PodDisruptionBudget => c.pdbs.get(key).map(|o| o.meta.arrival),
     };
@@ -158,18 +164,14 @@ fn time(t: SimTime) -> metav1::Time {
     metav1::Time(t.to_rfc3339().parse().unwrap_or_default())
 }
 
-fn non_empty<K: Ord, V>(m: &BTreeMap<K, V>) -> Option<BTreeMap<K, V>>
-where
-    K: Clone,
-    V: Clone,
-{
+fn non_empty<K: Ord + Clone, V: Clone>(m: &BTreeMap<K, V>) -> Option<BTreeMap<K, V>> {
     (!m.is_empty()).then(|| m.clone())
 }
 
 /// Overlays the simulation-owned metadata onto a manifest's metadata.
 fn meta_into(m: &Meta, into: &mut metav1::ObjectMeta) {
-    into.name = Some(m.name.clone());
-    into.namespace = (!m.namespace.is_empty()).then(|| m.namespace.clone());
+    into.name = Some(m.name.to_string());
+    into.namespace = (!m.namespace.is_empty()).then(|| m.namespace.to_string());
     into.uid = Some(m.uid.clone());
     into.labels = non_empty(&m.labels);
     into.annotations = non_empty(&m.annotations);
@@ -186,7 +188,10 @@ fn resources_list(r: &Resources) -> BTreeMap<String, K8sQuantity> {
     let mut m = BTreeMap::new();
     m.insert("cpu".into(), q(format_milli(r.milli_cpu)));
     m.insert("memory".into(), q(format_bytes(r.memory)));
-    m.insert("ephemeral-storage".into(), q(format_bytes(r.ephemeral_storage)));
+    m.insert(
+        "ephemeral-storage".into(),
+        q(format_bytes(r.ephemeral_storage)),
+    );
     m.insert("pods".into(), q(r.pods.to_string()));
     for (k, v) in &r.scalar {
         m.insert(k.clone(), q(v.to_string()));
@@ -238,7 +243,8 @@ fn node(c: &Cluster, n: &Node) -> core::Node {
 }
 
 fn storage_class(c: &Cluster, sc: &StorageClass) -> k8s_openapi::api::storage::v1::StorageClass {
-    let mut o: k8s_openapi::api::storage::v1::StorageClass = base(c, Kind::StorageClass, &sc.meta.key());
+    let mut o: k8s_openapi::api::storage::v1::StorageClass =
+        base(c, Kind::StorageClass, &sc.meta.key());
     meta_into(&sc.meta, &mut o.metadata);
     o.provisioner = sc.provisioner.clone();
     o.volume_binding_mode = Some(sc.binding_mode.as_str().to_string());
@@ -246,8 +252,12 @@ fn storage_class(c: &Cluster, sc: &StorageClass) -> k8s_openapi::api::storage::v
     o
 }
 
-fn priority_class(c: &Cluster, pc: &PriorityClass) -> k8s_openapi::api::scheduling::v1::PriorityClass {
-    let mut o: k8s_openapi::api::scheduling::v1::PriorityClass = base(c, Kind::PriorityClass, &pc.meta.key());
+fn priority_class(
+    c: &Cluster,
+    pc: &PriorityClass,
+) -> k8s_openapi::api::scheduling::v1::PriorityClass {
+    let mut o: k8s_openapi::api::scheduling::v1::PriorityClass =
+        base(c, Kind::PriorityClass, &pc.meta.key());
     meta_into(&pc.meta, &mut o.metadata);
     o.value = Some(pc.value);
     o.preemption_policy = Some(pc.preemption_policy.as_str().to_string());
@@ -266,7 +276,10 @@ fn csi_node(c: &Cluster, n: &CsiNode) -> k8s_openapi::api::storage::v1::CSINode 
     o
 }
 
-fn csi_capacity(c: &Cluster, cap: &CsiStorageCapacity) -> k8s_openapi::api::storage::v1::CSIStorageCapacity {
+fn csi_capacity(
+    c: &Cluster,
+    cap: &CsiStorageCapacity,
+) -> k8s_openapi::api::storage::v1::CSIStorageCapacity {
     let mut o: k8s_openapi::api::storage::v1::CSIStorageCapacity =
         base(c, Kind::CSIStorageCapacity, &cap.meta.key());
     meta_into(&cap.meta, &mut o.metadata);
@@ -276,7 +289,10 @@ fn csi_capacity(c: &Cluster, cap: &CsiStorageCapacity) -> k8s_openapi::api::stor
     o
 }
 
-fn pod_disruption_budget(c: &Cluster, p: &PodDisruptionBudget) -> k8s_openapi::api::policy::v1::PodDisruptionBudget {
+fn pod_disruption_budget(
+    c: &Cluster,
+    p: &PodDisruptionBudget,
+) -> k8s_openapi::api::policy::v1::PodDisruptionBudget {
     let mut o: k8s_openapi::api::policy::v1::PodDisruptionBudget =
         base(c, Kind::PodDisruptionBudget, &p.meta.key());
     meta_into(&p.meta, &mut o.metadata);
@@ -288,9 +304,15 @@ fn persistent_volume(c: &Cluster, pv: &PersistentVolume) -> core::PersistentVolu
     meta_into(&pv.meta, &mut o.metadata);
     let spec = o.spec.get_or_insert_with(Default::default);
     spec.capacity = Some([("storage".to_string(), q(format_bytes(pv.capacity)))].into());
-    spec.access_modes = Some(pv.access_modes.iter().map(|m| m.as_str().to_string()).collect());
+    spec.access_modes = Some(
+        pv.access_modes
+            .iter()
+            .map(|m| m.as_str().to_string())
+            .collect(),
+    );
     spec.volume_mode = Some(pv.volume_mode.as_str().to_string());
-    spec.storage_class_name = (!pv.storage_class_name.is_empty()).then(|| pv.storage_class_name.clone());
+    spec.storage_class_name =
+        (!pv.storage_class_name.is_empty()).then(|| pv.storage_class_name.clone());
     spec.persistent_volume_reclaim_policy = Some(pv.reclaim_policy.as_str().to_string());
     spec.claim_ref = pv.claim_ref.as_ref().map(|r| core::ObjectReference {
         api_version: Some("v1".into()),
@@ -338,7 +360,10 @@ fn persistent_volume(c: &Cluster, pv: &PersistentVolume) -> core::PersistentVolu
     o
 }
 
-fn persistent_volume_claim(c: &Cluster, pvc: &PersistentVolumeClaim) -> core::PersistentVolumeClaim {
+fn persistent_volume_claim(
+    c: &Cluster,
+    pvc: &PersistentVolumeClaim,
+) -> core::PersistentVolumeClaim {
     let mut o: core::PersistentVolumeClaim = base(c, Kind::PersistentVolumeClaim, &pvc.meta.key());
     meta_into(&pvc.meta, &mut o.metadata);
     let spec = o.spec.get_or_insert_with(Default::default);
@@ -353,8 +378,12 @@ fn persistent_volume_claim(c: &Cluster, pvc: &PersistentVolumeClaim) -> core::Pe
     }
     o.status = Some(core::PersistentVolumeClaimStatus {
         phase: Some(pvc.phase.as_str().to_string()),
-        access_modes: (!pvc.status_access_modes.is_empty())
-            .then(|| pvc.status_access_modes.iter().map(|m| m.as_str().to_string()).collect()),
+        access_modes: (!pvc.status_access_modes.is_empty()).then(|| {
+            pvc.status_access_modes
+                .iter()
+                .map(|m| m.as_str().to_string())
+                .collect()
+        }),
         capacity: pvc
             .capacity
             .map(|v| [("storage".to_string(), q(format_bytes(v)))].into()),

@@ -260,7 +260,7 @@ mod tests {
             .iter()
             .map(|d| (d.doc, d.manifest.key().name))
             .collect();
-        assert_eq!(names, vec![(1, "n1".to_string()), (3, "n2".to_string())]);
+        assert_eq!(names, vec![(1, "n1".into()), (3, "n2".into())]);
     }
 
     #[test]

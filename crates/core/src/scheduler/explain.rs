@@ -141,15 +141,13 @@ pub fn explain(cx: &Ctx, profile: &[Arc<dyn Plugin>], pod: &Pod) -> Explanation 
         .collect();
     if !feasible_infos.is_empty() {
         let scores = prioritize(cx, profile, &mut state, pod, &feasible_infos);
-        let mut i = 0;
-        for row in nodes.iter_mut().filter(|r| r.feasible) {
+        for (i, row) in nodes.iter_mut().filter(|r| r.feasible).enumerate() {
             row.scores = scores
                 .by_plugin
                 .iter()
                 .map(|(name, s)| (*name, s[i]))
                 .collect();
             row.total = Some(scores.totals[i]);
-            i += 1;
         }
     }
     Explanation {

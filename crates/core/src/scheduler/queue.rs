@@ -266,7 +266,7 @@ impl SchedulingQueue {
             e.rejectors = rejectors;
         }
         if e.rejectors.is_empty() {
-            self.to_backoff(&pod, now);
+            self.move_to_backoff(&pod, now);
         } else {
             e.place = Place::Unschedulable;
             for r in e.rejectors.clone() {
@@ -276,7 +276,7 @@ impl SchedulingQueue {
         }
     }
 
-    fn to_backoff(&mut self, pod: &ObjectKey, now: SimTime) {
+    fn move_to_backoff(&mut self, pod: &ObjectKey, now: SimTime) {
         self.unindex_unschedulable(pod);
         let seq = self.next_seq();
         let Some(e) = self.entries.get_mut(pod) else {
@@ -313,7 +313,7 @@ impl SchedulingQueue {
             .flat_map(|(_, pods)| pods.iter().cloned())
             .collect();
         for pod in &movable {
-            self.to_backoff(pod, now);
+            self.move_to_backoff(pod, now);
         }
         movable.len()
     }
@@ -324,7 +324,7 @@ impl SchedulingQueue {
             self.entries.get(pod).map(|e| &e.place),
             Some(Place::Unschedulable)
         ) {
-            self.to_backoff(pod, now);
+            self.move_to_backoff(pod, now);
         }
     }
 

@@ -234,10 +234,12 @@ impl Simulation {
                 let old = self
                     .cluster
                     .csi_nodes
-                    .get(&key.name)
+                    .get(&*key.name)
                     .map(|o| o.meta.clone());
                 self.stamp(&mut n.meta, Kind::CSINode, old.as_ref());
-                self.cluster.csi_nodes.insert(key.name.clone(), Arc::new(n));
+                self.cluster
+                    .csi_nodes
+                    .insert(key.name.to_string(), Arc::new(n));
                 self.sync_csi_limits(&key.name);
                 self.cluster_event(ClusterEvent::CsiNodeChange);
                 Ok(created_or_updated(old.is_none()))
@@ -246,12 +248,12 @@ impl Simulation {
                 let old = self
                     .cluster
                     .csi_drivers
-                    .get(&key.name)
+                    .get(&*key.name)
                     .map(|o| o.meta.clone());
                 self.stamp(&mut d.meta, Kind::CSIDriver, old.as_ref());
                 self.cluster
                     .csi_drivers
-                    .insert(key.name.clone(), Arc::new(d));
+                    .insert(key.name.to_string(), Arc::new(d));
                 self.cluster_event(ClusterEvent::CsiDriverChange);
                 Ok(created_or_updated(old.is_none()))
             }
@@ -309,7 +311,7 @@ impl Simulation {
         mut sc: StorageClass,
         key: &ObjectKey,
     ) -> Result<Applied, ApplyError> {
-        let old = self.cluster.storage_classes.get(&key.name).cloned();
+        let old = self.cluster.storage_classes.get(&*key.name).cloned();
         if let Some(o) = &old {
             let mut errors = Vec::new();
             if o.parameters != sc.parameters {
@@ -349,7 +351,7 @@ impl Simulation {
         let becomes_default = sc.is_default();
         self.cluster
             .storage_classes
-            .insert(key.name.clone(), Arc::new(sc));
+            .insert(key.name.to_string(), Arc::new(sc));
         if becomes_default {
             // Retroactive default assignment: claims created without a class get one now.
             let pending: Vec<ObjectKey> = self
@@ -366,7 +368,7 @@ impl Simulation {
             .cluster
             .pvcs()
             .values()
-            .filter(|c| c.class_name() == key.name && c.phase == PvcPhase::Pending)
+            .filter(|c| c.class_name() == &*key.name && c.phase == PvcPhase::Pending)
             .map(|c| c.meta.key())
             .collect();
         self.work.claims.extend(of_class);
@@ -383,7 +385,7 @@ impl Simulation {
         mut pc: PriorityClass,
         key: &ObjectKey,
     ) -> Result<Applied, ApplyError> {
-        let old = self.cluster.priority_classes.get(&key.name).cloned();
+        let old = self.cluster.priority_classes.get(&*key.name).cloned();
         if let Some(o) = &old {
             if o.value != pc.value {
                 return Err(ApplyError::invalid(
@@ -421,7 +423,7 @@ impl Simulation {
         );
         self.cluster
             .priority_classes
-            .insert(key.name.clone(), Arc::new(pc));
+            .insert(key.name.to_string(), Arc::new(pc));
         self.cluster_event(ClusterEvent::PriorityClassChange);
         Ok(created_or_updated(old.is_none()))
     }
@@ -473,7 +475,7 @@ impl Simulation {
             .as_ref()
             .map(|r| ObjectKey::new(r.namespace.clone(), r.name.clone()));
         self.cluster.put_pv(Arc::new(pv));
-        self.work.volumes.insert(key.name.clone());
+        self.work.volumes.insert(key.name.to_string());
         if let Some(c) = claim {
             self.work.claims.insert(c);
         }
@@ -504,7 +506,7 @@ impl Simulation {
                 // DefaultStorageClass admission: only claims that say nothing get the default.
                 if pvc.storage_class_name.is_none() {
                     if let Some(def) = self.cluster.default_storage_class() {
-                        pvc.storage_class_name = Some(def.meta.name.clone());
+                        pvc.storage_class_name = Some(def.meta.name.to_string());
                     }
                 }
                 pvc.meta.add_finalizer(well_known::FINALIZER_PVC_PROTECTION);
@@ -638,7 +640,7 @@ impl Simulation {
             None => {
                 if let Some(pc) = self.cluster.global_default_priority_class().cloned() {
                     pod.spec.priority = pc.value;
-                    pod.spec.priority_class_name = Some(pc.meta.name.clone());
+                    pod.spec.priority_class_name = Some(pc.meta.name.to_string());
                     pod.spec.preemption_policy = pc.preemption_policy;
                 }
             }
@@ -748,14 +750,14 @@ impl Simulation {
     /// Requests deletion; finalizers and grace periods may keep the object a while.
     pub fn delete(&mut self, kind: Kind, key: &ObjectKey) -> Result<(), ApplyError> {
         let exists = match kind {
-            Kind::Node => self.cluster.nodes.contains_key(&key.name),
-            Kind::StorageClass => self.cluster.storage_classes.contains_key(&key.name),
-            Kind::PriorityClass => self.cluster.priority_classes.contains_key(&key.name),
+            Kind::Node => self.cluster.nodes.contains_key(&*key.name),
+            Kind::StorageClass => self.cluster.storage_classes.contains_key(&*key.name),
+            Kind::PriorityClass => self.cluster.priority_classes.contains_key(&*key.name),
             Kind::PersistentVolume => self.cluster.pv(&key.name).is_some(),
             Kind::PersistentVolumeClaim => self.cluster.pvc(key).is_some(),
             Kind::Pod => self.cluster.pod(key).is_some(),
-            Kind::CSINode => self.cluster.csi_nodes.contains_key(&key.name),
-            Kind::CSIDriver => self.cluster.csi_drivers.contains_key(&key.name),
+            Kind::CSINode => self.cluster.csi_nodes.contains_key(&*key.name),
+            Kind::CSIDriver => self.cluster.csi_drivers.contains_key(&*key.name),
             Kind::CSIStorageCapacity => self.cluster.csi_capacities.contains_key(key),
             Kind::PodDisruptionBudget => self.cluster.pdbs.contains_key(key),
         };
@@ -767,21 +769,21 @@ impl Simulation {
         match kind {
             Kind::Node => self.delete_node(&key.name),
             Kind::StorageClass => {
-                self.cluster.storage_classes.remove(&key.name);
+                self.cluster.storage_classes.remove(&*key.name);
             }
             Kind::PriorityClass => {
-                self.cluster.priority_classes.remove(&key.name);
+                self.cluster.priority_classes.remove(&*key.name);
             }
             Kind::PersistentVolume => self.request_pv_deletion(&key.name),
             Kind::PersistentVolumeClaim => self.request_pvc_deletion(key),
             Kind::Pod => self.request_pod_deletion(key, false),
             Kind::CSINode => {
-                self.cluster.csi_nodes.remove(&key.name);
+                self.cluster.csi_nodes.remove(&*key.name);
                 self.sync_csi_limits(&key.name);
                 self.cluster_event(ClusterEvent::CsiNodeChange);
             }
             Kind::CSIDriver => {
-                self.cluster.csi_drivers.remove(&key.name);
+                self.cluster.csi_drivers.remove(&*key.name);
                 self.cluster_event(ClusterEvent::CsiDriverChange);
             }
             Kind::CSIStorageCapacity => {

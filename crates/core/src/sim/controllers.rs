@@ -154,7 +154,7 @@ impl Simulation {
             self.enqueue_unbound_immediate_claims(&class);
         }
         if deleting {
-            self.work.pv_protection.insert(name);
+            self.work.pv_protection.insert(name.to_string());
         }
     }
 
@@ -189,7 +189,7 @@ impl Simulation {
                         // Retroactive default class assignment.
                         if let Some(def) = self.cluster.default_storage_class() {
                             let mut new = (**pvc).clone();
-                            new.storage_class_name = Some(def.meta.name.clone());
+                            new.storage_class_name = Some(def.meta.name.to_string());
                             self.write_pvc(new);
                             self.work.claims.insert(key);
                             return;
@@ -325,12 +325,14 @@ impl Simulation {
         let mut new_pv = (**pv).clone();
         let was_bound = is_volume_bound_to_claim(pv, pvc);
         let ref_matches = pv.claim_ref.as_ref().is_some_and(|r| {
-            r.name == pvc.meta.name && r.namespace == pvc.meta.namespace && r.uid == pvc.meta.uid
+            *r.name == *pvc.meta.name
+                && *r.namespace == *pvc.meta.namespace
+                && r.uid == pvc.meta.uid
         });
         if !ref_matches {
             new_pv.claim_ref = Some(ClaimRef {
-                namespace: pvc.meta.namespace.clone(),
-                name: pvc.meta.name.clone(),
+                namespace: pvc.meta.namespace.to_string(),
+                name: pvc.meta.name.to_string(),
                 uid: pvc.meta.uid.clone(),
             });
         }
@@ -374,7 +376,7 @@ impl Simulation {
             .cluster
             .pods_using_claim(&key)
             .filter(|p| !p.is_assigned() && !p.is_terminal())
-            .map(|p| p.meta.name.clone())
+            .map(|p| p.meta.name.to_string())
             .collect();
         let (reason, message) = match waiting.len() {
             0 => (

@@ -177,7 +177,7 @@ impl Simulation {
         }
         let size = pvc.request.unwrap_or(0);
         let fits = self.cluster.csi_capacities.values().any(|c| {
-            c.storage_class_name == class.meta.name
+            c.storage_class_name == *class.meta.name
                 && c.capacity.is_some_and(|cap| cap >= size)
                 && node.is_none_or(|n| {
                     c.node_topology
@@ -218,7 +218,7 @@ impl Simulation {
         };
         let name = pv.meta.name.clone();
         let mut pv = pv;
-        pv.meta.uid = self.new_uid(Kind::PersistentVolume, &ObjectKey::cluster(&name));
+        pv.meta.uid = self.new_uid(Kind::PersistentVolume, &ObjectKey::cluster(name.clone()));
         pv.meta.creation = self.now;
         pv.meta.arrival = self.cluster.next_arrival();
         self.cluster.put_pv(Arc::new(pv));
@@ -230,7 +230,7 @@ impl Simulation {
             format!("Successfully provisioned volume {name}"),
             Self::provisioner_source(&class.provisioner),
         );
-        self.work.volumes.insert(name);
+        self.work.volumes.insert(name.to_string());
         self.work.claims.insert(key.clone());
         self.cluster_event(crate::scheduler::queue::ClusterEvent::PvAdd);
     }
@@ -343,7 +343,7 @@ impl Simulation {
             .csi_capacities
             .iter()
             .find(|(_, c)| {
-                c.storage_class_name == class.meta.name
+                c.storage_class_name == *class.meta.name
                     && c.capacity.is_some_and(|cap| cap >= pv.capacity)
                     && c.node_topology.as_ref().is_some_and(|t| t.matches(&labels))
             })
@@ -387,7 +387,7 @@ impl Simulation {
                     .csi_capacities
                     .iter()
                     .find(|(_, c)| {
-                        c.storage_class_name == class.meta.name
+                        c.storage_class_name == *class.meta.name
                             && c.node_topology.as_ref().is_some_and(|t| t.matches(&labels))
                     })
                     .map(|(k, _)| k.clone());
@@ -435,7 +435,7 @@ fn check_local_path(pvc: &PersistentVolumeClaim, node: Option<&Node>) -> Result<
 
 fn base_pv(pvc: &PersistentVolumeClaim, class: &StorageClass) -> PersistentVolume {
     let mut meta = Meta {
-        name: pv_name_for(pvc),
+        name: pv_name_for(pvc).into(),
         ..Meta::default()
     };
     meta.annotations.insert(
@@ -449,11 +449,11 @@ fn base_pv(pvc: &PersistentVolumeClaim, class: &StorageClass) -> PersistentVolum
         capacity: pvc.request.unwrap_or(0),
         access_modes: pvc.access_modes.clone(),
         volume_mode: pvc.volume_mode,
-        storage_class_name: class.meta.name.clone(),
+        storage_class_name: class.meta.name.to_string(),
         node_affinity: None,
         claim_ref: Some(ClaimRef {
-            namespace: pvc.meta.namespace.clone(),
-            name: pvc.meta.name.clone(),
+            namespace: pvc.meta.namespace.to_string(),
+            name: pvc.meta.name.to_string(),
             uid: pvc.meta.uid.clone(),
         }),
         reclaim_policy: class.reclaim_policy,

@@ -89,7 +89,7 @@ impl Constraint {
         pods.iter()
             .filter(|p| {
                 p.pod.meta.deletion.is_none()
-                    && p.pod.meta.namespace == namespace
+                    && *p.pod.meta.namespace == *namespace
                     && sel.matches(&p.pod.meta.labels)
             })
             .count() as i64

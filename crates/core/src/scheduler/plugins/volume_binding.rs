@@ -171,12 +171,11 @@ pub fn find_matching_volume_for_node<'a>(
     }
     let request = claim.request.unwrap_or(0);
     let host = node.label(well_known::LABEL_HOSTNAME);
-    cluster
-        .first_available_pv_for_host(claim.class_name(), host, request, |pv, pinned| {
-            !excluded.contains(&pv.name())
-                && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
-                && (pinned || check_node_affinity(pv, node))
-        })
+    cluster.first_available_pv_for_host(claim.class_name(), host, request, |pv, pinned| {
+        !excluded.contains(&pv.name())
+            && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
+            && (pinned || check_node_affinity(pv, node))
+    })
 }
 
 /// `hasEnoughCapacity`.
@@ -196,7 +195,7 @@ pub fn has_enough_capacity(
         return true;
     }
     cluster.csi_capacities.values().any(|c| {
-        c.storage_class_name == class.meta.name
+        c.storage_class_name == *class.meta.name
             && c.maximum_volume_size
                 .or(c.capacity)
                 .is_some_and(|limit| limit >= size)
@@ -426,8 +425,8 @@ pub fn assume_pod_volumes(volumes: &PodVolumes, node: &str) -> Assumed {
         let mut new_pv = (**pv).clone();
         let already = is_volume_bound_to_claim(pv, pvc);
         new_pv.claim_ref = Some(ClaimRef {
-            namespace: pvc.meta.namespace.clone(),
-            name: pvc.meta.name.clone(),
+            namespace: pvc.meta.namespace.to_string(),
+            name: pvc.meta.name.to_string(),
             uid: pvc.meta.uid.clone(),
         });
         if !already {
@@ -469,13 +468,11 @@ pub fn check_bindings(
                 key.name
             ));
         };
-        if provisioned.contains(key) {
-            if pvc.selected_node().is_none() {
-                return Err(format!(
-                    "selectedNode annotation reset for PVC {:?}",
-                    key.name
-                ));
-            }
+        if provisioned.contains(key) && pvc.selected_node().is_none() {
+            return Err(format!(
+                "selectedNode annotation reset for PVC {:?}",
+                key.name
+            ));
         }
         match pvc.volume_name.as_deref() {
             None => {
@@ -541,7 +538,12 @@ impl Plugin for VolumeBinding {
         s.bound_volumes = s
             .bound_claims
             .iter()
-            .map(|c| c.volume_name.as_deref().and_then(|n| cx.cluster.pv(n)).cloned())
+            .map(|c| {
+                c.volume_name
+                    .as_deref()
+                    .and_then(|n| cx.cluster.pv(n))
+                    .cloned()
+            })
             .collect();
         state.volume_binding = Some(s);
         (result, Status::success())
@@ -553,8 +555,7 @@ impl Plugin for VolumeBinding {
         };
         // Common fast path: every claim bound to a volume reachable from anywhere.
         if s.delay_claims.is_empty()
-            && s
-                .bound_volumes
+            && s.bound_volumes
                 .iter()
                 .all(|pv| pv.as_ref().is_some_and(|pv| pv.node_affinity.is_none()))
         {
