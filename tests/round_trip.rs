@@ -95,7 +95,7 @@ fn kubernetes_validate() -> Option<std::path::PathBuf> {
 
 #[test]
 fn exports_pass_the_kubernetes_openapi_schema() {
-    let Some(tool) = kubernetes_validate() else {
+    let Some(mut tool) = kubernetes_validate() else {
         if std::env::var_os("BINDERY_SKIP_SCHEMA_CHECK").is_some() {
             eprintln!("kubernetes-validate not installed; schema check skipped on request");
             return;
@@ -124,7 +124,7 @@ fn exports_pass_the_kubernetes_openapi_schema() {
     )
     .unwrap();
     files.push(path);
-    let out = Command::new(tool)
+    let out = tool
         .args(["--strict", "--kubernetes-version", "1.36.0"])
         .args(&files)
         .output()

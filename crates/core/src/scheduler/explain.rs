@@ -56,6 +56,8 @@ pub struct Explanation {
     pub pre_filter: Vec<(&'static str, Verdict)>,
     /// Set when PreFilter rejected the pod before any node was looked at.
     pub pre_filter_rejection: Option<String>,
+    /// Set when PreFilter narrowed the candidates: the nodes left and the plugins that did it.
+    pub pre_filter_nodes: Option<(Vec<String>, Vec<&'static str>)>,
     pub nodes: Vec<NodeRow>,
 }
 
@@ -78,8 +80,17 @@ pub fn explain(cx: &Ctx, profile: &[Arc<dyn Plugin>], pod: &Pod) -> Explanation 
         };
         pre_filter.push((pl.name(), v));
     }
+    let mut narrowed = None;
     let (eligible, rejection) = match &pre {
-        Ok((result, _)) => (result.clone(), None),
+        Ok((result, plugins)) => {
+            if let Some(names) = result {
+                narrowed = Some((
+                    names.iter().cloned().collect(),
+                    plugins.iter().copied().collect(),
+                ));
+            }
+            (result.clone(), None)
+        }
         Err(s) => {
             if let Some(slot) = pre_filter.iter_mut().find(|(n, _)| *n == s.plugin) {
                 slot.1 = Verdict::Failed {
@@ -154,6 +165,7 @@ pub fn explain(cx: &Ctx, profile: &[Arc<dyn Plugin>], pod: &Pod) -> Explanation 
         plugins,
         pre_filter,
         pre_filter_rejection: rejection,
+        pre_filter_nodes: narrowed,
         nodes,
     }
 }
@@ -164,6 +176,13 @@ impl Explanation {
         let mut out = String::new();
         if let Some(r) = &self.pre_filter_rejection {
             out.push_str(&format!("PreFilter rejected the pod: {r}\n"));
+        }
+        if let Some((nodes, plugins)) = &self.pre_filter_nodes {
+            out.push_str(&format!(
+                "PreFilter ({}) left only these candidates: {} (other nodes: `-`)\n",
+                plugins.join(", "),
+                nodes.join(", ")
+            ));
         }
         for (plugin, v) in &self.pre_filter {
             if let Verdict::Failed { reason, .. } = v {
