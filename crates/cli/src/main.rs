@@ -324,7 +324,9 @@ fn explain(files: &[String], pod: &str, seed: u64, max_steps: u64) -> Result<(),
             ));
         }
         if p.is_assigned() {
-            out.push_str("The pod is already bound; the table shows what a new attempt would see now.\n");
+            out.push_str(
+                "The pod is already bound; the table shows what a new attempt would see now.\n",
+            );
         }
         out.push('\n');
     }

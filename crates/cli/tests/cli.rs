@@ -27,12 +27,27 @@ fn temp_file(name: &str, text: &str) -> std::path::PathBuf {
 
 #[test]
 fn json_output_keeps_the_contract() {
-    let o = bindery(&["run", "builtin:rwop-preemption", "--output", "json", "--seed", "3"]);
+    let o = bindery(&[
+        "run",
+        "builtin:rwop-preemption",
+        "--output",
+        "json",
+        "--seed",
+        "3",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let v: serde_json::Value = serde_json::from_str(&stdout(&o)).unwrap();
     assert_eq!(v["kubernetesVersion"], "v1.36");
     for pod in v["pods"].as_array().unwrap() {
-        for k in ["namespace", "name", "nodeName", "phase", "nominatedNodeName", "preempted", "conditions"] {
+        for k in [
+            "namespace",
+            "name",
+            "nodeName",
+            "phase",
+            "nominatedNodeName",
+            "preempted",
+            "conditions",
+        ] {
             assert!(pod.get(k).is_some(), "pod lacks {k}: {pod}");
         }
         for c in pod["conditions"].as_array().unwrap() {
@@ -119,7 +134,12 @@ fn unsupported_kinds_are_skipped_with_a_warning() {
 
 #[test]
 fn explain_shows_the_verdict_table() {
-    let o = bindery(&["explain", "builtin:rwop-conflict", "--pod", "default/writer-2"]);
+    let o = bindery(&[
+        "explain",
+        "builtin:rwop-conflict",
+        "--pod",
+        "default/writer-2",
+    ]);
     assert!(o.status.success(), "{}", stderr(&o));
     let out = stdout(&o);
     assert!(out.contains("VolumeRestrictions"), "{out}");
@@ -134,18 +154,27 @@ fn events_output_is_the_stable_log() {
     let a = bindery(&["run", "builtin:local-pv-wffc", "--output", "events"]);
     let b = bindery(&["run", "builtin:local-pv-wffc", "--output", "events"]);
     assert_eq!(stdout(&a), stdout(&b));
-    assert!(stdout(&a).contains("Normal  Scheduled Pod/default/archiver: Successfully assigned default/archiver to node-2"));
+    assert!(stdout(&a).contains(
+        "Normal  Scheduled Pod/default/archiver: Successfully assigned default/archiver to node-2"
+    ));
 }
 
 #[test]
 fn generate_prints_yaml_that_runs() {
-    let o = bindery(&["generate", "--nodes", "5", "--pods", "10", "--shape", "csi-pvs"]);
+    let o = bindery(&[
+        "generate", "--nodes", "5", "--pods", "10", "--shape", "csi-pvs",
+    ]);
     assert!(o.status.success());
     let path = temp_file("gen.yaml", &stdout(&o));
     let r = bindery(&["run", path.to_str().unwrap(), "--output", "json"]);
     assert!(r.status.success(), "{}", stderr(&r));
     let v: serde_json::Value = serde_json::from_str(&stdout(&r)).unwrap();
-    let placed = v["pods"].as_array().unwrap().iter().filter(|p| !p["nodeName"].is_null()).count();
+    let placed = v["pods"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|p| !p["nodeName"].is_null())
+        .count();
     assert_eq!(placed, 10);
     let bad = bindery(&["generate", "--nodes", "1", "--pods", "1", "--shape", "nope"]);
     assert_eq!(bad.status.code(), Some(2));
@@ -154,7 +183,12 @@ fn generate_prints_yaml_that_runs() {
 #[test]
 fn yaml_outputs_reimport_cleanly() {
     for output in ["yaml", "scenario-yaml"] {
-        let o = bindery(&["run", "builtin:topology-aware-provisioning", "--output", output]);
+        let o = bindery(&[
+            "run",
+            "builtin:topology-aware-provisioning",
+            "--output",
+            output,
+        ]);
         assert!(o.status.success());
         let path = temp_file(&format!("{output}.yaml"), &stdout(&o));
         let r = bindery(&["run", path.to_str().unwrap(), "--output", "json"]);
@@ -167,7 +201,11 @@ fn yaml_outputs_reimport_cleanly() {
 fn scenarios_lists_the_builtins() {
     let o = bindery(&["scenarios"]);
     let out = stdout(&o);
-    for id in ["rwop-conflict", "local-pv-wffc", "attach-limits-and-capacity"] {
+    for id in [
+        "rwop-conflict",
+        "local-pv-wffc",
+        "attach-limits-and-capacity",
+    ] {
         assert!(out.contains(id));
     }
     let show = bindery(&["scenarios", "--show", "rwop-conflict"]);

@@ -14,6 +14,8 @@ pub mod rng;
 pub mod scenario;
 pub mod scheduler;
 pub mod sim;
+#[cfg(test)]
+pub(crate) mod testing;
 pub mod time;
 pub mod version;
 

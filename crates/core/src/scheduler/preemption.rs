@@ -313,3 +313,138 @@ pub fn preempt(
     let best = pick_one(&candidates, now);
     Outcome::Preempted(candidates.swap_remove(best))
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::ObjectKey;
+    use crate::testing::*;
+
+    fn prio(name: &str, value: i32) -> String {
+        format!("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {{name: {name}}}\nvalue: {value}\n")
+    }
+
+    fn last_failure(sim: &crate::sim::Simulation, pod: &str) -> String {
+        let key = ObjectKey::parse(pod, true);
+        sim.log()
+            .events_for(crate::model::Kind::Pod, &key)
+            .filter(|(_, e)| e.reason == "FailedScheduling")
+            .map(|(_, e)| e.message.to_string())
+            .last()
+            .unwrap()
+    }
+
+    #[test]
+    fn never_policy_and_no_victims() {
+        let mut sim = world(&[
+            prio("high", 1000),
+            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: polite}\nvalue: 1000\npreemptionPolicy: Never\n".into(),
+            node("n1", &[], ""),
+            pod("filler", &[], "  overhead: {cpu: '4'}\n"),
+        ]);
+        add_pending(&mut sim, &pod("same-prio", &[], "  overhead: {cpu: '1'}\n"));
+        add_pending(
+            &mut sim,
+            &pod(
+                "polite",
+                &[],
+                "  priorityClassName: polite\n  overhead: {cpu: '1'}\n",
+            ),
+        );
+        sim.run_until_idle(1000);
+        assert_eq!(
+            last_failure(&sim, "same-prio"),
+            "0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod."
+        );
+        assert_eq!(
+            last_failure(&sim, "polite"),
+            "0/1 nodes are available: 1 Insufficient cpu. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never."
+        );
+    }
+
+    #[test]
+    fn picks_the_node_with_the_lowest_priority_victims_and_nominates_it() {
+        let mut sim = world(&[
+            prio("low", 10),
+            prio("mid", 100),
+            prio("high", 1000),
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            pod(
+                "mid-on-n1",
+                &[],
+                "  nodeName: n1\n  priorityClassName: mid\n  overhead: {cpu: '4'}\n",
+            ),
+            pod(
+                "low-on-n2",
+                &[],
+                "  nodeName: n2\n  priorityClassName: low\n  overhead: {cpu: '4'}\n",
+            ),
+        ]);
+        add_pending(
+            &mut sim,
+            &pod(
+                "vip",
+                &[],
+                "  priorityClassName: high\n  overhead: {cpu: '2'}\n",
+            ),
+        );
+        // One scheduling cycle: preemption evicts low-on-n2 and nominates n2.
+        let vip_cycle = crate::sim::StepOutcome::Scheduled {
+            pod: ObjectKey::parse("vip", true),
+        };
+        for _ in 0..100 {
+            if sim.step() == vip_cycle {
+                break;
+            }
+        }
+        let vip = sim.cluster().pod(&ObjectKey::parse("vip", true)).unwrap();
+        assert_eq!(vip.status.nominated_node_name.as_deref(), Some("n2"));
+        // Preemption succeeded, so no PostFilter text follows the histogram.
+        assert_eq!(
+            last_failure(&sim, "vip"),
+            "0/2 nodes are available: 2 Insufficient cpu."
+        );
+        assert!(
+            sim.cluster()
+                .pod(&ObjectKey::parse("low-on-n2", true))
+                .is_none(),
+            "grace period 0"
+        );
+        assert!(sim
+            .cluster()
+            .pod(&ObjectKey::parse("mid-on-n1", true))
+            .is_some());
+        sim.run_until_idle(1000);
+        let vip = sim.cluster().pod(&ObjectKey::parse("vip", true)).unwrap();
+        assert_eq!(vip.node_name(), Some("n2"));
+    }
+
+    #[test]
+    fn a_pdb_steers_preemption_elsewhere() {
+        let mut sim = world(&[
+            prio("low", 10),
+            prio("high", 1000),
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: keep-db}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: db}}\n".into(),
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: db, labels: {app: db}}\nspec:\n  nodeName: n1\n  priorityClassName: low\n  terminationGracePeriodSeconds: 0\n  containers: [{name: c, image: pause}]\n  overhead: {cpu: '4'}\n".into(),
+            pod("batch", &[], "  nodeName: n2\n  priorityClassName: low\n  overhead: {cpu: '4'}\n"),
+        ]);
+        add_pending(
+            &mut sim,
+            &pod(
+                "vip",
+                &[],
+                "  priorityClassName: high\n  overhead: {cpu: '2'}\n",
+            ),
+        );
+        sim.run_until_idle(1000);
+        let vip = sim.cluster().pod(&ObjectKey::parse("vip", true)).unwrap();
+        assert_eq!(
+            vip.node_name(),
+            Some("n2"),
+            "evicting db would violate its PDB"
+        );
+        assert!(sim.cluster().pod(&ObjectKey::parse("db", true)).is_some());
+    }
+}

@@ -685,3 +685,253 @@ fn check_volume_satisfy_claim(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::model::{Kind, ObjectKey, PvPhase, PvcPhase};
+    use crate::testing::*;
+
+    /// Distinct events about a claim (the PV controller repeats some on every resync).
+    fn claim_events(sim: &crate::sim::Simulation, name: &str) -> Vec<(String, String)> {
+        let key = ObjectKey::parse(name, true);
+        let mut out: Vec<(String, String)> = Vec::new();
+        for (_, e) in sim.log().events_for(Kind::PersistentVolumeClaim, &key) {
+            let ev = (e.reason.to_string(), e.message.to_string());
+            if !out.contains(&ev) {
+                out.push(ev);
+            }
+        }
+        out
+    }
+
+    fn hostpath_pv(name: &str, modes: &str, size: &str, path: &str, policy: &str) -> String {
+        format!("apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}}}\nspec:\n  capacity: {{storage: {size}}}\n  accessModes: [{modes}]\n  storageClassName: ''\n  persistentVolumeReclaimPolicy: {policy}\n  hostPath: {{path: {path}}}\n")
+    }
+
+    #[test]
+    fn immediate_binding_prefers_the_narrowest_access_modes_then_the_smallest() {
+        let sim = world(&[
+            hostpath_pv(
+                "wide-small",
+                "ReadWriteOnce, ReadOnlyMany",
+                "10Gi",
+                "/tmp/a",
+                "Retain",
+            ),
+            hostpath_pv("narrow-big", "ReadWriteOnce", "50Gi", "/tmp/b", "Retain"),
+            hostpath_pv("narrow-small", "ReadWriteOnce", "20Gi", "/tmp/c", "Retain"),
+            pvc("data", "", "ReadWriteOnce", "5Gi"),
+        ]);
+        let c = sim.cluster();
+        let claim = c.pvc(&ObjectKey::parse("data", true)).unwrap();
+        assert_eq!(claim.volume_name.as_deref(), Some("narrow-small"));
+        assert_eq!(claim.phase, PvcPhase::Bound);
+        assert_eq!(claim.capacity, Some(20 << 30));
+        assert_eq!(
+            claim.meta.annotation("pv.kubernetes.io/bind-completed"),
+            Some("yes")
+        );
+        assert_eq!(
+            claim
+                .meta
+                .annotation("pv.kubernetes.io/bound-by-controller"),
+            Some("yes")
+        );
+        let pv = c.pv("narrow-small").unwrap();
+        assert_eq!(pv.phase, PvPhase::Bound);
+        assert_eq!(
+            pv.meta.annotation("pv.kubernetes.io/bound-by-controller"),
+            Some("yes")
+        );
+        assert_eq!(pv.claim_ref.as_ref().unwrap().uid, claim.meta.uid);
+        assert_eq!(c.pv("wide-small").unwrap().phase, PvPhase::Available);
+    }
+
+    #[test]
+    fn binding_failures_read_like_the_pv_controller() {
+        let sim = world(&[
+            hostpath_pv("small", "ReadWriteOnce", "1Gi", "/tmp/a", "Retain"),
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: wants-small}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: ''\n  volumeName: small\n  resources: {requests: {storage: 5Gi}}\n".into(),
+            pvc("no-class", "", "ReadWriteMany", "1Gi"),
+            pvc("ghost-class", "gold", "ReadWriteOnce", "1Gi"),
+            class("manual", "kubernetes.io/no-provisioner", "Immediate", ""),
+            pvc("manual", "manual", "ReadWriteOnce", "1Gi"),
+        ]);
+        assert_eq!(
+            claim_events(&sim, "wants-small"),
+            vec![(
+                "VolumeMismatch".into(),
+                "Cannot bind to requested volume \"small\": requested PV is too small".into()
+            )]
+        );
+        assert_eq!(
+            claim_events(&sim, "no-class"),
+            vec![(
+                "FailedBinding".into(),
+                "no persistent volumes available for this claim and no storage class is set".into()
+            )]
+        );
+        assert_eq!(
+            claim_events(&sim, "ghost-class"),
+            vec![(
+                "ProvisioningFailed".into(),
+                "storageclass.storage.k8s.io \"gold\" not found".into()
+            )]
+        );
+        assert_eq!(
+            claim_events(&sim, "manual"),
+            vec![(
+                "ProvisioningFailed".into(),
+                "no volume plugin matched name: kubernetes.io/no-provisioner".into()
+            )]
+        );
+    }
+
+    #[test]
+    fn default_class_newest_wins_and_applies_retroactively() {
+        let mut sim = world(&[pvc_without_class("early")]);
+        add_pending(
+            &mut sim,
+            &class(
+                "old-default",
+                "rancher.io/local-path",
+                "WaitForFirstConsumer",
+                "",
+            )
+            .replace("metadata: {name: old-default}", "metadata: {name: old-default, annotations: {storageclass.kubernetes.io/is-default-class: 'true'}}"),
+        );
+        sim.advance_time(5_000);
+        add_pending(
+            &mut sim,
+            &class("new-default", "rancher.io/local-path", "WaitForFirstConsumer", "")
+                .replace("metadata: {name: new-default}", "metadata: {name: new-default, annotations: {storageclass.kubernetes.io/is-default-class: 'true'}}"),
+        );
+        add_pending(&mut sim, &pvc_without_class("late"));
+        add_pending(&mut sim, &pvc("explicit-none", "", "ReadWriteOnce", "1Gi"));
+        let c = sim.cluster();
+        let class_of = |n: &str| {
+            c.pvc(&ObjectKey::parse(n, true))
+                .unwrap()
+                .storage_class_name
+                .clone()
+        };
+        assert_eq!(
+            class_of("early").as_deref(),
+            Some("old-default"),
+            "assigned when the first default appeared"
+        );
+        assert_eq!(
+            class_of("late").as_deref(),
+            Some("new-default"),
+            "the newest default wins"
+        );
+        assert_eq!(
+            class_of("explicit-none").as_deref(),
+            Some(""),
+            "\"\" means no class"
+        );
+    }
+
+    fn pvc_without_class(name: &str) -> String {
+        format!("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}}}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {{requests: {{storage: 1Gi}}}}\n")
+    }
+
+    #[test]
+    fn reclaim_policies() {
+        let mut sim = world(&[
+            hostpath_pv("keep", "ReadWriteOnce", "1Gi", "/mnt/keep", "Retain"),
+            pvc("a", "", "ReadWriteOnce", "1Gi"),
+        ]);
+        add_pending(
+            &mut sim,
+            &hostpath_pv("scratch", "ReadWriteOnce", "2Gi", "/tmp/scratch", "Delete"),
+        );
+        add_pending(&mut sim, &pvc("b", "", "ReadWriteOnce", "2Gi"));
+        add_pending(
+            &mut sim,
+            &hostpath_pv("stuck", "ReadWriteOnce", "3Gi", "/mnt/stuck", "Delete"),
+        );
+        add_pending(&mut sim, &pvc("c", "", "ReadWriteOnce", "3Gi"));
+        for name in ["a", "b", "c"] {
+            sim.delete(Kind::PersistentVolumeClaim, &ObjectKey::parse(name, true))
+                .unwrap();
+        }
+        sim.run_until_idle(1000);
+        let c = sim.cluster();
+        let keep = c.pv("keep").unwrap();
+        assert_eq!(keep.phase, PvPhase::Released);
+        assert_eq!(
+            keep.claim_ref.as_ref().unwrap().name,
+            "a",
+            "Retain keeps the claimRef"
+        );
+        assert!(c.pv("scratch").is_none(), "hostPath under /tmp is deleted");
+        let stuck = c.pv("stuck").unwrap();
+        assert_eq!(stuck.phase, PvPhase::Failed);
+        assert_eq!(
+            stuck.status_message,
+            "host_path deleter only supports /tmp/.+ but received provided /mnt/stuck"
+        );
+        let failed: Vec<_> = sim
+            .log()
+            .events_for(Kind::PersistentVolume, &ObjectKey::cluster("stuck"))
+            .map(|(_, e)| (e.reason, e.message.to_string()))
+            .collect();
+        assert_eq!(
+            failed,
+            vec![("VolumeFailedDelete", stuck.status_message.clone())]
+        );
+    }
+
+    #[test]
+    fn protection_finalizers_hold_objects_in_use() {
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            hostpath_pv("vol", "ReadWriteOnce", "1Gi", "/mnt/vol", "Retain"),
+            pvc("data", "", "ReadWriteOnce", "1Gi"),
+            pod("user", &["data"], ""),
+        ]);
+        sim.delete(Kind::PersistentVolumeClaim, &ObjectKey::parse("data", true))
+            .unwrap();
+        sim.delete(Kind::PersistentVolume, &ObjectKey::cluster("vol"))
+            .unwrap();
+        sim.run_until_idle(1000);
+        let claim = sim.cluster().pvc(&ObjectKey::parse("data", true)).unwrap();
+        assert!(
+            claim.meta.deletion.is_some() && claim.phase == PvcPhase::Bound,
+            "Terminating while used"
+        );
+        assert!(
+            sim.cluster().pv("vol").unwrap().meta.deletion.is_some(),
+            "Terminating while bound"
+        );
+        sim.delete(Kind::Pod, &ObjectKey::parse("user", true))
+            .unwrap();
+        sim.run_until_idle(1000);
+        assert!(sim.cluster().pvc(&ObjectKey::parse("data", true)).is_none());
+        assert!(
+            sim.cluster().pv("vol").is_none(),
+            "released, then pv-protection let go"
+        );
+    }
+
+    #[test]
+    fn local_path_refuses_shared_access_modes() {
+        let sim = world(&[
+            node("n1", &[], ""),
+            class(
+                "standard",
+                "rancher.io/local-path",
+                "WaitForFirstConsumer",
+                "",
+            ),
+            pvc("shared", "standard", "ReadWriteMany", "1Gi"),
+            pod("p", &["shared"], ""),
+        ]);
+        let events = claim_events(&sim, "shared");
+        assert!(events.contains(&(
+            "ProvisioningFailed".into(),
+            "failed to provision volume with StorageClass \"standard\": NodePath only supports ReadWriteOnce and ReadWriteOncePod (1.22+) access modes".into()
+        )), "{events:?}");
+    }
+}

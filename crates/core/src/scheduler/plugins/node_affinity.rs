@@ -132,3 +132,43 @@ impl Plugin for NodeAffinity {
         default_normalize_score(MAX_NODE_SCORE, false, scores);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn filter_pre_filter_result_and_score() {
+        let mut sim = world(&[
+            node("ssd-a", &[("disk", "ssd"), ("gen", "5")], ""),
+            node("hdd-b", &[("disk", "hdd"), ("gen", "3")], ""),
+        ]);
+        add_pending(
+            &mut sim,
+            &pod(
+                "wants-ssd",
+                &[],
+                "  nodeSelector: {disk: ssd}\n  schedulingGates: [{name: hold}]\n",
+            ),
+        );
+        add_pending(&mut sim, &pod("new-gen", &[], "  schedulingGates: [{name: hold}]\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{key: gen, operator: Gt, values: ['4']}]\n"));
+        add_pending(&mut sim, &pod("by-name", &[], "  schedulingGates: [{name: hold}]\n  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchFields: [{key: metadata.name, operator: In, values: [hdd-b]}]\n"));
+        let miss = unresolvable("node(s) didn't match Pod's node affinity/selector");
+        let cases = [
+            ("wants-ssd", "ssd-a", Status::success()),
+            ("wants-ssd", "hdd-b", miss.clone()),
+            ("new-gen", "ssd-a", Status::success()),
+            ("new-gen", "hdd-b", miss),
+            (
+                "by-name",
+                "ssd-a",
+                unresolvable("excluded by PreFilterResult"),
+            ),
+            ("by-name", "hdd-b", Status::success()),
+        ];
+        for (p, n, want) in cases {
+            assert_eq!(verdict(&sim, &NodeAffinity, p, n), want, "{p} on {n}");
+        }
+    }
+}

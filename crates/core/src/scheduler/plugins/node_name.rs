@@ -28,3 +28,36 @@ impl Plugin for NodeName {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn filter() {
+        let mut sim = world(&[node("n1", &[], "")]);
+        add_pending(&mut sim, &pod("anywhere", &[], ""));
+        let status = verdict(&sim, &NodeName, "anywhere", "n1");
+        assert!(status.is_success() || status.code == crate::scheduler::framework::Code::Skip);
+        // A pod naming another node is bound by the kubelet path; the filter itself:
+        let mut p = (**sim.cluster().pod(&"anywhere".parse_key()).unwrap()).clone();
+        p.spec.node_name = Some("n2".into());
+        let cx = sim.ctx();
+        let info = sim.scheduler_cache().node("n1").unwrap();
+        assert_eq!(
+            NodeName.filter(&cx, &Default::default(), &p, info),
+            unresolvable("node(s) didn't match the requested node name")
+        );
+    }
+
+    trait ParseKey {
+        fn parse_key(&self) -> crate::model::ObjectKey;
+    }
+
+    impl ParseKey for str {
+        fn parse_key(&self) -> crate::model::ObjectKey {
+            crate::model::ObjectKey::parse(self, true)
+        }
+    }
+}

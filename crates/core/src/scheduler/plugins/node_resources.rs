@@ -229,3 +229,102 @@ impl Plugin for NodeResourcesBalancedAllocation {
         ((1.0 - std) * 100.0) as i64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scheduler::framework::Code;
+    use crate::testing::*;
+
+    #[test]
+    fn fit_reasons_and_codes() {
+        let mut sim = world(&[node("n1", &[], "")]);
+        add_pending(
+            &mut sim,
+            &pod("small", &[], "  schedulingGates: [{name: hold}]\n"),
+        );
+        add_pending(
+            &mut sim,
+            &pod(
+                "cpu-hog",
+                &[],
+                "  schedulingGates: [{name: hold}]\n  overhead: {cpu: '3'}\n",
+            ),
+        );
+        add_pending(
+            &mut sim,
+            &pod(
+                "giant",
+                &[],
+                "  schedulingGates: [{name: hold}]\n  overhead: {cpu: '5', memory: 1Gi}\n",
+            ),
+        );
+        // Two running pods using 2 CPUs.
+        for i in 0..2 {
+            add_pending(
+                &mut sim,
+                &pod(
+                    &format!("run{i}"),
+                    &[],
+                    "  nodeName: n1\n  overhead: {cpu: '1'}\n",
+                ),
+            );
+        }
+        sim.run_until_idle(1000);
+        assert_eq!(
+            verdict(&sim, &NodeResourcesFit, "small", "n1"),
+            Status::success()
+        );
+        assert_eq!(
+            verdict(&sim, &NodeResourcesFit, "cpu-hog", "n1"),
+            unschedulable("Insufficient cpu")
+        );
+        let giant = verdict(&sim, &NodeResourcesFit, "giant", "n1");
+        assert_eq!(
+            giant.code,
+            Code::UnschedulableAndUnresolvable,
+            "more than the node has"
+        );
+        assert_eq!(giant.reasons, vec!["Insufficient cpu".to_string()]);
+        // Pod count.
+        for i in 2..10 {
+            add_pending(&mut sim, &pod(&format!("run{i}"), &[], "  nodeName: n1\n"));
+        }
+        sim.run_until_idle(1000);
+        assert_eq!(
+            verdict(&sim, &NodeResourcesFit, "small", "n1"),
+            unschedulable("Too many pods")
+        );
+    }
+
+    #[test]
+    fn least_allocated_and_balanced_scores() {
+        let mut sim = world(&[node("n1", &[], "")]);
+        add_pending(
+            &mut sim,
+            &pod(
+                "p",
+                &[],
+                "  schedulingGates: [{name: hold}]\n  overhead: {cpu: '1', memory: 4Gi}\n",
+            ),
+        );
+        let cx = sim.ctx();
+        let p = sim
+            .cluster()
+            .pod(&crate::model::ObjectKey::parse("p", true))
+            .unwrap()
+            .clone();
+        let info = sim.scheduler_cache().node("n1").unwrap();
+        // Non-zero requests: 1 CPU + 100m default container, 4Gi + 200Mi.
+        // cpu: (4000-1100)*100/4000 = 72; memory: (8Gi-4296Mi)*100/8Gi = 47; mean 59.
+        assert_eq!(
+            NodeResourcesFit.score(&cx, &CycleState::default(), &p, info),
+            59
+        );
+        // Balanced: fractions 0.25 and 0.5 → std 0.125 → 87.
+        assert_eq!(
+            NodeResourcesBalancedAllocation.score(&cx, &CycleState::default(), &p, info),
+            87
+        );
+    }
+}

@@ -40,3 +40,41 @@ impl Plugin for NodeUnschedulable {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn filter() {
+        let mut sim = world(&[
+            node("open", &[], ""),
+            node("cordoned", &[], "unschedulable: true"),
+        ]);
+        add_pending(
+            &mut sim,
+            &pod("plain", &[], "  nodeSelector: {nope: nope}\n"),
+        );
+        add_pending(
+            &mut sim,
+            &pod(
+                "tolerant",
+                &[],
+                "  nodeSelector: {nope: nope}\n  tolerations: [{key: node.kubernetes.io/unschedulable, operator: Exists, effect: NoSchedule}]\n",
+            ),
+        );
+        let cases = [
+            ("plain", "open", Status::success()),
+            (
+                "plain",
+                "cordoned",
+                unresolvable("node(s) were unschedulable"),
+            ),
+            ("tolerant", "cordoned", Status::success()),
+        ];
+        for (p, n, want) in cases {
+            assert_eq!(verdict(&sim, &NodeUnschedulable, p, n), want, "{p} on {n}");
+        }
+    }
+}

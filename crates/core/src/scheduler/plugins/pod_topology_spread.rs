@@ -365,3 +365,71 @@ impl Plugin for PodTopologySpread {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    fn spread(extra: &str) -> String {
+        format!("  schedulingGates: [{{name: hold}}]\n  topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: topology.kubernetes.io/zone\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector: {{matchLabels: {{app: web}}}}\n{extra}")
+    }
+
+    fn web(name: &str, node: &str) -> String {
+        format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, labels: {{app: web}}}}\nspec:\n  nodeName: {node}\n  containers: [{{name: c, image: pause}}]\n")
+    }
+
+    #[test]
+    fn skew_missing_label_and_min_domains() {
+        let mut sim = world(&[
+            node("a1", &[("topology.kubernetes.io/zone", "a")], ""),
+            node("b1", &[("topology.kubernetes.io/zone", "b")], ""),
+            node("nolabel", &[], ""),
+            web("w1", "a1"),
+        ]);
+        let mut p = pod("new", &[], &spread(""));
+        p = p.replace("labels: {app: new}", "labels: {app: web}");
+        add_pending(&mut sim, &p);
+        let cases = [
+            (
+                "a1",
+                unschedulable("node(s) didn't match pod topology spread constraints"),
+            ),
+            ("b1", Status::success()),
+            (
+                "nolabel",
+                unresolvable(
+                    "node(s) didn't match pod topology spread constraints (missing required label)",
+                ),
+            ),
+        ];
+        for (n, want) in cases {
+            assert_eq!(verdict(&sim, &PodTopologySpread, "new", n), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn min_domains_treats_the_minimum_as_zero() {
+        let mut sim = world(&[
+            node("a1", &[("topology.kubernetes.io/zone", "a")], ""),
+            node("b1", &[("topology.kubernetes.io/zone", "b")], ""),
+            web("w1", "a1"),
+            web("w2", "b1"),
+        ]);
+        let relabel = |p: String, name: &str| {
+            p.replace(&format!("labels: {{app: {name}}}"), "labels: {app: web}")
+        };
+        add_pending(&mut sim, &relabel(pod("two", &[], &spread("")), "two"));
+        add_pending(
+            &mut sim,
+            &relabel(pod("three", &[], &spread("    minDomains: 3\n")), "three"),
+        );
+        // One pod per zone: 1 + 1 - 1 = 1 fits; with fewer domains than minDomains the
+        // minimum counts as 0 and 1 + 1 - 0 = 2 exceeds maxSkew.
+        assert!(verdict(&sim, &PodTopologySpread, "two", "b1").is_success());
+        assert_eq!(
+            verdict(&sim, &PodTopologySpread, "three", "b1"),
+            unschedulable("node(s) didn't match pod topology spread constraints")
+        );
+    }
+}

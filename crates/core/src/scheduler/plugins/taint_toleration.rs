@@ -90,3 +90,71 @@ impl Plugin for TaintToleration {
         default_normalize_score(MAX_NODE_SCORE, true, scores);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn filter_and_score() {
+        let mut sim = world(&[
+            node("clean", &[], ""),
+            node(
+                "gpu",
+                &[],
+                "taints: [{key: gpu, value: 'true', effect: NoSchedule}]",
+            ),
+            node(
+                "soft",
+                &[],
+                "taints: [{key: spot, effect: PreferNoSchedule}]",
+            ),
+        ]);
+        add_pending(
+            &mut sim,
+            &pod("plain", &[], "  nodeSelector: {nope: nope}\n"),
+        );
+        add_pending(
+            &mut sim,
+            &pod(
+                "gpu-job",
+                &[],
+                "  nodeSelector: {nope: nope}\n  tolerations: [{key: gpu, operator: Equal, value: 'true', effect: NoSchedule}]\n",
+            ),
+        );
+        let cases = [
+            ("plain", "clean", Status::success()),
+            (
+                "plain",
+                "gpu",
+                unresolvable("node(s) had untolerated taint(s)"),
+            ),
+            ("plain", "soft", Status::success()),
+            ("gpu-job", "gpu", Status::success()),
+        ];
+        for (p, n, want) in cases {
+            assert_eq!(verdict(&sim, &TaintToleration, p, n), want, "{p} on {n}");
+        }
+        // Scores: untolerated PreferNoSchedule taints count, then normalize in reverse.
+        let cx = sim.ctx();
+        let p = sim
+            .cluster()
+            .pod(&crate::model::ObjectKey::parse("plain", true))
+            .unwrap()
+            .clone();
+        let mut state = CycleState::default();
+        let nodes: Vec<_> = ["clean", "soft"]
+            .iter()
+            .map(|n| sim.scheduler_cache().node(n).unwrap())
+            .collect();
+        TaintToleration.pre_score(&cx, &mut state, &p, &nodes);
+        let mut scores: Vec<i64> = nodes
+            .iter()
+            .map(|n| TaintToleration.score(&cx, &state, &p, n))
+            .collect();
+        assert_eq!(scores, vec![0, 1]);
+        TaintToleration.normalize(&state, &mut scores);
+        assert_eq!(scores, vec![100, 0]);
+    }
+}

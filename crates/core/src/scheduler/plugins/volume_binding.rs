@@ -615,3 +615,205 @@ impl Plugin for VolumeBinding {
         (total / by_class.len() as f64).round() as i64
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use crate::version::V1_36;
+
+    fn gated(name: &str, claims: &[&str]) -> String {
+        pod(name, claims, "  schedulingGates: [{name: hold}]\n")
+    }
+
+    #[test]
+    fn pre_filter_classifies_claims() {
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            class("manual", "kubernetes.io/no-provisioner", "Immediate", ""),
+            class(
+                "late",
+                "kubernetes.io/no-provisioner",
+                "WaitForFirstConsumer",
+                "",
+            ),
+            pvc("immediate", "manual", "ReadWriteOnce", "1Gi"),
+            pvc("delayed", "late", "ReadWriteOnce", "1Gi"),
+        ]);
+        // Nothing can bind `immediate`: no volume exists and nothing provisions.
+        add_pending(&mut sim, &gated("a", &["immediate"]));
+        add_pending(&mut sim, &gated("b", &["delayed"]));
+        add_pending(&mut sim, &gated("c", &["ghost"]));
+        let vb = VolumeBinding {
+            capacity_scoring: false,
+        };
+        assert_eq!(
+            verdict(&sim, &vb, "a", "n1"),
+            unresolvable("pod has unbound immediate PersistentVolumeClaims")
+        );
+        assert_eq!(
+            verdict(&sim, &vb, "b", "n1"),
+            unresolvable("node(s) didn't find available persistent volumes to bind")
+        );
+        assert_eq!(
+            verdict(&sim, &vb, "c", "n1"),
+            unresolvable("persistentvolumeclaim \"ghost\" not found")
+        );
+    }
+
+    #[test]
+    fn static_binding_picks_the_smallest_fit_and_respects_affinity() {
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            class(
+                "local",
+                "kubernetes.io/no-provisioner",
+                "WaitForFirstConsumer",
+                "",
+            ),
+            pv("big-n1", "local", "ReadWriteOnce", "100Gi", "n1", ""),
+            pv("small-n1", "local", "ReadWriteOnce", "10Gi", "n1", ""),
+            pv("tiny-n1", "local", "ReadWriteOnce", "1Gi", "n1", ""),
+            pv("rwop-n2", "local", "ReadWriteOncePod", "50Gi", "n2", ""),
+            pvc("data", "local", "ReadWriteOnce", "5Gi"),
+            pvc("logs", "local", "ReadWriteOnce", "2Gi"),
+        ]);
+        add_pending(&mut sim, &gated("p", &["data", "logs"]));
+        let cx = sim.ctx();
+        let p = sim
+            .cluster()
+            .pod(&ObjectKey::parse("p", true))
+            .unwrap()
+            .clone();
+        let mut state = CycleState::default();
+        let vb = VolumeBinding {
+            capacity_scoring: false,
+        };
+        vb.pre_filter(&cx, &mut state, &p);
+        let s = state.volume_binding.as_ref().unwrap();
+        // Claims are matched smallest first: logs (2Gi) takes small-n1, data (5Gi) big-n1.
+        let n1 = &sim.cluster().nodes["n1"];
+        let (reasons, volumes) = find_pod_volumes(&cx, s, n1).unwrap();
+        assert!(reasons.is_empty());
+        let chosen: Vec<(String, String)> = volumes
+            .static_bindings
+            .iter()
+            .map(|(pv, pvc)| (pvc.meta.name.to_string(), pv.name().to_string()))
+            .collect();
+        assert_eq!(
+            chosen,
+            vec![
+                ("logs".into(), "small-n1".into()),
+                ("data".into(), "big-n1".into())
+            ]
+        );
+        // n2's only PV is RWOP, which a RWO claim cannot use.
+        let n2 = &sim.cluster().nodes["n2"];
+        assert_eq!(
+            find_pod_volumes(&cx, s, n2).unwrap().0,
+            vec!["node(s) didn't find available persistent volumes to bind".to_string()]
+        );
+    }
+
+    #[test]
+    fn bound_volume_affinity_and_missing_volumes() {
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            pv("pinned", "", "ReadWriteOnce", "1Gi", "n1", ""),
+            pvc("data", "", "ReadWriteOnce", "1Gi"),
+            pod("first", &["data"], ""),
+        ]);
+        add_pending(&mut sim, &gated("second", &["data"]));
+        let vb = VolumeBinding {
+            capacity_scoring: false,
+        };
+        assert_eq!(verdict(&sim, &vb, "second", "n1"), Status::success());
+        assert_eq!(
+            verdict(&sim, &vb, "second", "n2"),
+            unresolvable("excluded by PreFilterResult"),
+            "a hostname-pinned bound PV narrows the candidates"
+        );
+        // Without the PreFilterResult shortcut, Filter itself reports the affinity conflict.
+        let cx = sim.ctx();
+        let p = sim
+            .cluster()
+            .pod(&ObjectKey::parse("second", true))
+            .unwrap()
+            .clone();
+        let mut state = CycleState::default();
+        vb.pre_filter(&cx, &mut state, &p);
+        assert_eq!(
+            vb.filter(&cx, &state, &p, sim.scheduler_cache().node("n2").unwrap()),
+            unresolvable(V1_36.volume_node_affinity_conflict)
+        );
+    }
+
+    #[test]
+    fn provisioning_checks_topology_and_capacity() {
+        let mut sim = world(&[
+            node("a", &[("topology.kubernetes.io/zone", "za")], ""),
+            node("b", &[("topology.kubernetes.io/zone", "zb")], ""),
+            node("c", &[("topology.kubernetes.io/zone", "zc")], ""),
+            "apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {name: disk.csi.example.com}\nspec: {storageCapacity: true}\n".into(),
+            class(
+                "zonal",
+                "disk.csi.example.com",
+                "WaitForFirstConsumer",
+                "allowedTopologies:\n- matchLabelExpressions: [{key: topology.kubernetes.io/zone, values: [za, zb]}]\n",
+            ),
+            "apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata: {name: cap-a, namespace: kube-system}\nstorageClassName: zonal\ncapacity: 100Gi\nnodeTopology: {matchLabels: {topology.kubernetes.io/zone: za}}\n".into(),
+            "apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata: {name: cap-b, namespace: kube-system}\nstorageClassName: zonal\ncapacity: 1Gi\nmaximumVolumeSize: 1Gi\nnodeTopology: {matchLabels: {topology.kubernetes.io/zone: zb}}\n".into(),
+            pvc("data", "zonal", "ReadWriteOnce", "10Gi"),
+        ]);
+        add_pending(&mut sim, &gated("p", &["data"]));
+        let vb = VolumeBinding {
+            capacity_scoring: false,
+        };
+        let cases = [
+            ("a", Status::success()),
+            (
+                "b",
+                unresolvable("node(s) did not have enough free storage"),
+            ),
+            (
+                "c",
+                unresolvable("node(s) didn't find available persistent volumes to bind"),
+            ),
+        ];
+        for (n, want) in cases {
+            assert_eq!(verdict(&sim, &vb, "p", n), want, "{n}");
+        }
+    }
+
+    #[test]
+    fn a_selected_node_rules_out_every_other_node() {
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            class(
+                "standard",
+                "rancher.io/local-path",
+                "WaitForFirstConsumer",
+                "",
+            ),
+            pvc("data", "standard", "ReadWriteOnce", "1Gi"),
+        ]);
+        let mut claim = (**sim.cluster().pvc(&ObjectKey::parse("data", true)).unwrap()).clone();
+        claim
+            .meta
+            .annotations
+            .insert(well_known::ANN_SELECTED_NODE.into(), "n2".into());
+        sim.cluster.put_pvc(Arc::new(claim));
+        add_pending(&mut sim, &gated("p", &["data"]));
+        let vb = VolumeBinding {
+            capacity_scoring: false,
+        };
+        assert_eq!(
+            verdict(&sim, &vb, "p", "n1"),
+            unresolvable("node(s) didn't find available persistent volumes to bind")
+        );
+        assert_eq!(verdict(&sim, &vb, "p", "n2"), Status::success());
+    }
+}

@@ -90,3 +90,46 @@ impl Plugin for NodeVolumeLimits {
         Status::success()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    fn csinode(name: &str, count: i32) -> String {
+        format!("apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: {name}}}\nspec:\n  drivers: [{{name: disk.csi.example.com, nodeID: {name}, allocatable: {{count: {count}}}}}]\n")
+    }
+
+    #[test]
+    fn attach_limit_counts_distinct_volumes() {
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            csinode("n1", 2),
+            pv("a", "", "ReadWriteMany", "1Gi", "", ""),
+            pvc("a", "", "ReadWriteMany", "1Gi"),
+            pv("b", "", "ReadWriteOnce", "1Gi", "", ""),
+            pvc("b", "", "ReadWriteOnce", "1Gi"),
+            pv("c", "", "ReadWriteOnce", "1Gi", "", ""),
+            pvc("c", "", "ReadWriteOnce", "1Gi"),
+            pod("uses-a", &["a"], "  nodeName: n1\n"),
+            pod("uses-b", &["b"], "  nodeName: n1\n"),
+        ]);
+        add_pending(
+            &mut sim,
+            &pod("also-a", &["a"], "  schedulingGates: [{name: hold}]\n"),
+        );
+        add_pending(
+            &mut sim,
+            &pod("wants-c", &["c"], "  schedulingGates: [{name: hold}]\n"),
+        );
+        assert_eq!(
+            verdict(&sim, &NodeVolumeLimits, "also-a", "n1"),
+            Status::success(),
+            "already attached"
+        );
+        assert_eq!(
+            verdict(&sim, &NodeVolumeLimits, "wants-c", "n1"),
+            unschedulable("node(s) exceed max volume count")
+        );
+    }
+}

@@ -116,3 +116,57 @@ impl Plugin for VolumeRestrictions {
         Self::adjust(state, pod, &removed.pod, -1);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+    use crate::version::V1_36;
+
+    #[test]
+    fn rwop_is_enforced_cluster_wide() {
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            pv("vol-1", "", "ReadWriteOncePod", "1Gi", "", ""),
+            pvc("solo", "", "ReadWriteOncePod", "1Gi"),
+            pv("vol-2", "", "ReadWriteOnce", "1Gi", "", ""),
+            pvc("shared", "", "ReadWriteOnce", "1Gi"),
+            pod("holder", &["solo", "shared"], "  nodeName: n1\n"),
+        ]);
+        add_pending(
+            &mut sim,
+            &pod("second", &["solo"], "  schedulingGates: [{name: hold}]\n"),
+        );
+        add_pending(
+            &mut sim,
+            &pod(
+                "rwo-user",
+                &["shared"],
+                "  schedulingGates: [{name: hold}]\n",
+            ),
+        );
+        add_pending(
+            &mut sim,
+            &pod(
+                "dangling",
+                &["missing"],
+                "  schedulingGates: [{name: hold}]\n",
+            ),
+        );
+        let conflict = unschedulable(V1_36.rwop_conflict);
+        let cases = [
+            ("second", "n1", conflict.clone()),
+            ("second", "n2", conflict),
+            ("rwo-user", "n1", Status::skip()),
+            (
+                "dangling",
+                "n1",
+                unresolvable("persistentvolumeclaim \"missing\" not found"),
+            ),
+        ];
+        for (p, n, want) in cases {
+            assert_eq!(verdict(&sim, &VolumeRestrictions, p, n), want, "{p} on {n}");
+        }
+    }
+}

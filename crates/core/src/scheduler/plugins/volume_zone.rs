@@ -125,3 +125,39 @@ impl Plugin for VolumeZone {
         Status::success()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::*;
+
+    #[test]
+    fn zonal_volumes_rule_out_other_zones() {
+        let mut sim = world(&[
+            node("a", &[("topology.kubernetes.io/zone", "za")], ""),
+            node("b", &[("topology.kubernetes.io/zone", "zb")], ""),
+            node("plain", &[], ""),
+            pv(
+                "disk",
+                "",
+                "ReadWriteOnce",
+                "1Gi",
+                "",
+                "topology.kubernetes.io/zone: za__zc",
+            ),
+            pvc("data", "", "ReadWriteOnce", "1Gi"),
+        ]);
+        add_pending(
+            &mut sim,
+            &pod("p", &["data"], "  schedulingGates: [{name: hold}]\n"),
+        );
+        let cases = [
+            ("a", Status::success()),
+            ("b", unresolvable("node(s) had no available volume zone")),
+            ("plain", Status::success()),
+        ];
+        for (n, want) in cases {
+            assert_eq!(verdict(&sim, &VolumeZone, "p", n), want, "{n}");
+        }
+    }
+}
