@@ -1,12 +1,9 @@
 //! Test fixtures: a cluster built from short manifests, and direct access to one plugin's
 //! verdict on one node, in the spirit of kube-scheduler's `st.MakePod()` builders.
 
-use std::sync::Arc;
-
 use crate::model::ObjectKey;
 use crate::scenario::parse;
 use crate::scheduler::framework::{Code, CycleState, Plugin, Status};
-use crate::scheduler::run_pre_filter;
 use crate::sim::Simulation;
 
 pub fn node(name: &str, labels: &[(&str, &str)], extra_spec: &str) -> String {
@@ -113,28 +110,10 @@ pub fn verdict(sim: &Simulation, plugin: &dyn Plugin, pod: &str, node: &str) -> 
     plugin.filter(&cx, &state, &p, info)
 }
 
-/// The whole profile's PreFilter outcome for a pod.
-pub fn profile_pre_filter(sim: &Simulation, pod: &str) -> Result<(), Status> {
-    let p: Arc<_> = sim
-        .cluster()
-        .pod(&ObjectKey::parse(pod, true))
-        .unwrap()
-        .clone();
-    let (_, r) = run_pre_filter(&sim.ctx(), &sim.profile, &p);
-    r.map(|_| ())
-}
-
 pub fn unschedulable(reason: &str) -> Status {
     Status::unschedulable(reason)
 }
 
 pub fn unresolvable(reason: &str) -> Status {
     Status::unresolvable(reason)
-}
-
-pub fn unresolvable_many(reasons: &[&str]) -> Status {
-    Status::with_reasons(
-        Code::UnschedulableAndUnresolvable,
-        reasons.iter().map(|s| s.to_string()).collect(),
-    )
 }
