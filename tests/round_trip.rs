@@ -79,18 +79,17 @@ fn scenario_export_replays_the_same_story() {
     }
 }
 
-fn kubernetes_validate() -> Option<std::path::PathBuf> {
-    let candidates = ["kubernetes-validate"];
-    for c in candidates {
-        if Command::new(c)
-            .arg("--version")
-            .output()
-            .is_ok_and(|o| o.status.success())
-        {
-            return Some(c.into());
-        }
-    }
-    None
+/// `python3 -m kubernetes_validate` (PyPI `kubernetes-validate`), if installed.
+fn kubernetes_validate() -> Option<Command> {
+    let ok = Command::new("python3")
+        .args(["-m", "kubernetes_validate", "--version"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    ok.then(|| {
+        let mut c = Command::new("python3");
+        c.args(["-m", "kubernetes_validate"]);
+        c
+    })
 }
 
 #[test]
