@@ -1,4 +1,6 @@
-//! Ad-hoc profiling driver: `cargo run --release -p bindery-core --example perf -- SHAPE NODES PODS`.
+//! Time and peak memory of one generated workload, loaded then run to idle:
+//! `cargo run --release -p bindery-core --example scale -- SHAPE NODES PODS`
+//! (e.g. `storage-mix 5000 150000`, `csi-pvs 5000 5000`).
 use std::time::Instant;
 
 fn rss_mb() -> f64 {
@@ -25,7 +27,7 @@ fn main() {
     })
     .unwrap();
     eprintln!(
-        "generate+apply: {:?} ({n} objects) rss={:.0}MB",
+        "load: {:?} ({n} objects) peak_rss={:.0}MB",
         t.elapsed(),
         rss_mb()
     );
@@ -45,7 +47,7 @@ fn main() {
         .filter(|p| p.is_assigned())
         .count();
     eprintln!(
-        "run: {:?} {:?} scheduled={} pods/s={:.0} events={} rss={:.0}MB",
+        "run: {:?} {:?} scheduled={} pods/s={:.0} events={} peak_rss={:.0}MB",
         el,
         out,
         running,
