@@ -2,7 +2,8 @@
 //!
 //! - `csi_pvs_5000`: scheduler_perf SchedulingCSIPVs — 5000 nodes, 5000 pods each with a
 //!   bound CSI volume, attach limit 39 (the run after loading; pods/s = 5000 / time).
-//! - `builtin/*`: each built-in scenario, load to idle.
+//! - `builtin/*`: each built-in scenario from parsed manifests to idle (plus its `then:`
+//!   script); `builtin_from_yaml/*` includes reading the YAML.
 //! - `yaml_import_export_10k`: parse + load a ~10,000-object YAML file, then export state.
 //! - `storage_mix`: the mixed-storage cluster at `BINDERY_MIX_NODES` × `BINDERY_MIX_PODS`
 //!   (default 500 × 15,000; the 5000 × 150,000 with
@@ -37,10 +38,33 @@ fn csi_pvs_5000(bencher: divan::Bencher) {
         });
 }
 
-#[divan::bench(args = ["rwo-vs-rwop", "rwop-conflict", "rwop-preemption", "local-pv-wffc",
-    "local-path-provisioning", "zonal-volume-zone", "topology-aware-provisioning",
-    "reclaim-and-protection", "rwop-migration", "attach-limits-and-capacity"])]
+const BUILTINS: &[&str] = &[
+    "rwo-vs-rwop",
+    "rwop-conflict",
+    "rwop-preemption",
+    "local-pv-wffc",
+    "local-path-provisioning",
+    "zonal-volume-zone",
+    "topology-aware-provisioning",
+    "reclaim-and-protection",
+    "rwop-migration",
+    "attach-limits-and-capacity",
+];
+
+/// The engine on a built-in scenario: load the typed manifests, run to idle, play the
+/// script's follow-up actions (what every edit in the playground re-runs).
+#[divan::bench(args = BUILTINS)]
 fn builtin(bencher: divan::Bencher, id: &str) {
+    let text = builtin::get(id).expect("built-in").text;
+    let parsed = parse(&text.yaml);
+    bencher
+        .with_inputs(|| parsed.clone())
+        .bench_local_values(|parsed| text.run_parsed(parsed, 1, 100_000));
+}
+
+/// The same, starting from the YAML text (what `bindery run builtin:<id>` does once).
+#[divan::bench(args = BUILTINS)]
+fn builtin_from_yaml(bencher: divan::Bencher, id: &str) {
     let text = builtin::get(id).expect("built-in").text;
     bencher.bench(|| text.run(1, 100_000).expect("runs"));
 }
@@ -62,8 +86,16 @@ fn yaml_import_export_10k(bencher: divan::Bencher) {
 }
 
 fn mix_size() -> (usize, usize) {
-    let env = |k: &str, d: usize| std::env::var(k).ok().and_then(|v| v.parse().ok()).unwrap_or(d);
-    (env("BINDERY_MIX_NODES", 500), env("BINDERY_MIX_PODS", 15_000))
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    (
+        env("BINDERY_MIX_NODES", 500),
+        env("BINDERY_MIX_PODS", 15_000),
+    )
 }
 
 #[divan::bench(sample_count = 1, sample_size = 1)]

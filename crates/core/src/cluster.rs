@@ -5,7 +5,7 @@
 //! deterministic order. Objects are `Arc`s: cloning a `Cluster` (a snapshot) copies
 //! pointers, and writers replace an object with a new `Arc`, never mutate a shared one.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::Arc;
 
 use crate::model::*;
@@ -19,8 +19,9 @@ pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] = [
 /// Available PVs of one class, keyed `(capacity, name)` so iteration is smallest first.
 #[derive(Clone, Debug, Default)]
 struct AvailableIndex {
-    /// PVs whose node affinity is exactly `kubernetes.io/hostname In [host]`.
-    by_host: BTreeMap<String, BTreeMap<(i64, String), Arc<PersistentVolume>>>,
+    /// PVs whose node affinity is exactly `kubernetes.io/hostname In [host]`. Hashed, not
+    /// ordered: it is only looked up (once per node per cycle) or collected and sorted.
+    by_host: HashMap<String, BTreeMap<(i64, String), Arc<PersistentVolume>>>,
     other: BTreeMap<(i64, String), Arc<PersistentVolume>>,
 }
 

@@ -83,23 +83,16 @@ impl Manifest {
         ObjectKey::new(namespace, meta.name.clone().unwrap_or_default())
     }
 
-    /// The manifest as a JSON value (the form kept as an object's source).
+    /// The manifest as a JSON value.
     pub fn to_json(&self) -> serde_json::Value {
-        let result = match self {
-            Manifest::Node(o) => serde_json::to_value(o),
-            Manifest::StorageClass(o) => serde_json::to_value(o),
-            Manifest::PriorityClass(o) => serde_json::to_value(o),
-            Manifest::PersistentVolume(o) => serde_json::to_value(o),
-            Manifest::PersistentVolumeClaim(o) => serde_json::to_value(o),
-            Manifest::Pod(o) => serde_json::to_value(o),
-            Manifest::CSINode(o) => serde_json::to_value(o),
-            Manifest::CSIDriver(o) => serde_json::to_value(o),
-            Manifest::CSIStorageCapacity(o) => serde_json::to_value(o),
-            Manifest::PodDisruptionBudget(o) => serde_json::to_value(o),
-        };
-        // Serializing generated k8s-openapi types into a JSON value cannot fail: they hold
-        // only strings, numbers, maps with string keys and sequences.
-        result.unwrap_or(serde_json::Value::Null)
+        // Serializing generated k8s-openapi types cannot fail: they hold only strings,
+        // numbers, maps with string keys and sequences.
+        serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
+    }
+
+    /// The manifest as compact JSON text (the form kept as an object's source).
+    pub fn to_json_string(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
     }
 
     /// Renders the manifest as one YAML document (without the `---` separator).
@@ -108,7 +101,52 @@ impl Manifest {
     /// sigs.k8s.io/yaml, PyYAML) would otherwise read as booleans, numbers or timestamps:
     /// `"yes"` annotations and RFC 3339 times stay strings.
     pub fn to_yaml(&self) -> String {
-        serde_saphyr::to_string(&self.to_json()).unwrap_or_default()
+        serde_saphyr::to_string(self).unwrap_or_default()
+    }
+
+    /// The manifest as the API server stores it on create: `status` is ignored for every
+    /// kind except Node (whose status is what the kubelet reports). Borrows when there is
+    /// nothing to strip, which is the common case.
+    pub fn without_status(&self) -> std::borrow::Cow<'_, Manifest> {
+        use std::borrow::Cow;
+        let has_status = match self {
+            Manifest::PersistentVolume(o) => o.status.is_some(),
+            Manifest::PersistentVolumeClaim(o) => o.status.is_some(),
+            Manifest::Pod(o) => o.status.is_some(),
+            Manifest::PodDisruptionBudget(o) => o.status.is_some(),
+            _ => false,
+        };
+        if !has_status {
+            return Cow::Borrowed(self);
+        }
+        let mut owned = self.clone();
+        match &mut owned {
+            Manifest::PersistentVolume(o) => o.status = None,
+            Manifest::PersistentVolumeClaim(o) => o.status = None,
+            Manifest::Pod(o) => o.status = None,
+            Manifest::PodDisruptionBudget(o) => o.status = None,
+            _ => {}
+        }
+        Cow::Owned(owned)
+    }
+}
+
+/// A manifest serializes as the Kubernetes object it holds (no wrapper, no tag: `apiVersion`
+/// and `kind` are part of every object's own serialization).
+impl serde::Serialize for Manifest {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Manifest::Node(o) => o.serialize(serializer),
+            Manifest::StorageClass(o) => o.serialize(serializer),
+            Manifest::PriorityClass(o) => o.serialize(serializer),
+            Manifest::PersistentVolume(o) => o.serialize(serializer),
+            Manifest::PersistentVolumeClaim(o) => o.serialize(serializer),
+            Manifest::Pod(o) => o.serialize(serializer),
+            Manifest::CSINode(o) => o.serialize(serializer),
+            Manifest::CSIDriver(o) => o.serialize(serializer),
+            Manifest::CSIStorageCapacity(o) => o.serialize(serializer),
+            Manifest::PodDisruptionBudget(o) => o.serialize(serializer),
+        }
     }
 }
 

@@ -289,6 +289,7 @@ pub struct FilterOutcome {
     pub state: CycleState,
     /// Feasible nodes, as positions in the cache's node list.
     pub feasible: Vec<usize>,
+    /// Why nodes were rejected; per-node statuses are filled only when none is feasible.
     pub diagnosis: Diagnosis,
     /// An internal error stops the cycle.
     pub error: Option<String>,
@@ -352,6 +353,9 @@ pub fn find_nodes_that_fit(
         }
     };
     let mut feasible = Vec::new();
+    // Rejections are kept by node position and only turned into the by-name diagnosis
+    // when nothing fits: most pods fit somewhere, and then the statuses are never read.
+    let mut rejected: Vec<(usize, Status)> = Vec::new();
     let mut processed = 0;
     if !nodes.is_empty() {
         let to_find = num_feasible_nodes_to_find(nodes.len());
@@ -375,11 +379,16 @@ pub fn find_nodes_that_fit(
                         error: Some(s.message()),
                     };
                 }
-                _ => {
-                    diagnosis.unschedulable_plugins.insert(s.plugin);
-                    diagnosis.node_to_status.insert(node.name().to_string(), s);
-                }
+                _ => rejected.push((idx, s)),
             }
+        }
+    }
+    if feasible.is_empty() {
+        for (idx, s) in rejected {
+            diagnosis.unschedulable_plugins.insert(s.plugin);
+            diagnosis
+                .node_to_status
+                .insert(all[idx].name().to_string(), s);
         }
     }
     if !all.is_empty() {
@@ -560,7 +569,7 @@ fn schedule_pod_inner(
         }
     }
     // PostFilter: DynamicResources first, then DefaultPreemption.
-    let mut reasons: Vec<String> = Vec::new();
+    let mut reasons: Vec<framework::Reason> = Vec::new();
     if cx.version.dynamic_resources_enabled {
         let s = plugins::dynamic_resources::DynamicResources::post_filter(&state);
         if s.code == Code::Error {
@@ -586,11 +595,11 @@ fn schedule_pod_inner(
             (Nomination::Set(Some(p.node.clone())), Some(p))
         }
         preemption::Outcome::NotEligible(msg) => {
-            reasons.push(format!("preemption: {msg}"));
+            reasons.push(format!("preemption: {msg}").into());
             (Nomination::Keep, None)
         }
         preemption::Outcome::NoCandidates(msg) => {
-            reasons.push(format!("preemption: {msg}"));
+            reasons.push(format!("preemption: {msg}").into());
             (Nomination::Set(None), None)
         }
     };

@@ -111,9 +111,9 @@ pub fn verdict(sim: &Simulation, plugin: &dyn Plugin, pod: &str, node: &str) -> 
 }
 
 pub fn unschedulable(reason: &str) -> Status {
-    Status::unschedulable(reason)
+    Status::unschedulable(reason.to_string())
 }
 
 pub fn unresolvable(reason: &str) -> Status {
-    Status::unresolvable(reason)
+    Status::unresolvable(reason.to_string())
 }

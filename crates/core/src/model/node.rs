@@ -41,11 +41,19 @@ pub struct Node {
     pub unschedulable: bool,
     pub taints: Vec<Taint>,
     pub allocatable: Resources,
+    /// The `kubernetes.io/hostname` label, copied out of `meta.labels` when the node is
+    /// stored: local volumes are matched against it for every node in every cycle.
+    pub hostname: Option<String>,
 }
 
 impl Node {
     pub fn name(&self) -> &str {
         &self.meta.name
+    }
+
+    /// The `kubernetes.io/hostname` label (the kubelet always sets it).
+    pub fn hostname(&self) -> Option<&str> {
+        self.hostname.as_deref()
     }
 
     pub fn label(&self, key: &str) -> Option<&str> {

@@ -148,6 +148,13 @@ impl ScenarioText {
         if !parsed.errors.is_empty() {
             return Err(parsed.errors);
         }
+        Ok(self.run_parsed(parsed, seed, max_steps))
+    }
+
+    /// Loads already-parsed manifests of this script, runs until idle, then plays the
+    /// `then:` actions. This is what re-simulation after an edit costs: the YAML is read
+    /// once, the engine runs from the typed manifests every time.
+    pub fn run_parsed(&self, parsed: super::Parsed, seed: u64, max_steps: u64) -> ScriptRun {
         let later = |kind: Kind, key: &ObjectKey| {
             self.then
                 .iter()
@@ -193,11 +200,11 @@ impl ScenarioText {
             }
             sim.run_until_idle(max_steps);
         }
-        Ok(ScriptRun {
+        ScriptRun {
             sim,
             parsed,
             load_errors,
             then_errors,
-        })
+        }
     }
 }

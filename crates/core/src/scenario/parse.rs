@@ -165,7 +165,13 @@ fn typed(
         prefix: &str,
         warnings: &mut Vec<ImportWarning>,
     ) -> Result<Box<T>, ImportError> {
-        let obj: T = serde_path_to_error::deserialize(value).map_err(|e| {
+        // serde_ignored only says *whether* something was ignored (it reports `?` for keys
+        // of k8s-openapi's generated map visitors); the exact paths come from the
+        // round-trip comparison below, which runs only then.
+        let mut ignored_any = false;
+        let mut note_ignored = |_: serde_ignored::Path| ignored_any = true;
+        let tracked = serde_ignored::Deserializer::new(value, &mut note_ignored);
+        let obj: T = serde_path_to_error::deserialize(tracked).map_err(|e| {
             let path = e.path().to_string();
             let path = if path == "." { String::new() } else { path };
             ImportError {
@@ -175,8 +181,10 @@ fn typed(
             }
         })?;
         // Unknown fields: k8s-openapi silently ignores them, so compare what was written
-        // with what the typed object serializes back to. This gives exact paths, where
-        // serde_ignored reports `?` for the generated map visitors' keys.
+        // with what the typed object serializes back to, which gives exact paths.
+        if !ignored_any {
+            return Ok(Box::new(obj));
+        }
         if let Ok(round_trip) = serde_json::to_value(&obj) {
             let mut unknown = Vec::new();
             unknown_fields(value, &round_trip, prefix, &mut unknown);

@@ -6,6 +6,7 @@
 //! Upstream keys cycle state by plugin name in a map of `any`; here every plugin owns a
 //! typed field, which is the same idea with the compiler checking the types.
 
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 use super::cache::{NodeInfo, PodInfo, SchedulerCache};
@@ -31,11 +32,15 @@ pub enum Code {
     Skip,
 }
 
+/// A reason a node was rejected. Almost all are fixed upstream strings, so they are
+/// borrowed; a status is built for every rejected node in every cycle.
+pub type Reason = Cow<'static, str>;
+
 /// `fwk.Status`: a code, reasons, and (stamped by the framework) the plugin.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Status {
     pub code: Code,
-    pub reasons: Vec<String>,
+    pub reasons: Vec<Reason>,
     pub plugin: &'static str,
 }
 
@@ -56,7 +61,7 @@ impl Status {
         }
     }
 
-    pub fn new(code: Code, reason: impl Into<String>) -> Status {
+    pub fn new(code: Code, reason: impl Into<Reason>) -> Status {
         Status {
             code,
             reasons: vec![reason.into()],
@@ -64,7 +69,7 @@ impl Status {
         }
     }
 
-    pub fn with_reasons(code: Code, reasons: Vec<String>) -> Status {
+    pub fn with_reasons(code: Code, reasons: Vec<Reason>) -> Status {
         Status {
             code,
             reasons,
@@ -72,15 +77,15 @@ impl Status {
         }
     }
 
-    pub fn unschedulable(reason: impl Into<String>) -> Status {
+    pub fn unschedulable(reason: impl Into<Reason>) -> Status {
         Status::new(Code::Unschedulable, reason)
     }
 
-    pub fn unresolvable(reason: impl Into<String>) -> Status {
+    pub fn unresolvable(reason: impl Into<Reason>) -> Status {
         Status::new(Code::UnschedulableAndUnresolvable, reason)
     }
 
-    pub fn error(reason: impl Into<String>) -> Status {
+    pub fn error(reason: impl Into<Reason>) -> Status {
         Status::new(Code::Error, reason)
     }
 

@@ -123,14 +123,7 @@ impl Simulation {
         let kind = m.kind();
         let key = m.key();
         let converted = to_model(m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
-        let mut source = m.to_json();
-        if let Some(obj) = source.as_object_mut() {
-            // The API server ignores status on create, except what a node reports.
-            if kind != Kind::Node {
-                obj.remove("status");
-            }
-        }
-        let source: Arc<str> = Arc::from(source.to_string());
+        let source: Arc<str> = Arc::from(m.without_status().to_json_string());
         let applied = self.admit_and_store(converted.object, &key)?;
         if applied != Applied::Unchanged {
             self.cluster.manifests.insert((kind, key.clone()), source);

@@ -4,7 +4,9 @@
 use super::names;
 use crate::model::{Pod, Resources};
 use crate::scheduler::cache::NodeInfo;
-use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
+use crate::scheduler::framework::{
+    Ctx, CycleState, Plugin, Points, PreFilterResult, Reason, Status,
+};
 
 pub const NAME: &str = names::NODE_RESOURCES_FIT;
 pub const BALANCED_NAME: &str = names::NODE_RESOURCES_BALANCED_ALLOCATION;
@@ -21,12 +23,12 @@ pub struct NodeResourcesFit;
 
 /// `fitsRequest`: every reason, and whether any is unresolvable (the request exceeds the
 /// node's whole allocatable, so no amount of preemption frees enough).
-pub fn insufficient_resources(requests: &Resources, node: &NodeInfo) -> (Vec<String>, bool) {
+pub fn insufficient_resources(requests: &Resources, node: &NodeInfo) -> (Vec<Reason>, bool) {
     let alloc = &node.node.allocatable;
     let mut reasons = Vec::new();
     let mut unresolvable = false;
     if node.pods.len() as i64 + 1 > alloc.pods {
-        reasons.push(ERR_REASON_TOO_MANY_PODS.to_string());
+        reasons.push(Reason::Borrowed(ERR_REASON_TOO_MANY_PODS));
     }
     if requests.milli_cpu == 0
         && requests.memory == 0
@@ -36,18 +38,28 @@ pub fn insufficient_resources(requests: &Resources, node: &NodeInfo) -> (Vec<Str
         return (reasons, false);
     }
     let used = &node.requested;
-    let mut check = |name: &str, req: i64, alloc: i64, used: i64| {
+    let mut check = |reason: &'static str, req: i64, alloc: i64, used: i64| {
         if req > 0 && req > alloc - used {
-            reasons.push(format!("Insufficient {name}"));
+            reasons.push(Reason::Borrowed(reason));
             if req > alloc {
                 unresolvable = true;
             }
         }
     };
-    check("cpu", requests.milli_cpu, alloc.milli_cpu, used.milli_cpu);
-    check("memory", requests.memory, alloc.memory, used.memory);
     check(
-        "ephemeral-storage",
+        "Insufficient cpu",
+        requests.milli_cpu,
+        alloc.milli_cpu,
+        used.milli_cpu,
+    );
+    check(
+        "Insufficient memory",
+        requests.memory,
+        alloc.memory,
+        used.memory,
+    );
+    check(
+        "Insufficient ephemeral-storage",
         requests.ephemeral_storage,
         alloc.ephemeral_storage,
         used.ephemeral_storage,
@@ -59,7 +71,7 @@ pub fn insufficient_resources(requests: &Resources, node: &NodeInfo) -> (Vec<Str
         let a = alloc.scalar.get(name).copied().unwrap_or(0);
         let u = used.scalar.get(name).copied().unwrap_or(0);
         if *req > a - u {
-            reasons.push(format!("Insufficient {name}"));
+            reasons.push(Reason::Owned(format!("Insufficient {name}")));
             if *req > a {
                 unresolvable = true;
             }
@@ -285,7 +297,7 @@ mod tests {
             Code::UnschedulableAndUnresolvable,
             "more than the node has"
         );
-        assert_eq!(giant.reasons, vec!["Insufficient cpu".to_string()]);
+        assert_eq!(giant.reasons, vec!["Insufficient cpu"]);
         // Pod count.
         for i in 2..10 {
             add_pending(&mut sim, &pod(&format!("run{i}"), &[], "  nodeName: n1\n"));

@@ -30,7 +30,9 @@ use crate::pv_helpers::{
     Candidate,
 };
 use crate::scheduler::cache::NodeInfo;
-use crate::scheduler::framework::{Code, Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
+use crate::scheduler::framework::{
+    Code, Ctx, CycleState, Plugin, Points, PreFilterResult, Reason, Status,
+};
 
 pub const NAME: &str = names::VOLUME_BINDING;
 
@@ -170,7 +172,7 @@ pub fn find_matching_volume_for_node<'a>(
         }
     }
     let request = claim.request.unwrap_or(0);
-    let host = node.label(well_known::LABEL_HOSTNAME);
+    let host = node.hostname();
     cluster.first_available_pv_for_host(claim.class_name(), host, request, |pv, pinned| {
         !excluded.contains(&pv.name())
             && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
@@ -227,19 +229,19 @@ impl Fit {
     }
 
     /// The reasons, in the order upstream appends them.
-    fn reasons(self, cx: &Ctx) -> Vec<String> {
+    fn reasons(self, cx: &Ctx) -> Vec<Reason> {
         let mut r = Vec::new();
         if !self.bound_satisfied {
-            r.push(cx.version.volume_node_affinity_conflict.to_string());
+            r.push(Reason::Borrowed(cx.version.volume_node_affinity_conflict));
         }
         if !self.unbound_satisfied {
-            r.push(ERR_REASON_BIND_CONFLICT.to_string());
+            r.push(Reason::Borrowed(ERR_REASON_BIND_CONFLICT));
         }
         if !self.sufficient_storage {
-            r.push(ERR_REASON_NOT_ENOUGH_SPACE.to_string());
+            r.push(Reason::Borrowed(ERR_REASON_NOT_ENOUGH_SPACE));
         }
         if !self.bound_pvs_found {
-            r.push(ERR_REASON_PV_NOT_EXIST.to_string());
+            r.push(Reason::Borrowed(ERR_REASON_PV_NOT_EXIST));
         }
         r
     }
@@ -251,7 +253,7 @@ pub fn find_pod_volumes(
     cx: &Ctx,
     state: &State,
     node: &Node,
-) -> Result<(Vec<String>, PodVolumes), String> {
+) -> Result<(Vec<Reason>, PodVolumes), String> {
     let mut volumes = PodVolumes::default();
     let fit = evaluate(cx, state, node, Some(&mut volumes))?;
     if !fit.is_ok() {
