@@ -3,16 +3,38 @@
 //! (e.g. `storage-mix 5000 150000`, `csi-pvs 5000 5000`).
 use std::time::Instant;
 
+/// Peak resident set size (`VmHWM`), in MB.
 fn rss_mb() -> f64 {
-    std::fs::read_to_string("/proc/self/statm")
+    std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
-            s.split_whitespace()
-                .nth(1)
-                .and_then(|p| p.parse::<f64>().ok())
+            s.lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         })
-        .map(|pages| pages * 4096.0 / 1e6)
+        .map(|kb| kb * 1024.0 / 1e6)
         .unwrap_or(0.0)
+}
+
+#[repr(C)]
+struct MallInfo2 {
+    arena: usize,
+    ordblks: usize,
+    smblks: usize,
+    hblks: usize,
+    hblkhd: usize,
+    usmblks: usize,
+    fsmblks: usize,
+    uordblks: usize,
+    fordblks: usize,
+    keepcost: usize,
+}
+extern "C" {
+    fn mallinfo2() -> MallInfo2;
+}
+fn heap_mb() -> f64 {
+    let m = unsafe { mallinfo2() };
+    (m.uordblks + m.hblkhd) as f64 / 1e6
 }
 
 fn main() {
@@ -55,4 +77,5 @@ fn main() {
         sim.log().len(),
         rss_mb()
     );
+    eprintln!("heap in use: {:.0}MB", heap_mb());
 }

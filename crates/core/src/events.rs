@@ -95,8 +95,8 @@ pub enum Note {
         /// How many nodes shared the top score.
         tied: usize,
         /// The first few of them, for the record.
-        candidates: Vec<String>,
-        chosen: String,
+        candidates: Vec<Arc<str>>,
+        chosen: Arc<str>,
     },
     /// A bounded loop stopped at its bound.
     LimitReached {

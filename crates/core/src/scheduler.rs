@@ -102,9 +102,9 @@ pub enum Nomination {
 #[derive(Clone, Debug)]
 pub enum Decision {
     Fits {
-        node: String,
+        node: Arc<str>,
         /// Scores of the feasible nodes (empty when only one node was feasible).
-        scores: Vec<(String, i64)>,
+        scores: Vec<(Arc<str>, i64)>,
         tie_break: Option<TieBreak>,
     },
     /// Nothing fits; `message` is the FitError text (or the error, for `Code::Error`).
@@ -447,30 +447,34 @@ pub fn prioritize(
     Scores { by_plugin, totals }
 }
 
-/// Picks the highest total; equal top scores are broken by the seeded RNG (upstream's heap
-/// leaves that choice to arbitrary order; Bindery makes it reproducible).
 /// How many tied node names a TieBreak note keeps.
 pub const TIE_BREAK_NAMES_KEPT: usize = 8;
 
 /// A tie: the score, how many nodes shared it, and the first few names.
-pub type TieBreak = (i64, usize, Vec<String>);
+pub type TieBreak = (i64, usize, Vec<Arc<str>>);
 
-pub fn select_host(names: &[&str], totals: &[i64], rng: &mut SimRng) -> (String, Option<TieBreak>) {
+/// Picks the highest total; equal top scores are broken by the seeded RNG (upstream's heap
+/// leaves that choice to arbitrary order; Bindery makes it reproducible).
+pub fn select_host(
+    names: &[&Arc<str>],
+    totals: &[i64],
+    rng: &mut SimRng,
+) -> (Arc<str>, Option<TieBreak>) {
     let best = totals.iter().copied().max().unwrap_or(0);
-    let tied: Vec<&str> = names
+    let tied: Vec<&Arc<str>> = names
         .iter()
         .zip(totals)
         .filter(|(_, t)| **t == best)
         .map(|(n, _)| *n)
         .collect();
     if tied.len() == 1 {
-        return (tied[0].to_string(), None);
+        return (tied[0].clone(), None);
     }
-    let chosen = tied[rng.index(tied.len())].to_string();
+    let chosen = tied[rng.index(tied.len())].clone();
     let kept = tied
         .iter()
         .take(TIE_BREAK_NAMES_KEPT)
-        .map(|s| s.to_string())
+        .map(|s| (*s).clone())
         .collect();
     (chosen, Some((best, tied.len(), kept)))
 }
@@ -542,7 +546,7 @@ fn schedule_pod_inner(
         1 => {
             return (
                 Decision::Fits {
-                    node: all[feasible[0]].name().to_string(),
+                    node: all[feasible[0]].node.meta.name.clone(),
                     scores: Vec::new(),
                     tie_break: None,
                 },
@@ -551,17 +555,13 @@ fn schedule_pod_inner(
         }
         _ => {
             let infos: Vec<&NodeInfo> = feasible.iter().map(|&i| &all[i]).collect();
-            let names: Vec<&str> = infos.iter().map(|n| n.name()).collect();
+            let names: Vec<&Arc<str>> = infos.iter().map(|n| &n.node.meta.name).collect();
             let scores = prioritize(cx, profile, &mut state, pod, &infos);
             let (node, tie_break) = select_host(&names, &scores.totals, rng);
             return (
                 Decision::Fits {
                     node,
-                    scores: names
-                        .iter()
-                        .map(|n| n.to_string())
-                        .zip(scores.totals)
-                        .collect(),
+                    scores: names.into_iter().cloned().zip(scores.totals).collect(),
                     tie_break,
                 },
                 state,
