@@ -16,6 +16,9 @@ fn rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
+/// glibc's `mallinfo2`, for the bytes actually allocated (RSS also counts what the
+/// allocator keeps around).
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 #[repr(C)]
 struct MallInfo2 {
     arena: usize,
@@ -29,12 +32,19 @@ struct MallInfo2 {
     fordblks: usize,
     keepcost: usize,
 }
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 extern "C" {
     fn mallinfo2() -> MallInfo2;
 }
+#[cfg(all(target_os = "linux", target_env = "gnu"))]
 fn heap_mb() -> f64 {
+    // SAFETY: mallinfo2 only reads the allocator's counters.
     let m = unsafe { mallinfo2() };
     (m.uordblks + m.hblkhd) as f64 / 1e6
+}
+#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
+fn heap_mb() -> f64 {
+    0.0
 }
 
 fn main() {
