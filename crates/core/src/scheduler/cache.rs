@@ -69,6 +69,10 @@ pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(String, String)> {
 /// See [`NodeInfo::hot`].
 #[derive(Clone, Debug, Default)]
 pub struct HotFields {
+    /// The node's `kubernetes.io/hostname` label (local volumes are matched against it).
+    pub hostname: Option<String>,
+    /// [`crate::cluster::host_hash`] of `hostname`, so index lookups need not read it.
+    pub hostname_hash: u64,
     pub unschedulable: bool,
     /// The node has NoSchedule or NoExecute taints.
     pub has_hard_taints: bool,
@@ -123,6 +127,8 @@ impl NodeInfo {
     /// Recomputes [`NodeInfo::hot`] from the node, its limits and its volumes.
     pub fn refresh_hot(&mut self) {
         let n = &self.node;
+        self.hot.hostname = n.hostname.clone();
+        self.hot.hostname_hash = n.hostname.as_deref().map_or(0, crate::cluster::host_hash);
         self.hot.unschedulable = n.unschedulable;
         self.hot.has_hard_taints = n.taints.iter().any(|t| {
             matches!(

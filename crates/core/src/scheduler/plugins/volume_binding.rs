@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::names;
-use crate::cluster::Cluster;
+use crate::cluster::{Cluster, HostKey};
 use crate::model::{
     well_known, ClaimRef, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod,
     PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
@@ -58,6 +58,20 @@ pub struct State {
     pub delay_claims: Vec<Arc<PersistentVolumeClaim>>,
     /// Per delay claim, the volumes whose claimRef names it (looked up once per cycle).
     pub prebound: Vec<Vec<Arc<PersistentVolume>>>,
+    /// Per delay claim (same order), what every node's Filter asks about it, looked up
+    /// once per cycle.
+    pub delay_facts: Vec<DelayClaimFacts>,
+}
+
+/// What Filter needs to know about one delay-binding claim, independent of the node.
+#[derive(Clone, Debug, Default)]
+pub struct DelayClaimFacts {
+    /// `volume.kubernetes.io/selected-node`.
+    pub selected_node: Option<String>,
+    /// Its StorageClass (`None`: missing, which Filter reports as an error).
+    pub class: Option<Arc<StorageClass>>,
+    /// Whether any available, unclaimed PV of the class exists at all.
+    pub class_has_available_pvs: bool,
 }
 
 /// What binding the pod's volumes on one node takes.
@@ -130,6 +144,15 @@ impl VolumeBinding {
         }
         // `sort.Sort(byPVCSize)`; stable here, so equal sizes keep volume order.
         state.delay_claims.sort_by_key(|c| c.request.unwrap_or(0));
+        state.delay_facts = state
+            .delay_claims
+            .iter()
+            .map(|c| DelayClaimFacts {
+                selected_node: c.selected_node().map(str::to_string),
+                class: cx.cluster.storage_classes.get(c.class_name()).cloned(),
+                class_has_available_pvs: cx.cluster.has_available_pvs(c.class_name()),
+            })
+            .collect();
         Ok((state, immediate))
     }
 
@@ -161,6 +184,7 @@ pub fn find_matching_volume_for_node<'a>(
     claim: &PersistentVolumeClaim,
     prebound: &'a [Arc<PersistentVolume>],
     node: &Node,
+    hostname: Option<HostKey<'_>>,
     excluded: &[&str],
 ) -> Option<&'a Arc<PersistentVolume>> {
     for pv in prebound {
@@ -172,8 +196,7 @@ pub fn find_matching_volume_for_node<'a>(
         }
     }
     let request = claim.request.unwrap_or(0);
-    let host = node.hostname();
-    cluster.first_available_pv_for_host(claim.class_name(), host, request, |pv, pinned| {
+    cluster.first_available_pv_for_host(claim.class_name(), hostname, request, |pv, pinned| {
         !excluded.contains(&pv.name())
             && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
             && (pinned || check_node_affinity(pv, node))
@@ -255,16 +278,23 @@ pub fn find_pod_volumes(
     node: &Node,
 ) -> Result<(Vec<Reason>, PodVolumes), String> {
     let mut volumes = PodVolumes::default();
-    let fit = evaluate(cx, state, node, Some(&mut volumes))?;
+    let host = node.hostname().map(HostKey::new);
+    let fit = evaluate(cx, state, node, host, Some(&mut volumes))?;
     if !fit.is_ok() {
         volumes = PodVolumes::default();
     }
     Ok((fit.reasons(cx), volumes))
 }
 
-/// The Filter's verdict without building anything (the per-node hot path).
-fn fits(cx: &Ctx, state: &State, node: &Node) -> Result<Fit, String> {
-    evaluate(cx, state, node, None)
+/// The Filter's verdict without building anything (the per-node hot path). The hostname
+/// comes from the node's inline fields: most nodes are rejected without touching the
+/// `Node` itself.
+fn fits(cx: &Ctx, state: &State, node: &NodeInfo) -> Result<Fit, String> {
+    let host = node.hot.hostname.as_deref().map(|name| HostKey {
+        hash: node.hot.hostname_hash,
+        name,
+    });
+    evaluate(cx, state, &node.node, host, None)
 }
 
 /// The body of `FindPodVolumes`. With `out`, records the chosen static bindings and the
@@ -273,6 +303,7 @@ fn evaluate(
     cx: &Ctx,
     state: &State,
     node: &Node,
+    hostname: Option<HostKey<'_>>,
     mut out: Option<&mut PodVolumes>,
 ) -> Result<Fit, String> {
     let mut fit = Fit::OK;
@@ -292,9 +323,15 @@ fn evaluate(
     if state.delay_claims.is_empty() {
         return Ok(fit);
     }
+    let no_facts = DelayClaimFacts::default();
+    let facts = |i: usize| state.delay_facts.get(i).unwrap_or(&no_facts);
     // A claim whose provisioning already targets another node rules this one out.
-    for claim in &state.delay_claims {
-        if claim.selected_node().is_some_and(|sel| sel != node.name()) {
+    for i in 0..state.delay_claims.len() {
+        if facts(i)
+            .selected_node
+            .as_deref()
+            .is_some_and(|sel| sel != node.name())
+        {
             fit.unbound_satisfied = false;
             return Ok(fit);
         }
@@ -305,14 +342,14 @@ fn evaluate(
     let mut unmatched: Vec<usize> = Vec::new();
     let mut any_unmatched = false;
     for (i, claim) in state.delay_claims.iter().enumerate() {
-        if claim.selected_node().is_some() {
+        if facts(i).selected_node.is_some() {
             continue;
         }
         let prebound = state.prebound.get(i).map(Vec::as_slice).unwrap_or_default();
-        let found = if prebound.is_empty() && !cx.cluster.has_available_pvs(claim.class_name()) {
+        let found = if prebound.is_empty() && !facts(i).class_has_available_pvs {
             None
         } else {
-            find_matching_volume_for_node(cx.cluster, claim, prebound, node, &chosen)
+            find_matching_volume_for_node(cx.cluster, claim, prebound, node, hostname, &chosen)
         };
         match found {
             Some(pv) => {
@@ -330,16 +367,15 @@ fn evaluate(
     if any_unmatched {
         fit.unbound_satisfied = false;
     }
-    let to_provision = state
-        .delay_claims
-        .iter()
-        .filter(|c| c.selected_node().is_some())
-        .chain(unmatched.iter().map(|&i| &state.delay_claims[i]));
+    let to_provision = (0..state.delay_claims.len())
+        .filter(|&i| facts(i).selected_node.is_some())
+        .chain(unmatched.iter().copied());
     let mut provisions: Vec<Arc<PersistentVolumeClaim>> = Vec::new();
     let mut any = false;
-    for claim in to_provision {
+    for i in to_provision {
+        let claim = &state.delay_claims[i];
         any = true;
-        match check_volume_provision(cx.cluster, claim, node)? {
+        match check_volume_provision(cx.cluster, claim, facts(i).class.as_ref(), node)? {
             Provision::Ok => {
                 if out.is_some() {
                     provisions.push(claim.clone());
@@ -377,6 +413,7 @@ enum Provision {
 fn check_volume_provision(
     cluster: &Cluster,
     claim: &PersistentVolumeClaim,
+    class: Option<&Arc<StorageClass>>,
     node: &Node,
 ) -> Result<Provision, String> {
     let class_name = claim.class_name();
@@ -386,7 +423,7 @@ fn check_volume_provision(
             claim.meta.key().to_string()
         ));
     }
-    let Some(class) = cluster.storage_classes.get(class_name) else {
+    let Some(class) = class else {
         return Err(format!("failed to find storage class {class_name:?}"));
     };
     if !class.is_provisionable()
@@ -563,7 +600,7 @@ impl Plugin for VolumeBinding {
         {
             return Status::success();
         }
-        match fits(cx, s, &node.node) {
+        match fits(cx, s, node) {
             Ok(fit) if fit.is_ok() => Status::success(),
             Ok(fit) => Status::with_reasons(Code::UnschedulableAndUnresolvable, fit.reasons(cx)),
             Err(e) => Status::error(e),
