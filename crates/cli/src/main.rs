@@ -7,7 +7,7 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use bindery_core::model::{Kind, ObjectKey};
-use bindery_core::scenario::builtin::{self, ScenarioText, Then};
+use bindery_core::scenario::builtin::{self, ScenarioText, Then, ThenProblem};
 use bindery_core::scenario::{export, parse, ImportError, Parsed};
 use bindery_core::{report, sim::DEFAULT_MAX_STEPS, Simulation};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -238,38 +238,14 @@ fn simulate(inputs: &[Input], seed: u64, max_steps: u64) -> Result<Simulation, I
     }
     sim.run_until_idle(max_steps);
     for input in inputs {
-        for t in &input.text.then {
-            match t {
-                Then::Create { kind, key } => {
-                    let found = input
-                        .parsed
-                        .manifests
-                        .iter()
-                        .find(|d| d.manifest.kind() == *kind && &d.manifest.key() == key);
-                    match found {
-                        Some(d) => {
-                            if let Err(e) = sim.apply(&d.manifest) {
-                                errors.extend(
-                                    e.import_errors(d.doc)
-                                        .iter()
-                                        .map(|ie| prefixed(&input.name, ie)),
-                                );
-                            }
-                        }
-                        None => errors.push(format!(
-                            "{}: then: create: no {kind} {key} in this file",
-                            input.name
-                        )),
-                    }
+        for problem in input.text.play_then(&mut sim, &input.parsed, max_steps) {
+            match problem {
+                ThenProblem::Rejected(e) => errors.push(prefixed(&input.name, &e)),
+                ThenProblem::Missing(m) => errors.push(format!("{}: then: {m}", input.name)),
+                ThenProblem::DeleteFailed(m) => {
+                    let _ = writeln!(stderr, "warning: {}: then: {m}", input.name);
                 }
-                Then::Delete { kind, key } => {
-                    if let Err(e) = sim.delete(*kind, key) {
-                        let _ = writeln!(stderr, "warning: {}: then: {e}", input.name);
-                    }
-                }
-                Then::AdvanceSeconds(s) => sim.advance_time(s * 1000),
             }
-            sim.run_until_idle(max_steps);
         }
     }
     if errors.is_empty() {

@@ -38,22 +38,9 @@ fn csi_pvs_5000(bencher: divan::Bencher) {
         });
 }
 
-const BUILTINS: &[&str] = &[
-    "rwo-vs-rwop",
-    "rwop-conflict",
-    "rwop-preemption",
-    "local-pv-wffc",
-    "local-path-provisioning",
-    "zonal-volume-zone",
-    "topology-aware-provisioning",
-    "reclaim-and-protection",
-    "rwop-migration",
-    "attach-limits-and-capacity",
-];
-
 /// The engine on a built-in scenario: load the typed manifests, run to idle, play the
 /// script's follow-up actions (what every edit in the playground re-runs).
-#[divan::bench(args = BUILTINS)]
+#[divan::bench(args = builtin::IDS)]
 fn builtin(bencher: divan::Bencher, id: &str) {
     let text = builtin::get(id).expect("built-in").text;
     let parsed = parse(&text.yaml);
@@ -63,7 +50,7 @@ fn builtin(bencher: divan::Bencher, id: &str) {
 }
 
 /// The same, starting from the YAML text (what `bindery run builtin:<id>` does once).
-#[divan::bench(args = BUILTINS)]
+#[divan::bench(args = builtin::IDS)]
 fn builtin_from_yaml(bencher: divan::Bencher, id: &str) {
     let text = builtin::get(id).expect("built-in").text;
     bencher.bench(|| text.run(1, 100_000).expect("runs"));

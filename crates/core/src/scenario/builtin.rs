@@ -97,6 +97,8 @@ macro_rules! builtins {
         const FILES: &[(&str, &str)] = &[
             $(($id, include_str!(concat!("../../scenarios/", $id, ".yaml")))),*
         ];
+        /// The ids of the built-in scenarios, in teaching order.
+        pub const IDS: &[&str] = &[$($id),*];
     };
 }
 
@@ -140,7 +142,61 @@ pub struct ScriptRun {
     pub then_errors: Vec<String>,
 }
 
+/// A `then:` action that could not be carried out.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ThenProblem {
+    /// The API server rejected a held-back object (its document is named).
+    Rejected(super::ImportError),
+    /// `create` names an object that is not in the scenario.
+    Missing(String),
+    /// `delete` failed (usually: the object is already gone).
+    DeleteFailed(String),
+}
+
 impl ScenarioText {
+    /// Plays the `then:` actions on `sim` (whose initial manifests have settled), running
+    /// until idle after each. `parsed` holds the held-back documents `create` applies.
+    pub fn play_then(
+        &self,
+        sim: &mut crate::sim::Simulation,
+        parsed: &super::Parsed,
+        max_steps: u64,
+    ) -> Vec<ThenProblem> {
+        let mut problems = Vec::new();
+        for t in &self.then {
+            match t {
+                Then::Create { kind, key } => {
+                    let found = parsed
+                        .manifests
+                        .iter()
+                        .find(|d| d.manifest.kind() == *kind && &d.manifest.key() == key);
+                    match found {
+                        Some(d) => {
+                            if let Err(e) = sim.apply(&d.manifest) {
+                                problems.extend(
+                                    e.import_errors(d.doc)
+                                        .into_iter()
+                                        .map(ThenProblem::Rejected),
+                                );
+                            }
+                        }
+                        None => problems.push(ThenProblem::Missing(format!(
+                            "create: no {kind} {key} in the scenario"
+                        ))),
+                    }
+                }
+                Then::Delete { kind, key } => {
+                    if let Err(e) = sim.delete(*kind, key) {
+                        problems.push(ThenProblem::DeleteFailed(e.to_string()));
+                    }
+                }
+                Then::AdvanceSeconds(s) => sim.advance_time(s * 1000),
+            }
+            sim.run_until_idle(max_steps);
+        }
+        problems
+    }
+
     /// Parses, loads, runs until idle, then plays the `then:` actions. Parse errors stop
     /// before anything is applied.
     pub fn run(&self, seed: u64, max_steps: u64) -> Result<ScriptRun, Vec<super::ImportError>> {
@@ -173,32 +229,11 @@ impl ScenarioText {
         let mut load_errors = sim.load(&initial);
         sim.run_until_idle(max_steps);
         let mut then_errors = Vec::new();
-        for t in &self.then {
-            match t {
-                Then::Create { kind, key } => {
-                    let found = parsed
-                        .manifests
-                        .iter()
-                        .find(|d| d.manifest.kind() == *kind && &d.manifest.key() == key);
-                    match found {
-                        Some(d) => {
-                            if let Err(e) = sim.apply(&d.manifest) {
-                                load_errors.extend(e.import_errors(d.doc));
-                            }
-                        }
-                        None => {
-                            then_errors.push(format!("create: no {kind} {key} in the scenario"))
-                        }
-                    }
-                }
-                Then::Delete { kind, key } => {
-                    if let Err(e) = sim.delete(*kind, key) {
-                        then_errors.push(e.to_string());
-                    }
-                }
-                Then::AdvanceSeconds(s) => sim.advance_time(s * 1000),
+        for problem in self.play_then(&mut sim, &parsed, max_steps) {
+            match problem {
+                ThenProblem::Rejected(e) => load_errors.push(e),
+                ThenProblem::Missing(m) | ThenProblem::DeleteFailed(m) => then_errors.push(m),
             }
-            sim.run_until_idle(max_steps);
         }
         ScriptRun {
             sim,

@@ -331,6 +331,13 @@ impl Simulation {
         if !driver.storage_capacity {
             return;
         }
+        self.adjust_reported_capacity(&class.meta.name, pv, -pv.capacity);
+    }
+
+    /// Changes by `delta` the capacity of the first CSIStorageCapacity of `class` whose
+    /// topology covers the volume's node affinity (and, when taking space, that has room),
+    /// as the driver's next capacity report would.
+    fn adjust_reported_capacity(&mut self, class: &str, pv: &PersistentVolume, delta: i64) {
         let labels: std::collections::BTreeMap<String, String> = pv
             .node_affinity
             .iter()
@@ -343,14 +350,14 @@ impl Simulation {
             .csi_capacities
             .iter()
             .find(|(_, c)| {
-                c.storage_class_name == *class.meta.name
-                    && c.capacity.is_some_and(|cap| cap >= pv.capacity)
+                c.storage_class_name == class
+                    && (delta >= 0 || c.capacity.is_some_and(|cap| cap + delta >= 0))
                     && c.node_topology.as_ref().is_some_and(|t| t.matches(&labels))
             })
             .map(|(k, _)| k.clone());
         if let Some(k) = key {
             let mut c = (*self.cluster.csi_capacities[&k]).clone();
-            c.capacity = c.capacity.map(|cap| cap - pv.capacity);
+            c.capacity = c.capacity.map(|cap| cap + delta);
             self.cluster.csi_capacities.insert(k, Arc::new(c));
             self.cluster_event(crate::scheduler::queue::ClusterEvent::CsiStorageCapacityChange);
         }
@@ -375,30 +382,7 @@ impl Simulation {
         ) {
             if driver.storage_capacity {
                 // The freed space shows up in the driver's capacity report again.
-                let labels: std::collections::BTreeMap<String, String> = pv
-                    .node_affinity
-                    .iter()
-                    .flat_map(|s| s.terms.iter())
-                    .flat_map(|t| t.match_expressions.iter())
-                    .filter_map(|r| r.values.first().map(|v| (r.key.clone(), v.clone())))
-                    .collect();
-                let key = self
-                    .cluster
-                    .csi_capacities
-                    .iter()
-                    .find(|(_, c)| {
-                        c.storage_class_name == *class.meta.name
-                            && c.node_topology.as_ref().is_some_and(|t| t.matches(&labels))
-                    })
-                    .map(|(k, _)| k.clone());
-                if let Some(k) = key {
-                    let mut c = (*self.cluster.csi_capacities[&k]).clone();
-                    c.capacity = c.capacity.map(|cap| cap + pv.capacity);
-                    self.cluster.csi_capacities.insert(k, Arc::new(c));
-                    self.cluster_event(
-                        crate::scheduler::queue::ClusterEvent::CsiStorageCapacityChange,
-                    );
-                }
+                self.adjust_reported_capacity(&class.meta.name, pv, pv.capacity);
             }
         }
         self.delete_volume_object(pv.name());
