@@ -316,11 +316,23 @@ impl Simulation {
 
     /// Repeats [`Simulation::step`] until idle, at most `max_steps` times.
     pub fn run_until_idle(&mut self, max_steps: u64) -> RunOutcome {
+        self.run_until_idle_observed(max_steps, &mut |_, _| {})
+    }
+
+    /// [`Simulation::run_until_idle`], showing `observe` the simulation after every step
+    /// that did something (the playground records its timeline this way).
+    pub fn run_until_idle_observed(
+        &mut self,
+        max_steps: u64,
+        observe: &mut dyn FnMut(&Simulation, &StepOutcome),
+    ) -> RunOutcome {
         let mut steps = 0;
         while steps < max_steps {
-            if self.step() == StepOutcome::Idle {
+            let outcome = self.step();
+            if outcome == StepOutcome::Idle {
                 return RunOutcome { steps, idle: true };
             }
+            observe(self, &outcome);
             steps += 1;
         }
         if self.is_idle() {

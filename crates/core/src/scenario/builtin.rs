@@ -142,6 +142,17 @@ pub struct ScriptRun {
     pub then_errors: Vec<String>,
 }
 
+/// When a script run shows the simulation to its observer.
+#[derive(Clone, Copy, Debug)]
+pub enum Moment<'a> {
+    /// The initial manifests were applied (before any step).
+    Loaded,
+    /// One step did something.
+    Step(&'a crate::sim::StepOutcome),
+    /// The `then:` action with this index was just carried out.
+    Then(usize),
+}
+
 /// A `then:` action that could not be carried out.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ThenProblem {
@@ -162,8 +173,18 @@ impl ScenarioText {
         parsed: &super::Parsed,
         max_steps: u64,
     ) -> Vec<ThenProblem> {
+        self.play_then_observed(sim, parsed, max_steps, &mut |_, _| {})
+    }
+
+    fn play_then_observed(
+        &self,
+        sim: &mut crate::sim::Simulation,
+        parsed: &super::Parsed,
+        max_steps: u64,
+        observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
+    ) -> Vec<ThenProblem> {
         let mut problems = Vec::new();
-        for t in &self.then {
+        for (i, t) in self.then.iter().enumerate() {
             match t {
                 Then::Create { kind, key } => {
                     let found = parsed
@@ -192,7 +213,8 @@ impl ScenarioText {
                 }
                 Then::AdvanceSeconds(s) => sim.advance_time(s * 1000),
             }
-            sim.run_until_idle(max_steps);
+            observe(sim, Moment::Then(i));
+            sim.run_until_idle_observed(max_steps, &mut |s, o| observe(s, Moment::Step(o)));
         }
         problems
     }
@@ -211,6 +233,18 @@ impl ScenarioText {
     /// `then:` actions. This is what re-simulation after an edit costs: the YAML is read
     /// once, the engine runs from the typed manifests every time.
     pub fn run_parsed(&self, parsed: super::Parsed, seed: u64, max_steps: u64) -> ScriptRun {
+        self.run_parsed_observed(parsed, seed, max_steps, &mut |_, _| {})
+    }
+
+    /// [`ScenarioText::run_parsed`], showing `observe` the simulation after the manifests
+    /// are loaded ([`Moment::Loaded`]), after every step, and after each `then:` action.
+    pub fn run_parsed_observed(
+        &self,
+        parsed: super::Parsed,
+        seed: u64,
+        max_steps: u64,
+        observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
+    ) -> ScriptRun {
         let later = |kind: Kind, key: &ObjectKey| {
             self.then
                 .iter()
@@ -227,9 +261,10 @@ impl ScenarioText {
         };
         let mut sim = crate::sim::Simulation::new(seed);
         let mut load_errors = sim.load(&initial);
-        sim.run_until_idle(max_steps);
+        observe(&sim, Moment::Loaded);
+        sim.run_until_idle_observed(max_steps, &mut |s, o| observe(s, Moment::Step(o)));
         let mut then_errors = Vec::new();
-        for problem in self.play_then(&mut sim, &parsed, max_steps) {
+        for problem in self.play_then_observed(&mut sim, &parsed, max_steps, observe) {
             match problem {
                 ThenProblem::Rejected(e) => load_errors.push(e),
                 ThenProblem::Missing(m) | ThenProblem::DeleteFailed(m) => then_errors.push(m),
