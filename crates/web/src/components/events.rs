@@ -1,0 +1,61 @@
+//! `kubectl get events`, filterable by object; clicking a row selects its object.
+
+use yew::prelude::*;
+
+use super::{is_selected, use_store};
+use crate::state::Action;
+use crate::view_model;
+
+#[function_component(EventsTable)]
+pub fn events_table() -> Html {
+    let store = use_store();
+    let sim = &store.frame().sim;
+    let rows = view_model::event_rows(sim, store.event_filter.as_ref());
+    let clear = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::FilterEvents(None)))
+    };
+    let only_selected = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            store.dispatch(Action::FilterEvents(store.selection.clone()))
+        })
+    };
+    html! {
+        <div class="events">
+            <h2>{ "Events" }</h2>
+            <div class="events-filter">
+                if let Some(f) = &store.event_filter {
+                    <span>{ format!("Only {} ", f.label()) }</span>
+                    <button id="clear-event-filter" onclick={clear}>{ "Show all" }</button>
+                } else {
+                    <span>{ format!("{} events", rows.len()) }</span>
+                    <button id="filter-selected" disabled={store.selection.is_none()} onclick={only_selected}>{ "Only the selected object" }</button>
+                }
+            </div>
+            <div class="scroll">
+                <table class="grid events-table" id="events-table">
+                    <thead><tr><th>{ "LAST SEEN" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "OBJECT" }</th><th>{ "MESSAGE" }</th><th>{ "COUNT" }</th></tr></thead>
+                    <tbody>
+                        { for rows.iter().rev().map(|r| {
+                            let store = store.clone();
+                            let sel = r.object.clone();
+                            let selected = is_selected(&store, &sel);
+                            let onclick = Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))));
+                            html! {
+                                <tr class={classes!(r.warning.then_some("warning"), selected.then_some("selected"))}>
+                                    <td>{ &r.age }</td>
+                                    <td>{ r.type_ }</td>
+                                    <td class="reason">{ r.reason }</td>
+                                    <td><button class="link" {onclick}>{ r.object.label() }</button></td>
+                                    <td class="message">{ &r.message }</td>
+                                    <td>{ r.count }</td>
+                                </tr>
+                            }
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}

@@ -1,0 +1,384 @@
+//! `kubectl describe` for the selected object, the verdict table for pods, phase history
+//! for claims and volumes, and the quick edits (cordon, taint, priority, delete…).
+
+use bindery_core::model::Kind;
+use bindery_core::scenario::builtin::Then;
+use bindery_core::scenario::Manifest;
+use k8s_openapi::api::core::v1 as core;
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::{use_store, Store};
+use crate::state::{Action, Dialog};
+use crate::view_model::{self, Selection};
+
+#[function_component(Inspector)]
+pub fn inspector() -> Html {
+    let store = use_store();
+    let Some(sel) = store.selection.clone() else {
+        return html! {
+            <div class="inspector empty-inspector">
+                <h2>{ "Inspector" }</h2>
+                <p>{ "Select a pod, node, claim or volume to see what Kubernetes would say about it: its conditions, its events, and for pods every node's verdict from every scheduler plugin." }</p>
+            </div>
+        };
+    };
+    let sim = &store.frame().sim;
+    let close = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(None)))
+    };
+    let Some(desc) = view_model::describe(sim, &sel) else {
+        return html! {
+            <div class="inspector">
+                <h2>{ sel.label() }</h2>
+                <p class="empty">{ "Not present at this point of the timeline." }</p>
+                <button onclick={close}>{ "Close" }</button>
+            </div>
+        };
+    };
+    let history = matches!(
+        sel.kind,
+        Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::Pod
+    )
+    .then(|| view_model::phase_history(store.run.frames.iter().map(|f| &f.sim), &sel));
+    let explanation = (sel.kind == Kind::Pod)
+        .then(|| sim.explain(&sel.key))
+        .flatten()
+        .map(|e| view_model::verdict_table(&e));
+    html! {
+        <div class="inspector" id="inspector">
+            <header class="inspector-head">
+                <h2 id="inspector-title">{ &desc.title }</h2>
+                <button class="dismiss" aria-label="Close the inspector" onclick={close}>{ "×" }</button>
+            </header>
+            <QuickActions selection={sel.clone()} />
+            <dl class="fields">
+                { for desc.fields.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
+            </dl>
+            if !desc.conditions.is_empty() {
+                <table class="grid" id="conditions">
+                    <caption>{ "Conditions" }</caption>
+                    <thead><tr><th>{ "Type" }</th><th>{ "Status" }</th><th>{ "Reason" }</th><th>{ "Message" }</th></tr></thead>
+                    <tbody>{ for desc.conditions.iter().map(|c| html! {
+                        <tr><td>{ &c[0] }</td><td>{ &c[1] }</td><td>{ &c[2] }</td><td class="message">{ &c[3] }</td></tr>
+                    }) }</tbody>
+                </table>
+            }
+            if let Some(t) = explanation {
+                <VerdictTableView table={t} />
+            }
+            if let Some(h) = history {
+                if h.len() > 1 || sel.kind != Kind::Pod {
+                    <section class="history" id="phase-history">
+                        <h3>{ "Phase history" }</h3>
+                        <ol>{ for h.iter().map(|c| {
+                            let store = store.clone();
+                            let frame = c.frame;
+                            let onclick = Callback::from(move |_: MouseEvent| store.dispatch(Action::Seek(frame)));
+                            html! { <li><button class="link" {onclick} title="Show this moment">{ format!("t={}", c.time) }</button>{ format!(" {}", c.phase) }</li> }
+                        }) }</ol>
+                    </section>
+                }
+            }
+            <section class="object-events">
+                <h3>{ "Events" }</h3>
+                if desc.events.is_empty() {
+                    <p class="empty">{ "<none>" }</p>
+                } else {
+                    <table class="grid events-mini">
+                        <thead><tr><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Age" }</th><th>{ "Message" }</th></tr></thead>
+                        <tbody>{ for desc.events.iter().map(|e| html! {
+                            <tr class={classes!(e.warning.then_some("warning"))}>
+                                <td>{ e.type_ }</td><td>{ e.reason }</td><td>{ format!("{} (x{})", e.age, e.count) }</td><td class="message">{ &e.message }</td>
+                            </tr>
+                        }) }</tbody>
+                    </table>
+                }
+            </section>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct VerdictProps {
+    table: view_model::VerdictTable,
+}
+
+#[function_component(VerdictTableView)]
+fn verdict_table(props: &VerdictProps) -> Html {
+    let t = &props.table;
+    html! {
+        <section class="verdicts" id="verdict-table">
+            <h3>{ "Why here, why not there: Filter verdicts and scores per node" }</h3>
+            if let Some(r) = &t.pre_filter_rejection {
+                <p class="prefilter">{ format!("PreFilter rejected the pod before any node was considered: {r}") }</p>
+            }
+            <div class="scroll">
+                <table class="grid verdict">
+                    <thead><tr>
+                        <th>{ "Node" }</th>
+                        { for t.plugins.iter().map(|p| html! { <th scope="col">{ *p }</th> }) }
+                        { for t.score_plugins.iter().map(|p| html! { <th scope="col" class="score">{ format!("{p} score") }</th> }) }
+                        <th class="score">{ "Total" }</th>
+                    </tr></thead>
+                    <tbody>{ for t.rows.iter().map(|r| html! {
+                        <tr class={classes!(r.feasible.then_some("feasible"))}>
+                            <th scope="row">{ &r.node }</th>
+                            { for r.cells.iter().map(|(text, css)| html! { <td class={classes!("verdict-cell", *css)}>{ text }</td> }) }
+                            { for r.scores.iter().map(|s| html! { <td class="score">{ s }</td> }) }
+                            <td class="score">{ &r.total }</td>
+                        </tr>
+                    }) }</tbody>
+                </table>
+            </div>
+        </section>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct QuickProps {
+    selection: Selection,
+}
+
+/// The scenario's manifest for `sel`, if the user wrote it (provisioned volumes are not).
+fn doc_of(store: &Store, sel: &Selection) -> Option<Manifest> {
+    store
+        .scenario
+        .index_of(sel.kind, &sel.key)
+        .map(|i| store.scenario.docs[i].clone())
+}
+
+fn put(store: &Store, sel: &Selection, manifest: Manifest) {
+    store.dispatch(Action::PutObject {
+        manifest,
+        replacing: Some((sel.kind, sel.key.clone())),
+    });
+}
+
+#[function_component(QuickActions)]
+fn quick_actions(props: &QuickProps) -> Html {
+    let store = use_store();
+    let sel = props.selection.clone();
+    let doc = doc_of(&store, &sel);
+    let in_scenario = doc.is_some();
+    let live = crate::state::exists(store.run.last(), &sel);
+    let mut buttons: Vec<Html> = Vec::new();
+
+    let edit = {
+        let store = store.clone();
+        let sel = sel.clone();
+        Callback::from(move |_: MouseEvent| {
+            store.dispatch(Action::Open(Dialog::EditYaml(Some((
+                sel.kind,
+                sel.key.clone(),
+            )))))
+        })
+    };
+    let remove = {
+        let store = store.clone();
+        let sel = sel.clone();
+        Callback::from(move |_: MouseEvent| {
+            store.dispatch(Action::RemoveObject(sel.kind, sel.key.clone()))
+        })
+    };
+    let kubectl_delete = {
+        let store = store.clone();
+        let sel = sel.clone();
+        Callback::from(move |_: MouseEvent| {
+            store.dispatch(Action::Then(Then::Delete {
+                kind: sel.kind,
+                key: sel.key.clone(),
+            }))
+        })
+    };
+    let filter = {
+        let store = store.clone();
+        let sel = sel.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::FilterEvents(Some(sel.clone()))))
+    };
+
+    if sel.kind == Kind::Node {
+        if let Some(Manifest::Node(node)) = &doc {
+            let cordoned = node
+                .spec
+                .as_ref()
+                .and_then(|s| s.unschedulable)
+                .unwrap_or(false);
+            let toggle = {
+                let store = store.clone();
+                let sel = sel.clone();
+                let node = node.clone();
+                Callback::from(move |_: MouseEvent| {
+                    let mut n = node.clone();
+                    n.spec.get_or_insert_with(Default::default).unschedulable =
+                        (!cordoned).then_some(true);
+                    put(&store, &sel, Manifest::Node(n));
+                })
+            };
+            let duplicate = {
+                let store = store.clone();
+                let node = node.clone();
+                Callback::from(move |_: MouseEvent| {
+                    let base = node.metadata.name.clone().unwrap_or_default();
+                    let existing = &store.run.last().cluster().nodes;
+                    let name = (2..)
+                        .map(|i| format!("{base}-{i}"))
+                        .find(|n| !existing.contains_key(n.as_str()))
+                        .unwrap_or_default();
+                    let mut n = node.clone();
+                    n.metadata.name = Some(name.clone());
+                    if let Some(labels) = n.metadata.labels.as_mut() {
+                        labels.insert("kubernetes.io/hostname".into(), name);
+                    }
+                    store.dispatch(Action::PutObject {
+                        manifest: Manifest::Node(n),
+                        replacing: None,
+                    });
+                })
+            };
+            buttons.push(html! { <button id="cordon" onclick={toggle}>{ if cordoned { "Uncordon" } else { "Cordon" } }</button> });
+            buttons.push(
+                html! { <button id="duplicate-node" onclick={duplicate}>{ "Duplicate" }</button> },
+            );
+            buttons.push(html! { <TaintInput selection={sel.clone()} /> });
+        }
+    }
+    if sel.kind == Kind::Pod {
+        if let Some(Manifest::Pod(pod)) = &doc {
+            let classes: Vec<String> = store
+                .run
+                .last()
+                .cluster()
+                .priority_classes
+                .keys()
+                .cloned()
+                .collect();
+            let current = pod
+                .spec
+                .as_ref()
+                .and_then(|s| s.priority_class_name.clone())
+                .unwrap_or_default();
+            let onchange = {
+                let store = store.clone();
+                let sel = sel.clone();
+                let pod = pod.clone();
+                Callback::from(move |e: Event| {
+                    let Some(select) = e.target_dyn_into::<HtmlSelectElement>() else {
+                        return;
+                    };
+                    let v = select.value();
+                    let mut p = pod.clone();
+                    let spec = p.spec.get_or_insert_with(Default::default);
+                    spec.priority_class_name = (!v.is_empty()).then_some(v);
+                    // The priority admission plugin fills spec.priority from the class.
+                    spec.priority = None;
+                    // Priority is immutable: the pod is deleted and created again with
+                    // the new class once the rest of the cluster has settled.
+                    store.dispatch(Action::Recreate {
+                        manifest: Manifest::Pod(p),
+                        replacing: Some((sel.kind, sel.key.clone())),
+                    });
+                })
+            };
+            buttons.push(html! {
+                <label class="inline" title="Priority is immutable: the pod is re-created with the new class after the cluster settles (a then: create)">{ "Re-create with priority class " }
+                    <select id="priority-class" {onchange}>
+                        <option value="" selected={current.is_empty()}>{ "(none)" }</option>
+                        { for classes.iter().map(|c| html! { <option value={c.clone()} selected={*c == current}>{ c }</option> }) }
+                    </select>
+                </label>
+            });
+        }
+    }
+    if live
+        && matches!(
+            sel.kind,
+            Kind::Pod | Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::Node
+        )
+    {
+        buttons.push(html! {
+            <button id="kubectl-delete" onclick={kubectl_delete} title="Delete it now, after the cluster settled, and watch what follows">{ "kubectl delete" }</button>
+        });
+    }
+    if in_scenario {
+        buttons.push(html! { <button id="edit-yaml" onclick={edit}>{ "Edit YAML" }</button> });
+        buttons.push(html! { <button id="remove-object" class="danger" onclick={remove} title="Remove it from the scenario, as if it had never been applied">{ "Remove" }</button> });
+    }
+    buttons.push(html! { <button onclick={filter}>{ "Its events only" }</button> });
+    html! { <div class="quick-actions" aria-label="Actions">{ for buttons }</div> }
+}
+
+#[derive(Properties, PartialEq)]
+struct TaintProps {
+    selection: Selection,
+}
+
+#[function_component(TaintInput)]
+fn taint_input(props: &TaintProps) -> Html {
+    let store = use_store();
+    let input = use_node_ref();
+    let onsubmit = {
+        let store = store.clone();
+        let input = input.clone();
+        let sel = props.selection.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            let Some(el) = input.cast::<HtmlInputElement>() else {
+                return;
+            };
+            let text = el.value();
+            let Some(Manifest::Node(node)) = doc_of(&store, &sel) else {
+                return;
+            };
+            match parse_taint(&text) {
+                Ok(t) => {
+                    let mut n = node.clone();
+                    n.spec
+                        .get_or_insert_with(Default::default)
+                        .taints
+                        .get_or_insert_with(Vec::new)
+                        .push(t);
+                    el.set_value("");
+                    put(&store, &sel, Manifest::Node(n));
+                }
+                Err(msg) => store.dispatch(Action::Notify(crate::state::Notice::error(
+                    "Not a taint",
+                    vec![msg],
+                ))),
+            }
+        })
+    };
+    html! {
+        <form class="inline" {onsubmit}>
+            <label>{ "Taint " }<input ref={input} id="taint" placeholder="key=value:NoSchedule" size="18" /></label>
+            <button type="submit">{ "Add taint" }</button>
+        </form>
+    }
+}
+
+/// `key[=value]:Effect`, as `kubectl taint` writes it.
+pub fn parse_taint(text: &str) -> Result<core::Taint, String> {
+    let (kv, effect) = text
+        .trim()
+        .rsplit_once(':')
+        .ok_or_else(|| format!("{text:?}: expected key[=value]:Effect"))?;
+    if !matches!(effect, "NoSchedule" | "PreferNoSchedule" | "NoExecute") {
+        return Err(format!(
+            "Unsupported value: {effect:?}: supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""
+        ));
+    }
+    let (key, value) = match kv.split_once('=') {
+        Some((k, v)) => (k, Some(v.to_string())),
+        None => (kv, None),
+    };
+    if key.is_empty() {
+        return Err(format!("{text:?}: the key is empty"));
+    }
+    Ok(core::Taint {
+        key: key.to_string(),
+        value,
+        effect: effect.to_string(),
+        time_added: None,
+    })
+}

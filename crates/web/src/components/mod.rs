@@ -1,0 +1,379 @@
+//! The views. Each takes the store from context and lays out what `view_model` computed.
+
+mod charts;
+mod cluster;
+mod dialogs;
+mod events;
+mod inspector;
+mod storage;
+
+use bindery_core::scenario::builtin;
+use gloo::events::EventListener;
+use gloo::timers::callback::Interval;
+use wasm_bindgen::JsCast;
+use web_sys::{HtmlInputElement, KeyboardEvent};
+use yew::prelude::*;
+
+use crate::platform;
+use crate::script::Scenario;
+use crate::share;
+use crate::state::{Action, AppState, Dialog, Notice, NoticeKind};
+
+/// What every view reads and dispatches to.
+pub type Store = UseReducerHandle<AppState>;
+
+#[hook]
+pub fn use_store() -> Store {
+    use_context::<Store>().expect("the App provides the store")
+}
+
+/// Milliseconds between frames while playing.
+const PLAY_INTERVAL_MS: u32 = 350;
+
+/// The first state: a share link in the URL, else `?scenario=<id>`, else the autosave,
+/// else the default built-in. A bad link is reported, never fatal.
+pub fn initial_state() -> AppState {
+    let default = || Scenario::builtin(builtin::DEFAULT_ID).expect("the default built-in exists");
+    let restore = platform::take_restore_flag();
+    let mut notice = None;
+    let mut candidates: Vec<(Scenario, Option<Notice>)> = Vec::new();
+    let hash = platform::location_hash();
+    if !restore && share::is_share_fragment(&hash) {
+        match share::decode(&hash).and_then(|yaml| {
+            Scenario::from_yaml(&yaml)
+                .map_err(|e| format!("The shared scenario is not valid:\n{e}"))
+        }) {
+            Ok((s, _)) => candidates.push((
+                s,
+                Some(Notice::info("Opened a shared scenario", Vec::new())),
+            )),
+            Err(e) => {
+                notice = Some(Notice::error(
+                    "This share link could not be opened — showing your last scenario instead",
+                    e.lines().map(str::to_string).collect(),
+                ));
+            }
+        }
+    }
+    if !restore {
+        if let Some(id) = platform::query_param("scenario") {
+            if let Some(s) = Scenario::builtin(&id) {
+                candidates.push((s, None));
+            }
+        }
+    }
+    if let Some(yaml) = platform::saved_scenario() {
+        if let Ok((s, _)) = Scenario::from_yaml(&yaml) {
+            let n = restore.then(|| Notice::info("Restored the last good state", Vec::new()));
+            candidates.push((s, n));
+        }
+    }
+    candidates.push((default(), None));
+    for (scenario, n) in candidates {
+        if let Ok((scenario, _)) = crate::script::accept(scenario, 1) {
+            let mut state = AppState::new(scenario);
+            state.notice = notice.or(n);
+            return state;
+        }
+    }
+    AppState::new(default())
+}
+
+#[function_component(App)]
+pub fn app() -> Html {
+    let store = use_reducer(initial_state);
+
+    // Autosave every accepted scenario; the URL keeps a share link only while it matches.
+    {
+        let yaml = store.scenario.to_yaml();
+        use_effect_with(store.revision, move |rev| {
+            platform::save_scenario(&yaml);
+            if *rev > 0 {
+                platform::clear_hash();
+            }
+        });
+    }
+
+    // Play: advance one frame per tick.
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with(store.playing, move |playing| {
+            let interval = playing.then(|| {
+                Interval::new(PLAY_INTERVAL_MS, move || dispatcher.dispatch(Action::Tick))
+            });
+            move || drop(interval)
+        });
+    }
+
+    // Keyboard: Ctrl+Z / Ctrl+Shift+Z (and Ctrl+Y), Escape closes dialogs.
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with((), move |_| {
+            let listener = web_sys::window().map(|w| {
+                EventListener::new(&w, "keydown", move |e| {
+                    let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
+                        return;
+                    };
+                    let typing = e
+                        .target()
+                        .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
+                        .is_some_and(|el| {
+                            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
+                        });
+                    let key = e.key().to_lowercase();
+                    if (e.ctrl_key() || e.meta_key()) && !typing {
+                        if key == "z" && e.shift_key() || key == "y" {
+                            e.prevent_default();
+                            dispatcher.dispatch(Action::Redo);
+                        } else if key == "z" {
+                            e.prevent_default();
+                            dispatcher.dispatch(Action::Undo);
+                        }
+                    } else if key == "escape" {
+                        dispatcher.dispatch(Action::Close);
+                    }
+                })
+            });
+            move || drop(listener)
+        });
+    }
+
+    html! {
+        <ContextProvider<Store> context={store.clone()}>
+            <a class="skip" href="#workspace">{ "Skip to the cluster" }</a>
+            <Header />
+            <NoticeBar />
+            <Timeline />
+            <main id="workspace" class="workspace">
+                <section class="cluster-pane" aria-label="Cluster">
+                    <cluster::ClusterView />
+                </section>
+                <aside class="inspector-pane" aria-label="Inspector">
+                    <inspector::Inspector />
+                </aside>
+                <section class="storage-pane" aria-label="Storage">
+                    <storage::StoragePanel />
+                </section>
+                <section class="events-pane" aria-label="Events">
+                    <events::EventsTable />
+                </section>
+                <section class="charts-pane" aria-label="Charts">
+                    <charts::Charts />
+                </section>
+            </main>
+            <dialogs::Dialogs />
+            <footer class="footer">
+                { format!("Bindery · behaves like Kubernetes {} (default scheduler profile) · everything runs in this tab", bindery_core::version::V1_36.name) }
+            </footer>
+        </ContextProvider<Store>>
+    }
+}
+
+#[function_component(Header)]
+fn header() -> Html {
+    let store = use_store();
+    let d = |a: Action| {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(a.clone()))
+    };
+    let share = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            let fragment = share::encode(&store.scenario.to_yaml());
+            match platform::set_hash(&fragment) {
+                Some(url) => {
+                    platform::copy_to_clipboard(&url);
+                    store.dispatch(Action::Notify(Notice::info(
+                        format!(
+                            "Share link ready ({} characters) — copied to the clipboard",
+                            url.len()
+                        ),
+                        vec![url],
+                    )));
+                }
+                None => store.dispatch(Action::Notify(Notice::error(
+                    "Could not build a share link",
+                    Vec::new(),
+                ))),
+            }
+        })
+    };
+    let counts = crate::view_model::cluster_view(&store.frame().sim).counts;
+    html! {
+        <header class="header">
+            <div class="brand">
+                <span class="logo" aria-hidden="true">{ "⛁" }</span>
+                <span class="name">{ "Bindery" }</span>
+            </div>
+            <div class="scenario-title">
+                <h1 id="scenario-title">{ &store.scenario.title }</h1>
+                <p class="description">{ &store.scenario.description }</p>
+            </div>
+            <div class="summary" aria-live="polite" id="summary">
+                { format!("{} nodes · {} running · {} pending · {} preempted · {}/{} claims bound",
+                    counts.nodes, counts.running, counts.pending, counts.preempted, counts.bound_claims, counts.claims) }
+            </div>
+            <nav class="actions" aria-label="Scenario">
+                <button id="open-gallery" onclick={d(Action::Open(Dialog::Gallery))}>{ "Scenarios" }</button>
+                <AddMenu />
+                <button id="open-yaml" onclick={d(Action::Open(Dialog::Yaml))}>{ "YAML" }</button>
+                <button id="share" onclick={share}>{ "Share" }</button>
+                <button id="undo" aria-label="Undo (Ctrl+Z)" title="Undo (Ctrl+Z)" disabled={store.past.is_empty()} onclick={d(Action::Undo)}>{ "↶ Undo" }</button>
+                <button id="redo" aria-label="Redo (Ctrl+Shift+Z)" title="Redo (Ctrl+Shift+Z)" disabled={store.future.is_empty()} onclick={d(Action::Redo)}>{ "↷ Redo" }</button>
+            </nav>
+        </header>
+    }
+}
+
+#[function_component(AddMenu)]
+fn add_menu() -> Html {
+    let store = use_store();
+    let onchange = {
+        let store = store.clone();
+        Callback::from(move |e: Event| {
+            let Some(select) = e.target_dyn_into::<web_sys::HtmlSelectElement>() else {
+                return;
+            };
+            let v = select.value();
+            select.set_value("");
+            if v == "yaml" {
+                store.dispatch(Action::Open(Dialog::EditYaml(None)));
+            } else if let Some(kind) = bindery_core::model::Kind::parse(&v) {
+                store.dispatch(Action::Open(Dialog::Add(kind)));
+            }
+        })
+    };
+    html! {
+        <select id="add-object" aria-label="Add an object" {onchange}>
+            <option value="" selected=true>{ "＋ Add…" }</option>
+            <option value="Node">{ "Node" }</option>
+            <option value="StorageClass">{ "StorageClass" }</option>
+            <option value="PersistentVolume">{ "PersistentVolume" }</option>
+            <option value="PersistentVolumeClaim">{ "PersistentVolumeClaim" }</option>
+            <option value="Pod">{ "Pod" }</option>
+            <option value="PriorityClass">{ "PriorityClass" }</option>
+            <option value="yaml">{ "Any kind, as YAML…" }</option>
+        </select>
+    }
+}
+
+#[function_component(NoticeBar)]
+fn notice_bar() -> Html {
+    let store = use_store();
+    let Some(n) = &store.notice else {
+        return html! {};
+    };
+    let class = match n.kind {
+        NoticeKind::Error => "notice error",
+        NoticeKind::Info => "notice info",
+    };
+    let role = if n.kind == NoticeKind::Error {
+        "alert"
+    } else {
+        "status"
+    };
+    let dismiss = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Dismiss))
+    };
+    html! {
+        <div {class} role={role} id="notice">
+            <strong>{ &n.title }</strong>
+            if !n.lines.is_empty() {
+                <ul>{ for n.lines.iter().map(|l| html! { <li><code>{ l }</code></li> }) }</ul>
+            }
+            <button class="dismiss" aria-label="Dismiss message" onclick={dismiss}>{ "×" }</button>
+        </div>
+    }
+}
+
+#[function_component(Timeline)]
+fn timeline() -> Html {
+    let store = use_store();
+    let frames = store.run.frames.len();
+    let d = |a: Action| {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(a.clone()))
+    };
+    let oninput = {
+        let store = store.clone();
+        Callback::from(move |e: InputEvent| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                if let Ok(v) = input.value().parse::<usize>() {
+                    store.dispatch(Action::Seek(v));
+                }
+            }
+        })
+    };
+    let frame = store.frame();
+    let play = if store.playing {
+        html! { <button id="pause" aria-label="Pause" onclick={d(Action::Pause)}>{ "⏸ Pause" }</button> }
+    } else {
+        html! { <button id="play" aria-label="Play the timeline" onclick={d(Action::Play)}>{ "▶ Play" }</button> }
+    };
+    let stride = if store.run.stride > 1 {
+        format!(" (every {} steps)", store.run.stride)
+    } else {
+        String::new()
+    };
+    let advance = {
+        let store = store.clone();
+        Callback::from(move |_: MouseEvent| {
+            store.dispatch(Action::Then(
+                bindery_core::scenario::builtin::Then::AdvanceSeconds(60),
+            ))
+        })
+    };
+    html! {
+        <section class="timeline" aria-label="Timeline">
+            <button id="to-start" aria-label="Back one step" onclick={d(Action::Back)}>{ "◀" }</button>
+            { play }
+            <button id="step-cycle" title="Forward to the end of the next scheduling cycle" onclick={d(Action::StepCycle)}>{ "Step cycle" }</button>
+            <button id="run-idle" title="Show the state the cluster settles in" onclick={d(Action::ToEnd)}>{ "Run until idle" }</button>
+            <button id="advance" title="Let a minute of cluster time pass (a then: action)" onclick={advance}>{ "+60s" }</button>
+            <label class="scrubber">
+                <span class="visually-hidden">{ "Timeline position" }</span>
+                <input id="scrubber" type="range" min="0" max={(frames - 1).to_string()}
+                    value={store.cursor.to_string()} {oninput} aria-valuetext={frame.label.clone()} />
+            </label>
+            <span class="frame-label" id="frame-label">
+                { format!("{}/{}{stride} · t={} · {}", store.cursor + 1, frames, frame.sim.now(), frame.label) }
+            </span>
+            <span class="perf" id="sim-ms" title="Time the engine took to re-run the scenario in this tab">
+                { format!("re-simulated in {:.1} ms", store.last_run_ms) }
+            </span>
+        </section>
+    }
+}
+
+/// A button that selects an object (shared by the views).
+#[derive(Properties, PartialEq)]
+pub struct SelectLinkProps {
+    pub selection: crate::view_model::Selection,
+    #[prop_or_default]
+    pub label: Option<AttrValue>,
+    #[prop_or_default]
+    pub class: Classes,
+}
+
+#[function_component(SelectLink)]
+pub fn select_link(props: &SelectLinkProps) -> Html {
+    let store = use_store();
+    let sel = props.selection.clone();
+    let onclick = {
+        let store = store.clone();
+        let sel = sel.clone();
+        Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))))
+    };
+    let text = props
+        .label
+        .clone()
+        .unwrap_or_else(|| AttrValue::from(sel.key.to_string()));
+    html! {
+        <button class={classes!("link", props.class.clone())} {onclick} title={sel.label()}>{ text }</button>
+    }
+}
+
+pub fn is_selected(store: &Store, sel: &crate::view_model::Selection) -> bool {
+    store.selection.as_ref() == Some(sel)
+}

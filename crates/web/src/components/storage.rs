@@ -1,0 +1,132 @@
+//! StorageClasses, claims and volumes, and the pod → claim → volume → node binding graph.
+
+use yew::prelude::*;
+
+use super::cluster::badge;
+use super::{is_selected, use_store, SelectLink};
+use crate::state::Action;
+use crate::view_model::{self, Graph, GRAPH_COLUMN_WIDTH};
+
+#[function_component(StoragePanel)]
+pub fn storage_panel() -> Html {
+    let store = use_store();
+    let sim = &store.frame().sim;
+    let view = view_model::cluster_view(sim);
+    let graph = view_model::binding_graph(sim);
+    html! {
+        <div class="storage">
+            <h2>{ "Storage" }</h2>
+            <BindingGraph graph={graph} />
+            <div class="tables">
+                <table class="grid" id="classes-table">
+                    <caption>{ "StorageClasses" }</caption>
+                    <thead><tr><th>{ "Name" }</th><th>{ "Provisioner" }</th><th>{ "Binding mode" }</th><th>{ "Reclaim" }</th></tr></thead>
+                    <tbody>
+                        { for view.classes.iter().map(|c| html! {
+                            <tr class={classes!(is_selected(&store, &c.selection).then_some("selected"))}>
+                                <td><SelectLink selection={c.selection.clone()} label={AttrValue::from(c.name.clone())} />
+                                    if c.default { <span class="tag">{ "default" }</span> }</td>
+                                <td>{ &c.provisioner }</td>
+                                <td><span class={classes!("tag", (c.binding_mode == "WaitForFirstConsumer").then_some("wffc"))}>{ c.binding_mode }</span></td>
+                                <td>{ c.reclaim }{ if c.expansion { " · expandable" } else { "" } }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+                <table class="grid" id="claims-table">
+                    <caption>{ "PersistentVolumeClaims" }</caption>
+                    <thead><tr><th>{ "Name" }</th><th>{ "Status" }</th><th>{ "Volume" }</th><th>{ "Request" }</th><th>{ "Modes" }</th><th>{ "Class" }</th><th>{ "Used by" }</th></tr></thead>
+                    <tbody>
+                        { for view.claims.iter().map(|c| html! {
+                            <tr class={classes!(is_selected(&store, &c.selection).then_some("selected"))} id={c.selection.dom_id()}>
+                                <td><SelectLink selection={c.selection.clone()} /></td>
+                                <td><span class={classes!("phase", c.phase.to_lowercase())}>{ c.phase }</span>
+                                    if c.terminating { <span class="tag warn">{ "Terminating" }</span> }
+                                    if let Some(n) = &c.selected_node { <span class="tag" title="volume.kubernetes.io/selected-node">{ format!("→ {n}") }</span> }</td>
+                                <td>{ c.volume.clone().unwrap_or_default() }</td>
+                                <td>{ &c.request }</td>
+                                <td>{ for c.badges.iter().map(badge) }</td>
+                                <td>{ if c.class.is_empty() { "\"\"".to_string() } else { c.class.clone() } }</td>
+                                <td>{ for c.users.iter().map(|u| html! { <SelectLink selection={u.clone()} label={AttrValue::from(u.key.name.to_string())} /> }) }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+                <table class="grid" id="volumes-table">
+                    <caption>{ "PersistentVolumes" }</caption>
+                    <thead><tr><th>{ "Name" }</th><th>{ "Status" }</th><th>{ "Claim" }</th><th>{ "Capacity" }</th><th>{ "Modes" }</th><th>{ "Class" }</th><th>{ "Where" }</th><th>{ "Reclaim" }</th></tr></thead>
+                    <tbody>
+                        { for view.volumes.iter().map(|v| html! {
+                            <tr class={classes!(is_selected(&store, &v.selection).then_some("selected"))}>
+                                <td><SelectLink selection={v.selection.clone()} label={AttrValue::from(v.name.clone())} /></td>
+                                <td><span class={classes!("phase", v.phase.to_lowercase())}>{ v.phase }</span>
+                                    if v.terminating { <span class="tag warn">{ "Terminating" }</span> }</td>
+                                <td>{ for v.claim.iter().map(|c| html! { <SelectLink selection={c.clone()} /> }) }</td>
+                                <td>{ &v.capacity }</td>
+                                <td>{ for v.badges.iter().map(badge) }</td>
+                                <td>{ &v.class }</td>
+                                <td>{ v.topology.clone().unwrap_or_else(|| "anywhere".to_string()) }</td>
+                                <td>{ v.reclaim }</td>
+                            </tr>
+                        }) }
+                    </tbody>
+                </table>
+            </div>
+        </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct GraphProps {
+    graph: Graph,
+}
+
+/// The binding lines: an SVG whose layout `view_model::binding_graph` computed.
+#[function_component(BindingGraph)]
+fn binding_graph(props: &GraphProps) -> Html {
+    let store = use_store();
+    let g = &props.graph;
+    if g.nodes.is_empty() {
+        return html! { <p class="empty">{ "No claims or volumes yet." }</p> };
+    }
+    let label_width = GRAPH_COLUMN_WIDTH - 46.0;
+    html! {
+        <figure class="graph" id="binding-graph">
+            <figcaption class="visually-hidden">{ "Which pod uses which claim, which volume backs it, and which node it is on" }</figcaption>
+            <svg viewBox={format!("0 0 {} {}", g.width, g.height)} width={g.width.to_string()} height={g.height.to_string()} role="img"
+                aria-label="Binding graph: pods, claims, volumes and nodes">
+                { for g.columns.iter().enumerate().map(|(i, c)| html! {
+                    <text class="col" x={(12.0 + i as f64 * GRAPH_COLUMN_WIDTH).to_string()} y="18">{ *c }</text>
+                }) }
+                { for g.edges.iter().map(|e| {
+                    let mid = (e.from.0 + e.to.0) / 2.0;
+                    let d = format!("M{},{} C{},{} {},{} {},{}", e.from.0, e.from.1, mid, e.from.1, mid, e.to.1, e.to.0 - 4.0, e.to.1);
+                    html! { <path class={classes!("edge", e.css)} d={d}><title>{ &e.title }</title></path> }
+                }) }
+                { for g.nodes.iter().map(|n| {
+                    let store = store.clone();
+                    let sel = n.selection.clone();
+                    let selected = is_selected(&store, &sel);
+                    let onclick = Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))));
+                    html! {
+                        <g class={classes!("gnode", n.css, selected.then_some("selected"))} {onclick}>
+                            <rect x={(n.x - 4.0).to_string()} y={(n.y - 11.0).to_string()} width={label_width.to_string()} height="22" rx="5" />
+                            <text x={(n.x + 4.0).to_string()} y={(n.y + 4.0).to_string()}>{ truncate(&n.label, 22) }</text>
+                            <title>{ n.selection.label() }</title>
+                        </g>
+                    }
+                }) }
+            </svg>
+        </figure>
+    }
+}
+
+fn truncate(s: &str, max: usize) -> String {
+    if s.chars().count() <= max {
+        s.to_string()
+    } else {
+        let mut t: String = s.chars().take(max - 1).collect();
+        t.push('…');
+        t
+    }
+}

@@ -1,0 +1,26 @@
+//! Bindery's playground: the engine (`bindery-core`) compiled to wasm, with a Yew UI.
+//!
+//! - [`script`]: the scenario a person edits and its recorded run (the timeline).
+//! - [`state`]: the reducer — every edit re-runs the engine from scratch.
+//! - [`view_model`], [`forms`], [`share`]: pure functions, tested natively.
+//! - [`components`]: the views; [`platform`]: storage, URL, clipboard, panic banner.
+
+pub mod components;
+pub mod forms;
+pub mod platform;
+pub mod script;
+pub mod share;
+pub mod state;
+pub mod view_model;
+
+pub use components::App;
+
+/// Mounts the playground on `#app` (or `<body>`), after installing the panic banner hook.
+pub fn start() {
+    platform::install_panic_hook();
+    let root = gloo::utils::document().get_element_by_id("app");
+    match root {
+        Some(root) => yew::Renderer::<App>::with_root(root).render(),
+        None => yew::Renderer::<App>::new().render(),
+    };
+}

@@ -1,0 +1,3 @@
+fn main() {
+    bindery_web::start();
+}

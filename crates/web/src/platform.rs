@@ -1,0 +1,138 @@
+//! The browser around the app: storage, the URL, the clipboard, downloads, the panic
+//! banner. Every function degrades to "nothing happened" when an API is unavailable.
+
+use gloo::storage::{LocalStorage, Storage};
+use wasm_bindgen::JsCast;
+
+/// The autosaved scenario file.
+pub const AUTOSAVE_KEY: &str = "bindery.scenario.v1";
+/// Set by the panic banner's button: start from the last good autosave, ignoring the URL.
+pub const RESTORE_FLAG: &str = "bindery.restore-last-good";
+
+pub fn save_scenario(yaml: &str) {
+    let _ = LocalStorage::set(AUTOSAVE_KEY, yaml);
+}
+
+pub fn saved_scenario() -> Option<String> {
+    LocalStorage::get::<String>(AUTOSAVE_KEY).ok()
+}
+
+/// Whether this page load follows "reload last good state" (the flag is consumed).
+pub fn take_restore_flag() -> bool {
+    let window = web_sys::window();
+    let Some(storage) = window.and_then(|w| w.session_storage().ok().flatten()) else {
+        return false;
+    };
+    let set = storage.get_item(RESTORE_FLAG).ok().flatten().is_some();
+    let _ = storage.remove_item(RESTORE_FLAG);
+    set
+}
+
+pub fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// A query parameter of the page URL (`?scenario=local-pv-wffc`).
+pub fn query_param(name: &str) -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    search
+        .trim_start_matches('?')
+        .split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// Puts `fragment` in the address bar without reloading or adding a history entry;
+/// returns the full URL.
+pub fn set_hash(fragment: &str) -> Option<String> {
+    let window = web_sys::window()?;
+    let location = window.location();
+    let base = format!(
+        "{}{}{}",
+        location.origin().ok()?,
+        location.pathname().ok()?,
+        location.search().ok()?
+    );
+    let url = format!("{base}#{fragment}");
+    let _ =
+        window
+            .history()
+            .ok()?
+            .replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    Some(url)
+}
+
+pub fn clear_hash() {
+    if let Some(window) = web_sys::window() {
+        let location = window.location();
+        if let (Ok(origin), Ok(path), Ok(search)) =
+            (location.origin(), location.pathname(), location.search())
+        {
+            if let Ok(history) = window.history() {
+                let _ = history.replace_state_with_url(
+                    &wasm_bindgen::JsValue::NULL,
+                    "",
+                    Some(&format!("{origin}{path}{search}")),
+                );
+            }
+        }
+    }
+}
+
+pub fn copy_to_clipboard(text: &str) {
+    if let Some(window) = web_sys::window() {
+        let _ = window.navigator().clipboard().write_text(text);
+    }
+}
+
+/// Offers `text` as a file download.
+pub fn download(filename: &str, text: &str) {
+    let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+        return;
+    };
+    let parts = js_sys::Array::of1(&wasm_bindgen::JsValue::from_str(text));
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type("application/yaml");
+    let Ok(blob) = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options) else {
+        return;
+    };
+    let Ok(url) = web_sys::Url::create_object_url_with_blob(&blob) else {
+        return;
+    };
+    if let Ok(a) = document.create_element("a") {
+        if let Ok(a) = a.dyn_into::<web_sys::HtmlAnchorElement>() {
+            a.set_href(&url);
+            a.set_download(filename);
+            a.click();
+        }
+    }
+    let _ = web_sys::Url::revoke_object_url(&url);
+}
+
+/// Replaces the default panic output with the banner in `index.html` (hidden until then),
+/// whose button reloads from the last good autosave. The page never goes blank silently.
+pub fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        gloo::console::error!(format!("Bindery crashed: {message}"));
+        let Some(document) = web_sys::window().and_then(|w| w.document()) else {
+            return;
+        };
+        if let Some(text) = document.get_element_by_id("panic-message") {
+            text.set_text_content(Some(&message));
+        }
+        if let Some(banner) = document.get_element_by_id("panic-banner") {
+            let _ = banner.remove_attribute("hidden");
+        }
+    }));
+}
+
+/// The user's colour-scheme preference (the stylesheet follows it by itself; charts ask).
+pub fn prefers_dark() -> bool {
+    web_sys::window()
+        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
+        .is_some_and(|m| m.matches())
+}

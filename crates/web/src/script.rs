@@ -1,0 +1,413 @@
+//! The scenario a person edits, and running it into a timeline.
+//!
+//! A scenario is what `crates/core/scenarios/*.yaml` holds: manifests plus `then:` actions
+//! that happen after the manifests have settled (a held-back object arriving, a
+//! `kubectl delete`, the clock moving on). Every edit produces a new scenario, which is
+//! run from scratch by the deterministic engine; the run is recorded as frames for the
+//! timeline. Nothing here touches the DOM, so it is tested natively.
+
+use bindery_core::model::{Kind, ObjectKey};
+use bindery_core::scenario::builtin::{self, Moment, ScenarioText, Then};
+use bindery_core::scenario::{export, parse, Document, ImportWarning, Manifest, Parsed};
+use bindery_core::sim::StepOutcome;
+use bindery_core::Simulation;
+
+/// Steps one run may take before the engine stops and logs `LimitReached`.
+pub const MAX_STEPS: u64 = 200_000;
+/// Timeline frames kept per run; longer runs keep every n-th step.
+pub const MAX_FRAMES: usize = 1_500;
+
+/// What the user is editing.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scenario {
+    pub title: String,
+    pub description: String,
+    pub seed: u64,
+    /// Every manifest, in document order (held-back ones included).
+    pub docs: Vec<Manifest>,
+    pub then: Vec<Then>,
+}
+
+/// A failed import or edit: what to show, one line per problem.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rejected(pub Vec<String>);
+
+impl std::fmt::Display for Rejected {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0.join("\n"))
+    }
+}
+
+impl Scenario {
+    pub fn empty() -> Scenario {
+        Scenario {
+            title: "Untitled".to_string(),
+            description: String::new(),
+            seed: 1,
+            docs: Vec::new(),
+            then: Vec::new(),
+        }
+    }
+
+    pub fn builtin(id: &str) -> Option<Scenario> {
+        let b = builtin::get(id)?;
+        Scenario::from_yaml(&b.text.yaml).ok().map(|(s, _)| s)
+    }
+
+    /// Reads a scenario file: multi-document YAML with optional `# title:`, `# seed:`,
+    /// `# then:` header lines. Whether the API server accepts the objects is [`accept`]'s
+    /// question.
+    pub fn from_yaml(text: &str) -> Result<(Scenario, Vec<ImportWarning>), Rejected> {
+        let header = builtin::read_header(text).map_err(|e| Rejected(vec![e]))?;
+        let parsed = parse(text);
+        if !parsed.errors.is_empty() {
+            return Err(Rejected(
+                parsed.errors.iter().map(ToString::to_string).collect(),
+            ));
+        }
+        let scenario = Scenario {
+            title: if header.title.is_empty() {
+                "Imported scenario".to_string()
+            } else {
+                header.title
+            },
+            description: header.description,
+            seed: header.seed.unwrap_or(1),
+            docs: parsed
+                .manifests
+                .iter()
+                .map(|d| d.manifest.clone())
+                .collect(),
+            then: header.then,
+        };
+        Ok((scenario, parsed.warnings))
+    }
+
+    /// The scenario as a file `from_yaml` reads back to the same scenario.
+    pub fn to_yaml(&self) -> String {
+        let mut out = String::new();
+        out.push_str(&format!("# title: {}\n", one_line(&self.title)));
+        if !self.description.is_empty() {
+            out.push_str(&format!("# description: {}\n", one_line(&self.description)));
+        }
+        out.push_str(&format!("# seed: {}\n", self.seed));
+        for t in &self.then {
+            out.push_str(&format!("# then: {}\n", then_text(t)));
+        }
+        out.push_str(&export::to_yaml_documents(&self.docs));
+        out
+    }
+
+    fn text(&self) -> ScenarioText {
+        ScenarioText {
+            title: self.title.clone(),
+            description: self.description.clone(),
+            seed: Some(self.seed),
+            then: self.then.clone(),
+            yaml: String::new(),
+        }
+    }
+
+    fn parsed(&self) -> Parsed {
+        Parsed {
+            manifests: self
+                .docs
+                .iter()
+                .enumerate()
+                .map(|(i, m)| Document {
+                    doc: i + 1,
+                    path: String::new(),
+                    manifest: m.clone(),
+                })
+                .collect(),
+            ..Parsed::default()
+        }
+    }
+
+    pub fn index_of(&self, kind: Kind, key: &ObjectKey) -> Option<usize> {
+        self.docs
+            .iter()
+            .position(|m| m.kind() == kind && &m.key() == key)
+    }
+
+    /// Adds `manifest`, or replaces the object of the same kind and name (or the one named
+    /// by `replacing`, when an edit renamed it).
+    pub fn with_object(
+        &self,
+        manifest: Manifest,
+        replacing: Option<(Kind, ObjectKey)>,
+    ) -> Scenario {
+        let mut next = self.clone();
+        let target = replacing
+            .and_then(|(k, key)| next.index_of(k, &key))
+            .or_else(|| next.index_of(manifest.kind(), &manifest.key()));
+        match target {
+            Some(i) => {
+                let old = (next.docs[i].kind(), next.docs[i].key());
+                let new = (manifest.kind(), manifest.key());
+                if old != new {
+                    rename_in_then(&mut next.then, &old, &new);
+                }
+                next.docs[i] = manifest;
+            }
+            None => next.docs.push(manifest),
+        }
+        next
+    }
+
+    /// Removes an object from the scenario altogether (it never existed).
+    pub fn without_object(&self, kind: Kind, key: &ObjectKey) -> Scenario {
+        let mut next = self.clone();
+        next.docs.retain(|m| !(m.kind() == kind && &m.key() == key));
+        next.then.retain(|t| match t {
+            Then::Create { kind: k, key: x } | Then::Delete { kind: k, key: x } => {
+                !(*k == kind && x == key)
+            }
+            Then::AdvanceSeconds(_) => true,
+        });
+        next
+    }
+
+    /// Replaces an object and holds it back until the rest has settled (a `then: create`),
+    /// as `kubectl delete` + `kubectl create` would: how a pod gets a new priority, which is
+    /// immutable once the pod exists.
+    pub fn recreated_later(
+        &self,
+        manifest: Manifest,
+        replacing: Option<(Kind, ObjectKey)>,
+    ) -> Scenario {
+        let (kind, key) = (manifest.kind(), manifest.key());
+        let mut next = self.with_object(manifest, replacing);
+        let held_back = next
+            .then
+            .iter()
+            .any(|t| matches!(t, Then::Create { kind: k, key: x } if *k == kind && *x == key));
+        if !held_back {
+            next.then.push(Then::Create { kind, key });
+        }
+        next
+    }
+
+    /// Appends a `then:` action (a `kubectl delete`, or the clock moving on).
+    pub fn with_then(&self, action: Then) -> Scenario {
+        let mut next = self.clone();
+        next.then.push(action);
+        next
+    }
+}
+
+fn rename_in_then(then: &mut [Then], old: &(Kind, ObjectKey), new: &(Kind, ObjectKey)) {
+    for t in then {
+        if let Then::Create { kind, key } | Then::Delete { kind, key } = t {
+            if (*kind, key.clone()) == *old {
+                *kind = new.0;
+                *key = new.1.clone();
+            }
+        }
+    }
+}
+
+fn one_line(s: &str) -> String {
+    s.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// A `then:` action as its header line writes it.
+pub fn then_text(t: &Then) -> String {
+    match t {
+        Then::Create { kind, key } => format!("create {kind} {key}"),
+        Then::Delete { kind, key } => format!("delete {kind} {key}"),
+        Then::AdvanceSeconds(s) => format!("advance {s}s"),
+    }
+}
+
+/// One point of the timeline.
+#[derive(Clone, Debug)]
+pub struct Frame {
+    pub sim: Simulation,
+    /// What just happened, for the scrubber's label.
+    pub label: String,
+    /// Whether this frame ends a scheduling cycle ("step one scheduling cycle" stops here).
+    pub scheduling: bool,
+}
+
+/// A recorded run of a scenario.
+#[derive(Clone, Debug)]
+pub struct Run {
+    pub frames: Vec<Frame>,
+    /// How many engine steps each kept frame stands for (1 unless the run was long).
+    pub stride: usize,
+    /// What the API server rejected (`doc N: path: message`) and `then: create` actions
+    /// that name no object: a scenario with problems is not accepted.
+    pub problems: Vec<String>,
+    /// `then:` actions that did nothing (deleting what is already gone): shown, not fatal.
+    pub notes: Vec<String>,
+}
+
+impl Run {
+    pub fn last(&self) -> &Simulation {
+        &self
+            .frames
+            .last()
+            .expect("a run has at least one frame")
+            .sim
+    }
+}
+
+/// Runs `scenario` from scratch, keeping at most `max_frames` frames (the first, the last,
+/// and evenly spaced ones between).
+pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
+    let max_frames = max_frames.max(2);
+    let mut frames: Vec<Frame> = Vec::new();
+    let mut stride = 1usize;
+    let mut seen = 0usize;
+    let then = scenario.then.clone();
+    let mut observe = |sim: &Simulation, moment: Moment| {
+        let keep = seen % stride == 0 || !matches!(moment, Moment::Step(_));
+        seen += 1;
+        if !keep {
+            return;
+        }
+        let (label, scheduling) = match moment {
+            Moment::Loaded => ("manifests applied".to_string(), false),
+            Moment::Step(StepOutcome::Scheduled { pod }) => {
+                (format!("scheduling cycle: {pod}"), true)
+            }
+            Moment::Step(StepOutcome::Controllers) => ("controllers".to_string(), false),
+            Moment::Step(StepOutcome::Clock { to }) => (format!("clock → {to}"), false),
+            Moment::Step(StepOutcome::Idle) => ("idle".to_string(), false),
+            Moment::Then(i) => (
+                then.get(i)
+                    .map(|t| format!("then: {}", then_text(t)))
+                    .unwrap_or_default(),
+                false,
+            ),
+        };
+        frames.push(Frame {
+            sim: sim.snapshot(),
+            label,
+            scheduling,
+        });
+        if frames.len() > max_frames {
+            // Keep the first frame and every other one after it; later steps are sampled
+            // twice as sparsely.
+            let mut i = 0;
+            frames.retain(|_| {
+                i += 1;
+                i == 1 || i % 2 == 0
+            });
+            stride *= 2;
+        }
+    };
+    let script = scenario.text();
+    let result =
+        script.run_parsed_observed(scenario.parsed(), scenario.seed, MAX_STEPS, &mut observe);
+    let last_is_final = frames
+        .last()
+        .is_some_and(|f| f.sim.steps() == result.sim.steps() && f.sim.now() == result.sim.now());
+    if !last_is_final {
+        frames.push(Frame {
+            sim: result.sim.snapshot(),
+            label: "idle".to_string(),
+            scheduling: false,
+        });
+    }
+    let mut problems: Vec<String> = result.load_errors.iter().map(ToString::to_string).collect();
+    let (missing, notes): (Vec<String>, Vec<String>) = result
+        .then_errors
+        .into_iter()
+        .partition(|e| e.starts_with("create:"));
+    problems.extend(missing);
+    Run {
+        frames,
+        stride,
+        problems,
+        notes,
+    }
+}
+
+/// Runs `scenario` and keeps it only if the API server accepts every object in it.
+pub fn accept(scenario: Scenario, max_frames: usize) -> Result<(Scenario, Run), Rejected> {
+    let recorded = run(&scenario, max_frames);
+    if recorded.problems.is_empty() {
+        Ok((scenario, recorded))
+    } else {
+        Err(Rejected(recorded.problems))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_builtin_round_trips_through_its_file_form() {
+        for b in builtin::all() {
+            let s = Scenario::builtin(b.id).expect(b.id);
+            let (again, _) = Scenario::from_yaml(&s.to_yaml()).expect(b.id);
+            assert_eq!(again, s, "{}", b.id);
+        }
+    }
+
+    #[test]
+    fn the_last_frame_is_what_the_cli_computes() {
+        for b in builtin::all() {
+            let s = Scenario::builtin(b.id).unwrap();
+            let run = run(&s, MAX_FRAMES);
+            let cli = b.text.run(s.seed, MAX_STEPS).unwrap();
+            assert_eq!(
+                run.last().log().render(),
+                cli.sim.log().render(),
+                "{}",
+                b.id
+            );
+            assert_eq!(run.stride, 1);
+            assert_eq!(run.frames[0].label, "manifests applied");
+        }
+    }
+
+    #[test]
+    fn long_runs_are_sampled_but_keep_first_and_last() {
+        let s = Scenario::builtin("topology-aware-provisioning").unwrap();
+        let full = run(&s, MAX_FRAMES);
+        let sampled = run(&s, 4);
+        assert!(sampled.frames.len() <= 5, "{}", sampled.frames.len());
+        assert!(sampled.stride > 1);
+        assert_eq!(sampled.last().log().render(), full.last().log().render());
+    }
+
+    #[test]
+    fn invalid_edits_are_rejected_with_the_api_servers_words() {
+        let s = Scenario::builtin("rwo-vs-rwop").unwrap();
+        let bad = parse(
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: mixed}\nspec:\n  accessModes: [ReadWriteOncePod, ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n",
+        );
+        let err = accept(s.with_object(bad.manifests[0].manifest.clone(), None), 10).unwrap_err();
+        assert!(
+            err.0[0].contains("may not use ReadWriteOncePod with other access modes"),
+            "{err}"
+        );
+    }
+
+    #[test]
+    fn import_of_malformed_yaml_names_the_document() {
+        let err =
+            Scenario::from_yaml("apiVersion: v1\nkind: Node\nmetadata: {name: a}\n---\nkind: [\n")
+                .unwrap_err();
+        assert!(err.0[0].starts_with("doc 2: invalid YAML"), "{err}");
+    }
+
+    #[test]
+    fn renaming_an_object_keeps_its_then_actions() {
+        let s = Scenario::builtin("rwop-preemption").unwrap();
+        let Some(Then::Create { kind, key }) = s.then.first().cloned() else {
+            panic!("rwop-preemption creates its preemptor later: {:?}", s.then);
+        };
+        let i = s.index_of(kind, &key).unwrap();
+        let mut renamed = s.docs[i].clone();
+        if let Manifest::Pod(p) = &mut renamed {
+            p.metadata.name = Some("renamed".into());
+        }
+        let (next, _) = accept(s.with_object(renamed, Some((kind, key))), 10).unwrap();
+        assert!(matches!(&next.then[0], Then::Create { key, .. } if &*key.name == "renamed"));
+    }
+}

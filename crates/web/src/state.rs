@@ -1,0 +1,619 @@
+//! The app's state and every way it changes (a Yew reducer, plain Rust underneath).
+//!
+//! Edits never mutate the simulation: they produce a new [`Scenario`], which is run from
+//! scratch ([`script::accept`]); a scenario the API server rejects leaves everything as
+//! it was and shows why. Undo/redo are stacks of scenarios.
+
+use std::rc::Rc;
+
+use bindery_core::model::{Kind, ObjectKey};
+use bindery_core::scenario::builtin::Then;
+use bindery_core::scenario::Manifest;
+use yew::Reducible;
+
+use crate::script::{self, Rejected, Run, Scenario};
+use crate::view_model::Selection;
+
+/// Undo steps kept.
+pub const HISTORY_LIMIT: usize = 100;
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NoticeKind {
+    Error,
+    Info,
+}
+
+/// A message above the workspace (an import error, a share link, …).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Notice {
+    pub kind: NoticeKind,
+    pub title: String,
+    pub lines: Vec<String>,
+}
+
+impl Notice {
+    pub fn error(title: impl Into<String>, lines: Vec<String>) -> Notice {
+        Notice {
+            kind: NoticeKind::Error,
+            title: title.into(),
+            lines,
+        }
+    }
+
+    pub fn info(title: impl Into<String>, lines: Vec<String>) -> Notice {
+        Notice {
+            kind: NoticeKind::Info,
+            title: title.into(),
+            lines,
+        }
+    }
+}
+
+/// Which dialog is open.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Dialog {
+    Gallery,
+    Yaml,
+    /// A form adding an object of this kind.
+    Add(Kind),
+    /// The YAML editor for one object of the scenario (or a new one when `None`).
+    EditYaml(Option<(Kind, ObjectKey)>),
+}
+
+pub struct AppState {
+    pub scenario: Scenario,
+    pub run: Rc<Run>,
+    /// The timeline position shown.
+    pub cursor: usize,
+    pub playing: bool,
+    pub past: Vec<Scenario>,
+    pub future: Vec<Scenario>,
+    pub selection: Option<Selection>,
+    /// Show only this object's events.
+    pub event_filter: Option<Selection>,
+    pub notice: Option<Notice>,
+    pub dialog: Option<Dialog>,
+    /// Problems with the form or YAML editor's last submission (kept open until it works).
+    pub dialog_errors: Vec<String>,
+    /// Milliseconds the last engine run took (`performance.now()` in the browser).
+    pub last_run_ms: f64,
+    /// Bumped on every accepted scenario, so autosave runs once per change.
+    pub revision: u64,
+}
+
+impl PartialEq for AppState {
+    fn eq(&self, other: &Self) -> bool {
+        self.revision == other.revision
+            && self.cursor == other.cursor
+            && self.playing == other.playing
+            && self.selection == other.selection
+            && self.event_filter == other.event_filter
+            && self.notice == other.notice
+            && self.dialog == other.dialog
+            && self.dialog_errors == other.dialog_errors
+            && Rc::ptr_eq(&self.run, &other.run)
+    }
+}
+
+#[derive(Clone, Debug)]
+pub enum Action {
+    /// Replace the scenario (a built-in, an import, a share link); undoable.
+    Load {
+        scenario: Scenario,
+        notice: Option<Notice>,
+    },
+    /// Read a scenario file; on any problem nothing changes.
+    ImportYaml(String),
+    /// Add or replace one object.
+    PutObject {
+        manifest: Manifest,
+        replacing: Option<(Kind, ObjectKey)>,
+    },
+    /// Replace an object and create it only after the rest has settled (`then: create`):
+    /// a pod's new priority class, like `kubectl delete` + `kubectl create`.
+    Recreate {
+        manifest: Manifest,
+        replacing: Option<(Kind, ObjectKey)>,
+    },
+    /// Edit the scenario's YAML text of one object (or add one).
+    PutObjectYaml {
+        yaml: String,
+        replacing: Option<(Kind, ObjectKey)>,
+    },
+    /// Remove an object from the scenario (as if it had never been written).
+    RemoveObject(Kind, ObjectKey),
+    /// Append a `then:` action (`kubectl delete`, time passing).
+    Then(Then),
+    SetSeed(u64),
+    Undo,
+    Redo,
+    Seek(usize),
+    Play,
+    Pause,
+    /// One timeline frame forward (the play timer's tick).
+    Tick,
+    Back,
+    /// Forward to the end of the next scheduling cycle.
+    StepCycle,
+    ToEnd,
+    Select(Option<Selection>),
+    FilterEvents(Option<Selection>),
+    Notify(Notice),
+    Dismiss,
+    Open(Dialog),
+    Close,
+}
+
+/// `performance.now()` in the browser; native tests measure nothing.
+fn now_ms() -> f64 {
+    #[cfg(target_arch = "wasm32")]
+    {
+        web_sys::window()
+            .and_then(|w| w.performance())
+            .map(|p| p.now())
+            .unwrap_or(0.0)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        0.0
+    }
+}
+
+impl AppState {
+    /// A state showing `scenario` (which must be acceptable; built-ins are).
+    pub fn new(scenario: Scenario) -> AppState {
+        let start = now_ms();
+        let run = script::run(&scenario, script::MAX_FRAMES);
+        let last_run_ms = now_ms() - start;
+        let cursor = run.frames.len() - 1;
+        AppState {
+            scenario,
+            run: Rc::new(run),
+            cursor,
+            playing: false,
+            past: Vec::new(),
+            future: Vec::new(),
+            selection: None,
+            event_filter: None,
+            notice: None,
+            dialog: None,
+            dialog_errors: Vec::new(),
+            last_run_ms,
+            revision: 0,
+        }
+    }
+
+    pub fn frame(&self) -> &script::Frame {
+        &self.run.frames[self.cursor.min(self.run.frames.len() - 1)]
+    }
+
+    pub fn at_end(&self) -> bool {
+        self.cursor + 1 >= self.run.frames.len()
+    }
+
+    fn copy(&self) -> AppState {
+        AppState {
+            scenario: self.scenario.clone(),
+            run: self.run.clone(),
+            cursor: self.cursor,
+            playing: self.playing,
+            past: self.past.clone(),
+            future: self.future.clone(),
+            selection: self.selection.clone(),
+            event_filter: self.event_filter.clone(),
+            notice: self.notice.clone(),
+            dialog: self.dialog.clone(),
+            dialog_errors: self.dialog_errors.clone(),
+            last_run_ms: self.last_run_ms,
+            revision: self.revision,
+        }
+    }
+
+    /// Runs `next`; if accepted it becomes the scenario (the old one goes on the undo
+    /// stack) and the timeline shows its end: the state a real cluster would reach.
+    fn try_scenario(&mut self, next: Scenario, record_history: bool) -> Result<(), Rejected> {
+        let start = now_ms();
+        let (scenario, run) = script::accept(next, script::MAX_FRAMES)?;
+        self.last_run_ms = now_ms() - start;
+        if record_history {
+            self.past
+                .push(std::mem::replace(&mut self.scenario, scenario));
+            if self.past.len() > HISTORY_LIMIT {
+                self.past.remove(0);
+            }
+            self.future.clear();
+        } else {
+            self.scenario = scenario;
+        }
+        self.run = Rc::new(run);
+        self.cursor = self.run.frames.len() - 1;
+        self.playing = false;
+        self.revision += 1;
+        // A selection of something that no longer exists is dropped.
+        if let Some(sel) = &self.selection {
+            if !exists(self.run.last(), sel) {
+                self.selection = None;
+            }
+        }
+        if self
+            .event_filter
+            .as_ref()
+            .is_some_and(|s| !exists(self.run.last(), s))
+        {
+            self.event_filter = None;
+        }
+        if !self.run.notes.is_empty() {
+            self.notice = Some(Notice::info(
+                "Some actions had nothing to do",
+                self.run.notes.clone(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// Applies one action (the reducer, testable without a browser).
+    pub fn apply(&self, action: Action) -> AppState {
+        let mut s = self.copy();
+        match action {
+            Action::Load { scenario, notice } => match s.try_scenario(scenario, true) {
+                Ok(()) => {
+                    s.selection = None;
+                    s.event_filter = None;
+                    s.dialog = None;
+                    s.notice = notice;
+                }
+                Err(e) => {
+                    s.notice = Some(Notice::error("The scenario was not loaded", e.0));
+                }
+            },
+            Action::ImportYaml(text) => match Scenario::from_yaml(&text) {
+                Ok((scenario, warnings)) => match s.try_scenario(scenario, true) {
+                    Ok(()) => {
+                        s.selection = None;
+                        s.event_filter = None;
+                        s.dialog = None;
+                        s.dialog_errors.clear();
+                        s.notice = Some(if warnings.is_empty() {
+                            Notice::info(format!("Imported “{}”", s.scenario.title), Vec::new())
+                        } else {
+                            Notice::info(
+                                format!("Imported “{}” with warnings", s.scenario.title),
+                                warnings.iter().map(ToString::to_string).collect(),
+                            )
+                        });
+                    }
+                    Err(e) => import_failed(&mut s, e),
+                },
+                Err(e) => import_failed(&mut s, e),
+            },
+            Action::PutObject {
+                manifest,
+                replacing,
+            } => {
+                let selection = Selection::new(manifest.kind(), manifest.key());
+                let next = s.scenario.with_object(manifest, replacing);
+                match s.try_scenario(next, true) {
+                    Ok(()) => {
+                        s.dialog = None;
+                        s.dialog_errors.clear();
+                        if exists(s.run.last(), &selection) {
+                            s.selection = Some(selection);
+                        }
+                    }
+                    Err(e) => {
+                        if s.dialog.is_some() {
+                            s.dialog_errors = e.0;
+                        } else {
+                            s.notice = Some(Notice::error("The change was rejected", e.0));
+                        }
+                    }
+                }
+            }
+            Action::Recreate {
+                manifest,
+                replacing,
+            } => {
+                let selection = Selection::new(manifest.kind(), manifest.key());
+                let next = s.scenario.recreated_later(manifest, replacing);
+                match s.try_scenario(next, true) {
+                    Ok(()) => {
+                        if exists(s.run.last(), &selection) {
+                            s.selection = Some(selection);
+                        }
+                    }
+                    Err(e) => s.notice = Some(Notice::error("The change was rejected", e.0)),
+                }
+            }
+            Action::PutObjectYaml { yaml, replacing } => {
+                let parsed = bindery_core::scenario::parse(&yaml);
+                if !parsed.errors.is_empty() {
+                    s.dialog_errors = parsed.errors.iter().map(ToString::to_string).collect();
+                } else if parsed.manifests.is_empty() {
+                    s.dialog_errors = vec!["expected an object, found none".to_string()];
+                } else if replacing.is_some() && parsed.manifests.len() > 1 {
+                    s.dialog_errors = vec![format!(
+                        "expected exactly one object when editing, found {}",
+                        parsed.manifests.len()
+                    )];
+                } else {
+                    let selection = Selection::new(
+                        parsed.manifests[0].manifest.kind(),
+                        parsed.manifests[0].manifest.key(),
+                    );
+                    let mut next = s.scenario.clone();
+                    for d in parsed.manifests {
+                        next = next.with_object(d.manifest, replacing.clone());
+                    }
+                    match s.try_scenario(next, true) {
+                        Ok(()) => {
+                            s.dialog = None;
+                            s.dialog_errors.clear();
+                            if exists(s.run.last(), &selection) {
+                                s.selection = Some(selection);
+                            }
+                        }
+                        Err(e) => s.dialog_errors = e.0,
+                    }
+                }
+            }
+            Action::RemoveObject(kind, key) => {
+                let next = s.scenario.without_object(kind, &key);
+                if let Err(e) = s.try_scenario(next, true) {
+                    s.notice = Some(Notice::error("The object could not be removed", e.0));
+                }
+            }
+            Action::Then(t) => {
+                let next = s.scenario.with_then(t);
+                if let Err(e) = s.try_scenario(next, true) {
+                    s.notice = Some(Notice::error("The action was rejected", e.0));
+                }
+            }
+            Action::SetSeed(seed) => {
+                let mut next = s.scenario.clone();
+                next.seed = seed;
+                if let Err(e) = s.try_scenario(next, true) {
+                    s.notice = Some(Notice::error("The seed was not changed", e.0));
+                }
+            }
+            Action::Undo => {
+                if let Some(prev) = s.past.pop() {
+                    let current = s.scenario.clone();
+                    if s.try_scenario(prev, false).is_ok() {
+                        s.future.push(current);
+                    }
+                }
+            }
+            Action::Redo => {
+                if let Some(next) = s.future.pop() {
+                    let current = s.scenario.clone();
+                    if s.try_scenario(next, false).is_ok() {
+                        s.past.push(current);
+                    }
+                }
+            }
+            Action::Seek(i) => {
+                s.cursor = i.min(s.run.frames.len() - 1);
+                s.playing = false;
+            }
+            Action::Play => {
+                if s.at_end() {
+                    s.cursor = 0;
+                }
+                s.playing = true;
+            }
+            Action::Pause => s.playing = false,
+            Action::Tick => {
+                if s.at_end() {
+                    s.playing = false;
+                } else {
+                    s.cursor += 1;
+                    if s.at_end() {
+                        s.playing = false;
+                    }
+                }
+            }
+            Action::Back => {
+                s.cursor = s.cursor.saturating_sub(1);
+                s.playing = false;
+            }
+            Action::StepCycle => {
+                let next = s.run.frames[s.cursor + 1..]
+                    .iter()
+                    .position(|f| f.scheduling)
+                    .map(|i| s.cursor + 1 + i)
+                    .unwrap_or(s.run.frames.len() - 1);
+                s.cursor = next;
+                s.playing = false;
+            }
+            Action::ToEnd => {
+                s.cursor = s.run.frames.len() - 1;
+                s.playing = false;
+            }
+            Action::Select(sel) => s.selection = sel,
+            Action::FilterEvents(sel) => s.event_filter = sel,
+            Action::Notify(n) => s.notice = Some(n),
+            Action::Dismiss => s.notice = None,
+            Action::Open(d) => {
+                s.dialog = Some(d);
+                s.dialog_errors.clear();
+            }
+            Action::Close => {
+                s.dialog = None;
+                s.dialog_errors.clear();
+            }
+        }
+        s
+    }
+}
+
+fn import_failed(s: &mut AppState, e: Rejected) {
+    let lines = e.0;
+    if matches!(s.dialog, Some(Dialog::Yaml)) {
+        s.dialog_errors = lines.clone();
+    }
+    s.notice = Some(Notice::error(
+        "Import failed — your scenario is unchanged",
+        lines,
+    ));
+}
+
+/// Whether the object exists in the simulation (live, or a preempted pod still listed).
+pub fn exists(sim: &bindery_core::Simulation, sel: &Selection) -> bool {
+    let c = sim.cluster();
+    match sel.kind {
+        Kind::Pod => {
+            c.pod(&sel.key).is_some() || c.deleted_pods.iter().any(|p| p.meta.key() == sel.key)
+        }
+        Kind::PersistentVolumeClaim => c.pvc(&sel.key).is_some(),
+        Kind::PersistentVolume => c.pv(&sel.key.name).is_some(),
+        Kind::Node => c.nodes.contains_key(&*sel.key.name),
+        Kind::StorageClass => c.storage_classes.contains_key(&*sel.key.name),
+        Kind::PriorityClass => c.priority_classes.contains_key(&*sel.key.name),
+        _ => true,
+    }
+}
+
+impl Reducible for AppState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        Rc::new(self.apply(action))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn start() -> AppState {
+        AppState::new(Scenario::builtin("rwo-vs-rwop").unwrap())
+    }
+
+    #[test]
+    fn a_rejected_edit_leaves_everything_as_it_was() {
+        let s = start().apply(Action::Open(Dialog::EditYaml(None)));
+        let before = s.run.last().log().render();
+        let s = s.apply(Action::PutObjectYaml {
+            yaml: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: x}\nspec:\n  accessModes: [ReadWriteOncePod, ReadWriteMany]\n  resources: {requests: {storage: 1Gi}}\n".into(),
+            replacing: None,
+        });
+        assert_eq!(s.run.last().log().render(), before);
+        assert!(s.dialog.is_some());
+        assert!(
+            s.dialog_errors[0].contains("may not use ReadWriteOncePod with other access modes"),
+            "{:?}",
+            s.dialog_errors
+        );
+        assert!(s.past.is_empty());
+    }
+
+    #[test]
+    fn malformed_import_keeps_the_scenario_and_says_where() {
+        let s = start();
+        let title = s.scenario.title.clone();
+        let s = s.apply(Action::ImportYaml("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, resources: {requests: {cpu: lots}}}]}\n".into()));
+        assert_eq!(s.scenario.title, title);
+        let n = s.notice.clone().unwrap();
+        assert_eq!(n.kind, NoticeKind::Error);
+        assert!(
+            n.lines[0].starts_with("doc 1: spec.containers[0].resources.requests"),
+            "{n:?}"
+        );
+    }
+
+    #[test]
+    fn undo_and_redo_walk_the_history() {
+        let s = start();
+        let original = s.scenario.clone();
+        let s = s.apply(Action::Load {
+            scenario: Scenario::builtin("rwop-conflict").unwrap(),
+            notice: None,
+        });
+        assert_ne!(s.scenario, original);
+        let s = s.apply(Action::Undo);
+        assert_eq!(s.scenario, original);
+        let s = s.apply(Action::Redo);
+        assert_eq!(
+            s.scenario.title,
+            Scenario::builtin("rwop-conflict").unwrap().title
+        );
+        assert_eq!(s.past.len(), 1);
+    }
+
+    #[test]
+    fn the_timeline_plays_and_steps_by_scheduling_cycle() {
+        let s = start();
+        assert!(s.at_end());
+        let s = s.apply(Action::Play);
+        assert_eq!(s.cursor, 0);
+        assert!(s.playing);
+        let s = s.apply(Action::StepCycle);
+        assert!(s.frame().scheduling);
+        assert!(!s.playing);
+        let mut s = s.apply(Action::Play);
+        for _ in 0..10_000 {
+            if !s.playing {
+                break;
+            }
+            s = s.apply(Action::Tick);
+        }
+        assert!(s.at_end());
+    }
+
+    #[test]
+    fn kubectl_delete_is_an_action_after_the_cluster_settled() {
+        let s = AppState::new(Scenario::builtin("rwo-vs-rwop").unwrap());
+        let pod = s.run.last().cluster().pods().keys().next().unwrap().clone();
+        let s = s.apply(Action::Then(Then::Delete {
+            kind: Kind::Pod,
+            key: pod.clone(),
+        }));
+        assert!(s.run.last().cluster().pod(&pod).is_none());
+        assert!(
+            s.scenario.index_of(Kind::Pod, &pod).is_some(),
+            "the pod stays in the inputs"
+        );
+    }
+
+    #[test]
+    fn a_new_priority_class_recreates_the_pod_and_it_preempts_the_rwop_holder() {
+        let s = AppState::new(Scenario::builtin("rwop-conflict").unwrap());
+        let s = s.apply(Action::PutObjectYaml {
+            yaml: "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n".into(),
+            replacing: None,
+        });
+        let key = ObjectKey::new("default", "writer-2");
+        let Some(Manifest::Pod(mut pod)) = s
+            .scenario
+            .index_of(Kind::Pod, &key)
+            .map(|i| s.scenario.docs[i].clone())
+        else {
+            panic!("writer-2 is in the scenario");
+        };
+        pod.spec.as_mut().unwrap().priority_class_name = Some("high".into());
+        let s = s.apply(Action::Recreate {
+            manifest: Manifest::Pod(pod),
+            replacing: Some((Kind::Pod, key.clone())),
+        });
+        assert!(
+            s.notice.is_none() || s.notice.as_ref().unwrap().kind != NoticeKind::Error,
+            "{:?}",
+            s.notice
+        );
+        assert!(s
+            .scenario
+            .then
+            .iter()
+            .any(|t| matches!(t, Then::Create { key: k, .. } if *k == key)));
+        let c = s.run.last().cluster();
+        assert!(
+            c.pod(&key).and_then(|p| p.node_name()).is_some(),
+            "writer-2 runs"
+        );
+        assert!(
+            c.deleted_pods.iter().any(|p| &*p.meta.name == "writer-1"),
+            "writer-1 was preempted"
+        );
+        assert!(s.run.last().log().render().contains("Preempted"));
+    }
+}

@@ -1,0 +1,1316 @@
+//! What the views show, computed from a simulation by pure functions (tested natively).
+//!
+//! Components only lay these structures out; every decision about grouping, state,
+//! colour class or wording is made here.
+
+use std::collections::BTreeMap;
+
+use bindery_core::events::{EntryKind, EventType};
+use bindery_core::model::well_known;
+use bindery_core::model::{
+    AccessMode, Kind, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod, PodPhase,
+    PvPhase, PvSource, PvcPhase, TaintEffect, VolumeBindingMode,
+};
+use bindery_core::quantity::{format_bytes, format_milli};
+use bindery_core::scheduler::explain::{Explanation, Verdict};
+use bindery_core::Simulation;
+
+/// Nodes drawn with their pods; bigger clusters show compact cards, paged per zone.
+pub const DETAILED_NODE_LIMIT: usize = 60;
+/// Node cards per zone page in compact mode.
+pub const NODES_PER_PAGE: usize = 40;
+
+/// Something a person can click to inspect.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Selection {
+    pub kind: Kind,
+    pub key: ObjectKey,
+}
+
+impl Selection {
+    pub fn new(kind: Kind, key: ObjectKey) -> Selection {
+        Selection { kind, key }
+    }
+
+    /// `Pod/default/web`, `PersistentVolume/pv-a`.
+    pub fn label(&self) -> String {
+        format!("{}/{}", self.kind, self.key)
+    }
+
+    /// A DOM id fragment: stable, and only `[a-z0-9-]`.
+    pub fn dom_id(&self) -> String {
+        let raw = format!("{}-{}", self.kind.as_str(), self.key);
+        raw.chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '-'
+                }
+            })
+            .collect()
+    }
+}
+
+/// How a pod chip is coloured.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PodState {
+    Running,
+    /// Bound to a node, waiting for volumes or the kubelet.
+    Starting,
+    Pending,
+    /// Nominated by preemption, waiting for its victims to go.
+    Nominated,
+    Terminating,
+    Preempted,
+    Succeeded,
+    Failed,
+}
+
+impl PodState {
+    pub fn of(pod: &Pod) -> PodState {
+        if pod.status.preempted {
+            return PodState::Preempted;
+        }
+        if pod.meta.deletion.is_some() {
+            return PodState::Terminating;
+        }
+        match pod.status.phase {
+            PodPhase::Running => PodState::Running,
+            PodPhase::Succeeded => PodState::Succeeded,
+            PodPhase::Failed => PodState::Failed,
+            PodPhase::Pending if pod.is_assigned() => PodState::Starting,
+            PodPhase::Pending if pod.status.nominated_node_name.is_some() => PodState::Nominated,
+            PodPhase::Pending => PodState::Pending,
+        }
+    }
+
+    pub fn css(self) -> &'static str {
+        match self {
+            PodState::Running => "running",
+            PodState::Starting => "starting",
+            PodState::Pending => "pending",
+            PodState::Nominated => "nominated",
+            PodState::Terminating => "terminating",
+            PodState::Preempted => "preempted",
+            PodState::Succeeded => "succeeded",
+            PodState::Failed => "failed",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            PodState::Running => "Running",
+            PodState::Starting => "ContainerCreating",
+            PodState::Pending => "Pending",
+            PodState::Nominated => "Pending (nominated)",
+            PodState::Terminating => "Terminating",
+            PodState::Preempted => "Preempted",
+            PodState::Succeeded => "Succeeded",
+            PodState::Failed => "Failed",
+        }
+    }
+}
+
+/// An access-mode badge: `RWOP` carries a lock.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ModeBadge {
+    pub short: &'static str,
+    pub long: &'static str,
+    pub locked: bool,
+}
+
+pub fn badges(modes: &[AccessMode]) -> Vec<ModeBadge> {
+    modes
+        .iter()
+        .map(|m| ModeBadge {
+            short: m.short(),
+            long: m.as_str(),
+            locked: *m == AccessMode::ReadWriteOncePod,
+        })
+        .collect()
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodChip {
+    pub selection: Selection,
+    pub name: String,
+    pub state: PodState,
+    pub priority: i32,
+    pub node: Option<String>,
+    pub nominated: Option<String>,
+    /// One line for the tooltip / accessible name.
+    pub summary: String,
+    /// Uses a ReadWriteOncePod claim.
+    pub rwop: bool,
+    /// The FailedScheduling message, for pending pods.
+    pub why_pending: Option<String>,
+}
+
+/// A usage bar: `used / total` with a label.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Bar {
+    pub label: &'static str,
+    pub used: i64,
+    pub total: i64,
+    pub text: String,
+}
+
+impl Bar {
+    pub fn percent(&self) -> f64 {
+        if self.total <= 0 {
+            0.0
+        } else {
+            (self.used as f64 / self.total as f64 * 100.0).clamp(0.0, 100.0)
+        }
+    }
+}
+
+/// A local volume pinned to a node (a "disk" on its card).
+#[derive(Clone, Debug, PartialEq)]
+pub struct Disk {
+    pub selection: Selection,
+    pub name: String,
+    pub capacity: String,
+    pub class: String,
+    pub phase: &'static str,
+    pub claim: Option<String>,
+    pub badges: Vec<ModeBadge>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct NodeCard {
+    pub selection: Selection,
+    pub name: String,
+    pub zone: Option<String>,
+    pub unschedulable: bool,
+    pub taints: Vec<String>,
+    pub bars: Vec<Bar>,
+    pub pods: Vec<PodChip>,
+    pub disks: Vec<Disk>,
+    /// Pods nominated here by preemption.
+    pub nominated: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ZoneColumn {
+    /// The zone label, or `no zone`.
+    pub name: String,
+    pub nodes: Vec<NodeCard>,
+    pub running_pods: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClassRow {
+    pub selection: Selection,
+    pub name: String,
+    pub provisioner: String,
+    pub binding_mode: &'static str,
+    pub reclaim: &'static str,
+    pub default: bool,
+    pub expansion: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClaimRow {
+    pub selection: Selection,
+    pub name: String,
+    pub phase: &'static str,
+    pub request: String,
+    pub class: String,
+    pub volume: Option<String>,
+    pub selected_node: Option<String>,
+    pub badges: Vec<ModeBadge>,
+    pub users: Vec<Selection>,
+    pub terminating: bool,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VolumeRow {
+    pub selection: Selection,
+    pub name: String,
+    pub phase: &'static str,
+    pub capacity: String,
+    pub class: String,
+    pub source: String,
+    pub reclaim: &'static str,
+    pub claim: Option<Selection>,
+    /// Where it can be used: a node (local disk) or a zone.
+    pub topology: Option<String>,
+    pub node: Option<String>,
+    pub badges: Vec<ModeBadge>,
+    pub terminating: bool,
+}
+
+/// Everything the cluster view draws.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ClusterView {
+    pub zones: Vec<ZoneColumn>,
+    pub pending: Vec<PodChip>,
+    /// Pods that are gone after preemption, still listed like the JSON report does.
+    pub preempted: Vec<PodChip>,
+    pub classes: Vec<ClassRow>,
+    pub claims: Vec<ClaimRow>,
+    pub volumes: Vec<VolumeRow>,
+    pub detailed: bool,
+    pub counts: Counts,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Counts {
+    pub nodes: usize,
+    pub running: usize,
+    pub pending: usize,
+    pub preempted: usize,
+    pub bound_claims: usize,
+    pub claims: usize,
+}
+
+fn zone_of(node: &Node) -> Option<String> {
+    node.label(well_known::LABEL_ZONE)
+        .or_else(|| node.label(well_known::LABEL_ZONE_BETA))
+        .map(str::to_string)
+}
+
+/// The node a volume is pinned to, or the zone(s) it is limited to.
+pub fn volume_topology(pv: &PersistentVolume) -> (Option<String>, Option<String>) {
+    let Some(sel) = &pv.node_affinity else {
+        return (None, None);
+    };
+    let mut node = None;
+    let mut zones = Vec::new();
+    for term in &sel.terms {
+        for req in &term.match_expressions {
+            if req.key == well_known::LABEL_HOSTNAME && req.values.len() == 1 {
+                node = Some(req.values[0].clone());
+            } else if req.key == well_known::LABEL_ZONE || req.key == well_known::LABEL_ZONE_BETA {
+                zones.extend(req.values.iter().cloned());
+            }
+        }
+    }
+    let topology = match (&node, zones.is_empty()) {
+        (Some(n), _) => Some(format!("node {n}")),
+        (None, false) => Some(format!("zone {}", zones.join(", "))),
+        (None, true) => Some("node affinity".to_string()),
+    };
+    (node, topology)
+}
+
+fn pod_uses_rwop(sim: &Simulation, pod: &Pod) -> bool {
+    pod.claim_names().any(|c| {
+        sim.cluster()
+            .pvc_by(&pod.meta.namespace, c)
+            .is_some_and(|pvc| pvc.has_rwop())
+    })
+}
+
+pub fn pod_chip(sim: &Simulation, pod: &Pod) -> PodChip {
+    let state = PodState::of(pod);
+    let why_pending = pod
+        .condition("PodScheduled")
+        .filter(|c| c.status == "False")
+        .map(|c| c.message.to_string());
+    let mut summary = format!("Pod {} — {}", pod.meta.key(), state.label());
+    if let Some(n) = pod.node_name() {
+        summary.push_str(&format!(" on {n}"));
+    }
+    if let Some(n) = &pod.status.nominated_node_name {
+        summary.push_str(&format!(", nominated to {n}"));
+    }
+    summary.push_str(&format!(", priority {}", pod.spec.priority));
+    PodChip {
+        selection: Selection::new(Kind::Pod, pod.meta.key()),
+        name: pod.meta.name.to_string(),
+        state,
+        priority: pod.spec.priority,
+        node: pod.node_name().map(str::to_string),
+        nominated: pod.status.nominated_node_name.clone(),
+        summary,
+        rwop: pod_uses_rwop(sim, pod),
+        why_pending,
+    }
+}
+
+fn disk(pv: &PersistentVolume) -> Disk {
+    Disk {
+        selection: Selection::new(Kind::PersistentVolume, ObjectKey::new("", pv.name())),
+        name: pv.name().to_string(),
+        capacity: format_bytes(pv.capacity),
+        class: pv.storage_class_name.clone(),
+        phase: pv.phase.as_str(),
+        claim: pv
+            .claim_ref
+            .as_ref()
+            .map(|c| format!("{}/{}", c.namespace, c.name)),
+        badges: badges(&pv.access_modes),
+    }
+}
+
+fn node_card(sim: &Simulation, node: &Node, detailed: bool) -> NodeCard {
+    let c = sim.cluster();
+    let info = sim.scheduler_cache().node(node.name());
+    let requested = info.map(|i| i.requested.clone()).unwrap_or_default();
+    let pod_count = info.map(|i| i.pods.len() as i64).unwrap_or(0);
+    let bars = vec![
+        Bar {
+            label: "cpu",
+            used: requested.milli_cpu,
+            total: node.allocatable.milli_cpu,
+            text: format!(
+                "cpu {} / {}",
+                format_milli(requested.milli_cpu),
+                format_milli(node.allocatable.milli_cpu)
+            ),
+        },
+        Bar {
+            label: "memory",
+            used: requested.memory,
+            total: node.allocatable.memory,
+            text: format!(
+                "memory {} / {}",
+                format_bytes(requested.memory),
+                format_bytes(node.allocatable.memory)
+            ),
+        },
+        Bar {
+            label: "pods",
+            used: pod_count,
+            total: node.allocatable.pods,
+            text: format!("pods {pod_count} / {}", node.allocatable.pods),
+        },
+    ];
+    let mut pods: Vec<PodChip> = Vec::new();
+    let mut nominated = Vec::new();
+    if detailed {
+        for p in c.pods().values() {
+            if p.node_name() == Some(node.name()) {
+                pods.push(pod_chip(sim, p));
+            } else if !p.is_assigned()
+                && p.status.nominated_node_name.as_deref() == Some(node.name())
+            {
+                nominated.push(p.meta.key().to_string());
+            }
+        }
+    }
+    let disks = if detailed {
+        c.pvs()
+            .values()
+            .filter(|pv| volume_topology(pv).0.as_deref() == Some(node.name()))
+            .map(|pv| disk(pv))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    NodeCard {
+        selection: Selection::new(Kind::Node, ObjectKey::new("", node.name())),
+        name: node.name().to_string(),
+        zone: zone_of(node),
+        unschedulable: node.unschedulable,
+        taints: node
+            .taints
+            .iter()
+            .map(|t| {
+                let effect = match t.effect {
+                    TaintEffect::NoSchedule => "NoSchedule",
+                    TaintEffect::PreferNoSchedule => "PreferNoSchedule",
+                    TaintEffect::NoExecute => "NoExecute",
+                };
+                if t.value.is_empty() {
+                    format!("{}:{effect}", t.key)
+                } else {
+                    format!("{}={}:{effect}", t.key, t.value)
+                }
+            })
+            .collect(),
+        bars,
+        pods,
+        disks,
+        nominated,
+    }
+}
+
+pub fn cluster_view(sim: &Simulation) -> ClusterView {
+    let c = sim.cluster();
+    let detailed = c.nodes.len() <= DETAILED_NODE_LIMIT;
+    let mut zones: BTreeMap<(bool, String), Vec<NodeCard>> = BTreeMap::new();
+    for node in c.nodes.values() {
+        let card = node_card(sim, node, detailed);
+        // Zoned columns first (sorted by zone), then nodes without a zone.
+        let key = match &card.zone {
+            Some(z) => (false, z.clone()),
+            None => (true, "no zone".to_string()),
+        };
+        zones.entry(key).or_default().push(card);
+    }
+    let mut running_by_node: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut counts = Counts {
+        nodes: c.nodes.len(),
+        ..Counts::default()
+    };
+    let mut pending = Vec::new();
+    for p in c.pods().values() {
+        match p.node_name() {
+            Some(n) => {
+                *running_by_node.entry(n).or_default() += 1;
+                if p.status.phase == PodPhase::Running {
+                    counts.running += 1;
+                }
+            }
+            None => {
+                counts.pending += 1;
+                pending.push(pod_chip(sim, p));
+            }
+        }
+    }
+    let preempted: Vec<PodChip> = c
+        .deleted_pods
+        .iter()
+        .filter(|p| p.status.preempted)
+        .map(|p| pod_chip(sim, p))
+        .collect();
+    counts.preempted = preempted.len();
+    let zones = zones
+        .into_iter()
+        .map(|((_, name), nodes)| ZoneColumn {
+            running_pods: nodes
+                .iter()
+                .map(|n| running_by_node.get(n.name.as_str()).copied().unwrap_or(0))
+                .sum(),
+            name,
+            nodes,
+        })
+        .collect();
+    let classes = c
+        .storage_classes
+        .values()
+        .map(|sc| ClassRow {
+            selection: Selection::new(Kind::StorageClass, ObjectKey::new("", &*sc.meta.name)),
+            name: sc.meta.name.to_string(),
+            provisioner: sc.provisioner.clone(),
+            binding_mode: match sc.binding_mode {
+                VolumeBindingMode::Immediate => "Immediate",
+                VolumeBindingMode::WaitForFirstConsumer => "WaitForFirstConsumer",
+            },
+            reclaim: sc.reclaim_policy.as_str(),
+            default: sc.is_default(),
+            expansion: sc.allow_volume_expansion,
+        })
+        .collect();
+    let claims: Vec<ClaimRow> = c.pvcs().values().map(|pvc| claim_row(sim, pvc)).collect();
+    counts.claims = claims.len();
+    counts.bound_claims = claims.iter().filter(|r| r.phase == "Bound").count();
+    let volumes = c.pvs().values().map(|pv| volume_row(pv)).collect();
+    ClusterView {
+        zones,
+        pending,
+        preempted,
+        classes,
+        claims,
+        volumes,
+        detailed,
+        counts,
+    }
+}
+
+fn claim_row(sim: &Simulation, pvc: &PersistentVolumeClaim) -> ClaimRow {
+    let key = pvc.meta.key();
+    let users = sim
+        .cluster()
+        .pods()
+        .values()
+        .filter(|p| {
+            p.meta.namespace == pvc.meta.namespace && p.claim_names().any(|c| c == pvc.name())
+        })
+        .map(|p| Selection::new(Kind::Pod, p.meta.key()))
+        .collect();
+    ClaimRow {
+        selection: Selection::new(Kind::PersistentVolumeClaim, key),
+        name: pvc.name().to_string(),
+        phase: match pvc.phase {
+            PvcPhase::Pending => "Pending",
+            PvcPhase::Bound => "Bound",
+            PvcPhase::Lost => "Lost",
+        },
+        request: pvc.request.map(format_bytes).unwrap_or_default(),
+        class: pvc.class_name().to_string(),
+        volume: pvc.volume_name.clone(),
+        selected_node: pvc.selected_node().map(str::to_string),
+        badges: badges(&pvc.access_modes),
+        users,
+        terminating: pvc.meta.deletion.is_some(),
+    }
+}
+
+fn volume_row(pv: &PersistentVolume) -> VolumeRow {
+    let (node, topology) = volume_topology(pv);
+    VolumeRow {
+        selection: Selection::new(Kind::PersistentVolume, ObjectKey::new("", pv.name())),
+        name: pv.name().to_string(),
+        phase: pv.phase.as_str(),
+        capacity: format_bytes(pv.capacity),
+        class: pv.storage_class_name.clone(),
+        source: match &pv.source {
+            PvSource::Local { path } => format!("local {path}"),
+            PvSource::HostPath { path } => format!("hostPath {path}"),
+            PvSource::Csi { driver, .. } => format!("csi {driver}"),
+            PvSource::Other(k) => k.clone(),
+        },
+        reclaim: pv.reclaim_policy.as_str(),
+        claim: pv.claim_ref.as_ref().map(|c| {
+            Selection::new(
+                Kind::PersistentVolumeClaim,
+                ObjectKey::new(c.namespace.clone(), c.name.clone()),
+            )
+        }),
+        topology,
+        node,
+        badges: badges(&pv.access_modes),
+        terminating: pv.meta.deletion.is_some(),
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The binding graph: pod → claim → volume → node, as an SVG with computed coordinates.
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphNode {
+    pub selection: Selection,
+    pub label: String,
+    pub x: f64,
+    pub y: f64,
+    pub css: &'static str,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct GraphEdge {
+    pub from: (f64, f64),
+    pub to: (f64, f64),
+    /// `bound`, `pending` (selected-node, nominated, claim waiting) or `conflict` (RWOP).
+    pub css: &'static str,
+    pub title: String,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Graph {
+    pub width: f64,
+    pub height: f64,
+    pub nodes: Vec<GraphNode>,
+    pub edges: Vec<GraphEdge>,
+    pub columns: [&'static str; 4],
+}
+
+pub const GRAPH_COLUMN_WIDTH: f64 = 190.0;
+pub const GRAPH_ROW_HEIGHT: f64 = 30.0;
+
+/// Pods that use claims, their claims, the volumes those are bound to, and the nodes the
+/// pods and local volumes are on. Each column is sorted; lines join what refers to what.
+pub fn binding_graph(sim: &Simulation) -> Graph {
+    let c = sim.cluster();
+    let mut pods: Vec<&Pod> = c
+        .pods()
+        .values()
+        .filter(|p| p.has_claims())
+        .map(|p| p.as_ref())
+        .collect();
+    pods.sort_by_key(|p| p.meta.key());
+    let claims: Vec<&PersistentVolumeClaim> = c.pvcs().values().map(|p| p.as_ref()).collect();
+    let volumes: Vec<&PersistentVolume> = c.pvs().values().map(|p| p.as_ref()).collect();
+    let mut node_names: Vec<String> = Vec::new();
+    for p in &pods {
+        if let Some(n) = p.node_name().or(p.status.nominated_node_name.as_deref()) {
+            node_names.push(n.to_string());
+        }
+    }
+    for v in &volumes {
+        if let (Some(n), _) = volume_topology(v) {
+            node_names.push(n);
+        }
+    }
+    for claim in &claims {
+        if let Some(n) = claim.selected_node() {
+            node_names.push(n.to_string());
+        }
+    }
+    node_names.sort();
+    node_names.dedup();
+    let x = |col: usize| 12.0 + col as f64 * GRAPH_COLUMN_WIDTH;
+    let y = |row: usize| 40.0 + row as f64 * GRAPH_ROW_HEIGHT;
+    let mut nodes = Vec::new();
+    let mut pos: BTreeMap<Selection, (f64, f64)> = BTreeMap::new();
+    let mut place = |sel: Selection, label: String, col: usize, row: usize, css: &'static str| {
+        pos.insert(sel.clone(), (x(col), y(row)));
+        nodes.push(GraphNode {
+            selection: sel,
+            label,
+            x: x(col),
+            y: y(row),
+            css,
+        });
+    };
+    for (i, p) in pods.iter().enumerate() {
+        place(
+            Selection::new(Kind::Pod, p.meta.key()),
+            p.meta.name.to_string(),
+            0,
+            i,
+            PodState::of(p).css(),
+        );
+    }
+    for (i, cl) in claims.iter().enumerate() {
+        let css = if cl.phase == PvcPhase::Bound {
+            "bound"
+        } else {
+            "pending"
+        };
+        let lock = if cl.has_rwop() { " 🔒" } else { "" };
+        place(
+            Selection::new(Kind::PersistentVolumeClaim, cl.meta.key()),
+            format!("{}{lock}", cl.name()),
+            1,
+            i,
+            css,
+        );
+    }
+    for (i, v) in volumes.iter().enumerate() {
+        let css = match v.phase {
+            PvPhase::Bound => "bound",
+            PvPhase::Available => "available",
+            PvPhase::Released => "released",
+            PvPhase::Failed => "failed",
+            PvPhase::Pending => "pending",
+        };
+        place(
+            Selection::new(Kind::PersistentVolume, ObjectKey::new("", v.name())),
+            format!("{} ({})", v.name(), format_bytes(v.capacity)),
+            2,
+            i,
+            css,
+        );
+    }
+    for (i, n) in node_names.iter().enumerate() {
+        place(
+            Selection::new(Kind::Node, ObjectKey::new("", n.as_str())),
+            n.clone(),
+            3,
+            i,
+            "node",
+        );
+    }
+    let mut edges = Vec::new();
+    let anchor_right = |p: (f64, f64)| (p.0 + GRAPH_COLUMN_WIDTH - 40.0, p.1);
+    let mut edge = |from: &Selection, to: &Selection, css: &'static str, title: String| {
+        if let (Some(a), Some(b)) = (pos.get(from), pos.get(to)) {
+            edges.push(GraphEdge {
+                from: anchor_right(*a),
+                to: *b,
+                css,
+                title,
+            });
+        }
+    };
+    for p in &pods {
+        let ps = Selection::new(Kind::Pod, p.meta.key());
+        let pending = !p.is_assigned();
+        for claim in p.claim_names() {
+            let cs = Selection::new(
+                Kind::PersistentVolumeClaim,
+                ObjectKey::new(&*p.meta.namespace, claim),
+            );
+            let rwop_conflict = pending
+                && c.pvc_by(&p.meta.namespace, claim)
+                    .is_some_and(|pvc| pvc.has_rwop())
+                && p.condition("PodScheduled")
+                    .is_some_and(|cond| cond.message.contains("ReadWriteOncePod"));
+            let (css, title) = if rwop_conflict {
+                (
+                    "conflict",
+                    format!(
+                        "{} cannot use {claim}: ReadWriteOncePod claim in use",
+                        p.meta.name
+                    ),
+                )
+            } else if pending {
+                ("pending", format!("{} wants {claim}", p.meta.name))
+            } else {
+                ("bound", format!("{} uses {claim}", p.meta.name))
+            };
+            edge(&ps, &cs, css, title);
+        }
+    }
+    for cl in &claims {
+        let cs = Selection::new(Kind::PersistentVolumeClaim, cl.meta.key());
+        if let Some(v) = &cl.volume_name {
+            let css = if cl.phase == PvcPhase::Bound {
+                "bound"
+            } else {
+                "pending"
+            };
+            edge(
+                &cs,
+                &Selection::new(Kind::PersistentVolume, ObjectKey::new("", v.as_str())),
+                css,
+                format!("{} → {v}", cl.name()),
+            );
+        }
+    }
+    for v in &volumes {
+        if let (Some(n), _) = volume_topology(v) {
+            edge(
+                &Selection::new(Kind::PersistentVolume, ObjectKey::new("", v.name())),
+                &Selection::new(Kind::Node, ObjectKey::new("", n.as_str())),
+                "bound",
+                format!("{} is pinned to {n}", v.name()),
+            );
+        }
+    }
+    let rows = pods
+        .len()
+        .max(claims.len())
+        .max(volumes.len())
+        .max(node_names.len());
+    Graph {
+        width: x(4),
+        height: y(rows) + 4.0,
+        nodes,
+        edges,
+        columns: [
+            "Pods",
+            "PersistentVolumeClaims",
+            "PersistentVolumes",
+            "Nodes",
+        ],
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Events, describe, history.
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct EventRow {
+    pub warning: bool,
+    pub type_: &'static str,
+    pub reason: &'static str,
+    pub object: Selection,
+    pub message: String,
+    pub count: u64,
+    /// Since the last occurrence, in simulated time (`kubectl get events`' LAST SEEN).
+    pub age: String,
+    pub first_seq: u64,
+}
+
+/// `5s`, `2m30s`, `1h4m`.
+pub fn age(millis: u64) -> String {
+    let s = millis / 1000;
+    if s < 60 {
+        format!("{s}s")
+    } else if s < 3600 {
+        if s % 60 == 0 {
+            format!("{}m", s / 60)
+        } else {
+            format!("{}m{}s", s / 60, s % 60)
+        }
+    } else {
+        format!("{}h{}m", s / 3600, (s % 3600) / 60)
+    }
+}
+
+/// `kubectl get events`, oldest first, optionally only one object's.
+pub fn event_rows(sim: &Simulation, only: Option<&Selection>) -> Vec<EventRow> {
+    let now = sim.now().millis();
+    sim.log()
+        .aggregated()
+        .into_iter()
+        .map(|e| EventRow {
+            warning: e.event.type_ == EventType::Warning,
+            type_: e.event.type_.as_str(),
+            reason: e.event.reason,
+            object: Selection::new(e.event.object.kind, e.event.object.key()),
+            message: e.event.message.to_string(),
+            count: e.count,
+            age: age(now.saturating_sub(e.last.millis())),
+            first_seq: e.first_seq,
+        })
+        .filter(|r| only.is_none_or(|s| &r.object == s))
+        .collect()
+}
+
+/// A `kubectl describe`-like panel.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Description {
+    pub title: String,
+    pub fields: Vec<(String, String)>,
+    pub conditions: Vec<[String; 4]>,
+    pub events: Vec<EventRow>,
+}
+
+pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
+    let c = sim.cluster();
+    let mut fields: Vec<(String, String)> = Vec::new();
+    let mut conditions = Vec::new();
+    let f = |k: &str, v: String| (k.to_string(), v);
+    match sel.kind {
+        Kind::Pod => {
+            let pod = c.pod(&sel.key).or_else(|| {
+                c.deleted_pods
+                    .iter()
+                    .rev()
+                    .find(|p| p.meta.key() == sel.key)
+            })?;
+            let state = PodState::of(pod);
+            fields.push(f("Namespace", pod.meta.namespace.to_string()));
+            fields.push(f("Priority", pod.spec.priority.to_string()));
+            if let Some(pc) = &pod.spec.priority_class_name {
+                fields.push(f("Priority Class Name", pc.clone()));
+            }
+            fields.push(f("Node", pod.node_name().unwrap_or("<none>").to_string()));
+            fields.push(f("Status", state.label().to_string()));
+            if let Some(n) = &pod.status.nominated_node_name {
+                fields.push(f("Nominated Node Name", n.clone()));
+            }
+            fields.push(f(
+                "Requests",
+                format!(
+                    "cpu {}, memory {}",
+                    format_milli(pod.spec.requests.milli_cpu),
+                    format_bytes(pod.spec.requests.memory)
+                ),
+            ));
+            let claims: Vec<&str> = pod.claim_names().collect();
+            if !claims.is_empty() {
+                fields.push(f("Claims", claims.join(", ")));
+            }
+            for cond in &pod.status.conditions {
+                conditions.push([
+                    cond.type_.to_string(),
+                    cond.status.to_string(),
+                    cond.reason.to_string(),
+                    cond.message.to_string(),
+                ]);
+            }
+        }
+        Kind::PersistentVolumeClaim => {
+            let pvc = c.pvc(&sel.key)?;
+            fields.push(f("Namespace", pvc.meta.namespace.to_string()));
+            fields.push(f("StorageClass", pvc.class_name().to_string()));
+            fields.push(f(
+                "Status",
+                match pvc.phase {
+                    PvcPhase::Pending => "Pending",
+                    PvcPhase::Bound => "Bound",
+                    PvcPhase::Lost => "Lost",
+                }
+                .to_string(),
+            ));
+            fields.push(f("Volume", pvc.volume_name.clone().unwrap_or_default()));
+            fields.push(f(
+                "Access Modes",
+                pvc.access_modes
+                    .iter()
+                    .map(|m| m.short())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ));
+            fields.push(f(
+                "Request",
+                pvc.request.map(format_bytes).unwrap_or_default(),
+            ));
+            if let Some(n) = pvc.selected_node() {
+                fields.push(f("Selected Node", n.to_string()));
+            }
+            if pvc.meta.deletion.is_some() {
+                fields.push(f("Terminating", "kubernetes.io/pvc-protection".to_string()));
+            }
+            annotations(&mut fields, &pvc.meta.annotations);
+        }
+        Kind::PersistentVolume => {
+            let pv = c.pv(&sel.key.name)?;
+            let row = volume_row(pv);
+            fields.push(f("Status", row.phase.to_string()));
+            fields.push(f(
+                "Claim",
+                row.claim.map(|c| c.key.to_string()).unwrap_or_default(),
+            ));
+            fields.push(f("StorageClass", row.class));
+            fields.push(f("Capacity", row.capacity));
+            fields.push(f(
+                "Access Modes",
+                pv.access_modes
+                    .iter()
+                    .map(|m| m.short())
+                    .collect::<Vec<_>>()
+                    .join(","),
+            ));
+            fields.push(f("Reclaim Policy", row.reclaim.to_string()));
+            fields.push(f("Source", row.source));
+            if let Some(t) = row.topology {
+                fields.push(f("Node Affinity", t));
+            }
+            annotations(&mut fields, &pv.meta.annotations);
+        }
+        Kind::Node => {
+            let node = c.nodes.get(&*sel.key.name)?;
+            let card = node_card(sim, node, true);
+            fields.push(f("Zone", card.zone.unwrap_or_else(|| "<none>".to_string())));
+            fields.push(f("Unschedulable", card.unschedulable.to_string()));
+            fields.push(f(
+                "Taints",
+                if card.taints.is_empty() {
+                    "<none>".to_string()
+                } else {
+                    card.taints.join(", ")
+                },
+            ));
+            for b in card.bars {
+                fields.push((b.label.to_string(), b.text));
+            }
+        }
+        Kind::StorageClass => {
+            let sc = c.storage_classes.get(&*sel.key.name)?;
+            fields.push(f("Provisioner", sc.provisioner.clone()));
+            fields.push(f(
+                "VolumeBindingMode",
+                match sc.binding_mode {
+                    VolumeBindingMode::Immediate => "Immediate",
+                    VolumeBindingMode::WaitForFirstConsumer => "WaitForFirstConsumer",
+                }
+                .to_string(),
+            ));
+            fields.push(f("ReclaimPolicy", sc.reclaim_policy.as_str().to_string()));
+            fields.push(f(
+                "AllowVolumeExpansion",
+                sc.allow_volume_expansion.to_string(),
+            ));
+            fields.push(f("IsDefaultClass", sc.is_default().to_string()));
+        }
+        _ => {
+            fields.push(f("Kind", sel.kind.to_string()));
+        }
+    }
+    Some(Description {
+        title: sel.label(),
+        fields,
+        conditions,
+        events: event_rows(sim, Some(sel)),
+    })
+}
+
+fn annotations(fields: &mut Vec<(String, String)>, ann: &BTreeMap<String, String>) {
+    for (k, v) in ann {
+        fields.push((format!("Annotation {k}"), v.clone()));
+    }
+}
+
+/// A phase change of a claim or volume across the timeline.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PhaseChange {
+    pub frame: usize,
+    pub time: String,
+    pub phase: String,
+}
+
+/// The phases an object went through, frame by frame (consecutive repeats folded).
+pub fn phase_history<'a>(
+    frames: impl Iterator<Item = &'a Simulation>,
+    sel: &Selection,
+) -> Vec<PhaseChange> {
+    let mut out: Vec<PhaseChange> = Vec::new();
+    for (i, sim) in frames.enumerate() {
+        let c = sim.cluster();
+        let phase = match sel.kind {
+            Kind::PersistentVolumeClaim => c.pvc(&sel.key).map(|p| {
+                let base = match p.phase {
+                    PvcPhase::Pending => "Pending",
+                    PvcPhase::Bound => "Bound",
+                    PvcPhase::Lost => "Lost",
+                };
+                if p.meta.deletion.is_some() {
+                    format!("{base} (Terminating)")
+                } else {
+                    base.to_string()
+                }
+            }),
+            Kind::PersistentVolume => c.pv(&sel.key.name).map(|p| {
+                if p.meta.deletion.is_some() {
+                    format!("{} (Terminating)", p.phase.as_str())
+                } else {
+                    p.phase.as_str().to_string()
+                }
+            }),
+            Kind::Pod => c.pod(&sel.key).map(|p| PodState::of(p).label().to_string()),
+            _ => None,
+        }
+        .unwrap_or_else(|| "(absent)".to_string());
+        if out.last().is_none_or(|l| l.phase != phase) {
+            out.push(PhaseChange {
+                frame: i,
+                time: format!("{}", sim.now()),
+                phase,
+            });
+        }
+    }
+    out
+}
+
+/// The per-node × per-plugin verdict table.
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerdictTable {
+    pub plugins: Vec<&'static str>,
+    pub rows: Vec<VerdictRow>,
+    pub pre_filter_rejection: Option<String>,
+    pub score_plugins: Vec<&'static str>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct VerdictRow {
+    pub node: String,
+    pub feasible: bool,
+    /// `(text, css)` per plugin column.
+    pub cells: Vec<(String, &'static str)>,
+    pub scores: Vec<String>,
+    pub total: String,
+}
+
+pub fn verdict_table(explanation: &Explanation) -> VerdictTable {
+    let mut score_plugins: Vec<&'static str> = Vec::new();
+    for row in &explanation.nodes {
+        for (p, _) in &row.scores {
+            if !score_plugins.contains(p) {
+                score_plugins.push(p);
+            }
+        }
+    }
+    let rows = explanation
+        .nodes
+        .iter()
+        .map(|r| VerdictRow {
+            node: r.node.clone(),
+            feasible: r.feasible,
+            cells: explanation
+                .plugins
+                .iter()
+                .map(|p| {
+                    let v = r.filters.iter().find(|(n, _)| n == p).map(|(_, v)| v);
+                    match v {
+                        Some(v @ Verdict::Passed) => (v.label(), "passed"),
+                        Some(
+                            v @ Verdict::Failed {
+                                unresolvable: true, ..
+                            },
+                        ) => (v.label(), "failed unresolvable"),
+                        Some(v @ Verdict::Failed { .. }) => (v.label(), "failed"),
+                        Some(v @ Verdict::Skipped) => (v.label(), "skipped"),
+                        Some(v @ Verdict::NotRun) | Some(v @ Verdict::Error(_)) => {
+                            (v.label(), "notrun")
+                        }
+                        None => ("-".to_string(), "notrun"),
+                    }
+                })
+                .collect(),
+            scores: score_plugins
+                .iter()
+                .map(|p| {
+                    r.scores
+                        .iter()
+                        .find(|(n, _)| n == p)
+                        .map(|(_, s)| s.to_string())
+                        .unwrap_or_default()
+                })
+                .collect(),
+            total: r.total.map(|t| t.to_string()).unwrap_or_default(),
+        })
+        .collect();
+    VerdictTable {
+        plugins: explanation.plugins.clone(),
+        rows,
+        pre_filter_rejection: explanation.pre_filter_rejection.clone(),
+        score_plugins,
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// Chart data.
+
+/// Running pods per zone, and the smallest maxSkew among the pods' zone constraints.
+pub fn zone_spread(sim: &Simulation) -> (Vec<(String, usize)>, Option<i32>) {
+    let view = cluster_view(sim);
+    let zones = view
+        .zones
+        .iter()
+        .map(|z| (z.name.clone(), z.running_pods))
+        .collect();
+    let max_skew = sim
+        .cluster()
+        .pods()
+        .values()
+        .flat_map(|p| p.spec.topology_spread_constraints.iter())
+        .filter(|c| c.topology_key == well_known::LABEL_ZONE)
+        .map(|c| c.max_skew)
+        .min();
+    (zones, max_skew)
+}
+
+/// Pending and running pod counts at each frame (for the timeline chart).
+pub fn pending_running<'a>(
+    frames: impl Iterator<Item = &'a Simulation>,
+) -> Vec<(usize, usize, usize)> {
+    frames
+        .enumerate()
+        .map(|(i, sim)| {
+            let pods = sim.cluster().pods();
+            let pending = pods.values().filter(|p| !p.is_assigned()).count();
+            let running = pods
+                .values()
+                .filter(|p| p.status.phase == PodPhase::Running)
+                .count();
+            (i, pending, running)
+        })
+        .collect()
+}
+
+/// Bound volume capacity per node (local disks) and per class, in bytes.
+pub fn capacity_used(sim: &Simulation) -> Vec<(String, i64, i64)> {
+    let mut by: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for pv in sim.cluster().pvs().values() {
+        let key = match volume_topology(pv).0 {
+            Some(n) => format!("{n} · {}", pv.storage_class_name),
+            None => format!("class {}", pv.storage_class_name),
+        };
+        let e = by.entry(key).or_default();
+        e.1 += pv.capacity;
+        if pv.phase == PvPhase::Bound {
+            e.0 += pv.capacity;
+        }
+    }
+    by.into_iter()
+        .map(|(k, (used, total))| (k, used, total))
+        .collect()
+}
+
+/// The events a frame added compared with the previous one (for the timeline label).
+pub fn new_event_count(prev: &Simulation, next: &Simulation) -> usize {
+    let count = |s: &Simulation| {
+        s.log()
+            .entries()
+            .filter(|e| matches!(e.kind, EntryKind::Event(_)))
+            .count()
+    };
+    count(next).saturating_sub(count(prev))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::script::{run, Scenario, MAX_FRAMES};
+
+    fn last(id: &str) -> Simulation {
+        run(&Scenario::builtin(id).unwrap(), MAX_FRAMES)
+            .last()
+            .clone()
+    }
+
+    #[test]
+    fn rwop_conflict_shows_one_running_one_pending_with_the_upstream_message() {
+        let sim = last("rwop-conflict");
+        let v = cluster_view(&sim);
+        assert_eq!(v.counts.pending, 1);
+        let p = &v.pending[0];
+        assert_eq!(p.state, PodState::Pending);
+        assert!(p.rwop);
+        let why = p.why_pending.as_deref().unwrap();
+        assert!(
+            why.contains("ReadWriteOncePod access mode already in-use by another pod"),
+            "{why}"
+        );
+        let g = binding_graph(&sim);
+        assert!(g.edges.iter().any(|e| e.css == "conflict"));
+        assert!(v
+            .claims
+            .iter()
+            .any(|c| c.badges.iter().any(|b| b.locked && b.short == "RWOP")));
+    }
+
+    #[test]
+    fn preemption_lists_the_victim_and_the_preemptor_on_its_node() {
+        let sim = last("rwop-preemption");
+        let v = cluster_view(&sim);
+        assert_eq!(v.counts.preempted, 1, "{:?}", v.preempted);
+        assert_eq!(v.preempted[0].state, PodState::Preempted);
+        let running: Vec<&PodChip> = v
+            .zones
+            .iter()
+            .flat_map(|z| z.nodes.iter())
+            .flat_map(|n| n.pods.iter())
+            .collect();
+        assert!(running.iter().any(|p| p.priority > v.preempted[0].priority));
+    }
+
+    #[test]
+    fn local_disks_sit_on_their_nodes_and_zones_are_columns() {
+        let sim = last("local-pv-wffc");
+        let v = cluster_view(&sim);
+        let disks: usize = v
+            .zones
+            .iter()
+            .flat_map(|z| &z.nodes)
+            .map(|n| n.disks.len())
+            .sum();
+        assert!(disks >= 2, "{disks}");
+        let sim = last("zonal-volume-zone");
+        let v = cluster_view(&sim);
+        let names: Vec<&str> = v.zones.iter().map(|z| z.name.as_str()).collect();
+        let mut sorted = names.clone();
+        sorted.sort();
+        assert!(names.len() >= 2);
+        assert_eq!(names, sorted);
+    }
+
+    #[test]
+    fn events_are_filtered_by_object_and_aged_in_sim_time() {
+        let sim = last("rwop-conflict");
+        let all = event_rows(&sim, None);
+        let pending = cluster_view(&sim).pending[0].selection.clone();
+        let mine = event_rows(&sim, Some(&pending));
+        assert!(!mine.is_empty() && mine.len() < all.len());
+        assert!(mine
+            .iter()
+            .any(|r| r.reason == "FailedScheduling" && r.warning));
+        assert_eq!(age(150_000), "2m30s");
+        assert_eq!(age(3_600_000 + 240_000), "1h4m");
+    }
+
+    #[test]
+    fn verdict_table_names_volume_restrictions_for_the_rwop_loser() {
+        let sim = last("rwop-conflict");
+        let pending = cluster_view(&sim).pending[0].selection.clone();
+        let t = verdict_table(&sim.explain(&pending.key).unwrap());
+        let col = t
+            .plugins
+            .iter()
+            .position(|p| *p == "VolumeRestrictions")
+            .unwrap();
+        assert!(
+            t.rows.iter().all(|r| r.cells[col].1.starts_with("failed")),
+            "{t:?}"
+        );
+    }
+
+    #[test]
+    fn phase_history_folds_repeats() {
+        let s = Scenario::builtin("reclaim-and-protection").unwrap();
+        let r = run(&s, MAX_FRAMES);
+        let claim = r.last().cluster().pvcs().keys().next().cloned();
+        if let Some(key) = claim {
+            let h = phase_history(
+                r.frames.iter().map(|f| &f.sim),
+                &Selection::new(Kind::PersistentVolumeClaim, key),
+            );
+            assert!(h.windows(2).all(|w| w[0].phase != w[1].phase));
+        }
+    }
+
+    #[test]
+    fn dom_ids_are_safe() {
+        let s = Selection::new(Kind::Pod, ObjectKey::new("default", "web.1"));
+        assert_eq!(s.dom_id(), "pod-default-web-1");
+    }
+}
