@@ -23,10 +23,36 @@ if ! wasm-bindgen-test-runner --version 2>/dev/null | grep -q "$wb_version"; the
   cargo install wasm-bindgen-cli --version "$wb_version"
 fi
 
-# Node runs the wasm tests of the engine.
-if ! have node; then
-  step "apt-get install nodejs"
-  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs
+# Node runs the wasm tests of the engine, wasm-opt and the end-to-end tests.
+if ! have node || ! have npm; then
+  step "apt-get install nodejs npm"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nodejs npm
+fi
+
+# Headless Chromium and its driver, for the browser tests (Debian's, not a download).
+if ! have chromium || ! have chromedriver; then
+  step "apt-get install chromium chromium-driver"
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium chromium-driver
+fi
+
+# wasm-opt from npm's binaryen: Debian's (108) cannot read current wasm. Trunk.toml pins
+# this version, so trunk never tries to download its own.
+if ! wasm-opt --version 2>/dev/null | grep -q "version 132"; then
+  step "npm install -g binaryen@132.0.0 (wasm-opt)"
+  npm install -g --no-audit --no-fund binaryen@132.0.0
+fi
+
+# Trunk builds and serves the playground. 0.22 needs a newer rustc than this machine's.
+if ! trunk --version 2>/dev/null | grep -q "0.21.14"; then
+  step "cargo install trunk 0.21.14 (about ten minutes, once)"
+  cargo install --locked trunk --version 0.21.14
+fi
+
+# Playwright's library for the end-to-end tests; it drives the system Chromium and
+# downloads no browser.
+if [ ! -d tests/e2e/node_modules/playwright-core ]; then
+  step "npm ci (tests/e2e: playwright-core)"
+  (cd tests/e2e && npm ci --no-audit --no-fund)
 fi
 
 # The Kubernetes OpenAPI schema check for exported YAML.

@@ -288,7 +288,9 @@ pub fn defaults(kind: Kind, sim: &Simulation) -> FormSpec {
                         selected: String::new(),
                     },
                 },
-                text("nodeName", "nodeName (skips the scheduler)", "", "Optional."),
+                // Not `nodeName`: a form control named like a DOM property shadows it
+                // (`form.nodeName` would be the input).
+                text("assignedNode", "nodeName (skips the scheduler)", "", "Optional."),
                 text("zone", "Node selector: zone", "", "Optional: topology.kubernetes.io/zone."),
             ]
         }
@@ -452,7 +454,7 @@ pub fn manifest_yaml(kind: Kind, v: &FormValues) -> Result<String, String> {
             if !prio.is_empty() {
                 y.push_str(&format!("  priorityClassName: {}\n", q(&prio)));
             }
-            let node = v.get("nodeName");
+            let node = v.get("assignedNode");
             if !node.is_empty() {
                 y.push_str(&format!("  nodeName: {}\n", q(&node)));
             }

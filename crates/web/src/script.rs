@@ -253,16 +253,26 @@ impl Run {
     }
 }
 
+/// Frames are whole snapshots, so a big scenario keeps fewer of them: about this many
+/// objects across all frames (a 32,000-object cluster gets the minimum; a built-in keeps
+/// every step).
+pub const FRAME_OBJECT_BUDGET: usize = 100_000;
+
+/// How many frames a scenario of `objects` objects may keep (at least first and last).
+pub fn frame_budget(objects: usize, max_frames: usize) -> usize {
+    (FRAME_OBJECT_BUDGET / objects.max(1)).clamp(2, max_frames.max(2))
+}
+
 /// Runs `scenario` from scratch, keeping at most `max_frames` frames (the first, the last,
 /// and evenly spaced ones between).
 pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
-    let max_frames = max_frames.max(2);
+    let max_frames = frame_budget(scenario.docs.len(), max_frames);
     let mut frames: Vec<Frame> = Vec::new();
     let mut stride = 1usize;
     let mut seen = 0usize;
     let then = scenario.then.clone();
     let mut observe = |sim: &Simulation, moment: Moment| {
-        let keep = seen % stride == 0 || !matches!(moment, Moment::Step(_));
+        let keep = seen.is_multiple_of(stride) || !matches!(moment, Moment::Step(_));
         seen += 1;
         if !keep {
             return;
@@ -346,6 +356,31 @@ mod tests {
             let (again, _) = Scenario::from_yaml(&s.to_yaml()).expect(b.id);
             assert_eq!(again, s, "{}", b.id);
         }
+    }
+
+    #[test]
+    fn big_scenarios_keep_fewer_frames_but_the_same_end() {
+        assert_eq!(frame_budget(10, MAX_FRAMES), MAX_FRAMES);
+        assert_eq!(frame_budget(32_000, MAX_FRAMES), 3);
+        assert_eq!(frame_budget(1_000_000, MAX_FRAMES), 2);
+        let docs = bindery_core::generate::generate("storage-mix", 20, 150, 1).unwrap();
+        let s = Scenario {
+            title: String::new(),
+            description: String::new(),
+            seed: 1,
+            docs,
+            then: Vec::new(),
+        };
+        let budget = frame_budget(s.docs.len(), MAX_FRAMES);
+        let sparse = run(&s, MAX_FRAMES);
+        let dense = run(&s, usize::MAX);
+        assert!(
+            sparse.frames.len() <= budget + 1,
+            "{} frames > {budget}",
+            sparse.frames.len()
+        );
+        assert!(sparse.stride > 1);
+        assert_eq!(sparse.last().log().render(), dense.last().log().render());
     }
 
     #[test]

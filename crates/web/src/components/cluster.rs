@@ -9,7 +9,7 @@ use crate::view_model::{self, Bar, Disk, NodeCard, PodChip, NODES_PER_PAGE};
 #[function_component(ClusterView)]
 pub fn cluster_view() -> Html {
     let store = use_store();
-    let view = view_model::cluster_view(&store.frame().sim);
+    let view = super::use_cluster_view(&store);
     let compact = !view.detailed;
     html! {
         <div class="cluster">

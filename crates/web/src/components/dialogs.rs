@@ -111,7 +111,7 @@ fn gallery() -> Html {
         <div class="gallery">
             <ul>
                 { for builtin::all().into_iter().map(|b| {
-                    let onclick = Scenario::builtin(b.id).map(|s| load(s));
+                    let onclick = Scenario::builtin(b.id).map(&load);
                     html! {
                         <li>
                             <button class="gallery-item" id={format!("scenario-{}", b.id)} onclick={onclick}>

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::{is_selected, use_store};
+use super::{is_selected, use_store, ShowMore, ROWS_PER_PAGE};
 use crate::state::Action;
 use crate::view_model;
 
@@ -11,6 +11,7 @@ pub fn events_table() -> Html {
     let store = use_store();
     let sim = &store.frame().sim;
     let rows = view_model::event_rows(sim, store.event_filter.as_ref());
+    let shown = use_state(|| ROWS_PER_PAGE);
     let clear = {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::FilterEvents(None)))
@@ -37,7 +38,7 @@ pub fn events_table() -> Html {
                 <table class="grid events-table" id="events-table">
                     <thead><tr><th>{ "LAST SEEN" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "OBJECT" }</th><th>{ "MESSAGE" }</th><th>{ "COUNT" }</th></tr></thead>
                     <tbody>
-                        { for rows.iter().rev().map(|r| {
+                        { for rows.iter().rev().take(*shown).map(|r| {
                             let store = store.clone();
                             let sel = r.object.clone();
                             let selected = is_selected(&store, &sel);
@@ -56,6 +57,7 @@ pub fn events_table() -> Html {
                     </tbody>
                 </table>
             </div>
+            <ShowMore id="events-more" shown={shown.clone()} total={rows.len()} />
         </div>
     }
 }

@@ -8,7 +8,7 @@ mod inspector;
 mod storage;
 
 use bindery_core::scenario::builtin;
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::Interval;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
@@ -25,6 +25,17 @@ pub type Store = UseReducerHandle<AppState>;
 #[hook]
 pub fn use_store() -> Store {
     use_context::<Store>().expect("the App provides the store")
+}
+
+/// The cluster view of the shown frame, recomputed only when the frame changes (not on
+/// selection, dialogs or notices): for 1,000 nodes it is the costliest view model.
+#[hook]
+pub fn use_cluster_view(store: &Store) -> std::rc::Rc<crate::view_model::ClusterView> {
+    let run = store.run.clone();
+    let cursor = store.cursor.min(run.frames.len() - 1);
+    use_memo((store.revision, cursor), move |_| {
+        crate::view_model::cluster_view(&run.frames[cursor].sim)
+    })
 }
 
 /// Milliseconds between frames while playing.
@@ -110,7 +121,9 @@ pub fn app() -> Html {
         let dispatcher = store.dispatcher();
         use_effect_with((), move |_| {
             let listener = web_sys::window().map(|w| {
-                EventListener::new(&w, "keydown", move |e| {
+                // gloo's listeners are passive by default; these keys must preventDefault.
+                let options = EventListenerOptions::enable_prevent_default();
+                EventListener::new_with_options(&w, "keydown", options, move |e| {
                     let Some(e) = e.dyn_ref::<KeyboardEvent>() else {
                         return;
                     };
@@ -198,7 +211,7 @@ fn header() -> Html {
             }
         })
     };
-    let counts = crate::view_model::cluster_view(&store.frame().sim).counts;
+    let counts = use_cluster_view(&store).counts.clone();
     html! {
         <header class="header">
             <div class="brand">
@@ -245,7 +258,7 @@ fn add_menu() -> Html {
     };
     html! {
         <select id="add-object" aria-label="Add an object" {onchange}>
-            <option value="" selected=true>{ "＋ Add…" }</option>
+            <option value="" selected=true>{ "+ Add…" }</option>
             <option value="Node">{ "Node" }</option>
             <option value="StorageClass">{ "StorageClass" }</option>
             <option value="PersistentVolume">{ "PersistentVolume" }</option>
@@ -376,4 +389,33 @@ pub fn select_link(props: &SelectLinkProps) -> Html {
 
 pub fn is_selected(store: &Store, sel: &crate::view_model::Selection) -> bool {
     store.selection.as_ref() == Some(sel)
+}
+
+/// Long tables render this many rows, then a "show more" button: a 10,000-pod cluster
+/// stays a page, not a 100,000-element DOM.
+pub const ROWS_PER_PAGE: usize = 200;
+
+#[derive(Properties, PartialEq)]
+pub struct ShowMoreProps {
+    pub id: AttrValue,
+    pub shown: UseStateHandle<usize>,
+    pub total: usize,
+}
+
+#[function_component(ShowMore)]
+pub fn show_more(props: &ShowMoreProps) -> Html {
+    let hidden = props.total.saturating_sub(*props.shown);
+    if hidden == 0 {
+        return html! {};
+    }
+    let onclick = {
+        let shown = props.shown.clone();
+        Callback::from(move |_: MouseEvent| shown.set(*shown + ROWS_PER_PAGE))
+    };
+    html! {
+        <p class="show-more">
+            <button id={props.id.clone()} {onclick}>{ format!("Show {} more", hidden.min(ROWS_PER_PAGE)) }</button>
+            <span class="hint">{ format!(" {} of {} shown", *props.shown, props.total) }</span>
+        </p>
+    }
 }

@@ -3,20 +3,35 @@
 use yew::prelude::*;
 
 use super::cluster::badge;
-use super::{is_selected, use_store, SelectLink};
+use super::{is_selected, use_store, SelectLink, ShowMore, ROWS_PER_PAGE};
 use crate::state::Action;
 use crate::view_model::{self, Graph, GRAPH_COLUMN_WIDTH};
+
+/// Above this many pods with claims the graph would be an unreadable hairball (and a
+/// heavy DOM): the tables, which list everything, take over.
+pub const GRAPH_POD_LIMIT: usize = 80;
 
 #[function_component(StoragePanel)]
 pub fn storage_panel() -> Html {
     let store = use_store();
     let sim = &store.frame().sim;
-    let view = view_model::cluster_view(sim);
-    let graph = view_model::binding_graph(sim);
+    let view = super::use_cluster_view(&store);
+    let claim_users = sim
+        .cluster()
+        .pods()
+        .values()
+        .filter(|p| p.has_claims())
+        .count();
+    let claims_shown = use_state(|| ROWS_PER_PAGE);
+    let volumes_shown = use_state(|| ROWS_PER_PAGE);
     html! {
         <div class="storage">
             <h2>{ "Storage" }</h2>
-            <BindingGraph graph={graph} />
+            if claim_users <= GRAPH_POD_LIMIT {
+                <BindingGraph graph={view_model::binding_graph(sim)} />
+            } else {
+                <p class="hint" id="graph-too-large">{ format!("{claim_users} pods use claims: the binding graph is drawn up to {GRAPH_POD_LIMIT}. Select a pod, claim or volume to see its chain in the inspector.") }</p>
+            }
             <div class="tables">
                 <table class="grid" id="classes-table">
                     <caption>{ "StorageClasses" }</caption>
@@ -37,7 +52,7 @@ pub fn storage_panel() -> Html {
                     <caption>{ "PersistentVolumeClaims" }</caption>
                     <thead><tr><th>{ "Name" }</th><th>{ "Status" }</th><th>{ "Volume" }</th><th>{ "Request" }</th><th>{ "Modes" }</th><th>{ "Class" }</th><th>{ "Used by" }</th></tr></thead>
                     <tbody>
-                        { for view.claims.iter().map(|c| html! {
+                        { for view.claims.iter().take(*claims_shown).map(|c| html! {
                             <tr class={classes!(is_selected(&store, &c.selection).then_some("selected"))} id={c.selection.dom_id()}>
                                 <td><SelectLink selection={c.selection.clone()} /></td>
                                 <td><span class={classes!("phase", c.phase.to_lowercase())}>{ c.phase }</span>
@@ -52,11 +67,12 @@ pub fn storage_panel() -> Html {
                         }) }
                     </tbody>
                 </table>
+                <ShowMore id="claims-more" shown={claims_shown.clone()} total={view.claims.len()} />
                 <table class="grid" id="volumes-table">
                     <caption>{ "PersistentVolumes" }</caption>
                     <thead><tr><th>{ "Name" }</th><th>{ "Status" }</th><th>{ "Claim" }</th><th>{ "Capacity" }</th><th>{ "Modes" }</th><th>{ "Class" }</th><th>{ "Where" }</th><th>{ "Reclaim" }</th></tr></thead>
                     <tbody>
-                        { for view.volumes.iter().map(|v| html! {
+                        { for view.volumes.iter().take(*volumes_shown).map(|v| html! {
                             <tr class={classes!(is_selected(&store, &v.selection).then_some("selected"))}>
                                 <td><SelectLink selection={v.selection.clone()} label={AttrValue::from(v.name.clone())} /></td>
                                 <td><span class={classes!("phase", v.phase.to_lowercase())}>{ v.phase }</span>
@@ -71,6 +87,7 @@ pub fn storage_panel() -> Html {
                         }) }
                     </tbody>
                 </table>
+                <ShowMore id="volumes-more" shown={volumes_shown.clone()} total={view.volumes.len()} />
             </div>
         </div>
     }

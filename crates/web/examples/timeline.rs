@@ -1,0 +1,42 @@
+//! Native timing of what the playground does on every edit: re-run a scenario and record
+//! its timeline. `cargo run --release -p bindery-web --example timeline`
+//! (the browser figures come from the e2e run; this separates engine from UI time).
+use std::time::Instant;
+
+use bindery_core::scenario::builtin;
+use bindery_web::script::{self, Scenario};
+
+fn generated(shape: &str, nodes: usize, pods: usize) -> Scenario {
+    Scenario {
+        title: format!("{shape} {nodes}/{pods}"),
+        description: String::new(),
+        seed: 1,
+        docs: bindery_core::generate::generate(shape, nodes, pods, 1).expect("known shape"),
+        then: Vec::new(),
+    }
+}
+
+fn time(label: &str, scenario: &Scenario, max_frames: usize) {
+    let mut best = f64::MAX;
+    let mut frames = 0;
+    let reps = if scenario.docs.len() > 5000 { 1 } else { 5 };
+    for _ in 0..reps {
+        let t = Instant::now();
+        let run = script::run(scenario, max_frames);
+        best = best.min(t.elapsed().as_secs_f64() * 1e3);
+        frames = run.frames.len();
+    }
+    println!("{label:<40} max_frames={max_frames:<5} frames={frames:<5} {best:>9.2} ms");
+}
+
+fn main() {
+    for id in builtin::IDS {
+        time(id, &Scenario::builtin(id).unwrap(), script::MAX_FRAMES);
+    }
+    let medium = generated("storage-mix", 50, 400);
+    time("storage-mix 50/400", &medium, script::MAX_FRAMES);
+    time("storage-mix 50/400", &medium, 2);
+    let large = generated("csi-pvs", 1000, 10_000);
+    time("csi-pvs 1000/10000", &large, 2);
+    time("csi-pvs 1000/10000", &large, script::MAX_FRAMES);
+}
