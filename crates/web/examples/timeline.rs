@@ -30,13 +30,25 @@ fn time(label: &str, scenario: &Scenario, max_frames: usize) {
 }
 
 fn main() {
+    // `timeline medium N`: only the 50-node scenario, N times without frames (for a profiler).
+    let args: Vec<String> = std::env::args().collect();
+    if args.get(1).map(String::as_str) == Some("medium") {
+        let n = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(20);
+        let medium = generated("storage-mix", 50, 400);
+        for _ in 0..n {
+            std::hint::black_box(script::run(&medium, 2));
+        }
+        return;
+    }
     for id in builtin::IDS {
         time(id, &Scenario::builtin(id).unwrap(), script::MAX_FRAMES);
     }
     let medium = generated("storage-mix", 50, 400);
     time("storage-mix 50/400", &medium, script::MAX_FRAMES);
     time("storage-mix 50/400", &medium, 2);
-    let large = generated("csi-pvs", 1000, 10_000);
-    time("csi-pvs 1000/10000", &large, 2);
-    time("csi-pvs 1000/10000", &large, script::MAX_FRAMES);
+    if args.get(1).map(String::as_str) == Some("all") {
+        let large = generated("csi-pvs", 1000, 10_000);
+        time("csi-pvs 1000/10000", &large, 2);
+        time("csi-pvs 1000/10000", &large, script::MAX_FRAMES);
+    }
 }

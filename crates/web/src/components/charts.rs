@@ -245,15 +245,17 @@ pub fn charts() -> Html {
     let zone_ref = use_node_ref();
     let timeline_ref = use_node_ref();
     let capacity_ref = use_node_ref();
-    let sim = store.frame().sim.clone();
-    let series = view_model::pending_running(store.run.frames.iter().map(|f| &f.sim));
     let key = (store.revision, store.cursor);
     {
         let (zone_ref, timeline_ref, capacity_ref) =
             (zone_ref.clone(), timeline_ref.clone(), capacity_ref.clone());
-        let cursor = store.cursor;
+        // Drawn only when the frame changes, from the shared run (no snapshot copies).
+        let run = store.run.clone();
+        let cursor = store.cursor.min(run.frames.len() - 1);
         use_effect_with(key, move |_| {
-            let (zones, skew) = view_model::zone_spread(&sim);
+            let sim = &run.frames[cursor].sim;
+            let series = view_model::pending_running(run.frames.iter().map(|f| &f.sim));
+            let (zones, skew) = view_model::zone_spread(sim);
             let results = [
                 zone_ref
                     .cast::<HtmlCanvasElement>()
@@ -263,7 +265,7 @@ pub fn charts() -> Html {
                     .map(|c| draw_pending_running(c, &series, cursor)),
                 capacity_ref
                     .cast::<HtmlCanvasElement>()
-                    .map(|c| draw_capacity(c, &view_model::capacity_used(&sim))),
+                    .map(|c| draw_capacity(c, &view_model::capacity_used(sim))),
             ];
             for r in results.into_iter().flatten() {
                 if let Err(e) = r {

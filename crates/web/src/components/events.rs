@@ -9,8 +9,18 @@ use crate::view_model;
 #[function_component(EventsTable)]
 pub fn events_table() -> Html {
     let store = use_store();
-    let sim = &store.frame().sim;
-    let rows = view_model::event_rows(sim, store.event_filter.as_ref());
+    // Aggregating tens of thousands of events is too slow to redo on every selection.
+    let rows = {
+        let run = store.run.clone();
+        let cursor = store.cursor.min(run.frames.len() - 1);
+        let filter = store.event_filter.clone();
+        use_memo(
+            (store.revision, cursor, filter),
+            move |(_, cursor, filter)| {
+                view_model::event_rows(&run.frames[*cursor].sim, filter.as_ref())
+            },
+        )
+    };
     let shown = use_state(|| ROWS_PER_PAGE);
     let clear = {
         let store = store.clone();

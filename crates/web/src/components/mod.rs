@@ -38,6 +38,9 @@ pub fn use_cluster_view(store: &Store) -> std::rc::Rc<crate::view_model::Cluster
     })
 }
 
+/// Larger scenarios are not autosaved: their YAML would not fit localStorage's quota.
+const AUTOSAVE_MAX_OBJECTS: usize = 5_000;
+
 /// Milliseconds between frames while playing.
 const PLAY_INTERVAL_MS: u32 = 350;
 
@@ -94,11 +97,15 @@ pub fn initial_state() -> AppState {
 pub fn app() -> Html {
     let store = use_reducer(initial_state);
 
-    // Autosave every accepted scenario; the URL keeps a share link only while it matches.
+    // Autosave every accepted scenario (written once per change, not per render); the URL
+    // keeps a share link only while it matches. Scenarios past localStorage's few
+    // megabytes (the generated 10,000-pod one) are not saved.
     {
-        let yaml = store.scenario.to_yaml();
+        let store = store.clone();
         use_effect_with(store.revision, move |rev| {
-            platform::save_scenario(&yaml);
+            if store.scenario.docs.len() <= AUTOSAVE_MAX_OBJECTS {
+                platform::save_scenario(&store.scenario.to_yaml());
+            }
             if *rev > 0 {
                 platform::clear_hash();
             }
