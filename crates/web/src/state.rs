@@ -60,14 +60,16 @@ pub enum Dialog {
     EditYaml(Option<(Kind, ObjectKey)>),
 }
 
+/// Scenarios are shared (`Rc`): every action copies the state, and a deep copy of a
+/// 30,000-object scenario and its undo history would cost more than the action.
 pub struct AppState {
-    pub scenario: Scenario,
+    pub scenario: Rc<Scenario>,
     pub run: Rc<Run>,
     /// The timeline position shown.
     pub cursor: usize,
     pub playing: bool,
-    pub past: Vec<Scenario>,
-    pub future: Vec<Scenario>,
+    pub past: Vec<Rc<Scenario>>,
+    pub future: Vec<Rc<Scenario>>,
     pub selection: Option<Selection>,
     /// Show only this object's events.
     pub event_filter: Option<Selection>,
@@ -167,7 +169,7 @@ impl AppState {
         let last_run_ms = now_ms() - start;
         let cursor = run.frames.len() - 1;
         AppState {
-            scenario,
+            scenario: Rc::new(scenario),
             run: Rc::new(run),
             cursor,
             playing: false,
@@ -211,10 +213,18 @@ impl AppState {
 
     /// Runs `next`; if accepted it becomes the scenario (the old one goes on the undo
     /// stack) and the timeline shows its end: the state a real cluster would reach.
-    fn try_scenario(&mut self, next: Scenario, record_history: bool) -> Result<(), Rejected> {
+    fn try_scenario(
+        &mut self,
+        next: impl Into<Rc<Scenario>>,
+        record_history: bool,
+    ) -> Result<(), Rejected> {
+        let scenario: Rc<Scenario> = next.into();
         let start = now_ms();
-        let (scenario, run) = script::accept(next, script::MAX_FRAMES)?;
+        let run = script::run(&scenario, script::MAX_FRAMES);
         self.last_run_ms = now_ms() - start;
+        if !run.problems.is_empty() {
+            return Err(Rejected(run.problems));
+        }
         if record_history {
             self.past
                 .push(std::mem::replace(&mut self.scenario, scenario));
@@ -340,7 +350,7 @@ impl AppState {
                         parsed.manifests[0].manifest.kind(),
                         parsed.manifests[0].manifest.key(),
                     );
-                    let mut next = s.scenario.clone();
+                    let mut next = (*s.scenario).clone();
                     for d in parsed.manifests {
                         next = next.with_object(d.manifest, replacing.clone());
                     }
@@ -369,7 +379,7 @@ impl AppState {
                 }
             }
             Action::SetSeed(seed) => {
-                let mut next = s.scenario.clone();
+                let mut next = (*s.scenario).clone();
                 next.seed = seed;
                 if let Err(e) = s.try_scenario(next, true) {
                     s.notice = Some(Notice::error("The seed was not changed", e.0));

@@ -183,7 +183,8 @@ async fn the_app_renders_a_shared_scenario_with_its_failed_scheduling_message() 
         .get_element_by_id("chart-zones")
         .expect("zone chart");
     assert!(canvas.get_attribute("width").is_some());
-    // Autosave ran once the app was mounted.
+    // Autosave runs a moment after the scenario was accepted.
+    gloo::timers::future::TimeoutFuture::new(400).await;
     assert!(platform::saved_scenario().is_some_and(|s| s.contains("kind: PersistentVolumeClaim")));
 
     // Clicking the pending pod opens the verdict table naming VolumeRestrictions.

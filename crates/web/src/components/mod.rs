@@ -9,7 +9,7 @@ mod storage;
 
 use bindery_core::scenario::builtin;
 use gloo::events::{EventListener, EventListenerOptions};
-use gloo::timers::callback::Interval;
+use gloo::timers::callback::{Interval, Timeout};
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
@@ -37,6 +37,9 @@ pub fn use_cluster_view(store: &Store) -> std::rc::Rc<crate::view_model::Cluster
         crate::view_model::cluster_view(&run.frames[cursor].sim)
     })
 }
+
+/// How long after a change the autosave is written.
+const AUTOSAVE_DELAY_MS: u32 = 250;
 
 /// Larger scenarios are not autosaved: their YAML would not fit localStorage's quota.
 const AUTOSAVE_MAX_OBJECTS: usize = 5_000;
@@ -97,18 +100,23 @@ pub fn initial_state() -> AppState {
 pub fn app() -> Html {
     let store = use_reducer(initial_state);
 
-    // Autosave every accepted scenario (written once per change, not per render); the URL
-    // keeps a share link only while it matches. Scenarios past localStorage's few
-    // megabytes (the generated 10,000-pod one) are not saved.
+    // Autosave every accepted scenario, once per change and a moment after it (so the
+    // serialization never delays the paint of the edit); the URL keeps a share link only
+    // while it matches. Scenarios past localStorage's few megabytes (the generated
+    // 10,000-pod one) are not saved.
     {
-        let store = store.clone();
+        let scenario = store.scenario.clone();
         use_effect_with(store.revision, move |rev| {
-            if store.scenario.docs.len() <= AUTOSAVE_MAX_OBJECTS {
-                platform::save_scenario(&store.scenario.to_yaml());
-            }
             if *rev > 0 {
                 platform::clear_hash();
             }
+            let save = Timeout::new(AUTOSAVE_DELAY_MS, move || {
+                if scenario.docs.len() <= AUTOSAVE_MAX_OBJECTS {
+                    platform::save_scenario(&scenario.to_yaml());
+                }
+            });
+            // A newer change cancels a pending save (dropping a Timeout clears it).
+            move || drop(save)
         });
     }
 
