@@ -6,28 +6,7 @@
 use bindery_core::scenario::builtin;
 use wasm_bindgen_test::wasm_bindgen_test;
 
-// `include_str!` needs literal paths, hence the list; the test checks it covers
-// `builtin::IDS`.
-macro_rules! golden {
-    ($($id:literal),* $(,)?) => {
-        const GOLDEN: &[(&str, &str)] = &[
-            $(($id, include_str!(concat!("../../../tests/golden/", $id, ".log")))),*
-        ];
-    };
-}
-
-golden!(
-    "rwo-vs-rwop",
-    "rwop-conflict",
-    "rwop-preemption",
-    "local-pv-wffc",
-    "local-path-provisioning",
-    "zonal-volume-zone",
-    "topology-aware-provisioning",
-    "reclaim-and-protection",
-    "rwop-migration",
-    "attach-limits-and-capacity",
-);
+include!("../../../tests/golden/wasm_golden.rs");
 
 #[wasm_bindgen_test]
 fn wasm_event_logs_match_native_golden_logs() {

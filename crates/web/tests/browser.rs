@@ -11,27 +11,7 @@ use wasm_bindgen_test::{wasm_bindgen_test, wasm_bindgen_test_configure};
 
 wasm_bindgen_test_configure!(run_in_browser);
 
-// `include_str!` needs literal paths; the first test checks the list covers every built-in.
-macro_rules! golden {
-    ($($id:literal),* $(,)?) => {
-        const GOLDEN: &[(&str, &str)] = &[
-            $(($id, include_str!(concat!("../../../tests/golden/", $id, ".log")))),*
-        ];
-    };
-}
-
-golden!(
-    "rwo-vs-rwop",
-    "rwop-conflict",
-    "rwop-preemption",
-    "local-pv-wffc",
-    "local-path-provisioning",
-    "zonal-volume-zone",
-    "topology-aware-provisioning",
-    "reclaim-and-protection",
-    "rwop-migration",
-    "attach-limits-and-capacity",
-);
+include!("../../../tests/golden/wasm_golden.rs");
 
 const RWOP_SECOND_POD: &str = "0/2 nodes are available: 2 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.";
 
