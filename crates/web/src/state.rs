@@ -261,6 +261,22 @@ impl AppState {
         Ok(())
     }
 
+    /// An edited scenario from a form or an inspector action: on success the dialog closes
+    /// and the object is selected; a rejection is shown where the edit was made.
+    fn put(&mut self, next: Scenario, selection: Selection) {
+        match self.try_scenario(next, true) {
+            Ok(()) => {
+                self.dialog = None;
+                self.dialog_errors.clear();
+                if exists(self.run.last(), &selection) {
+                    self.selection = Some(selection);
+                }
+            }
+            Err(e) if self.dialog.is_some() => self.dialog_errors = e.0,
+            Err(e) => self.notice = Some(Notice::error("The change was rejected", e.0)),
+        }
+    }
+
     /// Applies one action (the reducer, testable without a browser).
     pub fn apply(&self, action: Action) -> AppState {
         let mut s = self.copy();
@@ -302,22 +318,7 @@ impl AppState {
             } => {
                 let selection = Selection::new(manifest.kind(), manifest.key());
                 let next = s.scenario.with_object(manifest, replacing);
-                match s.try_scenario(next, true) {
-                    Ok(()) => {
-                        s.dialog = None;
-                        s.dialog_errors.clear();
-                        if exists(s.run.last(), &selection) {
-                            s.selection = Some(selection);
-                        }
-                    }
-                    Err(e) => {
-                        if s.dialog.is_some() {
-                            s.dialog_errors = e.0;
-                        } else {
-                            s.notice = Some(Notice::error("The change was rejected", e.0));
-                        }
-                    }
-                }
+                s.put(next, selection);
             }
             Action::Recreate {
                 manifest,
@@ -325,14 +326,7 @@ impl AppState {
             } => {
                 let selection = Selection::new(manifest.kind(), manifest.key());
                 let next = s.scenario.recreated_later(manifest, replacing);
-                match s.try_scenario(next, true) {
-                    Ok(()) => {
-                        if exists(s.run.last(), &selection) {
-                            s.selection = Some(selection);
-                        }
-                    }
-                    Err(e) => s.notice = Some(Notice::error("The change was rejected", e.0)),
-                }
+                s.put(next, selection);
             }
             Action::PutObjectYaml { yaml, replacing } => {
                 let parsed = bindery_core::scenario::parse(&yaml);
