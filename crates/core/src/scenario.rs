@@ -92,7 +92,9 @@ impl Manifest {
 
     /// The manifest as compact JSON text (the form kept as an object's source).
     pub fn to_json_string(&self) -> String {
-        serde_json::to_string(self).unwrap_or_default()
+        // Through `Value` (field order is kept: serde_json's preserve_order) so the typed
+        // objects have one Serialize instantiation; it matters for the wasm size.
+        self.to_json().to_string()
     }
 
     /// Renders the manifest as one YAML document (without the `---` separator).
@@ -101,7 +103,7 @@ impl Manifest {
     /// sigs.k8s.io/yaml, PyYAML) would otherwise read as booleans, numbers or timestamps:
     /// `"yes"` annotations and RFC 3339 times stay strings.
     pub fn to_yaml(&self) -> String {
-        serde_saphyr::to_string(self).unwrap_or_default()
+        serde_saphyr::to_string(&self.to_json()).unwrap_or_default()
     }
 
     /// The manifest as the API server stores it on create: `status` is ignored for every

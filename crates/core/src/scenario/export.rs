@@ -134,9 +134,15 @@ fn arrival_of(c: &Cluster, kind: Kind, key: &ObjectKey) -> (u64, String) {
     (arrival.unwrap_or(u64::MAX), key.to_string())
 }
 
+/// A kept manifest, read back through the import's deserializer (see [`super::parse::de`]).
+fn from_kept<T: DeserializeOwned + serde::Serialize>(source: &str) -> Option<Box<T>> {
+    let value: serde_json::Value = serde_json::from_str(source).ok()?;
+    super::parse::de(&value, 0, "", &mut Vec::new()).ok()
+}
+
 fn manifest_from_json(kind: Kind, source: &str) -> Option<Manifest> {
-    fn p<T: DeserializeOwned>(s: &str) -> Option<Box<T>> {
-        serde_json::from_str(s).ok().map(Box::new)
+    fn p<T: DeserializeOwned + serde::Serialize>(s: &str) -> Option<Box<T>> {
+        from_kept(s)
     }
     Some(match kind {
         Kind::Node => Manifest::Node(p(source)?),
@@ -153,10 +159,15 @@ fn manifest_from_json(kind: Kind, source: &str) -> Option<Manifest> {
 }
 
 /// The user's manifest for this object, as a typed value, or a default one.
-fn base<T: DeserializeOwned + Default>(c: &Cluster, kind: Kind, key: &ObjectKey) -> T {
+fn base<T: DeserializeOwned + serde::Serialize + Default>(
+    c: &Cluster,
+    kind: Kind,
+    key: &ObjectKey,
+) -> T {
     c.manifests
         .get(&(kind, key.clone()))
-        .and_then(|s| serde_json::from_str(s).ok())
+        .and_then(|s| from_kept::<T>(s))
+        .map(|b| *b)
         .unwrap_or_default()
 }
 

@@ -152,6 +152,49 @@ fn expected_api_version(kind: &str) -> Option<&'static str> {
     crate::model::Kind::parse(kind).map(|k| k.api_version())
 }
 
+/// Reads one typed object from its JSON value, with field paths in errors and a warning per
+/// unknown field. Export reads kept manifests through this same function: every
+/// k8s-openapi type then has one Deserialize instantiation, which keeps the wasm small.
+pub(crate) fn de<T: DeserializeOwned + serde::Serialize>(
+    value: &Value,
+    doc: usize,
+    prefix: &str,
+    warnings: &mut Vec<ImportWarning>,
+) -> Result<Box<T>, ImportError> {
+    // serde_ignored only says *whether* something was ignored (it reports `?` for keys
+    // of k8s-openapi's generated map visitors); the exact paths come from the
+    // round-trip comparison below, which runs only then.
+    let mut ignored_any = false;
+    let mut note_ignored = |_: serde_ignored::Path| ignored_any = true;
+    let tracked = serde_ignored::Deserializer::new(value, &mut note_ignored);
+    let obj: T = serde_path_to_error::deserialize(tracked).map_err(|e| {
+        let path = e.path().to_string();
+        let path = if path == "." { String::new() } else { path };
+        ImportError {
+            doc,
+            path: super::field::child(prefix, &path),
+            message: e.into_inner().to_string(),
+        }
+    })?;
+    // Unknown fields: k8s-openapi silently ignores them, so compare what was written
+    // with what the typed object serializes back to, which gives exact paths.
+    if !ignored_any {
+        return Ok(Box::new(obj));
+    }
+    if let Ok(round_trip) = serde_json::to_value(&obj) {
+        let mut unknown = Vec::new();
+        unknown_fields(value, &round_trip, prefix, &mut unknown);
+        for path in unknown {
+            warnings.push(ImportWarning {
+                doc,
+                path,
+                message: "unknown field (ignored)".to_string(),
+            });
+        }
+    }
+    Ok(Box::new(obj))
+}
+
 fn typed(
     kind: &str,
     value: Value,
@@ -159,45 +202,6 @@ fn typed(
     prefix: &str,
     warnings: &mut Vec<ImportWarning>,
 ) -> Result<Manifest, ImportError> {
-    fn de<T: DeserializeOwned + serde::Serialize>(
-        value: &Value,
-        doc: usize,
-        prefix: &str,
-        warnings: &mut Vec<ImportWarning>,
-    ) -> Result<Box<T>, ImportError> {
-        // serde_ignored only says *whether* something was ignored (it reports `?` for keys
-        // of k8s-openapi's generated map visitors); the exact paths come from the
-        // round-trip comparison below, which runs only then.
-        let mut ignored_any = false;
-        let mut note_ignored = |_: serde_ignored::Path| ignored_any = true;
-        let tracked = serde_ignored::Deserializer::new(value, &mut note_ignored);
-        let obj: T = serde_path_to_error::deserialize(tracked).map_err(|e| {
-            let path = e.path().to_string();
-            let path = if path == "." { String::new() } else { path };
-            ImportError {
-                doc,
-                path: super::field::child(prefix, &path),
-                message: e.into_inner().to_string(),
-            }
-        })?;
-        // Unknown fields: k8s-openapi silently ignores them, so compare what was written
-        // with what the typed object serializes back to, which gives exact paths.
-        if !ignored_any {
-            return Ok(Box::new(obj));
-        }
-        if let Ok(round_trip) = serde_json::to_value(&obj) {
-            let mut unknown = Vec::new();
-            unknown_fields(value, &round_trip, prefix, &mut unknown);
-            for path in unknown {
-                warnings.push(ImportWarning {
-                    doc,
-                    path,
-                    message: "unknown field (ignored)".to_string(),
-                });
-            }
-        }
-        Ok(Box::new(obj))
-    }
     Ok(match kind {
         "Node" => Manifest::Node(de(&value, doc, prefix, warnings)?),
         "StorageClass" => Manifest::StorageClass(de(&value, doc, prefix, warnings)?),
