@@ -2,8 +2,7 @@
 
 use yew::prelude::*;
 
-use super::{is_selected, use_store};
-use crate::state::Action;
+use super::{is_selected, select_on_click, use_store};
 use crate::view_model::{self, Bar, Disk, NodeCard, PodChip, NODES_PER_PAGE};
 
 #[function_component(ClusterView)]
@@ -90,11 +89,7 @@ fn node_card(props: &NodeProps) -> Html {
     let store = use_store();
     let card = &props.card;
     let selected = is_selected(&store, &card.selection);
-    let onclick = {
-        let store = store.clone();
-        let sel = card.selection.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))))
-    };
+    let onclick = select_on_click(&store, &card.selection);
     html! {
         <article class={classes!("node", selected.then_some("selected"), card.unschedulable.then_some("cordoned"))}
             id={card.selection.dom_id()}>
@@ -148,11 +143,7 @@ fn disk_chip(props: &DiskProps) -> Html {
     let store = use_store();
     let d = &props.disk;
     let selected = is_selected(&store, &d.selection);
-    let onclick = {
-        let store = store.clone();
-        let sel = d.selection.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))))
-    };
+    let onclick = select_on_click(&store, &d.selection);
     let title = format!(
         "PersistentVolume {} — {} {}, {}{}",
         d.name,
@@ -192,11 +183,7 @@ pub fn pod_chip(props: &PodChipProps) -> Html {
     let store = use_store();
     let p = &props.pod;
     let selected = is_selected(&store, &p.selection);
-    let onclick = {
-        let store = store.clone();
-        let sel = p.selection.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))))
-    };
+    let onclick = select_on_click(&store, &p.selection);
     html! {
         <button class={classes!("pod", p.state.css(), selected.then_some("selected"))} {onclick}
             title={p.summary.clone()} aria-label={p.summary.clone()} id={p.selection.dom_id()}>

@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::{is_selected, use_store, ShowMore, ROWS_PER_PAGE};
+use super::{is_selected, select_on_click, use_store, ShowMore, ROWS_PER_PAGE};
 use crate::state::Action;
 use crate::view_model;
 
@@ -52,7 +52,7 @@ pub fn events_table() -> Html {
                             let store = store.clone();
                             let sel = r.object.clone();
                             let selected = is_selected(&store, &sel);
-                            let onclick = Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))));
+                            let onclick = select_on_click(&store, &sel);
                             html! {
                                 <tr class={classes!(r.warning.then_some("warning"), selected.then_some("selected"))}>
                                     <td>{ &r.age }</td>

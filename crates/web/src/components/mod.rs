@@ -388,11 +388,7 @@ pub struct SelectLinkProps {
 pub fn select_link(props: &SelectLinkProps) -> Html {
     let store = use_store();
     let sel = props.selection.clone();
-    let onclick = {
-        let store = store.clone();
-        let sel = sel.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))))
-    };
+    let onclick = select_on_click(&store, &sel);
     let text = props
         .label
         .clone()
@@ -400,6 +396,13 @@ pub fn select_link(props: &SelectLinkProps) -> Html {
     html! {
         <button class={classes!("link", props.class.clone())} {onclick} title={sel.label()}>{ text }</button>
     }
+}
+
+/// Clicking selects `sel` (shows it in the inspector).
+pub fn select_on_click(store: &Store, sel: &crate::view_model::Selection) -> Callback<MouseEvent> {
+    let store = store.clone();
+    let sel = sel.clone();
+    Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))))
 }
 
 pub fn is_selected(store: &Store, sel: &crate::view_model::Selection) -> bool {

@@ -3,8 +3,7 @@
 use yew::prelude::*;
 
 use super::cluster::badge;
-use super::{is_selected, use_store, SelectLink, ShowMore, ROWS_PER_PAGE};
-use crate::state::Action;
+use super::{is_selected, select_on_click, use_store, SelectLink, ShowMore, ROWS_PER_PAGE};
 use crate::view_model::{self, Graph, GRAPH_COLUMN_WIDTH};
 
 /// Above this many pods with claims the graph would be an unreadable hairball (and a
@@ -124,7 +123,7 @@ fn binding_graph(props: &GraphProps) -> Html {
                     let store = store.clone();
                     let sel = n.selection.clone();
                     let selected = is_selected(&store, &sel);
-                    let onclick = Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))));
+                    let onclick = select_on_click(&store, &sel);
                     html! {
                         <g class={classes!("gnode", n.css, selected.then_some("selected"))} {onclick}>
                             <rect x={(n.x - 4.0).to_string()} y={(n.y - 11.0).to_string()} width={label_width.to_string()} height="22" rx="5" />
