@@ -18,4 +18,7 @@ golden!(
     "reclaim-and-protection",
     "rwop-migration",
     "attach-limits-and-capacity",
+    "statefulset-zone-spread",
+    "deployment-shared-rwop",
+    "statefulset-scale-down-retention",
 );

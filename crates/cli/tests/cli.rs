@@ -125,11 +125,11 @@ fn malformed_yaml_and_bad_quantities_never_panic() {
 fn unsupported_kinds_are_skipped_with_a_warning() {
     let path = temp_file(
         "deploy.yaml",
-        "apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: web}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\n",
+        "apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: web}\n---\napiVersion: v1\nkind: Node\nmetadata: {name: n1}\n",
     );
     let o = bindery(&["run", path.to_str().unwrap(), "--output", "json"]);
     assert!(o.status.success());
-    assert!(stderr(&o).contains("Deployment (apps/v1) is not supported by Bindery; skipped"));
+    assert!(stderr(&o).contains("DaemonSet (apps/v1) is not supported by Bindery; skipped"));
 }
 
 #[test]

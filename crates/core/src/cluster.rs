@@ -96,7 +96,31 @@ pub struct Cluster {
     unbound_claims_by_class: BTreeMap<String, BTreeSet<ObjectKey>>,
     /// Pod keys by the claim key (`ns/claim`) their volumes reference.
     pods_by_claim: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
+    pub stateful_sets: BTreeMap<ObjectKey, Arc<StatefulSet>>,
+    pub deployments: BTreeMap<ObjectKey, Arc<Deployment>>,
+    pub replica_sets: BTreeMap<ObjectKey, Arc<ReplicaSet>>,
+    /// Pods by the workload (`kind`, `ns/name`) their controller reference names.
+    pods_by_owner: BTreeMap<(Kind, ObjectKey), BTreeSet<ObjectKey>>,
+    /// Claims by the UID of each owner their ownerReferences name (the garbage
+    /// collector's view of a StatefulSet's claims).
+    claims_by_owner_uid: BTreeMap<String, BTreeSet<ObjectKey>>,
+    /// Workloads one of whose pods changed since their controller last looked: the
+    /// informer events that wake the workload controllers.
+    pub(crate) owners_touched: BTreeSet<(Kind, ObjectKey)>,
+    /// The manifest each object a controller created came from (a pod or claim stamped out
+    /// of a template), so export can write the whole object. Not part of the scenario.
+    pub generated: BTreeMap<(Kind, ObjectKey), Arc<str>>,
     next_arrival: u64,
+}
+
+/// The workload controlling a pod, as `(kind, ns/name)`, if it is one Bindery runs.
+pub fn workload_owner(meta: &Meta) -> Option<(Kind, ObjectKey)> {
+    let owner = meta.controller()?;
+    let kind = Kind::parse(&owner.kind).filter(|k| k.is_workload())?;
+    Some((
+        kind,
+        ObjectKey::new(meta.namespace.clone(), owner.name.clone()),
+    ))
 }
 
 impl Cluster {
@@ -304,6 +328,12 @@ impl Cluster {
                 .or_default()
                 .insert(key.clone());
         }
+        for o in &pvc.meta.owners {
+            self.claims_by_owner_uid
+                .entry(o.uid.clone())
+                .or_default()
+                .insert(key.clone());
+        }
         self.pvcs.insert(key, pvc);
     }
 
@@ -314,6 +344,14 @@ impl Cluster {
     }
 
     fn unindex_pvc(&mut self, pvc: &PersistentVolumeClaim) {
+        for o in &pvc.meta.owners {
+            if let Some(set) = self.claims_by_owner_uid.get_mut(&o.uid) {
+                set.remove(&pvc.meta.key());
+                if set.is_empty() {
+                    self.claims_by_owner_uid.remove(&o.uid);
+                }
+            }
+        }
         let class = pvc.class_name();
         if let Some(set) = self.unbound_claims_by_class.get_mut(class) {
             set.remove(&pvc.meta.key());
@@ -321,6 +359,11 @@ impl Cluster {
                 self.unbound_claims_by_class.remove(class);
             }
         }
+    }
+
+    /// Claims whose ownerReferences name the owner with this UID.
+    pub fn claims_owned_by(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
+        self.claims_by_owner_uid.get(uid).into_iter().flatten()
     }
 
     /// Claims of `class` that have no volume name yet.
@@ -352,6 +395,13 @@ impl Cluster {
                 .or_default()
                 .insert(key.clone());
         }
+        if let Some(owner) = workload_owner(&pod.meta) {
+            self.pods_by_owner
+                .entry(owner.clone())
+                .or_default()
+                .insert(key.clone());
+            self.owners_touched.insert(owner);
+        }
         self.pods.insert(key, pod);
     }
 
@@ -363,6 +413,15 @@ impl Cluster {
 
     fn unindex_pod(&mut self, pod: &Pod) {
         let key = pod.meta.key();
+        if let Some(owner) = workload_owner(&pod.meta) {
+            if let Some(set) = self.pods_by_owner.get_mut(&owner) {
+                set.remove(&key);
+                if set.is_empty() {
+                    self.pods_by_owner.remove(&owner);
+                }
+            }
+            self.owners_touched.insert(owner);
+        }
         for claim in pod.claim_names() {
             let ck = ObjectKey::new(pod.meta.namespace.clone(), claim);
             if let Some(set) = self.pods_by_claim.get_mut(&ck) {
@@ -384,6 +443,40 @@ impl Cluster {
             .into_iter()
             .flatten()
             .filter_map(|k| self.pods.get(k))
+    }
+
+    /// Live pods whose controller reference names the workload `owner`, by pod key.
+    pub fn pods_owned_by<'a>(
+        &'a self,
+        kind: Kind,
+        owner: &ObjectKey,
+    ) -> impl Iterator<Item = &'a Arc<Pod>> + 'a {
+        self.pods_by_owner
+            .get(&(kind, owner.clone()))
+            .into_iter()
+            .flatten()
+            .filter_map(|k| self.pods.get(k))
+    }
+
+    /// ReplicaSets whose controller reference names the Deployment `owner`, by name.
+    pub fn replica_sets_of<'a>(
+        &'a self,
+        owner: &'a ObjectKey,
+    ) -> impl Iterator<Item = &'a Arc<ReplicaSet>> + 'a {
+        self.replica_sets.values().filter(move |rs| {
+            rs.meta.namespace == owner.namespace
+                && rs
+                    .meta
+                    .controller()
+                    .is_some_and(|o| o.kind == "Deployment" && o.name == owner.name)
+        })
+    }
+
+    /// The source manifest of an object: the user's, or the template-made one of an object a
+    /// controller created.
+    pub fn source_of(&self, kind: Kind, key: &ObjectKey) -> Option<&Arc<str>> {
+        let id = (kind, key.clone());
+        self.manifests.get(&id).or_else(|| self.generated.get(&id))
     }
 
     // --- Lookups ----------------------------------------------------------------------------

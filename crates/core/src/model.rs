@@ -14,9 +14,10 @@ pub mod policy;
 pub mod resources;
 pub mod selector;
 pub mod storage;
+pub mod workload;
 
 pub use csi::{CsiDriver, CsiNode, CsiNodeDriver, CsiStorageCapacity};
-pub use meta::{Kind, Meta, ObjectKey};
+pub use meta::{Kind, Meta, ObjectKey, OwnerRef};
 pub use node::{Node, Taint, TaintEffect};
 pub use pod::{
     HostPort, Pod, PodCondition, PodPhase, PodSpec, PodStatus, PodVolume, PodVolumeSource,
@@ -29,6 +30,10 @@ pub use selector::{LabelSelector, NodeSelector, NodeSelectorTerm, TopologySelect
 pub use storage::{
     AccessMode, ClaimRef, PersistentVolume, PersistentVolumeClaim, PvPhase, PvSource, PvcPhase,
     ReclaimPolicy, StorageClass, VolumeBindingMode, VolumeMode,
+};
+pub use workload::{
+    ClaimRetention, Deployment, DeploymentStrategy, PodManagementPolicy, ReplicaSet,
+    SetUpdateStrategy, StatefulSet, WorkloadStatus,
 };
 
 /// Well-known label, annotation and finalizer names.
@@ -57,6 +62,14 @@ pub mod well_known {
 
     pub const PROVISIONER_NONE: &str = "kubernetes.io/no-provisioner";
     pub const PROVISIONER_LOCAL_PATH: &str = "rancher.io/local-path";
+
+    pub const LABEL_POD_TEMPLATE_HASH: &str = "pod-template-hash";
+    pub const LABEL_STATEFULSET_POD_NAME: &str = "statefulset.kubernetes.io/pod-name";
+    pub const LABEL_POD_INDEX: &str = "apps.kubernetes.io/pod-index";
+    pub const LABEL_CONTROLLER_REVISION_HASH: &str = "controller-revision-hash";
+    pub const ANN_DESIRED_REPLICAS: &str = "deployment.kubernetes.io/desired-replicas";
+    pub const ANN_MAX_REPLICAS: &str = "deployment.kubernetes.io/max-replicas";
+    pub const ANN_REVISION: &str = "deployment.kubernetes.io/revision";
 
     pub const DEFAULT_SCHEDULER_NAME: &str = "default-scheduler";
     pub const DEFAULT_NAMESPACE: &str = "default";

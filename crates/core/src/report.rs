@@ -19,6 +19,7 @@ fn pod_json(p: &Pod) -> Value {
         "preempted": p.status.preempted,
         "terminating": p.meta.deletion.is_some() && !p.is_deleted(),
         "priority": p.spec.priority,
+        "controlledBy": p.meta.controller().map(|o| json!({"kind": o.kind, "name": &*o.name})),
         "conditions": p.status.conditions.iter().map(|c| json!({
             "type": c.type_,
             "status": c.status,
@@ -91,8 +92,37 @@ pub fn json_report(sim: &Simulation) -> Value {
             "reclaimPolicy": pv.reclaim_policy.as_str(),
             "terminating": pv.meta.deletion.is_some(),
         })).collect::<Vec<_>>(),
+        "workloads": workloads_json(sim),
         "events": sim.log().aggregated().iter().map(event_json).collect::<Vec<_>>(),
     })
+}
+
+/// StatefulSets, Deployments and ReplicaSets with their desired and observed replicas.
+fn workloads_json(sim: &Simulation) -> Vec<Value> {
+    let c = sim.cluster();
+    let row =
+        |kind: &str, meta: &crate::model::Meta, replicas: i32, s: &crate::model::WorkloadStatus| {
+            json!({
+                "kind": kind,
+                "namespace": &*meta.namespace,
+                "name": &*meta.name,
+                "replicas": replicas,
+                "currentReplicas": s.replicas,
+                "readyReplicas": s.ready_replicas,
+                "updatedReplicas": s.updated_replicas,
+            })
+        };
+    let mut out = Vec::new();
+    for s in c.stateful_sets.values() {
+        out.push(row("StatefulSet", &s.meta, s.replicas, &s.status));
+    }
+    for d in c.deployments.values() {
+        out.push(row("Deployment", &d.meta, d.replicas, &d.status));
+    }
+    for rs in c.replica_sets.values() {
+        out.push(row("ReplicaSet", &rs.meta, rs.replicas, &rs.status));
+    }
+    out
 }
 
 fn table(rows: Vec<Vec<String>>) -> String {

@@ -15,7 +15,8 @@ pub mod parse;
 use std::fmt;
 
 use k8s_openapi::api::{
-    core::v1 as core, policy::v1 as policy, scheduling::v1 as scheduling, storage::v1 as storage,
+    apps::v1 as apps, core::v1 as core, policy::v1 as policy, scheduling::v1 as scheduling,
+    storage::v1 as storage,
 };
 
 use crate::model::{Kind, ObjectKey};
@@ -36,6 +37,9 @@ pub enum Manifest {
     CSIDriver(Box<storage::CSIDriver>),
     CSIStorageCapacity(Box<storage::CSIStorageCapacity>),
     PodDisruptionBudget(Box<policy::PodDisruptionBudget>),
+    StatefulSet(Box<apps::StatefulSet>),
+    Deployment(Box<apps::Deployment>),
+    ReplicaSet(Box<apps::ReplicaSet>),
 }
 
 impl Manifest {
@@ -51,6 +55,9 @@ impl Manifest {
             Manifest::CSIDriver(_) => Kind::CSIDriver,
             Manifest::CSIStorageCapacity(_) => Kind::CSIStorageCapacity,
             Manifest::PodDisruptionBudget(_) => Kind::PodDisruptionBudget,
+            Manifest::StatefulSet(_) => Kind::StatefulSet,
+            Manifest::Deployment(_) => Kind::Deployment,
+            Manifest::ReplicaSet(_) => Kind::ReplicaSet,
         }
     }
 
@@ -66,6 +73,9 @@ impl Manifest {
             Manifest::CSIDriver(o) => &o.metadata,
             Manifest::CSIStorageCapacity(o) => &o.metadata,
             Manifest::PodDisruptionBudget(o) => &o.metadata,
+            Manifest::StatefulSet(o) => &o.metadata,
+            Manifest::Deployment(o) => &o.metadata,
+            Manifest::ReplicaSet(o) => &o.metadata,
         }
     }
 
@@ -116,6 +126,9 @@ impl Manifest {
             Manifest::PersistentVolumeClaim(o) => o.status.is_some(),
             Manifest::Pod(o) => o.status.is_some(),
             Manifest::PodDisruptionBudget(o) => o.status.is_some(),
+            Manifest::StatefulSet(o) => o.status.is_some(),
+            Manifest::Deployment(o) => o.status.is_some(),
+            Manifest::ReplicaSet(o) => o.status.is_some(),
             _ => false,
         };
         if !has_status {
@@ -127,6 +140,9 @@ impl Manifest {
             Manifest::PersistentVolumeClaim(o) => o.status = None,
             Manifest::Pod(o) => o.status = None,
             Manifest::PodDisruptionBudget(o) => o.status = None,
+            Manifest::StatefulSet(o) => o.status = None,
+            Manifest::Deployment(o) => o.status = None,
+            Manifest::ReplicaSet(o) => o.status = None,
             _ => {}
         }
         Cow::Owned(owned)
@@ -148,6 +164,9 @@ impl serde::Serialize for Manifest {
             Manifest::CSIDriver(o) => o.serialize(serializer),
             Manifest::CSIStorageCapacity(o) => o.serialize(serializer),
             Manifest::PodDisruptionBudget(o) => o.serialize(serializer),
+            Manifest::StatefulSet(o) => o.serialize(serializer),
+            Manifest::Deployment(o) => o.serialize(serializer),
+            Manifest::ReplicaSet(o) => o.serialize(serializer),
         }
     }
 }

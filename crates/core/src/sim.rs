@@ -16,6 +16,7 @@ mod binding;
 mod controllers;
 mod kubelet;
 mod provisioner;
+mod workloads;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
@@ -39,6 +40,8 @@ pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
 pub const PROVISIONING_DELAY_MS: u64 = 1_000;
 /// The PV controller's resync period (`--pvclaimbinder-sync-period`).
 pub const CLAIM_RESYNC_MS: u64 = 15_000;
+/// Mixed into the seed for the generated-name stream.
+const NAME_STREAM: u64 = 0x6e61_6d65_7321_0001;
 /// Bound on controller passes within one step.
 pub const MAX_CONTROLLER_ITEMS_PER_STEP: u64 = 10_000_000;
 
@@ -136,6 +139,8 @@ pub(crate) struct WorkQueues {
     pub pv_protection: BTreeSet<String>,
     /// Pods the kubelet should look at (start, finish binding volumes).
     pub kubelet: BTreeSet<ObjectKey>,
+    /// StatefulSets, Deployments and ReplicaSets to reconcile.
+    pub workloads: BTreeSet<(Kind, ObjectKey)>,
 }
 
 impl WorkQueues {
@@ -146,6 +151,7 @@ impl WorkQueues {
             && self.pvc_protection.is_empty()
             && self.pv_protection.is_empty()
             && self.kubelet.is_empty()
+            && self.workloads.is_empty()
     }
 }
 
@@ -157,6 +163,9 @@ pub struct Simulation {
     seed: u64,
     pub(crate) now: SimTime,
     pub(crate) rng: SimRng,
+    /// Draws the random suffixes of generated names (`web-5d8f9-x7k2q`). A stream of its
+    /// own, so adding a Deployment does not change the scheduler's tie-breaks elsewhere.
+    pub(crate) name_rng: SimRng,
     pub(crate) cluster: Cluster,
     pub(crate) cache: SchedulerCache,
     pub(crate) queue: SchedulingQueue,
@@ -208,6 +217,7 @@ impl Simulation {
             seed,
             now: SimTime::ZERO,
             rng: SimRng::new(seed),
+            name_rng: SimRng::new(seed ^ NAME_STREAM),
             cluster: Cluster::new(),
             cache: SchedulerCache::default(),
             queue: SchedulingQueue::default(),
@@ -269,7 +279,12 @@ impl Simulation {
 
     /// Is anything left to do (work, queued pods, timers)?
     pub fn is_idle(&self) -> bool {
-        self.work.is_empty() && self.queue.is_empty() && self.timers.is_empty()
+        !self.has_controller_work() && self.queue.is_empty() && self.timers.is_empty()
+    }
+
+    /// Do controllers have queued work (including workloads whose pods changed)?
+    pub(crate) fn has_controller_work(&self) -> bool {
+        !self.work.is_empty() || !self.cluster.owners_touched.is_empty()
     }
 
     pub(crate) fn ctx(&self) -> Ctx<'_> {
@@ -347,7 +362,7 @@ impl Simulation {
 
     /// One unit of work; see the module docs for the order.
     pub fn step(&mut self) -> StepOutcome {
-        if !self.work.is_empty() {
+        if self.has_controller_work() {
             self.steps += 1;
             self.run_controllers();
             return StepOutcome::Controllers;
@@ -419,7 +434,7 @@ impl Simulation {
     /// Runs controllers until their queues are empty (bounded).
     pub(crate) fn drain_controllers(&mut self) -> bool {
         let mut rounds = 0;
-        while !self.work.is_empty() {
+        while self.has_controller_work() {
             rounds += 1;
             if rounds > 1_000 {
                 self.note(Note::LimitReached {
@@ -427,6 +442,7 @@ impl Simulation {
                     limit: 1_000,
                 });
                 self.work = WorkQueues::default();
+                self.cluster.owners_touched.clear();
                 return false;
             }
             self.run_controllers();

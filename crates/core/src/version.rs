@@ -27,6 +27,11 @@ pub struct KubeVersion {
     pub dynamic_resources_enabled: bool,
     /// The `StorageCapacityScoring` feature gate default (alpha, off, in v1.33–v1.36).
     pub storage_capacity_scoring: bool,
+    /// `ValidateStatefulSetUpdate`'s detail; the list of mutable fields grew over releases.
+    pub statefulset_spec_update_forbidden: &'static str,
+    /// The deployment controller's `ScalingReplicaSet` message names the old size
+    /// (`Scaled up replica set web-x from 1 to 3`; older releases said `… to 3`).
+    pub scaling_replica_set_from: bool,
 }
 
 /// Kubernetes v1.36, the release Bindery's fidelity is checked against.
@@ -39,6 +44,8 @@ pub const V1_36: KubeVersion = KubeVersion {
     preempted_event_uses_uid: true,
     dynamic_resources_enabled: true,
     storage_capacity_scoring: false,
+    statefulset_spec_update_forbidden: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
+    scaling_replica_set_from: true,
 };
 
 impl Default for &'static KubeVersion {

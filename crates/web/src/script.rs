@@ -160,9 +160,11 @@ impl Scenario {
         let mut next = self.clone();
         next.docs.retain(|m| !(m.kind() == kind && &m.key() == key));
         next.then.retain(|t| match t {
-            Then::Create { kind: k, key: x } | Then::Delete { kind: k, key: x } => {
-                !(*k == kind && x == key)
-            }
+            Then::Create { kind: k, key: x }
+            | Then::Delete { kind: k, key: x }
+            | Then::Scale {
+                kind: k, key: x, ..
+            } => !(*k == kind && x == key),
             Then::AdvanceSeconds(_) => true,
         });
         next
@@ -198,7 +200,10 @@ impl Scenario {
 
 fn rename_in_then(then: &mut [Then], old: &(Kind, ObjectKey), new: &(Kind, ObjectKey)) {
     for t in then {
-        if let Then::Create { kind, key } | Then::Delete { kind, key } = t {
+        if let Then::Create { kind, key }
+        | Then::Delete { kind, key }
+        | Then::Scale { kind, key, .. } = t
+        {
             if (*kind, key.clone()) == *old {
                 *kind = new.0;
                 *key = new.1.clone();
@@ -216,6 +221,11 @@ pub fn then_text(t: &Then) -> String {
     match t {
         Then::Create { kind, key } => format!("create {kind} {key}"),
         Then::Delete { kind, key } => format!("delete {kind} {key}"),
+        Then::Scale {
+            kind,
+            key,
+            replicas,
+        } => format!("scale {kind} {key} {replicas}"),
         Then::AdvanceSeconds(s) => format!("advance {s}s"),
     }
 }

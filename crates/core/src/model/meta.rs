@@ -19,10 +19,13 @@ pub enum Kind {
     CSIDriver,
     CSIStorageCapacity,
     PodDisruptionBudget,
+    StatefulSet,
+    Deployment,
+    ReplicaSet,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Node,
         Kind::StorageClass,
         Kind::PriorityClass,
@@ -33,7 +36,18 @@ impl Kind {
         Kind::PersistentVolumeClaim,
         Kind::PodDisruptionBudget,
         Kind::Pod,
+        Kind::ReplicaSet,
+        Kind::Deployment,
+        Kind::StatefulSet,
     ];
+
+    /// The workload kinds whose controllers create pods.
+    pub fn is_workload(self) -> bool {
+        matches!(
+            self,
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet
+        )
+    }
 
     pub fn as_str(self) -> &'static str {
         match self {
@@ -47,6 +61,9 @@ impl Kind {
             Kind::CSIDriver => "CSIDriver",
             Kind::CSIStorageCapacity => "CSIStorageCapacity",
             Kind::PodDisruptionBudget => "PodDisruptionBudget",
+            Kind::StatefulSet => "StatefulSet",
+            Kind::Deployment => "Deployment",
+            Kind::ReplicaSet => "ReplicaSet",
         }
     }
 
@@ -58,6 +75,7 @@ impl Kind {
             }
             Kind::PriorityClass => "scheduling.k8s.io/v1",
             Kind::PodDisruptionBudget => "policy/v1",
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet => "apps/v1",
         }
     }
 
@@ -68,6 +86,9 @@ impl Kind {
                 | Kind::PersistentVolumeClaim
                 | Kind::CSIStorageCapacity
                 | Kind::PodDisruptionBudget
+                | Kind::StatefulSet
+                | Kind::Deployment
+                | Kind::ReplicaSet
         )
     }
 
@@ -85,6 +106,9 @@ impl Kind {
             Kind::CSIDriver => "csidriver.storage.k8s.io",
             Kind::CSIStorageCapacity => "csistoragecapacity.storage.k8s.io",
             Kind::PodDisruptionBudget => "poddisruptionbudget.policy",
+            Kind::StatefulSet => "statefulset.apps",
+            Kind::Deployment => "deployment.apps",
+            Kind::ReplicaSet => "replicaset.apps",
         }
     }
 
@@ -154,6 +178,34 @@ pub struct Meta {
     pub deletion: Option<SimTime>,
     /// Order of arrival in the cluster; breaks ties between equal timestamps.
     pub arrival: u64,
+    /// `metadata.ownerReferences`: the garbage collector deletes a dependent once its
+    /// owners are gone.
+    pub owners: Vec<OwnerRef>,
+}
+
+/// One `metadata.ownerReferences` entry.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct OwnerRef {
+    pub api_version: String,
+    pub kind: String,
+    pub name: Arc<str>,
+    pub uid: String,
+    pub controller: bool,
+    pub block_owner_deletion: bool,
+}
+
+impl OwnerRef {
+    /// A controller reference to `meta` (`metav1.NewControllerRef`).
+    pub fn controller_of(kind: Kind, meta: &Meta) -> OwnerRef {
+        OwnerRef {
+            api_version: kind.api_version().to_string(),
+            kind: kind.as_str().to_string(),
+            name: meta.name.clone(),
+            uid: meta.uid.clone(),
+            controller: true,
+            block_owner_deletion: true,
+        }
+    }
 }
 
 impl Meta {
@@ -181,5 +233,10 @@ impl Meta {
 
     pub fn is_terminating(&self) -> bool {
         self.deletion.is_some()
+    }
+
+    /// The owner reference marked `controller: true`, if any.
+    pub fn controller(&self) -> Option<&OwnerRef> {
+        self.owners.iter().find(|o| o.controller)
     }
 }

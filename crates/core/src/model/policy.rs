@@ -26,6 +26,22 @@ impl IntOrPercent {
             IntOrPercent::Percent(p) => ((*p as i64 * total as i64 + 99) / 100) as i32,
         }
     }
+
+    /// `intstr.GetScaledValueFromIntOrPercent` with the rounding chosen by the caller
+    /// (the deployment controller rounds maxSurge up and maxUnavailable down).
+    pub fn scaled_rounding(&self, total: i32, round_up: bool) -> i32 {
+        match self {
+            IntOrPercent::Int(v) => *v,
+            IntOrPercent::Percent(p) => {
+                let product = *p as i64 * total as i64;
+                (if round_up {
+                    (product + 99) / 100
+                } else {
+                    product / 100
+                }) as i32
+            }
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -4,8 +4,9 @@
 //! lines carry metadata: `# title:`, `# description:`, optionally `# seed:`, and any number
 //! of `# then:` lines, which run in order after the manifests have settled (each followed
 //! by running until idle again): `create <Kind> <ns/name>` holds that document back until
-//! then (it arrives later), `delete <Kind> <ns/name>` deletes an object, `advance <N>s`
-//! moves the clock.
+//! then (it arrives later), `delete <Kind> <ns/name>` deletes an object, `scale <Kind>
+//! <ns/name> <N>` sets a workload's replicas (`kubectl scale`), `advance <N>s` moves the
+//! clock.
 
 use crate::model::{Kind, ObjectKey};
 
@@ -22,8 +23,19 @@ pub struct ScenarioText {
 /// A follow-up action after the manifests settle.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Then {
-    Create { kind: Kind, key: ObjectKey },
-    Delete { kind: Kind, key: ObjectKey },
+    Create {
+        kind: Kind,
+        key: ObjectKey,
+    },
+    Delete {
+        kind: Kind,
+        key: ObjectKey,
+    },
+    Scale {
+        kind: Kind,
+        key: ObjectKey,
+        replicas: i32,
+    },
     AdvanceSeconds(u64),
 }
 
@@ -74,13 +86,29 @@ fn parse_then(v: &str) -> Result<Then, String> {
                 Then::Create { kind, key }
             })
         }
+        ["scale", kind, key, replicas] => {
+            let kind = Kind::parse(kind).ok_or_else(|| format!("unknown kind {kind}"))?;
+            if !kind.is_workload() {
+                return Err(format!("scale: {kind} has no replicas"));
+            }
+            let replicas = replicas
+                .parse()
+                .ok()
+                .filter(|r: &i32| *r >= 0)
+                .ok_or_else(|| format!("scale: expected a replica count, got {replicas:?}"))?;
+            Ok(Then::Scale {
+                kind,
+                key: ObjectKey::parse(key, true),
+                replicas,
+            })
+        }
         ["advance", secs] => secs
             .trim_end_matches('s')
             .parse()
             .map(Then::AdvanceSeconds)
             .map_err(|_| "advance: expected seconds like 30s".to_string()),
         _ => Err(format!(
-            "expected `create <Kind> <ns/name>`, `delete <Kind> <ns/name>` or `advance <N>s`, got {v:?}"
+            "expected `create <Kind> <ns/name>`, `delete <Kind> <ns/name>`, `scale <Kind> <ns/name> <N>` or `advance <N>s`, got {v:?}"
         )),
     }
 }
@@ -113,6 +141,9 @@ builtins!(
     "reclaim-and-protection",
     "rwop-migration",
     "attach-limits-and-capacity",
+    "statefulset-zone-spread",
+    "deployment-shared-rwop",
+    "statefulset-scale-down-retention",
 );
 
 /// Every built-in scenario, in a teaching order.
@@ -160,7 +191,7 @@ pub enum ThenProblem {
     Rejected(super::ImportError),
     /// `create` names an object that is not in the scenario.
     Missing(String),
-    /// `delete` failed (usually: the object is already gone).
+    /// `delete` or `scale` failed (usually: the object is already gone).
     DeleteFailed(String),
 }
 
@@ -208,6 +239,15 @@ impl ScenarioText {
                 }
                 Then::Delete { kind, key } => {
                     if let Err(e) = sim.delete(*kind, key) {
+                        problems.push(ThenProblem::DeleteFailed(e.to_string()));
+                    }
+                }
+                Then::Scale {
+                    kind,
+                    key,
+                    replicas,
+                } => {
+                    if let Err(e) = sim.scale(*kind, key, *replicas) {
                         problems.push(ThenProblem::DeleteFailed(e.to_string()));
                     }
                 }

@@ -33,6 +33,9 @@ pub enum Object {
     CSIDriver(CsiDriver),
     CSIStorageCapacity(CsiStorageCapacity),
     PodDisruptionBudget(PodDisruptionBudget),
+    StatefulSet(StatefulSet),
+    Deployment(Deployment),
+    ReplicaSet(ReplicaSet),
 }
 
 impl Object {
@@ -48,6 +51,9 @@ impl Object {
             Object::CSIDriver(o) => &o.meta,
             Object::CSIStorageCapacity(o) => &o.meta,
             Object::PodDisruptionBudget(o) => &o.meta,
+            Object::StatefulSet(o) => &o.meta,
+            Object::Deployment(o) => &o.meta,
+            Object::ReplicaSet(o) => &o.meta,
         }
     }
 
@@ -63,6 +69,9 @@ impl Object {
             Object::CSIDriver(o) => &mut o.meta,
             Object::CSIStorageCapacity(o) => &mut o.meta,
             Object::PodDisruptionBudget(o) => &mut o.meta,
+            Object::StatefulSet(o) => &mut o.meta,
+            Object::Deployment(o) => &mut o.meta,
+            Object::ReplicaSet(o) => &mut o.meta,
         }
     }
 }
@@ -91,6 +100,9 @@ pub fn to_model(m: &Manifest) -> Result<Converted, Vec<FieldError>> {
             Object::CSIStorageCapacity(csi_capacity_from(o, &mut cx))
         }
         Manifest::PodDisruptionBudget(o) => Object::PodDisruptionBudget(pdb_from(o, &mut cx)),
+        Manifest::StatefulSet(o) => Object::StatefulSet(stateful_set_from(o, &mut cx)),
+        Manifest::Deployment(o) => Object::Deployment(deployment_from(o, &mut cx)),
+        Manifest::ReplicaSet(o) => Object::ReplicaSet(replica_set_from(o, &mut cx)),
     };
     if cx.errors.is_empty() {
         Ok(Converted {
@@ -159,6 +171,19 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
         labels: m.labels.clone().unwrap_or_default(),
         annotations: m.annotations.clone().unwrap_or_default(),
         finalizers: m.finalizers.clone().unwrap_or_default(),
+        owners: m
+            .owner_references
+            .iter()
+            .flatten()
+            .map(|o| OwnerRef {
+                api_version: o.api_version.clone(),
+                kind: o.kind.clone(),
+                name: o.name.as_str().into(),
+                uid: o.uid.clone(),
+                controller: o.controller == Some(true),
+                block_owner_deletion: o.block_owner_deletion == Some(true),
+            })
+            .collect(),
         ..Meta::default()
     }
 }
@@ -1378,6 +1403,345 @@ fn pdb_from(
         selector,
         min_available,
         max_unavailable,
+    }
+}
+
+// --- Workloads (apps/v1) ------------------------------------------------------------------
+
+/// Go's `%#v` of a `map[string]string`, as `field.Invalid` prints a labels map.
+fn go_map(m: &BTreeMap<String, String>) -> String {
+    let body: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
+    format!("map[string]string{{{}}}", body.join(", "))
+}
+
+/// `spec.selector` and `spec.template` of a workload: the selector must be non-empty and
+/// select the template's labels; the template must make a valid pod that restarts Always.
+fn workload_selector_and_template(
+    kind: &str,
+    selector: Option<&metav1::LabelSelector>,
+    template: &core::PodTemplateSpec,
+    name: &str,
+    cx: &mut Cx,
+) -> LabelSelector {
+    let mut sel_errors = Vec::new();
+    let selector = match selector {
+        None => {
+            cx.err(FieldError::required("spec.selector", ""));
+            LabelSelector::default()
+        }
+        Some(s) => {
+            let sel = label_selector("spec.selector", s, &mut sel_errors);
+            let empty = s.match_labels.as_ref().is_none_or(|m| m.is_empty())
+                && s.match_expressions.as_ref().is_none_or(|e| e.is_empty());
+            if empty {
+                sel_errors.push(FieldError {
+                    path: "spec.selector".into(),
+                    type_: super::FieldErrorType::Invalid,
+                    value: Some("{}".into()),
+                    detail: format!("empty selector is invalid for {kind}"),
+                });
+            } else if sel_errors.is_empty() {
+                let labels = template
+                    .metadata
+                    .as_ref()
+                    .and_then(|m| m.labels.clone())
+                    .unwrap_or_default();
+                if !sel.matches(&labels) {
+                    sel_errors.push(FieldError {
+                        path: "spec.template.metadata.labels".into(),
+                        type_: super::FieldErrorType::Invalid,
+                        value: Some(go_map(&labels)),
+                        detail: "`selector` does not match template `labels`".into(),
+                    });
+                }
+            }
+            sel
+        }
+    };
+    cx.errors.extend(sel_errors);
+    let pod = pod_from_template(template, name, "");
+    let mut pod_cx = Cx::default();
+    pod_from(&pod, &mut pod_cx);
+    for mut e in pod_cx.errors {
+        if e.path.starts_with("metadata.name") {
+            continue;
+        }
+        e.path = child("spec.template", &e.path);
+        cx.err(e);
+    }
+    let restart = template
+        .spec
+        .as_ref()
+        .and_then(|s| s.restart_policy.as_deref())
+        .unwrap_or("Always");
+    if restart != "Always" {
+        cx.err(FieldError::not_supported(
+            "spec.template.spec.restartPolicy",
+            restart,
+            &["Always"],
+        ));
+    }
+    selector
+}
+
+/// A pod manifest made from a template (`controller.GetPodFromTemplate` without the owner).
+pub(crate) fn pod_from_template(
+    template: &core::PodTemplateSpec,
+    name: &str,
+    namespace: &str,
+) -> core::Pod {
+    let mut metadata = template.metadata.clone().unwrap_or_default();
+    metadata.name = Some(name.to_string());
+    if !namespace.is_empty() {
+        metadata.namespace = Some(namespace.to_string());
+    }
+    core::Pod {
+        metadata,
+        spec: template.spec.clone(),
+        status: None,
+    }
+}
+
+fn replicas_field(replicas: Option<i32>, cx: &mut Cx) -> i32 {
+    let r = replicas.unwrap_or(1);
+    if r < 0 {
+        cx.err(FieldError::invalid_number(
+            "spec.replicas",
+            r as i64,
+            "must be greater than or equal to 0",
+        ));
+    }
+    r.max(0)
+}
+
+/// The revision name of a template (`<owner>-<hash>`). Upstream hashes the Go object dump
+/// with FNV-32a; Bindery hashes the template's JSON the same way, so names have the
+/// upstream shape and change exactly when the template does.
+pub(crate) fn template_hash<T: serde::Serialize>(template: &T) -> String {
+    let json = serde_json::to_value(template)
+        .map(|v| v.to_string())
+        .unwrap_or_default();
+    let mut h: u32 = 0x811c_9dc5;
+    for b in json.bytes() {
+        h ^= b as u32;
+        h = h.wrapping_mul(0x0100_0193);
+    }
+    safe_encode(&h.to_string())
+}
+
+/// `rand.SafeEncodeString`: maps each byte onto consonants and digits that cannot spell
+/// words.
+pub(crate) fn safe_encode(s: &str) -> String {
+    const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+    s.bytes()
+        .map(|b| ALPHANUMS[b as usize % ALPHANUMS.len()] as char)
+        .collect()
+}
+
+fn stateful_set_from(o: &k8s_openapi::api::apps::v1::StatefulSet, cx: &mut Cx) -> StatefulSet {
+    let meta = meta_from(&o.metadata, true, cx);
+    let spec = o.spec.clone().unwrap_or_default();
+    let replicas = replicas_field(spec.replicas, cx);
+    let selector = workload_selector_and_template(
+        "statefulset",
+        Some(&spec.selector),
+        &spec.template,
+        &format!("{}-0", meta.name),
+        cx,
+    );
+    let pod_management = match spec.pod_management_policy.as_deref() {
+        None | Some("OrderedReady") => PodManagementPolicy::OrderedReady,
+        Some("Parallel") => PodManagementPolicy::Parallel,
+        Some(other) => {
+            cx.err(FieldError::not_supported(
+                "spec.podManagementPolicy",
+                other,
+                &["OrderedReady", "Parallel"],
+            ));
+            PodManagementPolicy::OrderedReady
+        }
+    };
+    let update_strategy = match spec
+        .update_strategy
+        .as_ref()
+        .and_then(|u| u.type_.as_deref())
+    {
+        None | Some("RollingUpdate") => SetUpdateStrategy::RollingUpdate,
+        Some("OnDelete") => SetUpdateStrategy::OnDelete,
+        Some(other) => {
+            cx.err(FieldError::not_supported(
+                "spec.updateStrategy.type",
+                other,
+                &["OnDelete", "RollingUpdate"],
+            ));
+            SetUpdateStrategy::RollingUpdate
+        }
+    };
+    let mut retention = |field: &str, v: Option<&str>| match v {
+        None | Some("Retain") => ClaimRetention::Retain,
+        Some("Delete") => ClaimRetention::Delete,
+        Some(other) => {
+            cx.err(FieldError::not_supported(
+                format!("spec.persistentVolumeClaimRetentionPolicy.{field}"),
+                other,
+                &["Retain", "Delete"],
+            ));
+            ClaimRetention::Retain
+        }
+    };
+    let policy = spec.persistent_volume_claim_retention_policy.clone();
+    let when_deleted = retention(
+        "whenDeleted",
+        policy.as_ref().and_then(|p| p.when_deleted.as_deref()),
+    );
+    let when_scaled = retention(
+        "whenScaled",
+        policy.as_ref().and_then(|p| p.when_scaled.as_deref()),
+    );
+    let ordinal_start = spec.ordinals.as_ref().and_then(|o| o.start).unwrap_or(0);
+    if ordinal_start < 0 {
+        cx.err(FieldError::invalid_number(
+            "spec.ordinals.start",
+            ordinal_start as i64,
+            "must be greater than or equal to 0",
+        ));
+    }
+    let claim_templates = spec.volume_claim_templates.clone().unwrap_or_default();
+    for (i, t) in claim_templates.iter().enumerate() {
+        let path = index("spec.volumeClaimTemplates", i);
+        let name = t.metadata.name.clone().unwrap_or_default();
+        if name.is_empty() {
+            cx.err(FieldError::required(child(&path, "metadata.name"), ""));
+        }
+        pvc_spec_into(
+            Meta::default(),
+            &t.spec.clone().unwrap_or_default(),
+            &child(&path, "spec"),
+            cx,
+        );
+    }
+    let update_revision = format!("{}-{}", meta.name, template_hash(&spec.template));
+    StatefulSet {
+        meta,
+        replicas,
+        selector,
+        selector_wire: std::sync::Arc::new(spec.selector.clone()),
+        service_name: spec.service_name.clone().unwrap_or_default(),
+        pod_management,
+        update_strategy,
+        ordinal_start: ordinal_start.max(0),
+        when_deleted,
+        when_scaled,
+        template: std::sync::Arc::new(spec.template),
+        claim_templates: std::sync::Arc::new(claim_templates),
+        update_revision,
+        status: WorkloadStatus::default(),
+    }
+}
+
+fn deployment_from(o: &k8s_openapi::api::apps::v1::Deployment, cx: &mut Cx) -> Deployment {
+    let meta = meta_from(&o.metadata, true, cx);
+    let spec = o.spec.clone().unwrap_or_default();
+    let replicas = replicas_field(spec.replicas, cx);
+    let selector = workload_selector_and_template(
+        "deployment",
+        Some(&spec.selector),
+        &spec.template,
+        &meta.name,
+        cx,
+    );
+    let strategy_type = spec
+        .strategy
+        .as_ref()
+        .and_then(|s| s.type_.clone())
+        .unwrap_or_else(|| "RollingUpdate".to_string());
+    let strategy = match strategy_type.as_str() {
+        "Recreate" => {
+            if spec
+                .strategy
+                .as_ref()
+                .is_some_and(|s| s.rolling_update.is_some())
+            {
+                cx.err(FieldError::forbidden(
+                    "spec.strategy.rollingUpdate",
+                    "may not be specified when strategy `type` is 'Recreate'",
+                ));
+            }
+            DeploymentStrategy::Recreate
+        }
+        "RollingUpdate" => {
+            let ru = spec
+                .strategy
+                .as_ref()
+                .and_then(|s| s.rolling_update.clone())
+                .unwrap_or_default();
+            let quarter = IntOrString::String("25%".into());
+            let max_surge = int_or_percent(
+                "spec.strategy.rollingUpdate.maxSurge",
+                ru.max_surge.as_ref().unwrap_or(&quarter),
+                cx,
+            )
+            .unwrap_or(IntOrPercent::Percent(25));
+            let max_unavailable = int_or_percent(
+                "spec.strategy.rollingUpdate.maxUnavailable",
+                ru.max_unavailable.as_ref().unwrap_or(&quarter),
+                cx,
+            )
+            .unwrap_or(IntOrPercent::Percent(25));
+            let zero =
+                |v: &IntOrPercent| matches!(v, IntOrPercent::Int(0) | IntOrPercent::Percent(0));
+            if zero(&max_surge) && zero(&max_unavailable) {
+                cx.err(FieldError::invalid_number(
+                    "spec.strategy.rollingUpdate.maxUnavailable",
+                    0,
+                    "may not be 0 when `maxSurge` is 0",
+                ));
+            }
+            DeploymentStrategy::RollingUpdate {
+                max_surge,
+                max_unavailable,
+            }
+        }
+        other => {
+            cx.err(FieldError::not_supported(
+                "spec.strategy.type",
+                other,
+                &["Recreate", "RollingUpdate"],
+            ));
+            DeploymentStrategy::Recreate
+        }
+    };
+    Deployment {
+        meta,
+        replicas,
+        selector,
+        selector_wire: std::sync::Arc::new(spec.selector.clone()),
+        strategy,
+        min_ready_seconds: spec.min_ready_seconds.unwrap_or(0),
+        paused: spec.paused == Some(true),
+        template: std::sync::Arc::new(spec.template),
+        status: WorkloadStatus::default(),
+    }
+}
+
+fn replica_set_from(o: &k8s_openapi::api::apps::v1::ReplicaSet, cx: &mut Cx) -> ReplicaSet {
+    let meta = meta_from(&o.metadata, true, cx);
+    let spec = o.spec.clone().unwrap_or_default();
+    let replicas = replicas_field(spec.replicas, cx);
+    let template = spec.template.clone().unwrap_or_default();
+    let selector = workload_selector_and_template(
+        "replicaset",
+        Some(&spec.selector),
+        &template,
+        &meta.name,
+        cx,
+    );
+    ReplicaSet {
+        meta,
+        replicas,
+        selector,
+        template: std::sync::Arc::new(template),
+        status: WorkloadStatus::default(),
     }
 }
 

@@ -21,7 +21,7 @@ use crate::sim::Simulation;
 use crate::time::SimTime;
 
 /// The kinds in the order manifests are written (dependencies first).
-const ORDER: [Kind; 10] = [
+const ORDER: [Kind; 13] = [
     Kind::PriorityClass,
     Kind::StorageClass,
     Kind::CSIDriver,
@@ -32,6 +32,9 @@ const ORDER: [Kind; 10] = [
     Kind::PersistentVolumeClaim,
     Kind::PodDisruptionBudget,
     Kind::Pod,
+    Kind::ReplicaSet,
+    Kind::Deployment,
+    Kind::StatefulSet,
 ];
 
 /// Joins documents into one multi-document YAML text.
@@ -111,6 +114,15 @@ pub fn state_manifests(sim: &Simulation) -> Vec<Manifest> {
     for p in c.pods().values() {
         out.push(Manifest::Pod(Box::new(pod(c, p))));
     }
+    for rs in c.replica_sets.values() {
+        out.push(Manifest::ReplicaSet(Box::new(replica_set(c, rs))));
+    }
+    for d in c.deployments.values() {
+        out.push(Manifest::Deployment(Box::new(deployment(c, d))));
+    }
+    for s in c.stateful_sets.values() {
+        out.push(Manifest::StatefulSet(Box::new(stateful_set(c, s))));
+    }
     out
 }
 
@@ -130,6 +142,9 @@ fn arrival_of(c: &Cluster, kind: Kind, key: &ObjectKey) -> (u64, String) {
         Kind::CSIDriver => c.csi_drivers.get(&*key.name).map(|o| o.meta.arrival),
         Kind::CSIStorageCapacity => c.csi_capacities.get(key).map(|o| o.meta.arrival),
         Kind::PodDisruptionBudget => c.pdbs.get(key).map(|o| o.meta.arrival),
+        Kind::StatefulSet => c.stateful_sets.get(key).map(|o| o.meta.arrival),
+        Kind::Deployment => c.deployments.get(key).map(|o| o.meta.arrival),
+        Kind::ReplicaSet => c.replica_sets.get(key).map(|o| o.meta.arrival),
     };
     (arrival.unwrap_or(u64::MAX), key.to_string())
 }
@@ -155,6 +170,9 @@ fn manifest_from_json(kind: Kind, source: &str) -> Option<Manifest> {
         Kind::CSIDriver => Manifest::CSIDriver(p(source)?),
         Kind::CSIStorageCapacity => Manifest::CSIStorageCapacity(p(source)?),
         Kind::PodDisruptionBudget => Manifest::PodDisruptionBudget(p(source)?),
+        Kind::StatefulSet => Manifest::StatefulSet(p(source)?),
+        Kind::Deployment => Manifest::Deployment(p(source)?),
+        Kind::ReplicaSet => Manifest::ReplicaSet(p(source)?),
     })
 }
 
@@ -164,8 +182,7 @@ fn base<T: DeserializeOwned + serde::Serialize + Default>(
     kind: Kind,
     key: &ObjectKey,
 ) -> T {
-    c.manifests
-        .get(&(kind, key.clone()))
+    c.source_of(kind, key)
         .and_then(|s| from_kept::<T>(s))
         .map(|b| *b)
         .unwrap_or_default()
@@ -189,6 +206,19 @@ fn meta_into(m: &Meta, into: &mut metav1::ObjectMeta) {
     into.finalizers = (!m.finalizers.is_empty()).then(|| m.finalizers.clone());
     into.creation_timestamp = Some(time(m.creation));
     into.deletion_timestamp = m.deletion.map(time);
+    into.owner_references = (!m.owners.is_empty()).then(|| {
+        m.owners
+            .iter()
+            .map(|o| metav1::OwnerReference {
+                api_version: o.api_version.clone(),
+                kind: o.kind.clone(),
+                name: o.name.to_string(),
+                uid: o.uid.clone(),
+                controller: o.controller.then_some(true),
+                block_owner_deletion: o.block_owner_deletion.then_some(true),
+            })
+            .collect()
+    });
 }
 
 fn q(s: String) -> K8sQuantity {
@@ -429,6 +459,53 @@ fn pod(c: &Cluster, p: &Pod) -> core::Pod {
                 })
                 .collect()
         }),
+        ..Default::default()
+    });
+    o
+}
+
+fn replica_set(c: &Cluster, rs: &ReplicaSet) -> k8s_openapi::api::apps::v1::ReplicaSet {
+    use k8s_openapi::api::apps::v1 as apps;
+    let mut o: apps::ReplicaSet = base(c, Kind::ReplicaSet, &rs.meta.key());
+    meta_into(&rs.meta, &mut o.metadata);
+    o.spec.get_or_insert_with(Default::default).replicas = Some(rs.replicas);
+    o.status = Some(apps::ReplicaSetStatus {
+        replicas: rs.status.replicas,
+        ready_replicas: Some(rs.status.ready_replicas),
+        available_replicas: Some(rs.status.available_replicas),
+        fully_labeled_replicas: Some(rs.status.replicas),
+        ..Default::default()
+    });
+    o
+}
+
+fn deployment(c: &Cluster, d: &Deployment) -> k8s_openapi::api::apps::v1::Deployment {
+    use k8s_openapi::api::apps::v1 as apps;
+    let mut o: apps::Deployment = base(c, Kind::Deployment, &d.meta.key());
+    meta_into(&d.meta, &mut o.metadata);
+    o.status = Some(apps::DeploymentStatus {
+        replicas: Some(d.status.replicas),
+        ready_replicas: Some(d.status.ready_replicas),
+        available_replicas: Some(d.status.available_replicas),
+        updated_replicas: Some(d.status.updated_replicas),
+        unavailable_replicas: Some((d.replicas - d.status.available_replicas).max(0)),
+        ..Default::default()
+    });
+    o
+}
+
+fn stateful_set(c: &Cluster, s: &StatefulSet) -> k8s_openapi::api::apps::v1::StatefulSet {
+    use k8s_openapi::api::apps::v1 as apps;
+    let mut o: apps::StatefulSet = base(c, Kind::StatefulSet, &s.meta.key());
+    meta_into(&s.meta, &mut o.metadata);
+    o.status = Some(apps::StatefulSetStatus {
+        replicas: s.status.replicas,
+        ready_replicas: Some(s.status.ready_replicas),
+        available_replicas: Some(s.status.available_replicas),
+        current_replicas: Some(s.status.updated_replicas),
+        updated_replicas: Some(s.status.updated_replicas),
+        current_revision: Some(s.update_revision.clone()),
+        update_revision: Some(s.update_revision.clone()),
         ..Default::default()
     });
     o

@@ -215,6 +215,9 @@ fn typed(
         "CSIDriver" => Manifest::CSIDriver(de(&value, doc, prefix, warnings)?),
         "CSIStorageCapacity" => Manifest::CSIStorageCapacity(de(&value, doc, prefix, warnings)?),
         "PodDisruptionBudget" => Manifest::PodDisruptionBudget(de(&value, doc, prefix, warnings)?),
+        "StatefulSet" => Manifest::StatefulSet(de(&value, doc, prefix, warnings)?),
+        "Deployment" => Manifest::Deployment(de(&value, doc, prefix, warnings)?),
+        "ReplicaSet" => Manifest::ReplicaSet(de(&value, doc, prefix, warnings)?),
         other => {
             return Err(ImportError {
                 doc,
@@ -287,9 +290,9 @@ mod tests {
         let p = parse("apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  nodeNme: x\n  containers: [{name: c}]\n");
         assert!(p.errors.is_empty());
         assert_eq!(p.warnings[0].path, "spec.nodeNme");
-        let p = parse("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: d}\n");
+        let p = parse("apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: d}\n");
         assert!(p.manifests.is_empty() && p.errors.is_empty());
-        assert!(p.warnings[0].message.contains("Deployment"));
+        assert!(p.warnings[0].message.contains("DaemonSet"));
         let p = parse("a: [1, 2\n");
         assert!(p.errors[0].message.starts_with("invalid YAML"));
     }

@@ -215,7 +215,11 @@ impl Simulation {
         }
     }
 
-    fn admit_and_store(&mut self, object: Object, key: &ObjectKey) -> Result<Applied, ApplyError> {
+    pub(crate) fn admit_and_store(
+        &mut self,
+        object: Object,
+        key: &ObjectKey,
+    ) -> Result<Applied, ApplyError> {
         match object {
             Object::Node(n) => Ok(self.store_node(n)),
             Object::StorageClass(sc) => self.store_storage_class(sc, key),
@@ -261,6 +265,60 @@ impl Simulation {
                 let old = self.cluster.pdbs.get(key).map(|o| o.meta.clone());
                 self.stamp(&mut p.meta, Kind::PodDisruptionBudget, old.as_ref());
                 self.cluster.pdbs.insert(key.clone(), Arc::new(p));
+                Ok(created_or_updated(old.is_none()))
+            }
+            Object::StatefulSet(mut set) => {
+                let old = self.cluster.stateful_sets.get(key).cloned();
+                if let Some(o) = &old {
+                    let forbidden = set.selector != o.selector
+                        || set.service_name != o.service_name
+                        || set.pod_management != o.pod_management
+                        || set.claim_templates != o.claim_templates;
+                    if forbidden {
+                        return Err(ApplyError::invalid(
+                            Kind::StatefulSet,
+                            key,
+                            &[FieldError::forbidden(
+                                "spec",
+                                self.version.statefulset_spec_update_forbidden,
+                            )],
+                        ));
+                    }
+                    set.status = o.status;
+                }
+                self.stamp(
+                    &mut set.meta,
+                    Kind::StatefulSet,
+                    old.as_ref().map(|o| &o.meta),
+                );
+                self.cluster
+                    .stateful_sets
+                    .insert(key.clone(), Arc::new(set));
+                self.work.workloads.insert((Kind::StatefulSet, key.clone()));
+                Ok(created_or_updated(old.is_none()))
+            }
+            Object::Deployment(mut d) => {
+                let old = self.cluster.deployments.get(key).cloned();
+                if let Some(o) = &old {
+                    d.status = o.status;
+                }
+                self.stamp(&mut d.meta, Kind::Deployment, old.as_ref().map(|o| &o.meta));
+                self.cluster.deployments.insert(key.clone(), Arc::new(d));
+                self.work.workloads.insert((Kind::Deployment, key.clone()));
+                Ok(created_or_updated(old.is_none()))
+            }
+            Object::ReplicaSet(mut rs) => {
+                let old = self.cluster.replica_sets.get(key).cloned();
+                if let Some(o) = &old {
+                    rs.status = o.status;
+                }
+                self.stamp(
+                    &mut rs.meta,
+                    Kind::ReplicaSet,
+                    old.as_ref().map(|o| &o.meta),
+                );
+                self.cluster.replica_sets.insert(key.clone(), Arc::new(rs));
+                self.work.workloads.insert((Kind::ReplicaSet, key.clone()));
                 Ok(created_or_updated(old.is_none()))
             }
         }
@@ -740,6 +798,36 @@ impl Simulation {
         Ok(Applied::Updated)
     }
 
+    /// `kubectl scale`: sets a workload's `spec.replicas` and applies it.
+    pub fn scale(&mut self, kind: Kind, key: &ObjectKey, replicas: i32) -> Result<(), ApplyError> {
+        let source = self
+            .cluster
+            .source_of(kind, key)
+            .filter(|_| kind.is_workload())
+            .cloned()
+            .ok_or_else(|| ApplyError::not_found(kind, key))?;
+        let mut value: serde_json::Value =
+            serde_json::from_str(&source).map_err(|_| ApplyError::not_found(kind, key))?;
+        if let Some(obj) = value.as_object_mut() {
+            let spec = obj
+                .entry("spec")
+                .or_insert_with(|| serde_json::Value::Object(Default::default()));
+            if let Some(spec) = spec.as_object_mut() {
+                spec.insert("replicas".into(), replicas.into());
+            }
+        }
+        use crate::scenario::parse::de;
+        let mut ignored = Vec::new();
+        let manifest = match kind {
+            Kind::StatefulSet => de(&value, 0, "", &mut ignored).map(Manifest::StatefulSet),
+            Kind::Deployment => de(&value, 0, "", &mut ignored).map(Manifest::Deployment),
+            _ => de(&value, 0, "", &mut ignored).map(Manifest::ReplicaSet),
+        }
+        // The kept manifest was read this way before, so this only fails if it vanished.
+        .map_err(|_| ApplyError::not_found(kind, key))?;
+        self.apply(&manifest).map(|_| ())
+    }
+
     /// Requests deletion; finalizers and grace periods may keep the object a while.
     pub fn delete(&mut self, kind: Kind, key: &ObjectKey) -> Result<(), ApplyError> {
         let exists = match kind {
@@ -753,6 +841,9 @@ impl Simulation {
             Kind::CSIDriver => self.cluster.csi_drivers.contains_key(&*key.name),
             Kind::CSIStorageCapacity => self.cluster.csi_capacities.contains_key(key),
             Kind::PodDisruptionBudget => self.cluster.pdbs.contains_key(key),
+            Kind::StatefulSet => self.cluster.stateful_sets.contains_key(key),
+            Kind::Deployment => self.cluster.deployments.contains_key(key),
+            Kind::ReplicaSet => self.cluster.replica_sets.contains_key(key),
         };
         if !exists {
             return Err(ApplyError::not_found(kind, key));
@@ -786,8 +877,12 @@ impl Simulation {
             Kind::PodDisruptionBudget => {
                 self.cluster.pdbs.remove(key);
             }
+            Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet => {
+                self.remove_workload(kind, key);
+            }
         }
         self.cluster.manifests.remove(&(kind, key.clone()));
+        self.cluster.generated.remove(&(kind, key.clone()));
         self.drain_controllers();
         Ok(())
     }
@@ -841,7 +936,7 @@ impl Simulation {
         self.work.pv_protection.insert(name.to_string());
     }
 
-    fn request_pvc_deletion(&mut self, key: &ObjectKey) {
+    pub(crate) fn request_pvc_deletion(&mut self, key: &ObjectKey) {
         let Some(pvc) = self.cluster.pvc(key).cloned() else {
             return;
         };
@@ -858,9 +953,9 @@ impl Simulation {
 
     pub(crate) fn remove_pvc_now(&mut self, key: &ObjectKey) {
         if let Some(pvc) = self.cluster.remove_pvc(key) {
-            self.cluster
-                .manifests
-                .remove(&(Kind::PersistentVolumeClaim, key.clone()));
+            let id = (Kind::PersistentVolumeClaim, key.clone());
+            self.cluster.manifests.remove(&id);
+            self.cluster.generated.remove(&id);
             if let Some(v) = &pvc.volume_name {
                 self.work.volumes.insert(v.clone());
             }
@@ -923,5 +1018,10 @@ fn apply_rank(kind: Kind) -> u8 {
         Kind::PersistentVolume | Kind::PersistentVolumeClaim => 6,
         Kind::PodDisruptionBudget => 7,
         Kind::Pod => 8,
+        // After pods, so a state export's pods are adopted back by their owners instead of
+        // being created a second time.
+        Kind::ReplicaSet => 9,
+        Kind::Deployment => 10,
+        Kind::StatefulSet => 11,
     }
 }

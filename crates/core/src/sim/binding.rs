@@ -449,6 +449,7 @@ impl Simulation {
             return;
         };
         self.cluster.manifests.remove(&(Kind::Pod, key.clone()));
+        self.cluster.generated.remove(&(Kind::Pod, key.clone()));
         self.queue.remove(key);
         self.finish_binding_wait(key);
         self.cache.set_nominated(&pod, None);
@@ -459,6 +460,7 @@ impl Simulation {
             let ck = ObjectKey::new(key.namespace.clone(), claim);
             self.work.pvc_protection.insert(ck);
         }
+        self.collect_garbage_of(&pod.meta.uid);
         if pod.status.preempted {
             let mut gone = (*pod).clone();
             gone.status.phase = PodPhase::Failed;

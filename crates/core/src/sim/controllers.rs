@@ -47,6 +47,13 @@ impl Simulation {
             self.kubelet_sync(&key);
         }
         self.check_waiting_bindings();
+        // Workload controllers last: they see the pods the kubelet just started.
+        let touched = std::mem::take(&mut self.cluster.owners_touched);
+        self.work.workloads.extend(touched);
+        let workloads = std::mem::take(&mut self.work.workloads);
+        for (kind, key) in workloads {
+            self.sync_workload(kind, &key);
+        }
     }
 
     // --- writes that wake others up ------------------------------------------------------

@@ -162,6 +162,45 @@ fn constraints_of(pod: &Pod, action: UnsatisfiableAction) -> Vec<Constraint> {
         .collect()
 }
 
+/// `systemDefaultConstraints` (defaultingType System): hostname maxSkew 3 and zone maxSkew
+/// 5, both ScheduleAnyway.
+const SYSTEM_DEFAULT_CONSTRAINTS: [(&str, i64); 2] =
+    [(well_known::LABEL_HOSTNAME, 3), (well_known::LABEL_ZONE, 5)];
+
+/// `buildDefaultConstraints`: the system defaults, selecting pods with the selector of the
+/// workload that controls the pod (`helper.DefaultSelector`; Bindery has no Services or
+/// ReplicationControllers, so only ReplicaSets and StatefulSets contribute). None when
+/// that selector is empty.
+fn default_constraints(cx: &Ctx, pod: &Pod) -> Vec<Constraint> {
+    let selector = crate::cluster::workload_owner(&pod.meta).and_then(|(kind, key)| match kind {
+        crate::model::Kind::ReplicaSet => cx
+            .cluster
+            .replica_sets
+            .get(&key)
+            .map(|o| o.selector.clone()),
+        crate::model::Kind::StatefulSet => cx
+            .cluster
+            .stateful_sets
+            .get(&key)
+            .map(|o| o.selector.clone()),
+        _ => None,
+    });
+    let Some(selector) = selector.filter(|s| !s.selects_all()) else {
+        return Vec::new();
+    };
+    SYSTEM_DEFAULT_CONSTRAINTS
+        .iter()
+        .map(|(key, max_skew)| Constraint {
+            max_skew: *max_skew,
+            key: key.to_string(),
+            min_domains: 1,
+            selector: Some(selector.clone()),
+            honor_node_affinity: true,
+            honor_node_taints: false,
+        })
+        .collect()
+}
+
 impl Plugin for PodTopologySpread {
     fn name(&self) -> &'static str {
         NAME
@@ -251,13 +290,18 @@ impl Plugin for PodTopologySpread {
         pod: &Pod,
         nodes: &[&NodeInfo],
     ) -> Status {
-        // System default constraints need the owning controller's selector; Bindery has no
-        // workload controllers yet, so only explicit ScheduleAnyway constraints score.
-        let constraints = constraints_of(pod, UnsatisfiableAction::ScheduleAnyway);
+        // A pod without constraints of its own gets the system defaults, and then nodes
+        // without a zone label still take part in hostname spreading.
+        let explicit = !pod.spec.topology_spread_constraints.is_empty();
+        let constraints = if explicit {
+            constraints_of(pod, UnsatisfiableAction::ScheduleAnyway)
+        } else {
+            default_constraints(cx, pod)
+        };
         if constraints.is_empty() || nodes.is_empty() {
             return Status::skip();
         }
-        let require_all = true;
+        let require_all = explicit;
         let mut ignored = BTreeSet::new();
         let mut ignored_in_order = Vec::with_capacity(nodes.len());
         let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
@@ -274,9 +318,9 @@ impl Plugin for PodTopologySpread {
                 if c.key == well_known::LABEL_HOSTNAME {
                     continue;
                 }
-                if let Some(v) = n.node.meta.labels.get(&c.key) {
-                    counts[i].entry(v.clone()).or_insert(0);
-                }
+                // Without requireAllTopologies a node lacking the key is in the "" domain.
+                let v = n.node.meta.labels.get(&c.key).cloned().unwrap_or_default();
+                counts[i].entry(v).or_insert(0);
             }
         }
         let weights: Vec<f64> = constraints
@@ -300,9 +344,7 @@ impl Plugin for PodTopologySpread {
                 if c.key == well_known::LABEL_HOSTNAME || !c.includes(pod, node) {
                     continue;
                 }
-                let Some(v) = node.meta.labels.get(&c.key) else {
-                    continue;
-                };
+                let v = node.meta.labels.get(&c.key).map_or("", String::as_str);
                 if let Some(slot) = counts[i].get_mut(v) {
                     *slot += c.count(&info.pods, &pod.meta.namespace);
                 }

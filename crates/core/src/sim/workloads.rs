@@ -1,0 +1,1220 @@
+//! The workload controllers of kube-controller-manager: StatefulSet, Deployment and
+//! ReplicaSet, plus the part of the garbage collector that deletes what they own.
+//!
+//! Each controller reconciles one object per call, as upstream's `sync` does, and is woken
+//! by changes to its own object or to the pods it controls ([`Cluster::owners_touched`]).
+//! Pods and claims are stamped out of the templates as manifests and go through the same
+//! validation and admission as user objects (priority classes, default storage class).
+//!
+//! [`Cluster::owners_touched`]: crate::cluster::Cluster
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use k8s_openapi::api::apps::v1 as apps;
+use k8s_openapi::api::core::v1 as core;
+use k8s_openapi::apimachinery::pkg::apis::meta::v1 as metav1;
+
+use super::{ApplyError, Simulation};
+use crate::events::EventType;
+use crate::model::*;
+use crate::scenario::convert::{pod_from_template, template_hash, to_model};
+use crate::scenario::Manifest;
+use crate::time::SimTime;
+
+const STATEFULSET_CONTROLLER: &str = "statefulset-controller";
+const REPLICASET_CONTROLLER: &str = "replicaset-controller";
+const DEPLOYMENT_CONTROLLER: &str = "deployment-controller";
+/// `--concurrent-replicaset-syncs`' burst: at most this many pods created per sync.
+const BURST_REPLICAS: i32 = 500;
+/// Attempts at a free random pod name before giving up for this sync.
+const NAME_ATTEMPTS: usize = 16;
+
+fn is_ready(p: &Pod) -> bool {
+    p.condition("Ready").is_some_and(|c| c.status == "True")
+}
+
+fn is_running_and_ready(p: &Pod) -> bool {
+    p.status.phase == PodPhase::Running && is_ready(p)
+}
+
+/// `controller.IsPodActive`.
+fn is_active(p: &Pod) -> bool {
+    !p.is_terminal() && p.meta.deletion.is_none()
+}
+
+fn owner_ref_json(o: &OwnerRef) -> metav1::OwnerReference {
+    metav1::OwnerReference {
+        api_version: o.api_version.clone(),
+        kind: o.kind.clone(),
+        name: o.name.to_string(),
+        uid: o.uid.clone(),
+        controller: Some(o.controller),
+        block_owner_deletion: Some(o.block_owner_deletion),
+    }
+}
+
+fn pod_ref(meta: &Meta) -> OwnerRef {
+    OwnerRef {
+        api_version: "v1".into(),
+        kind: "Pod".into(),
+        name: meta.name.clone(),
+        uid: meta.uid.clone(),
+        controller: true,
+        block_owner_deletion: true,
+    }
+}
+
+impl Simulation {
+    pub(crate) fn sync_workload(&mut self, kind: Kind, key: &ObjectKey) {
+        match kind {
+            Kind::StatefulSet => self.sync_stateful_set(key),
+            Kind::ReplicaSet => self.sync_replica_set(key),
+            Kind::Deployment => self.sync_deployment(key),
+            _ => {}
+        }
+    }
+
+    /// Creates an object a controller made from a template: validated and admitted like any
+    /// write, kept as a generated source (not part of the scenario).
+    fn create_generated(&mut self, m: Manifest) -> Result<(), ApplyError> {
+        let kind = m.kind();
+        let key = m.key();
+        let exists = match kind {
+            Kind::Pod => self.cluster.pod(&key).is_some(),
+            Kind::PersistentVolumeClaim => self.cluster.pvc(&key).is_some(),
+            Kind::ReplicaSet => self.cluster.replica_sets.contains_key(&key),
+            _ => false,
+        };
+        if exists {
+            let message = format!(
+                "{} {:?} already exists",
+                super::apply::plural(kind),
+                key.name
+            );
+            return Err(ApplyError {
+                kind,
+                key,
+                causes: vec![(String::new(), message.clone())],
+                message,
+            });
+        }
+        let converted = to_model(&m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
+        let source: Arc<str> = Arc::from(m.to_json_string());
+        self.admit_and_store(converted.object, &key)?;
+        self.cluster.generated.insert((kind, key), source);
+        Ok(())
+    }
+
+    // --- StatefulSet ---------------------------------------------------------------------
+
+    fn sync_stateful_set(&mut self, key: &ObjectKey) {
+        let Some(set) = self.cluster.stateful_sets.get(key).cloned() else {
+            return;
+        };
+        if set.meta.deletion.is_none() {
+            self.reconcile_stateful_set(&set);
+        }
+        self.update_stateful_set_status(key);
+    }
+
+    /// `defaultStatefulSetControl.updateStatefulSet` for one sync: replicas in ordinal
+    /// order, then condemned pods from the highest ordinal, then the rolling update. In
+    /// OrderedReady mode the first thing that must wait ends the sync.
+    fn reconcile_stateful_set(&mut self, set: &StatefulSet) {
+        let key = set.meta.key();
+        let monotonic = set.pod_management == PodManagementPolicy::OrderedReady;
+        let mut replicas: BTreeMap<i32, Arc<Pod>> = BTreeMap::new();
+        let mut condemned: Vec<(i32, Arc<Pod>)> = Vec::new();
+        for p in self.cluster.pods_owned_by(Kind::StatefulSet, &key) {
+            match set.ordinal_of(&p.meta.name) {
+                Some(o) if set.wants_ordinal(o) => {
+                    replicas.insert(o, p.clone());
+                }
+                Some(o) => condemned.push((o, p.clone())),
+                None => condemned.push((-1, p.clone())),
+            }
+        }
+        condemned.sort_by_key(|c| std::cmp::Reverse(c.0));
+        let first_unhealthy: Option<ObjectKey> = replicas
+            .values()
+            .chain(condemned.iter().map(|(_, p)| p))
+            .find(|p| !is_running_and_ready(p) || p.meta.deletion.is_some())
+            .map(|p| p.meta.key());
+
+        for ordinal in set.ordinal_start..set.ordinal_start + set.replicas {
+            let pod = replicas.get(&ordinal).cloned();
+            let wait = match pod {
+                Some(p) if p.is_terminal() => {
+                    if p.meta.deletion.is_none() {
+                        self.delete_stateful_pod(set, &p);
+                    }
+                    true
+                }
+                None => {
+                    if self.stateful_claim_is_stale(set, ordinal) {
+                        if monotonic {
+                            return;
+                        }
+                        continue;
+                    }
+                    self.create_stateful_pod(set, ordinal);
+                    true
+                }
+                Some(p) => {
+                    if p.status.phase == PodPhase::Pending && p.meta.deletion.is_none() {
+                        // `createMissingPersistentVolumeClaims`: a claim deleted under a
+                        // pending pod is created again; failures were announced and end
+                        // this sync.
+                        if self
+                            .create_stateful_claims(set, &p.meta.name, ordinal)
+                            .is_err()
+                        {
+                            return;
+                        }
+                        self.update_claim_owners(set, &p.meta, ordinal);
+                    }
+                    p.meta.deletion.is_some() || !is_running_and_ready(&p)
+                }
+            };
+            if wait && monotonic {
+                return;
+            }
+        }
+
+        // Claims of condemned pods follow the retention policy before the pods go.
+        for (ordinal, p) in &condemned {
+            if *ordinal >= 0 {
+                self.update_claim_owners(set, &p.meta, *ordinal);
+            }
+        }
+        for (_, p) in &condemned {
+            if p.meta.deletion.is_some() {
+                if monotonic {
+                    return;
+                }
+                continue;
+            }
+            if monotonic
+                && !is_running_and_ready(p)
+                && first_unhealthy.as_ref() != Some(&p.meta.key())
+            {
+                return;
+            }
+            self.delete_stateful_pod(set, p);
+            if monotonic {
+                return;
+            }
+        }
+
+        if set.update_strategy != SetUpdateStrategy::RollingUpdate {
+            return;
+        }
+        // Rolling update: replace the highest-ordinal pod of an old revision, one at a time.
+        for (_, p) in replicas.iter().rev() {
+            let revision = p
+                .meta
+                .labels
+                .get(well_known::LABEL_CONTROLLER_REVISION_HASH)
+                .map(String::as_str);
+            if revision != Some(set.update_revision.as_str()) && p.meta.deletion.is_none() {
+                self.delete_stateful_pod(set, p);
+                return;
+            }
+            if !is_running_and_ready(p) || p.meta.deletion.is_some() {
+                return;
+            }
+        }
+    }
+
+    fn set_event(
+        &mut self,
+        set: &StatefulSet,
+        type_: EventType,
+        reason: &'static str,
+        msg: String,
+    ) {
+        self.event(
+            type_,
+            reason,
+            Kind::StatefulSet,
+            &set.meta.key(),
+            msg,
+            STATEFULSET_CONTROLLER,
+        );
+    }
+
+    fn delete_stateful_pod(&mut self, set: &StatefulSet, pod: &Pod) {
+        self.set_event(
+            set,
+            EventType::Normal,
+            "SuccessfulDelete",
+            format!(
+                "delete Pod {} in StatefulSet {} successful",
+                pod.meta.name, set.meta.name
+            ),
+        );
+        self.request_pod_deletion(&pod.meta.key(), false);
+    }
+
+    /// `PodClaimIsStale`: with `whenScaled: Delete`, a claim still owned by an earlier pod
+    /// of this ordinal must be collected before the pod is created again.
+    fn stateful_claim_is_stale(&self, set: &StatefulSet, ordinal: i32) -> bool {
+        if set.when_scaled == ClaimRetention::Retain {
+            return false;
+        }
+        let pod_name = format!("{}-{ordinal}", set.meta.name);
+        set.claim_templates.iter().any(|t| {
+            let name = set.claim_name(t.metadata.name.as_deref().unwrap_or(""), ordinal);
+            self.cluster
+                .pvc_by(&set.meta.namespace, &name)
+                .is_some_and(|c| {
+                    c.meta.owners.iter().any(|o| {
+                        o.kind == "Pod"
+                            && *o.name == *pod_name
+                            && self
+                                .cluster
+                                .pod(&ObjectKey::new(
+                                    set.meta.namespace.clone(),
+                                    pod_name.as_str(),
+                                ))
+                                .is_none_or(|p| p.meta.uid != o.uid)
+                    })
+                })
+        })
+    }
+
+    /// `newVersionedStatefulSetPod`: the template plus identity (name, hostname,
+    /// subdomain, pod-name and pod-index labels), revision label and claim volumes.
+    fn stateful_pod_manifest(&self, set: &StatefulSet, ordinal: i32) -> core::Pod {
+        let name = format!("{}-{ordinal}", set.meta.name);
+        let mut pod = pod_from_template(&set.template, &name, &set.meta.namespace);
+        pod.metadata.generate_name = Some(format!("{}-", set.meta.name));
+        let labels = pod.metadata.labels.get_or_insert_with(Default::default);
+        labels.insert(well_known::LABEL_STATEFULSET_POD_NAME.into(), name.clone());
+        labels.insert(well_known::LABEL_POD_INDEX.into(), ordinal.to_string());
+        labels.insert(
+            well_known::LABEL_CONTROLLER_REVISION_HASH.into(),
+            set.update_revision.clone(),
+        );
+        pod.metadata.owner_references = Some(vec![owner_ref_json(&OwnerRef::controller_of(
+            Kind::StatefulSet,
+            &set.meta,
+        ))]);
+        let spec = pod.spec.get_or_insert_with(Default::default);
+        spec.hostname = Some(name.clone());
+        if !set.service_name.is_empty() {
+            spec.subdomain = Some(set.service_name.clone());
+        }
+        let volumes = spec.volumes.get_or_insert_with(Vec::new);
+        for t in set.claim_templates.iter() {
+            let template_name = t.metadata.name.clone().unwrap_or_default();
+            volumes.retain(|v| v.name != template_name);
+            volumes.push(core::Volume {
+                name: template_name.clone(),
+                persistent_volume_claim: Some(core::PersistentVolumeClaimVolumeSource {
+                    claim_name: set.claim_name(&template_name, ordinal),
+                    read_only: None,
+                }),
+                ..Default::default()
+            });
+        }
+        pod
+    }
+
+    fn create_stateful_pod(&mut self, set: &StatefulSet, ordinal: i32) {
+        let manifest = self.stateful_pod_manifest(set, ordinal);
+        let pod_name = format!("{}-{ordinal}", set.meta.name);
+        if let Err(e) = self.create_stateful_claims(set, &pod_name, ordinal) {
+            self.set_event(
+                set,
+                EventType::Warning,
+                "FailedCreate",
+                format!(
+                    "create Pod {pod_name} in StatefulSet {} failed error: {e}",
+                    set.meta.name
+                ),
+            );
+            return;
+        }
+        match self.create_generated(Manifest::Pod(Box::new(manifest))) {
+            Ok(()) => {
+                if let Some(meta) = self
+                    .cluster
+                    .pod(&ObjectKey::new(
+                        set.meta.namespace.clone(),
+                        pod_name.as_str(),
+                    ))
+                    .map(|p| p.meta.clone())
+                {
+                    self.update_claim_owners(set, &meta, ordinal);
+                }
+                self.set_event(
+                    set,
+                    EventType::Normal,
+                    "SuccessfulCreate",
+                    format!(
+                        "create Pod {pod_name} in StatefulSet {} successful",
+                        set.meta.name
+                    ),
+                );
+            }
+            Err(e) => self.set_event(
+                set,
+                EventType::Warning,
+                "FailedCreate",
+                format!(
+                    "create Pod {pod_name} in StatefulSet {} failed error: {}",
+                    set.meta.name, e.message
+                ),
+            ),
+        }
+    }
+
+    /// `createPersistentVolumeClaims`: each missing claim of the pod's ordinal is created
+    /// (and announced); a claim being deleted is an error that blocks the pod.
+    fn create_stateful_claims(
+        &mut self,
+        set: &StatefulSet,
+        pod_name: &str,
+        ordinal: i32,
+    ) -> Result<(), String> {
+        let mut errors = Vec::new();
+        for t in set.claim_templates.iter() {
+            let template_name = t.metadata.name.clone().unwrap_or_default();
+            let name = set.claim_name(&template_name, ordinal);
+            let key = ObjectKey::new(set.meta.namespace.clone(), name.as_str());
+            match self.cluster.pvc(&key) {
+                Some(c) => {
+                    if c.meta.deletion.is_some() {
+                        errors.push(format!("pvc {name} is being deleted"));
+                    }
+                }
+                None => {
+                    let mut claim = t.clone();
+                    claim.metadata.name = Some(name.clone());
+                    claim.metadata.namespace = Some(set.meta.namespace.to_string());
+                    let labels = claim.metadata.labels.get_or_insert_with(Default::default);
+                    for (k, v) in set.selector_wire.match_labels.iter().flatten() {
+                        labels.insert(k.clone(), v.clone());
+                    }
+                    claim.status = None;
+                    match self.create_generated(Manifest::PersistentVolumeClaim(Box::new(claim))) {
+                        Ok(()) => self.set_event(
+                            set,
+                            EventType::Normal,
+                            "SuccessfulCreate",
+                            format!(
+                                "create Claim {name} Pod {pod_name} in StatefulSet {} success",
+                                set.meta.name
+                            ),
+                        ),
+                        Err(e) => {
+                            self.set_event(
+                                set,
+                                EventType::Warning,
+                                "FailedCreate",
+                                format!(
+                                    "create Claim {name} for Pod {pod_name} in StatefulSet {} failed error: {}",
+                                    set.meta.name, e.message
+                                ),
+                            );
+                            errors.push(format!("failed to create PVC {name}: {}", e.message));
+                        }
+                    }
+                }
+            }
+        }
+        match errors.len() {
+            0 => Ok(()),
+            1 => Err(errors.remove(0)),
+            _ => Err(format!("[{}]", errors.join(", "))),
+        }
+    }
+
+    /// `updateClaimOwnerRefForSetAndPod`: the owner references the retention policy asks
+    /// for (the set for `whenDeleted: Delete`, the pod for `whenScaled: Delete` once it is
+    /// condemned), so the garbage collector deletes the claim at the right moment.
+    fn update_claim_owners(&mut self, set: &StatefulSet, pod: &Meta, ordinal: i32) {
+        let condemned = !set.wants_ordinal(ordinal);
+        for t in set.claim_templates.iter() {
+            let name = set.claim_name(t.metadata.name.as_deref().unwrap_or(""), ordinal);
+            let key = ObjectKey::new(set.meta.namespace.clone(), name.as_str());
+            let Some(claim) = self.cluster.pvc(&key).cloned() else {
+                continue;
+            };
+            let mut owners: Vec<OwnerRef> = claim
+                .meta
+                .owners
+                .iter()
+                .filter(|o| {
+                    !((o.kind == "StatefulSet" && o.name == set.meta.name)
+                        || (o.kind == "Pod" && o.name == pod.name))
+                })
+                .cloned()
+                .collect();
+            let foreign_controller = owners.iter().any(|o| o.controller);
+            if !foreign_controller {
+                match (set.when_scaled, set.when_deleted) {
+                    (ClaimRetention::Retain, ClaimRetention::Retain) => {}
+                    (ClaimRetention::Retain, ClaimRetention::Delete) => {
+                        owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta))
+                    }
+                    (ClaimRetention::Delete, ClaimRetention::Retain) => {
+                        if condemned {
+                            owners.push(pod_ref(pod));
+                        }
+                    }
+                    (ClaimRetention::Delete, ClaimRetention::Delete) => {
+                        if condemned {
+                            owners.push(pod_ref(pod));
+                        } else {
+                            owners.push(OwnerRef::controller_of(Kind::StatefulSet, &set.meta));
+                        }
+                    }
+                }
+            }
+            if owners != claim.meta.owners {
+                let mut new = (*claim).clone();
+                new.meta.owners = owners;
+                self.write_pvc(new);
+            }
+        }
+    }
+
+    fn update_stateful_set_status(&mut self, key: &ObjectKey) {
+        let Some(set) = self.cluster.stateful_sets.get(key).cloned() else {
+            return;
+        };
+        let mut status = WorkloadStatus::default();
+        for p in self.cluster.pods_owned_by(Kind::StatefulSet, key) {
+            status.replicas += 1;
+            if is_running_and_ready(p) {
+                status.ready_replicas += 1;
+                status.available_replicas += 1;
+            }
+            if p.meta
+                .labels
+                .get(well_known::LABEL_CONTROLLER_REVISION_HASH)
+                == Some(&set.update_revision)
+            {
+                status.updated_replicas += 1;
+            }
+        }
+        if status != set.status {
+            let mut new = (*set).clone();
+            new.status = status;
+            self.cluster
+                .stateful_sets
+                .insert(key.clone(), Arc::new(new));
+        }
+    }
+
+    // --- ReplicaSet ----------------------------------------------------------------------
+
+    fn sync_replica_set(&mut self, key: &ObjectKey) {
+        let Some(rs) = self.cluster.replica_sets.get(key).cloned() else {
+            return;
+        };
+        let active: Vec<Arc<Pod>> = self
+            .cluster
+            .pods_owned_by(Kind::ReplicaSet, key)
+            .filter(|p| is_active(p))
+            .cloned()
+            .collect();
+        if rs.meta.deletion.is_none() {
+            let diff = active.len() as i32 - rs.replicas;
+            if diff < 0 {
+                for _ in 0..(-diff).min(BURST_REPLICAS) {
+                    if !self.create_replica_set_pod(&rs) {
+                        break;
+                    }
+                }
+            } else if diff > 0 {
+                let doomed = self.pods_to_delete(&rs, &active, diff.min(BURST_REPLICAS) as usize);
+                for p in doomed {
+                    self.request_pod_deletion(&p.meta.key(), false);
+                    self.event(
+                        EventType::Normal,
+                        "SuccessfulDelete",
+                        Kind::ReplicaSet,
+                        key,
+                        format!("Deleted pod: {}", p.meta.name),
+                        REPLICASET_CONTROLLER,
+                    );
+                }
+            }
+        }
+        // `calculateStatus` over the pods this sync started from.
+        let status = WorkloadStatus {
+            replicas: active.len() as i32,
+            ready_replicas: active.iter().filter(|p| is_running_and_ready(p)).count() as i32,
+            available_replicas: active.iter().filter(|p| is_running_and_ready(p)).count() as i32,
+            updated_replicas: 0,
+        };
+        if status != rs.status {
+            let mut new = (*rs).clone();
+            new.status = status;
+            self.cluster.replica_sets.insert(key.clone(), Arc::new(new));
+            if let Some(owner) = rs.meta.controller().filter(|o| o.kind == "Deployment") {
+                self.work.workloads.insert((
+                    Kind::Deployment,
+                    ObjectKey::new(key.namespace.clone(), owner.name.clone()),
+                ));
+            }
+        }
+    }
+
+    /// `names.SimpleNameGenerator`: `<prefix><5 random consonants and digits>`.
+    fn generate_name(&mut self, prefix: &str) -> String {
+        const ALPHANUMS: &[u8] = b"bcdfghjklmnpqrstvwxz2456789";
+        let suffix: String = (0..5)
+            .map(|_| ALPHANUMS[self.name_rng.index(ALPHANUMS.len())] as char)
+            .collect();
+        format!("{prefix}{suffix}")
+    }
+
+    /// `PodControl.CreatePods` for one pod; false when creation failed (stop this burst).
+    fn create_replica_set_pod(&mut self, rs: &ReplicaSet) -> bool {
+        let key = rs.meta.key();
+        let prefix = format!("{}-", rs.meta.name);
+        let mut name = None;
+        for _ in 0..NAME_ATTEMPTS {
+            let candidate = self.generate_name(&prefix);
+            if self
+                .cluster
+                .pod(&ObjectKey::new(key.namespace.clone(), candidate.as_str()))
+                .is_none()
+            {
+                name = Some(candidate);
+                break;
+            }
+        }
+        let Some(name) = name else {
+            return false;
+        };
+        let mut pod = pod_from_template(&rs.template, &name, &rs.meta.namespace);
+        pod.metadata.generate_name = Some(prefix);
+        pod.metadata.owner_references = Some(vec![owner_ref_json(&OwnerRef::controller_of(
+            Kind::ReplicaSet,
+            &rs.meta,
+        ))]);
+        match self.create_generated(Manifest::Pod(Box::new(pod))) {
+            Ok(()) => {
+                self.event(
+                    EventType::Normal,
+                    "SuccessfulCreate",
+                    Kind::ReplicaSet,
+                    &key,
+                    format!("Created pod: {name}"),
+                    REPLICASET_CONTROLLER,
+                );
+                true
+            }
+            Err(e) => {
+                self.event(
+                    EventType::Warning,
+                    "FailedCreate",
+                    Kind::ReplicaSet,
+                    &key,
+                    format!("Error creating: {}", e.message),
+                    REPLICASET_CONTROLLER,
+                );
+                false
+            }
+        }
+    }
+
+    /// `getPodsToDelete`: pods ranked by `ActivePodsWithRanks` (unassigned, pending, not
+    /// ready, more co-located related pods, ready for less time, newer first).
+    fn pods_to_delete(&self, rs: &ReplicaSet, active: &[Arc<Pod>], n: usize) -> Vec<Arc<Pod>> {
+        if n >= active.len() {
+            return active.to_vec();
+        }
+        // Related pods: those of every ReplicaSet of the same Deployment (or this one).
+        let owner = rs.meta.controller().filter(|o| o.kind == "Deployment");
+        let siblings: Vec<ObjectKey> = match owner {
+            Some(o) => {
+                let dk = ObjectKey::new(rs.meta.namespace.clone(), o.name.clone());
+                self.cluster
+                    .replica_sets_of(&dk)
+                    .map(|r| r.meta.key())
+                    .collect()
+            }
+            None => vec![rs.meta.key()],
+        };
+        let mut on_node: BTreeMap<&str, usize> = BTreeMap::new();
+        for k in &siblings {
+            for p in self.cluster.pods_owned_by(Kind::ReplicaSet, k) {
+                if is_active(p) {
+                    *on_node.entry(p.node_name().unwrap_or("")).or_default() += 1;
+                }
+            }
+        }
+        let now = self.now;
+        let rank = |p: &Pod| {
+            on_node
+                .get(p.node_name().unwrap_or(""))
+                .copied()
+                .unwrap_or(0)
+        };
+        let phase_ordinal = |p: &Pod| match p.status.phase {
+            PodPhase::Pending => 0,
+            PodPhase::Running => 2,
+            _ => 1,
+        };
+        let ready_time = |p: &Pod| p.condition("Ready").map(|c| c.last_transition);
+        let mut ranked: Vec<Arc<Pod>> = active.to_vec();
+        ranked.sort_by(|a, b| {
+            use std::cmp::Ordering;
+            let unassigned = b.is_assigned().cmp(&a.is_assigned());
+            if a.node_name() != b.node_name() && unassigned != Ordering::Equal {
+                return unassigned;
+            }
+            phase_ordinal(a)
+                .cmp(&phase_ordinal(b))
+                .then(is_ready(a).cmp(&is_ready(b)))
+                .then(rank(b).cmp(&rank(a)))
+                .then_with(|| {
+                    if is_ready(a) && is_ready(b) {
+                        newer_first(ready_time(a), ready_time(b), now, a, b)
+                    } else {
+                        Ordering::Equal
+                    }
+                })
+                .then_with(|| newer_first(Some(a.meta.creation), Some(b.meta.creation), now, a, b))
+                .then(a.meta.uid.cmp(&b.meta.uid))
+        });
+        ranked.truncate(n);
+        ranked
+    }
+
+    // --- Deployment ----------------------------------------------------------------------
+
+    fn sync_deployment(&mut self, key: &ObjectKey) {
+        let Some(d) = self.cluster.deployments.get(key).cloned() else {
+            return;
+        };
+        if d.meta.deletion.is_none() {
+            self.reconcile_deployment(&d);
+        }
+        self.update_deployment_status(key);
+    }
+
+    fn replica_sets_by_age(&self, key: &ObjectKey) -> Vec<Arc<ReplicaSet>> {
+        let mut all: Vec<Arc<ReplicaSet>> = self.cluster.replica_sets_of(key).cloned().collect();
+        all.sort_by(|a, b| {
+            (a.meta.creation, a.meta.arrival, &a.meta.name).cmp(&(
+                b.meta.creation,
+                b.meta.arrival,
+                &b.meta.name,
+            ))
+        });
+        all
+    }
+
+    fn reconcile_deployment(&mut self, d: &Deployment) {
+        let key = d.meta.key();
+        let hash = template_hash(&*d.template);
+        let all = self.replica_sets_by_age(&key);
+        let is_new = |rs: &ReplicaSet| {
+            rs.meta.labels.get(well_known::LABEL_POD_TEMPLATE_HASH) == Some(&hash)
+        };
+        let new_rs = all.iter().find(|rs| is_new(rs)).cloned();
+        let old: Vec<Arc<ReplicaSet>> = all.iter().filter(|rs| !is_new(rs)).cloned().collect();
+
+        let scaling_event = new_rs.is_some()
+            && all.iter().filter(|rs| rs.replicas > 0).any(|rs| {
+                rs.meta
+                    .annotations
+                    .get(well_known::ANN_DESIRED_REPLICAS)
+                    .and_then(|v| v.parse::<i32>().ok())
+                    .is_some_and(|desired| desired != d.replicas)
+            });
+        if d.paused || scaling_event {
+            self.scale_deployment(d, new_rs.as_deref(), &old);
+            return;
+        }
+        match d.strategy {
+            DeploymentStrategy::Recreate => {
+                let mut scaled_down = false;
+                for rs in old.iter().filter(|rs| rs.replicas > 0) {
+                    scaled_down |= self.scale_replica_set(rs, 0, d);
+                }
+                if scaled_down {
+                    return;
+                }
+                let old_running = old.iter().any(|rs| {
+                    self.cluster
+                        .pods_owned_by(Kind::ReplicaSet, &rs.meta.key())
+                        .any(|p| !p.is_terminal())
+                });
+                if old_running {
+                    return;
+                }
+                match new_rs {
+                    None => {
+                        self.create_new_replica_set(d, &hash, &old, d.replicas);
+                    }
+                    Some(rs) => {
+                        self.scale_replica_set(&rs, d.replicas, d);
+                    }
+                }
+            }
+            DeploymentStrategy::RollingUpdate { .. } => {
+                let new_rs = match new_rs {
+                    Some(rs) => rs,
+                    None => {
+                        let count = self.new_rs_replicas(d, &all, 0);
+                        match self.create_new_replica_set(d, &hash, &old, count) {
+                            Some(rs) => rs,
+                            None => return,
+                        }
+                    }
+                };
+                // reconcileNewReplicaSet
+                if new_rs.replicas != d.replicas {
+                    let target = if new_rs.replicas > d.replicas {
+                        d.replicas
+                    } else {
+                        let mut everything = old.clone();
+                        everything.push(new_rs.clone());
+                        self.new_rs_replicas(d, &everything, new_rs.replicas)
+                    };
+                    if self.scale_replica_set(&new_rs, target, d) {
+                        return;
+                    }
+                }
+                self.reconcile_old_replica_sets(d, &new_rs, &old);
+            }
+        }
+    }
+
+    /// `NewRSNewReplicas` for RollingUpdate: grow the new ReplicaSet as far as maxSurge
+    /// allows, never past the desired count.
+    fn new_rs_replicas(&self, d: &Deployment, all: &[Arc<ReplicaSet>], current: i32) -> i32 {
+        let current_pods: i32 = all.iter().map(|rs| rs.replicas).sum();
+        let max_total = d.replicas + d.max_surge();
+        if current_pods >= max_total {
+            return current;
+        }
+        let scale_up = (max_total - current_pods).min(d.replicas - current);
+        current + scale_up.max(0)
+    }
+
+    /// `reconcileOldReplicaSets`: scale old ReplicaSets down as far as maxUnavailable
+    /// allows, unhealthy replicas first.
+    fn reconcile_old_replica_sets(
+        &mut self,
+        d: &Deployment,
+        new_rs: &ReplicaSet,
+        old: &[Arc<ReplicaSet>],
+    ) {
+        let old_pods: i32 = old.iter().map(|rs| rs.replicas).sum();
+        if old_pods == 0 {
+            return;
+        }
+        let all_pods = old_pods + new_rs.replicas;
+        let min_available = d.replicas - d.max_unavailable();
+        let new_unavailable = new_rs.replicas - new_rs.status.available_replicas;
+        let max_scaled_down = all_pods - min_available - new_unavailable;
+        if max_scaled_down <= 0 {
+            return;
+        }
+        // cleanupUnhealthyReplicas
+        let mut cleaned = 0;
+        let mut old: Vec<Arc<ReplicaSet>> = old.to_vec();
+        for rs in old.iter_mut() {
+            if cleaned >= max_scaled_down {
+                break;
+            }
+            if rs.replicas == 0 || rs.replicas == rs.status.available_replicas {
+                continue;
+            }
+            let down = (max_scaled_down - cleaned).min(rs.replicas - rs.status.available_replicas);
+            let target = rs.replicas - down;
+            self.scale_replica_set(rs, target, d);
+            cleaned += down;
+            if let Some(updated) = self.cluster.replica_sets.get(&rs.meta.key()) {
+                *rs = updated.clone();
+            }
+        }
+        // scaleDownOldReplicaSetsForRollingUpdate
+        let available: i32 = old
+            .iter()
+            .map(|rs| rs.status.available_replicas)
+            .sum::<i32>()
+            + new_rs.status.available_replicas;
+        if available <= min_available {
+            return;
+        }
+        let total = available - min_available;
+        let mut scaled = 0;
+        for rs in &old {
+            if scaled >= total {
+                break;
+            }
+            if rs.replicas == 0 {
+                continue;
+            }
+            let down = rs.replicas.min(total - scaled);
+            self.scale_replica_set(rs, rs.replicas - down, d);
+            scaled += down;
+        }
+    }
+
+    /// `DeploymentController.scale`: a scaling event (or a paused Deployment) resizes the
+    /// ReplicaSets without rolling out.
+    fn scale_deployment(
+        &mut self,
+        d: &Deployment,
+        new_rs: Option<&ReplicaSet>,
+        old: &[Arc<ReplicaSet>],
+    ) {
+        let mut olds: Vec<Arc<ReplicaSet>> = old.to_vec();
+        olds.sort_by(|a, b| {
+            (b.meta.creation, b.meta.arrival).cmp(&(a.meta.creation, a.meta.arrival))
+        });
+        let mut all: Vec<Arc<ReplicaSet>> = olds.clone();
+        if let Some(n) = new_rs {
+            all.insert(0, Arc::new(n.clone()));
+        }
+        let active: Vec<Arc<ReplicaSet>> =
+            all.iter().filter(|rs| rs.replicas > 0).cloned().collect();
+        // FindActiveOrLatest
+        let target = match active.len() {
+            0 => all.first().cloned(),
+            1 => Some(active[0].clone()),
+            _ => None,
+        };
+        if let Some(rs) = target {
+            self.scale_replica_set(&rs, d.replicas, d);
+            return;
+        }
+        if let Some(n) = new_rs {
+            if n.replicas == d.replicas && n.status.available_replicas == d.replicas {
+                for rs in olds.iter().filter(|rs| rs.replicas > 0) {
+                    self.scale_replica_set(rs, 0, d);
+                }
+                return;
+            }
+        }
+        // Proportional scaling across the active ReplicaSets.
+        let total: i32 = active.iter().map(|rs| rs.replicas).sum();
+        let allowed = if d.replicas > 0 {
+            d.replicas + d.max_surge()
+        } else {
+            0
+        };
+        let to_add = allowed - total;
+        let mut ordered = active;
+        let key = |rs: &ReplicaSet| (rs.meta.creation, rs.meta.arrival);
+        if to_add > 0 {
+            ordered.sort_by(|a, b| b.replicas.cmp(&a.replicas).then(key(b).cmp(&key(a))));
+        } else {
+            ordered.sort_by(|a, b| b.replicas.cmp(&a.replicas).then(key(a).cmp(&key(b))));
+        }
+        let mut added = 0;
+        let mut sizes: Vec<i32> = Vec::with_capacity(ordered.len());
+        for rs in &ordered {
+            let proportion = if to_add == 0 || to_add == added {
+                0
+            } else {
+                let fraction = if d.replicas == 0 {
+                    -rs.replicas
+                } else {
+                    let before = rs
+                        .meta
+                        .annotations
+                        .get(well_known::ANN_MAX_REPLICAS)
+                        .and_then(|v| v.parse::<i32>().ok())
+                        .filter(|v| *v > 0)
+                        .unwrap_or(d.status.replicas);
+                    if before == 0 {
+                        0
+                    } else {
+                        ((rs.replicas as f64 * allowed as f64) / before as f64).round() as i32
+                            - rs.replicas
+                    }
+                };
+                let remaining = to_add - added;
+                if to_add > 0 {
+                    fraction.min(remaining)
+                } else {
+                    fraction.max(remaining)
+                }
+            };
+            sizes.push(rs.replicas + proportion);
+            added += proportion;
+        }
+        for (i, rs) in ordered.iter().enumerate() {
+            let mut size = sizes[i];
+            if i == 0 && to_add != 0 {
+                size = (size + to_add - added).max(0);
+            }
+            self.scale_replica_set(rs, size, d);
+        }
+    }
+
+    /// `scaleReplicaSetAndRecordEvent` (+ the replica annotations); true if the size changed.
+    fn scale_replica_set(&mut self, rs: &ReplicaSet, to: i32, d: &Deployment) -> bool {
+        let key = rs.meta.key();
+        let Some(current) = self.cluster.replica_sets.get(&key).cloned() else {
+            return false;
+        };
+        let desired = d.replicas.to_string();
+        let max = (d.replicas + d.max_surge()).to_string();
+        let annotations_stale = current
+            .meta
+            .annotations
+            .get(well_known::ANN_DESIRED_REPLICAS)
+            != Some(&desired)
+            || current.meta.annotations.get(well_known::ANN_MAX_REPLICAS) != Some(&max);
+        let resize = current.replicas != to;
+        if !resize && !annotations_stale {
+            return false;
+        }
+        let mut new = (*current).clone();
+        new.meta
+            .annotations
+            .insert(well_known::ANN_DESIRED_REPLICAS.into(), desired);
+        new.meta
+            .annotations
+            .insert(well_known::ANN_MAX_REPLICAS.into(), max);
+        new.replicas = to;
+        self.cluster.replica_sets.insert(key.clone(), Arc::new(new));
+        self.work.workloads.insert((Kind::ReplicaSet, key));
+        if resize {
+            let verb = if current.replicas < to { "up" } else { "down" };
+            let message = if self.version.scaling_replica_set_from {
+                format!(
+                    "Scaled {verb} replica set {} from {} to {to}",
+                    rs.meta.name, current.replicas
+                )
+            } else {
+                format!("Scaled {verb} replica set {} to {to}", rs.meta.name)
+            };
+            self.event(
+                EventType::Normal,
+                "ScalingReplicaSet",
+                Kind::Deployment,
+                &d.meta.key(),
+                message,
+                DEPLOYMENT_CONTROLLER,
+            );
+        }
+        resize
+    }
+
+    /// `getNewReplicaSet` with creation: `<deployment>-<pod-template-hash>`, the hash in
+    /// its selector, template labels and name, the next revision number.
+    fn create_new_replica_set(
+        &mut self,
+        d: &Deployment,
+        hash: &str,
+        old: &[Arc<ReplicaSet>],
+        replicas: i32,
+    ) -> Option<Arc<ReplicaSet>> {
+        let name = format!("{}-{hash}", d.meta.name);
+        let revision = old
+            .iter()
+            .filter_map(|rs| rs.meta.annotations.get(well_known::ANN_REVISION))
+            .filter_map(|v| v.parse::<i64>().ok())
+            .max()
+            .unwrap_or(0)
+            + 1;
+        let mut template = (*d.template).clone();
+        let tmeta = template.metadata.get_or_insert_with(Default::default);
+        tmeta
+            .labels
+            .get_or_insert_with(Default::default)
+            .insert(well_known::LABEL_POD_TEMPLATE_HASH.into(), hash.to_string());
+        let labels = tmeta.labels.clone();
+        let mut selector = (*d.selector_wire).clone();
+        selector
+            .match_labels
+            .get_or_insert_with(Default::default)
+            .insert(well_known::LABEL_POD_TEMPLATE_HASH.into(), hash.to_string());
+        let annotations = [
+            (
+                well_known::ANN_DESIRED_REPLICAS.to_string(),
+                d.replicas.to_string(),
+            ),
+            (
+                well_known::ANN_MAX_REPLICAS.to_string(),
+                (d.replicas + d.max_surge()).to_string(),
+            ),
+            (well_known::ANN_REVISION.to_string(), revision.to_string()),
+        ]
+        .into_iter()
+        .collect();
+        let manifest = apps::ReplicaSet {
+            metadata: metav1::ObjectMeta {
+                name: Some(name.clone()),
+                namespace: Some(d.meta.namespace.to_string()),
+                labels,
+                annotations: Some(annotations),
+                owner_references: Some(vec![owner_ref_json(&OwnerRef::controller_of(
+                    Kind::Deployment,
+                    &d.meta,
+                ))]),
+                ..Default::default()
+            },
+            spec: Some(apps::ReplicaSetSpec {
+                replicas: Some(replicas),
+                min_ready_seconds: (d.min_ready_seconds > 0).then_some(d.min_ready_seconds),
+                selector,
+                template: Some(template),
+            }),
+            status: None,
+        };
+        let key = ObjectKey::new(d.meta.namespace.clone(), name.as_str());
+        if let Err(e) = self.create_generated(Manifest::ReplicaSet(Box::new(manifest))) {
+            self.event(
+                EventType::Warning,
+                "FailedCreate",
+                Kind::Deployment,
+                &d.meta.key(),
+                format!("Failed to create new replica set {name:?}: {}", e.message),
+                DEPLOYMENT_CONTROLLER,
+            );
+            return None;
+        }
+        if replicas > 0 {
+            self.event(
+                EventType::Normal,
+                "ScalingReplicaSet",
+                Kind::Deployment,
+                &d.meta.key(),
+                format!("Scaled up replica set {name} from 0 to {replicas}"),
+                DEPLOYMENT_CONTROLLER,
+            );
+        }
+        self.cluster.replica_sets.get(&key).cloned()
+    }
+
+    fn update_deployment_status(&mut self, key: &ObjectKey) {
+        let Some(d) = self.cluster.deployments.get(key).cloned() else {
+            return;
+        };
+        let hash = template_hash(&*d.template);
+        let mut status = WorkloadStatus::default();
+        for rs in self.cluster.replica_sets_of(key) {
+            status.replicas += rs.status.replicas;
+            status.ready_replicas += rs.status.ready_replicas;
+            status.available_replicas += rs.status.available_replicas;
+            if rs.meta.labels.get(well_known::LABEL_POD_TEMPLATE_HASH) == Some(&hash) {
+                status.updated_replicas += rs.status.replicas;
+            }
+        }
+        if status != d.status {
+            let mut new = (*d).clone();
+            new.status = status;
+            self.cluster.deployments.insert(key.clone(), Arc::new(new));
+        }
+    }
+
+    // --- Garbage collection --------------------------------------------------------------
+
+    /// A workload was deleted (background propagation): its dependents go too.
+    pub(crate) fn remove_workload(&mut self, kind: Kind, key: &ObjectKey) {
+        let uid = match kind {
+            Kind::StatefulSet => self
+                .cluster
+                .stateful_sets
+                .remove(key)
+                .map(|o| o.meta.uid.clone()),
+            Kind::Deployment => self
+                .cluster
+                .deployments
+                .remove(key)
+                .map(|o| o.meta.uid.clone()),
+            Kind::ReplicaSet => self
+                .cluster
+                .replica_sets
+                .remove(key)
+                .map(|o| o.meta.uid.clone()),
+            _ => None,
+        };
+        let Some(uid) = uid else {
+            return;
+        };
+        self.cluster.generated.remove(&(kind, key.clone()));
+        if kind == Kind::Deployment {
+            let children: Vec<ObjectKey> = self
+                .cluster
+                .replica_sets
+                .values()
+                .filter(|rs| {
+                    rs.meta.namespace == key.namespace
+                        && rs.meta.controller().is_some_and(|o| o.uid == uid)
+                })
+                .map(|rs| rs.meta.key())
+                .collect();
+            for rs in children {
+                self.remove_workload(Kind::ReplicaSet, &rs);
+            }
+        } else {
+            let pods: Vec<ObjectKey> = self
+                .cluster
+                .pods_owned_by(kind, key)
+                .filter(|p| p.meta.controller().is_some_and(|o| o.uid == uid))
+                .map(|p| p.meta.key())
+                .collect();
+            for p in pods {
+                self.request_pod_deletion(&p, false);
+            }
+        }
+        self.collect_garbage_of(&uid);
+    }
+
+    /// The owner with this UID is gone: claims it owned are deleted, or lose the dangling
+    /// reference when another owner remains.
+    pub(crate) fn collect_garbage_of(&mut self, uid: &str) {
+        let claims: Vec<ObjectKey> = self.cluster.claims_owned_by(uid).cloned().collect();
+        for key in claims {
+            let Some(claim) = self.cluster.pvc(&key).cloned() else {
+                continue;
+            };
+            if claim.meta.owners.iter().all(|o| o.uid == uid) {
+                self.request_pvc_deletion(&key);
+            } else {
+                let mut new = (*claim).clone();
+                new.meta.owners.retain(|o| o.uid != uid);
+                self.write_pvc(new);
+            }
+        }
+    }
+}
+
+/// `ActivePodsWithRanks`' time comparison with LogarithmicScaleDown: times in the same
+/// power-of-two bucket of age compare by UID; otherwise the newer one goes first.
+fn newer_first(
+    a: Option<SimTime>,
+    b: Option<SimTime>,
+    now: SimTime,
+    pa: &Pod,
+    pb: &Pod,
+) -> std::cmp::Ordering {
+    use std::cmp::Ordering;
+    match (a, b) {
+        (Some(x), Some(y)) if x == y => Ordering::Equal,
+        (Some(x), Some(y)) => {
+            let bucket = |t: SimTime| {
+                let age_ns = now.millis().saturating_sub(t.millis()) as f64 * 1e6;
+                if age_ns > 0.0 {
+                    age_ns.log2() as i64
+                } else {
+                    -1
+                }
+            };
+            match bucket(x).cmp(&bucket(y)) {
+                Ordering::Equal => pa.meta.uid.cmp(&pb.meta.uid),
+                other => other,
+            }
+        }
+        (None, Some(_)) => Ordering::Less,
+        (Some(_), None) => Ordering::Greater,
+        (None, None) => Ordering::Equal,
+    }
+}
