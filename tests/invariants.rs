@@ -228,3 +228,187 @@ proptest! {
         }
     }
 }
+
+/// A random workload cluster: a StatefulSet and a Deployment on three zones, then a random
+/// sequence of scaling, pod deletions and a priority pod that may preempt replicas.
+#[derive(Debug, Clone)]
+struct WorkloadSpec {
+    parallel: bool,
+    when_scaled_delete: bool,
+    zonal: bool,
+    set_replicas: u8,
+    deploy_replicas: u8,
+    actions: Vec<(u8, u8)>, // (what, argument)
+}
+
+fn workload_spec() -> impl Strategy<Value = WorkloadSpec> {
+    (
+        any::<bool>(),
+        any::<bool>(),
+        any::<bool>(),
+        0u8..5,
+        0u8..4,
+        prop::collection::vec((0u8..4, 0u8..5), 0..6),
+    )
+        .prop_map(
+            |(parallel, when_scaled_delete, zonal, set_replicas, deploy_replicas, actions)| {
+                WorkloadSpec {
+                    parallel,
+                    when_scaled_delete,
+                    zonal,
+                    set_replicas,
+                    deploy_replicas,
+                    actions,
+                }
+            },
+        )
+}
+
+fn workload_yaml(s: &WorkloadSpec) -> String {
+    let mut y = String::from(
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n---\n\
+         apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: standard}\nprovisioner: rancher.io/local-path\nvolumeBindingMode: WaitForFirstConsumer\n---\n\
+         apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: zonal}\nprovisioner: ebs.csi.aws.com\nvolumeBindingMode: WaitForFirstConsumer\n",
+    );
+    for i in 0..3 {
+        y.push_str(&format!(
+            "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: n{i}\n  labels: {{topology.kubernetes.io/zone: z{i}}}\nstatus:\n  allocatable: {{cpu: '2', memory: 8Gi, pods: '4'}}\n"
+        ));
+    }
+    let policy = if s.parallel {
+        "Parallel"
+    } else {
+        "OrderedReady"
+    };
+    let scaled = if s.when_scaled_delete {
+        "Delete"
+    } else {
+        "Retain"
+    };
+    let class = if s.zonal { "zonal" } else { "standard" };
+    y.push_str(&format!(
+        "---\napiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: db}}\nspec:\n  serviceName: db\n  replicas: {}\n  podManagementPolicy: {policy}\n  persistentVolumeClaimRetentionPolicy: {{whenScaled: {scaled}, whenDeleted: Retain}}\n  selector: {{matchLabels: {{app: db}}}}\n  template:\n    metadata: {{labels: {{app: db}}}}\n    spec:\n      terminationGracePeriodSeconds: 5\n      containers: [{{name: c, image: pause, resources: {{requests: {{cpu: 500m}}}}}}]\n  volumeClaimTemplates:\n  - metadata: {{name: data}}\n    spec:\n      accessModes: [ReadWriteOnce]\n      storageClassName: {class}\n      resources: {{requests: {{storage: 1Gi}}}}\n",
+        s.set_replicas
+    ));
+    y.push_str(&format!(
+        "---\napiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: web}}\nspec:\n  replicas: {}\n  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      terminationGracePeriodSeconds: 5\n      containers: [{{name: c, image: pause, resources: {{requests: {{cpu: 500m}}}}}}]\n",
+        s.deploy_replicas
+    ));
+    y
+}
+
+/// The workload invariants: one pod per StatefulSet ordinal, each mounting its own
+/// ordinal's claim; a ReplicaSet at rest runs exactly its replicas.
+fn check_workloads(sim: &Simulation, at_rest: bool) -> Result<(), String> {
+    use bindery_core::model::Kind;
+    let c = sim.cluster();
+    for set in c.stateful_sets.values() {
+        let mut seen = std::collections::BTreeSet::new();
+        for p in c.pods().values() {
+            let owned = p
+                .meta
+                .controller()
+                .is_some_and(|o| o.kind == "StatefulSet" && o.name == set.meta.name);
+            if !owned {
+                continue;
+            }
+            let ordinal = set
+                .ordinal_of(&p.meta.name)
+                .ok_or(format!("{} is not named <set>-<ordinal>", p.meta.name))?;
+            if !seen.insert(ordinal) {
+                return Err(format!("two pods with ordinal {ordinal}"));
+            }
+            let want = format!("data-{}-{ordinal}", set.meta.name);
+            if !p.claim_names().any(|n| n == want) {
+                return Err(format!("{} does not mount {want}", p.meta.name));
+            }
+        }
+        // At rest every ordinal exists, except that OrderedReady stops behind a pod that
+        // cannot run (upstream waits for each predecessor to be Running and Ready).
+        let blocked = set.pod_management == bindery_core::model::PodManagementPolicy::OrderedReady
+            && c.pods().values().any(|p| {
+                p.meta.controller().is_some_and(|o| o.name == set.meta.name)
+                    && p.status.phase != PodPhase::Running
+            });
+        let expected_ok =
+            seen.len() == set.replicas as usize || (blocked && seen.len() < set.replicas as usize);
+        if at_rest && !expected_ok {
+            return Err(format!(
+                "{} has {} pods at rest, wants {}",
+                set.meta.name,
+                seen.len(),
+                set.replicas
+            ));
+        }
+    }
+    if at_rest {
+        for rs in c.replica_sets.values() {
+            let active = c
+                .pods_owned_by(Kind::ReplicaSet, &rs.meta.key())
+                .filter(|p| p.meta.deletion.is_none())
+                .count();
+            if active != rs.replicas as usize {
+                return Err(format!(
+                    "{} has {active} pods at rest, wants {}",
+                    rs.meta.name, rs.replicas
+                ));
+            }
+        }
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 128, .. ProptestConfig::default() })]
+
+    #[test]
+    fn workload_invariants_hold(s in workload_spec(), seed in 0u64..1000) {
+        use bindery_core::model::{Kind, ObjectKey};
+        let text = workload_yaml(&s);
+        let parsed = parse(&text);
+        prop_assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        let mut sim = Simulation::new(seed);
+        prop_assert!(sim.load(&parsed).is_empty());
+        prop_assert!(sim.run_until_idle(100_000).idle);
+        prop_assert!(check_workloads(&sim, true).is_ok(), "{:?}", check_workloads(&sim, true));
+        // Claim identity: with whenScaled Retain a claim, once created, is never replaced.
+        let mut claim_uids: BTreeMap<String, String> = BTreeMap::new();
+        let set = ObjectKey::parse("db", true);
+        let deploy = ObjectKey::parse("web", true);
+        for (what, arg) in &s.actions {
+            match what {
+                0 => { sim.scale(Kind::StatefulSet, &set, *arg as i32).unwrap(); }
+                1 => { sim.scale(Kind::Deployment, &deploy, *arg as i32).unwrap(); }
+                2 => {
+                    let victim = sim.cluster().pods().keys().nth(*arg as usize).cloned();
+                    if let Some(k) = victim { sim.delete(Kind::Pod, &k).unwrap(); }
+                }
+                _ => {
+                    let vip = format!("apiVersion: v1\nkind: Pod\nmetadata: {{name: vip{arg}}}\nspec:\n  priorityClassName: high\n  containers: [{{name: c, image: pause, resources: {{requests: {{cpu: 1500m}}}}}}]\n");
+                    let p = parse(&vip);
+                    let _ = sim.apply(&p.manifests[0].manifest);
+                }
+            }
+            for _ in 0..2_000 {
+                if sim.step() == bindery_core::StepOutcome::Idle {
+                    break;
+                }
+                let r = check_workloads(&sim, false);
+                prop_assert!(r.is_ok(), "{:?}\n{}", r, text);
+                let r = check_invariants(&sim);
+                prop_assert!(r.is_ok() || r.as_ref().unwrap_err().contains("pending"), "{:?}\n{}", r, text);
+            }
+            prop_assert!(sim.is_idle(), "did not settle:\n{}", text);
+            let r = check_workloads(&sim, true);
+            prop_assert!(r.is_ok(), "{:?} after {:?}\n{}\n{}", r, (what, arg), text, sim.log().render());
+            if !s.when_scaled_delete {
+                for pvc in sim.cluster().pvcs().values() {
+                    let old = claim_uids.insert(pvc.meta.name.to_string(), pvc.meta.uid.clone());
+                    prop_assert!(old.is_none_or(|u| u == pvc.meta.uid), "claim {} was replaced", pvc.meta.name);
+                }
+            }
+        }
+        let r = check_invariants(&sim);
+        prop_assert!(r.is_ok(), "{:?}\n{}", r, text);
+    }
+}

@@ -667,7 +667,7 @@ impl Simulation {
         let mut ranked: Vec<Arc<Pod>> = active.to_vec();
         ranked.sort_by(|a, b| {
             use std::cmp::Ordering;
-            let unassigned = b.is_assigned().cmp(&a.is_assigned());
+            let unassigned = a.is_assigned().cmp(&b.is_assigned());
             if a.node_name() != b.node_name() && unassigned != Ordering::Equal {
                 return unassigned;
             }
@@ -1216,5 +1216,506 @@ fn newer_first(
         (None, Some(_)) => Ordering::Less,
         (Some(_), None) => Ordering::Greater,
         (None, None) => Ordering::Equal,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::events::EntryKind;
+    use crate::testing::{class, node, world};
+
+    /// A StatefulSet `web` with a `www` claim template on `class`.
+    fn stateful_set(replicas: i32, extra_spec: &str, claim_class: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {{name: web}}\nspec:\n  serviceName: web\n  replicas: {replicas}\n{extra_spec}  selector: {{matchLabels: {{app: web}}}}\n  template:\n    metadata: {{labels: {{app: web}}}}\n    spec:\n      terminationGracePeriodSeconds: 0\n      containers: [{{name: c, image: pause}}]\n  volumeClaimTemplates:\n  - metadata: {{name: www}}\n    spec:\n      accessModes: [ReadWriteOnce]\n      storageClassName: {claim_class}\n      resources: {{requests: {{storage: 1Gi}}}}\n"
+        )
+    }
+
+    fn deployment(replicas: i32, extra_spec: &str, image: &str) -> String {
+        format!(
+            "apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: app}}\nspec:\n  replicas: {replicas}\n{extra_spec}  selector: {{matchLabels: {{app: app}}}}\n  template:\n    metadata: {{labels: {{app: app}}}}\n    spec:\n      terminationGracePeriodSeconds: 0\n      containers: [{{name: c, image: {image}}}]\n"
+        )
+    }
+
+    fn base() -> Vec<String> {
+        vec![
+            class("local", "rancher.io/local-path", "WaitForFirstConsumer", ""),
+            node("n1", &[("topology.kubernetes.io/zone", "a")], ""),
+            node("n2", &[("topology.kubernetes.io/zone", "b")], ""),
+            node("n3", &[("topology.kubernetes.io/zone", "c")], ""),
+        ]
+    }
+
+    /// `(reason, message)` of the events about one object, in order.
+    fn events_of(sim: &Simulation, kind: Kind, key: &str) -> Vec<(String, String)> {
+        sim.events_for(kind, &ObjectKey::parse(key, true))
+            .into_iter()
+            .filter_map(|e| match &e.kind {
+                EntryKind::Event(ev) => Some((ev.reason.to_string(), ev.message.to_string())),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn pod_names(sim: &Simulation) -> Vec<String> {
+        sim.cluster()
+            .pods()
+            .values()
+            .map(|p| p.meta.name.to_string())
+            .collect()
+    }
+
+    fn apply_yaml(sim: &mut Simulation, doc: &str) {
+        let parsed = crate::scenario::parse(doc);
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        for d in &parsed.manifests {
+            sim.apply(&d.manifest).unwrap();
+        }
+        sim.run_until_idle(100_000);
+    }
+
+    #[test]
+    fn ordered_ready_creates_claim_then_pod_one_ordinal_at_a_time() {
+        let mut docs = base();
+        docs.push(stateful_set(3, "", "local"));
+        let sim = world(&docs);
+        assert_eq!(pod_names(&sim), ["web-0", "web-1", "web-2"]);
+        let events = events_of(&sim, Kind::StatefulSet, "web");
+        let expected: Vec<(String, String)> = (0..3)
+            .flat_map(|i| {
+                [
+                    (
+                        "SuccessfulCreate".to_string(),
+                        format!("create Claim www-web-{i} Pod web-{i} in StatefulSet web success"),
+                    ),
+                    (
+                        "SuccessfulCreate".to_string(),
+                        format!("create Pod web-{i} in StatefulSet web successful"),
+                    ),
+                ]
+            })
+            .collect();
+        assert_eq!(events, expected);
+        // OrderedReady: web-1 was created only once web-0 ran, which took a provisioning.
+        let created = |name: &str| {
+            sim.cluster()
+                .pod(&ObjectKey::parse(name, true))
+                .unwrap()
+                .meta
+                .creation
+        };
+        assert!(created("web-0") < created("web-1") && created("web-1") < created("web-2"));
+        for i in 0..3 {
+            let claim = sim
+                .cluster()
+                .pvc(&ObjectKey::parse(&format!("www-web-{i}"), true))
+                .unwrap();
+            assert_eq!(claim.phase, PvcPhase::Bound);
+            assert_eq!(
+                claim.meta.labels.get("app").map(String::as_str),
+                Some("web")
+            );
+        }
+        let set = &sim.cluster().stateful_sets[&ObjectKey::parse("web", true)];
+        assert_eq!((set.status.replicas, set.status.ready_replicas), (3, 3));
+    }
+
+    #[test]
+    fn parallel_creates_every_ordinal_in_one_sync() {
+        let mut docs = base();
+        docs.push(stateful_set(
+            3,
+            "  podManagementPolicy: Parallel\n",
+            "local",
+        ));
+        let sim = world(&docs);
+        let created: Vec<SimTime> = sim
+            .cluster()
+            .pods()
+            .values()
+            .map(|p| p.meta.creation)
+            .collect();
+        assert_eq!(created.len(), 3);
+        assert!(created.iter().all(|t| *t == created[0]));
+    }
+
+    #[test]
+    fn a_deleted_pod_comes_back_with_the_same_name_claim_and_node() {
+        let mut docs = base();
+        docs.push(stateful_set(2, "", "local"));
+        let mut sim = world(&docs);
+        let key = ObjectKey::parse("web-1", true);
+        let before = sim.cluster().pod(&key).unwrap().clone();
+        let volume = sim
+            .cluster()
+            .pvc(&ObjectKey::parse("www-web-1", true))
+            .unwrap()
+            .volume_name
+            .clone();
+        sim.delete(Kind::Pod, &key).unwrap();
+        sim.run_until_idle(100_000);
+        let after = sim.cluster().pod(&key).unwrap();
+        assert_ne!(after.meta.uid, before.meta.uid, "a new pod");
+        assert_eq!(after.status.phase, PodPhase::Running);
+        // The local-path volume pins the claim, so the new pod lands where the data is.
+        assert_eq!(after.node_name(), before.node_name());
+        let claim = sim
+            .cluster()
+            .pvc(&ObjectKey::parse("www-web-1", true))
+            .unwrap();
+        assert_eq!(
+            claim.volume_name, volume,
+            "the claim was reused, not re-created"
+        );
+        let creates = events_of(&sim, Kind::StatefulSet, "web")
+            .into_iter()
+            .filter(|(_, m)| m == "create Pod web-1 in StatefulSet web successful")
+            .count();
+        assert_eq!(creates, 2);
+    }
+
+    #[test]
+    fn scale_down_removes_the_highest_ordinal_first_and_retains_claims_by_default() {
+        let mut docs = base();
+        docs.push(stateful_set(3, "", "local"));
+        let mut sim = world(&docs);
+        sim.scale(Kind::StatefulSet, &ObjectKey::parse("web", true), 1)
+            .unwrap();
+        sim.run_until_idle(100_000);
+        assert_eq!(pod_names(&sim), ["web-0"]);
+        let deletes: Vec<String> = events_of(&sim, Kind::StatefulSet, "web")
+            .into_iter()
+            .filter(|(r, _)| r == "SuccessfulDelete")
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(
+            deletes,
+            [
+                "delete Pod web-2 in StatefulSet web successful",
+                "delete Pod web-1 in StatefulSet web successful"
+            ]
+        );
+        assert_eq!(
+            sim.cluster().pvcs().len(),
+            3,
+            "whenScaled: Retain keeps claims"
+        );
+    }
+
+    #[test]
+    fn retention_delete_collects_condemned_and_deleted_set_claims() {
+        let mut docs = base();
+        docs.push(stateful_set(
+            3,
+            "  persistentVolumeClaimRetentionPolicy: {whenScaled: Delete, whenDeleted: Delete}\n",
+            "local",
+        ));
+        let mut sim = world(&docs);
+        // Both Delete: live claims are owned by the set.
+        let claim = sim
+            .cluster()
+            .pvc(&ObjectKey::parse("www-web-0", true))
+            .unwrap();
+        assert_eq!(claim.meta.owners.len(), 1);
+        assert_eq!(claim.meta.owners[0].kind, "StatefulSet");
+        sim.scale(Kind::StatefulSet, &ObjectKey::parse("web", true), 1)
+            .unwrap();
+        sim.run_until_idle(100_000);
+        let claims: Vec<String> = sim
+            .cluster()
+            .pvcs()
+            .keys()
+            .map(|k| k.name.to_string())
+            .collect();
+        assert_eq!(claims, ["www-web-0"]);
+        sim.delete(Kind::StatefulSet, &ObjectKey::parse("web", true))
+            .unwrap();
+        sim.run_until_idle(100_000);
+        assert!(
+            sim.cluster().pods().is_empty(),
+            "the set's pods are collected"
+        );
+        assert!(sim.cluster().pvcs().is_empty(), "whenDeleted: Delete");
+    }
+
+    #[test]
+    fn a_terminating_claim_blocks_its_pod_with_upstream_wording() {
+        let mut docs = base();
+        docs.push(stateful_set(1, "", "local"));
+        let mut sim = world(&docs);
+        // The claim is deleted while the pod uses it (protection keeps it), then the pod.
+        sim.delete(
+            Kind::PersistentVolumeClaim,
+            &ObjectKey::parse("www-web-0", true),
+        )
+        .unwrap();
+        sim.delete(Kind::Pod, &ObjectKey::parse("web-0", true))
+            .unwrap();
+        sim.run_until_idle(100_000);
+        let events = events_of(&sim, Kind::StatefulSet, "web");
+        // The pod was gone before the claim finished terminating, or the claim was
+        // created anew: either way no pod ever mounted a terminating claim.
+        let failed = events.iter().any(|(r, m)| {
+            r == "FailedCreate"
+                && m == "create Pod web-0 in StatefulSet web failed error: pvc www-web-0 is being deleted"
+        });
+        let recreated = events
+            .iter()
+            .filter(|(_, m)| m == "create Claim www-web-0 Pod web-0 in StatefulSet web success")
+            .count()
+            == 2;
+        assert!(failed || recreated, "{events:?}");
+        assert_eq!(
+            sim.cluster()
+                .pod(&ObjectKey::parse("web-0", true))
+                .unwrap()
+                .status
+                .phase,
+            PodPhase::Running
+        );
+    }
+
+    #[test]
+    fn template_change_rolls_pods_from_the_highest_ordinal() {
+        let mut docs = base();
+        docs.push(stateful_set(2, "", "local"));
+        let mut sim = world(&docs);
+        let rev = |sim: &Simulation, name: &str| {
+            sim.cluster()
+                .pod(&ObjectKey::parse(name, true))
+                .unwrap()
+                .meta
+                .labels[well_known::LABEL_CONTROLLER_REVISION_HASH]
+                .clone()
+        };
+        let old = rev(&sim, "web-0");
+        apply_yaml(
+            &mut sim,
+            &stateful_set(2, "", "local").replace("image: pause", "image: pause:3.10"),
+        );
+        assert_ne!(rev(&sim, "web-0"), old);
+        assert_ne!(rev(&sim, "web-1"), old);
+        let deletes: Vec<String> = events_of(&sim, Kind::StatefulSet, "web")
+            .into_iter()
+            .filter(|(r, _)| r == "SuccessfulDelete")
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(
+            deletes,
+            [
+                "delete Pod web-1 in StatefulSet web successful",
+                "delete Pod web-0 in StatefulSet web successful"
+            ]
+        );
+    }
+
+    #[test]
+    fn statefulset_validation_and_immutable_fields() {
+        let mut docs = base();
+        docs.push(stateful_set(1, "", "local"));
+        let mut sim = world(&docs);
+        let bad = stateful_set(1, "", "local").replace("storage: 1Gi", "storage: 2Gi");
+        let parsed = crate::scenario::parse(&bad);
+        let err = sim.apply(&parsed.manifests[0].manifest).unwrap_err();
+        assert_eq!(err.message, "The StatefulSet \"web\" is invalid: spec: Forbidden: updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden");
+        let mismatch =
+            stateful_set(1, "", "local").replace("labels: {app: web}", "labels: {app: other}");
+        let parsed = crate::scenario::parse(&mismatch);
+        let errs = to_model(&parsed.manifests[0].manifest).unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: `selector` does not match template `labels`"
+        );
+    }
+
+    #[test]
+    fn replica_set_creates_generated_names_and_replaces_deleted_pods() {
+        let mut docs = base();
+        docs.push(deployment(3, "", "pause"));
+        let mut sim = world(&docs);
+        let d = events_of(&sim, Kind::Deployment, "app");
+        assert_eq!(d.len(), 1);
+        assert!(
+            d[0].1.starts_with("Scaled up replica set app-") && d[0].1.ends_with(" from 0 to 3")
+        );
+        let rs = sim.cluster().replica_sets.values().next().unwrap().clone();
+        let hash = &rs.meta.labels[well_known::LABEL_POD_TEMPLATE_HASH];
+        assert_eq!(*rs.meta.name, format!("app-{hash}"));
+        let names = pod_names(&sim);
+        assert_eq!(names.len(), 3);
+        for n in &names {
+            let suffix = n.strip_prefix(&format!("{}-", rs.meta.name)).unwrap();
+            assert_eq!(suffix.len(), 5);
+            assert!(suffix
+                .bytes()
+                .all(|b| b"bcdfghjklmnpqrstvwxz2456789".contains(&b)));
+        }
+        // System default spreading: three replicas, three nodes, one each.
+        let nodes: std::collections::BTreeSet<&str> = sim
+            .cluster()
+            .pods()
+            .values()
+            .filter_map(|p| p.node_name())
+            .collect();
+        assert_eq!(nodes.len(), 3);
+        sim.delete(Kind::Pod, &ObjectKey::parse(&names[0], true))
+            .unwrap();
+        sim.run_until_idle(100_000);
+        let after = pod_names(&sim);
+        assert_eq!(after.len(), 3);
+        assert!(!after.contains(&names[0]));
+        let rs_events = events_of(&sim, Kind::ReplicaSet, &rs.meta.name);
+        assert_eq!(rs_events.len(), 4);
+        assert!(rs_events
+            .iter()
+            .all(|(r, m)| r == "SuccessfulCreate" && m.starts_with("Created pod: ")));
+    }
+
+    #[test]
+    fn scale_down_deletes_pending_pods_before_running_ones() {
+        // Two nodes with room for one pod each: replicas three and four stay Pending.
+        let mut docs = vec![
+            node("n1", &[], "").replace("pods: '10'", "pods: '1'"),
+            node("n2", &[], "").replace("pods: '10'", "pods: '1'"),
+        ];
+        docs.push(deployment(2, "", "pause"));
+        let mut sim = world(&docs);
+        let running = pod_names(&sim);
+        sim.scale(Kind::Deployment, &ObjectKey::parse("app", true), 4)
+            .unwrap();
+        sim.run_until_idle(100_000);
+        let pending = sim
+            .cluster()
+            .pods()
+            .values()
+            .filter(|p| p.status.phase == PodPhase::Pending)
+            .count();
+        assert_eq!((pod_names(&sim).len(), pending), (4, 2));
+        sim.scale(Kind::Deployment, &ObjectKey::parse("app", true), 2)
+            .unwrap();
+        sim.run_until_idle(100_000);
+        assert_eq!(pod_names(&sim), running, "the Pending replicas went first");
+        let d: Vec<String> = events_of(&sim, Kind::Deployment, "app")
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+        assert!(d[1].ends_with(" from 2 to 4"), "{d:?}");
+        assert!(d[2].starts_with("Scaled down replica set app-") && d[2].ends_with(" from 4 to 2"));
+    }
+
+    #[test]
+    fn rolling_update_surges_then_scales_the_old_replica_set_down() {
+        let mut docs = base();
+        docs.push(deployment(4, "", "pause"));
+        let mut sim = world(&docs);
+        apply_yaml(&mut sim, &deployment(4, "", "pause:3.10"));
+        let rss = &sim.cluster().replica_sets;
+        assert_eq!(rss.len(), 2);
+        let sizes: Vec<i32> = rss.values().map(|r| r.replicas).collect();
+        assert!(sizes.contains(&0) && sizes.contains(&4), "{sizes:?}");
+        let msgs: Vec<String> = events_of(&sim, Kind::Deployment, "app")
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+        // maxSurge 25% of 4 = 1 pod over, maxUnavailable 25% = 1 pod under: the new
+        // ReplicaSet grows by one and the old one shrinks by one, turn by turn, as
+        // `kubectl rollout status` shows on a real cluster.
+        let steps: Vec<String> = msgs[1..]
+            .iter()
+            .map(|m| {
+                let (verb, rest) = m.split_at(m.find(" replica set ").unwrap());
+                let sizes = rest.rsplit(" from ").next().unwrap();
+                let which = if rest.contains(
+                    &*sim
+                        .cluster()
+                        .replica_sets
+                        .values()
+                        .find(|r| r.replicas == 4)
+                        .unwrap()
+                        .meta
+                        .name,
+                ) {
+                    "new"
+                } else {
+                    "old"
+                };
+                format!("{verb} {which} {sizes}")
+            })
+            .collect();
+        assert_eq!(
+            steps,
+            [
+                "Scaled up new 0 to 1",
+                "Scaled down old 4 to 3",
+                "Scaled up new 1 to 2",
+                "Scaled down old 3 to 2",
+                "Scaled up new 2 to 3",
+                "Scaled down old 2 to 1",
+                "Scaled up new 3 to 4",
+                "Scaled down old 1 to 0",
+            ]
+        );
+        assert_eq!(
+            sim.cluster()
+                .pods()
+                .values()
+                .filter(|p| p.status.phase == PodPhase::Running)
+                .count(),
+            4
+        );
+    }
+
+    #[test]
+    fn recreate_waits_for_old_pods_to_be_gone() {
+        let mut docs = base();
+        docs.push(deployment(2, "  strategy: {type: Recreate}\n", "pause"));
+        let mut sim = world(&docs);
+        apply_yaml(
+            &mut sim,
+            &deployment(2, "  strategy: {type: Recreate}\n", "pause:3.10"),
+        );
+        let msgs: Vec<String> = events_of(&sim, Kind::Deployment, "app")
+            .into_iter()
+            .map(|(_, m)| m)
+            .collect();
+        assert_eq!(msgs.len(), 3, "{msgs:?}");
+        assert!(msgs[1].starts_with("Scaled down") && msgs[1].ends_with(" from 2 to 0"));
+        assert!(msgs[2].starts_with("Scaled up") && msgs[2].ends_with(" from 0 to 2"));
+    }
+
+    #[test]
+    fn a_preempted_replica_comes_back_and_queues_again() {
+        let mut docs = base();
+        docs.truncate(2);
+        docs[1] = node("n1", &[], "").replace("pods: '10'", "pods: '1'");
+        docs.push(deployment(1, "", "pause"));
+        docs.push("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n".into());
+        let mut sim = world(&docs);
+        let victim = pod_names(&sim)[0].clone();
+        apply_yaml(
+            &mut sim,
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: vip}\nspec:\n  priorityClassName: high\n  containers: [{name: c, image: pause}]\n",
+        );
+        let names = pod_names(&sim);
+        assert!(names.contains(&"vip".to_string()));
+        assert!(!names.contains(&victim));
+        let replacement = names
+            .iter()
+            .find(|n| n.starts_with("app-"))
+            .expect("recreated");
+        let p = sim
+            .cluster()
+            .pod(&ObjectKey::parse(replacement, true))
+            .unwrap();
+        assert_eq!(p.status.phase, PodPhase::Pending);
+        assert!(p
+            .condition("PodScheduled")
+            .is_some_and(|c| c.reason == "Unschedulable"));
+        assert!(sim
+            .cluster()
+            .deleted_pods
+            .iter()
+            .any(|d| *d.meta.name == victim && d.status.preempted));
     }
 }
