@@ -323,18 +323,23 @@ fn check_workloads(sim: &Simulation, at_rest: bool) -> Result<(), String> {
                 return Err(format!("{} does not mount {want}", p.meta.name));
             }
         }
-        // At rest every ordinal exists, except that OrderedReady stops behind a pod that
-        // cannot run (upstream waits for each predecessor to be Running and Ready).
+        // At rest every ordinal exists and no other, except that OrderedReady stops behind
+        // a pod that cannot run: upstream waits for each predecessor to be Running and
+        // Ready before creating the next pod or deleting a condemned one.
         let blocked = set.pod_management == bindery_core::model::PodManagementPolicy::OrderedReady
             && c.pods().values().any(|p| {
                 p.meta.controller().is_some_and(|o| o.name == set.meta.name)
                     && p.status.phase != PodPhase::Running
             });
-        let expected_ok =
-            seen.len() == set.replicas as usize || (blocked && seen.len() < set.replicas as usize);
+        let expected_ok = seen.len() == set.replicas as usize || blocked;
         if at_rest && !expected_ok {
+            let phases: Vec<String> = c
+                .pods()
+                .values()
+                .map(|p| format!("{}={}", p.meta.name, p.status.phase.as_str()))
+                .collect();
             return Err(format!(
-                "{} has {} pods at rest, wants {}",
+                "{} has {} pods at rest, wants {} ({phases:?})",
                 set.meta.name,
                 seen.len(),
                 set.replicas

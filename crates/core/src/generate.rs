@@ -7,6 +7,9 @@
 //!   local PVs (WaitForFirstConsumer), kind-style local-path provisioning, zonal CSI
 //!   provisioning, or no volume; 10% of claims are ReadWriteOncePod, some of them shared
 //!   by two pods.
+//! - `statefulsets`: nodes in three zones and StatefulSets of 20 replicas (the last one
+//!   takes the remainder), each spreading over the zones with maxSkew 1 and stamping a
+//!   claim per pod from a zonal CSI class that waits for the first consumer.
 
 use std::collections::BTreeMap;
 
@@ -21,7 +24,9 @@ use crate::rng::SimRng;
 use crate::scenario::Manifest;
 
 /// The shapes `generate` knows.
-pub const SHAPES: &[&str] = &["csi-pvs", "storage-mix"];
+pub const SHAPES: &[&str] = &["csi-pvs", "storage-mix", "statefulsets"];
+/// Replicas per StatefulSet in the `statefulsets` shape.
+pub const STATEFULSET_REPLICAS: usize = 20;
 
 pub const CSI_DRIVER: &str = "ebs.csi.aws.com";
 pub const CSI_ATTACH_LIMIT: i32 = 39;
@@ -50,6 +55,7 @@ pub fn generate_into(
     match shape {
         "csi-pvs" => csi_pvs(nodes, pods, emit),
         "storage-mix" => storage_mix(nodes, pods, seed, emit),
+        "statefulsets" => stateful_sets(nodes, pods, emit),
         other => {
             return Err(format!(
                 "unknown shape {other:?}; expected one of: {}",
@@ -228,6 +234,85 @@ fn csi_pvs(nodes: usize, pods: usize, out: &mut dyn FnMut(Manifest)) {
             Some(&claim),
             None,
         ));
+    }
+}
+
+/// StatefulSets with zonal volume claim templates.
+fn stateful_sets(nodes: usize, pods: usize, out: &mut dyn FnMut(Manifest)) {
+    use k8s_openapi::api::apps::v1 as apps;
+    let mut class = storage_class("zonal", CSI_DRIVER, true);
+    if let Manifest::StorageClass(sc) = &mut class {
+        sc.allowed_topologies = Some(vec![core::TopologySelectorTerm {
+            match_label_expressions: Some(vec![core::TopologySelectorLabelRequirement {
+                key: well_known::LABEL_ZONE.into(),
+                values: ZONES.iter().map(|z| z.to_string()).collect(),
+            }]),
+        }]);
+    }
+    out(class);
+    for i in 0..nodes {
+        out(node(
+            &format!("node-{i}"),
+            "4",
+            "32Gi",
+            Some(ZONES[i % ZONES.len()]),
+        ));
+    }
+    let sets = pods.div_ceil(STATEFULSET_REPLICAS);
+    for s in 0..sets {
+        let name = format!("db-{s}");
+        let replicas = (pods - s * STATEFULSET_REPLICAS).min(STATEFULSET_REPLICAS) as i32;
+        let labels = BTreeMap::from([("app".to_string(), name.clone())]);
+        let Manifest::Pod(template_pod) = pod("template", "100m", "500Mi", None, None) else {
+            continue;
+        };
+        let mut spec = template_pod.spec.unwrap_or_default();
+        spec.topology_spread_constraints = Some(vec![core::TopologySpreadConstraint {
+            max_skew: 1,
+            topology_key: well_known::LABEL_ZONE.into(),
+            when_unsatisfiable: "DoNotSchedule".into(),
+            label_selector: Some(metav1::LabelSelector {
+                match_labels: Some(labels.clone()),
+                ..Default::default()
+            }),
+            ..Default::default()
+        }]);
+        out(Manifest::StatefulSet(Box::new(apps::StatefulSet {
+            metadata: meta(&name, Some("default")),
+            spec: Some(apps::StatefulSetSpec {
+                replicas: Some(replicas),
+                service_name: Some(name.clone()),
+                selector: metav1::LabelSelector {
+                    match_labels: Some(labels.clone()),
+                    ..Default::default()
+                },
+                template: core::PodTemplateSpec {
+                    metadata: Some(metav1::ObjectMeta {
+                        labels: Some(labels),
+                        ..Default::default()
+                    }),
+                    spec: Some(spec),
+                },
+                volume_claim_templates: Some(vec![core::PersistentVolumeClaim {
+                    metadata: metav1::ObjectMeta {
+                        name: Some("data".into()),
+                        ..Default::default()
+                    },
+                    spec: Some(core::PersistentVolumeClaimSpec {
+                        access_modes: Some(vec!["ReadWriteOnce".into()]),
+                        storage_class_name: Some("zonal".into()),
+                        resources: Some(core::VolumeResourceRequirements {
+                            requests: Some(BTreeMap::from([("storage".to_string(), q("10Gi"))])),
+                            ..Default::default()
+                        }),
+                        ..Default::default()
+                    }),
+                    status: None,
+                }]),
+                ..Default::default()
+            }),
+            status: None,
+        })));
     }
 }
 

@@ -73,6 +73,9 @@ pub struct HotFields {
     pub hostname: Option<String>,
     /// [`crate::cluster::host_hash`] of `hostname`, so index lookups need not read it.
     pub hostname_hash: u64,
+    /// The node's `topology.kubernetes.io/zone` label (zone spreading reads it for every
+    /// node in every cycle).
+    pub zone: Option<String>,
     pub unschedulable: bool,
     /// The node has NoSchedule or NoExecute taints.
     pub has_hard_taints: bool,
@@ -108,6 +111,15 @@ pub struct NodeInfo {
 }
 
 impl NodeInfo {
+    /// A node label, read from the inline copies for the zone and hostname keys.
+    pub fn label(&self, key: &str) -> Option<&str> {
+        match key {
+            crate::model::well_known::LABEL_ZONE => self.hot.zone.as_deref(),
+            crate::model::well_known::LABEL_HOSTNAME => self.hot.hostname.as_deref(),
+            _ => self.node.meta.labels.get(key).map(String::as_str),
+        }
+    }
+
     pub fn new(node: Arc<Node>) -> NodeInfo {
         let mut info = NodeInfo {
             hot: HotFields::default(),
@@ -128,6 +140,11 @@ impl NodeInfo {
     pub fn refresh_hot(&mut self) {
         let n = &self.node;
         self.hot.hostname = n.hostname.clone();
+        self.hot.zone = n
+            .meta
+            .labels
+            .get(crate::model::well_known::LABEL_ZONE)
+            .cloned();
         self.hot.hostname_hash = n.hostname.as_deref().map_or(0, crate::cluster::host_hash);
         self.hot.unschedulable = n.unschedulable;
         self.hot.has_hard_taints = n.taints.iter().any(|t| {

@@ -223,20 +223,38 @@ impl Plugin for PodTopologySpread {
         if constraints.is_empty() {
             return (None, Status::skip());
         }
-        let mut counts: Vec<BTreeMap<String, i64>> = vec![BTreeMap::new(); constraints.len()];
+        // Keyed by the nodes' own label values while counting (a few distinct values over
+        // thousands of nodes), owned only at the end.
+        let mut counts: Vec<BTreeMap<&str, i64>> = vec![BTreeMap::new(); constraints.len()];
+        let mut values: Vec<&str> = Vec::with_capacity(constraints.len());
         for info in cx.cache.nodes() {
             let node = &info.node;
-            if !has_all_keys(node, &constraints) {
+            values.clear();
+            for c in &constraints {
+                match info.label(&c.key) {
+                    Some(v) => values.push(v),
+                    None => break,
+                }
+            }
+            if values.len() < constraints.len() {
                 continue;
             }
             for (i, c) in constraints.iter().enumerate() {
                 if !c.includes(pod, node) {
                     continue;
                 }
-                let value = node.meta.labels[&c.key].clone();
-                *counts[i].entry(value).or_default() += c.count(&info.pods, &pod.meta.namespace);
+                let n = if info.pods.is_empty() {
+                    0
+                } else {
+                    c.count(&info.pods, &pod.meta.namespace)
+                };
+                *counts[i].entry(values[i]).or_default() += n;
             }
         }
+        let counts = counts
+            .into_iter()
+            .map(|m| m.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+            .collect();
         let s = state.pod_topology_spread.get_or_insert_with(State::default);
         s.filter_constraints = constraints;
         s.tp_value_to_match_num = counts;
@@ -248,7 +266,7 @@ impl Plugin for PodTopologySpread {
             return Status::success();
         };
         for (i, c) in s.filter_constraints.iter().enumerate() {
-            let Some(value) = node.node.meta.labels.get(&c.key) else {
+            let Some(value) = node.label(&c.key) else {
                 return Status::unresolvable(ERR_REASON_NODE_LABEL_NOT_MATCH);
             };
             let self_match = i64::from(c.matches_pod(pod));
