@@ -294,6 +294,94 @@ pub fn defaults(kind: Kind, sim: &Simulation) -> FormSpec {
                 text("zone", "Node selector: zone", "", "Optional: topology.kubernetes.io/zone."),
             ]
         }
+        Kind::StatefulSet | Kind::Deployment => {
+            let mut prio: Vec<(String, String)> = vec![(String::new(), "(none)".to_string())];
+            prio.extend(
+                c.priority_classes
+                    .values()
+                    .map(|pc| (pc.meta.name.to_string(), format!("{} ({})", pc.meta.name, pc.value))),
+            );
+            let priority = Field {
+                name: "priorityClassName",
+                label: "Priority class".to_string(),
+                help: String::new(),
+                input: Input::Select { options: prio, selected: String::new() },
+            };
+            let taken = |n: &str| {
+                let k = bindery_core::model::ObjectKey::new("default", n);
+                c.stateful_sets.contains_key(&k) || c.deployments.contains_key(&k)
+            };
+            let mut fields = vec![
+                text("name", "Name", &fresh(if kind == Kind::StatefulSet { "db" } else { "web" }, taken), ""),
+                text("namespace", "Namespace", "default", ""),
+                Field {
+                    name: "replicas",
+                    label: "Replicas".to_string(),
+                    help: String::new(),
+                    input: Input::Number { value: if kind == Kind::StatefulSet { 3 } else { 2 } },
+                },
+                text("cpu", "cpu request per pod", "100m", ""),
+                text("memory", "memory request per pod", "128Mi", ""),
+                check("spreadZones", "Spread across zones (maxSkew 1, DoNotSchedule)", kind == Kind::StatefulSet),
+            ];
+            if kind == Kind::StatefulSet {
+                fields.extend([
+                    select(
+                        "podManagementPolicy",
+                        "Pod management",
+                        &[("OrderedReady", "OrderedReady (one at a time, in order)"), ("Parallel", "Parallel")],
+                        "OrderedReady",
+                        "",
+                    ),
+                    Field {
+                        name: "storageClassName",
+                        label: "Claim template: StorageClass".to_string(),
+                        help: "Each pod gets its own claim <template>-<set>-<ordinal>.".to_string(),
+                        input: Input::Select {
+                            options: std::iter::once(("<default>".to_string(), "(default)".to_string()))
+                                .chain(classes.iter().cloned())
+                                .collect(),
+                            selected: "<default>".to_string(),
+                        },
+                    },
+                    text("request", "Claim template: request", "1Gi", ""),
+                    select(
+                        "accessMode",
+                        "Claim template: access mode",
+                        &[("ReadWriteOnce", "ReadWriteOnce (RWO)"), ("ReadWriteOncePod", "ReadWriteOncePod (RWOP) 🔒"), ("ReadWriteMany", "ReadWriteMany (RWX)")],
+                        "ReadWriteOnce",
+                        "",
+                    ),
+                    select("whenScaled", "Claims on scale-down (whenScaled)", &[("Retain", "Retain"), ("Delete", "Delete")], "Retain", ""),
+                    select("whenDeleted", "Claims when the set is deleted (whenDeleted)", &[("Retain", "Retain"), ("Delete", "Delete")], "Retain", ""),
+                ]);
+            } else {
+                let mut claims: Vec<(String, String)> = vec![(String::new(), "(none)".to_string())];
+                claims.extend(
+                    c.pvcs()
+                        .keys()
+                        .filter(|k| &*k.namespace == "default")
+                        .map(|k| (k.name.to_string(), k.name.to_string())),
+                );
+                fields.extend([
+                    select(
+                        "strategy",
+                        "Strategy",
+                        &[("RollingUpdate", "RollingUpdate (25% surge / 25% unavailable)"), ("Recreate", "Recreate")],
+                        "RollingUpdate",
+                        "",
+                    ),
+                    Field {
+                        name: "claim",
+                        label: "Shared claim (every replica mounts it)".to_string(),
+                        help: "With ReadWriteOncePod only one replica can run.".to_string(),
+                        input: Input::Select { options: claims, selected: String::new() },
+                    },
+                ]);
+            }
+            fields.push(priority);
+            fields
+        }
         Kind::PriorityClass => vec![
             text("name", "Name", &fresh("priority", |n| c.priority_classes.contains_key(n)), ""),
             Field {
@@ -480,7 +568,74 @@ pub fn manifest_yaml(kind: Kind, v: &FormValues) -> Result<String, String> {
                 v.checked("globalDefault"),
             )
         }
+        Kind::StatefulSet | Kind::Deployment => workload_yaml(kind, &name, v)?,
         other => return Err(format!("{other} has no form; use “Any kind, as YAML”")),
+    })
+}
+
+/// A StatefulSet (with a claim template) or a Deployment (optionally mounting one shared
+/// claim), labelled `app: <name>`.
+fn workload_yaml(kind: Kind, name: &str, v: &FormValues) -> Result<String, String> {
+    let replicas: i64 = v
+        .get("replicas")
+        .parse()
+        .map_err(|_| format!("replicas: {:?} is not a whole number", v.get("replicas")))?;
+    let app = q(name);
+    let mut pod_spec = String::new();
+    let prio = v.get("priorityClassName");
+    if !prio.is_empty() {
+        pod_spec.push_str(&format!("      priorityClassName: {}\n", q(&prio)));
+    }
+    if v.checked("spreadZones") {
+        pod_spec.push_str(&format!(
+            "      topologySpreadConstraints:\n      - maxSkew: 1\n        topologyKey: {}\n        whenUnsatisfiable: DoNotSchedule\n        labelSelector:\n          matchLabels: {{app: {app}}}\n",
+            well_known::LABEL_ZONE
+        ));
+    }
+    pod_spec.push_str(&format!(
+        "      containers:\n      - name: app\n        image: registry.k8s.io/pause:3.10\n        resources:\n          requests: {{cpu: {}, memory: {}}}\n",
+        q(&v.get("cpu")),
+        q(&v.get("memory"))
+    ));
+    let head = |kind: &str| {
+        format!(
+            "apiVersion: apps/v1\nkind: {kind}\nmetadata:\n  name: {app}\n  namespace: {}\nspec:\n  replicas: {replicas}\n",
+            q(&v.get("namespace"))
+        )
+    };
+    let selector_and_labels =
+        format!("  selector:\n    matchLabels: {{app: {app}}}\n  template:\n    metadata:\n      labels: {{app: {app}}}\n    spec:\n");
+    Ok(if kind == Kind::StatefulSet {
+        let class = v.get("storageClassName");
+        let class_line = if class == "<default>" {
+            String::new()
+        } else {
+            format!("      storageClassName: {}\n", q(&class))
+        };
+        format!(
+            "{}  serviceName: {app}\n  podManagementPolicy: {}\n  persistentVolumeClaimRetentionPolicy:\n    whenScaled: {}\n    whenDeleted: {}\n{selector_and_labels}{pod_spec}        volumeMounts:\n        - {{name: data, mountPath: /data}}\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [{}]\n{class_line}      resources:\n        requests: {{storage: {}}}\n",
+            head("StatefulSet"),
+            q(&v.get("podManagementPolicy")),
+            q(&v.get("whenScaled")),
+            q(&v.get("whenDeleted")),
+            q(&v.get("accessMode")),
+            q(&v.get("request")),
+        )
+    } else {
+        let claim = v.get("claim");
+        let volumes = if claim.is_empty() {
+            String::new()
+        } else {
+            format!(
+                "        volumeMounts:\n        - {{name: data, mountPath: /data}}\n      volumes:\n      - name: data\n        persistentVolumeClaim: {{claimName: {}}}\n",
+                q(&claim)
+            )
+        };
+        format!(
+            "{}  strategy:\n    type: {}\n{selector_and_labels}{pod_spec}{volumes}",
+            head("Deployment"),
+            q(&v.get("strategy")),
+        )
     })
 }
 
@@ -531,6 +686,8 @@ mod tests {
             Kind::PersistentVolume,
             Kind::PersistentVolumeClaim,
             Kind::Pod,
+            Kind::StatefulSet,
+            Kind::Deployment,
         ] {
             let sim = crate::script::run(&scenario, 2).last().clone();
             let yaml = manifest_yaml(kind, &form_defaults(kind, &sim)).unwrap();
@@ -547,7 +704,16 @@ mod tests {
             crate::script::accept(scenario.clone(), 2)
                 .unwrap_or_else(|e| panic!("{kind}: {e}\n{yaml}"));
         }
-        assert_eq!(scenario.docs.len(), 6);
+        assert_eq!(scenario.docs.len(), 8);
+        // The workloads made their pods (and the StatefulSet its claims).
+        let sim = crate::script::run(&scenario, 2).last().clone();
+        assert_eq!(sim.cluster().stateful_sets.len(), 1);
+        assert_eq!(sim.cluster().deployments.len(), 1);
+        assert!(sim
+            .cluster()
+            .pvcs()
+            .keys()
+            .any(|k| &*k.name == "data-db-1-0"));
     }
 
     #[test]

@@ -198,6 +198,36 @@ impl Scenario {
     }
 }
 
+/// The workload manifest with `spec.replicas` set (what `kubectl scale` writes); `None`
+/// for kinds without replicas.
+pub fn scaled(manifest: &Manifest, replicas: i32) -> Option<Manifest> {
+    let mut m = manifest.clone();
+    match &mut m {
+        Manifest::StatefulSet(o) => {
+            o.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
+        }
+        Manifest::Deployment(o) => {
+            o.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
+        }
+        Manifest::ReplicaSet(o) => {
+            o.spec.get_or_insert_with(Default::default).replicas = Some(replicas)
+        }
+        _ => return None,
+    }
+    Some(m)
+}
+
+/// A workload manifest's `spec.replicas` (1 when unset, as the API server defaults it).
+pub fn replicas_of(manifest: &Manifest) -> Option<i32> {
+    let r = match manifest {
+        Manifest::StatefulSet(o) => o.spec.as_ref().and_then(|s| s.replicas),
+        Manifest::Deployment(o) => o.spec.as_ref().and_then(|s| s.replicas),
+        Manifest::ReplicaSet(o) => o.spec.as_ref().and_then(|s| s.replicas),
+        _ => return None,
+    };
+    Some(r.unwrap_or(1))
+}
+
 fn rename_in_then(then: &mut [Then], old: &(Kind, ObjectKey), new: &(Kind, ObjectKey)) {
     for t in then {
         if let Then::Create { kind, key }

@@ -473,6 +473,9 @@ pub fn exists(sim: &bindery_core::Simulation, sel: &Selection) -> bool {
         Kind::Node => c.nodes.contains_key(&*sel.key.name),
         Kind::StorageClass => c.storage_classes.contains_key(&*sel.key.name),
         Kind::PriorityClass => c.priority_classes.contains_key(&*sel.key.name),
+        Kind::StatefulSet => c.stateful_sets.contains_key(&sel.key),
+        Kind::Deployment => c.deployments.contains_key(&sel.key),
+        Kind::ReplicaSet => c.replica_sets.contains_key(&sel.key),
         _ => true,
     }
 }

@@ -512,6 +512,145 @@ pub fn cluster_view(sim: &Simulation) -> ClusterView {
     }
 }
 
+/// A StatefulSet, Deployment or stand-alone ReplicaSet with its pods grouped under it.
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadCard {
+    pub selection: Selection,
+    pub name: String,
+    pub desired: i32,
+    pub ready: i32,
+    /// Pods that exist (terminating ones included).
+    pub current: usize,
+    /// Management policy, strategy, retention: one line.
+    pub detail: String,
+    pub pods: Vec<PodChip>,
+    /// A StatefulSet's claims (`<template>-<set>-<ordinal>`) with their phase.
+    pub claims: Vec<(Selection, &'static str)>,
+    /// A Deployment's ReplicaSets: name and replicas.
+    pub replica_sets: Vec<(Selection, i32)>,
+}
+
+fn chips_by_name<'a>(
+    sim: &Simulation,
+    pods: impl Iterator<Item = &'a std::sync::Arc<Pod>>,
+) -> Vec<PodChip> {
+    let mut pods: Vec<&std::sync::Arc<Pod>> = pods.collect();
+    // `web-2` before `web-10`: ordinals sort as numbers.
+    pods.sort_by_cached_key(|p| natural_key(&p.meta.name));
+    pods.into_iter().map(|p| pod_chip(sim, p)).collect()
+}
+
+/// A name split so that a numeric suffix compares as a number.
+fn natural_key(name: &str) -> (String, u64) {
+    match name.rsplit_once('-') {
+        Some((base, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => {
+            (base.to_string(), n.parse().unwrap_or(0))
+        }
+        _ => (name.to_string(), 0),
+    }
+}
+
+pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
+    let c = sim.cluster();
+    let mut out = Vec::new();
+    for set in c.stateful_sets.values() {
+        let key = set.meta.key();
+        let retention = format!(
+            "claims on scale-down: {}, on delete: {}",
+            set.when_scaled.as_str(),
+            set.when_deleted.as_str()
+        );
+        let mut claims: Vec<(Selection, &'static str)> = Vec::new();
+        for t in set.claim_templates.iter() {
+            let template = t.metadata.name.clone().unwrap_or_default();
+            for pvc in c.pvcs().values() {
+                let Some(rest) = pvc
+                    .meta
+                    .name
+                    .strip_prefix(&format!("{template}-{}-", set.meta.name))
+                else {
+                    continue;
+                };
+                if pvc.meta.namespace != key.namespace || rest.parse::<u32>().is_err() {
+                    continue;
+                }
+                let phase = match pvc.phase {
+                    PvcPhase::Pending => "Pending",
+                    PvcPhase::Bound => "Bound",
+                    PvcPhase::Lost => "Lost",
+                };
+                claims.push((
+                    Selection::new(Kind::PersistentVolumeClaim, pvc.meta.key()),
+                    phase,
+                ));
+            }
+        }
+        claims.sort_by_cached_key(|c| natural_key(&c.0.key.name));
+        out.push(WorkloadCard {
+            selection: Selection::new(Kind::StatefulSet, key.clone()),
+            name: set.meta.name.to_string(),
+            desired: set.replicas,
+            ready: set.status.ready_replicas,
+            current: c.pods_owned_by(Kind::StatefulSet, &key).count(),
+            detail: format!("{} · {retention}", set.pod_management.as_str()),
+            pods: chips_by_name(sim, c.pods_owned_by(Kind::StatefulSet, &key)),
+            claims,
+            replica_sets: Vec::new(),
+        });
+    }
+    for d in c.deployments.values() {
+        let key = d.meta.key();
+        let rss: Vec<_> = c.replica_sets_of(&key).collect();
+        let strategy = match &d.strategy {
+            bindery_core::model::DeploymentStrategy::Recreate => "Recreate".to_string(),
+            bindery_core::model::DeploymentStrategy::RollingUpdate { .. } => format!(
+                "RollingUpdate (maxSurge {}, maxUnavailable {})",
+                d.max_surge(),
+                d.max_unavailable()
+            ),
+        };
+        out.push(WorkloadCard {
+            selection: Selection::new(Kind::Deployment, key.clone()),
+            name: d.meta.name.to_string(),
+            desired: d.replicas,
+            ready: d.status.ready_replicas,
+            current: rss
+                .iter()
+                .map(|rs| c.pods_owned_by(Kind::ReplicaSet, &rs.meta.key()).count())
+                .sum(),
+            detail: strategy,
+            pods: chips_by_name(
+                sim,
+                rss.iter()
+                    .flat_map(|rs| c.pods_owned_by(Kind::ReplicaSet, &rs.meta.key())),
+            ),
+            claims: Vec::new(),
+            replica_sets: rss
+                .iter()
+                .map(|rs| (Selection::new(Kind::ReplicaSet, rs.meta.key()), rs.replicas))
+                .collect(),
+        });
+    }
+    for rs in c.replica_sets.values() {
+        if rs.meta.controller().is_some_and(|o| o.kind == "Deployment") {
+            continue;
+        }
+        let key = rs.meta.key();
+        out.push(WorkloadCard {
+            selection: Selection::new(Kind::ReplicaSet, key.clone()),
+            name: rs.meta.name.to_string(),
+            desired: rs.replicas,
+            ready: rs.status.ready_replicas,
+            current: c.pods_owned_by(Kind::ReplicaSet, &key).count(),
+            detail: "ReplicaSet".to_string(),
+            pods: chips_by_name(sim, c.pods_owned_by(Kind::ReplicaSet, &key)),
+            claims: Vec::new(),
+            replica_sets: Vec::new(),
+        });
+    }
+    out
+}
+
 fn claim_row(sim: &Simulation, pvc: &PersistentVolumeClaim) -> ClaimRow {
     let key = pvc.meta.key();
     // The cluster's claim → pods index: scanning every pod per claim is quadratic, and
@@ -980,6 +1119,61 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
             ));
             fields.push(f("IsDefaultClass", sc.is_default().to_string()));
         }
+        Kind::StatefulSet | Kind::Deployment | Kind::ReplicaSet => {
+            let card = workload_cards(sim)
+                .into_iter()
+                .find(|w| w.selection == *sel)
+                .or_else(|| {
+                    // A Deployment's ReplicaSet has no card of its own.
+                    let rs = c.replica_sets.get(&sel.key)?;
+                    Some(WorkloadCard {
+                        selection: sel.clone(),
+                        name: rs.meta.name.to_string(),
+                        desired: rs.replicas,
+                        ready: rs.status.ready_replicas,
+                        current: c.pods_owned_by(Kind::ReplicaSet, &sel.key).count(),
+                        detail: rs
+                            .meta
+                            .controller()
+                            .map(|o| format!("Controlled By: {}/{}", o.kind, o.name))
+                            .unwrap_or_default(),
+                        pods: Vec::new(),
+                        claims: Vec::new(),
+                        replica_sets: Vec::new(),
+                    })
+                })?;
+            fields.push(f("Namespace", sel.key.namespace.to_string()));
+            fields.push(f(
+                "Replicas",
+                format!(
+                    "{} desired | {} current | {} ready",
+                    card.desired, card.current, card.ready
+                ),
+            ));
+            if !card.detail.is_empty() {
+                fields.push(f("Policy", card.detail));
+            }
+            if !card.pods.is_empty() {
+                fields.push(f(
+                    "Pods",
+                    card.pods
+                        .iter()
+                        .map(|p| format!("{} ({})", p.name, p.state.label()))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ));
+            }
+            if !card.replica_sets.is_empty() {
+                fields.push(f(
+                    "ReplicaSets",
+                    card.replica_sets
+                        .iter()
+                        .map(|(s, n)| format!("{} ({n})", s.key.name))
+                        .collect::<Vec<_>>()
+                        .join(", "),
+                ));
+            }
+        }
         _ => {
             fields.push(f("Kind", sel.kind.to_string()));
         }
@@ -1204,6 +1398,86 @@ mod tests {
         run(&Scenario::builtin(id).unwrap(), MAX_FRAMES)
             .last()
             .clone()
+    }
+
+    #[test]
+    fn workloads_group_their_pods_and_claims_in_ordinal_order() {
+        let sim = last("statefulset-zone-spread");
+        let cards = workload_cards(&sim);
+        assert_eq!(cards.len(), 1);
+        let w = &cards[0];
+        assert_eq!(
+            (w.name.as_str(), w.desired, w.ready, w.current),
+            ("web", 4, 4, 4)
+        );
+        let pods: Vec<&str> = w.pods.iter().map(|p| p.name.as_str()).collect();
+        assert_eq!(pods, ["web-0", "web-1", "web-2", "web-3"]);
+        let claims: Vec<(&str, &str)> = w.claims.iter().map(|(s, p)| (&*s.key.name, *p)).collect();
+        assert_eq!(
+            claims,
+            [
+                ("www-web-0", "Bound"),
+                ("www-web-1", "Bound"),
+                ("www-web-2", "Bound"),
+                ("www-web-3", "Bound")
+            ]
+        );
+        assert!(w.detail.starts_with("OrderedReady"));
+        let desc = describe(&sim, &w.selection).unwrap();
+        assert!(desc
+            .fields
+            .iter()
+            .any(|(k, v)| k == "Replicas" && v == "4 desired | 4 current | 4 ready"));
+        assert!(desc
+            .events
+            .iter()
+            .any(|e| e.message == "create Claim www-web-0 Pod web-0 in StatefulSet web success"));
+
+        let sim = last("deployment-shared-rwop");
+        let cards = workload_cards(&sim);
+        assert_eq!(
+            cards.len(),
+            1,
+            "the Deployment's ReplicaSet is listed under it"
+        );
+        let d = &cards[0];
+        assert_eq!(
+            (d.desired, d.ready, d.current, d.replica_sets.len()),
+            (2, 1, 2, 1)
+        );
+        let states: Vec<PodState> = d.pods.iter().map(|p| p.state).collect();
+        assert!(states.contains(&PodState::Running) && states.contains(&PodState::Pending));
+        assert!(d.pods.iter().all(|p| p.rwop));
+    }
+
+    #[test]
+    fn scaling_a_workload_in_the_scenario_re_runs_with_the_new_size() {
+        let scenario = Scenario::builtin("statefulset-zone-spread").unwrap();
+        let i = scenario
+            .index_of(Kind::StatefulSet, &ObjectKey::new("default", "web"))
+            .unwrap();
+        assert_eq!(crate::script::replicas_of(&scenario.docs[i]), Some(4));
+        let bigger = crate::script::scaled(&scenario.docs[i], 6).unwrap();
+        let next = scenario.with_object(
+            bigger,
+            Some((Kind::StatefulSet, ObjectKey::new("default", "web"))),
+        );
+        let sim = run(&next, MAX_FRAMES).last().clone();
+        let w = &workload_cards(&sim)[0];
+        assert_eq!((w.desired, w.ready), (6, 6));
+        // The spread stays even: three pods per zone, each claim provisioned in its pod's zone.
+        let mut per_zone: BTreeMap<String, usize> = BTreeMap::new();
+        for p in &w.pods {
+            let node = sim.cluster().nodes.get(p.node.as_deref().unwrap()).unwrap();
+            *per_zone
+                .entry(node.label(well_known::LABEL_ZONE).unwrap().to_string())
+                .or_default() += 1;
+        }
+        assert_eq!(per_zone.values().copied().collect::<Vec<_>>(), [3, 3]);
+        assert!(
+            crate::script::scaled(&scenario.docs[0], 1).is_none(),
+            "a StorageClass has no replicas"
+        );
     }
 
     #[test]

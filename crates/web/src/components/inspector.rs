@@ -142,7 +142,7 @@ struct QuickProps {
 }
 
 /// The scenario's manifest for `sel`, if the user wrote it (provisioned volumes are not).
-fn doc_of(store: &Store, sel: &Selection) -> Option<Manifest> {
+pub(super) fn doc_of(store: &Store, sel: &Selection) -> Option<Manifest> {
     store
         .scenario
         .index_of(sel.kind, &sel.key)

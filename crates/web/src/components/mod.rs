@@ -6,6 +6,7 @@ mod dialogs;
 mod events;
 mod inspector;
 mod storage;
+mod workloads;
 
 use bindery_core::scenario::builtin;
 use gloo::events::{EventListener, EventListenerOptions};
@@ -179,6 +180,9 @@ pub fn app() -> Html {
                 <aside class="inspector-pane" aria-label="Inspector">
                     <inspector::Inspector />
                 </aside>
+                <section class="workloads-pane" aria-label="Workloads">
+                    <workloads::WorkloadsPanel />
+                </section>
                 <section class="storage-pane" aria-label="Storage">
                     <storage::StoragePanel />
                 </section>
@@ -279,6 +283,8 @@ fn add_menu() -> Html {
             <option value="PersistentVolume">{ "PersistentVolume" }</option>
             <option value="PersistentVolumeClaim">{ "PersistentVolumeClaim" }</option>
             <option value="Pod">{ "Pod" }</option>
+            <option value="StatefulSet">{ "StatefulSet" }</option>
+            <option value="Deployment">{ "Deployment" }</option>
             <option value="PriorityClass">{ "PriorityClass" }</option>
             <option value="yaml">{ "Any kind, as YAML…" }</option>
         </select>
