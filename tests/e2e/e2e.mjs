@@ -240,6 +240,49 @@ try {
     await snap(page, 'local-pv-wffc');
   });
 
+  await step('scale a StatefulSet up in the UI: each new claim binds in the zone of its pod', async () => {
+    await loadFromGallery(page, 'statefulset-zone-spread');
+    const card = page.locator('#statefulset-default-web');
+    await card.waitFor();
+    assert.match(await card.textContent(), /4\/4 ready/);
+    for (const want of [5, 6]) {
+      await card.locator('.scale-up').click();
+      await page.waitForFunction(
+        (n) => document.querySelector('#statefulset-default-web')?.textContent.includes(`${n}/${n} ready`),
+        want, { timeout: 5000 });
+    }
+    const zoneOf = { 'node-a1': 'eu-west-1a', 'node-a2': 'eu-west-1a', 'node-b1': 'eu-west-1b', 'node-b2': 'eu-west-1b' };
+    const perZone = {};
+    for (const i of [0, 1, 2, 3, 4, 5]) {
+      const node = await page.locator(`article.node:has(#pod-default-web-${i})`).getAttribute('id');
+      const zone = zoneOf[node.replace(/^node-/, '')];
+      assert.ok(zone, `web-${i} is on ${node}`);
+      perZone[zone] = (perZone[zone] ?? 0) + 1;
+      const claim = await page.locator('#claims-table tr', { hasText: `www-web-${i}` }).textContent();
+      assert.ok(claim.includes('Bound'), claim);
+      const volume = await page.locator('#volumes-table tr', { hasText: `www-web-${i}` }).textContent();
+      assert.ok(volume.includes(zone), `www-web-${i}'s volume is not in ${zone}: ${volume}`);
+    }
+    assert.deepEqual(perZone, { 'eu-west-1a': 3, 'eu-west-1b': 3 }, JSON.stringify(perZone));
+    const events = await page.locator('#events-table').textContent();
+    assert.ok(events.includes('create Claim www-web-5 Pod web-5 in StatefulSet web success'), 'the StatefulSet event is listed');
+    await card.scrollIntoViewIfNeeded();
+    await snap(page, 'statefulset-scaled-to-6');
+  });
+
+  await step('a Deployment sharing an RWOP claim: one replica runs, one waits with the RWOP message', async () => {
+    await loadFromGallery(page, 'deployment-shared-rwop');
+    const card = page.locator('#deployment-default-writer');
+    await card.waitFor();
+    assert.match(await card.textContent(), /1\/2 ready/);
+    await page.locator('#pending-tray').getByText('ReadWriteOncePod access mode already in-use', { exact: false }).first().waitFor();
+    // Scale to one replica: nothing is left waiting.
+    await card.locator('.scale-down').click();
+    await page.waitForFunction(() => document.querySelector('#deployment-default-writer')?.textContent.includes('1/1 ready'), null, { timeout: 5000 });
+    assert.match(await summary(page), / 0 pending/);
+    await snap(page, 'deployment-rwop-scaled-to-1');
+  });
+
   let exported, exportedState;
   await step('export YAML, reload, import it → same state', async () => {
     exported = await yamlExport(page, 'scenario');
