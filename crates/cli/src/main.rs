@@ -70,7 +70,7 @@ enum Command {
         nodes: usize,
         #[arg(long)]
         pods: usize,
-        /// `csi-pvs` (scheduler_perf SchedulingCSIPVs) or `storage-mix`.
+        /// `csi-pvs` (scheduler_perf SchedulingCSIPVs), `storage-mix` or `statefulsets` (20 replicas each).
         #[arg(long)]
         shape: String,
         #[arg(long, default_value_t = 1)]
