@@ -115,14 +115,16 @@ fn exports_pass_the_kubernetes_openapi_schema() {
             files.push(path);
         }
     }
-    let generated = bindery_core::generate::generate("storage-mix", 6, 30, 1).unwrap();
-    let path = dir.join("generated-storage-mix.yaml");
-    std::fs::write(
-        &path,
-        bindery_core::scenario::export::to_yaml_documents(&generated),
-    )
-    .unwrap();
-    files.push(path);
+    for shape in ["storage-mix", "statefulsets"] {
+        let generated = bindery_core::generate::generate(shape, 6, 30, 1).unwrap();
+        let path = dir.join(format!("generated-{shape}.yaml"));
+        std::fs::write(
+            &path,
+            bindery_core::scenario::export::to_yaml_documents(&generated),
+        )
+        .unwrap();
+        files.push(path);
+    }
     let out = tool
         .args(["--strict", "--kubernetes-version", "1.36.0"])
         .args(&files)
