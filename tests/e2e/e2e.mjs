@@ -7,7 +7,7 @@
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, writeFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync, statSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { join, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -281,6 +281,99 @@ try {
     await page.waitForFunction(() => document.querySelector('#deployment-default-writer')?.textContent.includes('1/1 ready'), null, { timeout: 5000 });
     assert.match(await summary(page), / 0 pending/);
     await snap(page, 'deployment-rwop-scaled-to-1');
+  });
+
+  await step('embed mode: one view, minimal chrome, no autosave, a link back to the playground', async () => {
+    await openApp(page);
+    await page.evaluate(() => localStorage.setItem('bindery.scenario.v1', '# sentinel'));
+    await page.goto(`${base}?embed=1&scenario=rwop-conflict&view=events`);
+    await page.locator('#embed #events-table').waitFor();
+    assert.equal(await page.locator('#open-gallery').count(), 0, 'no playground chrome');
+    const open = await page.locator('#embed-open').getAttribute('href');
+    assert.ok(open.endsWith('?scenario=rwop-conflict'), open);
+    await page.goto(`${base}?embed=1&scenario=rwop-conflict&view=verdict&pod=default/writer-2`);
+    await page.locator('#embed #verdict-table').waitFor();
+    assert.match(await page.locator('#inspector-title').textContent(), /writer-2/);
+    await page.goto(`${base}?embed=1&scenario=local-pv-wffc&view=yaml`);
+    assert.match(await page.locator('#embed-yaml').textContent(), /kind: PersistentVolume/);
+    await page.waitForTimeout(400);
+    assert.equal(await page.evaluate(() => localStorage.getItem('bindery.scenario.v1')), '# sentinel', 'embeds leave the autosave alone');
+    // The playground's Embed dialog offers both snippets for the current scenario.
+    await openApp(page, '?scenario=rwop-conflict');
+    await page.click('#open-embed');
+    await page.selectOption('#embed-view', 'events');
+    const element = await page.locator('#embed-element').inputValue();
+    assert.match(element, /<bindery-scenario src="[^"]*\?embed=1&amp;scenario=rwop-conflict&amp;view=events"><\/bindery-scenario>/);
+    assert.match(await page.locator('#embed-iframe').inputValue(), /^<iframe src="/);
+    await snap(page, 'embed-dialog');
+    await page.click('#close-dialog');
+  });
+
+  await step('a docs page with three embeds: they load, play, fit their content; the wasm is fetched once', async () => {
+    // A profile on disk, as a reader's browser has: its HTTP cache keeps the wasm that the
+    // first embed fetched for the next two (an incognito context's memory cache may not).
+    const profile = join(artifacts, '..', '.profile-embeds');
+    rmSync(profile, { recursive: true, force: true });
+    const ctx = await chromium.launchPersistentContext(profile, {
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      headless: true,
+      viewport: { width: 900, height: 900 },
+      args: ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
+        '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    const docs = ctx.pages()[0] ?? await ctx.newPage();
+    const cdp = await ctx.newCDPSession(docs);
+    await cdp.send('Network.enable');
+    let bytes = 0;
+    const wasmLoads = [];
+    const urls = new Map();
+    cdp.on('Network.responseReceived', (e) => urls.set(e.requestId, { url: e.response.url, status: e.response.status }));
+    cdp.on('Network.loadingFinished', (e) => {
+      bytes += e.encodedDataLength;
+      const r = urls.get(e.requestId);
+      if (r && r.url.endsWith('.wasm')) wasmLoads.push({ status: r.status, bytes: e.encodedDataLength });
+    });
+    const t0 = Date.now();
+    await docs.goto(`${base}docs/embed.html`);
+    await docs.locator('bindery-scenario[data-ready="true"]').first().waitFor({ timeout: 20000 });
+    figures.embedFirstRenderMs = Date.now() - t0;
+    await docs.waitForFunction(() => document.querySelectorAll('bindery-scenario[data-ready="true"]').length === 3, null, { timeout: 30000 });
+    figures.embedAllThreeMs = Date.now() - t0;
+    // The autoplaying one plays: its frame counter moves.
+    const frame = docs.frameLocator('#embed-rwop iframe');
+    const before = await frame.locator('#embed-time').textContent();
+    await docs.waitForTimeout(1200);
+    const after = await frame.locator('#embed-time').textContent();
+    assert.notEqual(before, after, 'the autoplay embed advances');
+    // Each iframe is as tall as its content: no inner scrollbar, no empty band.
+    for (const handle of await docs.locator('bindery-scenario iframe').elementHandles()) {
+      const outer = (await handle.boundingBox()).height;
+      const inner = await (await handle.contentFrame()).evaluate(() => ({
+        content: document.getElementById('embed').getBoundingClientRect().height,
+        scroll: document.documentElement.scrollHeight,
+        client: document.documentElement.clientHeight,
+      }));
+      assert.ok(Math.abs(outer - inner.content) <= 2, `iframe ${outer}px vs content ${inner.content}px`);
+      assert.ok(inner.scroll <= inner.client + 1, `inner scrollbar: ${JSON.stringify(inner)}`);
+    }
+    await docs.waitForTimeout(500);
+    figures.embedPageBytes = bytes;
+    figures.embedWasmLoads = wasmLoads;
+    // Later embeds get the wasm from the HTTP cache (0 bytes over the wire).
+    const full = wasmLoads.filter((w) => w.bytes > 1024);
+    console.log(`    docs page with 3 embeds: first embed ${figures.embedFirstRenderMs} ms, all ${figures.embedAllThreeMs} ms, ${bytes} bytes transferred, wasm requests ${JSON.stringify(wasmLoads)}`);
+    assert.equal(full.length, 1, `the wasm body is transferred once: ${JSON.stringify(wasmLoads)}`);
+    await docs.screenshot({ path: join(artifacts, `${String(++shot).padStart(2, '0')}-docs-page-three-embeds.png`), fullPage: true });
+    // Narrow: the embeds follow the page down to 320 px without sideways scrolling.
+    await docs.setViewportSize({ width: 320, height: 800 });
+    await docs.waitForTimeout(600);
+    for (const handle of await docs.locator('bindery-scenario iframe').elementHandles()) {
+      const w = await (await handle.contentFrame()).evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+      assert.ok(w[0] <= w[1] + 1, `embed scrolls sideways at 320 px: ${w}`);
+    }
+    await docs.screenshot({ path: join(artifacts, `${String(++shot).padStart(2, '0')}-docs-page-320px.png`), fullPage: false });
+    await ctx.close();
+    rmSync(profile, { recursive: true, force: true });
   });
 
   let exported, exportedState;

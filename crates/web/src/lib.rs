@@ -6,6 +6,7 @@
 //! - [`components`]: the views; [`platform`]: storage, URL, clipboard, panic banner.
 
 pub mod components;
+pub mod embed;
 pub mod forms;
 pub mod platform;
 pub mod script;
@@ -19,8 +20,12 @@ pub use components::App;
 pub fn start() {
     platform::install_panic_hook();
     let root = gloo::utils::document().get_element_by_id("app");
-    match root {
-        Some(root) => yew::Renderer::<App>::with_root(root).render(),
-        None => yew::Renderer::<App>::new().render(),
-    };
+    let root = root.unwrap_or_else(|| gloo::utils::body().into());
+    if embed::is_embed(&platform::location_search()) {
+        // Embeds are styled by the same stylesheet, scoped under this class.
+        let _ = gloo::utils::body().set_attribute("data-embed", "1");
+        yew::Renderer::<components::EmbedApp>::with_root(root).render();
+    } else {
+        yew::Renderer::<App>::with_root(root).render();
+    }
 }

@@ -136,3 +136,56 @@ pub fn prefers_dark() -> bool {
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
         .is_some_and(|m| m.matches())
 }
+
+/// The page's query string (`?embed=1&view=events`), empty when unavailable.
+pub fn location_search() -> String {
+    web_sys::window()
+        .and_then(|w| w.location().search().ok())
+        .unwrap_or_default()
+}
+
+/// The playground's own address without query or fragment (`https://host/bindery/`).
+pub fn page_base() -> String {
+    web_sys::window()
+        .and_then(|w| {
+            let l = w.location();
+            Some(format!("{}{}", l.origin().ok()?, l.pathname().ok()?))
+        })
+        .unwrap_or_else(|| "./".to_string())
+}
+
+/// Tells the embedding page how tall this document is (`{type: "bindery:height", id,
+/// height}`), so `<bindery-scenario>` can size its iframe. Only a height is sent, so any
+/// target origin may read it; the receiver checks where it came from.
+pub fn post_height(id: Option<&str>) {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let Ok(Some(parent)) = window.parent() else {
+        return;
+    };
+    // The embed's own box, not the document: the document is at least as tall as the
+    // iframe, so it could grow with the iframe but never shrink.
+    let Some(height) = window
+        .document()
+        .and_then(|d| {
+            d.get_element_by_id("embed")
+                .or_else(|| d.document_element())
+        })
+        .map(|e| e.get_bounding_client_rect().height().ceil() as i32)
+    else {
+        return;
+    };
+    let message = js_sys::Object::new();
+    let set = |k: &str, v: wasm_bindgen::JsValue| {
+        let _ = js_sys::Reflect::set(&message, &k.into(), &v);
+    };
+    set("type", "bindery:height".into());
+    set("height", (height as f64).into());
+    set(
+        "id",
+        id.map(wasm_bindgen::JsValue::from_str)
+            .unwrap_or(wasm_bindgen::JsValue::NULL),
+    );
+    let _ = parent.post_message(&message, "*");
+}

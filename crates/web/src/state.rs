@@ -58,6 +58,8 @@ pub enum Dialog {
     Add(Kind),
     /// The YAML editor for one object of the scenario (or a new one when `None`).
     EditYaml(Option<(Kind, ObjectKey)>),
+    /// Snippets that embed the current scenario in a documentation page.
+    Embed,
 }
 
 /// Scenarios are shared (`Rc`): every action copies the state, and a deep copy of a

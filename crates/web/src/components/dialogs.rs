@@ -37,6 +37,10 @@ pub fn dialogs() -> Html {
             (format!("Edit {kind} {key}"), html! { <EditYaml /> })
         }
         Dialog::EditYaml(None) => ("Add any object as YAML".to_string(), html! { <EditYaml /> }),
+        Dialog::Embed => (
+            "Embed this scenario in a page".to_string(),
+            html! { <EmbedDialog /> },
+        ),
     };
     html! {
         <div class="backdrop">
@@ -393,6 +397,78 @@ fn edit_yaml() -> Html {
             <p class="hint">{ "Any kind Bindery supports: Node, StorageClass, PersistentVolume, PersistentVolumeClaim, Pod, PriorityClass, CSINode, CSIDriver, CSIStorageCapacity, PodDisruptionBudget." }</p>
             <textarea ref={area} class="yaml" id="object-yaml" aria-label="Object YAML" spellcheck="false" defaultvalue={initial} />
             <div class="row"><button class="primary" id="save-object" onclick={save}>{ "Save" }</button></div>
+        </div>
+    }
+}
+
+/// The "Embed" dialog: pick a view and autoplay, copy an `<iframe>` or the one-tag
+/// `<bindery-scenario>` form (with `embed.js`).
+#[function_component(EmbedDialog)]
+fn embed_dialog() -> Html {
+    use crate::embed::{self, EmbedOptions, EmbedView, ScenarioRef};
+    let store = use_store();
+    let view = use_state(|| EmbedView::Cluster);
+    let autoplay = use_state(|| false);
+    let scenario_ref = use_memo(store.revision, {
+        let scenario = store.scenario.clone();
+        move |_| ScenarioRef::of(&scenario)
+    });
+    let base = platform::page_base();
+    let options = EmbedOptions {
+        view: *view,
+        autoplay: *autoplay,
+        pod: store
+            .selection
+            .as_ref()
+            .filter(|s| s.kind == Kind::Pod && *view == EmbedView::Verdict)
+            .map(|s| s.key.to_string()),
+        id: None,
+    };
+    let url = embed::embed_url(&base, &scenario_ref, &options);
+    let loader = format!(
+        "{}embed.js",
+        base.rsplit_once('/')
+            .map(|(b, _)| format!("{b}/"))
+            .unwrap_or_default()
+    );
+    let iframe = embed::iframe_snippet(&url, &store.scenario.title, 520);
+    let element = embed::element_snippet(&loader, &url);
+    let on_view = {
+        let view = view.clone();
+        Callback::from(move |e: Event| {
+            if let Some(sel) = e.target_dyn_into::<web_sys::HtmlSelectElement>() {
+                view.set(EmbedView::parse(&sel.value()).unwrap_or_default());
+            }
+        })
+    };
+    let on_autoplay = {
+        let autoplay = autoplay.clone();
+        Callback::from(move |e: Event| {
+            if let Some(input) = e.target_dyn_into::<HtmlInputElement>() {
+                autoplay.set(input.checked());
+            }
+        })
+    };
+    let copy =
+        |text: String| Callback::from(move |_: MouseEvent| platform::copy_to_clipboard(&text));
+    html! {
+        <div class="embed-dialog" id="embed-dialog">
+            <p>{ "Drop this scenario into any page. The embed runs entirely in the reader's browser; it shows one view with play controls and an “Open in playground” link." }</p>
+            <div class="inline">
+                <label>{ "View " }
+                    <select id="embed-view" onchange={on_view}>
+                        { for EmbedView::ALL.iter().map(|v| html! { <option value={v.as_str()} selected={*v == *view}>{ v.label() }</option> }) }
+                    </select>
+                </label>
+                <label><input type="checkbox" id="embed-autoplay" checked={*autoplay} onchange={on_autoplay} />{ " Autoplay" }</label>
+            </div>
+            <h3>{ "One tag (sizes itself to its content)" }</h3>
+            <textarea id="embed-element" readonly=true rows="3" value={element.clone()} />
+            <button onclick={copy(element)}>{ "Copy" }</button>
+            <h3>{ "Plain iframe" }</h3>
+            <textarea id="embed-iframe" readonly=true rows="3" value={iframe.clone()} />
+            <button onclick={copy(iframe)}>{ "Copy" }</button>
+            <p><a id="embed-preview" href={url} target="_blank" rel="noopener">{ "Open the embed on its own ↗" }</a></p>
         </div>
     }
 }

@@ -3,6 +3,7 @@
 mod charts;
 mod cluster;
 mod dialogs;
+mod embed;
 mod events;
 mod inspector;
 mod storage;
@@ -19,6 +20,8 @@ use crate::platform;
 use crate::script::Scenario;
 use crate::share;
 use crate::state::{Action, AppState, Dialog, Notice, NoticeKind};
+
+pub use embed::EmbedApp;
 
 /// What every view reads and dispatches to.
 pub type Store = UseReducerHandle<AppState>;
@@ -46,7 +49,7 @@ const AUTOSAVE_DELAY_MS: u32 = 250;
 const AUTOSAVE_MAX_OBJECTS: usize = 5_000;
 
 /// Milliseconds between frames while playing.
-const PLAY_INTERVAL_MS: u32 = 350;
+pub(crate) const PLAY_INTERVAL_MS: u32 = 350;
 
 /// The first state: a share link in the URL, else `?scenario=<id>`, else the autosave,
 /// else the default built-in. A bad link is reported, never fatal.
@@ -250,6 +253,7 @@ fn header() -> Html {
                 <AddMenu />
                 <button id="open-yaml" onclick={d(Action::Open(Dialog::Yaml))}>{ "YAML" }</button>
                 <button id="share" onclick={share}>{ "Share" }</button>
+                <button id="open-embed" onclick={d(Action::Open(Dialog::Embed))}>{ "Embed" }</button>
                 <button id="undo" aria-label="Undo (Ctrl+Z)" title="Undo (Ctrl+Z)" disabled={store.past.is_empty()} onclick={d(Action::Undo)}>{ "↶ Undo" }</button>
                 <button id="redo" aria-label="Redo (Ctrl+Shift+Z)" title="Redo (Ctrl+Shift+Z)" disabled={store.future.is_empty()} onclick={d(Action::Redo)}>{ "↷ Redo" }</button>
             </nav>
