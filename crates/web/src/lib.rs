@@ -12,6 +12,7 @@ pub mod platform;
 pub mod script;
 pub mod share;
 pub mod state;
+pub mod tutorial;
 pub mod view_model;
 
 pub use components::App;

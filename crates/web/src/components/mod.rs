@@ -7,6 +7,7 @@ mod embed;
 mod events;
 mod inspector;
 mod storage;
+mod tutorial;
 mod workloads;
 
 use bindery_core::scenario::builtin;
@@ -53,7 +54,29 @@ pub(crate) const PLAY_INTERVAL_MS: u32 = 350;
 
 /// The first state: a share link in the URL, else `?scenario=<id>`, else the autosave,
 /// else the default built-in. A bad link is reported, never fatal.
+/// The lesson this page shows (`?lesson=<id>`; `?learn` opens the first unfinished one).
+pub fn lesson_param() -> Option<&'static crate::tutorial::Lesson> {
+    if let Some(id) = platform::query_param("lesson") {
+        return crate::tutorial::lesson(&id);
+    }
+    let search = platform::location_search();
+    if !crate::embed::query_pairs(&search)
+        .iter()
+        .any(|(k, _)| k == "learn")
+    {
+        return None;
+    }
+    let done = tutorial::done_lessons();
+    crate::tutorial::LESSONS
+        .iter()
+        .find(|l| !done.iter().any(|d| d == l.id))
+        .or(crate::tutorial::LESSONS.first())
+}
+
 pub fn initial_state() -> AppState {
+    if let Some(lesson) = lesson_param() {
+        return AppState::new(lesson.start_scenario());
+    }
     let default = || Scenario::builtin(builtin::DEFAULT_ID).expect("the default built-in exists");
     let restore = platform::take_restore_flag();
     let mut notice = None;
@@ -103,6 +126,8 @@ pub fn initial_state() -> AppState {
 #[function_component(App)]
 pub fn app() -> Html {
     let store = use_reducer(initial_state);
+    // A lesson works on its own copy: the playground's autosave is left alone.
+    let lesson = use_memo((), |_| lesson_param().map(|l| l.id));
 
     // Autosave every accepted scenario, once per change and a moment after it (so the
     // serialization never delays the paint of the edit); the URL keeps a share link only
@@ -110,7 +135,11 @@ pub fn app() -> Html {
     // 10,000-pod one) are not saved.
     {
         let scenario = store.scenario.clone();
+        let in_lesson = lesson.is_some();
         use_effect_with(store.revision, move |rev| {
+            if in_lesson {
+                return Box::new(|| ()) as Box<dyn FnOnce()>;
+            }
             if *rev > 0 {
                 platform::clear_hash();
             }
@@ -120,7 +149,7 @@ pub fn app() -> Html {
                 }
             });
             // A newer change cancels a pending save (dropping a Timeout clears it).
-            move || drop(save)
+            Box::new(move || drop(save)) as Box<dyn FnOnce()>
         });
     }
 
@@ -175,6 +204,9 @@ pub fn app() -> Html {
             <a class="skip" href="#workspace">{ "Skip to the cluster" }</a>
             <Header />
             <NoticeBar />
+            if let Some(id) = *lesson {
+                <tutorial::LessonPanel id={id} />
+            }
             <Timeline />
             <main id="workspace" class="workspace">
                 <section class="cluster-pane" aria-label="Cluster">
@@ -254,6 +286,7 @@ fn header() -> Html {
                 <button id="open-yaml" onclick={d(Action::Open(Dialog::Yaml))}>{ "YAML" }</button>
                 <button id="share" onclick={share}>{ "Share" }</button>
                 <button id="open-embed" onclick={d(Action::Open(Dialog::Embed))}>{ "Embed" }</button>
+                <a class="button" id="open-tutorial" href="?learn">{ "Learn" }</a>
                 <button id="undo" aria-label="Undo (Ctrl+Z)" title="Undo (Ctrl+Z)" disabled={store.past.is_empty()} onclick={d(Action::Undo)}>{ "↶ Undo" }</button>
                 <button id="redo" aria-label="Redo (Ctrl+Shift+Z)" title="Redo (Ctrl+Shift+Z)" disabled={store.future.is_empty()} onclick={d(Action::Redo)}>{ "↷ Redo" }</button>
             </nav>
