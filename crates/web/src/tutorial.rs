@@ -157,6 +157,49 @@ fn claim_modes(sim: &Simulation, name: &str) -> Vec<AccessMode> {
         .unwrap_or_default()
 }
 
+/// The StatefulSet runs `replicas` pods in as many zones, each claim bound to a volume of
+/// its pod's zone.
+fn stateful_set_spread(sim: &Simulation, name: &str, replicas: usize) -> bool {
+    let c = sim.cluster();
+    let Some(set) = c.stateful_sets.get(&ObjectKey::new("default", name)) else {
+        return false;
+    };
+    let zone_of_node = |n: &str| {
+        c.nodes
+            .get(n)
+            .and_then(|n| n.label(bindery_core::model::well_known::LABEL_ZONE))
+            .map(str::to_string)
+    };
+    let mut zones = std::collections::BTreeSet::new();
+    for p in c.pods_owned_by(Kind::StatefulSet, &set.meta.key()) {
+        if p.status.phase != PodPhase::Running {
+            return false;
+        }
+        let Some(zone) = p.node_name().and_then(zone_of_node) else {
+            return false;
+        };
+        let volume_in_zone = p.claim_names().all(|claim| {
+            c.pvc_by("default", claim)
+                .and_then(|pvc| pvc.volume_name.as_deref())
+                .and_then(|v| c.pv(v))
+                .and_then(|pv| pv.node_affinity.as_ref())
+                .is_some_and(|a| {
+                    a.terms.iter().all(|t| {
+                        t.match_expressions.iter().any(|r| {
+                            r.key == bindery_core::model::well_known::LABEL_ZONE
+                                && r.values == [zone.clone()]
+                        })
+                    })
+                })
+        });
+        if !volume_in_zone {
+            return false;
+        }
+        zones.insert(zone);
+    }
+    zones.len() == replicas
+}
+
 fn preempted(sim: &Simulation, name: &str) -> bool {
     sim.cluster()
         .deleted_pods
@@ -317,10 +360,11 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "zones",
         title: "6. Zones: a zonal volume rules out other zones",
-        goal: "`db`'s volume lives in zone-a, but the pod asks for zone-b: VolumeZone rejects every node. Make `db` run with its data.",
+        goal: "`db`'s volume lives in zone-a, but the pod asks for zone-b: VolumeZone rejects every node. Make `db` run with its data. Then add a StatefulSet `web` of two replicas whose claims come from the class `zonal` (topology-aware: WaitForFirstConsumer, allowedTopologies zone-a and zone-b), spread one per zone with maxSkew 1.",
         docs: "https://kubernetes.io/docs/setup/best-practices/multiple-zones/#storage-access-for-zones",
         start: concat!(
             "# title: Lesson 6 — zones\n",
+            "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: zonal}\nprovisioner: ebs.csi.aws.com\nvolumeBindingMode: WaitForFirstConsumer\nallowedTopologies:\n- matchLabelExpressions:\n  - {key: topology.kubernetes.io/zone, values: [zone-a, zone-b]}\n",
             "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-a\n  labels: {kubernetes.io/hostname: node-a, topology.kubernetes.io/zone: zone-a}\nstatus:\n  allocatable: {cpu: \"4\", memory: 8Gi, pods: \"110\"}\n",
             "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-b\n  labels: {kubernetes.io/hostname: node-b, topology.kubernetes.io/zone: zone-b}\nstatus:\n  allocatable: {cpu: \"4\", memory: 8Gi, pods: \"110\"}\n",
             "---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: disk-a\n  labels: {topology.kubernetes.io/zone: zone-a}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOnce]\n  storageClassName: \"\"\n  csi: {driver: disk.csi.example.com, volumeHandle: disk-a}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions: [{key: topology.kubernetes.io/zone, operator: In, values: [zone-a]}]\n",
@@ -330,12 +374,17 @@ pub const LESSONS: &[Lesson] = &[
         hints: &[
             "The verdict table shows VolumeZone (or VolumeBinding's node affinity) failing on node-a's zone neighbours and NodeAffinity on the others.",
             "Disks do not move between zones: point `db`'s nodeSelector at zone-a.",
+            "＋ Add… → StatefulSet: name `web`, 2 replicas, “Spread across zones” checked, claim template class `zonal`. Each claim is provisioned in the zone of the node its pod was scheduled to.",
         ],
         solution: &[Step::Put {
             yaml: "apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: default}\nspec:\n  nodeSelector: {topology.kubernetes.io/zone: zone-a}\n  containers: [{name: app, image: postgres}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: db-data}}]\n",
             replacing: Some((Kind::Pod, "default/db")),
+        },
+        Step::Put {
+            yaml: "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web, namespace: default}\nspec:\n  serviceName: web\n  replicas: 2\n  selector: {matchLabels: {app: web}}\n  template:\n    metadata: {labels: {app: web}}\n    spec:\n      topologySpreadConstraints:\n      - {maxSkew: 1, topologyKey: topology.kubernetes.io/zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchLabels: {app: web}}}\n      containers: [{name: app, image: nginx}]\n  volumeClaimTemplates:\n  - metadata: {name: www}\n    spec:\n      accessModes: [ReadWriteOnce]\n      storageClassName: zonal\n      resources: {requests: {storage: 1Gi}}\n",
+            replacing: None,
         }],
-        check: |sim| running(sim, "db"),
+        check: |sim| running(sim, "db") && stateful_set_spread(sim, "web", 2),
     },
     Lesson {
         id: "reclaim",
