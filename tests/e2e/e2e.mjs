@@ -393,6 +393,8 @@ try {
     t0 = Date.now();
     await page.click('#claims-table >> text=keep');
     await page.click('#kubectl-delete');
+    await page.click('#claims-table >> text=scratch');
+    await page.click('#kubectl-delete');
     await page.click('#pod-default-app');
     await page.click('#kubectl-delete');
     await page.locator('#lesson-status', { hasText: 'Goal reached' }).waitFor({ timeout: 10000 });

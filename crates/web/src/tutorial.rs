@@ -389,14 +389,16 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "reclaim",
         title: "7. Reclaim and protection",
-        goal: "Delete the claim `keep` while `app` still uses it (it stays Terminating: pvc-protection), then delete `app`. The Retain volume `keep-pv` must end up Released, and the claim gone.",
+        goal: "`app` uses two claims: `keep` (a hand-made volume with reclaim policy Retain) and `scratch` (provisioned by local-path, reclaim policy Delete). Delete both claims while `app` still uses them (they stay Terminating: pvc-protection), then delete `app`. In the end `keep-pv` must be Released (and will not bind again), the scratch volume deleted, and both claims gone.",
         docs: "https://kubernetes.io/docs/concepts/storage/persistent-volumes/#reclaiming",
         start: concat!(
             "# title: Lesson 7 — reclaim and protection\n",
             "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-1\n  labels: {kubernetes.io/hostname: node-1}\nstatus:\n  allocatable: {cpu: \"4\", memory: 8Gi, pods: \"110\"}\n",
             "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: keep-pv}\nspec:\n  capacity: {storage: 5Gi}\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: \"\"\n  hostPath: {path: /srv/keep}\n",
             "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: keep, namespace: default}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: \"\"\n  resources: {requests: {storage: 5Gi}}\n",
-            "---\napiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: default}\nspec:\n  terminationGracePeriodSeconds: 10\n  containers: [{name: app, image: busybox}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: keep}}]\n",
+            "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: standard}\nprovisioner: rancher.io/local-path\nvolumeBindingMode: WaitForFirstConsumer\nreclaimPolicy: Delete\n",
+            "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: scratch, namespace: default}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: standard\n  resources: {requests: {storage: 1Gi}}\n",
+            "---\napiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: default}\nspec:\n  terminationGracePeriodSeconds: 10\n  containers: [{name: app, image: busybox}]\n  volumes:\n  - {name: data, persistentVolumeClaim: {claimName: keep}}\n  - {name: tmp, persistentVolumeClaim: {claimName: scratch}}\n",
         ),
         hints: &[
             "Select the claim and press “kubectl delete”: it stays Terminating while the pod runs.",
@@ -404,16 +406,14 @@ pub const LESSONS: &[Lesson] = &[
         ],
         solution: &[
             Step::Delete(Kind::PersistentVolumeClaim, "default/keep"),
+            Step::Delete(Kind::PersistentVolumeClaim, "default/scratch"),
             Step::Delete(Kind::Pod, "default/app"),
         ],
         check: |sim| {
-            sim.cluster()
-                .pv("keep-pv")
-                .is_some_and(|pv| pv.phase == PvPhase::Released)
-                && sim
-                    .cluster()
-                    .pvc(&ObjectKey::new("default", "keep"))
-                    .is_none()
+            let c = sim.cluster();
+            c.pv("keep-pv").is_some_and(|pv| pv.phase == PvPhase::Released)
+                && c.pvcs().is_empty()
+                && c.pvs().len() == 1
         },
     },
     Lesson {
