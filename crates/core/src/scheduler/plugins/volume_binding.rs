@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::names;
-use crate::cluster::{Cluster, HostKey};
+use crate::cluster::{ClaimNeeds, Cluster, HostKey};
 use crate::model::{
     well_known, ClaimRef, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod,
     PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
@@ -196,11 +196,18 @@ pub fn find_matching_volume_for_node<'a>(
         }
     }
     let request = claim.request.unwrap_or(0);
-    cluster.first_available_pv_for_host(claim.class_name(), hostname, request, |pv, pinned| {
-        !excluded.contains(&pv.name())
-            && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
-            && (pinned || check_node_affinity(pv, node))
-    })
+    let needs = ClaimNeeds::of(claim);
+    cluster.first_available_pv_for_host(
+        claim.class_name(),
+        hostname,
+        request,
+        needs,
+        |pv, pinned| {
+            !excluded.contains(&pv.name())
+                && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
+                && (pinned || check_node_affinity(pv, node))
+        },
+    )
 }
 
 /// `hasEnoughCapacity`.
