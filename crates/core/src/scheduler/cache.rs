@@ -15,6 +15,9 @@ use crate::model::{HostPort, Node, ObjectKey, Pod, PvSource, Resources};
 #[derive(Clone, Debug)]
 pub struct PodInfo {
     pub pod: Arc<Pod>,
+    /// `spec.priority` (immutable once admitted), inline for preemption's scan of every
+    /// node's pods.
+    pub priority: i32,
     /// `(driver, volume handle)` per attachable CSI volume; unbound claims get a
     /// placeholder handle from their class's provisioner, as NodeVolumeLimits does.
     pub csi_volumes: Arc<[(String, String)]>,
@@ -23,11 +26,20 @@ pub struct PodInfo {
 impl PodInfo {
     pub fn new(cluster: &Cluster, pod: Arc<Pod>) -> PodInfo {
         let csi_volumes = csi_volumes_of(cluster, &pod).into();
-        PodInfo { pod, csi_volumes }
+        PodInfo {
+            priority: pod.spec.priority,
+            pod,
+            csi_volumes,
+        }
     }
 
     pub fn key(&self) -> ObjectKey {
         self.pod.meta.key()
+    }
+
+    /// Is this the pod `key` names? (Without building a key.)
+    pub fn is(&self, key: &ObjectKey) -> bool {
+        *self.pod.meta.name == *key.name && *self.pod.meta.namespace == *key.namespace
     }
 }
 
@@ -208,7 +220,7 @@ impl NodeInfo {
     /// Swaps in a new copy of a pod already on this node (same requests).
     pub fn replace_pod(&mut self, info: PodInfo) {
         let key = info.key();
-        if let Some(i) = self.pods.iter().position(|p| p.key() == key) {
+        if let Some(i) = self.pods.iter().position(|p| p.is(&key)) {
             let old = std::mem::replace(&mut self.pods[i], info);
             self.forget_csi_volumes(&old.csi_volumes);
             let new = self.pods[i].csi_volumes.clone();
@@ -218,7 +230,7 @@ impl NodeInfo {
     }
 
     pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<PodInfo> {
-        let i = self.pods.iter().position(|p| &p.pod.meta.key() == key)?;
+        let i = self.pods.iter().position(|p| p.is(key))?;
         let info = self.pods.remove(i);
         self.forget_csi_volumes(&info.csi_volumes);
         self.refresh_hot();

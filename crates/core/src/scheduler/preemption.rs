@@ -169,7 +169,7 @@ fn select_victims_on_node(
     let mut potential: Vec<PodInfo> = node
         .pods
         .iter()
-        .filter(|p| p.pod.spec.priority < pod.spec.priority)
+        .filter(|p| p.priority < pod.spec.priority)
         .cloned()
         .collect();
     if potential.is_empty() {
