@@ -45,6 +45,8 @@ struct AvailablePv {
     access_modes: u8,
     volume_mode: VolumeMode,
     deleting: bool,
+    /// No VolumeAttributesClass.
+    no_vac: bool,
     pv: Arc<PersistentVolume>,
 }
 
@@ -54,6 +56,11 @@ impl AvailablePv {
             access_modes: access_mode_bits(&pv.access_modes),
             volume_mode: pv.volume_mode,
             deleting: pv.meta.deletion.is_some(),
+            no_vac: pv
+                .volume_attributes_class_name
+                .as_deref()
+                .unwrap_or("")
+                .is_empty(),
             pv: pv.clone(),
         }
     }
@@ -65,6 +72,13 @@ impl AvailablePv {
             && self.volume_mode == want.volume_mode
             && !self.deleting
     }
+
+    /// Given [`Self::may_suit`], is `classify_volume` certainly `Candidate::Yes`? The index
+    /// holds only Available PVs without a claimRef, under their class and capacity, so
+    /// what is left is the VolumeAttributesClass and the claim's selector.
+    fn surely_suits(&self, want: &ClaimNeeds) -> bool {
+        want.plain && self.no_vac
+    }
 }
 
 /// What a claim asks of every candidate volume, in the index's inline form.
@@ -72,6 +86,8 @@ impl AvailablePv {
 pub struct ClaimNeeds {
     access_modes: u8,
     volume_mode: VolumeMode,
+    /// No selector and no VolumeAttributesClass.
+    plain: bool,
 }
 
 impl ClaimNeeds {
@@ -79,6 +95,12 @@ impl ClaimNeeds {
         ClaimNeeds {
             access_modes: access_mode_bits(&claim.access_modes),
             volume_mode: claim.volume_mode,
+            plain: claim.selector.is_none()
+                && claim
+                    .volume_attributes_class_name
+                    .as_deref()
+                    .unwrap_or("")
+                    .is_empty(),
         }
     }
 }
@@ -281,18 +303,19 @@ impl Cluster {
     }
 
     /// The first available, unclaimed PV of `class` with capacity of at least `min_capacity`
-    /// that a node with hostname label `host` could reach and that `accept` takes (told
-    /// whether the PV is pinned to `host`, so its affinity is known to match), trying
+    /// that a node with hostname label `host` could reach and that `accept` takes, trying
     /// smallest first (ties by name): PVs pinned to `host` and PVs whose node affinity is
     /// not a plain hostname pin (still to be checked by `accept`), merged lazily. PVs that
-    /// cannot suit a claim with `needs` are skipped without asking `accept`.
+    /// cannot suit a claim with `needs` are skipped without asking `accept`. `accept` is
+    /// told whether the PV is pinned to `host` (its affinity is known to match) and whether
+    /// the index already knows it passes `classify_volume` (so `accept` need not read it).
     pub fn first_available_pv_for_host(
         &self,
         class: &str,
         host: Option<HostKey<'_>>,
         min_capacity: i64,
         needs: ClaimNeeds,
-        mut accept: impl FnMut(&Arc<PersistentVolume>, bool) -> bool,
+        mut accept: impl FnMut(&Arc<PersistentVolume>, bool, bool) -> bool,
     ) -> Option<&Arc<PersistentVolume>> {
         let idx = self.available_by_class.get(class)?;
         let from = (min_capacity, String::new());
@@ -320,7 +343,7 @@ impl Cluster {
             } else {
                 other.next()?
             };
-            if accept(&e.pv, take_pinned) {
+            if accept(&e.pv, take_pinned, e.surely_suits(&needs)) {
                 return Some(&e.pv);
             }
         }

@@ -185,10 +185,11 @@ pub fn find_matching_volume_for_node<'a>(
     prebound: &'a [Arc<PersistentVolume>],
     node: &Node,
     hostname: Option<HostKey<'_>>,
-    excluded: &[&str],
+    excluded: &[&Arc<PersistentVolume>],
 ) -> Option<&'a Arc<PersistentVolume>> {
+    let is_excluded = |pv: &PersistentVolume| excluded.iter().any(|x| x.name() == pv.name());
     for pv in prebound {
-        if excluded.contains(&pv.name()) {
+        if is_excluded(pv) {
             continue;
         }
         if let Candidate::PreBound = classify_volume(pv, claim, false, true) {
@@ -202,9 +203,12 @@ pub fn find_matching_volume_for_node<'a>(
         hostname,
         request,
         needs,
-        |pv, pinned| {
-            !excluded.contains(&pv.name())
-                && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
+        |pv, pinned, suits| {
+            debug_assert!(
+                !suits || matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
+            );
+            !is_excluded(pv)
+                && (suits || matches!(classify_volume(pv, claim, false, true), Candidate::Yes))
                 && (pinned || check_node_affinity(pv, node))
         },
     )
@@ -345,7 +349,7 @@ fn evaluate(
     }
     // Static matching, smallest claim first; unmatched claims go on to provisioning,
     // after the claims that already have this node selected.
-    let mut chosen: Vec<&str> = Vec::new();
+    let mut chosen: Vec<&Arc<PersistentVolume>> = Vec::new();
     let mut unmatched: Vec<usize> = Vec::new();
     let mut any_unmatched = false;
     for (i, claim) in state.delay_claims.iter().enumerate() {
@@ -363,7 +367,7 @@ fn evaluate(
                 if let Some(out) = out.as_deref_mut() {
                     out.static_bindings.push((pv.clone(), claim.clone()));
                 }
-                chosen.push(pv.name());
+                chosen.push(pv);
             }
             None => {
                 any_unmatched = true;
