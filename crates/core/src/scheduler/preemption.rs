@@ -258,14 +258,30 @@ pub fn preempt(
     }
     let now = cx.now;
     let all = cx.cache.nodes();
-    let potential: Vec<&NodeInfo> = all
-        .iter()
-        .filter(|n| {
-            diagnosis
-                .status_of(n.name())
-                .is_some_and(|s| s.code == Code::Unschedulable)
-        })
-        .collect();
+    let potential: Vec<&NodeInfo> = if diagnosis
+        .absent_status
+        .as_ref()
+        .is_some_and(|s| s.code == Code::Unschedulable)
+    {
+        all.iter()
+            .filter(|n| {
+                diagnosis
+                    .status_of(n.name())
+                    .is_some_and(|s| s.code == Code::Unschedulable)
+            })
+            .collect()
+    } else {
+        // Only nodes with an explicit status can qualify: find those few by name rather
+        // than looking every node up (same order: the cache's).
+        let mut at: Vec<usize> = diagnosis
+            .node_to_status
+            .iter()
+            .filter(|(_, s)| s.code == Code::Unschedulable)
+            .filter_map(|(name, _)| cx.cache.position(name))
+            .collect();
+        at.sort_unstable();
+        at.into_iter().map(|i| &all[i]).collect()
+    };
     let mut dry_run = Diagnosis {
         absent_status: Some(Status::unresolvable(ERR_NOT_HELPFUL)),
         ..Diagnosis::default()
