@@ -156,6 +156,11 @@ impl NodeInfo {
         self.hot.allocatable_memory = n.allocatable.memory;
         self.hot.allocatable_pods = n.allocatable.pods;
         self.hot.min_csi_limit = self.csi_limits.values().copied().min().unwrap_or(i64::MAX);
+        self.refresh_attached();
+    }
+
+    /// The part of [`NodeInfo::hot`] that adding or removing a pod changes.
+    fn refresh_attached(&mut self) {
         self.hot.max_csi_attached = self
             .csi_attached
             .values()
@@ -176,7 +181,7 @@ impl NodeInfo {
         self.used_ports.extend(spec.host_ports.iter().cloned());
         self.remember_csi_volumes(&info.csi_volumes);
         self.pods.push(info);
-        self.refresh_hot();
+        self.refresh_attached();
     }
 
     /// Distinct attached CSI volumes of `driver`.
@@ -225,7 +230,7 @@ impl NodeInfo {
             self.forget_csi_volumes(&old.csi_volumes);
             let new = self.pods[i].csi_volumes.clone();
             self.remember_csi_volumes(&new);
-            self.refresh_hot();
+            self.refresh_attached();
         }
     }
 
@@ -233,7 +238,7 @@ impl NodeInfo {
         let i = self.pods.iter().position(|p| p.is(key))?;
         let info = self.pods.remove(i);
         self.forget_csi_volumes(&info.csi_volumes);
-        self.refresh_hot();
+        self.refresh_attached();
         let spec = &info.pod.spec;
         self.requested.sub(&spec.requests);
         self.non_zero_milli_cpu -= spec.non_zero_milli_cpu;
