@@ -72,6 +72,10 @@ pub struct DelayClaimFacts {
     pub class: Option<Arc<StorageClass>>,
     /// Whether any available, unclaimed PV of the class exists at all.
     pub class_has_available_pvs: bool,
+    /// Whether provisioning it depends on CSIStorageCapacity (a request, and a CSIDriver
+    /// for the class's provisioner with `storageCapacity`): otherwise
+    /// [`has_enough_capacity`] is true on every node.
+    pub capacity_tracked: bool,
 }
 
 /// What binding the pod's volumes on one node takes.
@@ -151,6 +155,13 @@ impl VolumeBinding {
                 selected_node: c.selected_node().map(str::to_string),
                 class: cx.cluster.storage_classes.get(c.class_name()).cloned(),
                 class_has_available_pvs: cx.cluster.has_available_pvs(c.class_name()),
+                capacity_tracked: c.request.is_some()
+                    && cx
+                        .cluster
+                        .storage_classes
+                        .get(c.class_name())
+                        .and_then(|sc| cx.cluster.csi_drivers.get(&sc.provisioner))
+                        .is_some_and(|d| d.storage_capacity),
             })
             .collect();
         Ok((state, immediate))
@@ -350,7 +361,10 @@ fn evaluate(
     // Static matching, smallest claim first; unmatched claims go on to provisioning,
     // after the claims that already have this node selected.
     let mut chosen: Vec<&Arc<PersistentVolume>> = Vec::new();
-    let mut unmatched: Vec<usize> = Vec::new();
+    // Unmatched claims by index: a bit set for the first 128 (no allocation per node),
+    // then a list; both ascending, so the order is the claims' order.
+    let mut unmatched: u128 = 0;
+    let mut unmatched_rest: Vec<usize> = Vec::new();
     let mut any_unmatched = false;
     for (i, claim) in state.delay_claims.iter().enumerate() {
         if facts(i).selected_node.is_some() {
@@ -371,7 +385,11 @@ fn evaluate(
             }
             None => {
                 any_unmatched = true;
-                unmatched.push(i);
+                if i < 128 {
+                    unmatched |= 1 << i;
+                } else {
+                    unmatched_rest.push(i);
+                }
             }
         }
     }
@@ -380,13 +398,14 @@ fn evaluate(
     }
     let to_provision = (0..state.delay_claims.len())
         .filter(|&i| facts(i).selected_node.is_some())
-        .chain(unmatched.iter().copied());
+        .chain((0..state.delay_claims.len().min(128)).filter(|&i| unmatched & (1 << i) != 0))
+        .chain(unmatched_rest.iter().copied());
     let mut provisions: Vec<Arc<PersistentVolumeClaim>> = Vec::new();
     let mut any = false;
     for i in to_provision {
         let claim = &state.delay_claims[i];
         any = true;
-        match check_volume_provision(cx.cluster, claim, facts(i).class.as_ref(), node)? {
+        match check_volume_provision(cx.cluster, claim, facts(i), node)? {
             Provision::Ok => {
                 if out.is_some() {
                     provisions.push(claim.clone());
@@ -424,9 +443,10 @@ enum Provision {
 fn check_volume_provision(
     cluster: &Cluster,
     claim: &PersistentVolumeClaim,
-    class: Option<&Arc<StorageClass>>,
+    facts: &DelayClaimFacts,
     node: &Node,
 ) -> Result<Provision, String> {
+    let class = facts.class.as_ref();
     let class_name = claim.class_name();
     if class_name.is_empty() {
         return Err(format!(
@@ -445,7 +465,7 @@ fn check_volume_provision(
     {
         return Ok(Provision::NotProvisionable);
     }
-    if !has_enough_capacity(cluster, class, claim, node) {
+    if facts.capacity_tracked && !has_enough_capacity(cluster, class, claim, node) {
         return Ok(Provision::NotEnoughSpace);
     }
     Ok(Provision::Ok)
