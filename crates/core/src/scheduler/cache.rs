@@ -236,6 +236,23 @@ impl NodeInfo {
 
     pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<PodInfo> {
         let i = self.pods.iter().position(|p| p.is(key))?;
+        Some(self.remove_at(i))
+    }
+
+    /// Removes the pod `info` describes (one of this node's own `PodInfo`s, as preemption
+    /// copies them): found by pointer first, without reading the pods' names.
+    pub fn remove_pod_info(&mut self, info: &PodInfo) -> Option<PodInfo> {
+        match self
+            .pods
+            .iter()
+            .position(|p| Arc::ptr_eq(&p.pod, &info.pod))
+        {
+            Some(i) => Some(self.remove_at(i)),
+            None => self.remove_pod(&info.key()),
+        }
+    }
+
+    fn remove_at(&mut self, i: usize) -> PodInfo {
         let info = self.pods.remove(i);
         self.forget_csi_volumes(&info.csi_volumes);
         self.refresh_attached();
@@ -248,7 +265,7 @@ impl NodeInfo {
                 self.used_ports.remove(j);
             }
         }
-        Some(info)
+        info
     }
 }
 

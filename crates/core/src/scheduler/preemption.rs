@@ -178,7 +178,7 @@ fn select_victims_on_node(
     let mut state = state.clone();
     let mut node = node.clone();
     for p in &potential {
-        node.remove_pod(&p.key());
+        node.remove_pod_info(p);
         run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, false);
     }
     let s = run_filter_with_nominated_pods(cx, profile, &state, pod, &node);
@@ -195,7 +195,7 @@ fn select_victims_on_node(
             run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, true);
             let fits = run_filter_with_nominated_pods(cx, profile, &state, pod, &node).is_success();
             if !fits {
-                node.remove_pod(&p.key());
+                node.remove_pod_info(p);
                 run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, false);
                 victims.push(p.pod.clone());
                 if is_violating {
