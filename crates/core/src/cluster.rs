@@ -25,9 +25,88 @@ struct AvailableIndex {
     /// host's [`HostKey::hash`]. Hashed, not ordered: it is only looked up (once per node
     /// per cycle) or collected and sorted. Keying by the hash lets the scheduler reject a
     /// node without reading its hostname's bytes (a cache miss per node at 5000 nodes);
-    /// the name is compared only on a hit, so a collision cannot mismatch.
-    by_host: HashMap<u64, BTreeMap<(i64, String), Arc<PersistentVolume>>, FixedState>,
-    other: BTreeMap<(i64, String), Arc<PersistentVolume>>,
+    /// on a hit the hostname is compared once per host (a collision gives two hosts).
+    by_host: HashMap<u64, Vec<HostPvs>, FixedState>,
+    other: BTreeMap<(i64, String), AvailablePv>,
+}
+
+/// The available PVs pinned to one host.
+#[derive(Clone, Debug)]
+struct HostPvs {
+    host: Box<str>,
+    pvs: BTreeMap<(i64, String), AvailablePv>,
+}
+
+/// One entry of the available-PV index: the PV, and inline what the scheduler's Filter
+/// rejects most candidates on, so scanning a node's disks does not chase the PVs' pointers.
+#[derive(Clone, Debug)]
+struct AvailablePv {
+    /// Bit `1 << (mode as u8)` for each of the PV's access modes.
+    access_modes: u8,
+    volume_mode: VolumeMode,
+    deleting: bool,
+    /// No VolumeAttributesClass.
+    no_vac: bool,
+    pv: Arc<PersistentVolume>,
+}
+
+impl AvailablePv {
+    fn new(pv: &Arc<PersistentVolume>) -> AvailablePv {
+        AvailablePv {
+            access_modes: access_mode_bits(&pv.access_modes),
+            volume_mode: pv.volume_mode,
+            deleting: pv.meta.deletion.is_some(),
+            no_vac: pv
+                .volume_attributes_class_name
+                .as_deref()
+                .unwrap_or("")
+                .is_empty(),
+            pv: pv.clone(),
+        }
+    }
+
+    /// A necessary condition of `classify_volume(pv, claim, false, true)` being
+    /// `Candidate::Yes` (access modes, volume mode, deletion), read without the PV.
+    fn may_suit(&self, want: &ClaimNeeds) -> bool {
+        self.access_modes & want.access_modes == want.access_modes
+            && self.volume_mode == want.volume_mode
+            && !self.deleting
+    }
+
+    /// Given [`Self::may_suit`], is `classify_volume` certainly `Candidate::Yes`? The index
+    /// holds only Available PVs without a claimRef, under their class and capacity, so
+    /// what is left is the VolumeAttributesClass and the claim's selector.
+    fn surely_suits(&self, want: &ClaimNeeds) -> bool {
+        want.plain && self.no_vac
+    }
+}
+
+/// What a claim asks of every candidate volume, in the index's inline form.
+#[derive(Clone, Copy, Debug)]
+pub struct ClaimNeeds {
+    access_modes: u8,
+    volume_mode: VolumeMode,
+    /// No selector and no VolumeAttributesClass.
+    plain: bool,
+}
+
+impl ClaimNeeds {
+    pub fn of(claim: &PersistentVolumeClaim) -> ClaimNeeds {
+        ClaimNeeds {
+            access_modes: access_mode_bits(&claim.access_modes),
+            volume_mode: claim.volume_mode,
+            plain: claim.selector.is_none()
+                && claim
+                    .volume_attributes_class_name
+                    .as_deref()
+                    .unwrap_or("")
+                    .is_empty(),
+        }
+    }
+}
+
+fn access_mode_bits(modes: &[AccessMode]) -> u8 {
+    modes.iter().fold(0, |bits, m| bits | 1 << (*m as u8))
 }
 
 /// A hostname with its hash, as the available-PV index looks it up.
@@ -189,13 +268,21 @@ impl Cluster {
                 .or_default();
             match pinned_host(pv) {
                 Some(host) => {
-                    idx.by_host
-                        .entry(host_hash(host))
-                        .or_default()
-                        .insert(entry, pv.clone());
+                    let hosts = idx.by_host.entry(host_hash(host)).or_default();
+                    let at = match hosts.iter().position(|h| *h.host == *host) {
+                        Some(at) => at,
+                        None => {
+                            hosts.push(HostPvs {
+                                host: host.into(),
+                                pvs: BTreeMap::new(),
+                            });
+                            hosts.len() - 1
+                        }
+                    };
+                    hosts[at].pvs.insert(entry, AvailablePv::new(pv));
                 }
                 None => {
-                    idx.other.insert(entry, pv.clone());
+                    idx.other.insert(entry, AvailablePv::new(pv));
                 }
             }
         }
@@ -216,9 +303,14 @@ impl Cluster {
                 match pinned_host(pv) {
                     Some(host) => {
                         let h = host_hash(host);
-                        if let Some(set) = idx.by_host.get_mut(&h) {
-                            set.remove(&entry);
-                            if set.is_empty() {
+                        if let Some(hosts) = idx.by_host.get_mut(&h) {
+                            if let Some(at) = hosts.iter().position(|e| *e.host == *host) {
+                                hosts[at].pvs.remove(&entry);
+                                if hosts[at].pvs.is_empty() {
+                                    hosts.swap_remove(at);
+                                }
+                            }
+                            if hosts.is_empty() {
                                 idx.by_host.remove(&h);
                             }
                         }
@@ -235,28 +327,34 @@ impl Cluster {
     }
 
     /// The first available, unclaimed PV of `class` with capacity of at least `min_capacity`
-    /// that a node with hostname label `host` could reach and that `accept` takes (told
-    /// whether the PV is pinned to `host`, so its affinity is known to match), trying
+    /// that a node with hostname label `host` could reach and that `accept` takes, trying
     /// smallest first (ties by name): PVs pinned to `host` and PVs whose node affinity is
-    /// not a plain hostname pin (still to be checked by `accept`), merged lazily.
+    /// not a plain hostname pin (still to be checked by `accept`), merged lazily. PVs that
+    /// cannot suit a claim with `needs` are skipped without asking `accept`. `accept` is
+    /// told whether the PV is pinned to `host` (its affinity is known to match) and whether
+    /// the index already knows it passes `classify_volume` (so `accept` need not read it).
     pub fn first_available_pv_for_host(
         &self,
         class: &str,
         host: Option<HostKey<'_>>,
         min_capacity: i64,
-        mut accept: impl FnMut(&Arc<PersistentVolume>, bool) -> bool,
+        needs: ClaimNeeds,
+        mut accept: impl FnMut(&Arc<PersistentVolume>, bool, bool) -> bool,
     ) -> Option<&Arc<PersistentVolume>> {
         let idx = self.available_by_class.get(class)?;
         let from = (min_capacity, String::new());
+        let suits = |e: &(&(i64, String), &AvailablePv)| e.1.may_suit(&needs);
         let mut pinned = host
-            .and_then(|h| idx.by_host.get(&h.hash).map(|set| (h, set)))
-            .into_iter()
-            .flat_map(|(h, set)| {
-                set.range(&from..)
-                    .filter(move |(_, pv)| pinned_host(pv) == Some(h.name))
+            .and_then(|h| {
+                idx.by_host
+                    .get(&h.hash)?
+                    .iter()
+                    .find(|e| *e.host == *h.name)
             })
+            .into_iter()
+            .flat_map(|e| e.pvs.range(&from..).filter(suits))
             .peekable();
-        let mut other = idx.other.range(&from..).peekable();
+        let mut other = idx.other.range(&from..).filter(suits).peekable();
         loop {
             let take_pinned = match (pinned.peek(), other.peek()) {
                 (None, None) => return None,
@@ -264,13 +362,13 @@ impl Cluster {
                 (None, Some(_)) => false,
                 (Some(a), Some(b)) => a.0 <= b.0,
             };
-            let (_, pv) = if take_pinned {
+            let (_, e) = if take_pinned {
                 pinned.next()?
             } else {
                 other.next()?
             };
-            if accept(pv, take_pinned) {
-                return Some(pv);
+            if accept(&e.pv, take_pinned, e.surely_suits(&needs)) {
+                return Some(&e.pv);
             }
         }
     }
@@ -285,13 +383,13 @@ impl Cluster {
         let Some(idx) = self.available_by_class.get(class) else {
             return Vec::new();
         };
-        let mut all: Vec<(&(i64, String), &Arc<PersistentVolume>)> = idx
+        let mut all: Vec<(&(i64, String), &AvailablePv)> = idx
             .other
             .iter()
-            .chain(idx.by_host.values().flatten())
+            .chain(idx.by_host.values().flatten().flat_map(|h| &h.pvs))
             .collect();
         all.sort_by(|a, b| a.0.cmp(b.0));
-        all.into_iter().map(|(_, pv)| pv).collect()
+        all.into_iter().map(|(_, e)| &e.pv).collect()
     }
 
     /// PVs whose claimRef names the claim `key` (pre-bound or bound), by name.

@@ -58,10 +58,24 @@ impl Diagnosis {
             msg.push_str(&format!(" {}.", self.pre_filter_msg));
         } else {
             let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
+            // Most nodes share their reasons (the same `&'static str`s): count runs of an
+            // identical reason before looking it up.
+            let mut run: Option<(&str, usize)> = None;
             for status in self.node_to_status.values() {
                 for r in &status.reasons {
-                    *histogram.entry(r).or_default() += 1;
+                    let r: &str = r;
+                    match &mut run {
+                        Some((prev, n)) if std::ptr::eq(*prev, r) => *n += 1,
+                        _ => {
+                            if let Some((prev, n)) = run.replace((r, 1)) {
+                                *histogram.entry(prev).or_default() += n;
+                            }
+                        }
+                    }
                 }
+            }
+            if let Some((prev, n)) = run {
+                *histogram.entry(prev).or_default() += n;
             }
             let absent = num_all_nodes.saturating_sub(self.node_to_status.len());
             if absent > 0 {
@@ -384,8 +398,12 @@ pub fn find_nodes_that_fit(
         }
     }
     if feasible.is_empty() {
+        let mut last_plugin = None;
         for (idx, s) in rejected {
-            diagnosis.unschedulable_plugins.insert(s.plugin);
+            if last_plugin != Some(s.plugin) {
+                diagnosis.unschedulable_plugins.insert(s.plugin);
+                last_plugin = Some(s.plugin);
+            }
             diagnosis
                 .node_to_status
                 .insert(all[idx].name().to_string(), s);

@@ -15,6 +15,9 @@ use crate::model::{HostPort, Node, ObjectKey, Pod, PvSource, Resources};
 #[derive(Clone, Debug)]
 pub struct PodInfo {
     pub pod: Arc<Pod>,
+    /// `spec.priority` (immutable once admitted), inline for preemption's scan of every
+    /// node's pods.
+    pub priority: i32,
     /// `(driver, volume handle)` per attachable CSI volume; unbound claims get a
     /// placeholder handle from their class's provisioner, as NodeVolumeLimits does.
     pub csi_volumes: Arc<[(String, String)]>,
@@ -23,11 +26,20 @@ pub struct PodInfo {
 impl PodInfo {
     pub fn new(cluster: &Cluster, pod: Arc<Pod>) -> PodInfo {
         let csi_volumes = csi_volumes_of(cluster, &pod).into();
-        PodInfo { pod, csi_volumes }
+        PodInfo {
+            priority: pod.spec.priority,
+            pod,
+            csi_volumes,
+        }
     }
 
     pub fn key(&self) -> ObjectKey {
         self.pod.meta.key()
+    }
+
+    /// Is this the pod `key` names? (Without building a key.)
+    pub fn is(&self, key: &ObjectKey) -> bool {
+        *self.pod.meta.name == *key.name && *self.pod.meta.namespace == *key.namespace
     }
 }
 
@@ -161,6 +173,11 @@ impl NodeInfo {
         self.hot.allocatable_memory = n.allocatable.memory;
         self.hot.allocatable_pods = n.allocatable.pods;
         self.hot.min_csi_limit = self.csi_limits.values().copied().min().unwrap_or(i64::MAX);
+        self.refresh_attached();
+    }
+
+    /// The part of [`NodeInfo::hot`] that adding or removing a pod changes.
+    fn refresh_attached(&mut self) {
         self.hot.max_csi_attached = self
             .csi_attached
             .values()
@@ -181,7 +198,7 @@ impl NodeInfo {
         self.used_ports.extend(spec.host_ports.iter().cloned());
         self.remember_csi_volumes(&info.csi_volumes);
         self.pods.push(info);
-        self.refresh_hot();
+        self.refresh_attached();
     }
 
     /// Distinct attached CSI volumes of `driver`.
@@ -225,20 +242,37 @@ impl NodeInfo {
     /// Swaps in a new copy of a pod already on this node (same requests).
     pub fn replace_pod(&mut self, info: PodInfo) {
         let key = info.key();
-        if let Some(i) = self.pods.iter().position(|p| p.key() == key) {
+        if let Some(i) = self.pods.iter().position(|p| p.is(&key)) {
             let old = std::mem::replace(&mut self.pods[i], info);
             self.forget_csi_volumes(&old.csi_volumes);
             let new = self.pods[i].csi_volumes.clone();
             self.remember_csi_volumes(&new);
-            self.refresh_hot();
+            self.refresh_attached();
         }
     }
 
     pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<PodInfo> {
-        let i = self.pods.iter().position(|p| &p.pod.meta.key() == key)?;
+        let i = self.pods.iter().position(|p| p.is(key))?;
+        Some(self.remove_at(i))
+    }
+
+    /// Removes the pod `info` describes (one of this node's own `PodInfo`s, as preemption
+    /// copies them): found by pointer first, without reading the pods' names.
+    pub fn remove_pod_info(&mut self, info: &PodInfo) -> Option<PodInfo> {
+        match self
+            .pods
+            .iter()
+            .position(|p| Arc::ptr_eq(&p.pod, &info.pod))
+        {
+            Some(i) => Some(self.remove_at(i)),
+            None => self.remove_pod(&info.key()),
+        }
+    }
+
+    fn remove_at(&mut self, i: usize) -> PodInfo {
         let info = self.pods.remove(i);
         self.forget_csi_volumes(&info.csi_volumes);
-        self.refresh_hot();
+        self.refresh_attached();
         let spec = &info.pod.spec;
         self.requested.sub(&spec.requests);
         self.non_zero_milli_cpu -= spec.non_zero_milli_cpu;
@@ -248,7 +282,7 @@ impl NodeInfo {
                 self.used_ports.remove(j);
             }
         }
-        Some(info)
+        info
     }
 }
 

@@ -169,7 +169,7 @@ fn select_victims_on_node(
     let mut potential: Vec<PodInfo> = node
         .pods
         .iter()
-        .filter(|p| p.pod.spec.priority < pod.spec.priority)
+        .filter(|p| p.priority < pod.spec.priority)
         .cloned()
         .collect();
     if potential.is_empty() {
@@ -178,7 +178,7 @@ fn select_victims_on_node(
     let mut state = state.clone();
     let mut node = node.clone();
     for p in &potential {
-        node.remove_pod(&p.key());
+        node.remove_pod_info(p);
         run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, false);
     }
     let s = run_filter_with_nominated_pods(cx, profile, &state, pod, &node);
@@ -195,7 +195,7 @@ fn select_victims_on_node(
             run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, true);
             let fits = run_filter_with_nominated_pods(cx, profile, &state, pod, &node).is_success();
             if !fits {
-                node.remove_pod(&p.key());
+                node.remove_pod_info(p);
                 run_pre_filter_extension(cx, profile, &mut state, pod, p, &node, false);
                 victims.push(p.pod.clone());
                 if is_violating {
@@ -258,14 +258,30 @@ pub fn preempt(
     }
     let now = cx.now;
     let all = cx.cache.nodes();
-    let potential: Vec<&NodeInfo> = all
-        .iter()
-        .filter(|n| {
-            diagnosis
-                .status_of(n.name())
-                .is_some_and(|s| s.code == Code::Unschedulable)
-        })
-        .collect();
+    let potential: Vec<&NodeInfo> = if diagnosis
+        .absent_status
+        .as_ref()
+        .is_some_and(|s| s.code == Code::Unschedulable)
+    {
+        all.iter()
+            .filter(|n| {
+                diagnosis
+                    .status_of(n.name())
+                    .is_some_and(|s| s.code == Code::Unschedulable)
+            })
+            .collect()
+    } else {
+        // Only nodes with an explicit status can qualify: find those few by name rather
+        // than looking every node up (same order: the cache's).
+        let mut at: Vec<usize> = diagnosis
+            .node_to_status
+            .iter()
+            .filter(|(_, s)| s.code == Code::Unschedulable)
+            .filter_map(|(name, _)| cx.cache.position(name))
+            .collect();
+        at.sort_unstable();
+        at.into_iter().map(|i| &all[i]).collect()
+    };
     let mut dry_run = Diagnosis {
         absent_status: Some(Status::unresolvable(ERR_NOT_HELPFUL)),
         ..Diagnosis::default()

@@ -20,7 +20,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::names;
-use crate::cluster::{Cluster, HostKey};
+use crate::cluster::{ClaimNeeds, Cluster, HostKey};
 use crate::model::{
     well_known, ClaimRef, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod,
     PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
@@ -72,6 +72,10 @@ pub struct DelayClaimFacts {
     pub class: Option<Arc<StorageClass>>,
     /// Whether any available, unclaimed PV of the class exists at all.
     pub class_has_available_pvs: bool,
+    /// Whether provisioning it depends on CSIStorageCapacity (a request, and a CSIDriver
+    /// for the class's provisioner with `storageCapacity`): otherwise
+    /// [`has_enough_capacity`] is true on every node.
+    pub capacity_tracked: bool,
 }
 
 /// What binding the pod's volumes on one node takes.
@@ -151,6 +155,13 @@ impl VolumeBinding {
                 selected_node: c.selected_node().map(str::to_string),
                 class: cx.cluster.storage_classes.get(c.class_name()).cloned(),
                 class_has_available_pvs: cx.cluster.has_available_pvs(c.class_name()),
+                capacity_tracked: c.request.is_some()
+                    && cx
+                        .cluster
+                        .storage_classes
+                        .get(c.class_name())
+                        .and_then(|sc| cx.cluster.csi_drivers.get(&sc.provisioner))
+                        .is_some_and(|d| d.storage_capacity),
             })
             .collect();
         Ok((state, immediate))
@@ -185,10 +196,11 @@ pub fn find_matching_volume_for_node<'a>(
     prebound: &'a [Arc<PersistentVolume>],
     node: &Node,
     hostname: Option<HostKey<'_>>,
-    excluded: &[&str],
+    excluded: &[&Arc<PersistentVolume>],
 ) -> Option<&'a Arc<PersistentVolume>> {
+    let is_excluded = |pv: &PersistentVolume| excluded.iter().any(|x| x.name() == pv.name());
     for pv in prebound {
-        if excluded.contains(&pv.name()) {
+        if is_excluded(pv) {
             continue;
         }
         if let Candidate::PreBound = classify_volume(pv, claim, false, true) {
@@ -196,11 +208,21 @@ pub fn find_matching_volume_for_node<'a>(
         }
     }
     let request = claim.request.unwrap_or(0);
-    cluster.first_available_pv_for_host(claim.class_name(), hostname, request, |pv, pinned| {
-        !excluded.contains(&pv.name())
-            && matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
-            && (pinned || check_node_affinity(pv, node))
-    })
+    let needs = ClaimNeeds::of(claim);
+    cluster.first_available_pv_for_host(
+        claim.class_name(),
+        hostname,
+        request,
+        needs,
+        |pv, pinned, suits| {
+            debug_assert!(
+                !suits || matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
+            );
+            !is_excluded(pv)
+                && (suits || matches!(classify_volume(pv, claim, false, true), Candidate::Yes))
+                && (pinned || check_node_affinity(pv, node))
+        },
+    )
 }
 
 /// `hasEnoughCapacity`.
@@ -338,8 +360,11 @@ fn evaluate(
     }
     // Static matching, smallest claim first; unmatched claims go on to provisioning,
     // after the claims that already have this node selected.
-    let mut chosen: Vec<&str> = Vec::new();
-    let mut unmatched: Vec<usize> = Vec::new();
+    let mut chosen: Vec<&Arc<PersistentVolume>> = Vec::new();
+    // Unmatched claims by index: a bit set for the first 128 (no allocation per node),
+    // then a list; both ascending, so the order is the claims' order.
+    let mut unmatched: u128 = 0;
+    let mut unmatched_rest: Vec<usize> = Vec::new();
     let mut any_unmatched = false;
     for (i, claim) in state.delay_claims.iter().enumerate() {
         if facts(i).selected_node.is_some() {
@@ -356,11 +381,15 @@ fn evaluate(
                 if let Some(out) = out.as_deref_mut() {
                     out.static_bindings.push((pv.clone(), claim.clone()));
                 }
-                chosen.push(pv.name());
+                chosen.push(pv);
             }
             None => {
                 any_unmatched = true;
-                unmatched.push(i);
+                if i < 128 {
+                    unmatched |= 1 << i;
+                } else {
+                    unmatched_rest.push(i);
+                }
             }
         }
     }
@@ -369,13 +398,14 @@ fn evaluate(
     }
     let to_provision = (0..state.delay_claims.len())
         .filter(|&i| facts(i).selected_node.is_some())
-        .chain(unmatched.iter().copied());
+        .chain((0..state.delay_claims.len().min(128)).filter(|&i| unmatched & (1 << i) != 0))
+        .chain(unmatched_rest.iter().copied());
     let mut provisions: Vec<Arc<PersistentVolumeClaim>> = Vec::new();
     let mut any = false;
     for i in to_provision {
         let claim = &state.delay_claims[i];
         any = true;
-        match check_volume_provision(cx.cluster, claim, facts(i).class.as_ref(), node)? {
+        match check_volume_provision(cx.cluster, claim, facts(i), node)? {
             Provision::Ok => {
                 if out.is_some() {
                     provisions.push(claim.clone());
@@ -413,9 +443,10 @@ enum Provision {
 fn check_volume_provision(
     cluster: &Cluster,
     claim: &PersistentVolumeClaim,
-    class: Option<&Arc<StorageClass>>,
+    facts: &DelayClaimFacts,
     node: &Node,
 ) -> Result<Provision, String> {
+    let class = facts.class.as_ref();
     let class_name = claim.class_name();
     if class_name.is_empty() {
         return Err(format!(
@@ -434,7 +465,7 @@ fn check_volume_provision(
     {
         return Ok(Provision::NotProvisionable);
     }
-    if !has_enough_capacity(cluster, class, claim, node) {
+    if facts.capacity_tracked && !has_enough_capacity(cluster, class, claim, node) {
         return Ok(Provision::NotEnoughSpace);
     }
     Ok(Provision::Ok)
