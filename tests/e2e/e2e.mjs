@@ -240,6 +240,169 @@ try {
     await snap(page, 'local-pv-wffc');
   });
 
+  let exported, exportedState;
+  await step('export YAML, reload, import it → same state', async () => {
+    exported = await yamlExport(page, 'scenario');
+    exportedState = await yamlExport(page, 'state');
+    assert.ok(exported.includes('kind: PersistentVolume'));
+    await page.reload();
+    await page.locator('#summary').waitFor();
+    await loadFromGallery(page, 'empty');
+    await importYaml(page, exported);
+    await page.locator('#dialog').waitFor({ state: 'detached', timeout: 5000 });
+    assert.equal(await yamlExport(page, 'state'), exportedState);
+    await page.locator('#pod-default-archiver').waitFor();
+    await snap(page, 'imported-after-reload');
+  });
+
+  await step('a malformed import shows where and keeps the scenario', async () => {
+    const before = await yamlExport(page, 'scenario');
+    await importYaml(page, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers:\n  - name: c\n    resources: {requests: {cpu: lots}}\n');
+    const errors = page.locator('#dialog-errors');
+    await errors.waitFor();
+    const text = await errors.textContent();
+    assert.match(text, /doc 1/);
+    assert.match(text, /spec\.containers\[0\]\.resources\.requests/);
+    await snap(page, 'malformed-import');
+    await page.click('#close-dialog');
+    assert.equal(await yamlExport(page, 'scenario'), before);
+  });
+
+  await step('share link round trip; a corrupt link is explained, not fatal', async () => {
+    await page.click('#share');
+    await page.locator('#notice').waitFor();
+    const url = page.url();
+    assert.match(url, /#s=v1\./);
+    const other = await context.newPage();
+    await other.goto(url);
+    await other.locator('#summary').waitFor();
+    await other.locator('#pod-default-archiver').waitFor();
+    assert.equal(await yamlExport(other, 'scenario'), exported);
+    await snap(other, 'shared-link-opened');
+    await other.goto(base + '#s=v1.' + 'x'.repeat(40) + '%%%');
+    await other.reload();
+    await other.locator('#notice').waitFor();
+    assert.match(await other.locator('#notice').textContent(), /share link could not be opened/);
+    assert.ok(await other.locator('.node').count() > 0, 'a scenario is still shown');
+    await snap(other, 'corrupt-share-link');
+    await other.close();
+  });
+
+  await step('undo and redo from the keyboard; timeline scrubbing', async () => {
+    await openApp(page, '?scenario=rwop-conflict');
+    const title = await page.locator('#scenario-title').textContent();
+    await loadFromGallery(page, 'empty');
+    await page.locator('body').click({ position: { x: 5, y: 5 } });
+    await page.keyboard.press('Control+z');
+    await page.waitForFunction((t) => document.querySelector('#scenario-title')?.textContent === t, title);
+    await page.keyboard.press('Control+Shift+z');
+    await page.waitForFunction(() => document.querySelector('#summary')?.textContent.startsWith('0 nodes'));
+    await page.keyboard.press('Control+z');
+    await page.locator('#scrubber').fill('0');
+    assert.match(await page.locator('#frame-label').textContent(), /manifests applied/);
+    await page.click('#step-cycle');
+    assert.match(await page.locator('#frame-label').textContent(), /scheduling cycle/);
+    await snap(page, 'timeline-first-cycle');
+    await page.click('#run-idle');
+  });
+
+  await step('every built-in re-simulates in ≤ 10 ms', async () => {
+    const ids = await page.evaluate(() => [...document.querySelectorAll('[id^="scenario-"]')].map((e) => e.id));
+    void ids;
+    const builtins = ['rwo-vs-rwop', 'rwop-conflict', 'rwop-preemption', 'local-pv-wffc', 'local-path-provisioning',
+      'zonal-volume-zone', 'topology-aware-provisioning', 'reclaim-and-protection', 'rwop-migration', 'attach-limits-and-capacity'];
+    figures.resimulationMs = {};
+    for (const id of builtins) {
+      await openApp(page, `?scenario=${id}`);
+      // Re-run the same scenario a few times (seek is free; a seed change re-runs it) and keep the best.
+      const runs = [];
+      for (let i = 0; i < 5; i++) {
+        await loadFromGallery(page, id);
+        const ms = parseFloat((await page.locator('#sim-ms').textContent()).match(/([\d.]+) ms/)[1]);
+        runs.push(ms);
+      }
+      figures.resimulationMs[id] = Math.min(...runs);
+    }
+    const worst = Math.max(...Object.values(figures.resimulationMs));
+    console.log(`    re-simulation (best of 5): ${JSON.stringify(figures.resimulationMs)}`);
+    goal('slowest built-in re-simulation', worst, 10, 'ms');
+  });
+
+  await step('UI update after an edit on a 50-node scenario ≤ 16 ms', async () => {
+    await loadFromGallery(page, 'medium');
+    assert.match(await summary(page), /^50 nodes/);
+    await snap(page, 'fifty-nodes');
+    // Cordon/uncordon one node: the engine re-runs and the page is re-rendered.
+    const node = page.locator('.node .node-name').first();
+    await node.click();
+    const times = [];
+    for (let i = 0; i < 6; i++) {
+      const ms = await page.evaluate(async () => {
+        const button = document.querySelector('#cordon');
+        const t0 = performance.now();
+        button.click();
+        await new Promise((r) => setTimeout(r, 0));
+        return performance.now() - t0;
+      });
+      times.push(ms);
+    }
+    const sim = parseFloat((await page.locator('#sim-ms').textContent()).match(/([\d.]+) ms/)[1]);
+    times.sort((a, b) => a - b);
+    figures.uiUpdate50NodesMs = { median: times[Math.floor(times.length / 2)], best: times[0], engineMs: sim };
+    console.log(`    50 nodes: update ${JSON.stringify(figures.uiUpdate50NodesMs)}`);
+    goal('UI update after an edit, 50 nodes / 400 pods', Math.round(figures.uiUpdate50NodesMs.median), 16, 'ms');
+  });
+
+  await step('a 1,000-node / 10,000-pod scenario stays usable', async () => {
+    const t0 = Date.now();
+    await page.click('#open-gallery');
+    await page.click('#scenario-large');
+    await page.locator('#dialog').waitFor({ state: 'detached', timeout: 120000 });
+    await page.waitForFunction(() => document.querySelector('#summary')?.textContent.startsWith('1000 nodes'), null, { timeout: 120000 });
+    figures.large = { loadMs: Date.now() - t0 };
+    figures.large.engineMs = parseFloat((await page.locator('#sim-ms').textContent()).match(/([\d.]+) ms/)[1]);
+    figures.large.domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
+    // Selecting a node and paging through a zone respond quickly.
+    const sel = await page.evaluate(async () => {
+      const t0 = performance.now();
+      document.querySelector('.node .node-name').click();
+      await new Promise((r) => setTimeout(r, 0));
+      return performance.now() - t0;
+    });
+    figures.large.selectMs = sel;
+    await page.locator('#inspector').waitFor();
+    const pager = page.locator('.pager button[aria-label="Next nodes"]').first();
+    if (await pager.count()) await pager.click();
+    await snap(page, 'thousand-nodes');
+    console.log(`    1000 nodes: ${JSON.stringify(figures.large)}`);
+    assert.ok(figures.large.domNodes < 60000, `the page holds ${figures.large.domNodes} elements`);
+    assert.ok(sel < 500, `selecting a node took ${sel} ms`);
+  });
+
+  await step('narrow screen (360 px) and dark mode', async () => {
+    const narrow = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
+    const p = await narrow.newPage();
+    await p.goto(base + '?scenario=rwop-preemption');
+    await p.locator('#summary').waitFor();
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    await snap(p, 'narrow-dark');
+    assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360px`);
+    await narrow.close();
+  });
+
+  await step('keyboard only: tab to a pod and open it', async () => {
+    await openApp(page, '?scenario=rwop-conflict');
+    await page.keyboard.press('Tab');
+    const skip = await page.evaluate(() => document.activeElement?.className);
+    assert.equal(skip, 'skip');
+    await page.locator('#pod-default-writer-2').focus();
+    await page.keyboard.press('Enter');
+    await page.locator('#verdict-table').waitFor();
+    await snap(page, 'keyboard-open-pod');
+  });
+
+  // Workloads (issue 4), embedding and the tutorial (issue 5): after the steps above,
+  // which rely on one continuing session (autosave, reload), since these load their own.
   await step('scale a StatefulSet up in the UI: each new claim binds in the zone of its pod', async () => {
     await loadFromGallery(page, 'statefulset-zone-spread');
     const card = page.locator('#statefulset-default-web');
@@ -415,167 +578,6 @@ try {
     assert.equal(marks, lessons.length, 'every lesson is marked done after a reload');
     assert.match(await page.locator('#lesson-title').textContent(), /^1\./, '?learn opens a lesson');
     await snap(page, 'lesson-list-all-done');
-  });
-
-  let exported, exportedState;
-  await step('export YAML, reload, import it → same state', async () => {
-    exported = await yamlExport(page, 'scenario');
-    exportedState = await yamlExport(page, 'state');
-    assert.ok(exported.includes('kind: PersistentVolume'));
-    await page.reload();
-    await page.locator('#summary').waitFor();
-    await loadFromGallery(page, 'empty');
-    await importYaml(page, exported);
-    await page.locator('#dialog').waitFor({ state: 'detached', timeout: 5000 });
-    assert.equal(await yamlExport(page, 'state'), exportedState);
-    await page.locator('#pod-default-archiver').waitFor();
-    await snap(page, 'imported-after-reload');
-  });
-
-  await step('a malformed import shows where and keeps the scenario', async () => {
-    const before = await yamlExport(page, 'scenario');
-    await importYaml(page, 'apiVersion: v1\nkind: Pod\nmetadata:\n  name: broken\nspec:\n  containers:\n  - name: c\n    resources: {requests: {cpu: lots}}\n');
-    const errors = page.locator('#dialog-errors');
-    await errors.waitFor();
-    const text = await errors.textContent();
-    assert.match(text, /doc 1/);
-    assert.match(text, /spec\.containers\[0\]\.resources\.requests/);
-    await snap(page, 'malformed-import');
-    await page.click('#close-dialog');
-    assert.equal(await yamlExport(page, 'scenario'), before);
-  });
-
-  await step('share link round trip; a corrupt link is explained, not fatal', async () => {
-    await page.click('#share');
-    await page.locator('#notice').waitFor();
-    const url = page.url();
-    assert.match(url, /#s=v1\./);
-    const other = await context.newPage();
-    await other.goto(url);
-    await other.locator('#summary').waitFor();
-    await other.locator('#pod-default-archiver').waitFor();
-    assert.equal(await yamlExport(other, 'scenario'), exported);
-    await snap(other, 'shared-link-opened');
-    await other.goto(base + '#s=v1.' + 'x'.repeat(40) + '%%%');
-    await other.reload();
-    await other.locator('#notice').waitFor();
-    assert.match(await other.locator('#notice').textContent(), /share link could not be opened/);
-    assert.ok(await other.locator('.node').count() > 0, 'a scenario is still shown');
-    await snap(other, 'corrupt-share-link');
-    await other.close();
-  });
-
-  await step('undo and redo from the keyboard; timeline scrubbing', async () => {
-    await openApp(page, '?scenario=rwop-conflict');
-    const title = await page.locator('#scenario-title').textContent();
-    await loadFromGallery(page, 'empty');
-    await page.locator('body').click({ position: { x: 5, y: 5 } });
-    await page.keyboard.press('Control+z');
-    await page.waitForFunction((t) => document.querySelector('#scenario-title')?.textContent === t, title);
-    await page.keyboard.press('Control+Shift+z');
-    await page.waitForFunction(() => document.querySelector('#summary')?.textContent.startsWith('0 nodes'));
-    await page.keyboard.press('Control+z');
-    await page.locator('#scrubber').fill('0');
-    assert.match(await page.locator('#frame-label').textContent(), /manifests applied/);
-    await page.click('#step-cycle');
-    assert.match(await page.locator('#frame-label').textContent(), /scheduling cycle/);
-    await snap(page, 'timeline-first-cycle');
-    await page.click('#run-idle');
-  });
-
-  await step('every built-in re-simulates in ≤ 10 ms', async () => {
-    const ids = await page.evaluate(() => [...document.querySelectorAll('[id^="scenario-"]')].map((e) => e.id));
-    void ids;
-    const builtins = ['rwo-vs-rwop', 'rwop-conflict', 'rwop-preemption', 'local-pv-wffc', 'local-path-provisioning',
-      'zonal-volume-zone', 'topology-aware-provisioning', 'reclaim-and-protection', 'rwop-migration', 'attach-limits-and-capacity'];
-    figures.resimulationMs = {};
-    for (const id of builtins) {
-      await openApp(page, `?scenario=${id}`);
-      // Re-run the same scenario a few times (seek is free; a seed change re-runs it) and keep the best.
-      const runs = [];
-      for (let i = 0; i < 5; i++) {
-        await loadFromGallery(page, id);
-        const ms = parseFloat((await page.locator('#sim-ms').textContent()).match(/([\d.]+) ms/)[1]);
-        runs.push(ms);
-      }
-      figures.resimulationMs[id] = Math.min(...runs);
-    }
-    const worst = Math.max(...Object.values(figures.resimulationMs));
-    console.log(`    re-simulation (best of 5): ${JSON.stringify(figures.resimulationMs)}`);
-    goal('slowest built-in re-simulation', worst, 10, 'ms');
-  });
-
-  await step('UI update after an edit on a 50-node scenario ≤ 16 ms', async () => {
-    await loadFromGallery(page, 'medium');
-    assert.match(await summary(page), /^50 nodes/);
-    await snap(page, 'fifty-nodes');
-    // Cordon/uncordon one node: the engine re-runs and the page is re-rendered.
-    const node = page.locator('.node .node-name').first();
-    await node.click();
-    const times = [];
-    for (let i = 0; i < 6; i++) {
-      const ms = await page.evaluate(async () => {
-        const button = document.querySelector('#cordon');
-        const t0 = performance.now();
-        button.click();
-        await new Promise((r) => setTimeout(r, 0));
-        return performance.now() - t0;
-      });
-      times.push(ms);
-    }
-    const sim = parseFloat((await page.locator('#sim-ms').textContent()).match(/([\d.]+) ms/)[1]);
-    times.sort((a, b) => a - b);
-    figures.uiUpdate50NodesMs = { median: times[Math.floor(times.length / 2)], best: times[0], engineMs: sim };
-    console.log(`    50 nodes: update ${JSON.stringify(figures.uiUpdate50NodesMs)}`);
-    goal('UI update after an edit, 50 nodes / 400 pods', Math.round(figures.uiUpdate50NodesMs.median), 16, 'ms');
-  });
-
-  await step('a 1,000-node / 10,000-pod scenario stays usable', async () => {
-    const t0 = Date.now();
-    await page.click('#open-gallery');
-    await page.click('#scenario-large');
-    await page.locator('#dialog').waitFor({ state: 'detached', timeout: 120000 });
-    await page.waitForFunction(() => document.querySelector('#summary')?.textContent.startsWith('1000 nodes'), null, { timeout: 120000 });
-    figures.large = { loadMs: Date.now() - t0 };
-    figures.large.engineMs = parseFloat((await page.locator('#sim-ms').textContent()).match(/([\d.]+) ms/)[1]);
-    figures.large.domNodes = await page.evaluate(() => document.getElementsByTagName('*').length);
-    // Selecting a node and paging through a zone respond quickly.
-    const sel = await page.evaluate(async () => {
-      const t0 = performance.now();
-      document.querySelector('.node .node-name').click();
-      await new Promise((r) => setTimeout(r, 0));
-      return performance.now() - t0;
-    });
-    figures.large.selectMs = sel;
-    await page.locator('#inspector').waitFor();
-    const pager = page.locator('.pager button[aria-label="Next nodes"]').first();
-    if (await pager.count()) await pager.click();
-    await snap(page, 'thousand-nodes');
-    console.log(`    1000 nodes: ${JSON.stringify(figures.large)}`);
-    assert.ok(figures.large.domNodes < 60000, `the page holds ${figures.large.domNodes} elements`);
-    assert.ok(sel < 500, `selecting a node took ${sel} ms`);
-  });
-
-  await step('narrow screen (360 px) and dark mode', async () => {
-    const narrow = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
-    const p = await narrow.newPage();
-    await p.goto(base + '?scenario=rwop-preemption');
-    await p.locator('#summary').waitFor();
-    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-    await snap(p, 'narrow-dark');
-    assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360px`);
-    await narrow.close();
-  });
-
-  await step('keyboard only: tab to a pod and open it', async () => {
-    await openApp(page, '?scenario=rwop-conflict');
-    await page.keyboard.press('Tab');
-    const skip = await page.evaluate(() => document.activeElement?.className);
-    assert.equal(skip, 'skip');
-    await page.locator('#pod-default-writer-2').focus();
-    await page.keyboard.press('Enter');
-    await page.locator('#verdict-table').waitFor();
-    await snap(page, 'keyboard-open-pod');
   });
 
   assert.deepEqual(pageErrors.filter((e) => !/favicon/.test(e)), [], 'the page logged errors');

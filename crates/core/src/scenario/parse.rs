@@ -166,6 +166,11 @@ pub(crate) fn de<T: DeserializeOwned + serde::Serialize>(
     // round-trip comparison below, which runs only then.
     let mut ignored_any = false;
     let mut note_ignored = |_: serde_ignored::Path| ignored_any = true;
+    // A trait object, not the closure's own type: a closure defined in this generic
+    // function is a different type for every `T`, and it is part of the deserializer's
+    // type, so every object kind would get its own copy of all the nested code (ObjectMeta
+    // once per kind, PodSpec once per kind with a pod template) — about 1 MB of wasm.
+    let mut note_ignored: &mut dyn FnMut(serde_ignored::Path) = &mut note_ignored;
     let tracked = serde_ignored::Deserializer::new(value, &mut note_ignored);
     let obj: T = serde_path_to_error::deserialize(tracked).map_err(|e| {
         let path = e.path().to_string();
