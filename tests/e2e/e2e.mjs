@@ -310,7 +310,8 @@ try {
     const ids = await page.evaluate(() => [...document.querySelectorAll('[id^="scenario-"]')].map((e) => e.id));
     void ids;
     const builtins = ['rwo-vs-rwop', 'rwop-conflict', 'rwop-preemption', 'local-pv-wffc', 'local-path-provisioning',
-      'zonal-volume-zone', 'topology-aware-provisioning', 'reclaim-and-protection', 'rwop-migration', 'attach-limits-and-capacity'];
+      'zonal-volume-zone', 'topology-aware-provisioning', 'reclaim-and-protection', 'rwop-migration', 'attach-limits-and-capacity',
+      'statefulset-zone-spread', 'deployment-shared-rwop', 'statefulset-scale-down-retention'];
     figures.resimulationMs = {};
     for (const id of builtins) {
       await openApp(page, `?scenario=${id}`);
