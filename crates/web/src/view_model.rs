@@ -563,15 +563,19 @@ pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
         let mut claims: Vec<(Selection, &'static str)> = Vec::new();
         for t in set.claim_templates.iter() {
             let template = t.metadata.name.clone().unwrap_or_default();
-            for pvc in c.pvcs().values() {
-                let Some(rest) = pvc
-                    .meta
+            // Claims are keyed by (namespace, name): the set's claims are one range of keys,
+            // retained ones of scaled-away ordinals included.
+            let prefix = format!("{template}-{}-", set.meta.name);
+            let from = ObjectKey::new(key.namespace.clone(), prefix.as_str());
+            for (k, pvc) in c.pvcs().range(from..) {
+                let Some(rest) = k
                     .name
-                    .strip_prefix(&format!("{template}-{}-", set.meta.name))
+                    .strip_prefix(&prefix)
+                    .filter(|_| k.namespace == key.namespace)
                 else {
-                    continue;
+                    break;
                 };
-                if pvc.meta.namespace != key.namespace || rest.parse::<u32>().is_err() {
+                if rest.parse::<u32>().is_err() {
                     continue;
                 }
                 let phase = match pvc.phase {
@@ -1432,6 +1436,24 @@ mod tests {
             .events
             .iter()
             .any(|e| e.message == "create Claim www-web-0 Pod web-0 in StatefulSet web success"));
+
+        // After the scale-down, retained claims of scaled-away ordinals are still listed.
+        let sim = last("statefulset-scale-down-retention");
+        let claims_of = |name: &str| -> Vec<String> {
+            workload_cards(&sim)
+                .into_iter()
+                .find(|w| w.name == name)
+                .unwrap()
+                .claims
+                .iter()
+                .map(|(s, _)| s.key.name.to_string())
+                .collect()
+        };
+        assert_eq!(
+            claims_of("keep"),
+            ["data-keep-0", "data-keep-1", "data-keep-2"]
+        );
+        assert_eq!(claims_of("drop"), ["data-drop-0"]);
 
         let sim = last("deployment-shared-rwop");
         let cards = workload_cards(&sim);
