@@ -132,6 +132,29 @@ fn check(name: &'static str, label: &str, checked: bool) -> Field {
     }
 }
 
+/// The priority-class choices: none, or any class with its value.
+fn priority_options(sim: &Simulation) -> Vec<(String, String)> {
+    std::iter::once((String::new(), "(none)".to_string()))
+        .chain(sim.cluster().priority_classes.values().map(|pc| {
+            (
+                pc.meta.name.to_string(),
+                format!("{} ({})", pc.meta.name, pc.value),
+            )
+        }))
+        .collect()
+}
+
+/// `storageClassName:` at `indent`, or nothing for “(default)” (the admission plugin
+/// fills in the default class).
+fn class_line(v: &FormValues, indent: &str) -> String {
+    let class = v.get("storageClassName");
+    if class == "<default>" {
+        String::new()
+    } else {
+        format!("{indent}storageClassName: {}\n", q(&class))
+    }
+}
+
 /// A name like `prefix-N` that nothing of that kind uses yet.
 fn fresh(prefix: &str, taken: impl Fn(&str) -> bool) -> String {
     (1..)
@@ -253,12 +276,7 @@ pub fn defaults(kind: Kind, sim: &Simulation) -> FormSpec {
             },
         ],
         Kind::Pod => {
-            let mut prio: Vec<(String, String)> = vec![(String::new(), "(none)".to_string())];
-            prio.extend(
-                c.priority_classes
-                    .values()
-                    .map(|pc| (pc.meta.name.to_string(), format!("{} ({})", pc.meta.name, pc.value))),
-            );
+            let prio = priority_options(sim);
             let claims: Vec<(String, String)> = c
                 .pvcs()
                 .keys()
@@ -295,17 +313,11 @@ pub fn defaults(kind: Kind, sim: &Simulation) -> FormSpec {
             ]
         }
         Kind::StatefulSet | Kind::Deployment => {
-            let mut prio: Vec<(String, String)> = vec![(String::new(), "(none)".to_string())];
-            prio.extend(
-                c.priority_classes
-                    .values()
-                    .map(|pc| (pc.meta.name.to_string(), format!("{} ({})", pc.meta.name, pc.value))),
-            );
             let priority = Field {
                 name: "priorityClassName",
                 label: "Priority class".to_string(),
                 help: String::new(),
-                input: Input::Select { options: prio, selected: String::new() },
+                input: Input::Select { options: priority_options(sim), selected: String::new() },
             };
             let taken = |n: &str| {
                 let k = bindery_core::model::ObjectKey::new("default", n);
@@ -502,12 +514,7 @@ pub fn manifest_yaml(kind: Kind, v: &FormValues) -> Result<String, String> {
             )
         }
         Kind::PersistentVolumeClaim => {
-            let class = v.get("storageClassName");
-            let class_line = if class == "<default>" {
-                String::new()
-            } else {
-                format!("  storageClassName: {}\n", q(&class))
-            };
+            let class_line = class_line(v, "  ");
             format!(
                 "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {}\n  namespace: {}\nspec:\n  accessModes: [{}]\n{class_line}  resources:\n    requests: {{storage: {}}}\n",
                 q(&name),
@@ -606,12 +613,7 @@ fn workload_yaml(kind: Kind, name: &str, v: &FormValues) -> Result<String, Strin
     let selector_and_labels =
         format!("  selector:\n    matchLabels: {{app: {app}}}\n  template:\n    metadata:\n      labels: {{app: {app}}}\n    spec:\n");
     Ok(if kind == Kind::StatefulSet {
-        let class = v.get("storageClassName");
-        let class_line = if class == "<default>" {
-            String::new()
-        } else {
-            format!("      storageClassName: {}\n", q(&class))
-        };
+        let class_line = class_line(v, "      ");
         format!(
             "{}  serviceName: {app}\n  podManagementPolicy: {}\n  persistentVolumeClaimRetentionPolicy:\n    whenScaled: {}\n    whenDeleted: {}\n{selector_and_labels}{pod_spec}        volumeMounts:\n        - {{name: data, mountPath: /data}}\n  volumeClaimTemplates:\n  - metadata:\n      name: data\n    spec:\n      accessModes: [{}]\n{class_line}      resources:\n        requests: {{storage: {}}}\n",
             head("StatefulSet"),
