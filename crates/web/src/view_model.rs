@@ -590,14 +590,15 @@ pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
             }
         }
         claims.sort_by_cached_key(|c| natural_key(&c.0.key.name));
+        let pods = chips_by_name(sim, c.pods_owned_by(Kind::StatefulSet, &key));
         out.push(WorkloadCard {
             selection: Selection::new(Kind::StatefulSet, key.clone()),
             name: set.meta.name.to_string(),
             desired: set.replicas,
             ready: set.status.ready_replicas,
-            current: c.pods_owned_by(Kind::StatefulSet, &key).count(),
+            current: pods.len(),
             detail: format!("{} · {retention}", set.pod_management.as_str()),
-            pods: chips_by_name(sim, c.pods_owned_by(Kind::StatefulSet, &key)),
+            pods,
             claims,
             replica_sets: Vec::new(),
         });
@@ -613,21 +614,19 @@ pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
                 d.max_unavailable()
             ),
         };
+        let pods = chips_by_name(
+            sim,
+            rss.iter()
+                .flat_map(|rs| c.pods_owned_by(Kind::ReplicaSet, &rs.meta.key())),
+        );
         out.push(WorkloadCard {
             selection: Selection::new(Kind::Deployment, key.clone()),
             name: d.meta.name.to_string(),
             desired: d.replicas,
             ready: d.status.ready_replicas,
-            current: rss
-                .iter()
-                .map(|rs| c.pods_owned_by(Kind::ReplicaSet, &rs.meta.key()).count())
-                .sum(),
+            current: pods.len(),
             detail: strategy,
-            pods: chips_by_name(
-                sim,
-                rss.iter()
-                    .flat_map(|rs| c.pods_owned_by(Kind::ReplicaSet, &rs.meta.key())),
-            ),
+            pods,
             claims: Vec::new(),
             replica_sets: rss
                 .iter()
@@ -640,14 +639,15 @@ pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
             continue;
         }
         let key = rs.meta.key();
+        let pods = chips_by_name(sim, c.pods_owned_by(Kind::ReplicaSet, &key));
         out.push(WorkloadCard {
             selection: Selection::new(Kind::ReplicaSet, key.clone()),
             name: rs.meta.name.to_string(),
             desired: rs.replicas,
             ready: rs.status.ready_replicas,
-            current: c.pods_owned_by(Kind::ReplicaSet, &key).count(),
+            current: pods.len(),
             detail: "ReplicaSet".to_string(),
-            pods: chips_by_name(sim, c.pods_owned_by(Kind::ReplicaSet, &key)),
+            pods,
             claims: Vec::new(),
             replica_sets: Vec::new(),
         });

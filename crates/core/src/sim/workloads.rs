@@ -546,10 +546,12 @@ impl Simulation {
             }
         }
         // `calculateStatus` over the pods this sync started from.
+        // minReadySeconds is not modelled: available = ready.
+        let ready = active.iter().filter(|p| is_running_and_ready(p)).count() as i32;
         let status = WorkloadStatus {
             replicas: active.len() as i32,
-            ready_replicas: active.iter().filter(|p| is_running_and_ready(p)).count() as i32,
-            available_replicas: active.iter().filter(|p| is_running_and_ready(p)).count() as i32,
+            ready_replicas: ready,
+            available_replicas: ready,
             updated_replicas: 0,
         };
         if status != rs.status {
