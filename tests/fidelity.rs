@@ -271,3 +271,59 @@ fn failed_scheduling_is_a_warning_from_the_default_scheduler() {
         (EventType::Warning, "default-scheduler")
     );
 }
+
+#[test]
+fn live_rwop_migration_keeps_the_disk_and_rebinds_it_rwop_only() {
+    // The documented migration, played live: the volume (bound as it loads) walks Bound → Released →
+    // Available (claimRef without uid) → Bound, and is the same disk throughout.
+    let b = bindery_core::scenario::builtin::get("rwop-live-migration").unwrap();
+    let parsed = bindery_core::scenario::parse(&b.text.yaml);
+    let mut phases: Vec<PvPhase> = Vec::new();
+    let run = b
+        .text
+        .run_parsed_observed(parsed, GOLDEN_SEED, 10_000, &mut |sim, _| {
+            if let Some(pv) = sim.cluster().pv("pvc-7e1d2c3b-data") {
+                if phases.last() != Some(&pv.phase) {
+                    phases.push(pv.phase);
+                }
+            }
+        });
+    assert!(run.load_errors.is_empty() && run.then_errors.is_empty());
+    assert_eq!(
+        phases,
+        [
+            PvPhase::Bound,
+            PvPhase::Released,
+            PvPhase::Available,
+            PvPhase::Bound
+        ]
+    );
+    let sim = &run.sim;
+    let pv = sim.cluster().pv("pvc-7e1d2c3b-data").unwrap();
+    let claim = sim
+        .cluster()
+        .pvc(&ObjectKey::new("default", "app-data"))
+        .unwrap();
+    assert_eq!(
+        pv.claim_ref.as_ref().unwrap().uid,
+        claim.meta.uid,
+        "bound to the new claim"
+    );
+    assert_eq!(claim.volume_name.as_deref(), Some("pvc-7e1d2c3b-data"));
+    // Only one pod may use it now.
+    let one_node = "0/1 nodes are available: 1 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.";
+    assert_eq!(
+        messages(sim, Kind::Pod, "default/backup", "FailedScheduling"),
+        [one_node]
+    );
+    // The re-created pod's events fold apart from its first life's, as the event
+    // correlator keys them by UID.
+    let scheduled_app = sim
+        .log()
+        .aggregated()
+        .into_iter()
+        .filter(|a| a.event.reason == "Scheduled" && &*a.event.object.name == "app")
+        .map(|a| a.count)
+        .collect::<Vec<_>>();
+    assert_eq!(scheduled_app, [1, 1]);
+}

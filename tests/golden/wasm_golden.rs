@@ -17,6 +17,7 @@ golden!(
     "topology-aware-provisioning",
     "reclaim-and-protection",
     "rwop-migration",
+    "rwop-live-migration",
     "attach-limits-and-capacity",
     "statefulset-zone-spread",
     "deployment-shared-rwop",

@@ -6,8 +6,8 @@
 use std::io::Write;
 use std::process::ExitCode;
 
-use bindery_core::model::{Kind, ObjectKey};
-use bindery_core::scenario::builtin::{self, ScenarioText, Then, ThenProblem};
+use bindery_core::model::ObjectKey;
+use bindery_core::scenario::builtin::{self, ScenarioText, ThenProblem};
 use bindery_core::scenario::{export, parse, ImportError, Parsed};
 use bindery_core::{report, sim::DEFAULT_MAX_STEPS, Simulation};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -201,22 +201,18 @@ fn simulate(inputs: &[Input], seed: u64, max_steps: u64) -> Result<Simulation, I
             let _ = writeln!(stderr, "warning: {}:{w}", input.name);
         }
     }
-    let held_back = |kind: Kind, key: &ObjectKey| {
-        inputs.iter().any(|i| {
-            i.text
-                .then
-                .iter()
-                .any(|t| matches!(t, Then::Create { kind: k, key: x } if *k == kind && x == key))
-        })
-    };
     // One combined, globally numbered list so kinds apply in dependency order across files.
     let mut combined = Parsed::default();
     let mut origin: Vec<(usize, usize)> = Vec::new();
     for (fi, input) in inputs.iter().enumerate() {
-        for d in &input.parsed.manifests {
-            if held_back(d.manifest.kind(), &d.manifest.key()) {
-                continue;
-            }
+        let starts = input.text.initial_documents(&input.parsed);
+        for (d, _) in input
+            .parsed
+            .manifests
+            .iter()
+            .zip(starts)
+            .filter(|(_, s)| *s)
+        {
             origin.push((fi, d.doc));
             combined.manifests.push(bindery_core::scenario::Document {
                 doc: origin.len(),
@@ -242,7 +238,7 @@ fn simulate(inputs: &[Input], seed: u64, max_steps: u64) -> Result<Simulation, I
             match problem {
                 ThenProblem::Rejected(e) => errors.push(prefixed(&input.name, &e)),
                 ThenProblem::Missing(m) => errors.push(format!("{}: then: {m}", input.name)),
-                ThenProblem::DeleteFailed(m) => {
+                ThenProblem::Failed(m) => {
                     let _ = writeln!(stderr, "warning: {}: then: {m}", input.name);
                 }
             }

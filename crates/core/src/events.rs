@@ -283,12 +283,27 @@ impl EventLog {
         s
     }
 
-    /// Folded events in order of first occurrence.
+    /// Folded events in order of first occurrence. Like the event correlator, whose key
+    /// includes the involved object's UID, events of an object deleted and created again
+    /// under the same name (a `create` note in between) fold separately.
     pub fn aggregated(&self) -> Vec<AggregatedEvent> {
-        let mut index: BTreeMap<(ObjectRef, EventType, &str, &str), usize> = BTreeMap::new();
+        let mut incarnation: BTreeMap<&ObjectRef, u32> = BTreeMap::new();
+        let mut index: BTreeMap<(&ObjectRef, u32, EventType, &str, &str), usize> = BTreeMap::new();
         let mut out: Vec<AggregatedEvent> = Vec::new();
-        for (entry, ev) in self.events() {
-            let k = (ev.object.clone(), ev.type_, ev.reason, &*ev.message);
+        for entry in self.entries() {
+            let ev = match &entry.kind {
+                EntryKind::Event(ev) => ev,
+                EntryKind::Note(Note::Applied {
+                    object,
+                    created: true,
+                }) => {
+                    *incarnation.entry(object).or_default() += 1;
+                    continue;
+                }
+                EntryKind::Note(_) => continue,
+            };
+            let life = incarnation.get(&ev.object).copied().unwrap_or_default();
+            let k = (&ev.object, life, ev.type_, ev.reason, &*ev.message);
             match index.get(&k) {
                 Some(&i) => {
                     out[i].count += 1;

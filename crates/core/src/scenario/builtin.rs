@@ -4,9 +4,16 @@
 //! lines carry metadata: `# title:`, `# description:`, optionally `# seed:`, and any number
 //! of `# then:` lines, which run in order after the manifests have settled (each followed
 //! by running until idle again): `create <Kind> <ns/name>` holds that document back until
-//! then (it arrives later), `delete <Kind> <ns/name>` deletes an object, `scale <Kind>
-//! <ns/name> <N>` sets a workload's replicas (`kubectl scale`), `advance <N>s` moves the
-//! clock.
+//! then (it arrives later), `apply <Kind> <ns/name>` applies a later version of an object
+//! (`kubectl apply` / `kubectl edit` on the live object), `delete <Kind> <ns/name>` deletes
+//! an object, `scale <Kind> <ns/name> <N>` sets a workload's replicas (`kubectl scale`),
+//! `advance <N>s` moves the clock.
+//!
+//! Versions: a file may hold the same object more than once. Each `create` or `apply`
+//! naming an object consumes one of its documents, the last ones, in file order; the
+//! documents left over (at most one) are what the cluster starts with. So a PV that is
+//! edited live appears twice (as it starts, as it is edited), and a pod deleted and
+//! created again appears twice too.
 
 use crate::model::{Kind, ObjectKey};
 
@@ -24,6 +31,11 @@ pub struct ScenarioText {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Then {
     Create {
+        kind: Kind,
+        key: ObjectKey,
+    },
+    /// `kubectl apply` of the object's next version: an update if it exists, else a create.
+    Apply {
         kind: Kind,
         key: ObjectKey,
     },
@@ -77,13 +89,13 @@ pub fn read_header(yaml: &str) -> Result<ScenarioText, String> {
 fn parse_then(v: &str) -> Result<Then, String> {
     let parts: Vec<&str> = v.split_whitespace().collect();
     match parts.as_slice() {
-        [verb @ ("delete" | "create"), kind, key] => {
+        [verb @ ("delete" | "create" | "apply"), kind, key] => {
             let kind = Kind::parse(kind).ok_or_else(|| format!("unknown kind {kind}"))?;
             let key = ObjectKey::parse(key, kind.namespaced());
-            Ok(if *verb == "delete" {
-                Then::Delete { kind, key }
-            } else {
-                Then::Create { kind, key }
+            Ok(match *verb {
+                "delete" => Then::Delete { kind, key },
+                "create" => Then::Create { kind, key },
+                _ => Then::Apply { kind, key },
             })
         }
         ["scale", kind, key, replicas] => {
@@ -108,7 +120,7 @@ fn parse_then(v: &str) -> Result<Then, String> {
             .map(Then::AdvanceSeconds)
             .map_err(|_| "advance: expected seconds like 30s".to_string()),
         _ => Err(format!(
-            "expected `create <Kind> <ns/name>`, `delete <Kind> <ns/name>`, `scale <Kind> <ns/name> <N>` or `advance <N>s`, got {v:?}"
+            "expected `create <Kind> <ns/name>`, `apply <Kind> <ns/name>`, `delete <Kind> <ns/name>`, `scale <Kind> <ns/name> <N>` or `advance <N>s`, got {v:?}"
         )),
     }
 }
@@ -140,6 +152,7 @@ builtins!(
     "topology-aware-provisioning",
     "reclaim-and-protection",
     "rwop-migration",
+    "rwop-live-migration",
     "attach-limits-and-capacity",
     "statefulset-zone-spread",
     "deployment-shared-rwop",
@@ -189,15 +202,52 @@ pub enum Moment<'a> {
 pub enum ThenProblem {
     /// The API server rejected a held-back object (its document is named).
     Rejected(super::ImportError),
-    /// `create` names an object that is not in the scenario.
+    /// `create` or `apply` names an object that has no document left for it.
     Missing(String),
-    /// `delete` or `scale` failed (usually: the object is already gone).
-    DeleteFailed(String),
+    /// `create` of an object that exists, or `delete` / `scale` of one that does not.
+    Failed(String),
+}
+
+impl Then {
+    /// The object a `create` or `apply` brings a document of.
+    fn arrival(&self) -> Option<(Kind, &ObjectKey)> {
+        match self {
+            Then::Create { kind, key } | Then::Apply { kind, key } => Some((*kind, key)),
+            _ => None,
+        }
+    }
 }
 
 impl ScenarioText {
+    /// Which documents of `parsed` the cluster starts with (`true`) rather than holding
+    /// back for a `create` / `apply` action: of each object's documents, the last as many
+    /// as there are actions naming it are held back.
+    pub fn initial_documents(&self, parsed: &super::Parsed) -> Vec<bool> {
+        let mut later: std::collections::BTreeMap<(Kind, &ObjectKey), usize> = Default::default();
+        for (kind, key) in self.then.iter().filter_map(Then::arrival) {
+            *later.entry((kind, key)).or_default() += 1;
+        }
+        let mut initial = vec![true; parsed.manifests.len()];
+        // Walk backwards so the last documents are the held-back ones.
+        let keys: Vec<(Kind, ObjectKey)> = parsed
+            .manifests
+            .iter()
+            .map(|d| (d.manifest.kind(), d.manifest.key()))
+            .collect();
+        for (i, (kind, key)) in keys.iter().enumerate().rev() {
+            if let Some(n) = later.get_mut(&(*kind, key)) {
+                if *n > 0 {
+                    *n -= 1;
+                    initial[i] = false;
+                }
+            }
+        }
+        initial
+    }
+
     /// Plays the `then:` actions on `sim` (whose initial manifests have settled), running
-    /// until idle after each. `parsed` holds the held-back documents `create` applies.
+    /// until idle after each. `parsed` holds the held-back documents `create` and `apply`
+    /// bring, in file order.
     pub fn play_then(
         &self,
         sim: &mut crate::sim::Simulation,
@@ -214,17 +264,34 @@ impl ScenarioText {
         max_steps: u64,
         observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
     ) -> Vec<ThenProblem> {
+        let initial = self.initial_documents(parsed);
+        // Each object's held-back documents, in file order, consumed front to back.
+        let mut queued: std::collections::BTreeMap<
+            (Kind, ObjectKey),
+            std::collections::VecDeque<&super::Document>,
+        > = Default::default();
+        for (d, _) in parsed.manifests.iter().zip(&initial).filter(|(_, i)| !**i) {
+            queued
+                .entry((d.manifest.kind(), d.manifest.key()))
+                .or_default()
+                .push_back(d);
+        }
         let mut problems = Vec::new();
         for (i, t) in self.then.iter().enumerate() {
             match t {
-                Then::Create { kind, key } => {
-                    let found = parsed
-                        .manifests
-                        .iter()
-                        .find(|d| d.manifest.kind() == *kind && &d.manifest.key() == key);
-                    match found {
+                Then::Create { kind, key } | Then::Apply { kind, key } => {
+                    let create = matches!(t, Then::Create { .. });
+                    let next = queued
+                        .get_mut(&(*kind, key.clone()))
+                        .and_then(|q| q.pop_front());
+                    match next {
                         Some(d) => {
-                            if let Err(e) = sim.apply(&d.manifest) {
+                            let done = if create {
+                                sim.create(&d.manifest)
+                            } else {
+                                sim.apply(&d.manifest)
+                            };
+                            if let Err(e) = done {
                                 problems.extend(
                                     e.import_errors(d.doc)
                                         .into_iter()
@@ -233,13 +300,14 @@ impl ScenarioText {
                             }
                         }
                         None => problems.push(ThenProblem::Missing(format!(
-                            "create: no {kind} {key} in the scenario"
+                            "{}: no {kind} {key} left in the scenario",
+                            if create { "create" } else { "apply" }
                         ))),
                     }
                 }
                 Then::Delete { kind, key } => {
                     if let Err(e) = sim.delete(*kind, key) {
-                        problems.push(ThenProblem::DeleteFailed(e.to_string()));
+                        problems.push(ThenProblem::Failed(e.to_string()));
                     }
                 }
                 Then::Scale {
@@ -248,7 +316,7 @@ impl ScenarioText {
                     replicas,
                 } => {
                     if let Err(e) = sim.scale(*kind, key, *replicas) {
-                        problems.push(ThenProblem::DeleteFailed(e.to_string()));
+                        problems.push(ThenProblem::Failed(e.to_string()));
                     }
                 }
                 Then::AdvanceSeconds(s) => sim.advance_time(s * 1000),
@@ -285,17 +353,14 @@ impl ScenarioText {
         max_steps: u64,
         observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
     ) -> ScriptRun {
-        let later = |kind: Kind, key: &ObjectKey| {
-            self.then
-                .iter()
-                .any(|t| matches!(t, Then::Create { kind: k, key: x } if *k == kind && x == key))
-        };
+        let starts = self.initial_documents(&parsed);
         let initial = super::Parsed {
             manifests: parsed
                 .manifests
                 .iter()
-                .filter(|d| !later(d.manifest.kind(), &d.manifest.key()))
-                .cloned()
+                .zip(&starts)
+                .filter(|(_, s)| **s)
+                .map(|(d, _)| d.clone())
                 .collect(),
             ..super::Parsed::default()
         };
@@ -307,7 +372,7 @@ impl ScenarioText {
         for problem in self.play_then_observed(&mut sim, &parsed, max_steps, observe) {
             match problem {
                 ThenProblem::Rejected(e) => load_errors.push(e),
-                ThenProblem::Missing(m) | ThenProblem::DeleteFailed(m) => then_errors.push(m),
+                ThenProblem::Missing(m) | ThenProblem::Failed(m) => then_errors.push(m),
             }
         }
         ScriptRun {
@@ -316,5 +381,109 @@ impl ScenarioText {
             load_errors,
             then_errors,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::{node, pod};
+
+    fn script(then: &[&str], docs: &[String]) -> ScenarioText {
+        let mut yaml: String = then.iter().map(|t| format!("# then: {t}\n")).collect();
+        yaml.push_str(&docs.join("---\n"));
+        read_header(&yaml).unwrap()
+    }
+
+    fn image(sim: &crate::sim::Simulation, name: &str) -> String {
+        let source = sim
+            .cluster()
+            .manifests
+            .get(&(Kind::Pod, ObjectKey::new("default", name)))
+            .unwrap()
+            .clone();
+        let v: serde_json::Value = serde_json::from_str(&source).unwrap();
+        v["spec"]["containers"][0]["image"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    }
+
+    #[test]
+    fn each_create_or_apply_takes_the_next_version_and_the_rest_start() {
+        let v1 = pod("app", &[], "");
+        let v2 = v1.replace("image: pause", "image: pause-v2");
+        let v3 = v1.replace("image: pause", "image: pause-v3");
+        let s = script(
+            &[
+                "apply Pod default/app",
+                "delete Pod default/app",
+                "create Pod default/app",
+            ],
+            &[node("n1", &[], ""), v1, v2, v3],
+        );
+        let parsed = crate::scenario::parse(&s.yaml);
+        assert_eq!(s.initial_documents(&parsed), [true, true, false, false]);
+        let mut seen = Vec::new();
+        let run = s.run_parsed_observed(parsed, 1, 1_000, &mut |sim, m| {
+            if let Moment::Then(i) = m {
+                seen.push((
+                    i,
+                    sim.object_exists(Kind::Pod, &ObjectKey::new("default", "app")),
+                ));
+            }
+        });
+        assert!(run.load_errors.is_empty() && run.then_errors.is_empty());
+        // Grace period 0: the delete removes the pod at once.
+        assert_eq!(seen, [(0, true), (1, false), (2, true)]);
+        assert_eq!(image(&run.sim, "app"), "pause-v3");
+        let pod = run
+            .sim
+            .cluster()
+            .pod(&ObjectKey::new("default", "app"))
+            .unwrap();
+        assert!(pod.meta.deletion.is_none(), "the created pod is a new one");
+    }
+
+    #[test]
+    fn create_of_an_existing_object_is_refused_like_kubectl_create() {
+        let v1 = pod("app", &[], "");
+        let v2 = v1.replace("image: pause", "image: pause-v2");
+        let s = script(&["create Pod default/app"], &[node("n1", &[], ""), v1, v2]);
+        let run = s.run(1, 1_000).unwrap();
+        let msgs: Vec<String> = run.load_errors.iter().map(|e| e.message.clone()).collect();
+        assert_eq!(msgs, [r#"pods "app" already exists"#]);
+        assert_eq!(run.load_errors[0].doc, 3, "names the held-back document");
+        assert_eq!(image(&run.sim, "app"), "pause", "the first version stays");
+    }
+
+    #[test]
+    fn an_action_without_a_document_left_says_so() {
+        let s = script(
+            &["apply Pod default/app", "apply Pod default/app"],
+            &[node("n1", &[], ""), pod("app", &[], "")],
+        );
+        let run = s.run(1, 1_000).unwrap();
+        assert_eq!(
+            run.then_errors,
+            ["apply: no Pod default/app left in the scenario"]
+        );
+        assert!(run.load_errors.is_empty());
+        assert!(run
+            .sim
+            .object_exists(Kind::Pod, &ObjectKey::new("default", "app")));
+    }
+
+    #[test]
+    fn then_lines_parse_and_reject_with_the_grammar() {
+        assert_eq!(
+            parse_then("apply PersistentVolume pv-1").unwrap(),
+            Then::Apply {
+                kind: Kind::PersistentVolume,
+                key: ObjectKey::parse("pv-1", false)
+            }
+        );
+        let err = parse_then("patch Pod default/app").unwrap_err();
+        assert!(err.contains("`apply <Kind> <ns/name>`"), "{err}");
     }
 }

@@ -63,6 +63,17 @@ impl ApplyError {
         }
     }
 
+    /// `<resource>s "<name>" already exists` (`kubectl create` of an existing object).
+    pub fn already_exists(kind: Kind, key: &ObjectKey) -> ApplyError {
+        let message = format!("{} {:?} already exists", plural(kind), key.name);
+        ApplyError {
+            kind,
+            key: key.clone(),
+            causes: vec![(String::new(), message.clone())],
+            message,
+        }
+    }
+
     pub fn not_found(kind: Kind, key: &ObjectKey) -> ApplyError {
         let message = format!("{} {:?} not found", plural(kind), key.name);
         ApplyError {
@@ -115,6 +126,34 @@ impl Simulation {
         let applied = self.apply_without_reacting(m)?;
         self.drain_controllers();
         Ok(applied)
+    }
+
+    /// `kubectl create`: [`Simulation::apply`], refused when the object already exists.
+    pub fn create(&mut self, m: &Manifest) -> Result<Applied, ApplyError> {
+        let (kind, key) = (m.kind(), m.key());
+        if self.object_exists(kind, &key) {
+            return Err(ApplyError::already_exists(kind, &key));
+        }
+        self.apply(m)
+    }
+
+    /// Whether the API server holds this object (deletion requested or not).
+    pub fn object_exists(&self, kind: Kind, key: &ObjectKey) -> bool {
+        match kind {
+            Kind::Node => self.cluster.nodes.contains_key(&*key.name),
+            Kind::StorageClass => self.cluster.storage_classes.contains_key(&*key.name),
+            Kind::PriorityClass => self.cluster.priority_classes.contains_key(&*key.name),
+            Kind::PersistentVolume => self.cluster.pv(&key.name).is_some(),
+            Kind::PersistentVolumeClaim => self.cluster.pvc(key).is_some(),
+            Kind::Pod => self.cluster.pod(key).is_some(),
+            Kind::CSINode => self.cluster.csi_nodes.contains_key(&*key.name),
+            Kind::CSIDriver => self.cluster.csi_drivers.contains_key(&*key.name),
+            Kind::CSIStorageCapacity => self.cluster.csi_capacities.contains_key(key),
+            Kind::PodDisruptionBudget => self.cluster.pdbs.contains_key(key),
+            Kind::StatefulSet => self.cluster.stateful_sets.contains_key(key),
+            Kind::Deployment => self.cluster.deployments.contains_key(key),
+            Kind::ReplicaSet => self.cluster.replica_sets.contains_key(key),
+        }
     }
 
     /// [`Simulation::apply`] without running the controllers: the object is stored and
@@ -830,22 +869,7 @@ impl Simulation {
 
     /// Requests deletion; finalizers and grace periods may keep the object a while.
     pub fn delete(&mut self, kind: Kind, key: &ObjectKey) -> Result<(), ApplyError> {
-        let exists = match kind {
-            Kind::Node => self.cluster.nodes.contains_key(&*key.name),
-            Kind::StorageClass => self.cluster.storage_classes.contains_key(&*key.name),
-            Kind::PriorityClass => self.cluster.priority_classes.contains_key(&*key.name),
-            Kind::PersistentVolume => self.cluster.pv(&key.name).is_some(),
-            Kind::PersistentVolumeClaim => self.cluster.pvc(key).is_some(),
-            Kind::Pod => self.cluster.pod(key).is_some(),
-            Kind::CSINode => self.cluster.csi_nodes.contains_key(&*key.name),
-            Kind::CSIDriver => self.cluster.csi_drivers.contains_key(&*key.name),
-            Kind::CSIStorageCapacity => self.cluster.csi_capacities.contains_key(key),
-            Kind::PodDisruptionBudget => self.cluster.pdbs.contains_key(key),
-            Kind::StatefulSet => self.cluster.stateful_sets.contains_key(key),
-            Kind::Deployment => self.cluster.deployments.contains_key(key),
-            Kind::ReplicaSet => self.cluster.replica_sets.contains_key(key),
-        };
-        if !exists {
+        if !self.object_exists(kind, key) {
             return Err(ApplyError::not_found(kind, key));
         }
         let object = self.log.object_ref(kind, key);
