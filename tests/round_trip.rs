@@ -4,6 +4,7 @@
 use std::collections::BTreeMap;
 use std::process::Command;
 
+use bindery_core::model::Kind;
 use bindery_core::scenario::builtin;
 use bindery_core::scenario::export::{scenario_yaml, state_yaml};
 use bindery_core::scenario::parse;
@@ -136,4 +137,37 @@ fn exports_pass_the_kubernetes_openapi_schema() {
         out.status.success(),
         "kubernetes-validate --strict failed:\n{stdout}\n{stderr}"
     );
+}
+
+#[test]
+fn one_object_exports_as_in_the_whole_state_and_edit_text_reapplies() {
+    use bindery_core::scenario::export::{edit_yaml, state_manifest, state_manifests};
+    for b in builtin::all() {
+        let run = run_builtin(b.id, GOLDEN_SEED);
+        for m in state_manifests(&run.sim) {
+            let (kind, key) = (m.kind(), m.key());
+            assert_eq!(
+                state_manifest(&run.sim, kind, &key).as_ref(),
+                Some(&m),
+                "{}: {kind} {key}",
+                b.id
+            );
+            // `kubectl edit` saved without a change is accepted and changes nothing the
+            // scheduler or the controllers see.
+            let text = edit_yaml(&run.sim, kind, &key).unwrap();
+            assert!(!text.contains("\nstatus:") || kind == Kind::Node, "{text}");
+            let parsed = parse(&text);
+            assert!(parsed.errors.is_empty(), "{}: {:?}", b.id, parsed.errors);
+            let mut sim = run.sim.clone();
+            sim.apply(&parsed.manifests[0].manifest)
+                .unwrap_or_else(|e| panic!("{}: {kind} {key}: {e}", b.id));
+            sim.run_until_idle(10_000);
+            assert_eq!(
+                placement(&run.sim),
+                placement(&sim),
+                "{}: {kind} {key}",
+                b.id
+            );
+        }
+    }
 }

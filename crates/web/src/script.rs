@@ -124,10 +124,19 @@ impl Scenario {
         }
     }
 
+    /// The object's first document: the version the cluster starts with (or, when every
+    /// version is held back, the first to arrive). Editing the scenario edits this one.
     pub fn index_of(&self, kind: Kind, key: &ObjectKey) -> Option<usize> {
         self.docs
             .iter()
             .position(|m| m.kind() == kind && &m.key() == key)
+    }
+
+    /// The object's last document: what it looks like after every `create` / `apply`.
+    pub fn latest_index_of(&self, kind: Kind, key: &ObjectKey) -> Option<usize> {
+        self.docs
+            .iter()
+            .rposition(|m| m.kind() == kind && &m.key() == key)
     }
 
     /// Adds `manifest`, or replaces the object of the same kind and name (or the one named
@@ -145,10 +154,11 @@ impl Scenario {
             Some(i) => {
                 let old = (next.docs[i].kind(), next.docs[i].key());
                 let new = (manifest.kind(), manifest.key());
-                if old != new {
+                next.docs[i] = manifest;
+                // The actions follow a renamed object, unless other versions keep the name.
+                if old != new && next.index_of(old.0, &old.1).is_none() {
                     rename_in_then(&mut next.then, &old, &new);
                 }
-                next.docs[i] = manifest;
             }
             None => next.docs.push(manifest),
         }
@@ -161,6 +171,7 @@ impl Scenario {
         next.docs.retain(|m| !(m.kind() == kind && &m.key() == key));
         next.then.retain(|t| match t {
             Then::Create { kind: k, key: x }
+            | Then::Apply { kind: k, key: x }
             | Then::Delete { kind: k, key: x }
             | Then::Scale {
                 kind: k, key: x, ..
@@ -187,6 +198,19 @@ impl Scenario {
         if !held_back {
             next.then.push(Then::Create { kind, key });
         }
+        next
+    }
+
+    /// `kubectl apply` once the story so far has settled: `manifest` becomes the object's
+    /// next version (a new last document) and a `then: apply` brings it. An update if the
+    /// object exists by then, a create if not.
+    pub fn applied_later(&self, manifest: Manifest) -> Scenario {
+        let mut next = self.clone();
+        next.then.push(Then::Apply {
+            kind: manifest.kind(),
+            key: manifest.key(),
+        });
+        next.docs.push(manifest);
         next
     }
 
@@ -228,9 +252,43 @@ pub fn replicas_of(manifest: &Manifest) -> Option<i32> {
     Some(r.unwrap_or(1))
 }
 
+/// The text the "kubectl apply" dialog opens with: what `kubectl edit` shows of `target`
+/// when it exists at the end of the story, else its last version in the scenario (to
+/// create it again), else a template.
+pub fn apply_text(
+    scenario: &Scenario,
+    last: &Simulation,
+    target: Option<&(Kind, ObjectKey)>,
+) -> String {
+    let Some((kind, key)) = target else {
+        return crate::forms::YAML_TEMPLATE.to_string();
+    };
+    export::edit_yaml(last, *kind, key)
+        .or_else(|| {
+            scenario
+                .latest_index_of(*kind, key)
+                .map(|i| scenario.docs[i].to_yaml())
+        })
+        .unwrap_or_else(|| crate::forms::YAML_TEMPLATE.to_string())
+}
+
+/// Objects the scenario wrote that no longer exist at the end of the story (deleted along
+/// the way, or not yet arrived): what one may want to `kubectl apply` again.
+pub fn gone_objects(scenario: &Scenario, last: &Simulation) -> Vec<(Kind, ObjectKey)> {
+    let mut out: Vec<(Kind, ObjectKey)> = Vec::new();
+    for m in &scenario.docs {
+        let id = (m.kind(), m.key());
+        if !last.object_exists(id.0, &id.1) && !out.contains(&id) {
+            out.push(id);
+        }
+    }
+    out
+}
+
 fn rename_in_then(then: &mut [Then], old: &(Kind, ObjectKey), new: &(Kind, ObjectKey)) {
     for t in then {
         if let Then::Create { kind, key }
+        | Then::Apply { kind, key }
         | Then::Delete { kind, key }
         | Then::Scale { kind, key, .. } = t
         {
@@ -250,6 +308,7 @@ fn one_line(s: &str) -> String {
 pub fn then_text(t: &Then) -> String {
     match t {
         Then::Create { kind, key } => format!("create {kind} {key}"),
+        Then::Apply { kind, key } => format!("apply {kind} {key}"),
         Then::Delete { kind, key } => format!("delete {kind} {key}"),
         Then::Scale {
             kind,
@@ -276,8 +335,8 @@ pub struct Run {
     pub frames: Vec<Frame>,
     /// How many engine steps each kept frame stands for (1 unless the run was long).
     pub stride: usize,
-    /// What the API server rejected (`doc N: path: message`) and `then: create` actions
-    /// that name no object: a scenario with problems is not accepted.
+    /// What the API server rejected (`doc N: path: message`) and `then: create` / `apply`
+    /// actions that name no object: a scenario with problems is not accepted.
     pub problems: Vec<String>,
     /// `then:` actions that did nothing (deleting what is already gone): shown, not fatal.
     pub notes: Vec<String>,
@@ -366,7 +425,7 @@ pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
     let (missing, notes): (Vec<String>, Vec<String>) = result
         .then_errors
         .into_iter()
-        .partition(|e| e.starts_with("create:"));
+        .partition(|e| e.starts_with("create:") || e.starts_with("apply:"));
     problems.extend(missing);
     Run {
         frames,
@@ -485,5 +544,35 @@ mod tests {
         }
         let (next, _) = accept(s.with_object(renamed, Some((kind, key))), 10).unwrap();
         assert!(matches!(&next.then[0], Then::Create { key, .. } if &*key.name == "renamed"));
+    }
+
+    #[test]
+    fn a_live_apply_is_a_new_version_that_survives_the_file_form() {
+        let s = Scenario::builtin("rwo-vs-rwop").unwrap();
+        let sc = s
+            .docs
+            .iter()
+            .find(|m| m.kind() == Kind::Pod)
+            .unwrap()
+            .clone();
+        let (kind, key) = (sc.kind(), sc.key());
+        let next = s
+            .with_then(Then::Delete {
+                kind,
+                key: key.clone(),
+            })
+            .applied_later(sc.clone());
+        assert_eq!(next.docs.len(), s.docs.len() + 1);
+        assert_eq!(next.index_of(kind, &key), s.index_of(kind, &key));
+        assert_eq!(next.latest_index_of(kind, &key), Some(s.docs.len()));
+        let (back, _) = Scenario::from_yaml(&next.to_yaml()).unwrap();
+        assert_eq!(back.then, next.then);
+        assert_eq!(back.docs.len(), next.docs.len());
+        let (_, run) = accept(next.clone(), MAX_FRAMES).unwrap();
+        assert!(run.last().object_exists(kind, &key), "created again");
+        assert!(gone_objects(&next, run.last()).is_empty());
+        // Removing the object removes every version and every action naming it.
+        let removed = next.without_object(kind, &key);
+        assert!(removed.index_of(kind, &key).is_none() && removed.then.is_empty());
     }
 }

@@ -58,6 +58,9 @@ pub enum Dialog {
     Add(Kind),
     /// The YAML editor for one object of the scenario (or a new one when `None`).
     EditYaml(Option<(Kind, ObjectKey)>),
+    /// `kubectl apply` / `kubectl edit` at the end of the story: opens on the live object
+    /// (or its last version in the scenario, or a template when `None`).
+    KubectlApply(Option<(Kind, ObjectKey)>),
     /// Snippets that embed the current scenario in a documentation page.
     Embed,
 }
@@ -124,6 +127,9 @@ pub enum Action {
         yaml: String,
         replacing: Option<(Kind, ObjectKey)>,
     },
+    /// `kubectl apply -f` after the story so far has settled: each object becomes a
+    /// `then: apply` of its next version.
+    KubectlApply(String),
     /// Remove an object from the scenario (as if it had never been written).
     RemoveObject(Kind, ObjectKey),
     /// Append a `then:` action (`kubectl delete`, time passing).
@@ -360,6 +366,22 @@ impl AppState {
                         }
                         Err(e) => s.dialog_errors = e.0,
                     }
+                }
+            }
+            Action::KubectlApply(yaml) => {
+                let parsed = bindery_core::scenario::parse(&yaml);
+                if !parsed.errors.is_empty() {
+                    s.dialog_errors = parsed.errors.iter().map(ToString::to_string).collect();
+                } else if parsed.manifests.is_empty() {
+                    s.dialog_errors = vec!["expected an object, found none".to_string()];
+                } else {
+                    let first = &parsed.manifests[0].manifest;
+                    let selection = Selection::new(first.kind(), first.key());
+                    let mut next = (*s.scenario).clone();
+                    for d in parsed.manifests {
+                        next = next.applied_later(d.manifest);
+                    }
+                    s.put(next, selection);
                 }
             }
             Action::RemoveObject(kind, key) => {

@@ -6,7 +6,8 @@
 //! Native tests check, for every lesson, that the start does not meet the goal and that
 //! the solution does.
 
-use bindery_core::model::{AccessMode, Kind, ObjectKey, PodPhase, PvPhase};
+use bindery_core::events::{EntryKind, Note};
+use bindery_core::model::{AccessMode, Kind, ObjectKey, PodPhase, PvPhase, PvSource};
 use bindery_core::scenario::builtin::Then;
 use bindery_core::Simulation;
 
@@ -27,6 +28,9 @@ pub enum Step {
     },
     /// `kubectl delete` after the cluster settled.
     Delete(Kind, &'static str),
+    /// `kubectl apply` (or `kubectl edit`) after the cluster settled: the object's next
+    /// version, a `then: apply`.
+    Apply { yaml: &'static str },
 }
 
 impl Step {
@@ -50,6 +54,18 @@ impl Step {
                 format!("Re-create {k} {n} after the cluster settled")
             }
             Step::Delete(k, n) => format!("kubectl delete {k} {n}"),
+            Step::Apply { yaml } => {
+                let line = |field: &str| {
+                    yaml.lines()
+                        .find_map(|l| l.strip_prefix(field))
+                        .unwrap_or("")
+                        .trim()
+                        .to_string()
+                };
+                let name = line("metadata: {name: ");
+                let name = name.split([',', '}']).next().unwrap_or("");
+                format!("kubectl apply {} {name}", line("kind: "))
+            }
         }
     }
 
@@ -74,6 +90,7 @@ impl Step {
                 kind: *k,
                 key: key(*k, n),
             }),
+            Step::Apply { yaml } => Action::KubectlApply(yaml.to_string()),
         })
     }
 
@@ -102,6 +119,7 @@ impl Step {
                 kind: *k,
                 key: key(*k, n),
             }),
+            Step::Apply { yaml } => scenario.applied_later(manifest(yaml)?),
         })
     }
 }
@@ -155,6 +173,17 @@ fn claim_modes(sim: &Simulation, name: &str) -> Vec<AccessMode> {
         .pvc(&ObjectKey::new("default", name))
         .map(|c| c.access_modes.clone())
         .unwrap_or_default()
+}
+
+/// Whether the claim `default/<name>` was deleted along the way (a `kubectl delete` in the
+/// log), so the one bound now is a new claim rather than the start rewritten.
+fn old_claim_deleted(sim: &Simulation, name: &str) -> bool {
+    sim.log().entries().any(|e| {
+        matches!(&e.kind, EntryKind::Note(Note::Deleted { object })
+            if object.kind == Kind::PersistentVolumeClaim
+                && &*object.namespace == "default"
+                && &*object.name == name)
+    })
 }
 
 /// The StatefulSet runs `replicas` pods in as many zones, each claim bound to a volume of
@@ -274,7 +303,7 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "rwop-migration",
         title: "3. Migrating an existing volume to ReadWriteOncePod",
-        goal: "`data-pv` (reclaim policy Retain) serves the ReadWriteOnce claim `data`. Migrate it: `data-pv` and `data` must both be ReadWriteOncePod only, bound to each other, with `app` running. (Mixing ReadWriteOncePod with another mode is rejected: try it.)",
+        goal: "`app` writes to the ReadWriteOnce claim `data`, bound to the volume `data-pv` (reclaim policy Retain). Migrate them live, keeping the data: in the end `data-pv` and `data` are both ReadWriteOncePod only, bound to each other, with `app` running — and the old claim was deleted, not rewritten. (Mixing ReadWriteOncePod with another mode is rejected: try it.)",
         docs: "https://kubernetes.io/blog/2023/04/20/read-write-once-pod-access-mode-beta/#migrating-existing-persistentvolumes",
         start: concat!(
             "# title: Lesson 3 — RWOP migration\n",
@@ -284,27 +313,37 @@ pub const LESSONS: &[Lesson] = &[
             "---\napiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: default}\nspec:\n  containers: [{name: app, image: busybox}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n",
         ),
         hints: &[
-            "On a live cluster: delete the pod and the claim (Retain keeps the data), clear `claimRef.uid` on the PV, set its accessModes to [ReadWriteOncePod], re-create the claim with `volumeName: data-pv`. Here you can edit the scenario's objects directly.",
-            "`accessModes: [ReadWriteOnce, ReadWriteOncePod]` is refused: “may not use ReadWriteOncePod with other access modes”.",
+            "Everything here happens on the live cluster: “kubectl delete” and “kubectl edit” in the inspector, “kubectl apply…” under the timeline. (On a real cluster, first make sure the volume's reclaim policy is Retain — here it already is.)",
+            "Stop `app` and delete the claim `data`: with Retain the volume becomes Released and keeps its data. A Released volume will not bind again while its claimRef still carries the old claim's uid.",
+            "kubectl edit `data-pv`: delete the `uid:` line under claimRef and set `accessModes: [ReadWriteOncePod]` — it becomes Available, reserved for `data`. (`[ReadWriteOnce, ReadWriteOncePod]` is refused: “may not use ReadWriteOncePod with other access modes”.)",
+            "kubectl apply the claim again with `accessModes: [ReadWriteOncePod]` and `volumeName: data-pv`, then the pod (both are listed under “Gone by now” in the apply dialog).",
         ],
         solution: &[
-            Step::Put {
-                yaml: "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: data-pv}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOncePod]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: \"\"\n  csi: {driver: disk.csi.example.com, volumeHandle: vol-1}\n",
-                replacing: Some((Kind::PersistentVolume, "data-pv")),
+            Step::Delete(Kind::Pod, "default/app"),
+            Step::Delete(Kind::PersistentVolumeClaim, "default/data"),
+            Step::Apply {
+                yaml: "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: data-pv}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOncePod]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: \"\"\n  claimRef: {namespace: default, name: data}\n  csi: {driver: disk.csi.example.com, volumeHandle: vol-1}\n",
             },
-            Step::Put {
+            Step::Apply {
                 yaml: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: default}\nspec:\n  accessModes: [ReadWriteOncePod]\n  storageClassName: \"\"\n  volumeName: data-pv\n  resources: {requests: {storage: 10Gi}}\n",
-                replacing: Some((Kind::PersistentVolumeClaim, "default/data")),
+            },
+            Step::Apply {
+                yaml: "apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: default}\nspec:\n  containers: [{name: app, image: busybox}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n",
             },
         ],
         check: |sim| {
-            let pv_rwop = sim
-                .cluster()
-                .pv("data-pv")
-                .is_some_and(|pv| pv.access_modes == [AccessMode::ReadWriteOncePod] && pv.phase == PvPhase::Bound);
-            pv_rwop
+            let c = sim.cluster();
+            let claim = c.pvc(&ObjectKey::new("default", "data"));
+            let same_disk_rwop = c.pv("data-pv").is_some_and(|pv| {
+                pv.access_modes == [AccessMode::ReadWriteOncePod]
+                    && pv.phase == PvPhase::Bound
+                    && matches!(&pv.source, PvSource::Csi { volume_handle, .. } if volume_handle == "vol-1")
+                    && claim.is_some_and(|c| pv.claim_ref.as_ref().is_some_and(|r| r.uid == c.meta.uid))
+            });
+            same_disk_rwop
                 && claim_modes(sim, "data") == [AccessMode::ReadWriteOncePod]
                 && running(sim, "app")
+                && old_claim_deleted(sim, "data")
         },
     },
     Lesson {
@@ -516,6 +555,51 @@ mod tests {
     }
 
     #[test]
+    fn lesson_3_by_hand_with_kubectl_edit_text() {
+        // What a person does in the UI: delete pod and claim, open "kubectl edit" on the
+        // volume (its live text carries claimRef.uid), remove the uid, switch the mode, and
+        // apply the claim and pod again from their last versions with the mode changed.
+        let l = lesson("rwop-migration").unwrap();
+        let mut state = crate::state::AppState::new(l.start_scenario());
+        for step in &l.solution[..2] {
+            state = state.apply(step.action().unwrap());
+        }
+        let pv = (Kind::PersistentVolume, ObjectKey::parse("data-pv", false));
+        let text = crate::script::apply_text(&state.scenario, state.run.last(), Some(&pv));
+        assert!(
+            text.contains("claimRef:") && text.contains("  uid: "),
+            "{text}"
+        );
+        let edited: String = text
+            .lines()
+            .filter(|line| !line.trim_start().starts_with("uid:"))
+            .map(|line| {
+                format!(
+                    "{}\n",
+                    line.replace("- ReadWriteOnce", "- ReadWriteOncePod")
+                )
+            })
+            .collect();
+        state = state.apply(crate::state::Action::KubectlApply(edited));
+        assert!(state.dialog_errors.is_empty(), "{:?}", state.dialog_errors);
+        let released = state.run.last().cluster().pv("data-pv").unwrap().phase;
+        assert_eq!(
+            released,
+            PvPhase::Available,
+            "reserved for the claim's name"
+        );
+        let gone = crate::script::gone_objects(&state.scenario, state.run.last());
+        assert_eq!(gone.len(), 2, "{gone:?}");
+        for id in gone {
+            let text = crate::script::apply_text(&state.scenario, state.run.last(), Some(&id))
+                .replace("- ReadWriteOnce\n", "- ReadWriteOncePod\n");
+            state = state.apply(crate::state::Action::KubectlApply(text));
+            assert!(state.dialog_errors.is_empty(), "{:?}", state.dialog_errors);
+        }
+        assert!(l.solved(state.run.last()));
+    }
+
+    #[test]
     fn the_lessons_show_what_they_promise() {
         // Lesson 1: switching to RWOP alone leaves the reader with the upstream message.
         let l = lesson("access-modes").unwrap();
@@ -533,16 +617,49 @@ mod tests {
         // Lesson 3: mixing RWOP with another mode is refused by validation.
         let l = lesson("rwop-migration").unwrap();
         let mixed = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: data-pv}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOnce, ReadWriteOncePod]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: \"\"\n  csi: {driver: disk.csi.example.com, volumeHandle: vol-1}\n";
-        let step = Step::Put {
-            yaml: mixed,
-            replacing: Some((Kind::PersistentVolume, "data-pv")),
-        };
+        let step = Step::Apply { yaml: mixed };
         let s = step.apply(&l.start_scenario()).unwrap();
         let err = crate::script::accept(s, 2).unwrap_err().to_string();
         assert!(
             err.contains("may not use ReadWriteOncePod with other access modes"),
             "{err}"
         );
+        // The same through the reducer: the dialog shows it and nothing changes.
+        let state = crate::state::AppState::new(l.start_scenario()).apply(
+            crate::state::Action::Open(crate::state::Dialog::KubectlApply(None)),
+        );
+        let after = state.apply(step.action().unwrap());
+        assert!(
+            after
+                .dialog_errors
+                .iter()
+                .any(|e| e.contains("may not use ReadWriteOncePod")),
+            "{:?}",
+            after.dialog_errors
+        );
+        assert_eq!(after.scenario, state.scenario);
+        // Rewriting the start instead of migrating live does not count.
+        let mut rewritten = l.start_scenario();
+        for (kind, name) in [
+            (Kind::PersistentVolume, "data-pv"),
+            (Kind::PersistentVolumeClaim, "default/data"),
+        ] {
+            let key = ObjectKey::parse(name, kind.namespaced());
+            let i = rewritten.index_of(kind, &key).unwrap();
+            let yaml = rewritten.docs[i]
+                .to_yaml()
+                .replace("- ReadWriteOnce\n", "- ReadWriteOncePod\n");
+            let m = bindery_core::scenario::parse(&yaml)
+                .manifests
+                .remove(0)
+                .manifest;
+            rewritten = rewritten.with_object(m, None);
+        }
+        let sim = settled(&rewritten);
+        assert!(
+            running(&sim, "app") && claim_modes(&sim, "data") == [AccessMode::ReadWriteOncePod]
+        );
+        assert!(!l.solved(&sim), "the old claim was never deleted");
         // Lesson 8: the histogram names both reasons.
         let l = lesson("capacity-limits").unwrap();
         let sim = settled(&l.start_scenario());

@@ -126,6 +126,63 @@ pub fn state_manifests(sim: &Simulation) -> Vec<Manifest> {
     out
 }
 
+/// One live object as `kubectl get -o yaml` shows it (what `kubectl edit` opens).
+pub fn state_manifest(sim: &Simulation, kind: Kind, key: &ObjectKey) -> Option<Manifest> {
+    let c = sim.cluster();
+    let name = &*key.name;
+    Some(match kind {
+        Kind::PriorityClass => {
+            Manifest::PriorityClass(Box::new(priority_class(c, c.priority_classes.get(name)?)))
+        }
+        Kind::StorageClass => {
+            Manifest::StorageClass(Box::new(storage_class(c, c.storage_classes.get(name)?)))
+        }
+        Kind::CSIDriver => Manifest::CSIDriver(Box::new(csi_driver(c, c.csi_drivers.get(name)?))),
+        Kind::Node => Manifest::Node(Box::new(node(c, c.nodes.get(name)?))),
+        Kind::CSINode => Manifest::CSINode(Box::new(csi_node(c, c.csi_nodes.get(name)?))),
+        Kind::CSIStorageCapacity => {
+            Manifest::CSIStorageCapacity(Box::new(csi_capacity(c, c.csi_capacities.get(key)?)))
+        }
+        Kind::PersistentVolume => {
+            Manifest::PersistentVolume(Box::new(persistent_volume(c, c.pv(name)?)))
+        }
+        Kind::PersistentVolumeClaim => {
+            Manifest::PersistentVolumeClaim(Box::new(persistent_volume_claim(c, c.pvc(key)?)))
+        }
+        Kind::PodDisruptionBudget => {
+            Manifest::PodDisruptionBudget(Box::new(pod_disruption_budget(c, c.pdbs.get(key)?)))
+        }
+        Kind::Pod => Manifest::Pod(Box::new(pod(c, c.pod(key)?))),
+        Kind::ReplicaSet => {
+            Manifest::ReplicaSet(Box::new(replica_set(c, c.replica_sets.get(key)?)))
+        }
+        Kind::Deployment => Manifest::Deployment(Box::new(deployment(c, c.deployments.get(key)?))),
+        Kind::StatefulSet => {
+            Manifest::StatefulSet(Box::new(stateful_set(c, c.stateful_sets.get(key)?)))
+        }
+    })
+}
+
+/// What `kubectl edit` opens on a live object, as text to edit and apply again: its
+/// current spec (controller-set fields like `claimRef.uid` included) without the fields
+/// the API server owns (`uid`, `creationTimestamp`, `status`; a Node keeps its status,
+/// which is what the kubelet reports). `None` when the object does not exist.
+pub fn edit_yaml(sim: &Simulation, kind: Kind, key: &ObjectKey) -> Option<String> {
+    let m = state_manifest(sim, kind, key)?;
+    let mut v = m.to_json();
+    if let Some(meta) = v.get_mut("metadata").and_then(|m| m.as_object_mut()) {
+        for system in ["uid", "creationTimestamp", "resourceVersion", "generation"] {
+            meta.remove(system);
+        }
+    }
+    if kind != Kind::Node {
+        if let Some(o) = v.as_object_mut() {
+            o.remove("status");
+        }
+    }
+    serde_saphyr::to_string(&v).ok()
+}
+
 pub fn state_yaml(sim: &Simulation) -> String {
     to_yaml_documents(&state_manifests(sim))
 }

@@ -37,6 +37,14 @@ pub fn dialogs() -> Html {
             (format!("Edit {kind} {key}"), html! { <EditYaml /> })
         }
         Dialog::EditYaml(None) => ("Add any object as YAML".to_string(), html! { <EditYaml /> }),
+        Dialog::KubectlApply(Some((kind, key))) => (
+            format!("kubectl apply: {kind} {key}, after the cluster settles"),
+            html! { <KubectlApply /> },
+        ),
+        Dialog::KubectlApply(None) => (
+            "kubectl apply, after the cluster settles".to_string(),
+            html! { <KubectlApply /> },
+        ),
         Dialog::Embed => (
             "Embed this scenario in a page".to_string(),
             html! { <EmbedDialog /> },
@@ -397,6 +405,53 @@ fn edit_yaml() -> Html {
             <p class="hint">{ "Any kind Bindery supports: Node, StorageClass, PersistentVolume, PersistentVolumeClaim, Pod, PriorityClass, CSINode, CSIDriver, CSIStorageCapacity, PodDisruptionBudget." }</p>
             <textarea ref={area} class="yaml" id="object-yaml" aria-label="Object YAML" spellcheck="false" defaultvalue={initial} />
             <div class="row"><button class="primary" id="save-object" onclick={save}>{ "Save" }</button></div>
+        </div>
+    }
+}
+
+/// `kubectl apply` / `kubectl edit` at the end of the story: the text becomes `then: apply`
+/// actions with the objects' next versions, so the change plays out on the timeline.
+#[function_component(KubectlApply)]
+fn kubectl_apply() -> Html {
+    let store = use_store();
+    let target = match &store.dialog {
+        Some(Dialog::KubectlApply(t)) => t.clone(),
+        _ => None,
+    };
+    let last = store.run.last();
+    let initial = crate::script::apply_text(&store.scenario, last, target.as_ref());
+    let gone = crate::script::gone_objects(&store.scenario, last);
+    let area = use_node_ref();
+    let save = {
+        let store = store.clone();
+        let area = area.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(t) = area.cast::<HtmlTextAreaElement>() {
+                store.dispatch(Action::KubectlApply(t.value()));
+            }
+        })
+    };
+    let load = |id: &(Kind, bindery_core::model::ObjectKey)| {
+        let text = crate::script::apply_text(&store.scenario, last, Some(id));
+        let area = area.clone();
+        Callback::from(move |_: MouseEvent| {
+            if let Some(t) = area.cast::<HtmlTextAreaElement>() {
+                t.set_value(&text);
+            }
+        })
+    };
+    html! {
+        <div class="edit-yaml kubectl-apply">
+            <p class="hint">{ "Applied once the story so far has settled, as `kubectl apply -f` (or `kubectl edit`) on the live cluster: an object that exists is updated, one that does not is created. Each object becomes a `then: apply` step on the timeline; undo takes it back." }</p>
+            if !gone.is_empty() {
+                <p class="inline" id="gone-objects">{ "Gone by now — start from its last version: " }
+                    { for gone.iter().map(|id| html! {
+                        <button class="link" onclick={load(id)} data-object={format!("{} {}", id.0, id.1)}>{ format!("{} {}", id.0, id.1) }</button>
+                    }) }
+                </p>
+            }
+            <textarea ref={area} class="yaml" id="apply-yaml" aria-label="YAML to apply" spellcheck="false" defaultvalue={initial} />
+            <div class="row"><button class="primary" id="kubectl-apply-submit" onclick={save}>{ "kubectl apply" }</button></div>
         </div>
     }
 }

@@ -197,6 +197,16 @@ fn quick_actions(props: &QuickProps) -> Html {
         let sel = sel.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(Action::FilterEvents(Some(sel.clone()))))
     };
+    let kubectl_edit = {
+        let store = store.clone();
+        let sel = sel.clone();
+        Callback::from(move |_: MouseEvent| {
+            store.dispatch(Action::Open(Dialog::KubectlApply(Some((
+                sel.kind,
+                sel.key.clone(),
+            )))))
+        })
+    };
 
     if sel.kind == Kind::Node {
         if let Some(Manifest::Node(node)) = &doc {
@@ -299,6 +309,11 @@ fn quick_actions(props: &QuickProps) -> Html {
     {
         buttons.push(html! {
             <button id="kubectl-delete" onclick={kubectl_delete} title="Delete it now, after the cluster settled, and watch what follows">{ "kubectl delete" }</button>
+        });
+    }
+    if live {
+        buttons.push(html! {
+            <button id="kubectl-edit" onclick={kubectl_edit} title="Edit the live object after the cluster settled (kubectl edit): the change plays out on the timeline">{ "kubectl edit" }</button>
         });
     }
     if in_scenario {

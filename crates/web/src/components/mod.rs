@@ -402,6 +402,7 @@ fn timeline() -> Html {
             <button id="step-cycle" title="Forward to the end of the next scheduling cycle" onclick={d(Action::StepCycle)}>{ "Step cycle" }</button>
             <button id="run-idle" title="Show the state the cluster settles in" onclick={d(Action::ToEnd)}>{ "Run until idle" }</button>
             <button id="advance" title="Let a minute of cluster time pass (a then: action)" onclick={advance}>{ "+60s" }</button>
+            <button id="kubectl-apply" title="Apply YAML to the live cluster once it has settled (then: apply), and watch what follows" onclick={d(Action::Open(Dialog::KubectlApply(None)))}>{ "kubectl apply…" }</button>
             <label class="scrubber">
                 <span class="visually-hidden">{ "Timeline position" }</span>
                 <input id="scrubber" type="range" min="0" max={(frames - 1).to_string()}
