@@ -545,7 +545,7 @@ try {
     await openApp(page);
     await page.evaluate(() => localStorage.removeItem('bindery.tutorial.done.v1'));
     figures.lessonSolveMs = {};
-    // Two lessons by hand, with the playground's own controls.
+    // Three lessons by hand, with the playground's own controls.
     await openApp(page, '?lesson=rwop-priority');
     assert.match(await page.locator('#lesson-status').textContent(), /Not yet/);
     await page.click('#pod-default-writer-2');
@@ -564,6 +564,38 @@ try {
     await page.locator('#lesson-status', { hasText: 'Goal reached' }).waitFor({ timeout: 10000 });
     figures.lessonSolveMs['reclaim (by hand)'] = Date.now() - t0;
     await snap(page, 'lesson-reclaim-solved');
+    // Lesson 3 live, as the Kubernetes docs describe it: kubectl delete, kubectl edit
+    // (remove claimRef.uid, switch the mode), kubectl apply the claim and the pod again.
+    await openApp(page, '?lesson=rwop-migration');
+    t0 = Date.now();
+    await page.click('#pod-default-app');
+    await page.click('#kubectl-delete');
+    await page.click('#persistentvolumeclaim-default-data button');
+    await page.click('#kubectl-delete');
+    await page.click('#volumes-table >> text="data-pv"');
+    await page.click('#kubectl-edit');
+    const live = await page.inputValue('#apply-yaml');
+    assert.match(live, /claimRef:[\s\S]*\n\s+uid: /, 'kubectl edit shows the claimRef uid');
+    await page.fill('#apply-yaml', live.replace(/^(\s*)- ReadWriteOnce$/m, '$1- ReadWriteOnce\n$1- ReadWriteOncePod'));
+    await page.click('#kubectl-apply-submit');
+    await page.locator('#dialog-errors', { hasText: 'may not use ReadWriteOncePod with other access modes' }).waitFor({ timeout: 10000 });
+    await snap(page, 'lesson-rwop-migration-mixed-modes-refused');
+    const edited = live.split('\n').filter((l) => !/^\s+uid: /.test(l)).join('\n');
+    await page.fill('#apply-yaml', edited.replace(/^(\s*)- ReadWriteOnce$/m, '$1- ReadWriteOncePod'));
+    await page.click('#kubectl-apply-submit');
+    await page.locator('#dialog').waitFor({ state: 'detached', timeout: 10000 });
+    assert.match(await page.locator('#volumes-table').textContent(), /Available/, 'the volume is reserved for the claim name');
+    for (const obj of ['PersistentVolumeClaim default/data', 'Pod default/app']) {
+      await page.click('#kubectl-apply');
+      await page.click(`#gone-objects button[data-object="${obj}"]`);
+      const text = await page.inputValue('#apply-yaml');
+      await page.fill('#apply-yaml', text.replace(/^(\s*)- ReadWriteOnce$/m, '$1- ReadWriteOncePod'));
+      await page.click('#kubectl-apply-submit');
+      await page.locator('#dialog').waitFor({ state: 'detached', timeout: 10000 });
+    }
+    await page.locator('#lesson-status', { hasText: 'Goal reached' }).waitFor({ timeout: 10000 });
+    figures.lessonSolveMs['rwop-migration (by hand)'] = Date.now() - t0;
+    await snap(page, 'lesson-rwop-migration-solved');
     // Every lesson with its "Show solution" (the steps play through the same actions).
     for (const id of lessons) {
       await openApp(page, `?lesson=${id}`);
