@@ -545,7 +545,7 @@ try {
     await openApp(page);
     await page.evaluate(() => localStorage.removeItem('bindery.tutorial.done.v1'));
     figures.lessonSolveMs = {};
-    // Three lessons by hand, with the playground's own controls.
+    // Every lesson by hand, with the playground's own controls.
     await openApp(page, '?lesson=rwop-priority');
     assert.match(await page.locator('#lesson-status').textContent(), /Not yet/);
     await page.click('#pod-default-writer-2');
@@ -587,6 +587,7 @@ try {
     assert.match(await page.locator('#volumes-table').textContent(), /Available/, 'the volume is reserved for the claim name');
     for (const obj of ['PersistentVolumeClaim default/data', 'Pod default/app']) {
       await page.click('#kubectl-apply');
+      if (obj.startsWith('PersistentVolumeClaim')) await snap(page, 'kubectl-apply-gone-objects');
       await page.click(`#gone-objects button[data-object="${obj}"]`);
       const text = await page.inputValue('#apply-yaml');
       await page.fill('#apply-yaml', text.replace(/^(\s*)- ReadWriteOnce$/m, '$1- ReadWriteOncePod'));
@@ -596,6 +597,57 @@ try {
     await page.locator('#lesson-status', { hasText: 'Goal reached' }).waitFor({ timeout: 10000 });
     figures.lessonSolveMs['rwop-migration (by hand)'] = Date.now() - t0;
     await snap(page, 'lesson-rwop-migration-solved');
+    // The other five by hand too: Edit YAML on the selected object, the add forms, the
+    // any-kind YAML editor — what the hints point at.
+    const editYaml = async (select, transform) => {
+      await page.click(select);
+      await page.click('#edit-yaml');
+      const text = await page.inputValue('#object-yaml');
+      const next = transform(text);
+      assert.notEqual(next, text, `the edit changes ${select}`);
+      await page.fill('#object-yaml', next);
+      await page.click('#save-object');
+      await page.locator('#dialog').waitFor({ state: 'detached', timeout: 10000 });
+    };
+    const addYaml = async (yaml) => {
+      await page.selectOption('#add-object', 'yaml');
+      await page.fill('#object-yaml', yaml);
+      await page.click('#save-object');
+      await page.locator('#dialog').waitFor({ state: 'detached', timeout: 10000 });
+    };
+    const byHand = async (id, solve) => {
+      await openApp(page, `?lesson=${id}`);
+      assert.match(await page.locator('#lesson-status').textContent(), /Not yet/, `${id} starts unsolved`);
+      const t = Date.now();
+      await solve();
+      await page.locator('#lesson-status', { hasText: 'Goal reached' }).waitFor({ timeout: 10000 });
+      figures.lessonSolveMs[`${id} (by hand)`] = Date.now() - t;
+    };
+    await byHand('access-modes', async () => {
+      await editYaml('#persistentvolumeclaim-default-shared button', (t) => t.replace(/^(\s*)- ReadWriteOnce$/m, '$1- ReadWriteOncePod'));
+      assert.match(await page.locator('#pod-default-reader').getAttribute('class'), /pending/, 'the reader is rejected once the claim is RWOP');
+      await addYaml('apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: reader-data, namespace: default}\nspec:\n  accessModes: [ReadWriteOncePod]\n  resources: {requests: {storage: 1Gi}}\n');
+      await editYaml('#pod-default-reader', (t) => t.replace('claimName: shared', 'claimName: reader-data'));
+    });
+    await byHand('local-wffc', async () => {
+      await editYaml('#classes-table >> text="local-storage"', (t) => t.replace('volumeBindingMode: Immediate', 'volumeBindingMode: WaitForFirstConsumer'));
+    });
+    await byHand('kind-provisioning', async () => {
+      await editYaml('#pod-default-second', (t) => t.replace(/^ {2}nodeSelector:\n( {4}.*\n)+/m, ''));
+    });
+    await byHand('zones', async () => {
+      await editYaml('#pod-default-db', (t) => t.replace('topology.kubernetes.io/zone: zone-b', 'topology.kubernetes.io/zone: zone-a'));
+      await page.selectOption('#add-object', 'StatefulSet');
+      await page.fill('#f-name', 'web');
+      await page.fill('#f-replicas', '2');
+      await page.check('#f-spreadZones');
+      await page.selectOption('#f-storageClassName', 'zonal');
+      await page.click('#submit-object');
+      await page.locator('#dialog').waitFor({ state: 'detached', timeout: 10000 });
+    });
+    await byHand('capacity-limits', async () => {
+      await addYaml('apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {name: node-1}\nspec:\n  drivers:\n  - {name: disk.csi.example.com, nodeID: node-1, allocatable: {count: 3}, topologyKeys: [topology.kubernetes.io/zone]}\n');
+    });
     // Every lesson with its "Show solution" (the steps play through the same actions).
     for (const id of lessons) {
       await openApp(page, `?lesson=${id}`);

@@ -442,7 +442,7 @@ fn kubectl_apply() -> Html {
     };
     html! {
         <div class="edit-yaml kubectl-apply">
-            <p class="hint">{ "Applied once the story so far has settled, as `kubectl apply -f` (or `kubectl edit`) on the live cluster: an object that exists is updated, one that does not is created. Each object becomes a `then: apply` step on the timeline; undo takes it back." }</p>
+            <p class="hint">{ "Applied once the story so far has settled, as " }<code>{ "kubectl apply -f" }</code>{ " (or " }<code>{ "kubectl edit" }</code>{ ") on the live cluster: an object that exists is updated, one that does not is created. Each object becomes a " }<code>{ "then: apply" }</code>{ " step on the timeline; undo takes it back." }</p>
             if !gone.is_empty() {
                 <p class="inline" id="gone-objects">{ "Gone by now — start from its last version: " }
                     { for gone.iter().map(|id| html! {
