@@ -22,7 +22,7 @@ use k8s_openapi::api::{
 use crate::model::{Kind, ObjectKey};
 
 pub use field::{FieldError, FieldErrorType};
-pub use parse::{parse, Document, Parsed};
+pub use parse::{parse, DocRef, Document, Parsed};
 
 /// One Kubernetes object as written by the user.
 #[derive(Clone, Debug, PartialEq)]

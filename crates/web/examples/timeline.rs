@@ -30,13 +30,19 @@ fn time(label: &str, scenario: &Scenario, max_frames: usize) {
 }
 
 fn main() {
-    // `timeline medium N`: only the 50-node scenario, N times without frames (for a profiler).
+    // `timeline medium N [frames]`: only the 50-node scenario, N times, with 2 (default) or
+    // the playground's frame budget (`frames`), for a profiler.
     let args: Vec<String> = std::env::args().collect();
     if args.get(1).map(String::as_str) == Some("medium") {
         let n = args.get(2).and_then(|n| n.parse().ok()).unwrap_or(20);
+        let frames = if args.get(3).map(String::as_str) == Some("frames") {
+            script::MAX_FRAMES
+        } else {
+            2
+        };
         let medium = generated("storage-mix", 50, 400);
         for _ in 0..n {
-            std::hint::black_box(script::run(&medium, 2));
+            std::hint::black_box(script::run(&medium, frames));
         }
         return;
     }

@@ -272,6 +272,48 @@ fn zone_of(node: &Node) -> Option<String> {
         .map(str::to_string)
 }
 
+/// The node a volume's node affinity pins it to (a single hostname value), without
+/// allocating: the cluster view asks this of every volume.
+pub fn pinned_node(pv: &PersistentVolume) -> Option<&str> {
+    let sel = pv.node_affinity.as_ref()?;
+    let mut node = None;
+    for term in &sel.terms {
+        for req in &term.match_expressions {
+            if req.key == well_known::LABEL_HOSTNAME && req.values.len() == 1 {
+                node = Some(req.values[0].as_str());
+            }
+        }
+    }
+    node
+}
+
+/// What sits on each node: its pods, the pods nominated to it, its pinned volumes. Built
+/// in one pass over pods and volumes, so a view of N nodes does not scan them N times.
+#[derive(Default)]
+struct OnNode<'a> {
+    pods: Vec<&'a Pod>,
+    nominated: Vec<&'a Pod>,
+    disks: Vec<&'a PersistentVolume>,
+}
+
+fn by_node(sim: &Simulation) -> BTreeMap<&str, OnNode<'_>> {
+    let c = sim.cluster();
+    let mut out: BTreeMap<&str, OnNode<'_>> = BTreeMap::new();
+    for p in c.pods().values() {
+        if let Some(n) = p.node_name() {
+            out.entry(n).or_default().pods.push(p);
+        } else if let Some(n) = p.status.nominated_node_name.as_deref() {
+            out.entry(n).or_default().nominated.push(p);
+        }
+    }
+    for pv in c.pvs().values() {
+        if let Some(n) = pinned_node(pv) {
+            out.entry(n).or_default().disks.push(pv);
+        }
+    }
+    out
+}
+
 /// The node a volume is pinned to, or the zone(s) it is limited to.
 pub fn volume_topology(pv: &PersistentVolume) -> (Option<String>, Option<String>) {
     let Some(sel) = &pv.node_affinity else {
@@ -346,8 +388,7 @@ fn disk(pv: &PersistentVolume) -> Disk {
     }
 }
 
-fn node_card(sim: &Simulation, node: &Node, detailed: bool) -> NodeCard {
-    let c = sim.cluster();
+fn node_card(sim: &Simulation, node: &Node, on: Option<&OnNode<'_>>) -> NodeCard {
     let info = sim.scheduler_cache().node(node.name());
     let requested = info.map(|i| i.requested.clone()).unwrap_or_default();
     let pod_count = info.map(|i| i.pods.len() as i64).unwrap_or(0);
@@ -379,27 +420,16 @@ fn node_card(sim: &Simulation, node: &Node, detailed: bool) -> NodeCard {
             text: format!("pods {pod_count} / {}", node.allocatable.pods),
         },
     ];
-    let mut pods: Vec<PodChip> = Vec::new();
-    let mut nominated = Vec::new();
-    if detailed {
-        for p in c.pods().values() {
-            if p.node_name() == Some(node.name()) {
-                pods.push(pod_chip(sim, p));
-            } else if !p.is_assigned()
-                && p.status.nominated_node_name.as_deref() == Some(node.name())
-            {
-                nominated.push(p.meta.key().to_string());
-            }
-        }
-    }
-    let disks = if detailed {
-        c.pvs()
-            .values()
-            .filter(|pv| volume_topology(pv).0.as_deref() == Some(node.name()))
-            .map(|pv| disk(pv))
-            .collect()
-    } else {
-        Vec::new()
+    let (pods, nominated, disks) = match on {
+        Some(on) => (
+            on.pods.iter().map(|p| pod_chip(sim, p)).collect(),
+            on.nominated
+                .iter()
+                .map(|p| p.meta.key().to_string())
+                .collect(),
+            on.disks.iter().map(|pv| disk(pv)).collect(),
+        ),
+        None => Default::default(),
     };
     NodeCard {
         selection: Selection::new(Kind::Node, ObjectKey::new("", node.name())),
@@ -432,9 +462,20 @@ fn node_card(sim: &Simulation, node: &Node, detailed: bool) -> NodeCard {
 pub fn cluster_view(sim: &Simulation) -> ClusterView {
     let c = sim.cluster();
     let detailed = c.nodes.len() <= DETAILED_NODE_LIMIT;
+    let on_nodes = if detailed {
+        by_node(sim)
+    } else {
+        BTreeMap::new()
+    };
+    let nothing = OnNode::default();
     let mut zones: BTreeMap<(bool, String), Vec<NodeCard>> = BTreeMap::new();
     for node in c.nodes.values() {
-        let card = node_card(sim, node, detailed);
+        let on = if detailed {
+            Some(on_nodes.get(node.name()).unwrap_or(&nothing))
+        } else {
+            None
+        };
+        let card = node_card(sim, node, on);
         // Zoned columns first (sorted by zone), then nodes without a zone.
         let key = match &card.zone {
             Some(z) => (false, z.clone()),
@@ -763,8 +804,8 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
         }
     }
     for v in &volumes {
-        if let (Some(n), _) = volume_topology(v) {
-            node_names.push(n);
+        if let Some(n) = pinned_node(v) {
+            node_names.push(n.to_string());
         }
     }
     for claim in &claims {
@@ -895,10 +936,10 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
         }
     }
     for v in &volumes {
-        if let (Some(n), _) = volume_topology(v) {
+        if let Some(n) = pinned_node(v) {
             edge(
                 &Selection::new(Kind::PersistentVolume, ObjectKey::new("", v.name())),
-                &Selection::new(Kind::Node, ObjectKey::new("", n.as_str())),
+                &Selection::new(Kind::Node, ObjectKey::new("", n)),
                 "bound",
                 format!("{} is pinned to {n}", v.name()),
             );
@@ -1090,7 +1131,9 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
         }
         Kind::Node => {
             let node = c.nodes.get(&*sel.key.name)?;
-            let card = node_card(sim, node, true);
+            let on = by_node(sim);
+            let nothing = OnNode::default();
+            let card = node_card(sim, node, Some(on.get(node.name()).unwrap_or(&nothing)));
             fields.push(f("Zone", card.zone.unwrap_or_else(|| "<none>".to_string())));
             fields.push(f("Unschedulable", card.unschedulable.to_string()));
             fields.push(f(
@@ -1367,7 +1410,7 @@ pub fn pending_running<'a>(
 pub fn capacity_used(sim: &Simulation) -> Vec<(String, i64, i64)> {
     let mut by: BTreeMap<String, (i64, i64)> = BTreeMap::new();
     for pv in sim.cluster().pvs().values() {
-        let key = match volume_topology(pv).0 {
+        let key = match pinned_node(pv) {
             Some(n) => format!("{n} · {}", pv.storage_class_name),
             None => format!("class {}", pv.storage_class_name),
         };

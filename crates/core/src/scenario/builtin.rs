@@ -223,14 +223,19 @@ impl ScenarioText {
     /// back for a `create` / `apply` action: of each object's documents, the last as many
     /// as there are actions naming it are held back.
     pub fn initial_documents(&self, parsed: &super::Parsed) -> Vec<bool> {
+        let docs: Vec<super::DocRef<'_>> = parsed.manifests.iter().map(|d| d.view()).collect();
+        self.initial_of(&docs)
+    }
+
+    /// [`ScenarioText::initial_documents`] over borrowed documents.
+    pub fn initial_of(&self, docs: &[super::DocRef<'_>]) -> Vec<bool> {
         let mut later: std::collections::BTreeMap<(Kind, &ObjectKey), usize> = Default::default();
         for (kind, key) in self.then.iter().filter_map(Then::arrival) {
             *later.entry((kind, key)).or_default() += 1;
         }
-        let mut initial = vec![true; parsed.manifests.len()];
+        let mut initial = vec![true; docs.len()];
         // Walk backwards so the last documents are the held-back ones.
-        let keys: Vec<(Kind, ObjectKey)> = parsed
-            .manifests
+        let keys: Vec<(Kind, ObjectKey)> = docs
             .iter()
             .map(|d| (d.manifest.kind(), d.manifest.key()))
             .collect();
@@ -254,27 +259,28 @@ impl ScenarioText {
         parsed: &super::Parsed,
         max_steps: u64,
     ) -> Vec<ThenProblem> {
-        self.play_then_observed(sim, parsed, max_steps, &mut |_, _| {})
+        let docs: Vec<super::DocRef<'_>> = parsed.manifests.iter().map(|d| d.view()).collect();
+        self.play_then_observed(sim, &docs, max_steps, &mut |_, _| {})
     }
 
     fn play_then_observed(
         &self,
         sim: &mut crate::sim::Simulation,
-        parsed: &super::Parsed,
+        docs: &[super::DocRef<'_>],
         max_steps: u64,
         observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
     ) -> Vec<ThenProblem> {
-        let initial = self.initial_documents(parsed);
+        let initial = self.initial_of(docs);
         // Each object's held-back documents, in file order, consumed front to back.
         let mut queued: std::collections::BTreeMap<
             (Kind, ObjectKey),
-            std::collections::VecDeque<&super::Document>,
+            std::collections::VecDeque<super::DocRef<'_>>,
         > = Default::default();
-        for (d, _) in parsed.manifests.iter().zip(&initial).filter(|(_, i)| !**i) {
+        for (d, _) in docs.iter().zip(&initial).filter(|(_, i)| !**i) {
             queued
                 .entry((d.manifest.kind(), d.manifest.key()))
                 .or_default()
-                .push_back(d);
+                .push_back(*d);
         }
         let mut problems = Vec::new();
         for (i, t) in self.then.iter().enumerate() {
@@ -287,9 +293,9 @@ impl ScenarioText {
                     match next {
                         Some(d) => {
                             let done = if create {
-                                sim.create(&d.manifest)
+                                sim.create(d.manifest)
                             } else {
-                                sim.apply(&d.manifest)
+                                sim.apply(d.manifest)
                             };
                             if let Err(e) = done {
                                 problems.extend(
@@ -353,34 +359,46 @@ impl ScenarioText {
         max_steps: u64,
         observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
     ) -> ScriptRun {
-        let starts = self.initial_documents(&parsed);
-        let initial = super::Parsed {
-            manifests: parsed
-                .manifests
-                .iter()
-                .zip(&starts)
-                .filter(|(_, s)| **s)
-                .map(|(d, _)| d.clone())
-                .collect(),
-            ..super::Parsed::default()
-        };
-        let mut sim = crate::sim::Simulation::new(seed);
-        let mut load_errors = sim.load(&initial);
-        observe(&sim, Moment::Loaded);
-        sim.run_until_idle_observed(max_steps, &mut |s, o| observe(s, Moment::Step(o)));
-        let mut then_errors = Vec::new();
-        for problem in self.play_then_observed(&mut sim, &parsed, max_steps, observe) {
-            match problem {
-                ThenProblem::Rejected(e) => load_errors.push(e),
-                ThenProblem::Missing(m) | ThenProblem::Failed(m) => then_errors.push(m),
-            }
-        }
+        let docs: Vec<super::DocRef<'_>> = parsed.manifests.iter().map(|d| d.view()).collect();
+        let (sim, load_errors, then_errors) =
+            self.run_borrowed_observed(&docs, seed, max_steps, observe);
         ScriptRun {
             sim,
             parsed,
             load_errors,
             then_errors,
         }
+    }
+
+    /// The run itself, borrowing the manifests: the simulation, what the API server
+    /// rejected, and the `then:` actions that failed. (The playground re-runs one scenario
+    /// after every edit and keeps its manifests.)
+    pub fn run_borrowed_observed(
+        &self,
+        docs: &[super::DocRef<'_>],
+        seed: u64,
+        max_steps: u64,
+        observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
+    ) -> (crate::sim::Simulation, Vec<super::ImportError>, Vec<String>) {
+        let starts = self.initial_of(docs);
+        let initial: Vec<super::DocRef<'_>> = docs
+            .iter()
+            .zip(&starts)
+            .filter(|(_, s)| **s)
+            .map(|(d, _)| *d)
+            .collect();
+        let mut sim = crate::sim::Simulation::new(seed);
+        let mut load_errors = sim.load_documents(&initial);
+        observe(&sim, Moment::Loaded);
+        sim.run_until_idle_observed(max_steps, &mut |s, o| observe(s, Moment::Step(o)));
+        let mut then_errors = Vec::new();
+        for problem in self.play_then_observed(&mut sim, docs, max_steps, observe) {
+            match problem {
+                ThenProblem::Rejected(e) => load_errors.push(e),
+                ThenProblem::Missing(m) | ThenProblem::Failed(m) => then_errors.push(m),
+            }
+        }
+        (sim, load_errors, then_errors)
     }
 }
 

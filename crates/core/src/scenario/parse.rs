@@ -19,6 +19,26 @@ pub struct Document {
     pub manifest: Manifest,
 }
 
+/// A [`Document`] borrowed from wherever its manifest lives: what loading and `then:`
+/// actions read, so a caller that keeps its own manifests (the playground, which re-runs
+/// a scenario after every edit) does not copy them for each run.
+#[derive(Clone, Copy, Debug)]
+pub struct DocRef<'a> {
+    pub doc: usize,
+    pub path: &'a str,
+    pub manifest: &'a Manifest,
+}
+
+impl Document {
+    pub fn view(&self) -> DocRef<'_> {
+        DocRef {
+            doc: self.doc,
+            path: &self.path,
+            manifest: &self.manifest,
+        }
+    }
+}
+
 /// The result of reading one YAML text. `errors` is empty when everything was understood.
 #[derive(Clone, Debug, Default)]
 pub struct Parsed {

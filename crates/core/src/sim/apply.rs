@@ -8,7 +8,7 @@ use super::Simulation;
 use crate::events::Note;
 use crate::model::*;
 use crate::scenario::convert::{to_model, Object};
-use crate::scenario::{FieldError, ImportError, Manifest, Parsed};
+use crate::scenario::{DocRef, FieldError, ImportError, Manifest, Parsed};
 use crate::scheduler::queue::ClusterEvent;
 
 /// A rejected write, worded as kubectl prints it.
@@ -179,16 +179,23 @@ impl Simulation {
     /// before volumes, claims before pods), stopping at nothing: each failure becomes an
     /// [`ImportError`] naming its document.
     pub fn load(&mut self, parsed: &Parsed) -> Vec<ImportError> {
+        let docs: Vec<DocRef<'_>> = parsed.manifests.iter().map(|d| d.view()).collect();
+        self.load_documents(&docs)
+    }
+
+    /// [`Simulation::load`] over borrowed documents (a script's initial ones), so a caller
+    /// that keeps its manifests does not copy them for every run.
+    pub fn load_documents(&mut self, docs: &[DocRef<'_>]) -> Vec<ImportError> {
         let mut errors = Vec::new();
         // The same object twice in one input is almost always a copy-paste slip.
         let mut seen: std::collections::BTreeMap<(Kind, ObjectKey), usize> = Default::default();
         let mut duplicates = std::collections::BTreeSet::new();
-        for (i, d) in parsed.manifests.iter().enumerate() {
+        for (i, d) in docs.iter().enumerate() {
             let id = (d.manifest.kind(), d.manifest.key());
             if let Some(first) = seen.get(&id) {
                 errors.push(ImportError {
                     doc: d.doc,
-                    path: crate::scenario::field::child(&d.path, "metadata.name"),
+                    path: crate::scenario::field::child(d.path, "metadata.name"),
                     message: format!(
                         "Duplicate value: {:?}: {} {} is already defined in doc {first}",
                         id.1.name, id.0, id.1
@@ -199,9 +206,9 @@ impl Simulation {
                 seen.insert(id, d.doc);
             }
         }
-        let mut order: Vec<(usize, &crate::scenario::Document)> = parsed
-            .manifests
+        let mut order: Vec<(usize, DocRef<'_>)> = docs
             .iter()
+            .copied()
             .enumerate()
             .filter(|(i, _)| !duplicates.contains(i))
             .collect();
@@ -215,9 +222,9 @@ impl Simulation {
                 self.drain_controllers();
             }
             rank = Some(r);
-            if let Err(e) = self.apply_without_reacting(&d.manifest) {
+            if let Err(e) = self.apply_without_reacting(d.manifest) {
                 errors.extend(e.import_errors(d.doc).into_iter().map(|mut ie| {
-                    ie.path = crate::scenario::field::child(&d.path, &ie.path);
+                    ie.path = crate::scenario::field::child(d.path, &ie.path);
                     ie
                 }));
             }
