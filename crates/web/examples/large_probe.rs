@@ -8,13 +8,7 @@ fn main() {
     let t = Instant::now();
     let docs = bindery_core::generate::generate("csi-pvs", 1000, 10_000, 1).unwrap();
     println!("generate {:.0} ms", t.elapsed().as_secs_f64() * 1e3);
-    let s = Scenario {
-        title: "x".into(),
-        description: String::new(),
-        seed: 1,
-        docs,
-        then: Vec::new(),
-    };
+    let s = Scenario::of_manifests("x", "", docs);
     let t = Instant::now();
     let run = script::run(&s, script::MAX_FRAMES);
     println!("run {:.0} ms", t.elapsed().as_secs_f64() * 1e3);

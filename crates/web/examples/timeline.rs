@@ -7,13 +7,11 @@ use bindery_core::scenario::builtin;
 use bindery_web::script::{self, Scenario};
 
 fn generated(shape: &str, nodes: usize, pods: usize) -> Scenario {
-    Scenario {
-        title: format!("{shape} {nodes}/{pods}"),
-        description: String::new(),
-        seed: 1,
-        docs: bindery_core::generate::generate(shape, nodes, pods, 1).expect("known shape"),
-        then: Vec::new(),
-    }
+    Scenario::of_manifests(
+        &format!("{shape} {nodes}/{pods}"),
+        "",
+        bindery_core::generate::generate(shape, nodes, pods, 1).expect("known shape"),
+    )
 }
 
 fn time(label: &str, scenario: &Scenario, max_frames: usize) {

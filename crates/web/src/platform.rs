@@ -189,3 +189,15 @@ pub fn post_height(id: Option<&str>) {
     );
     let _ = parent.post_message(&message, "*");
 }
+
+/// Frees `value` a moment after the event that replaced it, once the browser has painted:
+/// dropping a run's timeline (every frame a whole simulation) takes milliseconds an edit
+/// should not wait for. Natively (tests) it is dropped at once.
+pub fn drop_later<T: 'static>(value: T) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        gloo::timers::callback::Timeout::new(50, move || drop(value)).forget();
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    drop(value);
+}

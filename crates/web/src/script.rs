@@ -6,6 +6,8 @@
 //! run from scratch by the deterministic engine; the run is recorded as frames for the
 //! timeline. Nothing here touches the DOM, so it is tested natively.
 
+use std::rc::Rc;
+
 use bindery_core::model::{Kind, ObjectKey};
 use bindery_core::scenario::builtin::{self, Moment, ScenarioText, Then};
 use bindery_core::scenario::{export, parse, DocRef, ImportWarning, Manifest};
@@ -23,8 +25,10 @@ pub struct Scenario {
     pub title: String,
     pub description: String,
     pub seed: u64,
-    /// Every manifest, in document order (held-back ones included).
-    pub docs: Vec<Manifest>,
+    /// Every manifest, in document order (held-back ones included). Shared: every edit
+    /// makes a new scenario (undo keeps the old), and copying a 50-node scenario's 450
+    /// manifests on each would cost more than re-running it.
+    pub docs: Vec<Rc<Manifest>>,
     pub then: Vec<Then>,
 }
 
@@ -45,6 +49,17 @@ impl Scenario {
             description: String::new(),
             seed: 1,
             docs: Vec::new(),
+            then: Vec::new(),
+        }
+    }
+
+    /// A scenario of these manifests (seed 1, no `then:` actions): generated clusters.
+    pub fn of_manifests(title: &str, description: &str, docs: Vec<Manifest>) -> Scenario {
+        Scenario {
+            title: title.to_string(),
+            description: description.to_string(),
+            seed: 1,
+            docs: docs.into_iter().map(Rc::new).collect(),
             then: Vec::new(),
         }
     }
@@ -76,7 +91,7 @@ impl Scenario {
             docs: parsed
                 .manifests
                 .iter()
-                .map(|d| d.manifest.clone())
+                .map(|d| Rc::new(d.manifest.clone()))
                 .collect(),
             then: header.then,
         };
@@ -94,7 +109,10 @@ impl Scenario {
         for t in &self.then {
             out.push_str(&format!("# then: {}\n", then_text(t)));
         }
-        out.push_str(&export::to_yaml_documents(&self.docs));
+        for m in &self.docs {
+            out.push_str("---\n");
+            out.push_str(&m.to_yaml());
+        }
         out
     }
 
@@ -138,13 +156,13 @@ impl Scenario {
             Some(i) => {
                 let old = (next.docs[i].kind(), next.docs[i].key());
                 let new = (manifest.kind(), manifest.key());
-                next.docs[i] = manifest;
+                next.docs[i] = Rc::new(manifest);
                 // The actions follow a renamed object, unless other versions keep the name.
                 if old != new && next.index_of(old.0, &old.1).is_none() {
                     rename_in_then(&mut next.then, &old, &new);
                 }
             }
-            None => next.docs.push(manifest),
+            None => next.docs.push(Rc::new(manifest)),
         }
         next
     }
@@ -194,7 +212,7 @@ impl Scenario {
             kind: manifest.kind(),
             key: manifest.key(),
         });
-        next.docs.push(manifest);
+        next.docs.push(Rc::new(manifest));
         next
     }
 
@@ -459,13 +477,7 @@ mod tests {
         assert_eq!(frame_budget(1_000, MAX_FRAMES), 20);
         assert_eq!(frame_budget(1_000_000, MAX_FRAMES), 2);
         let docs = bindery_core::generate::generate("storage-mix", 20, 150, 1).unwrap();
-        let s = Scenario {
-            title: String::new(),
-            description: String::new(),
-            seed: 1,
-            docs,
-            then: Vec::new(),
-        };
+        let s = Scenario::of_manifests("", "", docs);
         let budget = frame_budget(s.docs.len(), MAX_FRAMES);
         let sparse = run(&s, MAX_FRAMES);
         let dense = run(&s, usize::MAX);
@@ -533,7 +545,7 @@ mod tests {
             panic!("rwop-preemption creates its preemptor later: {:?}", s.then);
         };
         let i = s.index_of(kind, &key).unwrap();
-        let mut renamed = s.docs[i].clone();
+        let mut renamed = (*s.docs[i]).clone();
         if let Manifest::Pod(p) = &mut renamed {
             p.metadata.name = Some("renamed".into());
         }
@@ -548,8 +560,8 @@ mod tests {
             .docs
             .iter()
             .find(|m| m.kind() == Kind::Pod)
-            .unwrap()
-            .clone();
+            .map(|m| (**m).clone())
+            .unwrap();
         let (kind, key) = (sc.kind(), sc.key());
         let next = s
             .with_then(Then::Delete {

@@ -243,7 +243,7 @@ impl AppState {
         } else {
             self.scenario = scenario;
         }
-        self.run = Rc::new(run);
+        crate::platform::drop_later(std::mem::replace(&mut self.run, Rc::new(run)));
         self.cursor = self.run.frames.len() - 1;
         self.playing = false;
         self.revision += 1;
@@ -617,7 +617,7 @@ mod tests {
         let Some(Manifest::Pod(mut pod)) = s
             .scenario
             .index_of(Kind::Pod, &key)
-            .map(|i| s.scenario.docs[i].clone())
+            .map(|i| (*s.scenario.docs[i]).clone())
         else {
             panic!("writer-2 is in the scenario");
         };

@@ -90,13 +90,7 @@ fn gallery() -> Html {
         Callback::from(move |_: MouseEvent| {
             match bindery_core::generate::generate(shape, nodes, pods, 1) {
                 Ok(docs) => store.dispatch(Action::Load {
-                    scenario: Scenario {
-                        title: title.into(),
-                        description: description.into(),
-                        seed: 1,
-                        docs,
-                        then: Vec::new(),
-                    },
+                    scenario: Scenario::of_manifests(title, description, docs),
                     notice: None,
                 }),
                 Err(e) => {

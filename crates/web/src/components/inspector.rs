@@ -146,7 +146,7 @@ pub(super) fn doc_of(store: &Store, sel: &Selection) -> Option<Manifest> {
     store
         .scenario
         .index_of(sel.kind, &sel.key)
-        .map(|i| store.scenario.docs[i].clone())
+        .map(|i| (*store.scenario.docs[i]).clone())
 }
 
 fn put(store: &Store, sel: &Selection, manifest: Manifest) {
