@@ -190,13 +190,26 @@ pub fn post_height(id: Option<&str>) {
     let _ = parent.post_message(&message, "*");
 }
 
-/// Frees `value` a moment after the event that replaced it, once the browser has painted:
-/// dropping a run's timeline (every frame a whole simulation) takes milliseconds an edit
-/// should not wait for. Natively (tests) it is dropped at once.
+/// Frees `value` once the browser is idle after the event that replaced it (after the
+/// paint): dropping a run's timeline (every frame a whole simulation) takes milliseconds an
+/// edit should not wait for. `requestIdleCallback` where the browser has it, else a short
+/// timeout; natively (tests) at once.
 pub fn drop_later<T: 'static>(value: T) {
     #[cfg(target_arch = "wasm32")]
     {
-        gloo::timers::callback::Timeout::new(50, move || drop(value)).forget();
+        let idle = web_sys::window().filter(|w| {
+            js_sys::Reflect::has(w, &wasm_bindgen::JsValue::from_str("requestIdleCallback"))
+                .unwrap_or(false)
+        });
+        match idle {
+            Some(w) => {
+                let free = wasm_bindgen::closure::Closure::once_into_js(move || drop(value));
+                let _ = w.request_idle_callback(free.unchecked_ref());
+            }
+            None => {
+                gloo::timers::callback::Timeout::new(50, move || drop(value)).forget();
+            }
+        }
     }
     #[cfg(not(target_arch = "wasm32"))]
     drop(value);
