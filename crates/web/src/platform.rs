@@ -192,9 +192,14 @@ pub fn post_height(id: Option<&str>) {
 
 /// Frees `value` once the browser is idle after the event that replaced it (after the
 /// paint): dropping a run's timeline (every frame a whole simulation) takes milliseconds an
-/// edit should not wait for. `requestIdleCallback` where the browser has it, else a short
-/// timeout; natively (tests) at once.
+/// edit should not wait for.
 pub fn drop_later<T: 'static>(value: T) {
+    when_idle(move || drop(value));
+}
+
+/// Runs `f` once the browser is idle: `requestIdleCallback` where the browser has it, else
+/// a short timeout; natively (tests) at once.
+pub fn when_idle(f: impl FnOnce() + 'static) {
     #[cfg(target_arch = "wasm32")]
     {
         let idle = web_sys::window().filter(|w| {
@@ -203,14 +208,14 @@ pub fn drop_later<T: 'static>(value: T) {
         });
         match idle {
             Some(w) => {
-                let free = wasm_bindgen::closure::Closure::once_into_js(move || drop(value));
-                let _ = w.request_idle_callback(free.unchecked_ref());
+                let callback = wasm_bindgen::closure::Closure::once_into_js(f);
+                let _ = w.request_idle_callback(callback.unchecked_ref());
             }
             None => {
-                gloo::timers::callback::Timeout::new(50, move || drop(value)).forget();
+                gloo::timers::callback::Timeout::new(50, f).forget();
             }
         }
     }
     #[cfg(not(target_arch = "wasm32"))]
-    drop(value);
+    f();
 }

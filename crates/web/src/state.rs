@@ -86,7 +86,16 @@ pub struct AppState {
     pub last_run_ms: f64,
     /// Bumped on every accepted scenario, so autosave runs once per change.
     pub revision: u64,
+    /// The run shows only its first and last frames so far: an edit of a big scenario
+    /// shows its outcome first, and the full timeline (`Action::CompleteTimeline`) once
+    /// the browser is idle.
+    pub timeline_pending: bool,
 }
+
+/// Scenarios with more objects than this show an edit's outcome before its timeline: the
+/// snapshots a full timeline keeps cost about as much as the run itself (40% of it at 50
+/// nodes / 400 pods).
+pub const OUTCOME_FIRST_OBJECTS: usize = 200;
 
 impl PartialEq for AppState {
     fn eq(&self, other: &Self) -> bool {
@@ -98,6 +107,7 @@ impl PartialEq for AppState {
             && self.notice == other.notice
             && self.dialog == other.dialog
             && self.dialog_errors == other.dialog_errors
+            && self.timeline_pending == other.timeline_pending
             && Rc::ptr_eq(&self.run, &other.run)
     }
 }
@@ -134,6 +144,9 @@ pub enum Action {
     RemoveObject(Kind, ObjectKey),
     /// Append a `then:` action (`kubectl delete`, time passing).
     Then(Then),
+    /// Replace the first-and-last run of this revision by its full timeline (sent when the
+    /// browser is idle after an edit of a big scenario; stale revisions are ignored).
+    CompleteTimeline(u64),
     SetSeed(u64),
     Undo,
     Redo,
@@ -190,6 +203,7 @@ impl AppState {
             dialog_errors: Vec::new(),
             last_run_ms,
             revision: 0,
+            timeline_pending: false,
         }
     }
 
@@ -216,6 +230,7 @@ impl AppState {
             dialog_errors: self.dialog_errors.clone(),
             last_run_ms: self.last_run_ms,
             revision: self.revision,
+            timeline_pending: self.timeline_pending,
         }
     }
 
@@ -227,8 +242,16 @@ impl AppState {
         record_history: bool,
     ) -> Result<(), Rejected> {
         let scenario: Rc<Scenario> = next.into();
+        // A big scenario's timeline is filled in later; one whose frame budget is first and
+        // last anyway (10,000 pods) has nothing to fill in.
+        let objects = scenario.docs.len();
+        let outcome_first = objects > OUTCOME_FIRST_OBJECTS
+            && script::frame_budget(objects, script::MAX_FRAMES) > 2;
         let start = now_ms();
-        let run = script::run(&scenario, script::MAX_FRAMES);
+        let run = script::run(
+            &scenario,
+            if outcome_first { 2 } else { script::MAX_FRAMES },
+        );
         self.last_run_ms = now_ms() - start;
         if !run.problems.is_empty() {
             return Err(Rejected(run.problems));
@@ -244,6 +267,7 @@ impl AppState {
             self.scenario = scenario;
         }
         crate::platform::drop_later(std::mem::replace(&mut self.run, Rc::new(run)));
+        self.timeline_pending = outcome_first;
         self.cursor = self.run.frames.len() - 1;
         self.playing = false;
         self.revision += 1;
@@ -394,6 +418,19 @@ impl AppState {
                 let next = s.scenario.with_then(t);
                 if let Err(e) = s.try_scenario(next, true) {
                     s.notice = Some(Notice::error("The action was rejected", e.0));
+                }
+            }
+            Action::CompleteTimeline(revision) => {
+                if revision == s.revision && s.timeline_pending {
+                    let full = script::run(&s.scenario, script::MAX_FRAMES);
+                    let (old_last, new_last) = (s.run.frames.len() - 1, full.frames.len() - 1);
+                    s.cursor = if s.cursor >= old_last {
+                        new_last
+                    } else {
+                        s.cursor * new_last / old_last.max(1)
+                    };
+                    crate::platform::drop_later(std::mem::replace(&mut s.run, Rc::new(full)));
+                    s.timeline_pending = false;
                 }
             }
             Action::SetSeed(seed) => {
@@ -646,5 +683,32 @@ mod tests {
             "writer-1 was preempted"
         );
         assert!(s.run.last().log().render().contains("Preempted"));
+    }
+
+    #[test]
+    fn a_big_scenario_shows_the_outcome_first_and_its_timeline_when_idle() {
+        let docs = bindery_core::generate::generate("storage-mix", 20, 200, 1).unwrap();
+        assert!(docs.len() > OUTCOME_FIRST_OBJECTS);
+        let s = AppState::new(Scenario::empty()).apply(Action::Load {
+            scenario: Scenario::of_manifests("big", "", docs),
+            notice: None,
+        });
+        assert!(s.timeline_pending && s.run.frames.len() <= 3 && s.at_end());
+        let full = script::run(&s.scenario, script::MAX_FRAMES);
+        // A stale revision changes nothing.
+        let stale = s.apply(Action::CompleteTimeline(s.revision - 1));
+        assert!(stale.timeline_pending);
+        let done = s.apply(Action::CompleteTimeline(s.revision));
+        assert!(!done.timeline_pending && done.at_end());
+        assert_eq!(done.run.frames.len(), full.frames.len());
+        assert!(done.run.frames.len() > 3, "{}", done.run.frames.len());
+        // Same story either way: the outcome shown first is the timeline's last frame.
+        assert_eq!(s.run.last().log().render(), done.run.last().log().render());
+        // Small scenarios (built-ins, lessons) get their whole timeline at once.
+        let small = AppState::new(Scenario::empty()).apply(Action::Load {
+            scenario: Scenario::builtin("rwop-preemption").unwrap(),
+            notice: None,
+        });
+        assert!(!small.timeline_pending);
     }
 }

@@ -153,6 +153,22 @@ pub fn app() -> Html {
         });
     }
 
+    // A big scenario's edit showed its outcome first; its timeline follows when idle.
+    {
+        let dispatcher = store.dispatcher();
+        use_effect_with(
+            (store.revision, store.timeline_pending),
+            move |(revision, pending)| {
+                if *pending {
+                    let revision = *revision;
+                    platform::when_idle(move || {
+                        dispatcher.dispatch(Action::CompleteTimeline(revision))
+                    });
+                }
+            },
+        );
+    }
+
     // Play: advance one frame per tick.
     {
         let dispatcher = store.dispatcher();
@@ -411,6 +427,9 @@ fn timeline() -> Html {
             <span class="frame-label" id="frame-label">
                 { format!("{}/{}{stride} · t={} · {}", store.cursor + 1, frames, frame.sim.now(), frame.label) }
             </span>
+            if store.timeline_pending {
+                <span class="hint" id="timeline-pending" title="The outcome is shown; the steps in between are recorded when the page is idle">{ "timeline filling in…" }</span>
+            }
             <span class="perf" id="sim-ms" title="Time the engine took to re-run the scenario in this tab">
                 { format!("re-simulated in {:.1} ms", store.last_run_ms) }
             </span>
