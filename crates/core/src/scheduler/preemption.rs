@@ -6,7 +6,10 @@
 //!    unresolvable ones). The dry run starts at a random offset and stops once it has
 //!    `max(10% of candidates, 100)` candidates, at least one violating no PDB.
 //! 3. Per node (`SelectVictimsOnNode`): remove every strictly lower-priority pod; if the
-//!    preemptor still does not fit, the node is out. Otherwise put victims back, most
+//!    preemptor still does not fit, the node is out. (When the plugin that rejected the
+//!    node can tell without a copy of the node that it still would, and the plugins before
+//!    it only get easier as pods leave, the node is out with its Filter status, as the
+//!    dry run would have found.) Otherwise put victims back, most
 //!    important first (PDB-protected ones before the rest), keeping each one that still
 //!    leaves room; the rest are the victims.
 //! 4. Node choice (`pickOneNodeForPreemption`): fewest PDB violations, then the lowest
@@ -17,7 +20,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::cache::{NodeInfo, PodInfo};
-use super::framework::{Code, Ctx, CycleState, Plugin, Status};
+use super::framework::{Code, Ctx, CycleState, Plugin, Points, Status};
 use super::{run_filter_with_nominated_pods, run_pre_filter_extension, Diagnosis};
 use crate::model::{ObjectKey, Pod, PreemptionPolicy};
 use crate::rng::SimRng;
@@ -156,25 +159,59 @@ fn split_by_pdb<'a>(
     (violating, ok)
 }
 
-/// `SelectVictimsOnNode`.
+/// Would `SelectVictimsOnNode`'s first Filter (every pod in `removed` gone) certainly
+/// reject the node with `original`, the status the node's Filter gave in this cycle?
+/// True when every filter plugin before the one that rejected it only gets easier to pass
+/// as pods leave (so it passes again), and that plugin says it still rejects. Then the
+/// dry run needs no copy of the node: with an RWOP conflict every node is rejected, and
+/// only the holder's node can change its mind.
+fn surely_still_rejected(
+    profile: &[Arc<dyn Plugin>],
+    state: &CycleState,
+    pod: &Pod,
+    original: &Status,
+    removed: &[&PodInfo],
+) -> bool {
+    for (i, pl) in profile.iter().enumerate() {
+        if state.skip_filter_mask & (1 << i) != 0 || !pl.points().has(Points::FILTER) {
+            continue;
+        }
+        if pl.name() == original.plugin {
+            return pl.still_rejects_without(state, pod, removed) == Some(true);
+        }
+        if !pl.passes_with_fewer_pods() {
+            return false;
+        }
+    }
+    false
+}
+
+/// `SelectVictimsOnNode`. `original` is the node's Filter status in this cycle.
+#[allow(clippy::too_many_arguments)]
 fn select_victims_on_node(
     cx: &Ctx,
     profile: &[Arc<dyn Plugin>],
     state: &CycleState,
     pod: &Pod,
     node: &NodeInfo,
+    original: Option<&Status>,
     allowed: &BTreeMap<ObjectKey, i64>,
     now: SimTime,
 ) -> Result<(Vec<Arc<Pod>>, usize), Status> {
-    let mut potential: Vec<PodInfo> = node
+    let lower: Vec<&PodInfo> = node
         .pods
         .iter()
         .filter(|p| p.priority < pod.spec.priority)
-        .cloned()
         .collect();
-    if potential.is_empty() {
+    if lower.is_empty() {
         return Err(Status::unresolvable(ERR_NO_VICTIMS));
     }
+    if let Some(original) = original {
+        if surely_still_rejected(profile, state, pod, original, &lower) {
+            return Err(original.clone());
+        }
+    }
+    let mut potential: Vec<PodInfo> = lower.into_iter().cloned().collect();
     let mut state = state.clone();
     let mut node = node.clone();
     for p in &potential {
@@ -297,7 +334,9 @@ pub fn preempt(
             .min(n);
         for i in 0..n {
             let node = potential[(offset + i) % n];
-            match select_victims_on_node(cx, profile, state, pod, node, &allowed, now) {
+            let original = diagnosis.node_to_status.get(node.name());
+            match select_victims_on_node(cx, profile, state, pod, node, original, &allowed, now)
+            {
                 Ok((victims, violations)) if !victims.is_empty() => {
                     let c = Preemption {
                         node: node.name().to_string(),
