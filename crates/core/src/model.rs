@@ -14,6 +14,7 @@ pub mod policy;
 pub mod resources;
 pub mod selector;
 pub mod storage;
+pub mod str_map;
 pub mod workload;
 
 pub use csi::{CsiDriver, CsiNode, CsiNodeDriver, CsiStorageCapacity};
@@ -27,6 +28,7 @@ pub use pod::{
 pub use policy::{IntOrPercent, PodDisruptionBudget, PriorityClass};
 pub use resources::Resources;
 pub use selector::{LabelSelector, NodeSelector, NodeSelectorTerm, TopologySelectorTerm};
+pub use str_map::StrMap;
 pub use storage::{
     AccessMode, ClaimRef, PersistentVolume, PersistentVolumeClaim, PvPhase, PvSource, PvcPhase,
     ReclaimPolicy, StorageClass, VolumeBindingMode, VolumeMode,
