@@ -28,11 +28,11 @@ pub use pod::{
 pub use policy::{IntOrPercent, PodDisruptionBudget, PriorityClass};
 pub use resources::Resources;
 pub use selector::{LabelSelector, NodeSelector, NodeSelectorTerm, TopologySelectorTerm};
-pub use str_map::StrMap;
 pub use storage::{
     AccessMode, ClaimRef, PersistentVolume, PersistentVolumeClaim, PvPhase, PvSource, PvcPhase,
     ReclaimPolicy, StorageClass, VolumeBindingMode, VolumeMode,
 };
+pub use str_map::StrMap;
 pub use workload::{
     ClaimRetention, Deployment, DeploymentStrategy, PodManagementPolicy, ReplicaSet,
     SetUpdateStrategy, StatefulSet, WorkloadStatus,

@@ -88,7 +88,15 @@ mod tests {
     fn behaves_like_a_btreeset() {
         let mut s: SmallSet<String> = SmallSet::default();
         let mut want: BTreeSet<String> = BTreeSet::new();
-        for (op, v) in [(1, "b"), (1, "a"), (1, "b"), (0, "c"), (1, "c"), (0, "a"), (1, "d")] {
+        for (op, v) in [
+            (1, "b"),
+            (1, "a"),
+            (1, "b"),
+            (0, "c"),
+            (1, "c"),
+            (0, "a"),
+            (1, "d"),
+        ] {
             if op == 1 {
                 assert_eq!(s.insert(v.to_string()), want.insert(v.to_string()));
             } else {

@@ -180,10 +180,7 @@ impl TopologySelectorTerm {
 }
 
 /// `MatchTopologySelectorTerms`: no terms matches everything; otherwise any term.
-pub fn match_topology_selector_terms(
-    terms: &[TopologySelectorTerm],
-    labels: &StrMap,
-) -> bool {
+pub fn match_topology_selector_terms(terms: &[TopologySelectorTerm], labels: &StrMap) -> bool {
     terms.is_empty() || terms.iter().any(|t| t.matches(labels))
 }
 

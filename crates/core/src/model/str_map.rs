@@ -186,7 +186,10 @@ mod tests {
             .into_iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))
             .collect();
-        assert_eq!(dup.to_btree(), BTreeMap::from([("j".into(), "0".into()), ("k".into(), "2".into())]));
+        assert_eq!(
+            dup.to_btree(),
+            BTreeMap::from([("j".into(), "0".into()), ("k".into(), "2".into())])
+        );
         assert_eq!(dup["k"], "2");
     }
 }

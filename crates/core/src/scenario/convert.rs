@@ -168,7 +168,12 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
         name: name.into(),
         namespace: namespace.into(),
         uid: m.uid.clone().unwrap_or_default(),
-        labels: m.labels.iter().flatten().map(|(k, v)| (k.clone(), v.clone())).collect(),
+        labels: m
+            .labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         annotations: m
             .annotations
             .iter()

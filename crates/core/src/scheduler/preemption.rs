@@ -295,34 +295,37 @@ pub fn preempt(
     }
     let now = cx.now;
     let all = cx.cache.nodes();
-    let potential: Vec<&NodeInfo> = if diagnosis
+    // Each potential node with its explicit Filter status (absent: the PreFilter's).
+    let potential: Vec<(&NodeInfo, Option<&Status>)> = if diagnosis
         .absent_status
         .as_ref()
         .is_some_and(|s| s.code == Code::Unschedulable)
     {
         all.iter()
-            .filter(|n| {
-                diagnosis
-                    .status_of(n.name())
+            .map(|n| (n, diagnosis.node_to_status.get(n.name())))
+            .filter(|(_, s)| {
+                s.or(diagnosis.absent_status.as_ref())
                     .is_some_and(|s| s.code == Code::Unschedulable)
             })
             .collect()
     } else {
         // Only nodes with an explicit status can qualify: find those few by name rather
         // than looking every node up (same order: the cache's).
-        let mut at: Vec<usize> = diagnosis
+        let mut at: Vec<(usize, &Status)> = diagnosis
             .node_to_status
             .iter()
             .filter(|(_, s)| s.code == Code::Unschedulable)
-            .filter_map(|(name, _)| cx.cache.position(name))
+            .filter_map(|(name, s)| Some((cx.cache.position(name)?, s)))
             .collect();
-        at.sort_unstable();
-        at.into_iter().map(|i| &all[i]).collect()
+        at.sort_unstable_by_key(|(i, _)| *i);
+        at.into_iter().map(|(i, s)| (&all[i], Some(s))).collect()
     };
     let mut dry_run = Diagnosis {
         absent_status: Some(Status::unresolvable(ERR_NOT_HELPFUL)),
         ..Diagnosis::default()
     };
+    // Rejections, gathered and then sorted into the map at once.
+    let mut rejected: Vec<(String, Status)> = Vec::new();
     let mut non_violating = Vec::new();
     let mut violating = Vec::new();
     if !potential.is_empty() {
@@ -333,10 +336,8 @@ pub fn preempt(
             .max(MIN_CANDIDATE_NODES_ABSOLUTE)
             .min(n);
         for i in 0..n {
-            let node = potential[(offset + i) % n];
-            let original = diagnosis.node_to_status.get(node.name());
-            match select_victims_on_node(cx, profile, state, pod, node, original, &allowed, now)
-            {
+            let (node, original) = potential[(offset + i) % n];
+            match select_victims_on_node(cx, profile, state, pod, node, original, &allowed, now) {
                 Ok((victims, violations)) if !victims.is_empty() => {
                     let c = Preemption {
                         node: node.name().to_string(),
@@ -355,11 +356,12 @@ pub fn preempt(
                 }
                 Ok(_) => {}
                 Err(s) => {
-                    dry_run.node_to_status.insert(node.name().to_string(), s);
+                    rejected.push((node.name().to_string(), s));
                 }
             }
         }
     }
+    dry_run.node_to_status = rejected.into_iter().collect();
     let mut candidates = non_violating;
     candidates.extend(violating);
     if candidates.is_empty() {

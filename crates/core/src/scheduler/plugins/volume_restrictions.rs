@@ -33,7 +33,7 @@ impl VolumeRestrictions {
     /// How many of `other`'s volumes use one of the pod's RWOP claims: what AddPod /
     /// RemovePod add to or take from the count.
     fn uses(s: &State, pod: &Pod, other: &Pod) -> i64 {
-        if other.meta.namespace != pod.meta.namespace {
+        if other.spec.volumes.is_empty() || other.meta.namespace != pod.meta.namespace {
             // Upstream matches claim names only; pods of other namespaces cannot share a
             // claim, so skipping them changes nothing but keeps the intent visible.
             return 0;
