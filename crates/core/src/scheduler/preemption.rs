@@ -476,6 +476,64 @@ mod tests {
         assert_eq!(vip.node_name(), Some("n2"));
     }
 
+    /// An RWOP conflict rejects every node; evicting lower-priority pods helps only where
+    /// they include the claim's holder. The other nodes keep their Filter status without
+    /// a what-if copy (the shortcut), and the message says so as the full dry run would.
+    #[test]
+    fn rwop_conflict_only_the_holders_node_can_be_a_candidate() {
+        let rwop = crate::version::V1_36.rwop_conflict;
+        let setup = |holder_class: &str| {
+            let mut sim = world(&[
+                prio("low", 10),
+                prio("high", 1000),
+                node("n1", &[], ""),
+                node("n2", &[], ""),
+                node("n3", &[], ""),
+                pv("vol-1", "", "ReadWriteOncePod", "1Gi", "", ""),
+                pvc("solo", "", "ReadWriteOncePod", "1Gi"),
+                pod(
+                    "holder",
+                    &["solo"],
+                    &format!("  nodeName: n2\n  priorityClassName: {holder_class}\n"),
+                ),
+                pod(
+                    "filler-1",
+                    &[],
+                    "  nodeName: n1\n  priorityClassName: low\n",
+                ),
+                pod(
+                    "filler-2",
+                    &[],
+                    "  nodeName: n2\n  priorityClassName: low\n",
+                ),
+            ]);
+            add_pending(
+                &mut sim,
+                &pod("vip", &["solo"], "  priorityClassName: high\n"),
+            );
+            sim.run_until_idle(1000);
+            sim
+        };
+        // The holder outranks nobody: no node can be helped. n3 has no lower-priority pod.
+        let sim = setup("high");
+        assert_eq!(
+            last_failure(&sim, "vip"),
+            format!("0/3 nodes are available: 3 {rwop}. no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 {rwop}.")
+        );
+        // A low-priority holder on n2: n2 is the one candidate and the holder its victim.
+        let sim = setup("low");
+        assert!(sim
+            .cluster()
+            .pod(&ObjectKey::parse("holder", true))
+            .is_none());
+        assert!(sim
+            .cluster()
+            .pod(&ObjectKey::parse("filler-2", true))
+            .is_some());
+        let vip = sim.cluster().pod(&ObjectKey::parse("vip", true)).unwrap();
+        assert_eq!(vip.node_name(), Some("n2"));
+    }
+
     #[test]
     fn a_pdb_steers_preemption_elsewhere() {
         let mut sim = world(&[
