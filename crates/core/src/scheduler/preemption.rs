@@ -198,14 +198,11 @@ fn select_victims_on_node(
     allowed: &BTreeMap<ObjectKey, i64>,
     now: SimTime,
 ) -> Result<(Vec<Arc<Pod>>, usize), Status> {
-    let lower: Vec<&PodInfo> = node
-        .pods
-        .iter()
-        .filter(|p| p.priority < pod.spec.priority)
-        .collect();
-    if lower.is_empty() {
+    let is_lower = |p: &&PodInfo| p.priority < pod.spec.priority;
+    if !node.pods.iter().any(|p| is_lower(&p)) {
         return Err(Status::unresolvable(ERR_NO_VICTIMS));
     }
+    let lower: Vec<&PodInfo> = node.pods.iter().filter(is_lower).collect();
     if let Some(original) = original {
         if surely_still_rejected(profile, state, pod, original, &lower) {
             return Err(original.clone());
