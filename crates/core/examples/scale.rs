@@ -1,6 +1,8 @@
 //! Time and peak memory of one generated workload, loaded then run to idle:
 //! `cargo run --release -p bindery-core --example scale -- SHAPE NODES PODS`
 //! (e.g. `storage-mix 5000 150000`, `csi-pvs 5000 5000`).
+//! `--log FILE` after the sizes writes the event log there (one line per entry), to
+//! check that a change leaves it byte-identical.
 use std::time::Instant;
 
 /// Peak resident set size (`VmHWM`), in MB.
@@ -88,4 +90,12 @@ fn main() {
         rss_mb()
     );
     eprintln!("heap in use: {:.0}MB", heap_mb());
+    if let Some(path) = args.iter().position(|a| a == "--log").map(|i| &args[i + 1]) {
+        use std::io::Write;
+        let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
+        for e in sim.log().entries() {
+            writeln!(w, "{e}").unwrap();
+        }
+        w.flush().unwrap();
+    }
 }

@@ -11,6 +11,7 @@ use foldhash::fast::FixedState;
 use std::sync::Arc;
 
 use crate::model::*;
+use crate::small_set::SmallSet;
 
 /// PriorityClasses every cluster has (`scheduling.SystemPriorityClasses`).
 pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] = [
@@ -170,11 +171,11 @@ pub struct Cluster {
     /// Available, unclaimed PVs by class: the binders' candidate lists.
     available_by_class: BTreeMap<String, AvailableIndex>,
     /// PV names by the claim (`ns/name`) their claimRef names.
-    pvs_by_claim_ref: BTreeMap<ObjectKey, BTreeSet<String>>,
+    pvs_by_claim_ref: BTreeMap<ObjectKey, SmallSet<String>>,
     /// Claims without a volume name, by class name (`""` for none).
     unbound_claims_by_class: BTreeMap<String, BTreeSet<ObjectKey>>,
     /// Pod keys by the claim key (`ns/claim`) their volumes reference.
-    pods_by_claim: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
+    pods_by_claim: BTreeMap<ObjectKey, SmallSet<ObjectKey>>,
     pub stateful_sets: BTreeMap<ObjectKey, Arc<StatefulSet>>,
     pub deployments: BTreeMap<ObjectKey, Arc<Deployment>>,
     pub replica_sets: BTreeMap<ObjectKey, Arc<ReplicaSet>>,

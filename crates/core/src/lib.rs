@@ -14,6 +14,7 @@ pub mod rng;
 pub mod scenario;
 pub mod scheduler;
 pub mod sim;
+pub mod small_set;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod time;

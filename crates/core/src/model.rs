@@ -14,6 +14,7 @@ pub mod policy;
 pub mod resources;
 pub mod selector;
 pub mod storage;
+pub mod str_map;
 pub mod workload;
 
 pub use csi::{CsiDriver, CsiNode, CsiNodeDriver, CsiStorageCapacity};
@@ -31,6 +32,7 @@ pub use storage::{
     AccessMode, ClaimRef, PersistentVolume, PersistentVolumeClaim, PvPhase, PvSource, PvcPhase,
     ReclaimPolicy, StorageClass, VolumeBindingMode, VolumeMode,
 };
+pub use str_map::StrMap;
 pub use workload::{
     ClaimRetention, Deployment, DeploymentStrategy, PodManagementPolicy, ReplicaSet,
     SetUpdateStrategy, StatefulSet, WorkloadStatus,

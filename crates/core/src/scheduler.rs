@@ -399,15 +399,16 @@ pub fn find_nodes_that_fit(
     }
     if feasible.is_empty() {
         let mut last_plugin = None;
+        let mut by_name = Vec::with_capacity(rejected.len());
         for (idx, s) in rejected {
             if last_plugin != Some(s.plugin) {
                 diagnosis.unschedulable_plugins.insert(s.plugin);
                 last_plugin = Some(s.plugin);
             }
-            diagnosis
-                .node_to_status
-                .insert(all[idx].name().to_string(), s);
+            by_name.push((all[idx].name().to_string(), s));
         }
+        // Each node once: the map built at once equals the one inserted node by node.
+        diagnosis.node_to_status = by_name.into_iter().collect();
     }
     if !all.is_empty() {
         *next_start_node_index = (*next_start_node_index + processed) % all.len();

@@ -173,7 +173,7 @@ pub struct Simulation {
     pub(crate) next_start_node_index: usize,
     pub(crate) bindings: BTreeMap<ObjectKey, PendingBinding>,
     /// Pods in PreBind by the claims they wait for.
-    pub(crate) waiting_on_claim: BTreeMap<ObjectKey, BTreeSet<ObjectKey>>,
+    pub(crate) waiting_on_claim: BTreeMap<ObjectKey, crate::small_set::SmallSet<ObjectKey>>,
     timers: BTreeMap<(SimTime, u64), Timer>,
     timer_seq: u64,
     pub(crate) log: EventLog,

@@ -1,6 +1,5 @@
 //! Object identity and metadata shared by every kind.
 
-use std::collections::BTreeMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -170,8 +169,8 @@ pub struct Meta {
     /// Empty for cluster-scoped kinds.
     pub namespace: Arc<str>,
     pub uid: String,
-    pub labels: BTreeMap<String, String>,
-    pub annotations: BTreeMap<String, String>,
+    pub labels: super::StrMap,
+    pub annotations: super::StrMap,
     pub finalizers: Vec<String>,
     pub creation: SimTime,
     /// Set when deletion was requested and finalizers (or a grace period) keep the object.

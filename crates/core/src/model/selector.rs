@@ -1,37 +1,45 @@
 //! Selectors: label selectors (via `kube-core`), node selectors with `Gt`/`Lt` (which
 //! `kube-core` does not cover) and StorageClass topology selectors.
 
-use std::collections::BTreeMap;
+use kube_core::{Expression, Selector};
 
-use kube_core::{Selector, SelectorExt};
+use super::StrMap;
 
 /// A `metav1.LabelSelector`. An empty selector selects everything; an absent one (`None`
 /// where the API allows it) selects nothing, as the API conventions say.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct LabelSelector {
-    selector: Selector,
+    /// `kube-core`'s expressions, matched here against a [`StrMap`] exactly as
+    /// `kube_core::SelectorExt` matches them against a `BTreeMap`.
+    expressions: Vec<Expression>,
 }
 
 impl LabelSelector {
     pub fn new(selector: Selector) -> LabelSelector {
-        LabelSelector { selector }
+        LabelSelector {
+            expressions: selector.into_iter().collect(),
+        }
     }
 
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
-        self.selector.matches(labels)
+    pub fn matches(&self, labels: &StrMap) -> bool {
+        self.expressions.iter().all(|e| match e {
+            Expression::In(key, values) => labels.get(key).is_some_and(|v| values.contains(v)),
+            Expression::NotIn(key, values) => labels.get(key).is_none_or(|v| !values.contains(v)),
+            Expression::Exists(key) => labels.contains_key(key),
+            Expression::DoesNotExist(key) => !labels.contains_key(key),
+            Expression::Equal(key, value) => labels.get(key) == Some(value),
+            Expression::NotEqual(key, value) => labels.get(key) != Some(value),
+        })
     }
 
     pub fn selects_all(&self) -> bool {
-        self.selector.selects_all()
+        self.expressions.is_empty()
     }
 
     /// Adds `key in (value)` requirements (used for `matchLabelKeys`).
     pub fn and_equal(&mut self, key: &str, value: &str) {
-        self.selector
-            .extend(std::iter::once(kube_core::Expression::Equal(
-                key.to_string(),
-                value.to_string(),
-            )));
+        self.expressions
+            .push(Expression::Equal(key.to_string(), value.to_string()));
     }
 }
 
@@ -104,7 +112,7 @@ pub struct NodeSelectorTerm {
 impl NodeSelectorTerm {
     /// An empty term matches no node (`NodeSelectorTerm` docs: "A null or empty node
     /// selector term matches no objects").
-    pub fn matches(&self, labels: &BTreeMap<String, String>, node_name: &str) -> bool {
+    pub fn matches(&self, labels: &StrMap, node_name: &str) -> bool {
         if self.match_expressions.is_empty() && self.match_fields.is_empty() {
             return false;
         }
@@ -133,7 +141,7 @@ pub struct NodeSelector {
 }
 
 impl NodeSelector {
-    pub fn matches(&self, labels: &BTreeMap<String, String>, node_name: &str) -> bool {
+    pub fn matches(&self, labels: &StrMap, node_name: &str) -> bool {
         self.terms.iter().any(|t| t.matches(labels, node_name))
     }
 
@@ -164,7 +172,7 @@ pub struct TopologySelectorTerm {
 }
 
 impl TopologySelectorTerm {
-    pub fn matches(&self, labels: &BTreeMap<String, String>) -> bool {
+    pub fn matches(&self, labels: &StrMap) -> bool {
         self.match_label_expressions
             .iter()
             .all(|(k, vs)| labels.get(k).is_some_and(|v| vs.contains(v)))
@@ -172,10 +180,7 @@ impl TopologySelectorTerm {
 }
 
 /// `MatchTopologySelectorTerms`: no terms matches everything; otherwise any term.
-pub fn match_topology_selector_terms(
-    terms: &[TopologySelectorTerm],
-    labels: &BTreeMap<String, String>,
-) -> bool {
+pub fn match_topology_selector_terms(terms: &[TopologySelectorTerm], labels: &StrMap) -> bool {
     terms.is_empty() || terms.iter().any(|t| t.matches(labels))
 }
 
@@ -183,7 +188,7 @@ pub fn match_topology_selector_terms(
 mod tests {
     use super::*;
 
-    fn labels(pairs: &[(&str, &str)]) -> BTreeMap<String, String> {
+    fn labels(pairs: &[(&str, &str)]) -> StrMap {
         pairs
             .iter()
             .map(|(k, v)| (k.to_string(), v.to_string()))

@@ -168,8 +168,18 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
         name: name.into(),
         namespace: namespace.into(),
         uid: m.uid.clone().unwrap_or_default(),
-        labels: m.labels.clone().unwrap_or_default(),
-        annotations: m.annotations.clone().unwrap_or_default(),
+        labels: m
+            .labels
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
+        annotations: m
+            .annotations
+            .iter()
+            .flatten()
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect(),
         finalizers: m.finalizers.clone().unwrap_or_default(),
         owners: m
             .owner_references
@@ -386,8 +396,9 @@ fn node_from(n: &core::Node, cx: &mut Cx) -> Node {
     let mut meta = meta_from(&n.metadata, false, cx);
     // The kubelet always labels its node with its hostname.
     meta.labels
-        .entry(well_known::LABEL_HOSTNAME.to_string())
-        .or_insert_with(|| meta.name.to_string());
+        .insert_if_absent(well_known::LABEL_HOSTNAME.to_string(), || {
+            meta.name.to_string()
+        });
     let spec = n.spec.clone().unwrap_or_default();
     let mut taints = Vec::new();
     for (i, t) in spec.taints.iter().flatten().enumerate() {
@@ -1409,7 +1420,7 @@ fn pdb_from(
 // --- Workloads (apps/v1) ------------------------------------------------------------------
 
 /// Go's `%#v` of a `map[string]string`, as `field.Invalid` prints a labels map.
-fn go_map(m: &BTreeMap<String, String>) -> String {
+fn go_map(m: &StrMap) -> String {
     let body: Vec<String> = m.iter().map(|(k, v)| format!("{k:?}:{v:?}")).collect();
     format!("map[string]string{{{}}}", body.join(", "))
 }
@@ -1445,6 +1456,7 @@ fn workload_selector_and_template(
                     .metadata
                     .as_ref()
                     .and_then(|m| m.labels.clone())
+                    .map(StrMap::from)
                     .unwrap_or_default();
                 if !sel.matches(&labels) {
                     sel_errors.push(FieldError {

@@ -249,17 +249,13 @@ fn time(t: SimTime) -> metav1::Time {
     metav1::Time(t.to_rfc3339().parse().unwrap_or_default())
 }
 
-fn non_empty<K: Ord + Clone, V: Clone>(m: &BTreeMap<K, V>) -> Option<BTreeMap<K, V>> {
-    (!m.is_empty()).then(|| m.clone())
-}
-
 /// Overlays the simulation-owned metadata onto a manifest's metadata.
 fn meta_into(m: &Meta, into: &mut metav1::ObjectMeta) {
     into.name = Some(m.name.to_string());
     into.namespace = (!m.namespace.is_empty()).then(|| m.namespace.to_string());
     into.uid = Some(m.uid.clone());
-    into.labels = non_empty(&m.labels);
-    into.annotations = non_empty(&m.annotations);
+    into.labels = (!m.labels.is_empty()).then(|| m.labels.to_btree());
+    into.annotations = (!m.annotations.is_empty()).then(|| m.annotations.to_btree());
     into.finalizers = (!m.finalizers.is_empty()).then(|| m.finalizers.clone());
     into.creation_timestamp = Some(time(m.creation));
     into.deletion_timestamp = m.deletion.map(time);

@@ -222,6 +222,26 @@ pub trait Plugin: Send + Sync {
     ) {
     }
 
+    /// Removing pods from a node never turns this plugin's Filter from passing into
+    /// rejecting (it reads only the node, or only gets easier as pods leave). Preemption's
+    /// shortcut relies on it for the plugins that run before the one that rejected a node.
+    fn passes_with_fewer_pods(&self) -> bool {
+        false
+    }
+
+    /// Preemption's shortcut: this plugin's Filter rejected a node; would it still reject
+    /// it, with the same status, after RemovePod of each of `removed` (the node's pods of
+    /// lower priority)? `Some(true)` only when that is certain without a what-if copy of
+    /// the node; `None` (the default): run the what-if.
+    fn still_rejects_without(
+        &self,
+        _state: &CycleState,
+        _pod: &Pod,
+        _removed: &[&PodInfo],
+    ) -> Option<bool> {
+        None
+    }
+
     fn pre_score(
         &self,
         _cx: &Ctx,

@@ -6,7 +6,10 @@
 //!    unresolvable ones). The dry run starts at a random offset and stops once it has
 //!    `max(10% of candidates, 100)` candidates, at least one violating no PDB.
 //! 3. Per node (`SelectVictimsOnNode`): remove every strictly lower-priority pod; if the
-//!    preemptor still does not fit, the node is out. Otherwise put victims back, most
+//!    preemptor still does not fit, the node is out. (When the plugin that rejected the
+//!    node can tell without a copy of the node that it still would, and the plugins before
+//!    it only get easier as pods leave, the node is out with its Filter status, as the
+//!    dry run would have found.) Otherwise put victims back, most
 //!    important first (PDB-protected ones before the rest), keeping each one that still
 //!    leaves room; the rest are the victims.
 //! 4. Node choice (`pickOneNodeForPreemption`): fewest PDB violations, then the lowest
@@ -17,7 +20,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::cache::{NodeInfo, PodInfo};
-use super::framework::{Code, Ctx, CycleState, Plugin, Status};
+use super::framework::{Code, Ctx, CycleState, Plugin, Points, Status};
 use super::{run_filter_with_nominated_pods, run_pre_filter_extension, Diagnosis};
 use crate::model::{ObjectKey, Pod, PreemptionPolicy};
 use crate::rng::SimRng;
@@ -156,25 +159,56 @@ fn split_by_pdb<'a>(
     (violating, ok)
 }
 
-/// `SelectVictimsOnNode`.
+/// Would `SelectVictimsOnNode`'s first Filter (every pod in `removed` gone) certainly
+/// reject the node with `original`, the status the node's Filter gave in this cycle?
+/// True when every filter plugin before the one that rejected it only gets easier to pass
+/// as pods leave (so it passes again), and that plugin says it still rejects. Then the
+/// dry run needs no copy of the node: with an RWOP conflict every node is rejected, and
+/// only the holder's node can change its mind.
+fn surely_still_rejected(
+    profile: &[Arc<dyn Plugin>],
+    state: &CycleState,
+    pod: &Pod,
+    original: &Status,
+    removed: &[&PodInfo],
+) -> bool {
+    for (i, pl) in profile.iter().enumerate() {
+        if state.skip_filter_mask & (1 << i) != 0 || !pl.points().has(Points::FILTER) {
+            continue;
+        }
+        if pl.name() == original.plugin {
+            return pl.still_rejects_without(state, pod, removed) == Some(true);
+        }
+        if !pl.passes_with_fewer_pods() {
+            return false;
+        }
+    }
+    false
+}
+
+/// `SelectVictimsOnNode`. `original` is the node's Filter status in this cycle.
+#[allow(clippy::too_many_arguments)]
 fn select_victims_on_node(
     cx: &Ctx,
     profile: &[Arc<dyn Plugin>],
     state: &CycleState,
     pod: &Pod,
     node: &NodeInfo,
+    original: Option<&Status>,
     allowed: &BTreeMap<ObjectKey, i64>,
     now: SimTime,
 ) -> Result<(Vec<Arc<Pod>>, usize), Status> {
-    let mut potential: Vec<PodInfo> = node
-        .pods
-        .iter()
-        .filter(|p| p.priority < pod.spec.priority)
-        .cloned()
-        .collect();
-    if potential.is_empty() {
+    let is_lower = |p: &&PodInfo| p.priority < pod.spec.priority;
+    if !node.pods.iter().any(|p| is_lower(&p)) {
         return Err(Status::unresolvable(ERR_NO_VICTIMS));
     }
+    let lower: Vec<&PodInfo> = node.pods.iter().filter(is_lower).collect();
+    if let Some(original) = original {
+        if surely_still_rejected(profile, state, pod, original, &lower) {
+            return Err(original.clone());
+        }
+    }
+    let mut potential: Vec<PodInfo> = lower.into_iter().cloned().collect();
     let mut state = state.clone();
     let mut node = node.clone();
     for p in &potential {
@@ -258,34 +292,37 @@ pub fn preempt(
     }
     let now = cx.now;
     let all = cx.cache.nodes();
-    let potential: Vec<&NodeInfo> = if diagnosis
+    // Each potential node with its explicit Filter status (absent: the PreFilter's).
+    let potential: Vec<(&NodeInfo, Option<&Status>)> = if diagnosis
         .absent_status
         .as_ref()
         .is_some_and(|s| s.code == Code::Unschedulable)
     {
         all.iter()
-            .filter(|n| {
-                diagnosis
-                    .status_of(n.name())
+            .map(|n| (n, diagnosis.node_to_status.get(n.name())))
+            .filter(|(_, s)| {
+                s.or(diagnosis.absent_status.as_ref())
                     .is_some_and(|s| s.code == Code::Unschedulable)
             })
             .collect()
     } else {
         // Only nodes with an explicit status can qualify: find those few by name rather
         // than looking every node up (same order: the cache's).
-        let mut at: Vec<usize> = diagnosis
+        let mut at: Vec<(usize, &Status)> = diagnosis
             .node_to_status
             .iter()
             .filter(|(_, s)| s.code == Code::Unschedulable)
-            .filter_map(|(name, _)| cx.cache.position(name))
+            .filter_map(|(name, s)| Some((cx.cache.position(name)?, s)))
             .collect();
-        at.sort_unstable();
-        at.into_iter().map(|i| &all[i]).collect()
+        at.sort_unstable_by_key(|(i, _)| *i);
+        at.into_iter().map(|(i, s)| (&all[i], Some(s))).collect()
     };
     let mut dry_run = Diagnosis {
         absent_status: Some(Status::unresolvable(ERR_NOT_HELPFUL)),
         ..Diagnosis::default()
     };
+    // Rejections, gathered and then sorted into the map at once.
+    let mut rejected: Vec<(String, Status)> = Vec::new();
     let mut non_violating = Vec::new();
     let mut violating = Vec::new();
     if !potential.is_empty() {
@@ -296,8 +333,8 @@ pub fn preempt(
             .max(MIN_CANDIDATE_NODES_ABSOLUTE)
             .min(n);
         for i in 0..n {
-            let node = potential[(offset + i) % n];
-            match select_victims_on_node(cx, profile, state, pod, node, &allowed, now) {
+            let (node, original) = potential[(offset + i) % n];
+            match select_victims_on_node(cx, profile, state, pod, node, original, &allowed, now) {
                 Ok((victims, violations)) if !victims.is_empty() => {
                     let c = Preemption {
                         node: node.name().to_string(),
@@ -316,11 +353,12 @@ pub fn preempt(
                 }
                 Ok(_) => {}
                 Err(s) => {
-                    dry_run.node_to_status.insert(node.name().to_string(), s);
+                    rejected.push((node.name().to_string(), s));
                 }
             }
         }
     }
+    dry_run.node_to_status = rejected.into_iter().collect();
     let mut candidates = non_violating;
     candidates.extend(violating);
     if candidates.is_empty() {
@@ -431,6 +469,64 @@ mod tests {
             .pod(&ObjectKey::parse("mid-on-n1", true))
             .is_some());
         sim.run_until_idle(1000);
+        let vip = sim.cluster().pod(&ObjectKey::parse("vip", true)).unwrap();
+        assert_eq!(vip.node_name(), Some("n2"));
+    }
+
+    /// An RWOP conflict rejects every node; evicting lower-priority pods helps only where
+    /// they include the claim's holder. The other nodes keep their Filter status without
+    /// a what-if copy (the shortcut), and the message says so as the full dry run would.
+    #[test]
+    fn rwop_conflict_only_the_holders_node_can_be_a_candidate() {
+        let rwop = crate::version::V1_36.rwop_conflict;
+        let setup = |holder_class: &str| {
+            let mut sim = world(&[
+                prio("low", 10),
+                prio("high", 1000),
+                node("n1", &[], ""),
+                node("n2", &[], ""),
+                node("n3", &[], ""),
+                pv("vol-1", "", "ReadWriteOncePod", "1Gi", "", ""),
+                pvc("solo", "", "ReadWriteOncePod", "1Gi"),
+                pod(
+                    "holder",
+                    &["solo"],
+                    &format!("  nodeName: n2\n  priorityClassName: {holder_class}\n"),
+                ),
+                pod(
+                    "filler-1",
+                    &[],
+                    "  nodeName: n1\n  priorityClassName: low\n",
+                ),
+                pod(
+                    "filler-2",
+                    &[],
+                    "  nodeName: n2\n  priorityClassName: low\n",
+                ),
+            ]);
+            add_pending(
+                &mut sim,
+                &pod("vip", &["solo"], "  priorityClassName: high\n"),
+            );
+            sim.run_until_idle(1000);
+            sim
+        };
+        // The holder outranks nobody: no node can be helped. n3 has no lower-priority pod.
+        let sim = setup("high");
+        assert_eq!(
+            last_failure(&sim, "vip"),
+            format!("0/3 nodes are available: 3 {rwop}. no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 {rwop}.")
+        );
+        // A low-priority holder on n2: n2 is the one candidate and the holder its victim.
+        let sim = setup("low");
+        assert!(sim
+            .cluster()
+            .pod(&ObjectKey::parse("holder", true))
+            .is_none());
+        assert!(sim
+            .cluster()
+            .pod(&ObjectKey::parse("filler-2", true))
+            .is_some());
         let vip = sim.cluster().pod(&ObjectKey::parse("vip", true)).unwrap();
         assert_eq!(vip.node_name(), Some("n2"));
     }

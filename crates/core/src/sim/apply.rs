@@ -246,9 +246,7 @@ impl Simulation {
                 }
                 // Annotations the controllers set survive an apply that does not mention them.
                 for (k, v) in &o.annotations {
-                    meta.annotations
-                        .entry(k.clone())
-                        .or_insert_with(|| v.clone());
+                    meta.annotations.insert_if_absent(k.clone(), || v.clone());
                 }
             }
             None => {

@@ -338,7 +338,7 @@ impl Simulation {
     /// topology covers the volume's node affinity (and, when taking space, that has room),
     /// as the driver's next capacity report would.
     fn adjust_reported_capacity(&mut self, class: &str, pv: &PersistentVolume, delta: i64) {
-        let labels: std::collections::BTreeMap<String, String> = pv
+        let labels: crate::model::StrMap = pv
             .node_affinity
             .iter()
             .flat_map(|s| s.terms.iter())

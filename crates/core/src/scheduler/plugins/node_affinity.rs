@@ -44,6 +44,10 @@ pub fn pod_matches_node_selector_and_affinity(pod: &Pod, node: &Node) -> bool {
 }
 
 impl Plugin for NodeAffinity {
+    fn passes_with_fewer_pods(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         NAME
     }

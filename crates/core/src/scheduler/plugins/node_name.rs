@@ -13,6 +13,10 @@ pub const ERR_REASON: &str = "node(s) didn't match the requested node name";
 pub struct NodeName;
 
 impl Plugin for NodeName {
+    fn passes_with_fewer_pods(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         NAME
     }

@@ -24,6 +24,10 @@ fn conflicts(a: &HostPort, b: &HostPort) -> bool {
 }
 
 impl Plugin for NodePorts {
+    fn passes_with_fewer_pods(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         NAME
     }

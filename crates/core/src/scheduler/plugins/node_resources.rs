@@ -89,6 +89,10 @@ fn least_allocated(requested: i64, capacity: i64) -> i64 {
 }
 
 impl Plugin for NodeResourcesFit {
+    fn passes_with_fewer_pods(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         NAME
     }

@@ -16,6 +16,10 @@ pub const TAINT_NODE_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 pub struct NodeUnschedulable;
 
 impl Plugin for NodeUnschedulable {
+    fn passes_with_fewer_pods(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         NAME
     }

@@ -19,6 +19,10 @@ pub struct State {
 pub struct TaintToleration;
 
 impl Plugin for TaintToleration {
+    fn passes_with_fewer_pods(&self) -> bool {
+        true
+    }
+
     fn name(&self) -> &'static str {
         NAME
     }

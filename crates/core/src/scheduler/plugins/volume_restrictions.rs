@@ -30,22 +30,33 @@ pub struct State {
 pub struct VolumeRestrictions;
 
 impl VolumeRestrictions {
+    /// How many of `other`'s volumes use one of the pod's RWOP claims: what AddPod /
+    /// RemovePod add to or take from the count.
+    fn uses(s: &State, pod: &Pod, other: &Pod) -> i64 {
+        if other.spec.volumes.is_empty() || other.meta.namespace != pod.meta.namespace {
+            // Upstream matches claim names only; pods of other namespaces cannot share a
+            // claim, so skipping them changes nothing but keeps the intent visible.
+            return 0;
+        }
+        let mut n = 0;
+        for v in &other.spec.volumes {
+            if let PodVolumeSource::PersistentVolumeClaim { claim_name, .. } = &v.source {
+                if s.rwop_claims.contains(claim_name) {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
     fn adjust(state: &mut CycleState, pod: &Pod, other: &Pod, delta: i64) {
         let Some(s) = state.volume_restrictions.as_mut() else {
             return;
         };
-        if other.meta.namespace != pod.meta.namespace {
-            // Upstream matches claim names only; pods of other namespaces cannot share a
-            // claim, so skipping them changes nothing but keeps the intent visible.
+        if s.rwop_claims.is_empty() {
             return;
         }
-        for v in &other.spec.volumes {
-            if let PodVolumeSource::PersistentVolumeClaim { claim_name, .. } = &v.source {
-                if s.rwop_claims.contains(claim_name) {
-                    s.conflicting_pvc_ref_count += delta;
-                }
-            }
-        }
+        s.conflicting_pvc_ref_count += delta * Self::uses(s, pod, other);
     }
 }
 
@@ -92,6 +103,23 @@ impl Plugin for VolumeRestrictions {
             }
             _ => Status::success(),
         }
+    }
+
+    /// The count is cluster-wide: the node stays rejected unless the removed pods hold
+    /// every conflicting use (and the disk-conflict check is not simulated).
+    fn still_rejects_without(
+        &self,
+        state: &CycleState,
+        pod: &Pod,
+        removed: &[&PodInfo],
+    ) -> Option<bool> {
+        let s = state.volume_restrictions.as_ref()?;
+        let left = s.conflicting_pvc_ref_count
+            - removed
+                .iter()
+                .map(|p| Self::uses(s, pod, &p.pod))
+                .sum::<i64>();
+        Some(left > 0)
     }
 
     fn add_pod(

@@ -112,11 +112,11 @@ impl Plugin for VolumeZone {
             return Status::success();
         };
         let labels = &node.node.meta.labels;
-        if !TOPOLOGY_LABELS.iter().any(|k| labels.contains_key(*k)) {
+        if !TOPOLOGY_LABELS.iter().any(|k| labels.contains_key(k)) {
             return Status::success();
         }
         for (key, values) in &s.topologies {
-            let value = labels.get(*key).or_else(|| labels.get(ga_key(key)));
+            let value = labels.get(key).or_else(|| labels.get(ga_key(key)));
             match value {
                 Some(v) if values.contains(v) => {}
                 _ => return Status::unresolvable(ERR_REASON_CONFLICT),
