@@ -564,10 +564,17 @@ try {
     await page.locator('#lesson-status', { hasText: 'Goal reached' }).waitFor({ timeout: 10000 });
     figures.lessonSolveMs['reclaim (by hand)'] = Date.now() - t0;
     await snap(page, 'lesson-reclaim-solved');
-    // Lesson 3 live, as the Kubernetes docs describe it: kubectl delete, kubectl edit
+    // Lesson 3 live, as the Kubernetes docs describe it: kubectl edit (Retain), kubectl delete, kubectl edit
     // (remove claimRef.uid, switch the mode), kubectl apply the claim and the pod again.
     await openApp(page, '?lesson=rwop-migration');
     t0 = Date.now();
+    await page.click('#volumes-table >> text="data-pv"');
+    await page.click('#kubectl-edit');
+    const provisioned = await page.inputValue('#apply-yaml');
+    assert.match(provisioned, /persistentVolumeReclaimPolicy: Delete/);
+    await page.fill('#apply-yaml', provisioned.replace('persistentVolumeReclaimPolicy: Delete', 'persistentVolumeReclaimPolicy: Retain'));
+    await page.click('#kubectl-apply-submit');
+    await page.locator('#dialog').waitFor({ state: 'detached', timeout: 10000 });
     await page.click('#pod-default-app');
     await page.click('#kubectl-delete');
     await page.click('#persistentvolumeclaim-default-data button');

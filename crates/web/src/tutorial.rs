@@ -9,6 +9,7 @@
 use bindery_core::events::{EntryKind, Note};
 use bindery_core::model::{AccessMode, Kind, ObjectKey, PodPhase, PvPhase, PvSource};
 use bindery_core::scenario::builtin::Then;
+use bindery_core::time::SimTime;
 use bindery_core::Simulation;
 
 use crate::script::Scenario;
@@ -303,29 +304,33 @@ pub const LESSONS: &[Lesson] = &[
     Lesson {
         id: "rwop-migration",
         title: "3. Migrating an existing volume to ReadWriteOncePod",
-        goal: "`app` writes to the ReadWriteOnce claim `data`, bound to the volume `data-pv` (reclaim policy Retain). Migrate them live, keeping the data: in the end `data-pv` and `data` are both ReadWriteOncePod only, bound to each other, with `app` running — and the old claim was deleted, not rewritten. (Mixing ReadWriteOncePod with another mode is rejected: try it.)",
+        goal: "`app` writes to the ReadWriteOnce claim `data`, dynamically provisioned as the volume `data-pv` (reclaim policy Delete). Migrate them live, keeping the disk: in the end `data-pv` — the same volume object, never deleted — and `data` are both ReadWriteOncePod only, bound to each other, with `app` running, and the old claim was deleted, not rewritten. (Mixing ReadWriteOncePod with another mode is rejected: try it.)",
         docs: "https://kubernetes.io/blog/2023/04/20/read-write-once-pod-access-mode-beta/#migrating-existing-persistentvolumes",
         start: concat!(
             "# title: Lesson 3 — RWOP migration\n",
             "---\napiVersion: v1\nkind: Node\nmetadata:\n  name: node-1\n  labels: {kubernetes.io/hostname: node-1}\nstatus:\n  allocatable: {cpu: \"4\", memory: 8Gi, pods: \"110\"}\n",
-            "---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: data-pv}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: \"\"\n  csi: {driver: disk.csi.example.com, volumeHandle: vol-1}\n",
-            "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: default}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: \"\"\n  volumeName: data-pv\n  resources: {requests: {storage: 10Gi}}\n",
+            "---\napiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: disk}\nprovisioner: disk.csi.example.com\nreclaimPolicy: Delete\nvolumeBindingMode: Immediate\n",
+            "---\napiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: data-pv\n  annotations: {pv.kubernetes.io/provisioned-by: disk.csi.example.com}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Delete\n  storageClassName: disk\n  claimRef: {namespace: default, name: data}\n  csi: {driver: disk.csi.example.com, volumeHandle: vol-1}\n",
+            "---\napiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: default}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: disk\n  volumeName: data-pv\n  resources: {requests: {storage: 10Gi}}\n",
             "---\napiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: default}\nspec:\n  containers: [{name: app, image: busybox}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n",
         ),
         hints: &[
-            "Everything here happens on the live cluster: “kubectl delete” and “kubectl edit” in the inspector, “kubectl apply…” under the timeline. (On a real cluster, first make sure the volume's reclaim policy is Retain — here it already is.)",
+            "Everything here happens on the live cluster: “kubectl delete” and “kubectl edit” in the inspector, “kubectl apply…” under the timeline. First, kubectl edit `data-pv`: `persistentVolumeReclaimPolicy: Retain` — with Delete, deleting the claim deletes the disk (undo is your friend).",
             "Stop `app` and delete the claim `data`: with Retain the volume becomes Released and keeps its data. A Released volume will not bind again while its claimRef still carries the old claim's uid.",
-            "kubectl edit `data-pv`: delete the `uid:` line under claimRef and set `accessModes: [ReadWriteOncePod]` — it becomes Available, reserved for `data`. (`[ReadWriteOnce, ReadWriteOncePod]` is refused: “may not use ReadWriteOncePod with other access modes”.)",
+            "kubectl edit `data-pv` again: delete the `uid:` line under claimRef and set `accessModes: [ReadWriteOncePod]` — it becomes Available, reserved for `data`. (`[ReadWriteOnce, ReadWriteOncePod]` is refused: “may not use ReadWriteOncePod with other access modes”.)",
             "kubectl apply the claim again with `accessModes: [ReadWriteOncePod]` and `volumeName: data-pv`, then the pod (both are listed under “Gone by now” in the apply dialog).",
         ],
         solution: &[
+            Step::Apply {
+                yaml: "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: data-pv}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOnce]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: disk\n  csi: {driver: disk.csi.example.com, volumeHandle: vol-1}\n",
+            },
             Step::Delete(Kind::Pod, "default/app"),
             Step::Delete(Kind::PersistentVolumeClaim, "default/data"),
             Step::Apply {
-                yaml: "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: data-pv}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOncePod]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: \"\"\n  claimRef: {namespace: default, name: data}\n  csi: {driver: disk.csi.example.com, volumeHandle: vol-1}\n",
+                yaml: "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: data-pv}\nspec:\n  capacity: {storage: 10Gi}\n  accessModes: [ReadWriteOncePod]\n  persistentVolumeReclaimPolicy: Retain\n  storageClassName: disk\n  claimRef: {namespace: default, name: data}\n  csi: {driver: disk.csi.example.com, volumeHandle: vol-1}\n",
             },
             Step::Apply {
-                yaml: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: default}\nspec:\n  accessModes: [ReadWriteOncePod]\n  storageClassName: \"\"\n  volumeName: data-pv\n  resources: {requests: {storage: 10Gi}}\n",
+                yaml: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: default}\nspec:\n  accessModes: [ReadWriteOncePod]\n  storageClassName: disk\n  volumeName: data-pv\n  resources: {requests: {storage: 10Gi}}\n",
             },
             Step::Apply {
                 yaml: "apiVersion: v1\nkind: Pod\nmetadata: {name: app, namespace: default}\nspec:\n  containers: [{name: app, image: busybox}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: data}}]\n",
@@ -334,8 +339,11 @@ pub const LESSONS: &[Lesson] = &[
         check: |sim| {
             let c = sim.cluster();
             let claim = c.pvc(&ObjectKey::new("default", "data"));
+            // Never deleted: a volume object created again later (after a Delete reclaim
+            // removed the disk) would carry a later creation time.
             let same_disk_rwop = c.pv("data-pv").is_some_and(|pv| {
-                pv.access_modes == [AccessMode::ReadWriteOncePod]
+                pv.meta.creation == SimTime::ZERO
+                    && pv.access_modes == [AccessMode::ReadWriteOncePod]
                     && pv.phase == PvPhase::Bound
                     && matches!(&pv.source, PvSource::Csi { volume_handle, .. } if volume_handle == "vol-1")
                     && claim.is_some_and(|c| pv.claim_ref.as_ref().is_some_and(|r| r.uid == c.meta.uid))
@@ -555,13 +563,41 @@ mod tests {
     }
 
     #[test]
+    fn lesson_3_without_retain_loses_the_disk_and_is_not_solved() {
+        // Deleting the claim under reclaim policy Delete deletes the volume; applying the
+        // volume object again afterwards is a new volume, so the lesson is not solved.
+        let l = lesson("rwop-migration").unwrap();
+        let mut s = l.start_scenario();
+        for step in &l.solution[1..3] {
+            s = step.apply(&s).unwrap();
+        }
+        let sim = settled(&s);
+        assert!(
+            sim.cluster().pv("data-pv").is_none(),
+            "the Delete reclaim removed it"
+        );
+        for step in &l.solution[3..] {
+            s = step.apply(&s).unwrap();
+        }
+        let sim = settled(&s);
+        assert!(
+            running(&sim, "app") && claim_modes(&sim, "data") == [AccessMode::ReadWriteOncePod]
+        );
+        assert!(
+            !l.solved(&sim),
+            "a re-created volume object is not the migrated disk"
+        );
+    }
+
+    #[test]
     fn lesson_3_by_hand_with_kubectl_edit_text() {
-        // What a person does in the UI: delete pod and claim, open "kubectl edit" on the
+        // What a person does in the UI: set Retain, delete pod and claim, open "kubectl edit" on the
         // volume (its live text carries claimRef.uid), remove the uid, switch the mode, and
         // apply the claim and pod again from their last versions with the mode changed.
         let l = lesson("rwop-migration").unwrap();
         let mut state = crate::state::AppState::new(l.start_scenario());
-        for step in &l.solution[..2] {
+        // Retain first (the solution's first step), then delete the pod and the claim.
+        for step in &l.solution[..3] {
             state = state.apply(step.action().unwrap());
         }
         let pv = (Kind::PersistentVolume, ObjectKey::parse("data-pv", false));
