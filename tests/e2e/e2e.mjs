@@ -333,23 +333,37 @@ try {
     await loadFromGallery(page, 'medium');
     assert.match(await summary(page), /^50 nodes/);
     await snap(page, 'fifty-nodes');
-    // Cordon/uncordon one node: the engine re-runs and the page is re-rendered.
+    // Cordon/uncordon one node: the engine re-runs and the page is re-rendered. Measured
+    // to the next animation frame (the frame that paints the change, as Interaction to
+    // Next Paint counts it), and on to when the timeline has been filled in (a big
+    // scenario's edit shows its outcome first; the timeline follows when the page is idle).
+    // Each edit starts from a quiet page, as a person's clicks would.
     const node = page.locator('.node .node-name').first();
     await node.click();
     const times = [];
+    const settled = [];
     for (let i = 0; i < 6; i++) {
-      const ms = await page.evaluate(async () => {
+      const [paint, done] = await page.evaluate(async () => {
         const button = document.querySelector('#cordon');
         const t0 = performance.now();
         button.click();
-        await new Promise((r) => setTimeout(r, 0));
-        return performance.now() - t0;
+        await new Promise((r) => requestAnimationFrame(() => r()));
+        const painted = performance.now() - t0;
+        while (document.querySelector('#timeline-pending')) await new Promise((r) => setTimeout(r, 5));
+        return [painted, performance.now() - t0];
       });
-      times.push(ms);
+      times.push(paint);
+      settled.push(done);
     }
     const sim = parseFloat((await page.locator('#sim-ms').textContent()).match(/([\d.]+) ms/)[1]);
     times.sort((a, b) => a - b);
-    figures.uiUpdate50NodesMs = { median: times[Math.floor(times.length / 2)], best: times[0], engineMs: sim };
+    settled.sort((a, b) => a - b);
+    figures.uiUpdate50NodesMs = {
+      median: times[Math.floor(times.length / 2)],
+      best: times[0],
+      engineMs: sim,
+      timelineCompleteMedianMs: settled[Math.floor(settled.length / 2)],
+    };
     console.log(`    50 nodes: update ${JSON.stringify(figures.uiUpdate50NodesMs)}`);
     goal('UI update after an edit, 50 nodes / 400 pods', Math.round(figures.uiUpdate50NodesMs.median), 16, 'ms');
   });
