@@ -65,17 +65,16 @@ impl ApplyError {
 
     /// `<resource>s "<name>" already exists` (`kubectl create` of an existing object).
     pub fn already_exists(kind: Kind, key: &ObjectKey) -> ApplyError {
-        let message = format!("{} {:?} already exists", plural(kind), key.name);
-        ApplyError {
-            kind,
-            key: key.clone(),
-            causes: vec![(String::new(), message.clone())],
-            message,
-        }
+        ApplyError::about_object(kind, key, "already exists")
     }
 
     pub fn not_found(kind: Kind, key: &ObjectKey) -> ApplyError {
-        let message = format!("{} {:?} not found", plural(kind), key.name);
+        ApplyError::about_object(kind, key, "not found")
+    }
+
+    /// `<resource>s "<name>" <what>`, the API server's status message for the object.
+    fn about_object(kind: Kind, key: &ObjectKey, what: &str) -> ApplyError {
+        let message = format!("{} {:?} {what}", plural(kind), key.name);
         ApplyError {
             kind,
             key: key.clone(),

@@ -165,48 +165,20 @@ fn quick_actions(props: &QuickProps) -> Html {
     let live = crate::state::exists(store.run.last(), &sel);
     let mut buttons: Vec<Html> = Vec::new();
 
-    let edit = {
+    // Each button dispatches one action about the selected object.
+    let on = |action: Action| {
         let store = store.clone();
-        let sel = sel.clone();
-        Callback::from(move |_: MouseEvent| {
-            store.dispatch(Action::Open(Dialog::EditYaml(Some((
-                sel.kind,
-                sel.key.clone(),
-            )))))
-        })
+        Callback::from(move |_: MouseEvent| store.dispatch(action.clone()))
     };
-    let remove = {
-        let store = store.clone();
-        let sel = sel.clone();
-        Callback::from(move |_: MouseEvent| {
-            store.dispatch(Action::RemoveObject(sel.kind, sel.key.clone()))
-        })
-    };
-    let kubectl_delete = {
-        let store = store.clone();
-        let sel = sel.clone();
-        Callback::from(move |_: MouseEvent| {
-            store.dispatch(Action::Then(Then::Delete {
-                kind: sel.kind,
-                key: sel.key.clone(),
-            }))
-        })
-    };
-    let filter = {
-        let store = store.clone();
-        let sel = sel.clone();
-        Callback::from(move |_: MouseEvent| store.dispatch(Action::FilterEvents(Some(sel.clone()))))
-    };
-    let kubectl_edit = {
-        let store = store.clone();
-        let sel = sel.clone();
-        Callback::from(move |_: MouseEvent| {
-            store.dispatch(Action::Open(Dialog::KubectlApply(Some((
-                sel.kind,
-                sel.key.clone(),
-            )))))
-        })
-    };
+    let target = || Some((sel.kind, sel.key.clone()));
+    let edit = on(Action::Open(Dialog::EditYaml(target())));
+    let remove = on(Action::RemoveObject(sel.kind, sel.key.clone()));
+    let kubectl_delete = on(Action::Then(Then::Delete {
+        kind: sel.kind,
+        key: sel.key.clone(),
+    }));
+    let filter = on(Action::FilterEvents(Some(sel.clone())));
+    let kubectl_edit = on(Action::Open(Dialog::KubectlApply(target())));
 
     if sel.kind == Kind::Node {
         if let Some(Manifest::Node(node)) = &doc {
