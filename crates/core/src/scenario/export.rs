@@ -206,30 +206,58 @@ fn arrival_of(c: &Cluster, kind: Kind, key: &ObjectKey) -> (u64, String) {
     (arrival.unwrap_or(u64::MAX), key.to_string())
 }
 
-/// A kept manifest, read back through the import's deserializer (see [`super::parse::de`]).
+/// A kept manifest (our own serialization of a typed object) read back.
 fn from_kept<T: DeserializeOwned + serde::Serialize>(source: &str) -> Option<Box<T>> {
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        // Native: straight from the text. It was written from a typed object, so there
+        // are no unknown fields or errors whose paths the import's wrappers would report.
+        serde_json::from_str(source).ok()
+    }
+    #[cfg(target_arch = "wasm32")]
+    {
+        from_kept_via_value(source)
+    }
+}
+
+/// [`from_kept`] through a `Value` and the import's deserializer ([`super::parse::de`]):
+/// every k8s-openapi type then has one Deserialize instantiation, which keeps the wasm
+/// small. Reads the same object.
+fn from_kept_via_value<T: DeserializeOwned + serde::Serialize>(source: &str) -> Option<Box<T>> {
     let value: serde_json::Value = serde_json::from_str(source).ok()?;
     super::parse::de(&value, 0, "", &mut Vec::new()).ok()
 }
 
 fn manifest_from_json(kind: Kind, source: &str) -> Option<Manifest> {
-    fn p<T: DeserializeOwned + serde::Serialize>(s: &str) -> Option<Box<T>> {
-        from_kept(s)
+    kept_manifest(kind, source, false)
+}
+
+/// A kept manifest read back, by [`from_kept`] or (`via_value`, compared in tests) by
+/// [`from_kept_via_value`].
+fn kept_manifest(kind: Kind, source: &str, via_value: bool) -> Option<Manifest> {
+    macro_rules! p {
+        ($s:expr) => {
+            if via_value {
+                from_kept_via_value($s)
+            } else {
+                from_kept($s)
+            }
+        };
     }
     Some(match kind {
-        Kind::Node => Manifest::Node(p(source)?),
-        Kind::StorageClass => Manifest::StorageClass(p(source)?),
-        Kind::PriorityClass => Manifest::PriorityClass(p(source)?),
-        Kind::PersistentVolume => Manifest::PersistentVolume(p(source)?),
-        Kind::PersistentVolumeClaim => Manifest::PersistentVolumeClaim(p(source)?),
-        Kind::Pod => Manifest::Pod(p(source)?),
-        Kind::CSINode => Manifest::CSINode(p(source)?),
-        Kind::CSIDriver => Manifest::CSIDriver(p(source)?),
-        Kind::CSIStorageCapacity => Manifest::CSIStorageCapacity(p(source)?),
-        Kind::PodDisruptionBudget => Manifest::PodDisruptionBudget(p(source)?),
-        Kind::StatefulSet => Manifest::StatefulSet(p(source)?),
-        Kind::Deployment => Manifest::Deployment(p(source)?),
-        Kind::ReplicaSet => Manifest::ReplicaSet(p(source)?),
+        Kind::Node => Manifest::Node(p!(source)?),
+        Kind::StorageClass => Manifest::StorageClass(p!(source)?),
+        Kind::PriorityClass => Manifest::PriorityClass(p!(source)?),
+        Kind::PersistentVolume => Manifest::PersistentVolume(p!(source)?),
+        Kind::PersistentVolumeClaim => Manifest::PersistentVolumeClaim(p!(source)?),
+        Kind::Pod => Manifest::Pod(p!(source)?),
+        Kind::CSINode => Manifest::CSINode(p!(source)?),
+        Kind::CSIDriver => Manifest::CSIDriver(p!(source)?),
+        Kind::CSIStorageCapacity => Manifest::CSIStorageCapacity(p!(source)?),
+        Kind::PodDisruptionBudget => Manifest::PodDisruptionBudget(p!(source)?),
+        Kind::StatefulSet => Manifest::StatefulSet(p!(source)?),
+        Kind::Deployment => Manifest::Deployment(p!(source)?),
+        Kind::ReplicaSet => Manifest::ReplicaSet(p!(source)?),
     })
 }
 
@@ -562,4 +590,53 @@ fn stateful_set(c: &Cluster, s: &StatefulSet) -> k8s_openapi::api::apps::v1::Sta
         ..Default::default()
     });
     o
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::scenario::builtin;
+
+    /// Every scenario these tests read: the built-ins at the end of their stories, and a
+    /// generated one with every shape of object the generator makes.
+    fn simulations() -> Vec<(String, Simulation)> {
+        let mut out: Vec<(String, Simulation)> = builtin::all()
+            .into_iter()
+            .map(|b| (b.id.to_string(), b.text.run(1, 100_000).expect("runs").sim))
+            .collect();
+        let mut sim = Simulation::new(1);
+        crate::generate::generate_into("storage-mix", 30, 300, 1, &mut |m| {
+            sim.apply(&m).expect("applies");
+        })
+        .expect("generates");
+        sim.run_until_idle(1_000_000);
+        out.push(("storage-mix 30x300".to_string(), sim));
+        out
+    }
+
+    /// Native builds skip the `Value` step of JSON/YAML writing and kept-manifest reading
+    /// (the wasm build keeps it, for its size); both must give the same bytes and objects.
+    #[test]
+    fn direct_and_value_paths_agree() {
+        for (name, sim) in simulations() {
+            let c = sim.cluster();
+            for ((kind, key), source) in &c.manifests {
+                let direct = kept_manifest(*kind, source, false);
+                assert!(direct.is_some(), "{name}: {kind} {key} reads back");
+                assert_eq!(
+                    direct,
+                    kept_manifest(*kind, source, true),
+                    "{name}: {kind} {key}"
+                );
+            }
+            for m in scenario_manifests(&sim)
+                .iter()
+                .chain(&state_manifests(&sim))
+            {
+                let what = format!("{name}: {} {}", m.kind(), m.key());
+                assert_eq!(m.to_json_string(), m.to_json_string_via_value(), "{what}");
+                assert_eq!(m.to_yaml(), m.to_yaml_via_value(), "{what}");
+            }
+        }
+    }
 }
