@@ -10,6 +10,10 @@
 //!   `BINDERY_MIX_NODES=5000 BINDERY_MIX_PODS=150000`). Peak memory for the same workload:
 //!   `cargo run --release -p bindery-core --example scale -- storage-mix 5000 150000`.
 
+/// The `bindery` CLI's allocator, so these figures are what the CLI does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use bindery_core::generate::generate_into;
 use bindery_core::scenario::{builtin, export, parse};
 use bindery_core::Simulation;

@@ -2,6 +2,10 @@
 //! `cargo run --release -p bindery-core --example yaml_phases [NODES PODS] [ROUNDS]`
 //! (defaults: storage-mix 400 nodes / 4400 pods, about 10,500 objects, as the
 //! `yaml_import_export_10k` bench; 5 rounds).
+/// The `bindery` CLI's allocator, so these figures are what the CLI does.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use bindery_core::generate::generate_into;
 use bindery_core::scenario::export;
 use bindery_core::scenario::parse::parse;
