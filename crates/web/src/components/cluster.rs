@@ -1,15 +1,41 @@
 //! Zones as columns, nodes as cards with usage bars and local disks, pods as chips.
+//!
+//! Only [`ClusterView`] reads the store. Cards and chips get their data, whether they hold
+//! the selection, and the store's dispatcher (stable across renders) as props, so after an
+//! edit Yew re-renders only the cards and chips whose content changed. Were they to read
+//! the store from context, every one of them would re-render on every change of it.
 
 use yew::prelude::*;
 
-use super::{is_selected, select_on_click, use_store};
-use crate::view_model::{self, Bar, Disk, NodeCard, PodChip, NODES_PER_PAGE};
+use super::use_store;
+use crate::state::{Action, AppState};
+use crate::view_model::{self, Bar, Disk, NodeCard, PodChip, Selection, NODES_PER_PAGE};
+
+type Dispatch = UseReducerDispatcher<AppState>;
+
+fn select_on_click(dispatch: &Dispatch, sel: &Selection) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    let sel = sel.clone();
+    Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Select(Some(sel.clone()))))
+}
+
+/// The selection, if it is this card's node or one of its pods or disks: a card re-renders
+/// when the selection moves in or out of it, not on every selection change.
+fn selection_within(card: &NodeCard, selection: &Option<Selection>) -> Option<Selection> {
+    let sel = selection.as_ref()?;
+    let within = card.selection == *sel
+        || card.pods.iter().any(|p| p.selection == *sel)
+        || card.disks.iter().any(|d| d.selection == *sel);
+    within.then(|| sel.clone())
+}
 
 #[function_component(ClusterView)]
 pub fn cluster_view() -> Html {
     let store = use_store();
     let view = super::use_cluster_view(&store);
     let compact = !view.detailed;
+    let dispatch = store.dispatcher();
+    let selection = store.selection.clone();
     html! {
         <div class="cluster">
             <h2>{ "Cluster" }</h2>
@@ -23,12 +49,15 @@ pub fn cluster_view() -> Html {
             }
             <div class="zones">
                 { for view.zones.iter().map(|z| html! {
-                    <ZoneColumnView name={z.name.clone()} nodes={z.nodes.clone()} running={z.running_pods} />
+                    <ZoneColumnView key={z.name.clone()} name={z.name.clone()} nodes={z.nodes.clone()} running={z.running_pods}
+                        selection={selection.clone()} dispatch={dispatch.clone()} />
                 }) }
             </div>
-            <PodTray id="pending-tray" title="Pending" empty="No pending pods." pods={view.pending.clone()} />
+            <PodTray id="pending-tray" title="Pending" empty="No pending pods." pods={view.pending.clone()}
+                selection={selection.clone()} dispatch={dispatch.clone()} />
             if !view.preempted.is_empty() {
-                <PodTray id="preempted-tray" title="Preempted (deleted by the scheduler)" empty="" pods={view.preempted.clone()} />
+                <PodTray id="preempted-tray" title="Preempted (deleted by the scheduler)" empty="" pods={view.preempted.clone()}
+                    selection={selection.clone()} dispatch={dispatch.clone()} />
             }
         </div>
     }
@@ -39,6 +68,8 @@ struct ZoneProps {
     name: String,
     nodes: Vec<NodeCard>,
     running: usize,
+    selection: Option<Selection>,
+    dispatch: Dispatch,
 }
 
 #[function_component(ZoneColumnView)]
@@ -74,7 +105,10 @@ fn zone_column(props: &ZoneProps) -> Html {
                     <button onclick={next} disabled={*page + 1 >= pages} aria-label="Next nodes">{ "›" }</button>
                 </div>
             }
-            { for shown.into_iter().map(|n| html! { <NodeCardView card={n.clone()} /> }) }
+            { for shown.into_iter().map(|n| html! {
+                <NodeCardView key={n.name.clone()} card={n.clone()}
+                    selected={selection_within(n, &props.selection)} dispatch={props.dispatch.clone()} />
+            }) }
         </section>
     }
 }
@@ -82,14 +116,17 @@ fn zone_column(props: &ZoneProps) -> Html {
 #[derive(Properties, PartialEq)]
 struct NodeProps {
     card: NodeCard,
+    /// The selection if it is within this card (see [`selection_within`]).
+    selected: Option<Selection>,
+    dispatch: Dispatch,
 }
 
 #[function_component(NodeCardView)]
 fn node_card(props: &NodeProps) -> Html {
-    let store = use_store();
     let card = &props.card;
-    let selected = is_selected(&store, &card.selection);
-    let onclick = select_on_click(&store, &card.selection);
+    let is = |sel: &Selection| props.selected.as_ref() == Some(sel);
+    let selected = is(&card.selection);
+    let onclick = select_on_click(&props.dispatch, &card.selection);
     html! {
         <article class={classes!("node", selected.then_some("selected"), card.unschedulable.then_some("cordoned"))}
             id={card.selection.dom_id()}>
@@ -101,11 +138,15 @@ fn node_card(props: &NodeProps) -> Html {
             <div class="bars">{ for card.bars.iter().map(bar) }</div>
             if !card.disks.is_empty() {
                 <div class="disks" aria-label="Local volumes">
-                    { for card.disks.iter().map(|d| html! { <DiskChip disk={d.clone()} /> }) }
+                    { for card.disks.iter().map(|d| html! {
+                        <DiskChip key={d.name.clone()} disk={d.clone()} selected={is(&d.selection)} dispatch={props.dispatch.clone()} />
+                    }) }
                 </div>
             }
             <div class="pods">
-                { for card.pods.iter().map(|p| html! { <PodChipView pod={p.clone()} /> }) }
+                { for card.pods.iter().map(|p| html! {
+                    <PodChipView key={p.selection.dom_id()} pod={p.clone()} selected={is(&p.selection)} dispatch={props.dispatch.clone()} />
+                }) }
             </div>
             if !card.nominated.is_empty() {
                 <p class="nominated">{ format!("nominated here: {}", card.nominated.join(", ")) }</p>
@@ -136,14 +177,15 @@ fn bar(b: &Bar) -> Html {
 #[derive(Properties, PartialEq)]
 struct DiskProps {
     disk: Disk,
+    selected: bool,
+    dispatch: Dispatch,
 }
 
 #[function_component(DiskChip)]
 fn disk_chip(props: &DiskProps) -> Html {
-    let store = use_store();
     let d = &props.disk;
-    let selected = is_selected(&store, &d.selection);
-    let onclick = select_on_click(&store, &d.selection);
+    let selected = props.selected;
+    let onclick = select_on_click(&props.dispatch, &d.selection);
     let title = format!(
         "PersistentVolume {} — {} {}, {}{}",
         d.name,
@@ -176,14 +218,15 @@ pub fn badge(b: &view_model::ModeBadge) -> Html {
 #[derive(Properties, PartialEq)]
 pub struct PodChipProps {
     pub pod: PodChip,
+    pub selected: bool,
+    pub dispatch: Dispatch,
 }
 
 #[function_component(PodChipView)]
 pub fn pod_chip(props: &PodChipProps) -> Html {
-    let store = use_store();
     let p = &props.pod;
-    let selected = is_selected(&store, &p.selection);
-    let onclick = select_on_click(&store, &p.selection);
+    let selected = props.selected;
+    let onclick = select_on_click(&props.dispatch, &p.selection);
     html! {
         <button class={classes!("pod", p.state.css(), selected.then_some("selected"))} {onclick}
             title={p.summary.clone()} aria-label={p.summary.clone()} id={p.selection.dom_id()}>
@@ -200,6 +243,8 @@ struct TrayProps {
     title: AttrValue,
     empty: AttrValue,
     pods: Vec<PodChip>,
+    selection: Option<Selection>,
+    dispatch: Dispatch,
 }
 
 #[function_component(PodTray)]
@@ -212,8 +257,8 @@ fn pod_tray(props: &TrayProps) -> Html {
             }
             <ul class="tray-list">
                 { for props.pods.iter().map(|p| html! {
-                    <li>
-                        <PodChipView pod={p.clone()} />
+                    <li key={p.selection.dom_id()}>
+                        <PodChipView pod={p.clone()} selected={props.selection.as_ref() == Some(&p.selection)} dispatch={props.dispatch.clone()} />
                         if let Some(why) = &p.why_pending {
                             <span class="why">{ why }</span>
                         }
