@@ -1,23 +1,14 @@
 //! Zones as columns, nodes as cards with usage bars and local disks, pods as chips.
 //!
-//! Only [`ClusterView`] reads the store. Cards and chips get their data, whether they hold
-//! the selection, and the store's dispatcher (stable across renders) as props, so after an
-//! edit Yew re-renders only the cards and chips whose content changed. Were they to read
-//! the store from context, every one of them would re-render on every change of it.
+//! Only [`ClusterView`] reads the store. Cards and chips get their data and whether they
+//! hold the selection as props, and dispatch through [`use_dispatch`] (which never
+//! changes), so after an edit Yew re-renders only the cards and chips whose content
+//! changed. Were they to read the store, every one of them would re-render on every change.
 
 use yew::prelude::*;
 
-use super::use_store;
-use crate::state::{Action, AppState};
+use super::{dispatch_select_on_click as select_on_click, use_dispatch, use_store};
 use crate::view_model::{self, Bar, Disk, NodeCard, PodChip, Selection, NODES_PER_PAGE};
-
-type Dispatch = UseReducerDispatcher<AppState>;
-
-fn select_on_click(dispatch: &Dispatch, sel: &Selection) -> Callback<MouseEvent> {
-    let dispatch = dispatch.clone();
-    let sel = sel.clone();
-    Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Select(Some(sel.clone()))))
-}
 
 /// The selection, if it is this card's node or one of its pods or disks: a card re-renders
 /// when the selection moves in or out of it, not on every selection change.
@@ -34,7 +25,6 @@ pub fn cluster_view() -> Html {
     let store = use_store();
     let view = super::use_cluster_view(&store);
     let compact = !view.detailed;
-    let dispatch = store.dispatcher();
     let selection = store.selection.clone();
     html! {
         <div class="cluster">
@@ -50,14 +40,14 @@ pub fn cluster_view() -> Html {
             <div class="zones">
                 { for view.zones.iter().map(|z| html! {
                     <ZoneColumnView key={z.name.clone()} name={z.name.clone()} nodes={z.nodes.clone()} running={z.running_pods}
-                        selection={selection.clone()} dispatch={dispatch.clone()} />
+                        selection={selection.clone()} />
                 }) }
             </div>
             <PodTray id="pending-tray" title="Pending" empty="No pending pods." pods={view.pending.clone()}
-                selection={selection.clone()} dispatch={dispatch.clone()} />
+                selection={selection.clone()} />
             if !view.preempted.is_empty() {
                 <PodTray id="preempted-tray" title="Preempted (deleted by the scheduler)" empty="" pods={view.preempted.clone()}
-                    selection={selection.clone()} dispatch={dispatch.clone()} />
+                    selection={selection.clone()} />
             }
         </div>
     }
@@ -69,7 +59,6 @@ struct ZoneProps {
     nodes: Vec<NodeCard>,
     running: usize,
     selection: Option<Selection>,
-    dispatch: Dispatch,
 }
 
 #[function_component(ZoneColumnView)]
@@ -107,7 +96,7 @@ fn zone_column(props: &ZoneProps) -> Html {
             }
             { for shown.into_iter().map(|n| html! {
                 <NodeCardView key={n.name.clone()} card={n.clone()}
-                    selected={selection_within(n, &props.selection)} dispatch={props.dispatch.clone()} />
+                    selected={selection_within(n, &props.selection)} />
             }) }
         </section>
     }
@@ -118,15 +107,15 @@ struct NodeProps {
     card: NodeCard,
     /// The selection if it is within this card (see [`selection_within`]).
     selected: Option<Selection>,
-    dispatch: Dispatch,
 }
 
 #[function_component(NodeCardView)]
 fn node_card(props: &NodeProps) -> Html {
+    let dispatch = use_dispatch();
     let card = &props.card;
     let is = |sel: &Selection| props.selected.as_ref() == Some(sel);
     let selected = is(&card.selection);
-    let onclick = select_on_click(&props.dispatch, &card.selection);
+    let onclick = select_on_click(&dispatch, &card.selection);
     html! {
         <article class={classes!("node", selected.then_some("selected"), card.unschedulable.then_some("cordoned"))}
             id={card.selection.dom_id()}>
@@ -139,13 +128,13 @@ fn node_card(props: &NodeProps) -> Html {
             if !card.disks.is_empty() {
                 <div class="disks" aria-label="Local volumes">
                     { for card.disks.iter().map(|d| html! {
-                        <DiskChip key={d.name.clone()} disk={d.clone()} selected={is(&d.selection)} dispatch={props.dispatch.clone()} />
+                        <DiskChip key={d.name.clone()} disk={d.clone()} selected={is(&d.selection)} />
                     }) }
                 </div>
             }
             <div class="pods">
                 { for card.pods.iter().map(|p| html! {
-                    <PodChipView key={p.selection.dom_id()} pod={p.clone()} selected={is(&p.selection)} dispatch={props.dispatch.clone()} />
+                    <PodChipView key={p.selection.dom_id()} pod={p.clone()} selected={is(&p.selection)} />
                 }) }
             </div>
             if !card.nominated.is_empty() {
@@ -178,14 +167,14 @@ fn bar(b: &Bar) -> Html {
 struct DiskProps {
     disk: Disk,
     selected: bool,
-    dispatch: Dispatch,
 }
 
 #[function_component(DiskChip)]
 fn disk_chip(props: &DiskProps) -> Html {
+    let dispatch = use_dispatch();
     let d = &props.disk;
     let selected = props.selected;
-    let onclick = select_on_click(&props.dispatch, &d.selection);
+    let onclick = select_on_click(&dispatch, &d.selection);
     let title = format!(
         "PersistentVolume {} — {} {}, {}{}",
         d.name,
@@ -219,14 +208,14 @@ pub fn badge(b: &view_model::ModeBadge) -> Html {
 pub struct PodChipProps {
     pub pod: PodChip,
     pub selected: bool,
-    pub dispatch: Dispatch,
 }
 
 #[function_component(PodChipView)]
 pub fn pod_chip(props: &PodChipProps) -> Html {
+    let dispatch = use_dispatch();
     let p = &props.pod;
     let selected = props.selected;
-    let onclick = select_on_click(&props.dispatch, &p.selection);
+    let onclick = select_on_click(&dispatch, &p.selection);
     html! {
         <button class={classes!("pod", p.state.css(), selected.then_some("selected"))} {onclick}
             title={p.summary.clone()} aria-label={p.summary.clone()} id={p.selection.dom_id()}>
@@ -244,7 +233,6 @@ struct TrayProps {
     empty: AttrValue,
     pods: Vec<PodChip>,
     selection: Option<Selection>,
-    dispatch: Dispatch,
 }
 
 #[function_component(PodTray)]
@@ -258,7 +246,7 @@ fn pod_tray(props: &TrayProps) -> Html {
             <ul class="tray-list">
                 { for props.pods.iter().map(|p| html! {
                     <li key={p.selection.dom_id()}>
-                        <PodChipView pod={p.clone()} selected={props.selection.as_ref() == Some(&p.selection)} dispatch={props.dispatch.clone()} />
+                        <PodChipView pod={p.clone()} selected={props.selection.as_ref() == Some(&p.selection)} />
                         if let Some(why) = &p.why_pending {
                             <span class="why">{ why }</span>
                         }

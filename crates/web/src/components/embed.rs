@@ -137,6 +137,7 @@ pub fn embed_app() -> Html {
     let frame = store.frame();
     html! {
         <ContextProvider<Store> context={store.clone()}>
+        <ContextProvider<super::Dispatch> context={store.dispatcher()}>
             <div class={classes!("embed", format!("embed-{}", options.view.as_str()))} id="embed">
                 <header class="embed-head">
                     <strong class="embed-title">{ &store.scenario.title }</strong>
@@ -163,6 +164,7 @@ pub fn embed_app() -> Html {
                     } }
                 </div>
             </div>
+        </ContextProvider<super::Dispatch>>
         </ContextProvider<Store>>
     }
 }

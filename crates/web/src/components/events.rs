@@ -2,7 +2,7 @@
 
 use yew::prelude::*;
 
-use super::{is_selected, select_on_click, use_store, ShowMore, ROWS_PER_PAGE};
+use super::{is_selected, use_store, ShowMore, ROWS_PER_PAGE};
 use crate::state::Action;
 use crate::view_model;
 
@@ -48,26 +48,38 @@ pub fn events_table() -> Html {
                 <table class="grid events-table" id="events-table">
                     <thead><tr><th>{ "LAST SEEN" }</th><th>{ "TYPE" }</th><th>{ "REASON" }</th><th>{ "OBJECT" }</th><th>{ "MESSAGE" }</th><th>{ "COUNT" }</th></tr></thead>
                     <tbody>
-                        { for rows.iter().rev().take(*shown).map(|r| {
-                            let store = store.clone();
-                            let sel = r.object.clone();
-                            let selected = is_selected(&store, &sel);
-                            let onclick = select_on_click(&store, &sel);
-                            html! {
-                                <tr class={classes!(r.warning.then_some("warning"), selected.then_some("selected"))}>
-                                    <td>{ &r.age }</td>
-                                    <td>{ r.type_ }</td>
-                                    <td class="reason">{ r.reason }</td>
-                                    <td><button class="link" {onclick}>{ r.object.label() }</button></td>
-                                    <td class="message">{ &r.message }</td>
-                                    <td>{ r.count }</td>
-                                </tr>
-                            }
+                        { for rows.iter().rev().take(*shown).map(|r| html! {
+                            <EventRowView key={r.first_seq} row={r.clone()} selected={is_selected(&store, &r.object)} />
                         }) }
                     </tbody>
                 </table>
             </div>
             <ShowMore id="events-more" shown={shown.clone()} total={rows.len()} />
         </div>
+    }
+}
+
+#[derive(Properties, PartialEq)]
+struct EventRowProps {
+    row: view_model::EventRow,
+    selected: bool,
+}
+
+/// One event, as a component: a selection re-renders the rows it enters or leaves, not
+/// the whole table (its link dispatches through [`super::use_dispatch`]).
+#[function_component(EventRowView)]
+fn event_row(props: &EventRowProps) -> Html {
+    let dispatch = super::use_dispatch();
+    let r = &props.row;
+    let onclick = super::dispatch_select_on_click(&dispatch, &r.object);
+    html! {
+        <tr class={classes!(r.warning.then_some("warning"), props.selected.then_some("selected"))}>
+            <td>{ &r.age }</td>
+            <td>{ r.type_ }</td>
+            <td class="reason">{ r.reason }</td>
+            <td><button class="link" {onclick}>{ r.object.label() }</button></td>
+            <td class="message">{ &r.message }</td>
+            <td>{ r.count }</td>
+        </tr>
     }
 }

@@ -27,6 +27,16 @@ pub use embed::EmbedApp;
 /// What every view reads and dispatches to.
 pub type Store = UseReducerHandle<AppState>;
 
+/// The store's dispatcher, provided apart from the store. It never changes, so a component
+/// that only dispatches (a link or chip that selects an object) re-renders when its own
+/// props change, not on every change of the store as a reader of [`Store`] does.
+pub type Dispatch = UseReducerDispatcher<AppState>;
+
+#[hook]
+pub fn use_dispatch() -> Dispatch {
+    use_context::<Dispatch>().expect("the App provides the dispatcher")
+}
+
 #[hook]
 pub fn use_store() -> Store {
     use_context::<Store>().expect("the App provides the store")
@@ -217,6 +227,7 @@ pub fn app() -> Html {
 
     html! {
         <ContextProvider<Store> context={store.clone()}>
+        <ContextProvider<Dispatch> context={store.dispatcher()}>
             <a class="skip" href="#workspace">{ "Skip to the cluster" }</a>
             <Header />
             <NoticeBar />
@@ -248,6 +259,7 @@ pub fn app() -> Html {
             <footer class="footer">
                 { format!("Bindery · behaves like Kubernetes {} (default scheduler profile) · everything runs in this tab", bindery_core::version::V1_36.name) }
             </footer>
+        </ContextProvider<Dispatch>>
         </ContextProvider<Store>>
     }
 }
@@ -449,9 +461,9 @@ pub struct SelectLinkProps {
 
 #[function_component(SelectLink)]
 pub fn select_link(props: &SelectLinkProps) -> Html {
-    let store = use_store();
+    let dispatch = use_dispatch();
     let sel = props.selection.clone();
-    let onclick = select_on_click(&store, &sel);
+    let onclick = dispatch_select_on_click(&dispatch, &sel);
     let text = props
         .label
         .clone()
@@ -466,6 +478,16 @@ pub fn select_on_click(store: &Store, sel: &crate::view_model::Selection) -> Cal
     let store = store.clone();
     let sel = sel.clone();
     Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))))
+}
+
+/// [`select_on_click`] for a component that has only the dispatcher.
+pub fn dispatch_select_on_click(
+    dispatch: &Dispatch,
+    sel: &crate::view_model::Selection,
+) -> Callback<MouseEvent> {
+    let dispatch = dispatch.clone();
+    let sel = sel.clone();
+    Callback::from(move |_: MouseEvent| dispatch.dispatch(Action::Select(Some(sel.clone()))))
 }
 
 pub fn is_selected(store: &Store, sel: &crate::view_model::Selection) -> bool {

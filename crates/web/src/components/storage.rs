@@ -52,17 +52,7 @@ pub fn storage_panel() -> Html {
                     <thead><tr><th>{ "Name" }</th><th>{ "Status" }</th><th>{ "Volume" }</th><th>{ "Request" }</th><th>{ "Modes" }</th><th>{ "Class" }</th><th>{ "Used by" }</th></tr></thead>
                     <tbody>
                         { for view.claims.iter().take(*claims_shown).map(|c| html! {
-                            <tr class={classes!(is_selected(&store, &c.selection).then_some("selected"))} id={c.selection.dom_id()}>
-                                <td><SelectLink selection={c.selection.clone()} /></td>
-                                <td><span class={classes!("phase", c.phase.to_lowercase())}>{ c.phase }</span>
-                                    if c.terminating { <span class="tag warn">{ "Terminating" }</span> }
-                                    if let Some(n) = &c.selected_node { <span class="tag" title="volume.kubernetes.io/selected-node">{ format!("→ {n}") }</span> }</td>
-                                <td>{ c.volume.clone().unwrap_or_default() }</td>
-                                <td>{ &c.request }</td>
-                                <td>{ for c.badges.iter().map(badge) }</td>
-                                <td>{ if c.class.is_empty() { "\"\"".to_string() } else { c.class.clone() } }</td>
-                                <td>{ for c.users.iter().map(|u| html! { <SelectLink selection={u.clone()} label={AttrValue::from(u.key.name.to_string())} /> }) }</td>
-                            </tr>
+                            <ClaimRowView key={c.selection.dom_id()} row={c.clone()} selected={is_selected(&store, &c.selection)} />
                         }) }
                     </tbody>
                 </table>
@@ -72,23 +62,58 @@ pub fn storage_panel() -> Html {
                     <thead><tr><th>{ "Name" }</th><th>{ "Status" }</th><th>{ "Claim" }</th><th>{ "Capacity" }</th><th>{ "Modes" }</th><th>{ "Class" }</th><th>{ "Where" }</th><th>{ "Reclaim" }</th></tr></thead>
                     <tbody>
                         { for view.volumes.iter().take(*volumes_shown).map(|v| html! {
-                            <tr class={classes!(is_selected(&store, &v.selection).then_some("selected"))}>
-                                <td><SelectLink selection={v.selection.clone()} label={AttrValue::from(v.name.clone())} /></td>
-                                <td><span class={classes!("phase", v.phase.to_lowercase())}>{ v.phase }</span>
-                                    if v.terminating { <span class="tag warn">{ "Terminating" }</span> }</td>
-                                <td>{ for v.claim.iter().map(|c| html! { <SelectLink selection={c.clone()} /> }) }</td>
-                                <td>{ &v.capacity }</td>
-                                <td>{ for v.badges.iter().map(badge) }</td>
-                                <td>{ &v.class }</td>
-                                <td>{ v.topology.clone().unwrap_or_else(|| "anywhere".to_string()) }</td>
-                                <td>{ v.reclaim }</td>
-                            </tr>
+                            <VolumeRowView key={v.selection.dom_id()} row={v.clone()} selected={is_selected(&store, &v.selection)} />
                         }) }
                     </tbody>
                 </table>
                 <ShowMore id="volumes-more" shown={volumes_shown.clone()} total={view.volumes.len()} />
             </div>
         </div>
+    }
+}
+
+/// One row of a table, as a component: on a selection or an edit, only the rows whose
+/// content or selected state changed re-render (their links dispatch through
+/// [`super::use_dispatch`], which never changes).
+#[derive(Properties, PartialEq)]
+struct RowProps<T: PartialEq> {
+    row: T,
+    selected: bool,
+}
+
+#[function_component(ClaimRowView)]
+fn claim_row(props: &RowProps<view_model::ClaimRow>) -> Html {
+    let c = &props.row;
+    html! {
+        <tr class={classes!(props.selected.then_some("selected"))} id={c.selection.dom_id()}>
+            <td><SelectLink selection={c.selection.clone()} /></td>
+            <td><span class={classes!("phase", c.phase.to_lowercase())}>{ c.phase }</span>
+                if c.terminating { <span class="tag warn">{ "Terminating" }</span> }
+                if let Some(n) = &c.selected_node { <span class="tag" title="volume.kubernetes.io/selected-node">{ format!("→ {n}") }</span> }</td>
+            <td>{ c.volume.clone().unwrap_or_default() }</td>
+            <td>{ &c.request }</td>
+            <td>{ for c.badges.iter().map(badge) }</td>
+            <td>{ if c.class.is_empty() { "\"\"".to_string() } else { c.class.clone() } }</td>
+            <td>{ for c.users.iter().map(|u| html! { <SelectLink selection={u.clone()} label={AttrValue::from(u.key.name.to_string())} /> }) }</td>
+        </tr>
+    }
+}
+
+#[function_component(VolumeRowView)]
+fn volume_row(props: &RowProps<view_model::VolumeRow>) -> Html {
+    let v = &props.row;
+    html! {
+        <tr class={classes!(props.selected.then_some("selected"))}>
+            <td><SelectLink selection={v.selection.clone()} label={AttrValue::from(v.name.clone())} /></td>
+            <td><span class={classes!("phase", v.phase.to_lowercase())}>{ v.phase }</span>
+                if v.terminating { <span class="tag warn">{ "Terminating" }</span> }</td>
+            <td>{ for v.claim.iter().map(|c| html! { <SelectLink selection={c.clone()} /> }) }</td>
+            <td>{ &v.capacity }</td>
+            <td>{ for v.badges.iter().map(badge) }</td>
+            <td>{ &v.class }</td>
+            <td>{ v.topology.clone().unwrap_or_else(|| "anywhere".to_string()) }</td>
+            <td>{ v.reclaim }</td>
+        </tr>
     }
 }
 
