@@ -181,18 +181,7 @@ pub(crate) fn de<T: DeserializeOwned + serde::Serialize>(
     prefix: &str,
     warnings: &mut Vec<ImportWarning>,
 ) -> Result<Box<T>, ImportError> {
-    // serde_ignored only says *whether* something was ignored (it reports `?` for keys
-    // of k8s-openapi's generated map visitors); the exact paths come from the
-    // round-trip comparison below, which runs only then.
-    let mut ignored_any = false;
-    let mut note_ignored = |_: serde_ignored::Path| ignored_any = true;
-    // A trait object, not the closure's own type: a closure defined in this generic
-    // function is a different type for every `T`, and it is part of the deserializer's
-    // type, so every object kind would get its own copy of all the nested code (ObjectMeta
-    // once per kind, PodSpec once per kind with a pod template) — about 1 MB of wasm.
-    let mut note_ignored: &mut dyn FnMut(serde_ignored::Path) = &mut note_ignored;
-    let tracked = serde_ignored::Deserializer::new(value, &mut note_ignored);
-    let obj: T = serde_path_to_error::deserialize(tracked).map_err(|e| {
+    let (obj, ignored_any): (T, bool) = deserialize_noting_ignored(value).map_err(|e| {
         let path = e.path().to_string();
         let path = if path == "." { String::new() } else { path };
         ImportError {
@@ -202,7 +191,8 @@ pub(crate) fn de<T: DeserializeOwned + serde::Serialize>(
         }
     })?;
     // Unknown fields: k8s-openapi silently ignores them, so compare what was written
-    // with what the typed object serializes back to, which gives exact paths.
+    // with what the typed object serializes back to, which gives exact paths (and finds
+    // nothing when nothing was ignored: a typed object writes back every field it read).
     if !ignored_any {
         return Ok(Box::new(obj));
     }
@@ -218,6 +208,48 @@ pub(crate) fn de<T: DeserializeOwned + serde::Serialize>(
         }
     }
     Ok(Box::new(obj))
+}
+
+type PathError = serde_path_to_error::Error<serde_json::Error>;
+
+/// Deserializes with field paths in errors, and says whether an unknown field may have
+/// been ignored (then [`de`] looks for the exact paths).
+///
+/// Native builds ask serde_ignored, which is cheap next to the round trip [`de`] then
+/// skips for most objects.
+#[cfg(not(target_arch = "wasm32"))]
+fn deserialize_noting_ignored<T: DeserializeOwned>(value: &Value) -> Result<(T, bool), PathError> {
+    #[cfg(test)]
+    if tests::ALWAYS_COMPARE.with(|c| c.get()) {
+        return deserialize_always_comparing(value);
+    }
+    // serde_ignored only says *whether* something was ignored (it reports `?` for keys
+    // of k8s-openapi's generated map visitors); the exact paths come from the round trip.
+    let mut ignored_any = false;
+    let mut note_ignored = |_: serde_ignored::Path| ignored_any = true;
+    // A trait object, not the closure's own type: a closure defined in this generic
+    // function is a different type for every `T`, and it is part of the deserializer's
+    // type, so every object kind would get its own copy of all the nested code (ObjectMeta
+    // once per kind, PodSpec once per kind with a pod template).
+    let mut note_ignored: &mut dyn FnMut(serde_ignored::Path) = &mut note_ignored;
+    let tracked = serde_ignored::Deserializer::new(value, &mut note_ignored);
+    let obj = serde_path_to_error::deserialize(tracked)?;
+    Ok((obj, ignored_any))
+}
+
+/// The wasm build does without serde_ignored, whose wrappers around every k8s-openapi
+/// Deserialize were ~145 kB of the module (55 kB gzip): every object takes the round trip,
+/// which finds the same unknown fields (a test checks both ways give the same result).
+#[cfg(target_arch = "wasm32")]
+fn deserialize_noting_ignored<T: DeserializeOwned>(value: &Value) -> Result<(T, bool), PathError> {
+    deserialize_always_comparing(value)
+}
+
+#[cfg(any(test, target_arch = "wasm32"))]
+fn deserialize_always_comparing<T: DeserializeOwned>(
+    value: &Value,
+) -> Result<(T, bool), PathError> {
+    Ok((serde_path_to_error::deserialize(value)?, true))
 }
 
 fn typed(
@@ -289,6 +321,57 @@ fn json_type(v: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    thread_local! {
+        /// Makes native parsing take the wasm build's way of finding unknown fields.
+        pub(super) static ALWAYS_COMPARE: std::cell::Cell<bool> = const { std::cell::Cell::new(false) };
+    }
+
+    /// Every input the tests know: the built-ins, the invalid-input corpus (errors and
+    /// unknown-field warnings), and a generated cluster.
+    fn inputs() -> Vec<(String, String)> {
+        let mut out: Vec<(String, String)> = crate::scenario::builtin::all()
+            .into_iter()
+            .map(|b| (b.id.to_string(), b.text.yaml.to_string()))
+            .collect();
+        let corpus = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/invalid");
+        let mut files: Vec<_> = std::fs::read_dir(&corpus)
+            .expect("the invalid-input corpus")
+            .map(|e| e.expect("entry").path())
+            .collect();
+        files.sort();
+        for f in files {
+            let text = std::fs::read_to_string(&f).expect("readable");
+            out.push((f.display().to_string(), text));
+        }
+        let mut generated = Vec::new();
+        crate::generate::generate_into("storage-mix", 20, 200, 1, &mut |m| generated.push(m))
+            .expect("generates");
+        out.push((
+            "storage-mix 20x200".to_string(),
+            crate::scenario::export::to_yaml_documents(&generated),
+        ));
+        out
+    }
+
+    /// Native and wasm builds look for unknown fields differently (serde_ignored first, or
+    /// a round trip of every object); they must read the same objects, warnings and errors.
+    #[test]
+    fn both_ways_of_finding_unknown_fields_agree() {
+        let mut warned = 0;
+        for (name, text) in inputs() {
+            let native = parse(&text);
+            ALWAYS_COMPARE.with(|c| c.set(true));
+            let wasm_way = parse(&text);
+            ALWAYS_COMPARE.with(|c| c.set(false));
+            assert_eq!(format!("{native:?}"), format!("{wasm_way:?}"), "{name}");
+            warned += native.warnings.len();
+        }
+        assert!(
+            warned > 0,
+            "the corpus has unknown-field warnings to compare"
+        );
+    }
 
     #[test]
     fn reads_documents_and_lists() {
