@@ -11,6 +11,7 @@ pub mod convert;
 pub mod export;
 pub mod field;
 pub mod parse;
+mod tracked;
 
 use std::fmt;
 

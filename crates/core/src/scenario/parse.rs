@@ -181,15 +181,12 @@ pub(crate) fn de<T: DeserializeOwned + serde::Serialize>(
     prefix: &str,
     warnings: &mut Vec<ImportWarning>,
 ) -> Result<Box<T>, ImportError> {
-    let (obj, ignored_any): (T, bool) = deserialize_noting_ignored(value).map_err(|e| {
-        let path = e.path().to_string();
-        let path = if path == "." { String::new() } else { path };
-        ImportError {
+    let (obj, ignored_any): (T, bool) =
+        deserialize_noting_ignored(value).map_err(|(path, e)| ImportError {
             doc,
             path: super::field::child(prefix, &path),
-            message: e.into_inner().to_string(),
-        }
-    })?;
+            message: e.to_string(),
+        })?;
     // Unknown fields: k8s-openapi silently ignores them, so compare what was written
     // with what the typed object serializes back to, which gives exact paths (and finds
     // nothing when nothing was ignored: a typed object writes back every field it read).
@@ -210,10 +207,11 @@ pub(crate) fn de<T: DeserializeOwned + serde::Serialize>(
     Ok(Box::new(obj))
 }
 
-type PathError = serde_path_to_error::Error<serde_json::Error>;
+/// A deserialization error and the field path where it happened.
+type PathError = (String, serde_json::Error);
 
-/// Deserializes with field paths in errors, and says whether an unknown field may have
-/// been ignored (then [`de`] looks for the exact paths).
+/// Deserializes with field paths in errors ([`super::tracked`]), and says whether an
+/// unknown field may have been ignored (then [`de`] looks for the exact paths).
 ///
 /// Native builds ask serde_ignored, which is cheap next to the round trip [`de`] then
 /// skips for most objects.
@@ -232,8 +230,9 @@ fn deserialize_noting_ignored<T: DeserializeOwned>(value: &Value) -> Result<(T, 
     // type, so every object kind would get its own copy of all the nested code (ObjectMeta
     // once per kind, PodSpec once per kind with a pod template).
     let mut note_ignored: &mut dyn FnMut(serde_ignored::Path) = &mut note_ignored;
-    let tracked = serde_ignored::Deserializer::new(value, &mut note_ignored);
-    let obj = serde_path_to_error::deserialize(tracked)?;
+    let obj = super::tracked::with_path(value, |tracked| {
+        T::deserialize(serde_ignored::Deserializer::new(tracked, &mut note_ignored))
+    })?;
     Ok((obj, ignored_any))
 }
 
@@ -249,7 +248,7 @@ fn deserialize_noting_ignored<T: DeserializeOwned>(value: &Value) -> Result<(T, 
 fn deserialize_always_comparing<T: DeserializeOwned>(
     value: &Value,
 ) -> Result<(T, bool), PathError> {
-    Ok((serde_path_to_error::deserialize(value)?, true))
+    Ok((super::tracked::deserialize(value)?, true))
 }
 
 fn typed(
