@@ -82,7 +82,7 @@ pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(String, String)> {
 #[derive(Clone, Debug, Default)]
 pub struct HotFields {
     /// The node's `kubernetes.io/hostname` label (local volumes are matched against it).
-    pub hostname: Option<String>,
+    pub hostname: Option<Arc<str>>,
     /// [`crate::cluster::host_hash`] of `hostname`, so index lookups need not read it.
     pub hostname_hash: u64,
     /// The node's `topology.kubernetes.io/zone` label (zone spreading reads it for every

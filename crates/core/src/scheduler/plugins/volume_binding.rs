@@ -347,15 +347,20 @@ fn evaluate(
     }
     let no_facts = DelayClaimFacts::default();
     let facts = |i: usize| state.delay_facts.get(i).unwrap_or(&no_facts);
-    // A claim whose provisioning already targets another node rules this one out.
-    for i in 0..state.delay_claims.len() {
-        if facts(i)
-            .selected_node
-            .as_deref()
-            .is_some_and(|sel| sel != node.name())
-        {
-            fit.unbound_satisfied = false;
-            return Ok(fit);
+    // A claim whose provisioning already targets another node rules this one out. The
+    // node's name is read only when some claim has a selected node: the `Node` is
+    // otherwise untouched here, and reading it is a cache miss per node.
+    if state.delay_facts.iter().any(|f| f.selected_node.is_some()) {
+        let name = node.name();
+        for i in 0..state.delay_claims.len() {
+            if facts(i)
+                .selected_node
+                .as_deref()
+                .is_some_and(|sel| sel != name)
+            {
+                fit.unbound_satisfied = false;
+                return Ok(fit);
+            }
         }
     }
     // Static matching, smallest claim first; unmatched claims go on to provisioning,
