@@ -43,19 +43,77 @@ struct AvailableIndex {
 struct HostPvs {
     /// Interned ([`Cluster::intern_hostname`]).
     host: Arc<str>,
+    /// A copy of `pvs[0].traits` (`pvs` is never empty): the smallest PV is the one most
+    /// probes take, and with its traits at hand they take it without reading `pvs`'s
+    /// buffer, a cache miss per node.
+    smallest: PvTraits,
+    /// The union of the PVs' access-mode bits: a claim wanting a mode none of them has
+    /// (a ReadWriteOncePod claim on a host of ReadWriteOnce disks) is turned away without
+    /// reading `pvs`.
+    access_modes_any: u8,
     pvs: Vec<AvailablePv>,
 }
 
 impl HostPvs {
+    fn new(host: Arc<str>, pv: AvailablePv) -> HostPvs {
+        HostPvs {
+            host,
+            smallest: pv.traits,
+            access_modes_any: pv.traits.access_modes,
+            pvs: vec![pv],
+        }
+    }
+
     /// Where the PV `(capacity, name)` is or would go.
     fn search(&self, capacity: i64, name: &str) -> Result<usize, usize> {
         self.pvs
-            .binary_search_by(|e| (e.capacity, e.pv.name()).cmp(&(capacity, name)))
+            .binary_search_by(|e| (e.traits.capacity, e.pv.name()).cmp(&(capacity, name)))
     }
 
-    /// The PVs with at least `min_capacity`, smallest first.
-    fn at_least(&self, min_capacity: i64) -> &[AvailablePv] {
-        &self.pvs[self.pvs.partition_point(|e| e.capacity < min_capacity)..]
+    fn insert(&mut self, pv: AvailablePv) {
+        let at = self
+            .search(pv.traits.capacity, pv.pv.name())
+            .unwrap_or_else(|at| at);
+        self.access_modes_any |= pv.traits.access_modes;
+        self.pvs.insert(at, pv);
+        self.smallest = self.pvs[0].traits;
+    }
+
+    /// Removes the PV `(capacity, name)`; false when that leaves none.
+    fn remove(&mut self, capacity: i64, name: &str) -> bool {
+        if let Ok(at) = self.search(capacity, name) {
+            self.pvs.remove(at);
+        }
+        self.access_modes_any = self
+            .pvs
+            .iter()
+            .fold(0, |bits, e| bits | e.traits.access_modes);
+        match self.pvs.first() {
+            Some(first) => {
+                self.smallest = first.traits;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The traits of `pvs[i]`, from the inline copy for the first.
+    fn traits(&self, i: usize) -> PvTraits {
+        if i == 0 {
+            self.smallest
+        } else {
+            self.pvs[i].traits
+        }
+    }
+
+    /// The index of the first PV with at least `min_capacity` (`pvs.len()`: none).
+    fn first_at_least(&self, min_capacity: i64) -> usize {
+        if self.smallest.capacity >= min_capacity {
+            0
+        } else {
+            self.pvs
+                .partition_point(|e| e.traits.capacity < min_capacity)
+        }
     }
 }
 
@@ -71,31 +129,20 @@ impl AvailableIndex {
 
     /// Adds `pv` under `host`, which must be interned.
     fn insert_pinned(&mut self, host: Arc<str>, pv: AvailablePv) {
-        let slot = match self.by_host.entry(host_hash(&host)) {
-            std::collections::hash_map::Entry::Vacant(v) => v.insert(HostPvs {
-                host,
-                pvs: Vec::new(),
-            }),
-            std::collections::hash_map::Entry::Occupied(o) if *o.get().host == *host => {
-                o.into_mut()
+        match self.by_host.entry(host_hash(&host)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(HostPvs::new(host, pv));
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) if *o.get().host == *host => {
+                o.get_mut().insert(pv)
             }
             std::collections::hash_map::Entry::Occupied(_) => {
-                match self.collided.iter().position(|h| *h.host == *host) {
-                    Some(at) => &mut self.collided[at],
-                    None => {
-                        self.collided.push(HostPvs {
-                            host,
-                            pvs: Vec::new(),
-                        });
-                        self.collided.last_mut().expect("just pushed")
-                    }
+                match self.collided.iter_mut().find(|h| *h.host == *host) {
+                    Some(h) => h.insert(pv),
+                    None => self.collided.push(HostPvs::new(host, pv)),
                 }
             }
-        };
-        let at = slot
-            .search(pv.capacity, pv.pv.name())
-            .unwrap_or_else(|at| at);
-        slot.pvs.insert(at, pv);
+        }
     }
 
     fn remove_pinned(&mut self, host: &str, capacity: i64, name: &str) {
@@ -104,10 +151,7 @@ impl AvailableIndex {
             return;
         };
         if *first.host == *host {
-            if let Ok(at) = first.search(capacity, name) {
-                first.pvs.remove(at);
-            }
-            if first.pvs.is_empty() {
+            if !first.remove(capacity, name) {
                 // A collided host with the same hash takes the emptied slot.
                 match self
                     .collided
@@ -121,10 +165,7 @@ impl AvailableIndex {
                 }
             }
         } else if let Some(at) = self.collided.iter().position(|h| *h.host == *host) {
-            if let Ok(i) = self.collided[at].search(capacity, name) {
-                self.collided[at].pvs.remove(i);
-            }
-            if self.collided[at].pvs.is_empty() {
+            if !self.collided[at].remove(capacity, name) {
                 self.collided.swap_remove(at);
             }
         }
@@ -139,6 +180,13 @@ impl AvailableIndex {
 /// rejects most candidates on, so scanning a node's disks does not chase the PVs' pointers.
 #[derive(Clone, Debug)]
 struct AvailablePv {
+    traits: PvTraits,
+    pv: Arc<PersistentVolume>,
+}
+
+/// What the index keeps of a PV besides the PV itself.
+#[derive(Clone, Copy, Debug)]
+struct PvTraits {
     capacity: i64,
     /// Bit `1 << (mode as u8)` for each of the PV's access modes.
     access_modes: u8,
@@ -146,25 +194,28 @@ struct AvailablePv {
     deleting: bool,
     /// No VolumeAttributesClass.
     no_vac: bool,
-    pv: Arc<PersistentVolume>,
 }
 
 impl AvailablePv {
     fn new(pv: &Arc<PersistentVolume>) -> AvailablePv {
         AvailablePv {
-            capacity: pv.capacity,
-            access_modes: access_mode_bits(&pv.access_modes),
-            volume_mode: pv.volume_mode,
-            deleting: pv.meta.deletion.is_some(),
-            no_vac: pv
-                .volume_attributes_class_name
-                .as_deref()
-                .unwrap_or("")
-                .is_empty(),
+            traits: PvTraits {
+                capacity: pv.capacity,
+                access_modes: access_mode_bits(&pv.access_modes),
+                volume_mode: pv.volume_mode,
+                deleting: pv.meta.deletion.is_some(),
+                no_vac: pv
+                    .volume_attributes_class_name
+                    .as_deref()
+                    .unwrap_or("")
+                    .is_empty(),
+            },
             pv: pv.clone(),
         }
     }
+}
 
+impl PvTraits {
     /// A necessary condition of `classify_volume(pv, claim, false, true)` being
     /// `Candidate::Yes` (access modes, volume mode, deletion), read without the PV.
     fn may_suit(&self, want: &ClaimNeeds) -> bool {
@@ -445,35 +496,55 @@ impl Cluster {
         mut accept: impl FnMut(&Arc<PersistentVolume>, bool, bool) -> bool,
     ) -> Option<&Arc<PersistentVolume>> {
         let idx = self.available_by_class.get(class)?;
-        let mut pinned = host
-            .and_then(|h| idx.host(h.hash, h.name))
-            .map_or(&[][..], |h| h.at_least(min_capacity))
-            .iter()
-            .filter(|e| e.may_suit(&needs))
-            .peekable();
+        let pinned = host.and_then(|h| idx.host(h.hash, h.name));
+        let pinned_pvs = pinned.map_or(&[][..], |h| &h.pvs[..]);
+        // The next pinned PV to look at, by index, so that the first one's traits come
+        // from the slot's inline copy ([`HostPvs::smallest`]).
+        let mut at = pinned.map_or(0, |h| h.first_at_least(min_capacity));
+        let next_pinned = |at: &mut usize| -> Option<(usize, PvTraits)> {
+            let h = pinned?;
+            if h.access_modes_any & needs.access_modes != needs.access_modes {
+                return None;
+            }
+            while *at < h.pvs.len() {
+                let traits = h.traits(*at);
+                if traits.may_suit(&needs) {
+                    return Some((*at, traits));
+                }
+                *at += 1;
+            }
+            None
+        };
         // `(min_capacity, "")` sorts before every PV of that capacity.
         let from = (min_capacity, String::new());
         let mut other = idx
             .other
             .range(&from..)
-            .filter(|e| e.1.may_suit(&needs))
+            .filter(|e| e.1.traits.may_suit(&needs))
             .peekable();
         loop {
-            let take_pinned = match (pinned.peek(), other.peek()) {
+            let candidate = next_pinned(&mut at);
+            let take_pinned = match (candidate, other.peek()) {
                 (None, None) => return None,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some(a), Some(((capacity, name), _))) => {
-                    (a.capacity, a.pv.name()) <= (*capacity, name.as_str())
+                (Some((i, traits)), Some(((capacity, name), _))) => {
+                    (traits.capacity, pinned_pvs[i].pv.name()) <= (*capacity, name.as_str())
                 }
             };
-            let e = if take_pinned {
-                pinned.next()?
-            } else {
-                other.next()?.1
+            // Only the PV's address is taken here: it is read only if `accept` must.
+            let (pv, traits) = match candidate {
+                Some((i, traits)) if take_pinned => {
+                    at = i + 1;
+                    (&pinned_pvs[i].pv, traits)
+                }
+                _ => {
+                    let e = other.next()?.1;
+                    (&e.pv, e.traits)
+                }
             };
-            if accept(&e.pv, take_pinned, e.surely_suits(&needs)) {
-                return Some(&e.pv);
+            if accept(pv, take_pinned, traits.surely_suits(&needs)) {
+                return Some(pv);
             }
         }
     }
@@ -498,7 +569,7 @@ impl Cluster {
                     .flat_map(|h| &h.pvs),
             )
             .collect();
-        all.sort_by(|a, b| (a.capacity, a.pv.name()).cmp(&(b.capacity, b.pv.name())));
+        all.sort_by(|a, b| (a.traits.capacity, a.pv.name()).cmp(&(b.traits.capacity, b.pv.name())));
         all.into_iter().map(|e| &e.pv).collect()
     }
 

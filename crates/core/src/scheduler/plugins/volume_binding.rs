@@ -218,6 +218,11 @@ pub fn find_matching_volume_for_node<'a>(
             debug_assert!(
                 !suits || matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
             );
+            // The Filter's common case, decided without reading the PV: its address is
+            // all the caller keeps, and reading it is a cache miss per node.
+            if suits && pinned && excluded.is_empty() {
+                return true;
+            }
             !is_excluded(pv)
                 && (suits || matches!(classify_volume(pv, claim, false, true), Candidate::Yes))
                 && (pinned || check_node_affinity(pv, node))
