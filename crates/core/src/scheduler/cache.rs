@@ -21,6 +21,16 @@ pub struct PodInfo {
     /// `(driver, volume handle)` per attachable CSI volume; unbound claims get a
     /// placeholder handle from their class's provisioner, as NodeVolumeLimits does.
     pub csi_volumes: Arc<[(String, String)]>,
+    /// [`claim_bit`] of every claim the pod's volumes name (the spec is immutable). A pod
+    /// whose bits share none with a set of claims' bits uses none of those claims, which
+    /// preemption's dry run tells for every pod of every node without reading the pod.
+    pub claim_bits: u64,
+}
+
+/// A claim name's bit in [`PodInfo::claim_bits`]: one of 64, by a fixed-seed hash (the
+/// same in every process and in wasm).
+pub fn claim_bit(claim: &str) -> u64 {
+    1 << (crate::cluster::host_hash(claim) & 63)
 }
 
 impl PodInfo {
@@ -28,6 +38,7 @@ impl PodInfo {
         let csi_volumes = csi_volumes_of(cluster, &pod).into();
         PodInfo {
             priority: pod.spec.priority,
+            claim_bits: pod.claim_names().fold(0, |bits, c| bits | claim_bit(c)),
             pod,
             csi_volumes,
         }
