@@ -53,15 +53,39 @@ impl Diagnosis {
 
     /// `FitError.Error()`.
     pub fn fit_error(&self, num_all_nodes: usize) -> String {
+        fit_error_message(
+            self.node_to_status.values(),
+            self.node_to_status.len(),
+            self.absent_status.as_ref(),
+            &self.pre_filter_msg,
+            &self.post_filter_msg,
+            num_all_nodes,
+        )
+    }
+}
+
+/// `FitError.Error()` from the explicit statuses of `explicit` distinct nodes, in any
+/// order (the message counts reasons; it names no node), the status of the other nodes,
+/// and the PreFilter and PostFilter messages. Callers that only want the message need not
+/// build the by-name map of a [`Diagnosis`].
+pub fn fit_error_message<'a>(
+    statuses: impl Iterator<Item = &'a Status>,
+    explicit: usize,
+    absent_status: Option<&Status>,
+    pre_filter_msg: &str,
+    post_filter_msg: &str,
+    num_all_nodes: usize,
+) -> String {
+    {
         let mut msg = format!("0/{num_all_nodes} nodes are available:");
-        if !self.pre_filter_msg.is_empty() {
-            msg.push_str(&format!(" {}.", self.pre_filter_msg));
+        if !pre_filter_msg.is_empty() {
+            msg.push_str(&format!(" {pre_filter_msg}."));
         } else {
             let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
             // Most nodes share their reasons (the same `&'static str`s): count runs of an
             // identical reason before looking it up.
             let mut run: Option<(&str, usize)> = None;
-            for status in self.node_to_status.values() {
+            for status in statuses {
                 for r in &status.reasons {
                     let r: &str = r;
                     match &mut run {
@@ -77,9 +101,9 @@ impl Diagnosis {
             if let Some((prev, n)) = run {
                 *histogram.entry(prev).or_default() += n;
             }
-            let absent = num_all_nodes.saturating_sub(self.node_to_status.len());
+            let absent = num_all_nodes.saturating_sub(explicit);
             if absent > 0 {
-                if let Some(s) = &self.absent_status {
+                if let Some(s) = absent_status {
                     for r in &s.reasons {
                         *histogram.entry(r).or_default() += absent;
                     }
@@ -95,9 +119,9 @@ impl Diagnosis {
                 msg.push_str(&format!(" {}.", entries.join(", ")));
             }
         }
-        if !self.post_filter_msg.is_empty() {
+        if !post_filter_msg.is_empty() {
             msg.push(' ');
-            msg.push_str(&self.post_filter_msg);
+            msg.push_str(post_filter_msg);
         }
         msg
     }

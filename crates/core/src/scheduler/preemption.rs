@@ -21,7 +21,9 @@ use std::sync::Arc;
 
 use super::cache::{NodeInfo, PodInfo};
 use super::framework::{Code, Ctx, CycleState, Plugin, Points, Status};
-use super::{run_filter_with_nominated_pods, run_pre_filter_extension, Diagnosis};
+use super::{
+    fit_error_message, run_filter_with_nominated_pods, run_pre_filter_extension, Diagnosis,
+};
 use crate::model::{ObjectKey, Pod, PreemptionPolicy};
 use crate::rng::SimRng;
 use crate::time::SimTime;
@@ -317,12 +319,9 @@ pub fn preempt(
         at.sort_unstable_by_key(|(i, _)| *i);
         at.into_iter().map(|(i, s)| (&all[i], Some(s))).collect()
     };
-    let mut dry_run = Diagnosis {
-        absent_status: Some(Status::unresolvable(ERR_NOT_HELPFUL)),
-        ..Diagnosis::default()
-    };
-    // Rejections, gathered and then sorted into the map at once.
-    let mut rejected: Vec<(String, Status)> = Vec::new();
+    // The dry run's rejections, one per node: only their reasons are ever read (the
+    // FitError message counts them), so no by-name map is built.
+    let mut rejected: Vec<Status> = Vec::new();
     let mut non_violating = Vec::new();
     let mut violating = Vec::new();
     if !potential.is_empty() {
@@ -352,17 +351,21 @@ pub fn preempt(
                     }
                 }
                 Ok(_) => {}
-                Err(s) => {
-                    rejected.push((node.name().to_string(), s));
-                }
+                Err(s) => rejected.push(s),
             }
         }
     }
-    dry_run.node_to_status = rejected.into_iter().collect();
     let mut candidates = non_violating;
     candidates.extend(violating);
     if candidates.is_empty() {
-        return Outcome::NoCandidates(dry_run.fit_error(all.len()));
+        return Outcome::NoCandidates(fit_error_message(
+            rejected.iter(),
+            rejected.len(),
+            Some(&Status::unresolvable(ERR_NOT_HELPFUL)),
+            "",
+            "",
+            all.len(),
+        ));
     }
     let best = pick_one(&candidates, now);
     Outcome::Preempted(candidates.swap_remove(best))
