@@ -252,6 +252,18 @@ impl NodeInfo {
 
     /// Swaps in a new copy of a pod already on this node (same requests).
     pub fn replace_pod(&mut self, info: PodInfo) {
+        // Claim and volume writes refresh every pod using the claim, mostly with the very
+        // pod already cached and the same volumes: found by pointer, without reading the
+        // node's pods' names, that changes nothing.
+        if let Some(i) = self
+            .pods
+            .iter()
+            .position(|p| Arc::ptr_eq(&p.pod, &info.pod))
+        {
+            if self.pods[i].csi_volumes == info.csi_volumes {
+                return;
+            }
+        }
         let key = info.key();
         if let Some(i) = self.pods.iter().position(|p| p.is(&key)) {
             let old = std::mem::replace(&mut self.pods[i], info);
