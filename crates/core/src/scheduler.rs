@@ -34,8 +34,13 @@ pub const DEFAULT_SCHEDULER_NAME: &str = crate::model::well_known::DEFAULT_SCHED
 /// Why a pod did not fit: `framework.Diagnosis`.
 #[derive(Clone, Debug, Default)]
 pub struct Diagnosis {
-    /// Explicit per-node statuses, by node name.
-    pub node_to_status: BTreeMap<String, Status>,
+    /// Explicit per-node statuses, by node name (the node's shared name: no copy per
+    /// node).
+    pub node_to_status: BTreeMap<Arc<str>, Status>,
+    /// The scheduler cache's position of each node in `node_to_status`, in the map's
+    /// order, when the Filter recorded them in this cycle (else empty): preemption then
+    /// finds its candidates without looking thousands of names up.
+    pub positions: Vec<usize>,
     /// The status of nodes not in `node_to_status` (PreFilter rejection, PreFilterResult).
     pub absent_status: Option<Status>,
     pub unschedulable_plugins: BTreeSet<&'static str>,
@@ -429,10 +434,13 @@ pub fn find_nodes_that_fit(
                 diagnosis.unschedulable_plugins.insert(s.plugin);
                 last_plugin = Some(s.plugin);
             }
-            by_name.push((all[idx].name().to_string(), s));
+            by_name.push((all[idx].node.meta.name.clone(), idx, s));
         }
-        // Each node once: the map built at once equals the one inserted node by node.
-        diagnosis.node_to_status = by_name.into_iter().collect();
+        // Each node once (names are unique): sorted by name, the positions line up with
+        // the map, and the map built at once equals the one inserted node by node.
+        by_name.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        diagnosis.positions = by_name.iter().map(|(_, idx, _)| *idx).collect();
+        diagnosis.node_to_status = by_name.into_iter().map(|(n, _, s)| (n, s)).collect();
     }
     if !all.is_empty() {
         *next_start_node_index = (*next_start_node_index + processed) % all.len();
@@ -676,8 +684,10 @@ mod tests {
     fn fit_error_histogram_is_sorted_as_strings() {
         let mut d = Diagnosis::default();
         for i in 0..10 {
-            d.node_to_status
-                .insert(format!("a{i}"), Status::unschedulable("Insufficient cpu"));
+            d.node_to_status.insert(
+                format!("a{i}").into(),
+                Status::unschedulable("Insufficient cpu"),
+            );
         }
         d.node_to_status.insert(
             "b".into(),

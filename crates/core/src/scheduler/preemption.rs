@@ -294,27 +294,45 @@ pub fn preempt(
     }
     let now = cx.now;
     let all = cx.cache.nodes();
+    // The explicit Filter statuses with the nodes' cache positions: recorded by the
+    // Filter in this cycle (the cache has not changed since), else looked up by name.
+    let explicit: Vec<(usize, &Status)> =
+        if diagnosis.positions.len() == diagnosis.node_to_status.len() {
+            diagnosis
+                .positions
+                .iter()
+                .copied()
+                .zip(diagnosis.node_to_status.values())
+                .collect()
+        } else {
+            diagnosis
+                .node_to_status
+                .iter()
+                .filter_map(|(name, s)| Some((cx.cache.position(name)?, s)))
+                .collect()
+        };
     // Each potential node with its explicit Filter status (absent: the PreFilter's).
     let potential: Vec<(&NodeInfo, Option<&Status>)> = if diagnosis
         .absent_status
         .as_ref()
         .is_some_and(|s| s.code == Code::Unschedulable)
     {
+        let mut status_at: Vec<Option<&Status>> = vec![None; all.len()];
+        for (i, s) in explicit {
+            status_at[i] = Some(s);
+        }
         all.iter()
-            .map(|n| (n, diagnosis.node_to_status.get(n.name())))
+            .zip(status_at)
             .filter(|(_, s)| {
                 s.or(diagnosis.absent_status.as_ref())
                     .is_some_and(|s| s.code == Code::Unschedulable)
             })
             .collect()
     } else {
-        // Only nodes with an explicit status can qualify: find those few by name rather
-        // than looking every node up (same order: the cache's).
-        let mut at: Vec<(usize, &Status)> = diagnosis
-            .node_to_status
-            .iter()
+        // Only nodes with an explicit status can qualify (same order: the cache's).
+        let mut at: Vec<(usize, &Status)> = explicit
+            .into_iter()
             .filter(|(_, s)| s.code == Code::Unschedulable)
-            .filter_map(|(name, s)| Some((cx.cache.position(name)?, s)))
             .collect();
         at.sort_unstable_by_key(|(i, _)| *i);
         at.into_iter().map(|(i, s)| (&all[i], Some(s))).collect()
