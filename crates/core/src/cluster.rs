@@ -19,53 +19,203 @@ pub const SYSTEM_PRIORITY_CLASSES: [(&str, i32); 2] = [
     ("system-cluster-critical", 2_000_000_000),
 ];
 
-/// Available PVs of one class, keyed `(capacity, name)` so iteration is smallest first.
+/// Available PVs of one class, smallest first (ties by name).
 #[derive(Clone, Debug, Default)]
 struct AvailableIndex {
     /// PVs whose node affinity is exactly `kubernetes.io/hostname In [host]`, by the
     /// host's [`HostKey::hash`]. Hashed, not ordered: it is only looked up (once per node
     /// per cycle) or collected and sorted. Keying by the hash lets the scheduler reject a
     /// node without reading its hostname's bytes (a cache miss per node at 5000 nodes);
-    /// on a hit the hostname is compared once per host (a collision gives two hosts).
-    by_host: HashMap<u64, Vec<HostPvs>, FixedState>,
+    /// on a hit the hostname is compared once. The host is stored in the map's slot, not
+    /// behind another pointer: the scheduler probes this map for hundreds of nodes per
+    /// cycle, and every pointer chased is a cache miss.
+    by_host: HashMap<u64, HostPvs, FixedState>,
+    /// Hosts whose hash equals that of a different host in `by_host` (a 64-bit collision:
+    /// in practice never, but the index must stay right). A host is here only while
+    /// `by_host` holds another host under its hash.
+    collided: Vec<HostPvs>,
     other: BTreeMap<(i64, String), AvailablePv>,
 }
 
-/// The available PVs pinned to one host.
+/// The available PVs pinned to one host, smallest first (ties by name): a sorted `Vec`,
+/// as a host has a handful of disks and the Filter reads them for every node it visits.
 #[derive(Clone, Debug)]
 struct HostPvs {
-    host: Box<str>,
-    pvs: BTreeMap<(i64, String), AvailablePv>,
+    /// Interned ([`Cluster::intern_hostname`]).
+    host: Arc<str>,
+    /// A copy of `pvs[0].traits` (`pvs` is never empty): the smallest PV is the one most
+    /// probes take, and with its traits at hand they take it without reading `pvs`'s
+    /// buffer, a cache miss per node.
+    smallest: PvTraits,
+    /// The union of the PVs' access-mode bits: a claim wanting a mode none of them has
+    /// (a ReadWriteOncePod claim on a host of ReadWriteOnce disks) is turned away without
+    /// reading `pvs`.
+    access_modes_any: u8,
+    pvs: Vec<AvailablePv>,
+}
+
+impl HostPvs {
+    fn new(host: Arc<str>, pv: AvailablePv) -> HostPvs {
+        HostPvs {
+            host,
+            smallest: pv.traits,
+            access_modes_any: pv.traits.access_modes,
+            pvs: vec![pv],
+        }
+    }
+
+    /// Where the PV `(capacity, name)` is or would go.
+    fn search(&self, capacity: i64, name: &str) -> Result<usize, usize> {
+        self.pvs
+            .binary_search_by(|e| (e.traits.capacity, e.pv.name()).cmp(&(capacity, name)))
+    }
+
+    fn insert(&mut self, pv: AvailablePv) {
+        let at = self
+            .search(pv.traits.capacity, pv.pv.name())
+            .unwrap_or_else(|at| at);
+        self.access_modes_any |= pv.traits.access_modes;
+        self.pvs.insert(at, pv);
+        self.smallest = self.pvs[0].traits;
+    }
+
+    /// Removes the PV `(capacity, name)`; false when that leaves none.
+    fn remove(&mut self, capacity: i64, name: &str) -> bool {
+        if let Ok(at) = self.search(capacity, name) {
+            self.pvs.remove(at);
+        }
+        self.access_modes_any = self
+            .pvs
+            .iter()
+            .fold(0, |bits, e| bits | e.traits.access_modes);
+        match self.pvs.first() {
+            Some(first) => {
+                self.smallest = first.traits;
+                true
+            }
+            None => false,
+        }
+    }
+
+    /// The traits of `pvs[i]`, from the inline copy for the first.
+    fn traits(&self, i: usize) -> PvTraits {
+        if i == 0 {
+            self.smallest
+        } else {
+            self.pvs[i].traits
+        }
+    }
+
+    /// The index of the first PV with at least `min_capacity` (`pvs.len()`: none).
+    fn first_at_least(&self, min_capacity: i64) -> usize {
+        if self.smallest.capacity >= min_capacity {
+            0
+        } else {
+            self.pvs
+                .partition_point(|e| e.traits.capacity < min_capacity)
+        }
+    }
+}
+
+impl AvailableIndex {
+    /// The PVs pinned to `host`.
+    fn host(&self, hash: u64, host: &str) -> Option<&HostPvs> {
+        let first = self.by_host.get(&hash)?;
+        if same_host(&first.host, host) {
+            return Some(first);
+        }
+        self.collided.iter().find(|h| *h.host == *host)
+    }
+
+    /// Adds `pv` under `host`, which must be interned.
+    fn insert_pinned(&mut self, host: Arc<str>, pv: AvailablePv) {
+        match self.by_host.entry(host_hash(&host)) {
+            std::collections::hash_map::Entry::Vacant(v) => {
+                v.insert(HostPvs::new(host, pv));
+            }
+            std::collections::hash_map::Entry::Occupied(mut o) if *o.get().host == *host => {
+                o.get_mut().insert(pv)
+            }
+            std::collections::hash_map::Entry::Occupied(_) => {
+                match self.collided.iter_mut().find(|h| *h.host == *host) {
+                    Some(h) => h.insert(pv),
+                    None => self.collided.push(HostPvs::new(host, pv)),
+                }
+            }
+        }
+    }
+
+    fn remove_pinned(&mut self, host: &str, capacity: i64, name: &str) {
+        let hash = host_hash(host);
+        let Some(first) = self.by_host.get_mut(&hash) else {
+            return;
+        };
+        if *first.host == *host {
+            if !first.remove(capacity, name) {
+                // A collided host with the same hash takes the emptied slot.
+                match self
+                    .collided
+                    .iter()
+                    .position(|h| host_hash(&h.host) == hash)
+                {
+                    Some(at) => *first = self.collided.swap_remove(at),
+                    None => {
+                        self.by_host.remove(&hash);
+                    }
+                }
+            }
+        } else if let Some(at) = self.collided.iter().position(|h| *h.host == *host) {
+            if !self.collided[at].remove(capacity, name) {
+                self.collided.swap_remove(at);
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.by_host.is_empty() && self.other.is_empty()
+    }
 }
 
 /// One entry of the available-PV index: the PV, and inline what the scheduler's Filter
 /// rejects most candidates on, so scanning a node's disks does not chase the PVs' pointers.
 #[derive(Clone, Debug)]
 struct AvailablePv {
+    traits: PvTraits,
+    pv: Arc<PersistentVolume>,
+}
+
+/// What the index keeps of a PV besides the PV itself.
+#[derive(Clone, Copy, Debug)]
+struct PvTraits {
+    capacity: i64,
     /// Bit `1 << (mode as u8)` for each of the PV's access modes.
     access_modes: u8,
     volume_mode: VolumeMode,
     deleting: bool,
     /// No VolumeAttributesClass.
     no_vac: bool,
-    pv: Arc<PersistentVolume>,
 }
 
 impl AvailablePv {
     fn new(pv: &Arc<PersistentVolume>) -> AvailablePv {
         AvailablePv {
-            access_modes: access_mode_bits(&pv.access_modes),
-            volume_mode: pv.volume_mode,
-            deleting: pv.meta.deletion.is_some(),
-            no_vac: pv
-                .volume_attributes_class_name
-                .as_deref()
-                .unwrap_or("")
-                .is_empty(),
+            traits: PvTraits {
+                capacity: pv.capacity,
+                access_modes: access_mode_bits(&pv.access_modes),
+                volume_mode: pv.volume_mode,
+                deleting: pv.meta.deletion.is_some(),
+                no_vac: pv
+                    .volume_attributes_class_name
+                    .as_deref()
+                    .unwrap_or("")
+                    .is_empty(),
+            },
             pv: pv.clone(),
         }
     }
+}
 
+impl PvTraits {
     /// A necessary condition of `classify_volume(pv, claim, false, true)` being
     /// `Candidate::Yes` (access modes, volume mode, deletion), read without the PV.
     fn may_suit(&self, want: &ClaimNeeds) -> bool {
@@ -132,6 +282,14 @@ pub fn host_hash(name: &str) -> u64 {
     FixedState::default().hash_one(name)
 }
 
+/// Is `node_host` (a node's hostname) `indexed` (a host of the available-PV index)?
+/// Both are interned by the cluster, so equal names are normally one allocation and
+/// comparing addresses spares reading two strings (two cache misses per node probed);
+/// names from elsewhere are compared by their bytes.
+fn same_host(indexed: &str, node_host: &str) -> bool {
+    std::ptr::eq(indexed, node_host) || indexed == node_host
+}
+
 /// The host a PV is pinned to when its node affinity is a single hostname requirement.
 fn pinned_host(pv: &PersistentVolume) -> Option<&str> {
     let sel = pv.node_affinity.as_ref()?;
@@ -190,7 +348,21 @@ pub struct Cluster {
     /// The manifest each object a controller created came from (a pod or claim stamped out
     /// of a template), so export can write the whole object. Not part of the scenario.
     pub generated: BTreeMap<(Kind, ObjectKey), Arc<str>>,
+    /// Every hostname seen on a node or a hostname-pinned PV, one allocation each, shared
+    /// by the nodes and the available-PV index (see [`same_host`]). Never shrinks: it
+    /// holds one short string per host the cluster ever had.
+    hostnames: BTreeSet<Arc<str>>,
     next_arrival: u64,
+}
+
+/// The one shared copy of `name` in `hostnames`.
+fn intern(hostnames: &mut BTreeSet<Arc<str>>, name: &str) -> Arc<str> {
+    if let Some(found) = hostnames.get(name) {
+        return found.clone();
+    }
+    let new: Arc<str> = name.into();
+    hostnames.insert(new.clone());
+    new
 }
 
 /// The workload controlling a pod, as `(kind, ns/name)`, if it is one Bindery runs.
@@ -223,6 +395,11 @@ impl Cluster {
             );
         }
         c
+    }
+
+    /// The shared copy of the hostname `name` (see [`Node::hostname`]).
+    pub fn intern_hostname(&mut self, name: &str) -> Arc<str> {
+        intern(&mut self.hostnames, name)
     }
 
     /// A strictly increasing number stamped on objects as they arrive.
@@ -262,28 +439,18 @@ impl Cluster {
                 .or_default()
                 .insert(pv.name().to_string());
         } else if pv.phase == PvPhase::Available {
-            let entry = (pv.capacity, pv.name().to_string());
             let idx = self
                 .available_by_class
                 .entry(pv.storage_class_name.clone())
                 .or_default();
             match pinned_host(pv) {
                 Some(host) => {
-                    let hosts = idx.by_host.entry(host_hash(host)).or_default();
-                    let at = match hosts.iter().position(|h| *h.host == *host) {
-                        Some(at) => at,
-                        None => {
-                            hosts.push(HostPvs {
-                                host: host.into(),
-                                pvs: BTreeMap::new(),
-                            });
-                            hosts.len() - 1
-                        }
-                    };
-                    hosts[at].pvs.insert(entry, AvailablePv::new(pv));
+                    let host = intern(&mut self.hostnames, host);
+                    idx.insert_pinned(host, AvailablePv::new(pv))
                 }
                 None => {
-                    idx.other.insert(entry, AvailablePv::new(pv));
+                    idx.other
+                        .insert((pv.capacity, pv.name().to_string()), AvailablePv::new(pv));
                 }
             }
         }
@@ -299,28 +466,14 @@ impl Cluster {
                 }
             }
         } else if pv.phase == PvPhase::Available {
-            let entry = (pv.capacity, pv.name().to_string());
             if let Some(idx) = self.available_by_class.get_mut(&pv.storage_class_name) {
                 match pinned_host(pv) {
-                    Some(host) => {
-                        let h = host_hash(host);
-                        if let Some(hosts) = idx.by_host.get_mut(&h) {
-                            if let Some(at) = hosts.iter().position(|e| *e.host == *host) {
-                                hosts[at].pvs.remove(&entry);
-                                if hosts[at].pvs.is_empty() {
-                                    hosts.swap_remove(at);
-                                }
-                            }
-                            if hosts.is_empty() {
-                                idx.by_host.remove(&h);
-                            }
-                        }
-                    }
+                    Some(host) => idx.remove_pinned(host, pv.capacity, pv.name()),
                     None => {
-                        idx.other.remove(&entry);
+                        idx.other.remove(&(pv.capacity, pv.name().to_string()));
                     }
                 }
-                if idx.by_host.is_empty() && idx.other.is_empty() {
+                if idx.is_empty() {
                     self.available_by_class.remove(&pv.storage_class_name);
                 }
             }
@@ -343,33 +496,55 @@ impl Cluster {
         mut accept: impl FnMut(&Arc<PersistentVolume>, bool, bool) -> bool,
     ) -> Option<&Arc<PersistentVolume>> {
         let idx = self.available_by_class.get(class)?;
+        let pinned = host.and_then(|h| idx.host(h.hash, h.name));
+        let pinned_pvs = pinned.map_or(&[][..], |h| &h.pvs[..]);
+        // The next pinned PV to look at, by index, so that the first one's traits come
+        // from the slot's inline copy ([`HostPvs::smallest`]).
+        let mut at = pinned.map_or(0, |h| h.first_at_least(min_capacity));
+        let next_pinned = |at: &mut usize| -> Option<(usize, PvTraits)> {
+            let h = pinned?;
+            if h.access_modes_any & needs.access_modes != needs.access_modes {
+                return None;
+            }
+            while *at < h.pvs.len() {
+                let traits = h.traits(*at);
+                if traits.may_suit(&needs) {
+                    return Some((*at, traits));
+                }
+                *at += 1;
+            }
+            None
+        };
+        // `(min_capacity, "")` sorts before every PV of that capacity.
         let from = (min_capacity, String::new());
-        let suits = |e: &(&(i64, String), &AvailablePv)| e.1.may_suit(&needs);
-        let mut pinned = host
-            .and_then(|h| {
-                idx.by_host
-                    .get(&h.hash)?
-                    .iter()
-                    .find(|e| *e.host == *h.name)
-            })
-            .into_iter()
-            .flat_map(|e| e.pvs.range(&from..).filter(suits))
+        let mut other = idx
+            .other
+            .range(&from..)
+            .filter(|e| e.1.traits.may_suit(&needs))
             .peekable();
-        let mut other = idx.other.range(&from..).filter(suits).peekable();
         loop {
-            let take_pinned = match (pinned.peek(), other.peek()) {
+            let candidate = next_pinned(&mut at);
+            let take_pinned = match (candidate, other.peek()) {
                 (None, None) => return None,
                 (Some(_), None) => true,
                 (None, Some(_)) => false,
-                (Some(a), Some(b)) => a.0 <= b.0,
+                (Some((i, traits)), Some(((capacity, name), _))) => {
+                    (traits.capacity, pinned_pvs[i].pv.name()) <= (*capacity, name.as_str())
+                }
             };
-            let (_, e) = if take_pinned {
-                pinned.next()?
-            } else {
-                other.next()?
+            // Only the PV's address is taken here: it is read only if `accept` must.
+            let (pv, traits) = match candidate {
+                Some((i, traits)) if take_pinned => {
+                    at = i + 1;
+                    (&pinned_pvs[i].pv, traits)
+                }
+                _ => {
+                    let e = other.next()?.1;
+                    (&e.pv, e.traits)
+                }
             };
-            if accept(&e.pv, take_pinned, e.surely_suits(&needs)) {
-                return Some(&e.pv);
+            if accept(pv, take_pinned, traits.surely_suits(&needs)) {
+                return Some(pv);
             }
         }
     }
@@ -384,13 +559,18 @@ impl Cluster {
         let Some(idx) = self.available_by_class.get(class) else {
             return Vec::new();
         };
-        let mut all: Vec<(&(i64, String), &AvailablePv)> = idx
+        let mut all: Vec<&AvailablePv> = idx
             .other
-            .iter()
-            .chain(idx.by_host.values().flatten().flat_map(|h| &h.pvs))
+            .values()
+            .chain(
+                idx.by_host
+                    .values()
+                    .chain(&idx.collided)
+                    .flat_map(|h| &h.pvs),
+            )
             .collect();
-        all.sort_by(|a, b| a.0.cmp(b.0));
-        all.into_iter().map(|(_, e)| &e.pv).collect()
+        all.sort_by(|a, b| (a.traits.capacity, a.pv.name()).cmp(&(b.traits.capacity, b.pv.name())));
+        all.into_iter().map(|e| &e.pv).collect()
     }
 
     /// PVs whose claimRef names the claim `key` (pre-bound or bound), by name.

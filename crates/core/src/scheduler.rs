@@ -34,8 +34,13 @@ pub const DEFAULT_SCHEDULER_NAME: &str = crate::model::well_known::DEFAULT_SCHED
 /// Why a pod did not fit: `framework.Diagnosis`.
 #[derive(Clone, Debug, Default)]
 pub struct Diagnosis {
-    /// Explicit per-node statuses, by node name.
-    pub node_to_status: BTreeMap<String, Status>,
+    /// Explicit per-node statuses, by node name (the node's shared name: no copy per
+    /// node).
+    pub node_to_status: BTreeMap<Arc<str>, Status>,
+    /// The scheduler cache's position of each node in `node_to_status`, in the map's
+    /// order, when the Filter recorded them in this cycle (else empty): preemption then
+    /// finds its candidates without looking thousands of names up.
+    pub positions: Vec<usize>,
     /// The status of nodes not in `node_to_status` (PreFilter rejection, PreFilterResult).
     pub absent_status: Option<Status>,
     pub unschedulable_plugins: BTreeSet<&'static str>,
@@ -53,15 +58,39 @@ impl Diagnosis {
 
     /// `FitError.Error()`.
     pub fn fit_error(&self, num_all_nodes: usize) -> String {
+        fit_error_message(
+            self.node_to_status.values(),
+            self.node_to_status.len(),
+            self.absent_status.as_ref(),
+            &self.pre_filter_msg,
+            &self.post_filter_msg,
+            num_all_nodes,
+        )
+    }
+}
+
+/// `FitError.Error()` from the explicit statuses of `explicit` distinct nodes, in any
+/// order (the message counts reasons; it names no node), the status of the other nodes,
+/// and the PreFilter and PostFilter messages. Callers that only want the message need not
+/// build the by-name map of a [`Diagnosis`].
+pub fn fit_error_message<'a>(
+    statuses: impl Iterator<Item = &'a Status>,
+    explicit: usize,
+    absent_status: Option<&Status>,
+    pre_filter_msg: &str,
+    post_filter_msg: &str,
+    num_all_nodes: usize,
+) -> String {
+    {
         let mut msg = format!("0/{num_all_nodes} nodes are available:");
-        if !self.pre_filter_msg.is_empty() {
-            msg.push_str(&format!(" {}.", self.pre_filter_msg));
+        if !pre_filter_msg.is_empty() {
+            msg.push_str(&format!(" {pre_filter_msg}."));
         } else {
             let mut histogram: BTreeMap<&str, usize> = BTreeMap::new();
             // Most nodes share their reasons (the same `&'static str`s): count runs of an
             // identical reason before looking it up.
             let mut run: Option<(&str, usize)> = None;
-            for status in self.node_to_status.values() {
+            for status in statuses {
                 for r in &status.reasons {
                     let r: &str = r;
                     match &mut run {
@@ -77,9 +106,9 @@ impl Diagnosis {
             if let Some((prev, n)) = run {
                 *histogram.entry(prev).or_default() += n;
             }
-            let absent = num_all_nodes.saturating_sub(self.node_to_status.len());
+            let absent = num_all_nodes.saturating_sub(explicit);
             if absent > 0 {
-                if let Some(s) = &self.absent_status {
+                if let Some(s) = absent_status {
                     for r in &s.reasons {
                         *histogram.entry(r).or_default() += absent;
                     }
@@ -95,9 +124,9 @@ impl Diagnosis {
                 msg.push_str(&format!(" {}.", entries.join(", ")));
             }
         }
-        if !self.post_filter_msg.is_empty() {
+        if !post_filter_msg.is_empty() {
             msg.push(' ');
-            msg.push_str(&self.post_filter_msg);
+            msg.push_str(post_filter_msg);
         }
         msg
     }
@@ -405,10 +434,13 @@ pub fn find_nodes_that_fit(
                 diagnosis.unschedulable_plugins.insert(s.plugin);
                 last_plugin = Some(s.plugin);
             }
-            by_name.push((all[idx].name().to_string(), s));
+            by_name.push((all[idx].node.meta.name.clone(), idx, s));
         }
-        // Each node once: the map built at once equals the one inserted node by node.
-        diagnosis.node_to_status = by_name.into_iter().collect();
+        // Each node once (names are unique): sorted by name, the positions line up with
+        // the map, and the map built at once equals the one inserted node by node.
+        by_name.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        diagnosis.positions = by_name.iter().map(|(_, idx, _)| *idx).collect();
+        diagnosis.node_to_status = by_name.into_iter().map(|(n, _, s)| (n, s)).collect();
     }
     if !all.is_empty() {
         *next_start_node_index = (*next_start_node_index + processed) % all.len();
@@ -652,8 +684,10 @@ mod tests {
     fn fit_error_histogram_is_sorted_as_strings() {
         let mut d = Diagnosis::default();
         for i in 0..10 {
-            d.node_to_status
-                .insert(format!("a{i}"), Status::unschedulable("Insufficient cpu"));
+            d.node_to_status.insert(
+                format!("a{i}").into(),
+                Status::unschedulable("Insufficient cpu"),
+            );
         }
         d.node_to_status.insert(
             "b".into(),

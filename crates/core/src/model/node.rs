@@ -42,8 +42,10 @@ pub struct Node {
     pub taints: Vec<Taint>,
     pub allocatable: Resources,
     /// The `kubernetes.io/hostname` label, copied out of `meta.labels` when the node is
-    /// stored: local volumes are matched against it for every node in every cycle.
-    pub hostname: Option<String>,
+    /// stored: local volumes are matched against it for every node in every cycle. The
+    /// cluster interns it ([`crate::cluster::Cluster::intern_hostname`]), so the
+    /// available-PV index recognises it by address without reading its bytes.
+    pub hostname: Option<std::sync::Arc<str>>,
 }
 
 impl Node {

@@ -444,7 +444,10 @@ fn node_from(n: &core::Node, cx: &mut Cx) -> Node {
         allocatable.ephemeral_storage = default(DEFAULT_NODE_EPHEMERAL).value();
     }
     Node {
-        hostname: meta.labels.get(well_known::LABEL_HOSTNAME).cloned(),
+        hostname: meta
+            .labels
+            .get(well_known::LABEL_HOSTNAME)
+            .map(|h| h.as_str().into()),
         meta,
         unschedulable: spec.unschedulable.unwrap_or(false),
         taints,

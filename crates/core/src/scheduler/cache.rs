@@ -21,6 +21,16 @@ pub struct PodInfo {
     /// `(driver, volume handle)` per attachable CSI volume; unbound claims get a
     /// placeholder handle from their class's provisioner, as NodeVolumeLimits does.
     pub csi_volumes: Arc<[(String, String)]>,
+    /// [`claim_bit`] of every claim the pod's volumes name (the spec is immutable). A pod
+    /// whose bits share none with a set of claims' bits uses none of those claims, which
+    /// preemption's dry run tells for every pod of every node without reading the pod.
+    pub claim_bits: u64,
+}
+
+/// A claim name's bit in [`PodInfo::claim_bits`]: one of 64, by a fixed-seed hash (the
+/// same in every process and in wasm).
+pub fn claim_bit(claim: &str) -> u64 {
+    1 << (crate::cluster::host_hash(claim) & 63)
 }
 
 impl PodInfo {
@@ -28,6 +38,7 @@ impl PodInfo {
         let csi_volumes = csi_volumes_of(cluster, &pod).into();
         PodInfo {
             priority: pod.spec.priority,
+            claim_bits: pod.claim_names().fold(0, |bits, c| bits | claim_bit(c)),
             pod,
             csi_volumes,
         }
@@ -82,7 +93,7 @@ pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(String, String)> {
 #[derive(Clone, Debug, Default)]
 pub struct HotFields {
     /// The node's `kubernetes.io/hostname` label (local volumes are matched against it).
-    pub hostname: Option<String>,
+    pub hostname: Option<Arc<str>>,
     /// [`crate::cluster::host_hash`] of `hostname`, so index lookups need not read it.
     pub hostname_hash: u64,
     /// The node's `topology.kubernetes.io/zone` label (zone spreading reads it for every
@@ -241,6 +252,18 @@ impl NodeInfo {
 
     /// Swaps in a new copy of a pod already on this node (same requests).
     pub fn replace_pod(&mut self, info: PodInfo) {
+        // Claim and volume writes refresh every pod using the claim, mostly with the very
+        // pod already cached and the same volumes: found by pointer, without reading the
+        // node's pods' names, that changes nothing.
+        if let Some(i) = self
+            .pods
+            .iter()
+            .position(|p| Arc::ptr_eq(&p.pod, &info.pod))
+        {
+            if self.pods[i].csi_volumes == info.csi_volumes {
+                return;
+            }
+        }
         let key = info.key();
         if let Some(i) = self.pods.iter().position(|p| p.is(&key)) {
             let old = std::mem::replace(&mut self.pods[i], info);

@@ -21,7 +21,9 @@ use std::sync::Arc;
 
 use super::cache::{NodeInfo, PodInfo};
 use super::framework::{Code, Ctx, CycleState, Plugin, Points, Status};
-use super::{run_filter_with_nominated_pods, run_pre_filter_extension, Diagnosis};
+use super::{
+    fit_error_message, run_filter_with_nominated_pods, run_pre_filter_extension, Diagnosis,
+};
 use crate::model::{ObjectKey, Pod, PreemptionPolicy};
 use crate::rng::SimRng;
 use crate::time::SimTime;
@@ -292,37 +294,52 @@ pub fn preempt(
     }
     let now = cx.now;
     let all = cx.cache.nodes();
+    // The explicit Filter statuses with the nodes' cache positions: recorded by the
+    // Filter in this cycle (the cache has not changed since), else looked up by name.
+    let explicit: Vec<(usize, &Status)> =
+        if diagnosis.positions.len() == diagnosis.node_to_status.len() {
+            diagnosis
+                .positions
+                .iter()
+                .copied()
+                .zip(diagnosis.node_to_status.values())
+                .collect()
+        } else {
+            diagnosis
+                .node_to_status
+                .iter()
+                .filter_map(|(name, s)| Some((cx.cache.position(name)?, s)))
+                .collect()
+        };
     // Each potential node with its explicit Filter status (absent: the PreFilter's).
     let potential: Vec<(&NodeInfo, Option<&Status>)> = if diagnosis
         .absent_status
         .as_ref()
         .is_some_and(|s| s.code == Code::Unschedulable)
     {
+        let mut status_at: Vec<Option<&Status>> = vec![None; all.len()];
+        for (i, s) in explicit {
+            status_at[i] = Some(s);
+        }
         all.iter()
-            .map(|n| (n, diagnosis.node_to_status.get(n.name())))
+            .zip(status_at)
             .filter(|(_, s)| {
                 s.or(diagnosis.absent_status.as_ref())
                     .is_some_and(|s| s.code == Code::Unschedulable)
             })
             .collect()
     } else {
-        // Only nodes with an explicit status can qualify: find those few by name rather
-        // than looking every node up (same order: the cache's).
-        let mut at: Vec<(usize, &Status)> = diagnosis
-            .node_to_status
-            .iter()
+        // Only nodes with an explicit status can qualify (same order: the cache's).
+        let mut at: Vec<(usize, &Status)> = explicit
+            .into_iter()
             .filter(|(_, s)| s.code == Code::Unschedulable)
-            .filter_map(|(name, s)| Some((cx.cache.position(name)?, s)))
             .collect();
         at.sort_unstable_by_key(|(i, _)| *i);
         at.into_iter().map(|(i, s)| (&all[i], Some(s))).collect()
     };
-    let mut dry_run = Diagnosis {
-        absent_status: Some(Status::unresolvable(ERR_NOT_HELPFUL)),
-        ..Diagnosis::default()
-    };
-    // Rejections, gathered and then sorted into the map at once.
-    let mut rejected: Vec<(String, Status)> = Vec::new();
+    // The dry run's rejections, one per node: only their reasons are ever read (the
+    // FitError message counts them), so no by-name map is built.
+    let mut rejected: Vec<Status> = Vec::new();
     let mut non_violating = Vec::new();
     let mut violating = Vec::new();
     if !potential.is_empty() {
@@ -352,17 +369,21 @@ pub fn preempt(
                     }
                 }
                 Ok(_) => {}
-                Err(s) => {
-                    rejected.push((node.name().to_string(), s));
-                }
+                Err(s) => rejected.push(s),
             }
         }
     }
-    dry_run.node_to_status = rejected.into_iter().collect();
     let mut candidates = non_violating;
     candidates.extend(violating);
     if candidates.is_empty() {
-        return Outcome::NoCandidates(dry_run.fit_error(all.len()));
+        return Outcome::NoCandidates(fit_error_message(
+            rejected.iter(),
+            rejected.len(),
+            Some(&Status::unresolvable(ERR_NOT_HELPFUL)),
+            "",
+            "",
+            all.len(),
+        ));
     }
     let best = pick_one(&candidates, now);
     Outcome::Preempted(candidates.swap_remove(best))

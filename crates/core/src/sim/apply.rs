@@ -370,6 +370,7 @@ impl Simulation {
     fn store_node(&mut self, mut n: Node) -> Applied {
         let old = self.cluster.nodes.get(n.name()).cloned();
         self.stamp(&mut n.meta, Kind::Node, old.as_ref().map(|o| &o.meta));
+        n.hostname = n.hostname.map(|h| self.cluster.intern_hostname(&h));
         let name = n.name().to_string();
         let node = Arc::new(n);
         self.cluster.nodes.insert(name.clone(), node.clone());

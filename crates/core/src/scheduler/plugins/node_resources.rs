@@ -24,10 +24,11 @@ pub struct NodeResourcesFit;
 /// `fitsRequest`: every reason, and whether any is unresolvable (the request exceeds the
 /// node's whole allocatable, so no amount of preemption frees enough).
 pub fn insufficient_resources(requests: &Resources, node: &NodeInfo) -> (Vec<Reason>, bool) {
-    let alloc = &node.node.allocatable;
     let mut reasons = Vec::new();
     let mut unresolvable = false;
-    if node.pods.len() as i64 + 1 > alloc.pods {
+    // Pods, cpu and memory come from the inline copies: the `Node` is read only for the
+    // rarer resources, as reading it is a cache miss per node the Filter visits.
+    if node.pods.len() as i64 + 1 > node.hot.allocatable_pods {
         reasons.push(Reason::Borrowed(ERR_REASON_TOO_MANY_PODS));
     }
     if requests.milli_cpu == 0
@@ -49,15 +50,19 @@ pub fn insufficient_resources(requests: &Resources, node: &NodeInfo) -> (Vec<Rea
     check(
         "Insufficient cpu",
         requests.milli_cpu,
-        alloc.milli_cpu,
+        node.hot.allocatable_milli_cpu,
         used.milli_cpu,
     );
     check(
         "Insufficient memory",
         requests.memory,
-        alloc.memory,
+        node.hot.allocatable_memory,
         used.memory,
     );
+    if requests.ephemeral_storage == 0 && requests.scalar.values().all(|v| *v == 0) {
+        return (reasons, unresolvable);
+    }
+    let alloc = &node.node.allocatable;
     check(
         "Insufficient ephemeral-storage",
         requests.ephemeral_storage,
@@ -160,17 +165,16 @@ impl Plugin for NodeResourcesFit {
 
     /// LeastAllocated over cpu and memory, weight 1 each, with non-zero request defaults.
     fn score(&self, _cx: &Ctx, _state: &CycleState, pod: &Pod, node: &NodeInfo) -> i64 {
-        let alloc = &node.node.allocatable;
         let mut total = 0;
         let mut weights = 0;
         for (req, cap) in [
             (
                 node.non_zero_milli_cpu + pod.spec.non_zero_milli_cpu,
-                alloc.milli_cpu,
+                node.hot.allocatable_milli_cpu,
             ),
             (
                 node.non_zero_memory + pod.spec.non_zero_memory,
-                alloc.memory,
+                node.hot.allocatable_memory,
             ),
         ] {
             if cap == 0 {

@@ -218,6 +218,11 @@ pub fn find_matching_volume_for_node<'a>(
             debug_assert!(
                 !suits || matches!(classify_volume(pv, claim, false, true), Candidate::Yes)
             );
+            // The Filter's common case, decided without reading the PV: its address is
+            // all the caller keeps, and reading it is a cache miss per node.
+            if suits && pinned && excluded.is_empty() {
+                return true;
+            }
             !is_excluded(pv)
                 && (suits || matches!(classify_volume(pv, claim, false, true), Candidate::Yes))
                 && (pinned || check_node_affinity(pv, node))
@@ -347,15 +352,20 @@ fn evaluate(
     }
     let no_facts = DelayClaimFacts::default();
     let facts = |i: usize| state.delay_facts.get(i).unwrap_or(&no_facts);
-    // A claim whose provisioning already targets another node rules this one out.
-    for i in 0..state.delay_claims.len() {
-        if facts(i)
-            .selected_node
-            .as_deref()
-            .is_some_and(|sel| sel != node.name())
-        {
-            fit.unbound_satisfied = false;
-            return Ok(fit);
+    // A claim whose provisioning already targets another node rules this one out. The
+    // node's name is read only when some claim has a selected node: the `Node` is
+    // otherwise untouched here, and reading it is a cache miss per node.
+    if state.delay_facts.iter().any(|f| f.selected_node.is_some()) {
+        let name = node.name();
+        for i in 0..state.delay_claims.len() {
+            if facts(i)
+                .selected_node
+                .as_deref()
+                .is_some_and(|sel| sel != name)
+            {
+                fit.unbound_satisfied = false;
+                return Ok(fit);
+            }
         }
     }
     // Static matching, smallest claim first; unmatched claims go on to provisioning,

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 use super::names;
 use super::volume_binding::pvc_not_found;
 use crate::model::{ObjectKey, Pod, PodVolumeSource};
-use crate::scheduler::cache::{NodeInfo, PodInfo};
+use crate::scheduler::cache::{claim_bit, NodeInfo, PodInfo};
 use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
 
 pub const NAME: &str = names::VOLUME_RESTRICTIONS;
@@ -23,6 +23,8 @@ pub const ERR_REASON_DISK_CONFLICT: &str = "node(s) had no available disk";
 pub struct State {
     /// Names of the pod's claims that have the ReadWriteOncePod access mode.
     rwop_claims: BTreeSet<String>,
+    /// Their [`claim_bit`]s.
+    rwop_claim_bits: u64,
     /// How many of them are in use by pods in the scheduler's cache.
     pub conflicting_pvc_ref_count: i64,
 }
@@ -80,6 +82,7 @@ impl Plugin for VolumeRestrictions {
             };
             if pvc.has_rwop() {
                 s.rwop_claims.insert(claim_name.clone());
+                s.rwop_claim_bits |= claim_bit(claim_name);
                 if cx.cache.is_pvc_used(&ObjectKey::new(
                     pod.meta.namespace.clone(),
                     claim_name.clone(),
@@ -114,9 +117,12 @@ impl Plugin for VolumeRestrictions {
         removed: &[&PodInfo],
     ) -> Option<bool> {
         let s = state.volume_restrictions.as_ref()?;
+        // Most removed pods share no claim bit with the RWOP claims: they use none of
+        // them, and their pods need not be read.
         let left = s.conflicting_pvc_ref_count
             - removed
                 .iter()
+                .filter(|p| p.claim_bits & s.rwop_claim_bits != 0)
                 .map(|p| Self::uses(s, pod, &p.pod))
                 .sum::<i64>();
         Some(left > 0)
