@@ -4,8 +4,8 @@
 //! Why not serde_path_to_error, which does the same: it wraps every visitor, so each
 //! k8s-openapi type's Deserialize code is compiled again for the wrappers — 211 kB of the
 //! playground's wasm (92 kB gzip), for a path that is only read when something is wrong.
-//! Here only the map and sequence accessors are ours; scalars, enums and errors are
-//! serde_json's own `&Value` deserializer, so messages are the same, and a test checks
+//! Here only the way into mappings and sequences is ours; scalars and enums are serde_json's
+//! own `&Value` deserializer, errors are worded as serde_json words them, and a test checks
 //! paths and messages against serde_path_to_error on thousands of broken objects.
 
 use std::cell::RefCell;
@@ -62,6 +62,18 @@ fn render(path: &[Segment<'_>]) -> String {
     out
 }
 
+// Not inlined: `child` is compiled once per field type of every k8s-openapi struct, and
+// these few lines in each copy were ~80 kB gzip of the playground's wasm.
+#[inline(never)]
+fn enter<'v>(path: &Path<'v>, step: Segment<'v>) {
+    path.borrow_mut().push(step);
+}
+
+#[inline(never)]
+fn leave(path: &Path<'_>) {
+    path.borrow_mut().pop();
+}
+
 /// A value and the path to it. A child pushes its step before it is read and pops it
 /// only when it was read: after an error the path ends at the value that failed.
 #[derive(Clone, Copy)]
@@ -80,12 +92,12 @@ impl<'v, 'p> Tracked<'v, 'p> {
     where
         'v: 'de,
     {
-        self.path.borrow_mut().push(step);
+        enter(self.path, step);
         let out = seed.deserialize(Tracked {
             value,
             path: self.path,
         })?;
-        self.path.borrow_mut().pop();
+        leave(self.path);
         Ok(out)
     }
 
@@ -197,6 +209,27 @@ impl<'de, 'v: 'de, 'p> SeqAccess<'de> for TrackedSeq<'v, 'p> {
     }
 }
 
+/// serde_json's message for a value of the wrong type. Written here rather than calling
+/// serde_json's `deserialize_seq` / `_map` / `_struct` / `_any` for it: those also hold
+/// serde_json's own way into mappings and sequences, which would compile every k8s type's
+/// Deserialize a second time (the reason this module exists).
+#[cold]
+fn invalid_type(value: &Value, expected: &dyn de::Expected) -> serde_json::Error {
+    let unexpected = match value {
+        Value::Null => de::Unexpected::Unit,
+        Value::Bool(b) => de::Unexpected::Bool(*b),
+        Value::Number(n) => match (n.as_u64(), n.as_i64()) {
+            (Some(u), _) => de::Unexpected::Unsigned(u),
+            (None, Some(i)) => de::Unexpected::Signed(i),
+            (None, None) => de::Unexpected::Float(n.as_f64().unwrap_or(f64::NAN)),
+        },
+        Value::String(s) => de::Unexpected::Str(s),
+        Value::Array(_) => de::Unexpected::Seq,
+        Value::Object(_) => de::Unexpected::Map,
+    };
+    de::Error::invalid_type(unexpected, expected)
+}
+
 /// Methods that read no mapping or sequence: serde_json's own, for its exact messages.
 macro_rules! delegate {
     ($($method:ident),* $(,)?) => {
@@ -213,7 +246,10 @@ impl<'de, 'v: 'de, 'p> Deserializer<'de> for Tracked<'v, 'p> {
         match self.value {
             Value::Object(map) => self.visit_map(map, visitor),
             Value::Array(items) => self.visit_seq(items, visitor),
-            other => other.deserialize_any(visitor),
+            Value::Null => visitor.visit_unit(),
+            Value::Bool(b) => visitor.visit_bool(*b),
+            Value::Number(n) => n.deserialize_any(visitor),
+            Value::String(s) => visitor.visit_borrowed_str(s),
         }
     }
 
@@ -235,7 +271,7 @@ impl<'de, 'v: 'de, 'p> Deserializer<'de> for Tracked<'v, 'p> {
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         match self.value {
             Value::Array(items) => self.visit_seq(items, visitor),
-            other => other.deserialize_seq(visitor),
+            other => Err(invalid_type(other, &visitor)),
         }
     }
 
@@ -259,20 +295,20 @@ impl<'de, 'v: 'de, 'p> Deserializer<'de> for Tracked<'v, 'p> {
     fn deserialize_map<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
         match self.value {
             Value::Object(map) => self.visit_map(map, visitor),
-            other => other.deserialize_map(visitor),
+            other => Err(invalid_type(other, &visitor)),
         }
     }
 
     fn deserialize_struct<V: Visitor<'de>>(
         self,
-        name: &'static str,
-        fields: &'static [&'static str],
+        _name: &'static str,
+        _fields: &'static [&'static str],
         visitor: V,
     ) -> Result<V::Value, Self::Error> {
         match self.value {
             Value::Object(map) => self.visit_map(map, visitor),
             Value::Array(items) => self.visit_seq(items, visitor),
-            other => other.deserialize_struct(name, fields, visitor),
+            other => Err(invalid_type(other, &visitor)),
         }
     }
 
@@ -293,6 +329,18 @@ impl<'de, 'v: 'de, 'p> Deserializer<'de> for Tracked<'v, 'p> {
         self.value.deserialize_unit_struct(name, visitor)
     }
 
+    fn deserialize_bytes<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        match self.value {
+            Value::String(s) => visitor.visit_borrowed_str(s),
+            Value::Array(items) => self.visit_seq(items, visitor),
+            other => Err(invalid_type(other, &visitor)),
+        }
+    }
+
+    fn deserialize_byte_buf<V: Visitor<'de>>(self, visitor: V) -> Result<V::Value, Self::Error> {
+        self.deserialize_bytes(visitor)
+    }
+
     delegate!(
         deserialize_bool,
         deserialize_i8,
@@ -310,8 +358,6 @@ impl<'de, 'v: 'de, 'p> Deserializer<'de> for Tracked<'v, 'p> {
         deserialize_char,
         deserialize_str,
         deserialize_string,
-        deserialize_bytes,
-        deserialize_byte_buf,
         deserialize_unit,
         deserialize_identifier,
         deserialize_ignored_any,
