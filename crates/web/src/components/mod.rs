@@ -475,9 +475,7 @@ pub fn select_link(props: &SelectLinkProps) -> Html {
 
 /// Clicking selects `sel` (shows it in the inspector).
 pub fn select_on_click(store: &Store, sel: &crate::view_model::Selection) -> Callback<MouseEvent> {
-    let store = store.clone();
-    let sel = sel.clone();
-    Callback::from(move |_: MouseEvent| store.dispatch(Action::Select(Some(sel.clone()))))
+    dispatch_select_on_click(&store.dispatcher(), sel)
 }
 
 /// [`select_on_click`] for a component that has only the dispatcher.
