@@ -1,5 +1,5 @@
 // Where the time of one edit goes in the browser: a CPU profile (Chrome DevTools protocol)
-// of cordon/uncordon on the 50-node scenario, self time summed by function.
+// of cordon/uncordon (or EDIT=delete: kubectl delete of pods) on the 50-node scenario, self time summed by function.
 //   sed 's/data-wasm-opt-params="[^"]*"/data-wasm-opt-params="-g"/' index.html > index-prof.html
 //   trunk build index-prof.html --release true --dist /tmp/dist-prof   (function names kept)
 //   DIST=/tmp/dist-prof [FILTER=bindery] node tests/e2e/profile-edit.mjs
@@ -9,6 +9,8 @@ import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 
 const dist = process.env.DIST ?? 'dist';
+// EDIT=delete profiles `kubectl delete` of a pod (a `then:` action) instead of a cordon.
+const edit = process.env.EDIT ?? 'cordon';
 const port = 8093;
 const base = `http://127.0.0.1:${port}/`;
 const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
@@ -28,12 +30,16 @@ try {
   await cdp.send('Profiler.start');
   const times = [];
   for (let i = 0; i < 6; i++) {
-    times.push(await page.evaluate(async () => {
+    if (edit === 'delete') {
+      await page.locator('.node .pod').nth(i * 5 + 3).click();
+      await page.waitForTimeout(300);
+    }
+    times.push(await page.evaluate(async (sel) => {
       const t0 = performance.now();
-      document.querySelector('#cordon').click();
+      document.querySelector(sel).click();
       await new Promise((r) => setTimeout(r, 0));
       return performance.now() - t0;
-    }));
+    }, edit === 'delete' ? '#kubectl-delete' : '#cordon'));
   }
   const { profile } = await cdp.send('Profiler.stop');
   console.log('edit times (ms):', times.map((t) => t.toFixed(0)).join(' '));

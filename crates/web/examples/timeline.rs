@@ -50,6 +50,17 @@ fn main() {
     let medium = generated("storage-mix", 50, 400);
     time("storage-mix 50/400", &medium, script::MAX_FRAMES);
     time("storage-mix 50/400", &medium, 2);
+    let run = script::run(&medium, 2);
+    let mut best = f64::MAX;
+    for _ in 0..5 {
+        let t = Instant::now();
+        std::hint::black_box(bindery_web::view_model::cluster_view(run.last()));
+        best = best.min(t.elapsed().as_secs_f64() * 1e3);
+    }
+    println!(
+        "{:<40} {best:>9.2} ms",
+        "cluster_view of storage-mix 50/400"
+    );
     if args.get(1).map(String::as_str) == Some("all") {
         let large = generated("csi-pvs", 1000, 10_000);
         time("csi-pvs 1000/10000", &large, 2);

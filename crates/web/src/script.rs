@@ -365,17 +365,20 @@ pub fn frame_budget(objects: usize, max_frames: usize) -> usize {
     (FRAME_OBJECT_BUDGET / objects.max(1)).clamp(2, max_frames.max(2))
 }
 
-/// Runs `scenario` from scratch, keeping at most `max_frames` frames (the first, the last,
-/// and evenly spaced ones between).
-pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
-    let max_frames = frame_budget(scenario.docs.len(), max_frames);
-    let mut frames: Vec<Frame> = Vec::new();
-    let mut stride = 1usize;
-    let mut seen = 0usize;
-    let then = scenario.then.clone();
-    let mut observe = |sim: &Simulation, moment: Moment| {
-        let keep = seen.is_multiple_of(stride) || !matches!(moment, Moment::Step(_));
-        seen += 1;
+/// Keeps the frames of a run as the engine shows them: every step until there are more
+/// than the budget, then every other one, and so on (actions always).
+struct Recorder {
+    frames: Vec<Frame>,
+    stride: usize,
+    seen: usize,
+    max_frames: usize,
+    then: Vec<Then>,
+}
+
+impl Recorder {
+    fn observe(&mut self, sim: &Simulation, moment: Moment) {
+        let keep = self.seen.is_multiple_of(self.stride) || !matches!(moment, Moment::Step(_));
+        self.seen += 1;
         if !keep {
             return;
         }
@@ -388,32 +391,70 @@ pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
             Moment::Step(StepOutcome::Clock { to }) => (format!("clock → {to}"), false),
             Moment::Step(StepOutcome::Idle) => ("idle".to_string(), false),
             Moment::Then(i) => (
-                then.get(i)
+                self.then
+                    .get(i)
                     .map(|t| format!("then: {}", then_text(t)))
                     .unwrap_or_default(),
                 false,
             ),
         };
-        frames.push(Frame {
+        self.frames.push(Frame {
             sim: sim.snapshot(),
             label,
             scheduling,
         });
-        if frames.len() > max_frames {
+        if self.frames.len() > self.max_frames {
             // Keep the first frame and every other one after it; later steps are sampled
             // twice as sparsely.
             let mut i = 0;
-            frames.retain(|_| {
+            self.frames.retain(|_| {
                 i += 1;
                 i == 1 || i % 2 == 0
             });
-            stride *= 2;
+            self.stride *= 2;
         }
-    };
-    let script = scenario.text();
-    // The manifests are borrowed, not copied: a 50-node scenario's 450 documents cost more
-    // to clone than to schedule.
-    let docs: Vec<DocRef<'_>> = scenario
+    }
+
+    /// The run ending in `sim` (added as the last frame unless it is one already).
+    fn finish(
+        mut self,
+        sim: Simulation,
+        problems: Vec<String>,
+        then_errors: Vec<String>,
+        mut notes: Vec<String>,
+    ) -> Run {
+        let last_is_final = self.frames.last().is_some_and(|f| {
+            // The log too: a run that hit its step bound notes it after the last step.
+            f.sim.steps() == sim.steps()
+                && f.sim.now() == sim.now()
+                && f.sim.log().len() == sim.log().len()
+        });
+        if !last_is_final {
+            self.frames.push(Frame {
+                sim,
+                label: "idle".to_string(),
+                scheduling: false,
+            });
+        }
+        let mut problems = problems;
+        let (missing, failed): (Vec<String>, Vec<String>) = then_errors
+            .into_iter()
+            .partition(|e| e.starts_with("create:") || e.starts_with("apply:"));
+        problems.extend(missing);
+        notes.extend(failed);
+        Run {
+            frames: self.frames,
+            stride: self.stride,
+            problems,
+            notes,
+        }
+    }
+}
+
+/// The manifests of `scenario`, borrowed, not copied: a 50-node scenario's 450 documents
+/// cost more to clone than to schedule.
+fn doc_refs(scenario: &Scenario) -> Vec<DocRef<'_>> {
+    scenario
         .docs
         .iter()
         .enumerate()
@@ -422,30 +463,76 @@ pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
             path: "",
             manifest: m,
         })
-        .collect();
-    let (sim, load_errors, then_errors) =
-        script.run_borrowed_observed(&docs, scenario.seed, MAX_STEPS, &mut observe);
-    let last_is_final = frames
-        .last()
-        .is_some_and(|f| f.sim.steps() == sim.steps() && f.sim.now() == sim.now());
-    if !last_is_final {
-        frames.push(Frame {
-            sim,
-            label: "idle".to_string(),
-            scheduling: false,
-        });
+        .collect()
+}
+
+/// Runs `scenario` from scratch, keeping at most `max_frames` frames (the first, the last,
+/// and evenly spaced ones between).
+pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
+    let mut recorder = Recorder {
+        frames: Vec::new(),
+        stride: 1,
+        seen: 0,
+        max_frames: frame_budget(scenario.docs.len(), max_frames),
+        then: scenario.then.clone(),
+    };
+    let docs = doc_refs(scenario);
+    let (sim, load_errors, then_errors) = scenario.text().run_borrowed_observed(
+        &docs,
+        scenario.seed,
+        MAX_STEPS,
+        &mut |sim, moment| recorder.observe(sim, moment),
+    );
+    let problems = load_errors.iter().map(ToString::to_string).collect();
+    recorder.finish(sim, problems, then_errors, Vec::new())
+}
+
+/// The run of `next` carried on from `prev`, the run of `before`, when `next` only adds
+/// `then:` actions (and the held-back documents they bring) to `before`: the usual
+/// `kubectl delete`, `kubectl scale` or `kubectl edit` from the inspector. The engine plays
+/// only the new actions from where `prev` ended, and the frames before stay as they were;
+/// the outcome is the one [`run`] would reach (the engine is deterministic and a frame is
+/// its whole state). `None` when `next` changes anything else: then it is run from scratch.
+pub fn resume(before: &Scenario, prev: &Run, next: &Scenario, max_frames: usize) -> Option<Run> {
+    let (old_docs, old_then) = (before.docs.len(), before.then.len());
+    let appends_only = prev.problems.is_empty()
+        && next.seed == before.seed
+        && next.docs.len() >= old_docs
+        && next.then.len() > old_then
+        && next.then[..old_then] == before.then[..]
+        && next.docs[..old_docs]
+            .iter()
+            .zip(&before.docs)
+            .all(|(a, b)| Rc::ptr_eq(a, b) || a == b);
+    if !appends_only {
+        return None;
     }
-    let mut problems: Vec<String> = load_errors.iter().map(ToString::to_string).collect();
-    let (missing, notes): (Vec<String>, Vec<String>) = then_errors
-        .into_iter()
-        .partition(|e| e.starts_with("create:") || e.starts_with("apply:"));
-    problems.extend(missing);
-    Run {
-        frames,
-        stride,
-        problems,
-        notes,
+    // The documents the cluster started with must be the same, and the new ones all held
+    // back for the new actions.
+    let docs = doc_refs(next);
+    let initial = next.text().initial_of(&docs);
+    if initial[old_docs..].iter().any(|&i| i)
+        || initial[..old_docs] != before.text().initial_of(&docs[..old_docs])[..]
+    {
+        return None;
     }
+    let mut recorder = Recorder {
+        frames: prev.frames.clone(),
+        stride: prev.stride,
+        seen: 0,
+        max_frames: frame_budget(next.docs.len(), max_frames).max(prev.frames.len()),
+        then: next.then.clone(),
+    };
+    let mut sim = prev.last().snapshot();
+    let (rejected, then_errors) = next.text().resume_borrowed_observed(
+        &mut sim,
+        &docs,
+        old_then,
+        MAX_STEPS,
+        &mut |sim, moment| recorder.observe(sim, moment),
+    );
+    let problems = rejected.iter().map(ToString::to_string).collect();
+    Some(recorder.finish(sim, problems, then_errors, prev.notes.clone()))
 }
 
 /// Runs `scenario` and keeps it only if the API server accepts every object in it.
@@ -505,6 +592,107 @@ mod tests {
             assert_eq!(run.stride, 1);
             assert_eq!(run.frames[0].label, "manifests applied");
         }
+    }
+
+    /// The outcome of a run: what the final frame shows and what was reported.
+    fn outcome(run: &Run) -> (String, String, Vec<String>, Vec<String>) {
+        (
+            run.last().log().render(),
+            bindery_core::scenario::export::state_yaml(run.last()),
+            run.problems.clone(),
+            run.notes.clone(),
+        )
+    }
+
+    #[test]
+    fn an_appended_action_carries_the_run_on_to_the_same_end() {
+        let medium = Scenario::of_manifests(
+            "",
+            "",
+            bindery_core::generate::generate("storage-mix", 20, 150, 1).unwrap(),
+        );
+        let mut scenarios: Vec<Scenario> = builtin::IDS
+            .iter()
+            .map(|id| Scenario::builtin(id).unwrap())
+            .collect();
+        scenarios.push(medium);
+        let mut resumed = 0;
+        for before in &scenarios {
+            for max_frames in [MAX_FRAMES, 2] {
+                let prev = run(before, max_frames);
+                let last = prev.last().cluster();
+                // kubectl delete of a running pod, of one already gone (a note), of a
+                // claim; kubectl edit (a new version of a class, applied later).
+                let mut nexts = Vec::new();
+                if let Some(key) = last.pods().keys().nth(1) {
+                    let delete = Then::Delete {
+                        kind: Kind::Pod,
+                        key: key.clone(),
+                    };
+                    nexts.push(before.with_then(delete.clone()));
+                    nexts.push(before.with_then(delete.clone()).with_then(delete));
+                }
+                if let Some(key) = last.pvcs().keys().next() {
+                    nexts.push(before.with_then(Then::Delete {
+                        kind: Kind::PersistentVolumeClaim,
+                        key: key.clone(),
+                    }));
+                }
+                if let Some(doc) = before.docs.iter().find(|m| m.kind() == Kind::StorageClass) {
+                    nexts.push(before.applied_later((**doc).clone()));
+                }
+                for next in nexts {
+                    // From the run before, and from a run that itself was resumed.
+                    let carried = resume(before, &prev, &next, max_frames)
+                        .unwrap_or_else(|| panic!("{}: not resumed", before.title));
+                    let scratch = run(&next, MAX_FRAMES);
+                    assert_eq!(outcome(&carried), outcome(&scratch), "{}", before.title);
+                    assert_eq!(carried.frames[0].label, "manifests applied");
+                    let again = next.with_then(Then::AdvanceSeconds(60));
+                    let twice = resume(&next, &carried, &again, max_frames).unwrap();
+                    assert_eq!(outcome(&twice), outcome(&run(&again, MAX_FRAMES)));
+                    resumed += 1;
+                }
+            }
+        }
+        assert!(resumed > 40, "only {resumed} resumed runs checked");
+    }
+
+    #[test]
+    fn anything_but_an_appended_action_runs_from_scratch() {
+        let before = Scenario::builtin("rwo-vs-rwop").unwrap();
+        assert!(before.then.is_empty());
+        let prev = run(&before, MAX_FRAMES);
+        let pod = prev.last().cluster().pods().keys().next().unwrap().clone();
+        let delete = Then::Delete {
+            kind: Kind::Pod,
+            key: pod.clone(),
+        };
+        // An edit of a document the cluster starts with.
+        let edited = before.without_object(Kind::Pod, &pod);
+        assert!(resume(
+            &before,
+            &prev,
+            &edited.with_then(delete.clone()),
+            MAX_FRAMES
+        )
+        .is_none());
+        // Another seed.
+        let mut reseeded = before.with_then(delete.clone());
+        reseeded.seed += 1;
+        assert!(resume(&before, &prev, &reseeded, MAX_FRAMES).is_none());
+        // A `then: create` of an object the cluster started with holds its document back.
+        let held = before.with_then(Then::Create {
+            kind: Kind::Pod,
+            key: pod.clone(),
+        });
+        assert!(resume(&before, &prev, &held, MAX_FRAMES).is_none());
+        // Nothing appended.
+        assert!(resume(&before, &prev, &before, MAX_FRAMES).is_none());
+        // A run with problems is not carried on.
+        let mut rejected = prev.clone();
+        rejected.problems.push("doc 1: bad".to_string());
+        assert!(resume(&before, &rejected, &before.with_then(delete), MAX_FRAMES).is_none());
     }
 
     #[test]

@@ -248,10 +248,29 @@ impl AppState {
         let outcome_first = objects > OUTCOME_FIRST_OBJECTS
             && script::frame_budget(objects, script::MAX_FRAMES) > 2;
         let start = now_ms();
-        let run = script::run(
+        // An appended `then:` action (kubectl delete / scale / edit) carries the current run
+        // on instead of re-running everything; its timeline is as complete as the one it
+        // continues.
+        let resumed = script::resume(
+            &self.scenario,
+            &self.run,
             &scenario,
-            if outcome_first { 2 } else { script::MAX_FRAMES },
+            if self.timeline_pending {
+                2
+            } else {
+                script::MAX_FRAMES
+            },
         );
+        let outcome_first = match &resumed {
+            Some(_) => self.timeline_pending,
+            None => outcome_first,
+        };
+        let run = resumed.unwrap_or_else(|| {
+            script::run(
+                &scenario,
+                if outcome_first { 2 } else { script::MAX_FRAMES },
+            )
+        });
         self.last_run_ms = now_ms() - start;
         if !run.problems.is_empty() {
             return Err(Rejected(run.problems));

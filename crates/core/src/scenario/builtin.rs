@@ -260,13 +260,16 @@ impl ScenarioText {
         max_steps: u64,
     ) -> Vec<ThenProblem> {
         let docs: Vec<super::DocRef<'_>> = parsed.manifests.iter().map(|d| d.view()).collect();
-        self.play_then_observed(sim, &docs, max_steps, &mut |_, _| {})
+        self.play_then_observed(sim, &docs, 0, max_steps, &mut |_, _| {})
     }
 
+    /// Plays the actions from `from` on; the ones before it only take their held-back
+    /// documents off the queue (they were played on `sim` already).
     fn play_then_observed(
         &self,
         sim: &mut crate::sim::Simulation,
         docs: &[super::DocRef<'_>],
+        from: usize,
         max_steps: u64,
         observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
     ) -> Vec<ThenProblem> {
@@ -284,6 +287,14 @@ impl ScenarioText {
         }
         let mut problems = Vec::new();
         for (i, t) in self.then.iter().enumerate() {
+            if i < from {
+                if let Some((kind, key)) = t.arrival() {
+                    if let Some(q) = queued.get_mut(&(kind, key.clone())) {
+                        q.pop_front();
+                    }
+                }
+                continue;
+            }
             match t {
                 Then::Create { kind, key } | Then::Apply { kind, key } => {
                     let create = matches!(t, Then::Create { .. });
@@ -391,14 +402,36 @@ impl ScenarioText {
         let mut load_errors = sim.load_documents(&initial);
         observe(&sim, Moment::Loaded);
         sim.run_until_idle_observed(max_steps, &mut |s, o| observe(s, Moment::Step(o)));
+        let (rejected, then_errors) =
+            self.resume_borrowed_observed(&mut sim, docs, 0, max_steps, observe);
+        load_errors.extend(rejected);
+        (sim, load_errors, then_errors)
+    }
+
+    /// Carries on a run of this script from its `then:` action `from` (0-based): `sim` is
+    /// where a run of the same documents stood after the actions before `from` (and their
+    /// steps until idle). The engine is deterministic and `sim` its whole state, so this
+    /// ends exactly where [`ScenarioText::run_borrowed_observed`] would, without replaying
+    /// what came before: the playground's `kubectl delete`, `kubectl scale` or `kubectl
+    /// edit` appends an action and runs only that. Returns what the API server rejected
+    /// and the actions that failed, from `from` on.
+    pub fn resume_borrowed_observed(
+        &self,
+        sim: &mut crate::sim::Simulation,
+        docs: &[super::DocRef<'_>],
+        from: usize,
+        max_steps: u64,
+        observe: &mut dyn FnMut(&crate::sim::Simulation, Moment),
+    ) -> (Vec<super::ImportError>, Vec<String>) {
+        let mut rejected = Vec::new();
         let mut then_errors = Vec::new();
-        for problem in self.play_then_observed(&mut sim, docs, max_steps, observe) {
+        for problem in self.play_then_observed(sim, docs, from, max_steps, observe) {
             match problem {
-                ThenProblem::Rejected(e) => load_errors.push(e),
+                ThenProblem::Rejected(e) => rejected.push(e),
                 ThenProblem::Missing(m) | ThenProblem::Failed(m) => then_errors.push(m),
             }
         }
-        (sim, load_errors, then_errors)
+        (rejected, then_errors)
     }
 }
 
@@ -425,6 +458,59 @@ mod tests {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// Resuming from where a run stood before action `k` ends exactly where the whole run
+    /// ends: same event log, same state, same problems (the playground relies on it to run
+    /// only an appended `kubectl delete`).
+    #[test]
+    fn resuming_before_any_action_ends_where_the_whole_run_ends() {
+        let mut checked = 0;
+        for b in all().into_iter().filter(|b| !b.text.then.is_empty()) {
+            let parsed = crate::scenario::parse(&b.text.yaml);
+            let docs: Vec<crate::scenario::DocRef<'_>> =
+                parsed.manifests.iter().map(|d| d.view()).collect();
+            // The state before action k is the last one shown before `Moment::Then(k)`.
+            let mut before: Vec<crate::sim::Simulation> = Vec::new();
+            let mut last: Option<crate::sim::Simulation> = None;
+            let (whole, rejected, failed) =
+                b.text
+                    .run_borrowed_observed(&docs, 7, 10_000, &mut |sim, moment| {
+                        if let Moment::Then(_) = moment {
+                            before.push(last.take().expect("a state before each action"));
+                        }
+                        last = Some(sim.snapshot());
+                    });
+            assert_eq!(before.len(), b.text.then.len(), "{}", b.id);
+            let (whole_log, whole_state) = (
+                whole.log().render(),
+                crate::scenario::export::state_yaml(&whole),
+            );
+            for (k, start) in before.into_iter().enumerate() {
+                let mut sim = start;
+                let (r, f) =
+                    b.text
+                        .resume_borrowed_observed(&mut sim, &docs, k, 10_000, &mut |_, _| {});
+                assert_eq!(sim.log().render(), whole_log, "{} resumed at {k}", b.id);
+                assert_eq!(
+                    crate::scenario::export::state_yaml(&sim),
+                    whole_state,
+                    "{} resumed at {k}",
+                    b.id
+                );
+                // Problems of the actions before k were reported by the run that played them.
+                assert!(
+                    r.len() <= rejected.len() && f.len() <= failed.len(),
+                    "{} at {k}",
+                    b.id
+                );
+                if k == 0 {
+                    assert_eq!((r.len(), &f), (rejected.len(), &failed), "{}", b.id);
+                }
+                checked += 1;
+            }
+        }
+        assert!(checked >= 10, "only {checked} resumptions checked");
     }
 
     #[test]
