@@ -26,7 +26,7 @@ try {
   await page.locator('.node .node-name').first().click();
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
-  await cdp.send('Profiler.setSamplingInterval', { interval: 100 });
+  await cdp.send('Profiler.setSamplingInterval', { interval: Number(process.env.INTERVAL ?? 100) });
   await cdp.send('Profiler.start');
   const times = [];
   for (let i = 0; i < 6; i++) {

@@ -68,6 +68,11 @@ pub fn set_hash(fragment: &str) -> Option<String> {
 pub fn clear_hash() {
     if let Some(window) = web_sys::window() {
         let location = window.location();
+        // Called after every edit: a history write costs milliseconds, so only when there
+        // is a fragment to drop.
+        if location.hash().map(|h| h.is_empty()).unwrap_or(true) {
+            return;
+        }
         if let (Ok(origin), Ok(path), Ok(search)) =
             (location.origin(), location.pathname(), location.search())
         {
@@ -195,6 +200,26 @@ pub fn post_height(id: Option<&str>) {
 /// edit should not wait for.
 pub fn drop_later<T: 'static>(value: T) {
     when_idle(move || drop(value));
+}
+
+/// Runs `f` right after the next frame is painted (a timeout queued from an animation
+/// frame callback): work the frame need not wait for, such as redrawing the charts at the
+/// bottom of the page. Natively (tests) at once.
+pub fn after_paint(f: impl FnOnce() + 'static) {
+    #[cfg(target_arch = "wasm32")]
+    {
+        let queued = web_sys::window().map(|w| {
+            let callback = wasm_bindgen::closure::Closure::once_into_js(move || {
+                gloo::timers::callback::Timeout::new(0, f).forget();
+            });
+            w.request_animation_frame(callback.unchecked_ref())
+        });
+        if !matches!(queued, Some(Ok(_))) {
+            gloo::console::warn!("no animation frame: a deferred redraw was skipped");
+        }
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    f();
 }
 
 /// Runs `f` once the browser is idle: `requestIdleCallback` where the browser has it, else

@@ -329,12 +329,34 @@ pub struct Frame {
     pub label: String,
     /// Whether this frame ends a scheduling cycle ("step one scheduling cycle" stops here).
     pub scheduling: bool,
+    /// What the cluster view draws of it, computed on first use: the header, the cluster
+    /// and the storage tables all read it, and a run carried on keeps it for the frames
+    /// before.
+    cluster_view: std::cell::OnceCell<Rc<crate::view_model::ClusterView>>,
+}
+
+impl Frame {
+    pub fn new(sim: Simulation, label: String, scheduling: bool) -> Frame {
+        Frame {
+            sim,
+            label,
+            scheduling,
+            cluster_view: Default::default(),
+        }
+    }
+
+    pub fn cluster_view(&self) -> Rc<crate::view_model::ClusterView> {
+        self.cluster_view
+            .get_or_init(|| Rc::new(crate::view_model::cluster_view(&self.sim)))
+            .clone()
+    }
 }
 
 /// A recorded run of a scenario.
 #[derive(Clone, Debug)]
 pub struct Run {
-    pub frames: Vec<Frame>,
+    /// Shared, so a run carried on from another ([`resume`]) keeps the frames before.
+    pub frames: Vec<Rc<Frame>>,
     /// How many engine steps each kept frame stands for (1 unless the run was long).
     pub stride: usize,
     /// What the API server rejected (`doc N: path: message`) and `then: create` / `apply`
@@ -368,7 +390,7 @@ pub fn frame_budget(objects: usize, max_frames: usize) -> usize {
 /// Keeps the frames of a run as the engine shows them: every step until there are more
 /// than the budget, then every other one, and so on (actions always).
 struct Recorder {
-    frames: Vec<Frame>,
+    frames: Vec<Rc<Frame>>,
     stride: usize,
     seen: usize,
     max_frames: usize,
@@ -398,11 +420,8 @@ impl Recorder {
                 false,
             ),
         };
-        self.frames.push(Frame {
-            sim: sim.snapshot(),
-            label,
-            scheduling,
-        });
+        self.frames
+            .push(Rc::new(Frame::new(sim.snapshot(), label, scheduling)));
         if self.frames.len() > self.max_frames {
             // Keep the first frame and every other one after it; later steps are sampled
             // twice as sparsely.
@@ -430,11 +449,8 @@ impl Recorder {
                 && f.sim.log().len() == sim.log().len()
         });
         if !last_is_final {
-            self.frames.push(Frame {
-                sim,
-                label: "idle".to_string(),
-                scheduling: false,
-            });
+            self.frames
+                .push(Rc::new(Frame::new(sim, "idle".to_string(), false)));
         }
         let mut problems = problems;
         let (missing, failed): (Vec<String>, Vec<String>) = then_errors

@@ -973,7 +973,8 @@ pub struct EventRow {
     pub type_: &'static str,
     pub reason: &'static str,
     pub object: Selection,
-    pub message: String,
+    /// Shared with the event log (a 50-node run has thousands of rows to make per edit).
+    pub message: std::sync::Arc<str>,
     pub count: u64,
     /// Since the last occurrence, in simulated time (`kubectl get events`' LAST SEEN).
     pub age: String,
@@ -1007,7 +1008,7 @@ pub fn event_rows(sim: &Simulation, only: Option<&Selection>) -> Vec<EventRow> {
             type_: e.event.type_.as_str(),
             reason: e.event.reason,
             object: Selection::new(e.event.object.kind, e.event.object.key()),
-            message: e.event.message.to_string(),
+            message: e.event.message.clone(),
             count: e.count,
             age: age(now.saturating_sub(e.last.millis())),
             first_seq: e.first_seq,
@@ -1478,7 +1479,7 @@ mod tests {
         assert!(desc
             .events
             .iter()
-            .any(|e| e.message == "create Claim www-web-0 Pod web-0 in StatefulSet web success"));
+            .any(|e| &*e.message == "create Claim www-web-0 Pod web-0 in StatefulSet web success"));
 
         // After the scale-down, retained claims of scaled-away ordinals are still listed.
         let sim = last("statefulset-scale-down-retention");

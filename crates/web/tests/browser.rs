@@ -166,6 +166,16 @@ async fn the_app_renders_a_shared_scenario_with_its_failed_scheduling_message() 
     // Autosave runs a moment after the scenario was accepted.
     gloo::timers::future::TimeoutFuture::new(400).await;
     assert!(platform::saved_scenario().is_some_and(|s| s.contains("kind: PersistentVolumeClaim")));
+    // The charts were drawn after the first paint: the canvas holds more than one colour.
+    let drawn = js_sys::eval(
+        "(() => { const c = document.getElementById('chart-zones'); \
+         const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data; \
+         for (let i = 4; i < d.length; i += 4) \
+           if (d[i] !== d[0] || d[i + 1] !== d[1] || d[i + 2] !== d[2]) return true; \
+         return false; })()",
+    )
+    .unwrap();
+    assert_eq!(drawn.as_bool(), Some(true), "the zone chart is blank");
 
     // Clicking the pending pod opens the verdict table naming VolumeRestrictions.
     let chip: web_sys::HtmlElement = wasm_bindgen::JsCast::dyn_into(

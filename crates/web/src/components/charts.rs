@@ -239,6 +239,35 @@ fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i64, i64)]) -> Draw
     root.present().map_err(err)
 }
 
+/// Draws the three charts of frame `cursor` of `run` (those whose canvas is on the page).
+fn draw_all(
+    run: &crate::script::Run,
+    cursor: usize,
+    zone_ref: NodeRef,
+    timeline_ref: NodeRef,
+    capacity_ref: NodeRef,
+) {
+    let sim = &run.frames[cursor].sim;
+    let series = view_model::pending_running(run.frames.iter().map(|f| &f.sim));
+    let (zones, skew) = view_model::zone_spread(sim);
+    let results = [
+        zone_ref
+            .cast::<HtmlCanvasElement>()
+            .map(|c| draw_zone_spread(c, &zones, skew)),
+        timeline_ref
+            .cast::<HtmlCanvasElement>()
+            .map(|c| draw_pending_running(c, &series, cursor)),
+        capacity_ref
+            .cast::<HtmlCanvasElement>()
+            .map(|c| draw_capacity(c, &view_model::capacity_used(sim))),
+    ];
+    for r in results.into_iter().flatten() {
+        if let Err(e) = r {
+            gloo::console::error!(format!("chart: {e}"));
+        }
+    }
+}
+
 #[function_component(Charts)]
 pub fn charts() -> Html {
     let store = use_store();
@@ -249,29 +278,15 @@ pub fn charts() -> Html {
     {
         let (zone_ref, timeline_ref, capacity_ref) =
             (zone_ref.clone(), timeline_ref.clone(), capacity_ref.clone());
-        // Drawn only when the frame changes, from the shared run (no snapshot copies).
+        // Drawn only when the frame changes, from the shared run (no snapshot copies), and
+        // after the frame that shows the change is painted: the charts sit at the bottom of
+        // the page, and the cluster view above should not wait for them.
         let run = store.run.clone();
         let cursor = store.cursor.min(run.frames.len() - 1);
         use_effect_with(key, move |_| {
-            let sim = &run.frames[cursor].sim;
-            let series = view_model::pending_running(run.frames.iter().map(|f| &f.sim));
-            let (zones, skew) = view_model::zone_spread(sim);
-            let results = [
-                zone_ref
-                    .cast::<HtmlCanvasElement>()
-                    .map(|c| draw_zone_spread(c, &zones, skew)),
-                timeline_ref
-                    .cast::<HtmlCanvasElement>()
-                    .map(|c| draw_pending_running(c, &series, cursor)),
-                capacity_ref
-                    .cast::<HtmlCanvasElement>()
-                    .map(|c| draw_capacity(c, &view_model::capacity_used(sim))),
-            ];
-            for r in results.into_iter().flatten() {
-                if let Err(e) = r {
-                    gloo::console::error!(format!("chart: {e}"));
-                }
-            }
+            crate::platform::after_paint(move || {
+                draw_all(&run, cursor, zone_ref, timeline_ref, capacity_ref)
+            });
         });
     }
     html! {

@@ -23,7 +23,7 @@ fn selection_within(card: &NodeCard, selection: &Option<Selection>) -> Option<Se
 #[function_component(ClusterView)]
 pub fn cluster_view() -> Html {
     let store = use_store();
-    let view = super::use_cluster_view(&store);
+    let view = super::cluster_view_of(&store);
     let compact = !view.detailed;
     let selection = store.selection.clone();
     html! {

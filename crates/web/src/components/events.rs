@@ -78,7 +78,7 @@ fn event_row(props: &EventRowProps) -> Html {
             <td>{ r.type_ }</td>
             <td class="reason">{ r.reason }</td>
             <td><button class="link" {onclick}>{ r.object.label() }</button></td>
-            <td class="message">{ &r.message }</td>
+            <td class="message">{ &*r.message }</td>
             <td>{ r.count }</td>
         </tr>
     }

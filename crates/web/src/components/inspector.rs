@@ -90,7 +90,7 @@ pub fn inspector() -> Html {
                         <thead><tr><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Age" }</th><th>{ "Message" }</th></tr></thead>
                         <tbody>{ for desc.events.iter().map(|e| html! {
                             <tr class={classes!(e.warning.then_some("warning"))}>
-                                <td>{ e.type_ }</td><td>{ e.reason }</td><td>{ format!("{} (x{})", e.age, e.count) }</td><td class="message">{ &e.message }</td>
+                                <td>{ e.type_ }</td><td>{ e.reason }</td><td>{ format!("{} (x{})", e.age, e.count) }</td><td class="message">{ &*e.message }</td>
                             </tr>
                         }) }</tbody>
                     </table>

@@ -42,15 +42,11 @@ pub fn use_store() -> Store {
     use_context::<Store>().expect("the App provides the store")
 }
 
-/// The cluster view of the shown frame, recomputed only when the frame changes (not on
-/// selection, dialogs or notices): for 1,000 nodes it is the costliest view model.
-#[hook]
-pub fn use_cluster_view(store: &Store) -> std::rc::Rc<crate::view_model::ClusterView> {
-    let run = store.run.clone();
-    let cursor = store.cursor.min(run.frames.len() - 1);
-    use_memo((store.revision, cursor), move |_| {
-        crate::view_model::cluster_view(&run.frames[cursor].sim)
-    })
+/// The cluster view of the shown frame, computed once per frame (not on selection,
+/// dialogs or notices, and not once per reader): for 1,000 nodes it is the costliest view
+/// model.
+pub fn cluster_view_of(store: &Store) -> std::rc::Rc<crate::view_model::ClusterView> {
+    store.frame().cluster_view()
 }
 
 /// How long after a change the autosave is written.
@@ -293,7 +289,7 @@ fn header() -> Html {
             }
         })
     };
-    let counts = use_cluster_view(&store).counts.clone();
+    let counts = cluster_view_of(&store).counts.clone();
     html! {
         <header class="header">
             <div class="brand">

@@ -14,7 +14,7 @@ pub const GRAPH_POD_LIMIT: usize = 80;
 pub fn storage_panel() -> Html {
     let store = use_store();
     let sim = &store.frame().sim;
-    let view = super::use_cluster_view(&store);
+    let view = super::cluster_view_of(&store);
     let claim_users = sim
         .cluster()
         .pods()
