@@ -6,7 +6,8 @@
 //! run from scratch by the deterministic engine; the run is recorded as frames for the
 //! timeline. Nothing here touches the DOM, so it is tested natively.
 
-use std::rc::Rc;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
 
 use bindery_core::model::{Kind, ObjectKey};
 use bindery_core::scenario::builtin::{self, Moment, ScenarioText, Then};
@@ -30,6 +31,38 @@ pub struct Scenario {
     /// manifests on each would cost more than re-running it.
     pub docs: Vec<Rc<Manifest>>,
     pub then: Vec<Then>,
+}
+
+/// A document's YAML, with the document it was written from (see [`document_yaml`]).
+type YamlByDocument = HashMap<*const Manifest, (Weak<Manifest>, Rc<str>)>;
+
+thread_local! {
+    /// Each document's YAML, by the document's allocation: documents are immutable and
+    /// shared between a scenario and its edits, so the autosave after an edit (and a
+    /// share link, the YAML dialog) writes only the documents that changed. The `Weak`
+    /// tells a live document from a new one at a reused address.
+    static DOCUMENT_YAML: std::cell::RefCell<YamlByDocument> =
+        Default::default();
+}
+
+/// `m.to_yaml()`, remembered for as long as the document lives.
+fn document_yaml(m: &Rc<Manifest>) -> Rc<str> {
+    DOCUMENT_YAML.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let key = Rc::as_ptr(m);
+        if let Some((weak, yaml)) = cache.get(&key) {
+            if weak.upgrade().is_some_and(|live| Rc::ptr_eq(&live, m)) {
+                return yaml.clone();
+            }
+        }
+        // Forget dead documents now and then, so the cache stays the size of the live ones.
+        if cache.len() >= 64 && cache.len().is_power_of_two() {
+            cache.retain(|_, (weak, _)| weak.strong_count() > 0);
+        }
+        let yaml: Rc<str> = Rc::from(m.to_yaml());
+        cache.insert(key, (Rc::downgrade(m), yaml.clone()));
+        yaml
+    })
 }
 
 /// A failed import or edit: what to show, one line per problem.
@@ -111,7 +144,7 @@ impl Scenario {
         }
         for m in &self.docs {
             out.push_str("---\n");
-            out.push_str(&m.to_yaml());
+            out.push_str(&document_yaml(m));
         }
         out
     }
@@ -571,6 +604,38 @@ mod tests {
             let s = Scenario::builtin(b.id).expect(b.id);
             let (again, _) = Scenario::from_yaml(&s.to_yaml()).expect(b.id);
             assert_eq!(again, s, "{}", b.id);
+        }
+    }
+
+    #[test]
+    fn remembered_document_yaml_follows_every_edit() {
+        let fresh = |s: &Scenario| -> String {
+            s.docs
+                .iter()
+                .map(|m| format!("---\n{}", m.to_yaml()))
+                .collect()
+        };
+        let mut s = Scenario::builtin("rwop-preemption").unwrap();
+        for round in 0..3 {
+            let yaml = s.to_yaml();
+            assert!(yaml.ends_with(&fresh(&s)), "round {round}");
+            // Edit the first pod (a new document in place of the old one).
+            let i = s.docs.iter().position(|m| m.kind() == Kind::Pod).unwrap();
+            let mut next = (*s.docs[i]).clone();
+            if let Manifest::Pod(p) = &mut next {
+                p.metadata
+                    .labels
+                    .get_or_insert_with(Default::default)
+                    .insert("round".to_string(), round.to_string());
+            }
+            let replacing = Some((Kind::Pod, s.docs[i].key()));
+            s = s.with_object(next, replacing);
+            assert!(
+                s.to_yaml().contains(&format!("round: \"{round}\"")),
+                "{}",
+                s.to_yaml()
+            );
+            assert!(s.to_yaml().ends_with(&fresh(&s)));
         }
     }
 
