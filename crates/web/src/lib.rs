@@ -1,7 +1,8 @@
 //! Bindery's playground: the engine (`bindery-core`) compiled to wasm, with a Yew UI.
 //!
 //! - [`script`]: the scenario a person edits and its recorded run (the timeline).
-//! - [`state`]: the reducer — every edit re-runs the engine from scratch.
+//! - [`state`]: the reducer — every edit re-runs the engine from scratch (or carries the
+//!   run on, when the edit only appends `then:` actions).
 //! - [`view_model`], [`forms`], [`share`]: pure functions, tested natively.
 //! - [`components`]: the views; [`platform`]: storage, URL, clipboard, panic banner.
 
