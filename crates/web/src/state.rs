@@ -17,6 +17,18 @@ use crate::view_model::Selection;
 /// Undo steps kept.
 pub const HISTORY_LIMIT: usize = 100;
 
+/// How many runs of scenarios shown before are kept for undo and redo (runs hold their
+/// timelines' snapshots, so not one per history entry).
+pub const RECENT_RUNS: usize = 4;
+
+/// A scenario shown before, with its run.
+#[derive(Clone, Debug)]
+pub struct RecentRun {
+    pub scenario: Rc<Scenario>,
+    pub run: Rc<Run>,
+    pub timeline_pending: bool,
+}
+
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum NoticeKind {
     Error,
@@ -75,6 +87,8 @@ pub struct AppState {
     pub playing: bool,
     pub past: Vec<Rc<Scenario>>,
     pub future: Vec<Rc<Scenario>>,
+    /// The runs of the last few scenarios shown, newest last: undo and redo reuse them.
+    pub recent_runs: Vec<RecentRun>,
     pub selection: Option<Selection>,
     /// Show only this object's events.
     pub event_filter: Option<Selection>,
@@ -196,6 +210,7 @@ impl AppState {
             playing: false,
             past: Vec::new(),
             future: Vec::new(),
+            recent_runs: Vec::new(),
             selection: None,
             event_filter: None,
             notice: None,
@@ -223,6 +238,7 @@ impl AppState {
             playing: self.playing,
             past: self.past.clone(),
             future: self.future.clone(),
+            recent_runs: self.recent_runs.clone(),
             selection: self.selection.clone(),
             event_filter: self.event_filter.clone(),
             notice: self.notice.clone(),
@@ -248,6 +264,18 @@ impl AppState {
         let outcome_first = objects > OUTCOME_FIRST_OBJECTS
             && script::frame_budget(objects, script::MAX_FRAMES) > 2;
         let start = now_ms();
+        // Undo and redo come back to a scenario shown a moment ago: its run is remembered
+        // (a run is a function of its scenario, so it is the run).
+        let remembered = self
+            .recent_runs
+            .iter()
+            .position(|r| Rc::ptr_eq(&r.scenario, &scenario))
+            .map(|i| self.recent_runs.remove(i));
+        if let Some(r) = remembered {
+            self.last_run_ms = now_ms() - start;
+            self.show(scenario, r.run, r.timeline_pending, record_history);
+            return Ok(());
+        }
         // An appended `then:` action (kubectl delete / scale / edit) carries the current run
         // on instead of re-running everything; its timeline is as complete as the one it
         // continues.
@@ -275,6 +303,28 @@ impl AppState {
         if !run.problems.is_empty() {
             return Err(Rejected(run.problems));
         }
+        self.show(scenario, Rc::new(run), outcome_first, record_history);
+        Ok(())
+    }
+
+    /// Makes `scenario`, whose run is `run`, the one shown (at its end); the one shown
+    /// before goes on the undo stack if `record_history`, and its run among the recent
+    /// ones.
+    fn show(
+        &mut self,
+        scenario: Rc<Scenario>,
+        run: Rc<Run>,
+        timeline_pending: bool,
+        record_history: bool,
+    ) {
+        self.recent_runs.push(RecentRun {
+            scenario: self.scenario.clone(),
+            run: self.run.clone(),
+            timeline_pending: self.timeline_pending,
+        });
+        if self.recent_runs.len() > RECENT_RUNS {
+            crate::platform::drop_later(self.recent_runs.remove(0));
+        }
         if record_history {
             self.past
                 .push(std::mem::replace(&mut self.scenario, scenario));
@@ -285,8 +335,8 @@ impl AppState {
         } else {
             self.scenario = scenario;
         }
-        crate::platform::drop_later(std::mem::replace(&mut self.run, Rc::new(run)));
-        self.timeline_pending = outcome_first;
+        crate::platform::drop_later(std::mem::replace(&mut self.run, run));
+        self.timeline_pending = timeline_pending;
         self.cursor = self.run.frames.len() - 1;
         self.playing = false;
         self.revision += 1;
@@ -309,7 +359,6 @@ impl AppState {
                 self.run.notes.clone(),
             ));
         }
-        Ok(())
     }
 
     /// An edited scenario from a form or an inspector action: on success the dialog closes
@@ -625,6 +674,56 @@ mod tests {
             Scenario::builtin("rwop-conflict").unwrap().title
         );
         assert_eq!(s.past.len(), 1);
+    }
+
+    #[test]
+    fn undo_and_redo_show_the_runs_they_showed_and_far_back_ones_run_again() {
+        let mut s = start();
+        let mut shown = vec![(s.scenario.clone(), s.run.clone())];
+        for id in [
+            "rwop-conflict",
+            "rwop-preemption",
+            "local-pv-wffc",
+            "zonal-volume-zone",
+            "rwop-migration",
+            "reclaim-and-protection",
+        ] {
+            s = s.apply(Action::Load {
+                scenario: Scenario::builtin(id).unwrap(),
+                notice: None,
+            });
+            shown.push((s.scenario.clone(), s.run.clone()));
+        }
+        assert!(s.recent_runs.len() <= RECENT_RUNS);
+        // Walk all the way back: the last RECENT_RUNS undos reuse the runs shown, the
+        // older ones run again, to the same end.
+        let mut put_aside = Vec::new();
+        for (back, (scenario, run)) in shown.iter().rev().skip(1).enumerate() {
+            put_aside.push(s.run.clone());
+            s = s.apply(Action::Undo);
+            assert!(Rc::ptr_eq(&s.scenario, scenario));
+            assert_eq!(
+                Rc::ptr_eq(&s.run, run),
+                back < RECENT_RUNS,
+                "undo {}",
+                back + 1
+            );
+            assert_eq!(s.run.last().log().render(), run.last().log().render());
+            assert!(s.at_end());
+        }
+        // And forward again: each redo shows the run its undo put aside, while remembered.
+        for (step, (scenario, _)) in shown.iter().skip(1).enumerate() {
+            s = s.apply(Action::Redo);
+            assert!(Rc::ptr_eq(&s.scenario, scenario));
+            let aside = &put_aside[put_aside.len() - 1 - step];
+            assert_eq!(
+                Rc::ptr_eq(&s.run, aside),
+                step < RECENT_RUNS,
+                "redo {}",
+                step + 1
+            );
+            assert_eq!(s.run.last().log().render(), aside.last().log().render());
+        }
     }
 
     #[test]
