@@ -1,10 +1,11 @@
 // Where the time of one edit goes in the browser: a CPU profile (Chrome DevTools protocol)
-// of cordon/uncordon (or EDIT=delete: kubectl delete of pods) on the 50-node scenario, self time summed by function.
+// of cordon/uncordon (or EDIT=delete: kubectl delete of pods) on the 50-node scenario,
+// self and inclusive time summed by function.
 //   sed 's/data-wasm-opt-params="[^"]*"/data-wasm-opt-params="-g"/' index.html > index-prof.html
 //   trunk build index-prof.html --release true --dist /tmp/dist-prof   (function names kept)
-//   DIST=/tmp/dist-prof [FILTER=bindery] node tests/e2e/profile-edit.mjs
-// Not part of the test run: the sampling profiler slows the page down, so read the shares,
-// not the absolute times.
+//   DIST=/tmp/dist-prof [EDIT=delete] [FILTER=bindery] [INTERVAL=500] node tests/e2e/profile-edit.mjs
+// Not part of the test run: the sampling profiler slows the page down (the more, the shorter
+// its INTERVAL in µs, 100 by default), so read the shares, not the absolute times.
 import { chromium } from 'playwright-core';
 import { spawn } from 'node:child_process';
 
