@@ -41,6 +41,17 @@ try {
     const sim = await page.locator('#sim-ms').textContent();
     console.log('delete', del.at(-1).map((t) => t.toFixed(1)).join(' / handler '), sim);
   }
+  // Undo and redo of the last edits (their runs are remembered).
+  const undo = [];
+  for (let i = 0; i < 3; i++) {
+    await page.waitForTimeout(400);
+    undo.push(await page.evaluate(toFrame(), '#undo'));
+  }
+  for (let i = 0; i < 3; i++) {
+    await page.waitForTimeout(400);
+    undo.push(await page.evaluate(toFrame(), '#redo'));
+  }
+  console.log('undo/redo', undo.map((t) => t.map((x) => x.toFixed(1)).join(' / handler ')).join(', '));
   const med = (a) => a.map((t) => t[0]).sort((x, y) => x - y)[Math.floor(a.length / 2)].toFixed(1);
   console.log('cordon', cordon.map((t) => t[0].toFixed(0)).join(' '), 'median', med(cordon));
   console.log('kubectl delete pod', del.map((t) => t[0].toFixed(0)).join(' '), 'median', med(del));
