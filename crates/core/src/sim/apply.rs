@@ -161,10 +161,10 @@ impl Simulation {
         let kind = m.kind();
         let key = m.key();
         let converted = to_model(m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
-        let source: Arc<str> = Arc::from(m.without_status().to_json_string());
+        let source = m.without_status().to_json_string();
         let applied = self.admit_and_store(converted.object, &key)?;
         if applied != Applied::Unchanged {
-            self.cluster.manifests.insert((kind, key.clone()), source);
+            self.cluster.keep_manifest(kind, key.clone(), &source);
             let object = self.log.object_ref(kind, &key);
             self.note(Note::Applied {
                 object,
@@ -848,7 +848,7 @@ impl Simulation {
             .cluster
             .source_of(kind, key)
             .filter(|_| kind.is_workload())
-            .cloned()
+            .map(|s| s.into_owned())
             .ok_or_else(|| ApplyError::not_found(kind, key))?;
         let mut value: serde_json::Value =
             serde_json::from_str(&source).map_err(|_| ApplyError::not_found(kind, key))?;
