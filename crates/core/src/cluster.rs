@@ -357,6 +357,9 @@ pub struct Cluster {
     /// by the nodes and the available-PV index (see [`same_host`]). Never shrinks: it
     /// holds one short string per host the cluster ever had.
     hostnames: BTreeSet<Arc<str>>,
+    /// Every namespace an applied object named, one allocation each (a few strings),
+    /// shared by the objects and their keys in every index.
+    namespaces: BTreeSet<Arc<str>>,
     next_arrival: u64,
 }
 
@@ -405,6 +408,11 @@ impl Cluster {
     /// The shared copy of the hostname `name` (see [`Node::hostname`]).
     pub fn intern_hostname(&mut self, name: &str) -> Arc<str> {
         intern(&mut self.hostnames, name)
+    }
+
+    /// The one shared copy of a namespace's name.
+    pub fn intern_namespace(&mut self, namespace: &str) -> Arc<str> {
+        intern(&mut self.namespaces, namespace)
     }
 
     /// A strictly increasing number stamped on objects as they arrive.
