@@ -205,6 +205,10 @@ impl<T> Chunked<T> {
     /// Appends `v` and returns its index.
     fn push(&mut self, v: T) -> usize {
         let at = self.len();
+        if self.open.capacity() == 0 {
+            // A chunk's full size at once, not eight reallocations on the way to it.
+            self.open.reserve_exact(CHUNK);
+        }
         self.open.push(v);
         if self.open.len() >= CHUNK {
             self.sealed.push(Arc::new(std::mem::take(&mut self.open)));
@@ -276,8 +280,9 @@ pub struct EventLog {
     /// ring, so a clone stays cheap.
     recent: Vec<Arc<str>>,
     recent_next: usize,
-    /// Ids of recently logged objects and messages (rings, like `recent`).
-    recent_objects: Vec<u32>,
+    /// Recently logged objects, as (hash of kind, namespace and name; id): a ring, like
+    /// `recent`, scanned for every event, so it compares hashes before strings.
+    recent_objects: Vec<(u64, u32)>,
     recent_objects_next: usize,
     recent_messages: Vec<u32>,
     recent_messages_next: usize,
@@ -291,7 +296,7 @@ const RECENT_IDS: usize = 64;
 const CHUNK: usize = 512;
 
 /// Puts `id` in the ring `ring` (of at most `RECENT_IDS`), `next` being its cursor.
-fn remember(ring: &mut Vec<u32>, next: &mut usize, id: u32) {
+fn remember<T>(ring: &mut Vec<T>, next: &mut usize, id: T) {
     if ring.len() < RECENT_IDS {
         ring.push(id);
     } else {
@@ -324,28 +329,37 @@ impl EventLog {
         new
     }
 
-    /// The id of a recently logged object equal to `(kind, namespace, name)`.
-    fn recent_object(&self, kind: Kind, namespace: &str, name: &str) -> Option<u32> {
-        self.recent_objects.iter().copied().find(|&id| {
-            let o = self.objects.get(id as usize);
-            o.kind == kind && same_str(&o.name, name) && same_str(&o.namespace, namespace)
-        })
-    }
-
-    /// An [`ObjectRef`], sharing the strings of a recently logged equal one.
+    /// An [`ObjectRef`] to `key`'s object (sharing the key's strings).
     pub fn object_ref(&mut self, kind: Kind, key: &ObjectKey) -> ObjectRef {
-        match self.recent_object(kind, &key.namespace, &key.name) {
-            Some(id) => self.objects.get(id as usize).clone(),
-            None => ObjectRef::new(kind, key),
-        }
+        ObjectRef::new(kind, key)
     }
 
     fn object_id(&mut self, object: ObjectRef) -> u32 {
-        if let Some(id) = self.recent_object(object.kind, &object.namespace, &object.name) {
+        use std::hash::BuildHasher;
+        // A fixed-seed hash, compared only for equality: it decides whether an id is
+        // reused (which no reader can tell), never an order.
+        let hash = foldhash::fast::FixedState::default().hash_one((
+            object.kind,
+            &*object.namespace,
+            &*object.name,
+        ));
+        let found = self.recent_objects.iter().find(|&&(h, id)| {
+            h == hash && {
+                let o = self.objects.get(id as usize);
+                o.kind == object.kind
+                    && same_str(&o.name, &object.name)
+                    && same_str(&o.namespace, &object.namespace)
+            }
+        });
+        if let Some(&(_, id)) = found {
             return id;
         }
         let id = u32::try_from(self.objects.push(object)).expect("fewer than 2^32 objects");
-        remember(&mut self.recent_objects, &mut self.recent_objects_next, id);
+        remember(
+            &mut self.recent_objects,
+            &mut self.recent_objects_next,
+            (hash, id),
+        );
         id
     }
 

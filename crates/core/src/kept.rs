@@ -73,6 +73,7 @@ fn pieces(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
         if done {
             return None;
         }
+        // A plain loop: pieces are a few bytes long, shorter than memchr's setup pays for.
         match bytes[start..].iter().position(|&b| b == b'"') {
             Some(at) => {
                 let piece = (start, start + at);
@@ -156,6 +157,9 @@ fn get_varint(ops: &[u8], at: &mut usize) -> usize {
     }
 }
 
+/// How far from where it was expected a piece is looked for in the base.
+const SEARCH: usize = 16;
+
 /// The delta of `text` against `base`: a sequence of `varint(2·start)` `varint(count)`
 /// (a run of the base's pieces) and `varint(2·len + 1)` `bytes` (a literal piece). The
 /// pieces are joined with `"`.
@@ -179,9 +183,13 @@ fn encode(base: &Base, text: &str) -> Vec<u8> {
         } else {
             // Elsewhere in the base, where the next piece follows too: a lone `:` or `,`
             // matches everywhere and would lose the thread.
+            // Near where the base was expected only: a piece found nowhere (a name, a
+            // number) costs a bounded search, and a field moved further is kept literally.
             let next = input.get(i + 1).copied();
-            (j..n)
-                .chain(0..j.min(n))
+            let ahead = n.min(j + SEARCH);
+            let behind = j.min(n).saturating_sub(SEARCH);
+            (j..ahead)
+                .chain(behind..j.min(n))
                 .find(|&k| base.piece(k) == piece && (k + 1 < n && Some(base.piece(k + 1)) == next))
         };
         match found {
