@@ -65,7 +65,12 @@ fn main() {
         t.elapsed(),
         rss_mb()
     );
-    let src: usize = sim.cluster().manifests.values().map(|s| s.len()).sum();
+    let src: usize = sim
+        .cluster()
+        .manifests
+        .values()
+        .map(|s| s.text().len())
+        .sum();
     eprintln!(
         "manifest sources: {} bytes in {} objects",
         src,

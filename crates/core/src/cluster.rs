@@ -5,11 +5,13 @@
 //! deterministic order. Objects are `Arc`s: cloning a `Cluster` (a snapshot) copies
 //! pointers, and writers replace an object with a new `Arc`, never mutate a shared one.
 
+use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 use foldhash::fast::FixedState;
 use std::sync::Arc;
 
+use crate::kept::{Kept, KeptEncoder};
 use crate::model::*;
 use crate::small_set::SmallSet;
 
@@ -323,9 +325,10 @@ pub struct Cluster {
     pods: BTreeMap<ObjectKey, Arc<Pod>>,
     /// Pods that terminated and left the API, kept so their story stays visible.
     pub deleted_pods: Vec<Arc<Pod>>,
-    /// The manifest each user object was created from (compact JSON), so that export keeps
-    /// fields the engine does not model (container images, commands, …).
-    pub manifests: BTreeMap<(Kind, ObjectKey), Arc<str>>,
+    /// The manifest each user object was created from (compact JSON, stored as a delta
+    /// against a like one: [`crate::kept`]), so that export keeps fields the engine does not
+    /// model (container images, commands, …). Written by [`Cluster::keep_manifest`].
+    pub manifests: BTreeMap<(Kind, ObjectKey), Kept>,
     /// Available, unclaimed PVs by class: the binders' candidate lists.
     available_by_class: BTreeMap<String, AvailableIndex>,
     /// PV names by the claim (`ns/name`) their claimRef names.
@@ -347,11 +350,16 @@ pub struct Cluster {
     pub(crate) owners_touched: BTreeSet<(Kind, ObjectKey)>,
     /// The manifest each object a controller created came from (a pod or claim stamped out
     /// of a template), so export can write the whole object. Not part of the scenario.
-    pub generated: BTreeMap<(Kind, ObjectKey), Arc<str>>,
+    pub generated: BTreeMap<(Kind, ObjectKey), Kept>,
+    /// The bases `manifests` and `generated` are stored against.
+    kept_encoder: KeptEncoder,
     /// Every hostname seen on a node or a hostname-pinned PV, one allocation each, shared
     /// by the nodes and the available-PV index (see [`same_host`]). Never shrinks: it
     /// holds one short string per host the cluster ever had.
     hostnames: BTreeSet<Arc<str>>,
+    /// Every namespace an applied object named, one allocation each (a few strings),
+    /// shared by the objects and their keys in every index.
+    namespaces: BTreeSet<Arc<str>>,
     next_arrival: u64,
 }
 
@@ -400,6 +408,11 @@ impl Cluster {
     /// The shared copy of the hostname `name` (see [`Node::hostname`]).
     pub fn intern_hostname(&mut self, name: &str) -> Arc<str> {
         intern(&mut self.hostnames, name)
+    }
+
+    /// The one shared copy of a namespace's name.
+    pub fn intern_namespace(&mut self, namespace: &str) -> Arc<str> {
+        intern(&mut self.namespaces, namespace)
     }
 
     /// A strictly increasing number stamped on objects as they arrive.
@@ -753,9 +766,24 @@ impl Cluster {
 
     /// The source manifest of an object: the user's, or the template-made one of an object a
     /// controller created.
-    pub fn source_of(&self, kind: Kind, key: &ObjectKey) -> Option<&Arc<str>> {
+    pub fn source_of(&self, kind: Kind, key: &ObjectKey) -> Option<Cow<'_, str>> {
         let id = (kind, key.clone());
-        self.manifests.get(&id).or_else(|| self.generated.get(&id))
+        self.manifests
+            .get(&id)
+            .or_else(|| self.generated.get(&id))
+            .map(Kept::text)
+    }
+
+    /// Keeps the manifest a user object was applied from (see `manifests`).
+    pub fn keep_manifest(&mut self, kind: Kind, key: ObjectKey, source: &str) {
+        let kept = self.kept_encoder.keep(kind, source);
+        self.manifests.insert((kind, key), kept);
+    }
+
+    /// Keeps the manifest a controller made an object from (see `generated`).
+    pub fn keep_generated(&mut self, kind: Kind, key: ObjectKey, source: &str) {
+        let kept = self.kept_encoder.keep(kind, source);
+        self.generated.insert((kind, key), kept);
     }
 
     // --- Lookups ----------------------------------------------------------------------------

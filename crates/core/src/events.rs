@@ -180,22 +180,134 @@ pub struct AggregatedEvent {
     pub first_seq: u64,
 }
 
+/// An append-only sequence stored in fixed-size chunks; sealed chunks are shared between
+/// clones, so a snapshot of the log copies one pointer per chunk.
+#[derive(Clone, Debug)]
+struct Chunked<T> {
+    sealed: Vec<Arc<Vec<T>>>,
+    open: Vec<T>,
+}
+
+impl<T> Default for Chunked<T> {
+    fn default() -> Self {
+        Chunked {
+            sealed: Vec::new(),
+            open: Vec::new(),
+        }
+    }
+}
+
+impl<T> Chunked<T> {
+    fn len(&self) -> usize {
+        self.sealed.len() * CHUNK + self.open.len()
+    }
+
+    /// Appends `v` and returns its index.
+    fn push(&mut self, v: T) -> usize {
+        let at = self.len();
+        if self.open.capacity() == 0 {
+            // A chunk's full size at once, not eight reallocations on the way to it.
+            self.open.reserve_exact(CHUNK);
+        }
+        self.open.push(v);
+        if self.open.len() >= CHUNK {
+            self.sealed.push(Arc::new(std::mem::take(&mut self.open)));
+        }
+        at
+    }
+
+    fn get(&self, i: usize) -> &T {
+        match self.sealed.get(i / CHUNK) {
+            Some(chunk) => &chunk[i % CHUNK],
+            None => &self.open[i - self.sealed.len() * CHUNK],
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = &T> {
+        self.sealed
+            .iter()
+            .flat_map(|c| c.iter())
+            .chain(self.open.iter())
+    }
+}
+
+/// What a [`Packed`] entry is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Tag {
+    /// `a`: object, `b`: message, `code`: (type, reason, source).
+    Event,
+    /// `a`: object.
+    Created,
+    /// `a`: object.
+    Updated,
+    /// `a`: object.
+    Deleted,
+    /// The clock advanced to the entry's own time.
+    Clock,
+    Idle,
+    /// `b`: index into `EventLog::notes`.
+    Other,
+}
+
+/// One entry, 24 bytes: a log of a million entries is the biggest single structure of a
+/// 150k-pod run, so objects, messages and (type, reason, source) are ids into the log's
+/// tables and the sequence number is the entry's position. [`EventLog::entries`] turns
+/// them back into [`Entry`] values.
+#[derive(Clone, Copy, Debug)]
+struct Packed {
+    time: SimTime,
+    a: u32,
+    b: u32,
+    code: u16,
+    tag: Tag,
+}
+
 /// Append-only; sealed chunks are shared between clones, so snapshots are cheap.
 #[derive(Clone, Debug, Default)]
 pub struct EventLog {
-    sealed: Vec<Arc<Vec<Entry>>>,
-    open: Vec<Entry>,
-    len: u64,
+    entries: Chunked<Packed>,
+    /// Involved objects; an object gets one id per stretch of the log in which it stays
+    /// among the recent ones (`recent_objects`), so the table is much shorter than the log
+    /// but may name an object more than once: readers compare the references, not the ids.
+    objects: Chunked<ObjectRef>,
+    /// Event messages, each repeated run of recent ones stored once (`recent_messages`).
+    messages: Chunked<Arc<str>>,
+    /// Notes other than created/updated/deleted, clock and idle (seed, tie breaks, limits).
+    notes: Chunked<Note>,
+    /// The distinct (type, reason, source) triples, a few dozen.
+    codes: Arc<Vec<(EventType, &'static str, &'static str)>>,
     /// Recently used strings: repeated messages and names share one allocation. A small
     /// ring, so a clone stays cheap.
     recent: Vec<Arc<str>>,
     recent_next: usize,
+    /// Recently logged objects, as (hash of kind, namespace and name; id): a ring, like
+    /// `recent`, scanned for every event, so it compares hashes before strings.
+    recent_objects: Vec<(u64, u32)>,
+    recent_objects_next: usize,
+    recent_messages: Vec<u32>,
+    recent_messages_next: usize,
 }
 
 /// How many recent strings [`EventLog::intern`] remembers.
 const RECENT_STRINGS: usize = 48;
+/// How many recent objects and messages keep their ids.
+const RECENT_IDS: usize = 64;
 
 const CHUNK: usize = 512;
+
+/// Puts `id` in the ring `ring` (of at most `RECENT_IDS`), `next` being its cursor.
+fn remember<T>(ring: &mut Vec<T>, next: &mut usize, id: T) {
+    if ring.len() < RECENT_IDS {
+        ring.push(id);
+    } else {
+        ring[*next] = id;
+        *next = (*next + 1) % RECENT_IDS;
+    }
+}
+
+fn same_str(a: &Arc<str>, b: &str) -> bool {
+    std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() || **a == *b
+}
 
 impl EventLog {
     /// A shared copy of `s`, reusing a recent identical string when there is one.
@@ -217,47 +329,168 @@ impl EventLog {
         new
     }
 
-    /// An [`ObjectRef`] whose strings are interned.
+    /// An [`ObjectRef`] to `key`'s object (sharing the key's strings).
     pub fn object_ref(&mut self, kind: Kind, key: &ObjectKey) -> ObjectRef {
-        ObjectRef {
-            kind,
-            namespace: self.intern(&key.namespace),
-            name: self.intern(&key.name),
+        ObjectRef::new(kind, key)
+    }
+
+    fn object_id(&mut self, object: ObjectRef) -> u32 {
+        use std::hash::BuildHasher;
+        // A fixed-seed hash, compared only for equality: it decides whether an id is
+        // reused (which no reader can tell), never an order.
+        let hash = foldhash::fast::FixedState::default().hash_one((
+            object.kind,
+            &*object.namespace,
+            &*object.name,
+        ));
+        let found = self.recent_objects.iter().find(|&&(h, id)| {
+            h == hash && {
+                let o = self.objects.get(id as usize);
+                o.kind == object.kind
+                    && same_str(&o.name, &object.name)
+                    && same_str(&o.namespace, &object.namespace)
+            }
+        });
+        if let Some(&(_, id)) = found {
+            return id;
         }
+        let id = u32::try_from(self.objects.push(object)).expect("fewer than 2^32 objects");
+        remember(
+            &mut self.recent_objects,
+            &mut self.recent_objects_next,
+            (hash, id),
+        );
+        id
+    }
+
+    fn message_id(&mut self, message: Arc<str>) -> u32 {
+        if let Some(id) = self
+            .recent_messages
+            .iter()
+            .copied()
+            .find(|&id| same_str(self.messages.get(id as usize), &message))
+        {
+            return id;
+        }
+        let id = u32::try_from(self.messages.push(message)).expect("fewer than 2^32 messages");
+        remember(
+            &mut self.recent_messages,
+            &mut self.recent_messages_next,
+            id,
+        );
+        id
+    }
+
+    fn code(&mut self, type_: EventType, reason: &'static str, source: &'static str) -> u16 {
+        let same = |a: &'static str, b: &'static str| {
+            std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() || a == b
+        };
+        if let Some(i) = self
+            .codes
+            .iter()
+            .position(|&(t, r, s)| t == type_ && same(r, reason) && same(s, source))
+        {
+            return i as u16;
+        }
+        let codes = Arc::make_mut(&mut self.codes);
+        codes.push((type_, reason, source));
+        u16::try_from(codes.len() - 1).expect("fewer than 65536 event kinds")
     }
 
     pub fn push(&mut self, time: SimTime, kind: EntryKind) {
-        self.open.push(Entry {
-            seq: self.len,
+        let (tag, a, b, code) = match kind {
+            EntryKind::Event(e) => {
+                let code = self.code(e.type_, e.reason, e.source);
+                let a = self.object_id(e.object);
+                let b = self.message_id(e.message);
+                (Tag::Event, a, b, code)
+            }
+            EntryKind::Note(Note::Applied { object, created }) => {
+                let tag = if created { Tag::Created } else { Tag::Updated };
+                (tag, self.object_id(object), 0, 0)
+            }
+            EntryKind::Note(Note::Deleted { object }) => {
+                (Tag::Deleted, self.object_id(object), 0, 0)
+            }
+            EntryKind::Note(Note::Clock { to }) if to == time => (Tag::Clock, 0, 0, 0),
+            EntryKind::Note(Note::Idle) => (Tag::Idle, 0, 0, 0),
+            EntryKind::Note(other) => {
+                let b = u32::try_from(self.notes.push(other)).expect("fewer than 2^32 notes");
+                (Tag::Other, 0, b, 0)
+            }
+        };
+        self.entries.push(Packed {
             time,
-            kind,
+            a,
+            b,
+            code,
+            tag,
         });
-        self.len += 1;
-        if self.open.len() >= CHUNK {
-            self.sealed.push(Arc::new(std::mem::take(&mut self.open)));
-        }
     }
 
     pub fn len(&self) -> usize {
-        self.len as usize
+        self.entries.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.len == 0
+        self.entries.len() == 0
     }
 
-    pub fn entries(&self) -> impl Iterator<Item = &Entry> {
-        self.sealed
+    fn unpack(&self, seq: usize, p: &Packed) -> Entry {
+        let kind = match p.tag {
+            Tag::Event => EntryKind::Event(self.event_of(p)),
+            Tag::Created | Tag::Updated => EntryKind::Note(Note::Applied {
+                object: self.objects.get(p.a as usize).clone(),
+                created: p.tag == Tag::Created,
+            }),
+            Tag::Deleted => EntryKind::Note(Note::Deleted {
+                object: self.objects.get(p.a as usize).clone(),
+            }),
+            Tag::Clock => EntryKind::Note(Note::Clock { to: p.time }),
+            Tag::Idle => EntryKind::Note(Note::Idle),
+            Tag::Other => EntryKind::Note(self.notes.get(p.b as usize).clone()),
+        };
+        Entry {
+            seq: seq as u64,
+            time: p.time,
+            kind,
+        }
+    }
+
+    /// The event a [`Tag::Event`] entry stands for.
+    fn event_of(&self, p: &Packed) -> Event {
+        let (type_, reason, source) = self.codes[p.code as usize];
+        Event {
+            type_,
+            reason,
+            object: self.objects.get(p.a as usize).clone(),
+            message: self.messages.get(p.b as usize).clone(),
+            source,
+        }
+    }
+
+    /// Every entry, in order (built from the compact form as it is read).
+    pub fn entries(&self) -> impl Iterator<Item = Entry> + '_ {
+        self.entries
             .iter()
-            .flat_map(|c| c.iter())
-            .chain(self.open.iter())
+            .enumerate()
+            .map(|(seq, p)| self.unpack(seq, p))
     }
 
-    pub fn events(&self) -> impl Iterator<Item = (&Entry, &Event)> {
-        self.entries().filter_map(|e| match &e.kind {
-            EntryKind::Event(ev) => Some((e, ev)),
-            EntryKind::Note(_) => None,
-        })
+    pub fn events(&self) -> impl Iterator<Item = (Entry, Event)> + '_ {
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(|(_, p)| p.tag == Tag::Event)
+            .map(|(seq, p)| {
+                let ev = self.event_of(p);
+                let entry = Entry {
+                    seq: seq as u64,
+                    time: p.time,
+                    kind: EntryKind::Event(ev.clone()),
+                };
+                (entry, ev)
+            })
     }
 
     /// Events about one object, in order.
@@ -265,12 +498,26 @@ impl EventLog {
         &'a self,
         kind: Kind,
         key: &'a ObjectKey,
-    ) -> impl Iterator<Item = (&'a Entry, &'a Event)> + 'a {
-        self.events().filter(move |(_, e)| {
-            e.object.kind == kind
-                && *e.object.namespace == *key.namespace
-                && *e.object.name == *key.name
-        })
+    ) -> impl Iterator<Item = (Entry, Event)> + 'a {
+        // Which object ids name this object, decided once per id.
+        let about: Vec<bool> = self
+            .objects
+            .iter()
+            .map(|o| o.kind == kind && *o.namespace == *key.namespace && *o.name == *key.name)
+            .collect();
+        self.entries
+            .iter()
+            .enumerate()
+            .filter(move |(_, p)| p.tag == Tag::Event && about[p.a as usize])
+            .map(|(seq, p)| {
+                let ev = self.event_of(p);
+                let entry = Entry {
+                    seq: seq as u64,
+                    time: p.time,
+                    kind: EntryKind::Event(ev.clone()),
+                };
+                (entry, ev)
+            })
     }
 
     /// The whole log as text, one line per entry.
@@ -290,33 +537,35 @@ impl EventLog {
         let mut incarnation: BTreeMap<&ObjectRef, u32> = BTreeMap::new();
         let mut index: BTreeMap<(&ObjectRef, u32, EventType, &str, &str), usize> = BTreeMap::new();
         let mut out: Vec<AggregatedEvent> = Vec::new();
-        for entry in self.entries() {
-            let ev = match &entry.kind {
-                EntryKind::Event(ev) => ev,
-                EntryKind::Note(Note::Applied {
-                    object,
-                    created: true,
-                }) => {
-                    *incarnation.entry(object).or_default() += 1;
+        for (seq, p) in self.entries.iter().enumerate() {
+            match p.tag {
+                Tag::Event => {}
+                Tag::Created => {
+                    *incarnation
+                        .entry(self.objects.get(p.a as usize))
+                        .or_default() += 1;
                     continue;
                 }
-                EntryKind::Note(_) => continue,
-            };
-            let life = incarnation.get(&ev.object).copied().unwrap_or_default();
-            let k = (&ev.object, life, ev.type_, ev.reason, &*ev.message);
+                _ => continue,
+            }
+            let object = self.objects.get(p.a as usize);
+            let (type_, reason, _) = self.codes[p.code as usize];
+            let message: &str = self.messages.get(p.b as usize);
+            let life = incarnation.get(object).copied().unwrap_or_default();
+            let k = (object, life, type_, reason, message);
             match index.get(&k) {
                 Some(&i) => {
                     out[i].count += 1;
-                    out[i].last = entry.time;
+                    out[i].last = p.time;
                 }
                 None => {
                     index.insert(k, out.len());
                     out.push(AggregatedEvent {
-                        event: ev.clone(),
+                        event: self.event_of(p),
                         count: 1,
-                        first: entry.time,
-                        last: entry.time,
-                        first_seq: entry.seq,
+                        first: p.time,
+                        last: p.time,
+                        first_seq: seq as u64,
                     });
                 }
             }

@@ -6,6 +6,7 @@
 pub mod cluster;
 pub mod events;
 pub mod generate;
+pub mod kept;
 pub mod model;
 pub mod pv_helpers;
 pub mod quantity;

@@ -480,7 +480,7 @@ impl Simulation {
     }
 
     /// The events recorded about one object, in order.
-    pub fn events_for<'a>(&'a self, kind: Kind, key: &'a ObjectKey) -> Vec<&'a Entry> {
+    pub fn events_for(&self, kind: Kind, key: &ObjectKey) -> Vec<Entry> {
         self.log.events_for(kind, key).map(|(e, _)| e).collect()
     }
 

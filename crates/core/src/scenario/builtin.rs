@@ -452,7 +452,8 @@ mod tests {
             .manifests
             .get(&(Kind::Pod, ObjectKey::new("default", name)))
             .unwrap()
-            .clone();
+            .text()
+            .into_owned();
         let v: serde_json::Value = serde_json::from_str(&source).unwrap();
         v["spec"]["containers"][0]["image"]
             .as_str()

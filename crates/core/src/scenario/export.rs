@@ -52,14 +52,14 @@ pub fn scenario_manifests(sim: &Simulation) -> Vec<Manifest> {
     let cluster = sim.cluster();
     let mut out = Vec::new();
     for kind in ORDER {
-        let mut entries: Vec<(&(Kind, ObjectKey), &std::sync::Arc<str>)> = cluster
+        let mut entries: Vec<(&(Kind, ObjectKey), &crate::kept::Kept)> = cluster
             .manifests
             .iter()
             .filter(|((k, _), _)| *k == kind)
             .collect();
         entries.sort_by_key(|((_, key), _)| arrival_of(cluster, kind, key));
         for ((_, _), source) in entries {
-            if let Some(m) = manifest_from_json(kind, source) {
+            if let Some(m) = manifest_from_json(kind, &source.text()) {
                 out.push(m);
             }
         }
@@ -268,7 +268,7 @@ fn base<T: DeserializeOwned + serde::Serialize + Default>(
     key: &ObjectKey,
 ) -> T {
     c.source_of(kind, key)
-        .and_then(|s| from_kept::<T>(s))
+        .and_then(|s| from_kept::<T>(&s))
         .map(|b| *b)
         .unwrap_or_default()
 }
@@ -621,11 +621,12 @@ mod tests {
         for (name, sim) in simulations() {
             let c = sim.cluster();
             for ((kind, key), source) in &c.manifests {
-                let direct = kept_manifest(*kind, source, false);
+                let source = source.text();
+                let direct = kept_manifest(*kind, &source, false);
                 assert!(direct.is_some(), "{name}: {kind} {key} reads back");
                 assert_eq!(
                     direct,
-                    kept_manifest(*kind, source, true),
+                    kept_manifest(*kind, &source, true),
                     "{name}: {kind} {key}"
                 );
             }

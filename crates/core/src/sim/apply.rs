@@ -159,12 +159,21 @@ impl Simulation {
     /// their work is queued.
     fn apply_without_reacting(&mut self, m: &Manifest) -> Result<Applied, ApplyError> {
         let kind = m.kind();
-        let key = m.key();
-        let converted = to_model(m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
-        let source: Arc<str> = Arc::from(m.without_status().to_json_string());
+        let mut key = m.key();
+        let mut converted =
+            to_model(m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
+        // One copy of the name and namespace for the object, its key in every index and
+        // queue, its kept manifest and its events (a 150k-pod cluster otherwise holds three
+        // copies of each pod's name and one "default" per object).
+        let meta = converted.object.meta_mut();
+        if *meta.name == *key.name && *meta.namespace == *key.namespace {
+            meta.namespace = self.cluster.intern_namespace(&meta.namespace);
+            key = meta.key();
+        }
+        let source = m.without_status().to_json_string();
         let applied = self.admit_and_store(converted.object, &key)?;
         if applied != Applied::Unchanged {
-            self.cluster.manifests.insert((kind, key.clone()), source);
+            self.cluster.keep_manifest(kind, key.clone(), &source);
             let object = self.log.object_ref(kind, &key);
             self.note(Note::Applied {
                 object,
@@ -848,7 +857,7 @@ impl Simulation {
             .cluster
             .source_of(kind, key)
             .filter(|_| kind.is_workload())
-            .cloned()
+            .map(|s| s.into_owned())
             .ok_or_else(|| ApplyError::not_found(kind, key))?;
         let mut value: serde_json::Value =
             serde_json::from_str(&source).map_err(|_| ApplyError::not_found(kind, key))?;

@@ -100,9 +100,9 @@ impl Simulation {
             });
         }
         let converted = to_model(&m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
-        let source: Arc<str> = Arc::from(m.to_json_string());
+        let source = m.to_json_string();
         self.admit_and_store(converted.object, &key)?;
-        self.cluster.generated.insert((kind, key), source);
+        self.cluster.keep_generated(kind, key, &source);
         Ok(())
     }
 
