@@ -374,6 +374,16 @@ fn intern(hostnames: &mut BTreeSet<Arc<str>>, name: &str) -> Arc<str> {
 }
 
 /// The workload controlling a pod, as `(kind, ns/name)`, if it is one Bindery runs.
+/// See [`Cluster::keep`].
+pub const KEEP_WHOLE_BELOW: usize = 5_000;
+
+#[cfg(test)]
+thread_local! {
+    /// [`KEEP_WHOLE_BELOW`], which a test may lower to compact small clusters too.
+    pub(crate) static KEEP_WHOLE_BELOW_IN_TESTS: std::cell::Cell<usize> =
+        const { std::cell::Cell::new(KEEP_WHOLE_BELOW) };
+}
+
 pub fn workload_owner(meta: &Meta) -> Option<(Kind, ObjectKey)> {
     let owner = meta.controller()?;
     let kind = Kind::parse(&owner.kind).filter(|k| k.is_workload())?;
@@ -776,14 +786,29 @@ impl Cluster {
 
     /// Keeps the manifest a user object was applied from (see `manifests`).
     pub fn keep_manifest(&mut self, kind: Kind, key: ObjectKey, source: &str) {
-        let kept = self.kept_encoder.keep(kind, source);
+        let kept = self.keep(kind, source);
         self.manifests.insert((kind, key), kept);
     }
 
     /// Keeps the manifest a controller made an object from (see `generated`).
     pub fn keep_generated(&mut self, kind: Kind, key: ObjectKey, source: &str) {
-        let kept = self.kept_encoder.keep(kind, source);
+        let kept = self.keep(kind, source);
         self.generated.insert((kind, key), kept);
+    }
+
+    /// A cluster keeps its first [`KEEP_WHOLE_BELOW`] manifests whole and compacts the
+    /// rest: deltas pay off in big clusters, while encoding them costs every run (the
+    /// playground re-runs a few hundred objects on every edit; encoding was ~6% of that).
+    fn keep(&mut self, kind: Kind, source: &str) -> Kept {
+        #[cfg(test)]
+        let below = KEEP_WHOLE_BELOW_IN_TESTS.with(|n| n.get());
+        #[cfg(not(test))]
+        let below = KEEP_WHOLE_BELOW;
+        if self.manifests.len() + self.generated.len() < below {
+            Kept::whole(source)
+        } else {
+            self.kept_encoder.keep(kind, source)
+        }
     }
 
     // --- Lookups ----------------------------------------------------------------------------

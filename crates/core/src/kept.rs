@@ -33,6 +33,11 @@ impl Kept {
         }
     }
 
+    /// Whether it is stored as a delta against a base.
+    pub fn is_delta(&self) -> bool {
+        self.ops.is_some()
+    }
+
     /// The manifest's text, exactly as it was kept.
     pub fn text(&self) -> Cow<'_, str> {
         match &self.ops {

@@ -616,6 +616,32 @@ mod tests {
 
     /// Native builds skip the `Value` step of JSON/YAML writing and kept-manifest reading
     /// (the wasm build keeps it, for its size); both must give the same bytes and objects.
+    /// Kept manifests compacted as deltas (big clusters) and kept whole (the rest) export
+    /// the same bytes.
+    #[test]
+    fn compacted_and_whole_kept_manifests_export_alike() {
+        let whole: Vec<(String, String, String)> = simulations()
+            .into_iter()
+            .map(|(name, sim)| (name, scenario_yaml(&sim), state_yaml(&sim)))
+            .collect();
+        crate::cluster::KEEP_WHOLE_BELOW_IN_TESTS.with(|n| n.set(0));
+        let compacted = simulations();
+        crate::cluster::KEEP_WHOLE_BELOW_IN_TESTS.with(|n| n.set(crate::cluster::KEEP_WHOLE_BELOW));
+        assert_eq!(whole.len(), compacted.len());
+        let mut deltas = 0;
+        for ((name, scenario, state), (_, sim)) in whole.iter().zip(&compacted) {
+            deltas += sim
+                .cluster()
+                .manifests
+                .values()
+                .filter(|k| k.is_delta())
+                .count();
+            assert_eq!(&scenario_yaml(sim), scenario, "{name}");
+            assert_eq!(&state_yaml(sim), state, "{name}");
+        }
+        assert!(deltas > 100, "only {deltas} manifests were compacted");
+    }
+
     #[test]
     fn direct_and_value_paths_agree() {
         for (name, sim) in simulations() {
