@@ -477,20 +477,23 @@ impl EventLog {
             .map(|(seq, p)| self.unpack(seq, p))
     }
 
+    /// The event packed at position `seq`, as an entry and as the event itself.
+    fn event_entry(&self, seq: usize, p: &Packed) -> (Entry, Event) {
+        let ev = self.event_of(p);
+        let entry = Entry {
+            seq: seq as u64,
+            time: p.time,
+            kind: EntryKind::Event(ev.clone()),
+        };
+        (entry, ev)
+    }
+
     pub fn events(&self) -> impl Iterator<Item = (Entry, Event)> + '_ {
         self.entries
             .iter()
             .enumerate()
             .filter(|(_, p)| p.tag == Tag::Event)
-            .map(|(seq, p)| {
-                let ev = self.event_of(p);
-                let entry = Entry {
-                    seq: seq as u64,
-                    time: p.time,
-                    kind: EntryKind::Event(ev.clone()),
-                };
-                (entry, ev)
-            })
+            .map(|(seq, p)| self.event_entry(seq, p))
     }
 
     /// Events about one object, in order.
@@ -509,15 +512,7 @@ impl EventLog {
             .iter()
             .enumerate()
             .filter(move |(_, p)| p.tag == Tag::Event && about[p.a as usize])
-            .map(|(seq, p)| {
-                let ev = self.event_of(p);
-                let entry = Entry {
-                    seq: seq as u64,
-                    time: p.time,
-                    kind: EntryKind::Event(ev.clone()),
-                };
-                (entry, ev)
-            })
+            .map(|(seq, p)| self.event_entry(seq, p))
     }
 
     /// The whole log as text, one line per entry.
