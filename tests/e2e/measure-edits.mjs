@@ -1,14 +1,9 @@
 // Ad-hoc timing of edits on the 50-node scenario (next animation frame after the click),
 // for comparing builds: DIST=dir node tests/e2e/measure-edits.mjs
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { withFiftyNodePage } from './fifty-nodes.mjs';
 
-const dist = process.env.DIST ?? 'dist';
-const port = 8094;
-const base = `http://127.0.0.1:${port}/`;
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 800));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
 // Time to the next animation frame after the click, and how much of it the click handler
 // itself took (the reducer, with the engine run); the rest is rendering.
 const toFrame = () => async (selector) => {
@@ -18,13 +13,7 @@ const toFrame = () => async (selector) => {
   await new Promise((r) => requestAnimationFrame(() => r()));
   return [performance.now() - t0, handler];
 };
-try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(base);
-  await page.locator('#scrubber').waitFor();
-  await page.click('#open-gallery');
-  await page.click('#scenario-medium');
-  await page.locator('#dialog').waitFor({ state: 'detached' });
+await withFiftyNodePage(8094, async (page) => {
   const cordon = [];
   await page.locator('.node .node-name').first().click();
   for (let i = 0; i < 6; i++) {
@@ -55,8 +44,7 @@ try {
   const med = (a) => a.map((t) => t[0]).sort((x, y) => x - y)[Math.floor(a.length / 2)].toFixed(1);
   console.log('cordon', cordon.map((t) => t[0].toFixed(0)).join(' '), 'median', med(cordon));
   console.log('kubectl delete pod', del.map((t) => t[0].toFixed(0)).join(' '), 'median', med(del));
-  await page.screenshot({ path: '/tmp/meas/after-deletes.png' });
-} finally {
-  await browser.close();
-  server.kill();
-}
+  const artifacts = fileURLToPath(new URL('artifacts/', import.meta.url));
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: `${artifacts}measure-edits-after-deletes.png` });
+});

@@ -6,24 +6,11 @@
 //   DIST=/tmp/dist-prof [EDIT=delete] [FILTER=bindery] [INTERVAL=500] node tests/e2e/profile-edit.mjs
 // Not part of the test run: the sampling profiler slows the page down (the more, the shorter
 // its INTERVAL in µs, 100 by default), so read the shares, not the absolute times.
-import { chromium } from 'playwright-core';
-import { spawn } from 'node:child_process';
+import { withFiftyNodePage } from './fifty-nodes.mjs';
 
-const dist = process.env.DIST ?? 'dist';
 // EDIT=delete profiles `kubectl delete` of a pod (a `then:` action) instead of a cordon.
 const edit = process.env.EDIT ?? 'cordon';
-const port = 8093;
-const base = `http://127.0.0.1:${port}/`;
-const server = spawn('python3', ['-m', 'http.server', String(port), '--bind', '127.0.0.1', '--directory', dist], { stdio: 'ignore' });
-await new Promise((r) => setTimeout(r, 800));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
-try {
-  const page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-  await page.goto(base);
-  await page.locator('#scrubber').waitFor();
-  await page.click('#open-gallery');
-  await page.click('#scenario-medium');
-  await page.locator('#dialog').waitFor({ state: 'detached' });
+await withFiftyNodePage(8093, async (page) => {
   await page.locator('.node .node-name').first().click();
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('Profiler.enable');
@@ -70,7 +57,4 @@ try {
   for (const [n, t] of top(self, 30)) console.log(t.toFixed(1).padStart(8), n.slice(0, 150));
   console.log('--- inclusive ms');
   for (const [n, t] of top(incl, 400).filter(([n]) => !process.env.FILTER || n.includes(process.env.FILTER))) console.log(t.toFixed(1).padStart(8), n.slice(0, 150));
-} finally {
-  await browser.close();
-  server.kill();
-}
+});
