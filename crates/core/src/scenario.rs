@@ -23,7 +23,7 @@ use k8s_openapi::api::{
 use crate::model::{Kind, ObjectKey};
 
 pub use field::{FieldError, FieldErrorType};
-pub use parse::{parse, DocRef, Document, Parsed};
+pub use parse::{parse, DocRef, Document, Parsed, Prepared};
 
 /// One Kubernetes object as written by the user.
 #[derive(Clone, Debug, PartialEq)]
@@ -142,6 +142,12 @@ impl Manifest {
     /// [`Manifest::to_yaml`] through a `Value` (the wasm build's path; same text).
     pub fn to_yaml_via_value(&self) -> String {
         serde_saphyr::to_string(&self.to_json()).unwrap_or_default()
+    }
+
+    /// The text a cluster keeps of an applied manifest, for export: its JSON without
+    /// `status` (an object's status is the cluster's, not the manifest's).
+    pub fn kept_source(&self) -> String {
+        self.without_status().to_json_string()
     }
 
     /// The manifest as the API server stores it on create: `status` is ignored for every

@@ -11,7 +11,7 @@ use std::rc::{Rc, Weak};
 
 use bindery_core::model::{Kind, ObjectKey};
 use bindery_core::scenario::builtin::{self, Moment, ScenarioText, Then};
-use bindery_core::scenario::{export, parse, DocRef, ImportWarning, Manifest};
+use bindery_core::scenario::{export, parse, DocRef, ImportWarning, Manifest, Prepared};
 use bindery_core::sim::StepOutcome;
 use bindery_core::Simulation;
 
@@ -33,35 +33,63 @@ pub struct Scenario {
     pub then: Vec<Then>,
 }
 
-/// A document's YAML, with the document it was written from (see [`document_yaml`]).
-type YamlByDocument = HashMap<*const Manifest, (Weak<Manifest>, Rc<str>)>;
+/// What is remembered of one document (see [`remembered`]), with the document it was
+/// derived from.
+struct Remembered {
+    document: Weak<Manifest>,
+    yaml: Option<Rc<str>>,
+    prepared: Option<Rc<Prepared>>,
+}
 
 thread_local! {
-    /// Each document's YAML, by the document's allocation: documents are immutable and
-    /// shared between a scenario and its edits, so the autosave after an edit (and a
-    /// share link, the YAML dialog) writes only the documents that changed. The `Weak`
-    /// tells a live document from a new one at a reused address.
-    static DOCUMENT_YAML: std::cell::RefCell<YamlByDocument> =
+    /// What is derived from each document alone, by the document's allocation. Documents
+    /// are immutable and shared between a scenario and its edits, so after an edit the
+    /// autosave (and a share link, the YAML dialog) writes only the documents that changed,
+    /// and the re-run converts and serializes only those ([`Prepared`]). The `Weak` tells a
+    /// live document from a new one at a reused address.
+    static REMEMBERED: std::cell::RefCell<HashMap<*const Manifest, Remembered>> =
         Default::default();
+}
+
+/// Runs `read` on what is remembered of `m`, starting afresh for a document not seen.
+fn remembered<T>(m: &Rc<Manifest>, read: impl FnOnce(&mut Remembered) -> T) -> T {
+    REMEMBERED.with(|cache| {
+        let mut cache = cache.borrow_mut();
+        let key = Rc::as_ptr(m);
+        let live = cache
+            .get(&key)
+            .is_some_and(|r| r.document.upgrade().is_some_and(|d| Rc::ptr_eq(&d, m)));
+        if !live {
+            // Forget dead documents now and then, so the cache stays the size of the live ones.
+            if cache.len() >= 64 && cache.len().is_power_of_two() {
+                cache.retain(|_, r| r.document.strong_count() > 0);
+            }
+            cache.insert(
+                key,
+                Remembered {
+                    document: Rc::downgrade(m),
+                    yaml: None,
+                    prepared: None,
+                },
+            );
+        }
+        read(cache.get_mut(&key).expect("just inserted"))
+    })
 }
 
 /// `m.to_yaml()`, remembered for as long as the document lives.
 fn document_yaml(m: &Rc<Manifest>) -> Rc<str> {
-    DOCUMENT_YAML.with(|cache| {
-        let mut cache = cache.borrow_mut();
-        let key = Rc::as_ptr(m);
-        if let Some((weak, yaml)) = cache.get(&key) {
-            if weak.upgrade().is_some_and(|live| Rc::ptr_eq(&live, m)) {
-                return yaml.clone();
-            }
-        }
-        // Forget dead documents now and then, so the cache stays the size of the live ones.
-        if cache.len() >= 64 && cache.len().is_power_of_two() {
-            cache.retain(|_, (weak, _)| weak.strong_count() > 0);
-        }
-        let yaml: Rc<str> = Rc::from(m.to_yaml());
-        cache.insert(key, (Rc::downgrade(m), yaml.clone()));
-        yaml
+    remembered(m, |r| {
+        r.yaml.get_or_insert_with(|| Rc::from(m.to_yaml())).clone()
+    })
+}
+
+/// [`Prepared::of`] `m`, remembered for as long as the document lives.
+fn document_prepared(m: &Rc<Manifest>) -> Rc<Prepared> {
+    remembered(m, |r| {
+        r.prepared
+            .get_or_insert_with(|| Rc::new(Prepared::of(m)))
+            .clone()
     })
 }
 
@@ -500,17 +528,25 @@ impl Recorder {
     }
 }
 
+/// What each document of `scenario` prepares to (remembered across runs: an edit changes
+/// one document or a few, and the re-run prepares only those).
+fn prepared_docs(scenario: &Scenario) -> Vec<Rc<Prepared>> {
+    scenario.docs.iter().map(document_prepared).collect()
+}
+
 /// The manifests of `scenario`, borrowed, not copied: a 50-node scenario's 450 documents
 /// cost more to clone than to schedule.
-fn doc_refs(scenario: &Scenario) -> Vec<DocRef<'_>> {
+fn doc_refs<'a>(scenario: &'a Scenario, prepared: &'a [Rc<Prepared>]) -> Vec<DocRef<'a>> {
     scenario
         .docs
         .iter()
+        .zip(prepared)
         .enumerate()
-        .map(|(i, m)| DocRef {
+        .map(|(i, (m, p))| DocRef {
             doc: i + 1,
             path: "",
             manifest: m,
+            prepared: Some(p),
         })
         .collect()
 }
@@ -525,7 +561,8 @@ pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
         max_frames: frame_budget(scenario.docs.len(), max_frames),
         then: scenario.then.clone(),
     };
-    let docs = doc_refs(scenario);
+    let prepared = prepared_docs(scenario);
+    let docs = doc_refs(scenario, &prepared);
     let (sim, load_errors, then_errors) = scenario.text().run_borrowed_observed(
         &docs,
         scenario.seed,
@@ -558,7 +595,8 @@ pub fn resume(before: &Scenario, prev: &Run, next: &Scenario, max_frames: usize)
     }
     // The documents the cluster started with must be the same, and the new ones all held
     // back for the new actions.
-    let docs = doc_refs(next);
+    let prepared = prepared_docs(next);
+    let docs = doc_refs(next, &prepared);
     let initial = next.text().initial_of(&docs);
     if initial[old_docs..].iter().any(|&i| i)
         || initial[..old_docs] != before.text().initial_of(&docs[..old_docs])[..]
@@ -604,6 +642,58 @@ mod tests {
             let s = Scenario::builtin(b.id).expect(b.id);
             let (again, _) = Scenario::from_yaml(&s.to_yaml()).expect(b.id);
             assert_eq!(again, s, "{}", b.id);
+        }
+    }
+
+    /// A re-run after an edit reuses what the unchanged documents prepared to, and prepares
+    /// the edited one afresh: it ends where the engine ends on the same documents read
+    /// without any remembering.
+    #[test]
+    fn a_rerun_after_an_edit_ends_where_a_plain_run_ends() {
+        let plain = |s: &Scenario| {
+            let docs: Vec<DocRef<'_>> = s
+                .docs
+                .iter()
+                .enumerate()
+                .map(|(i, m)| DocRef {
+                    doc: i + 1,
+                    path: "",
+                    manifest: m,
+                    prepared: None,
+                })
+                .collect();
+            let (sim, _, _) =
+                s.text()
+                    .run_borrowed_observed(&docs, s.seed, MAX_STEPS, &mut |_, _| {});
+            (sim.log().render(), export::state_yaml(&sim))
+        };
+        let shown = |r: &Run| (r.last().log().render(), export::state_yaml(r.last()));
+        for id in [
+            "rwop-preemption",
+            "local-pv-wffc",
+            "zonal-volume-zone",
+            "statefulset-zone-spread",
+        ] {
+            let mut s = Scenario::builtin(id).unwrap();
+            assert_eq!(shown(&run(&s, MAX_FRAMES)), plain(&s), "{id}");
+            // Cordon each node in turn: every edit replaces one document.
+            let nodes: Vec<usize> = (0..s.docs.len())
+                .filter(|&i| s.docs[i].kind() == Kind::Node)
+                .collect();
+            assert!(!nodes.is_empty(), "{id}");
+            for i in nodes {
+                let mut next = (*s.docs[i]).clone();
+                if let Manifest::Node(n) = &mut next {
+                    n.spec.get_or_insert_with(Default::default).unschedulable = Some(true);
+                }
+                let replacing = Some((Kind::Node, s.docs[i].key()));
+                s = s.with_object(next, replacing);
+                assert_eq!(
+                    shown(&run(&s, MAX_FRAMES)),
+                    plain(&s),
+                    "{id} after cordoning doc {i}"
+                );
+            }
         }
     }
 

@@ -18,7 +18,7 @@
 use crate::model::{Kind, ObjectKey};
 
 /// A scenario script: manifests plus what happens afterwards.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct ScenarioText {
     pub title: String,
     pub description: String,
@@ -459,6 +459,71 @@ mod tests {
             .as_str()
             .unwrap()
             .to_string()
+    }
+
+    /// Documents applied with what they prepare to ([`crate::scenario::Prepared`], as the
+    /// playground remembers it between runs) give the run they give without: same event
+    /// log, state, rejections and warnings, on every built-in, a generated cluster and
+    /// documents the API server rejects.
+    #[test]
+    fn prepared_documents_run_as_the_documents_do() {
+        use crate::scenario::{DocRef, Prepared};
+        let mut scripts: Vec<(String, ScenarioText)> = all()
+            .into_iter()
+            .map(|b| (b.id.to_string(), b.text.clone()))
+            .collect();
+        let generated = crate::generate::generate("storage-mix", 12, 80, 3).unwrap();
+        scripts.push((
+            "generated".into(),
+            ScenarioText {
+                yaml: generated
+                    .iter()
+                    .map(|m| format!("---\n{}", m.to_yaml()))
+                    .collect(),
+                ..ScenarioText::default()
+            },
+        ));
+        scripts.push((
+            "rejected".into(),
+            ScenarioText {
+                yaml: "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: both}\nspec:\n  accessModes: [ReadWriteOncePod, ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n---\napiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: x, resources: {requests: {cpu: \"lots\"}}}]\n".into(),
+                ..ScenarioText::default()
+            },
+        ));
+        for (id, text) in &scripts {
+            let parsed = crate::scenario::parse(&text.yaml);
+            let plain: Vec<DocRef<'_>> = parsed.manifests.iter().map(|d| d.view()).collect();
+            let prepared: Vec<Prepared> = parsed
+                .manifests
+                .iter()
+                .map(|d| Prepared::of(&d.manifest))
+                .collect();
+            let with: Vec<DocRef<'_>> = plain
+                .iter()
+                .zip(&prepared)
+                .map(|(d, p)| DocRef {
+                    prepared: Some(p),
+                    ..*d
+                })
+                .collect();
+            let run = |docs: &[DocRef<'_>]| {
+                let (sim, rejected, failed) =
+                    text.run_borrowed_observed(docs, 11, 10_000, &mut |_, _| {});
+                let rejected: Vec<String> = rejected.iter().map(ToString::to_string).collect();
+                (
+                    sim.log().render(),
+                    crate::scenario::export::state_yaml(&sim),
+                    crate::scenario::export::scenario_yaml(&sim),
+                    rejected,
+                    failed,
+                )
+            };
+            let (a, b) = (run(&plain), run(&with));
+            assert_eq!(a, b, "{id}");
+            if id == "rejected" {
+                assert_eq!(a.3.len(), 2, "{:?}", a.3);
+            }
+        }
     }
 
     /// Resuming from where a run stood before action `k` ends exactly where the whole run

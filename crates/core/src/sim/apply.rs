@@ -8,7 +8,7 @@ use super::Simulation;
 use crate::events::Note;
 use crate::model::*;
 use crate::scenario::convert::{to_model, Object};
-use crate::scenario::{DocRef, FieldError, ImportError, Manifest, Parsed};
+use crate::scenario::{DocRef, FieldError, ImportError, Manifest, Parsed, Prepared};
 use crate::scheduler::queue::ClusterEvent;
 
 /// A rejected write, worded as kubectl prints it.
@@ -122,7 +122,7 @@ pub enum Applied {
 impl Simulation {
     /// Validates, admits and stores one object, then lets the controllers react.
     pub fn apply(&mut self, m: &Manifest) -> Result<Applied, ApplyError> {
-        let applied = self.apply_without_reacting(m)?;
+        let applied = self.apply_without_reacting(m, None)?;
         self.drain_controllers();
         Ok(applied)
     }
@@ -156,22 +156,32 @@ impl Simulation {
     }
 
     /// [`Simulation::apply`] without running the controllers: the object is stored and
-    /// their work is queued.
-    fn apply_without_reacting(&mut self, m: &Manifest) -> Result<Applied, ApplyError> {
+    /// their work is queued. `prepared`, when given, is [`Prepared::of`] `m`.
+    fn apply_without_reacting(
+        &mut self,
+        m: &Manifest,
+        prepared: Option<&Prepared>,
+    ) -> Result<Applied, ApplyError> {
         let kind = m.kind();
         let mut key = m.key();
-        let mut converted =
-            to_model(m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
+        let object = match prepared {
+            Some(p) => p.object.clone(),
+            None => to_model(m).map(|c| c.object),
+        };
+        let mut object = object.map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
         // One copy of the name and namespace for the object, its key in every index and
         // queue, its kept manifest and its events (a 150k-pod cluster otherwise holds three
         // copies of each pod's name and one "default" per object).
-        let meta = converted.object.meta_mut();
+        let meta = object.meta_mut();
         if *meta.name == *key.name && *meta.namespace == *key.namespace {
             meta.namespace = self.cluster.intern_namespace(&meta.namespace);
             key = meta.key();
         }
-        let source = m.without_status().to_json_string();
-        let applied = self.admit_and_store(converted.object, &key)?;
+        let source = match prepared {
+            Some(p) => std::borrow::Cow::Borrowed(p.source.as_str()),
+            None => std::borrow::Cow::Owned(m.kept_source()),
+        };
+        let applied = self.admit_and_store(object, &key)?;
         if applied != Applied::Unchanged {
             self.cluster.keep_manifest(kind, key.clone(), &source);
             let object = self.log.object_ref(kind, &key);
@@ -230,7 +240,7 @@ impl Simulation {
                 self.drain_controllers();
             }
             rank = Some(r);
-            if let Err(e) = self.apply_without_reacting(d.manifest) {
+            if let Err(e) = self.apply_without_reacting(d.manifest, d.prepared) {
                 errors.extend(e.import_errors(d.doc).into_iter().map(|mut ie| {
                     ie.path = crate::scenario::field::child(d.path, &ie.path);
                     ie
