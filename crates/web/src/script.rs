@@ -460,7 +460,14 @@ struct Recorder {
 
 impl Recorder {
     fn observe(&mut self, sim: &Simulation, moment: Moment) {
-        let keep = self.seen.is_multiple_of(self.stride) || !matches!(moment, Moment::Step(_));
+        // A budget of two frames (the outcome-first run, a huge scenario) is the first and
+        // the last: a step sampled between would be dropped or arbitrary, and each costs a
+        // snapshot of the whole cluster.
+        let keep = match moment {
+            Moment::Step(_) if self.max_frames <= 2 => false,
+            Moment::Step(_) => self.seen.is_multiple_of(self.stride),
+            _ => true,
+        };
         self.seen += 1;
         if !keep {
             return;
@@ -727,6 +734,23 @@ mod tests {
             );
             assert!(s.to_yaml().ends_with(&fresh(&s)));
         }
+    }
+
+    /// A two-frame budget (the outcome-first run) keeps the first and the last state, with no
+    /// sampled step between, and ends where the whole timeline ends.
+    #[test]
+    fn an_outcome_run_keeps_first_and_last_only() {
+        let docs = bindery_core::generate::generate("storage-mix", 20, 150, 1).unwrap();
+        let s = Scenario::of_manifests("", "", docs);
+        let outcome = run(&s, 2);
+        let whole = run(&s, MAX_FRAMES);
+        assert_eq!(outcome.frames.len(), 2);
+        assert_eq!(outcome.frames[0].label, "manifests applied");
+        assert_eq!(outcome.last().log().render(), whole.last().log().render());
+        assert_eq!(
+            outcome.frames[0].sim.log().render(),
+            whole.frames[0].sim.log().render()
+        );
     }
 
     #[test]
