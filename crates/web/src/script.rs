@@ -425,6 +425,10 @@ pub struct Run {
     pub problems: Vec<String>,
     /// `then:` actions that did nothing (deleting what is already gone): shown, not fatal.
     pub notes: Vec<String>,
+    /// How many moments (the load, steps, actions) the engine went through. Another run of
+    /// the same scenario goes through the same ones (the engine is deterministic), so the
+    /// timeline run that follows an outcome-first one knows its length in advance.
+    pub moments: usize,
 }
 
 impl Run {
@@ -456,6 +460,8 @@ struct Recorder {
     seen: usize,
     max_frames: usize,
     then: Vec<Then>,
+    /// Moments of the run this one carries on ([`resume`]), for [`Run::moments`].
+    moments_before: usize,
 }
 
 impl Recorder {
@@ -531,6 +537,7 @@ impl Recorder {
             stride: self.stride,
             problems,
             notes,
+            moments: self.moments_before + self.seen,
         }
     }
 }
@@ -561,12 +568,27 @@ fn doc_refs<'a>(scenario: &'a Scenario, prepared: &'a [Rc<Prepared>]) -> Vec<Doc
 /// Runs `scenario` from scratch, keeping at most `max_frames` frames (the first, the last,
 /// and evenly spaced ones between).
 pub fn run(scenario: &Scenario, max_frames: usize) -> Run {
+    run_expecting(scenario, max_frames, None)
+}
+
+/// [`run`], told how many moments the run will have (the [`Run::moments`] of an earlier
+/// run of the same scenario): it samples at the final stride from the start, so it takes
+/// about as many snapshots as it keeps, where [`run`] doubles its stride as the run grows
+/// and takes several times more (each a deep copy of the cluster). The frames differ, the
+/// end does not.
+pub fn run_expecting(scenario: &Scenario, max_frames: usize, moments: Option<usize>) -> Run {
+    let max_frames = frame_budget(scenario.docs.len(), max_frames);
+    let stride = match moments {
+        Some(m) if max_frames > 2 => m.div_ceil(max_frames - 1).max(1).next_power_of_two(),
+        _ => 1,
+    };
     let mut recorder = Recorder {
         frames: Vec::new(),
-        stride: 1,
+        stride,
         seen: 0,
-        max_frames: frame_budget(scenario.docs.len(), max_frames),
+        max_frames,
         then: scenario.then.clone(),
+        moments_before: 0,
     };
     let prepared = prepared_docs(scenario);
     let docs = doc_refs(scenario, &prepared);
@@ -614,6 +636,7 @@ pub fn resume(before: &Scenario, prev: &Run, next: &Scenario, max_frames: usize)
         frames: prev.frames.clone(),
         stride: prev.stride,
         seen: 0,
+        moments_before: prev.moments,
         max_frames: frame_budget(next.docs.len(), max_frames).max(prev.frames.len()),
         then: next.then.clone(),
     };
@@ -753,6 +776,43 @@ mod tests {
         );
     }
 
+    /// A timeline run told the outcome run's length keeps its frame budget, goes through the
+    /// same moments and ends in the same place as one that is not told; so does one told a
+    /// wrong length (it only samples differently).
+    #[test]
+    fn a_run_told_its_length_ends_where_any_run_ends() {
+        let docs = bindery_core::generate::generate("storage-mix", 20, 150, 1).unwrap();
+        let generated = Scenario::of_manifests("", "", docs);
+        for s in [generated, Scenario::builtin("rwop-preemption").unwrap()] {
+            let budget = frame_budget(s.docs.len(), MAX_FRAMES);
+            let outcome = run(&s, 2);
+            let plain = run(&s, MAX_FRAMES);
+            assert_eq!(outcome.moments, plain.moments);
+            for told in [outcome.moments, 1, outcome.moments * 8] {
+                let r = run_expecting(&s, MAX_FRAMES, Some(told));
+                assert_eq!(r.moments, plain.moments);
+                assert!(
+                    r.frames.len() <= budget + 1,
+                    "{} > {budget}",
+                    r.frames.len()
+                );
+                assert_eq!(r.last().log().render(), plain.last().log().render());
+                assert_eq!(r.frames[0].label, "manifests applied");
+            }
+            let told = run_expecting(&s, MAX_FRAMES, Some(outcome.moments));
+            // Sampled from the start, it keeps most of its budget when the run is long.
+            if plain.stride > 1 {
+                assert!(
+                    told.frames.len() * 2 >= budget,
+                    "{} of {budget}",
+                    told.frames.len()
+                );
+            } else {
+                assert_eq!(told.frames.len(), plain.frames.len());
+            }
+        }
+    }
+
     #[test]
     fn big_scenarios_keep_fewer_frames_but_the_same_end() {
         assert_eq!(frame_budget(10, MAX_FRAMES), MAX_FRAMES);
@@ -842,6 +902,7 @@ mod tests {
                         .unwrap_or_else(|| panic!("{}: not resumed", before.title));
                     let scratch = run(&next, MAX_FRAMES);
                     assert_eq!(outcome(&carried), outcome(&scratch), "{}", before.title);
+                    assert_eq!(carried.moments, scratch.moments, "{}", before.title);
                     assert_eq!(carried.frames[0].label, "manifests applied");
                     let again = next.with_then(Then::AdvanceSeconds(60));
                     let twice = resume(&next, &carried, &again, max_frames).unwrap();

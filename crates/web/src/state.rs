@@ -490,7 +490,10 @@ impl AppState {
             }
             Action::CompleteTimeline(revision) => {
                 if revision == s.revision && s.timeline_pending {
-                    let full = script::run(&s.scenario, script::MAX_FRAMES);
+                    // The outcome run went through the same moments: sample at the final
+                    // stride from the start (a snapshot per kept frame, not four).
+                    let full =
+                        script::run_expecting(&s.scenario, script::MAX_FRAMES, Some(s.run.moments));
                     let (old_last, new_last) = (s.run.frames.len() - 1, full.frames.len() - 1);
                     s.cursor = if s.cursor >= old_last {
                         new_last
