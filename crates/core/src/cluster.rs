@@ -616,7 +616,7 @@ impl Cluster {
     }
 
     pub fn pvc_by(&self, namespace: &str, name: &str) -> Option<&Arc<PersistentVolumeClaim>> {
-        self.pvcs.get(&ObjectKey::new(namespace, name))
+        self.pvcs.get(&(namespace, name) as &dyn KeyView)
     }
 
     pub fn put_pvc(&mut self, pvc: Arc<PersistentVolumeClaim>) {
