@@ -119,11 +119,12 @@ pub(crate) enum Timer {
 /// A pod between Reserve and Bind, waiting for its volumes.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingBinding {
-    pub node: String,
+    /// The node's own name (shared with the `Node`).
+    pub node: Arc<str>,
     pub uid: String,
     pub waiting_for: Vec<ObjectKey>,
-    /// Claims Reserve marked for provisioning (their selected-node must stay).
-    pub provisioned: BTreeSet<ObjectKey>,
+    /// Claims Reserve marked for provisioning (their selected-node must stay), sorted.
+    pub provisioned: Vec<ObjectKey>,
     /// The PreBind timeout timer.
     pub timeout: (SimTime, u64),
 }
@@ -274,7 +275,7 @@ impl Simulation {
 
     /// Where a pod is assumed to run while its binding cycle waits for volumes.
     pub fn assumed_node(&self, pod: &ObjectKey) -> Option<&str> {
-        self.bindings.get(pod).map(|b| b.node.as_str())
+        self.bindings.get(pod).map(|b| &*b.node)
     }
 
     /// Is anything left to do (work, queued pods, timers)?

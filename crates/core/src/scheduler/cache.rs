@@ -316,8 +316,8 @@ pub struct SchedulerCache {
     index: BTreeMap<String, usize>,
     /// Zone keys in first-seen order, with their node names in insertion order.
     zones: Vec<(String, Vec<String>)>,
-    /// Where each cached pod runs (or is assumed to).
-    pod_node: BTreeMap<ObjectKey, String>,
+    /// Where each cached pod runs (or is assumed to): the node's own name.
+    pod_node: BTreeMap<ObjectKey, Arc<str>>,
     assumed: BTreeSet<ObjectKey>,
     /// Cached pods per claim key: `IsPVCUsedByPods`.
     pvc_users: BTreeMap<ObjectKey, u32>,
@@ -346,7 +346,7 @@ impl SchedulerCache {
     }
 
     pub fn node_of(&self, pod: &ObjectKey) -> Option<&str> {
-        self.pod_node.get(pod).map(String::as_str)
+        self.pod_node.get(pod).map(|n| &**n)
     }
 
     pub fn is_assumed(&self, pod: &ObjectKey) -> bool {
@@ -493,7 +493,8 @@ impl SchedulerCache {
                 .or_default() += 1;
         }
         self.nodes[i].add_pod(info);
-        self.pod_node.insert(key.clone(), node.to_string());
+        self.pod_node
+            .insert(key.clone(), self.nodes[i].node.meta.name.clone());
         if assumed {
             self.assumed.insert(key);
         } else {
@@ -508,7 +509,7 @@ impl SchedulerCache {
             return;
         };
         self.assumed.remove(&key);
-        if let Some(&i) = self.index.get(&node) {
+        if let Some(&i) = self.index.get(&*node) {
             self.nodes[i].replace_pod(info);
         }
     }
@@ -517,7 +518,7 @@ impl SchedulerCache {
     pub fn refresh_pod(&mut self, info: PodInfo) {
         let key = info.key();
         if let Some(node) = self.pod_node.get(&key) {
-            if let Some(&i) = self.index.get(node) {
+            if let Some(&i) = self.index.get(&**node) {
                 self.nodes[i].replace_pod(info);
             }
         }
@@ -534,7 +535,7 @@ impl SchedulerCache {
     pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<PodInfo> {
         let node = self.pod_node.remove(key)?;
         self.assumed.remove(key);
-        let i = *self.index.get(&node)?;
+        let i = *self.index.get(&*node)?;
         let info = self.nodes[i].remove_pod(key)?;
         self.release_claims(&info.pod);
         Some(info)
