@@ -6,9 +6,11 @@
 //! correlator does (same object, type, reason and message → one event with a count), which
 //! is what `kubectl get events` shows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
+
+use foldhash::fast::FixedState;
 
 use crate::model::{Kind, ObjectKey};
 use crate::time::SimTime;
@@ -247,6 +249,24 @@ enum Tag {
     Idle,
     /// `b`: index into `EventLog::notes`.
     Other,
+    /// A [`Note::TieBreak`]: `a`: the pod (an object), `b`: index into `EventLog::ties`.
+    TieBreak,
+}
+
+/// Most tied node names a packed tie break holds (what the scheduler keeps,
+/// [`crate::scheduler::TIE_BREAK_NAMES_KEPT`]); a note naming more is kept whole.
+const TIE_NAMES: usize = crate::scheduler::TIE_BREAK_NAMES_KEPT;
+
+/// A [`Note::TieBreak`] without its pod (the entry's object), its node names ids into
+/// `EventLog::names`: 56 bytes instead of a note and a `Vec` of names (~230 bytes), and
+/// a 150k-pod run breaks a tie for nearly every pod.
+#[derive(Clone, Copy, Debug)]
+struct PackedTie {
+    score: i64,
+    tied: usize,
+    chosen: u32,
+    candidates: [u32; TIE_NAMES],
+    len: u8,
 }
 
 /// One entry, 24 bytes: a log of a million entries is the biggest single structure of a
@@ -272,8 +292,16 @@ pub struct EventLog {
     objects: Chunked<ObjectRef>,
     /// Event messages, each repeated run of recent ones stored once (`recent_messages`).
     messages: Chunked<Arc<str>>,
-    /// Notes other than created/updated/deleted, clock and idle (seed, tie breaks, limits).
+    /// Notes other than created/updated/deleted, clock, idle and tie breaks (seed, limits).
     notes: Chunked<Note>,
+    /// Tie breaks ([`Tag::TieBreak`]).
+    ties: Chunked<PackedTie>,
+    /// Node names of tie breaks, each shared name once.
+    names: Chunked<Arc<str>>,
+    /// Ids in `names` by the address of the name's allocation: `names` holds a reference to
+    /// each, so an address stays that name's while the log lives. Only looked up, never
+    /// iterated; shared between snapshots until a new name comes.
+    name_ids: Arc<HashMap<usize, u32, FixedState>>,
     /// The distinct (type, reason, source) triples, a few dozen.
     codes: Arc<Vec<(EventType, &'static str, &'static str)>>,
     /// Recently used strings: repeated messages and names share one allocation. A small
@@ -381,6 +409,17 @@ impl EventLog {
         id
     }
 
+    /// The id of a node name in `names` (see `name_ids`).
+    fn name_id(&mut self, name: &Arc<str>) -> u32 {
+        let addr = Arc::as_ptr(name) as *const u8 as usize;
+        if let Some(&id) = self.name_ids.get(&addr) {
+            return id;
+        }
+        let id = u32::try_from(self.names.push(name.clone())).expect("fewer than 2^32 names");
+        Arc::make_mut(&mut self.name_ids).insert(addr, id);
+        id
+    }
+
     fn code(&mut self, type_: EventType, reason: &'static str, source: &'static str) -> u16 {
         let same = |a: &'static str, b: &'static str| {
             std::ptr::eq(a.as_ptr(), b.as_ptr()) && a.len() == b.len() || a == b
@@ -414,6 +453,28 @@ impl EventLog {
             }
             EntryKind::Note(Note::Clock { to }) if to == time => (Tag::Clock, 0, 0, 0),
             EntryKind::Note(Note::Idle) => (Tag::Idle, 0, 0, 0),
+            EntryKind::Note(Note::TieBreak {
+                pod,
+                score,
+                tied,
+                candidates,
+                chosen,
+            }) if candidates.len() <= TIE_NAMES => {
+                let a = self.object_id(ObjectRef::new(Kind::Pod, &pod));
+                let mut ids = [0; TIE_NAMES];
+                for (id, name) in ids.iter_mut().zip(&candidates) {
+                    *id = self.name_id(name);
+                }
+                let tie = PackedTie {
+                    score,
+                    tied,
+                    chosen: self.name_id(&chosen),
+                    candidates: ids,
+                    len: candidates.len() as u8,
+                };
+                let b = u32::try_from(self.ties.push(tie)).expect("fewer than 2^32 ties");
+                (Tag::TieBreak, a, b, 0)
+            }
             EntryKind::Note(other) => {
                 let b = u32::try_from(self.notes.push(other)).expect("fewer than 2^32 notes");
                 (Tag::Other, 0, b, 0)
@@ -449,6 +510,23 @@ impl EventLog {
             Tag::Clock => EntryKind::Note(Note::Clock { to: p.time }),
             Tag::Idle => EntryKind::Note(Note::Idle),
             Tag::Other => EntryKind::Note(self.notes.get(p.b as usize).clone()),
+            Tag::TieBreak => {
+                let pod = self.objects.get(p.a as usize);
+                let tie = self.ties.get(p.b as usize);
+                EntryKind::Note(Note::TieBreak {
+                    pod: ObjectKey {
+                        namespace: pod.namespace.clone(),
+                        name: pod.name.clone(),
+                    },
+                    score: tie.score,
+                    tied: tie.tied,
+                    candidates: tie.candidates[..tie.len as usize]
+                        .iter()
+                        .map(|&id| self.names.get(id as usize).clone())
+                        .collect(),
+                    chosen: self.names.get(tie.chosen as usize).clone(),
+                })
+            }
         };
         Entry {
             seq: seq as u64,
@@ -611,5 +689,39 @@ mod tests {
         );
         let clone = log.clone();
         assert_eq!(clone.render(), text);
+    }
+
+    #[test]
+    fn tie_breaks_read_back_as_pushed() {
+        let names: Vec<Arc<str>> = (0..10).map(|i| format!("node-{i}").into()).collect();
+        let tie = |pod: &str, candidates: Vec<Arc<str>>, chosen: &Arc<str>| {
+            EntryKind::Note(Note::TieBreak {
+                pod: ObjectKey::new("default", pod),
+                score: 42,
+                tied: candidates.len() + 3,
+                candidates,
+                chosen: chosen.clone(),
+            })
+        };
+        let pushed = vec![
+            tie("a", names[..8].to_vec(), &names[3]),
+            // The same names again (shared), a name equal to another but not shared, and
+            // more names than a packed tie holds.
+            tie("b", vec![names[1].clone(), "node-1".into()], &names[9]),
+            tie("c", names.clone(), &names[0]),
+            tie("d", Vec::new(), &"elsewhere".into()),
+        ];
+        let mut log = EventLog::default();
+        for (t, kind) in pushed.iter().enumerate() {
+            log.push(SimTime(t as u64), kind.clone());
+        }
+        let snapshot = log.clone();
+        log.push(SimTime(9), tie("e", names[5..].to_vec(), &names[6]));
+        let read: Vec<EntryKind> = snapshot.entries().map(|e| e.kind).collect();
+        assert_eq!(read, pushed);
+        assert_eq!(
+            log.entries().last().map(|e| e.kind),
+            Some(tie("e", names[5..].to_vec(), &names[6]))
+        );
     }
 }
