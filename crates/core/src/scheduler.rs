@@ -184,6 +184,16 @@ pub fn num_feasible_nodes_to_find(num_all_nodes: usize) -> usize {
     (num_all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
 }
 
+/// The profile positions whose Filter runs: FILTER plugins not in `skip` (a bit per
+/// position).
+pub fn filter_mask(profile: &[Arc<dyn Plugin>], skip: u64) -> u64 {
+    profile
+        .iter()
+        .enumerate()
+        .filter(|(i, pl)| skip & (1 << i) == 0 && pl.points().has(Points::FILTER))
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
 /// `RunFilterPlugins`: plugins in order, stopping at the first that does not pass.
 pub fn run_filter_plugins(
     cx: &Ctx,
@@ -192,10 +202,15 @@ pub fn run_filter_plugins(
     pod: &Pod,
     node: &NodeInfo,
 ) -> Status {
-    for (i, pl) in profile.iter().enumerate() {
-        if state.skip_filter_mask & (1 << i) != 0 || !pl.points().has(Points::FILTER) {
-            continue;
-        }
+    let mask = match state.filter_mask {
+        Some(m) => m,
+        None => filter_mask(profile, state.skip_filter_mask),
+    };
+    let mut bits = mask;
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let pl = &profile[i];
         let s = pl.filter(cx, state, pod, node);
         if !s.is_success() {
             let s = if s.is_rejected() {
@@ -334,6 +349,7 @@ pub fn run_pre_filter(
             }
         }
     }
+    state.filter_mask = Some(filter_mask(profile, state.skip_filter_mask));
     match rejected {
         Some(s) => (state, Err(s)),
         None => (state, Ok((result, plugins_with_nodes))),
