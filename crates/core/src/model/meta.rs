@@ -242,7 +242,14 @@ impl PartialOrd for dyn KeyView + '_ {
 
 impl Ord for dyn KeyView + '_ {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
-        (self.key_namespace(), self.key_name()).cmp(&(other.key_namespace(), other.key_name()))
+        // Namespaces are interned: the same one is mostly the same allocation.
+        let (a, b) = (self.key_namespace(), other.key_namespace());
+        let namespace = if std::ptr::eq(a, b) {
+            std::cmp::Ordering::Equal
+        } else {
+            a.cmp(b)
+        };
+        namespace.then_with(|| self.key_name().cmp(other.key_name()))
     }
 }
 
