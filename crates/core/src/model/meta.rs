@@ -127,7 +127,7 @@ impl fmt::Display for Kind {
 /// Compared as `(namespace, name)`; two keys sharing a string compare it by address (the
 /// namespaces are interned, and a key built from an object shares its name), so the
 /// indexes' lookups mostly read one string, not two.
-#[derive(Clone, Debug, Default, Hash)]
+#[derive(Clone, Debug, Default)]
 pub struct ObjectKey {
     pub namespace: Arc<str>,
     pub name: Arc<str>,
@@ -156,6 +156,14 @@ impl PartialEq for ObjectKey {
 }
 
 impl Eq for ObjectKey {}
+
+/// By value, as equality is (the address only short-cuts equal strings).
+impl std::hash::Hash for ObjectKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.namespace.hash(state);
+        self.name.hash(state);
+    }
+}
 
 impl PartialOrd for ObjectKey {
     #[inline]
