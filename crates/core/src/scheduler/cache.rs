@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::cluster::Cluster;
-use crate::model::{HostPort, Node, ObjectKey, Pod, PvSource, Resources};
+use crate::model::{HostPort, KeyView, Node, ObjectKey, Pod, PvSource, Resources};
 
 /// A pod as the cache holds it, with the CSI volumes it attaches precomputed.
 #[derive(Clone, Debug)]
@@ -487,10 +487,14 @@ impl SchedulerCache {
             return;
         };
         for claim in info.pod.claim_names() {
-            *self
-                .pvc_users
-                .entry(ObjectKey::new(info.pod.meta.namespace.clone(), claim))
-                .or_default() += 1;
+            let ck = (&*info.pod.meta.namespace, claim);
+            match self.pvc_users.get_mut(&ck as &dyn KeyView) {
+                Some(n) => *n += 1,
+                None => {
+                    self.pvc_users
+                        .insert(ObjectKey::new(info.pod.meta.namespace.clone(), claim), 1);
+                }
+            }
         }
         self.nodes[i].add_pod(info);
         self.pod_node
@@ -543,11 +547,12 @@ impl SchedulerCache {
 
     fn release_claims(&mut self, pod: &Pod) {
         for claim in pod.claim_names() {
-            let ck = ObjectKey::new(pod.meta.namespace.clone(), claim);
-            if let Some(n) = self.pvc_users.get_mut(&ck) {
+            let ck = (&*pod.meta.namespace, claim);
+            let ck = &ck as &dyn KeyView;
+            if let Some(n) = self.pvc_users.get_mut(ck) {
                 *n -= 1;
                 if *n == 0 {
-                    self.pvc_users.remove(&ck);
+                    self.pvc_users.remove(ck);
                 }
             }
         }
