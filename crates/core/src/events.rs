@@ -253,6 +253,20 @@ enum Tag {
     TieBreak,
 }
 
+/// An event message in the log's table.
+#[derive(Clone, Debug)]
+enum Message {
+    Text(Arc<str>),
+    /// A message naming the event's own object (`Successfully assigned default/pod-7 to
+    /// node-3`): the frame `EventLog::frames[id]` around the object's `namespace/name`
+    /// (`name` when cluster-scoped). Most of a large run's messages differ only in the
+    /// object they are about, so they are stored as a frame id instead of a string each.
+    Framed(u32),
+}
+
+/// Below this length an object's name is not worth framing a message around.
+const MIN_FRAMED_NAME: usize = 8;
+
 /// Most tied node names a packed tie break holds (what the scheduler keeps,
 /// [`crate::scheduler::TIE_BREAK_NAMES_KEPT`]); a note naming more is kept whole.
 const TIE_NAMES: usize = crate::scheduler::TIE_BREAK_NAMES_KEPT;
@@ -291,7 +305,13 @@ pub struct EventLog {
     /// but may name an object more than once: readers compare the references, not the ids.
     objects: Chunked<ObjectRef>,
     /// Event messages, each repeated run of recent ones stored once (`recent_messages`).
-    messages: Chunked<Arc<str>>,
+    messages: Chunked<Message>,
+    /// The (prefix, suffix) pairs of [`Message::Framed`] messages.
+    frames: Chunked<(Arc<str>, Arc<str>)>,
+    /// Ids in `frames` by a fixed-seed hash of the pair (a pair whose hash names another
+    /// pair is stored as text instead). Only looked up, never iterated; shared between
+    /// snapshots until a new pair comes.
+    frame_ids: Arc<HashMap<u64, u32, FixedState>>,
     /// Notes other than created/updated/deleted, clock, idle and tie breaks (seed, limits).
     notes: Chunked<Note>,
     /// Tie breaks ([`Tag::TieBreak`]).
@@ -391,16 +411,73 @@ impl EventLog {
         id
     }
 
-    fn message_id(&mut self, message: Arc<str>) -> u32 {
-        if let Some(id) = self
-            .recent_messages
-            .iter()
-            .copied()
-            .find(|&id| same_str(self.messages.get(id as usize), &message))
-        {
+    /// Where `message` names `object` (`namespace/name`, or `name` when cluster-scoped):
+    /// the byte range of its first mention.
+    fn mention(message: &str, object: &ObjectRef) -> Option<(usize, usize)> {
+        let (ns, name) = (&*object.namespace, &*object.name);
+        if ns.len() + name.len() < MIN_FRAMED_NAME {
+            return None;
+        }
+        message.match_indices(name).find_map(|(at, _)| {
+            let end = at + name.len();
+            if ns.is_empty() {
+                return Some((at, end));
+            }
+            let start = at.checked_sub(ns.len() + 1)?;
+            (message.as_bytes()[at - 1] == b'/' && message.get(start..at - 1) == Some(ns))
+                .then_some((start, end))
+        })
+    }
+
+    /// The id of the frame `(prefix, suffix)`, if it can have one.
+    fn frame_id(&mut self, prefix: &str, suffix: &str) -> Option<u32> {
+        use std::hash::BuildHasher;
+        let hash = FixedState::default().hash_one((prefix, suffix));
+        if let Some(&id) = self.frame_ids.get(&hash) {
+            let (p, s) = self.frames.get(id as usize);
+            return (**p == *prefix && **s == *suffix).then_some(id);
+        }
+        let id = u32::try_from(self.frames.push((prefix.into(), suffix.into())))
+            .expect("fewer than 2^32 frames");
+        Arc::make_mut(&mut self.frame_ids).insert(hash, id);
+        Some(id)
+    }
+
+    /// The text of a message of an event about `object`.
+    fn message_text(&self, message: &Message, object: &ObjectRef) -> Arc<str> {
+        match message {
+            Message::Text(t) => t.clone(),
+            Message::Framed(id) => {
+                let (prefix, suffix) = self.frames.get(*id as usize);
+                let mut s = String::with_capacity(
+                    prefix.len() + object.namespace.len() + 1 + object.name.len() + suffix.len(),
+                );
+                s.push_str(prefix);
+                if !object.namespace.is_empty() {
+                    s.push_str(&object.namespace);
+                    s.push('/');
+                }
+                s.push_str(&object.name);
+                s.push_str(suffix);
+                s.into()
+            }
+        }
+    }
+
+    fn message_id(&mut self, message: Arc<str>, object: &ObjectRef) -> u32 {
+        if let Some(id) = self.recent_messages.iter().copied().find(|&id| {
+            matches!(self.messages.get(id as usize), Message::Text(t) if same_str(t, &message))
+        }) {
             return id;
         }
-        let id = u32::try_from(self.messages.push(message)).expect("fewer than 2^32 messages");
+        if let Some((start, end)) = Self::mention(&message, object) {
+            if let Some(frame) = self.frame_id(&message[..start], &message[end..]) {
+                return u32::try_from(self.messages.push(Message::Framed(frame)))
+                    .expect("fewer than 2^32 messages");
+            }
+        }
+        let id = u32::try_from(self.messages.push(Message::Text(message)))
+            .expect("fewer than 2^32 messages");
         remember(
             &mut self.recent_messages,
             &mut self.recent_messages_next,
@@ -440,8 +517,8 @@ impl EventLog {
         let (tag, a, b, code) = match kind {
             EntryKind::Event(e) => {
                 let code = self.code(e.type_, e.reason, e.source);
+                let b = self.message_id(e.message, &e.object);
                 let a = self.object_id(e.object);
-                let b = self.message_id(e.message);
                 (Tag::Event, a, b, code)
             }
             EntryKind::Note(Note::Applied { object, created }) => {
@@ -542,7 +619,10 @@ impl EventLog {
             type_,
             reason,
             object: self.objects.get(p.a as usize).clone(),
-            message: self.messages.get(p.b as usize).clone(),
+            message: self.message_text(
+                self.messages.get(p.b as usize),
+                self.objects.get(p.a as usize),
+            ),
             source,
         }
     }
@@ -608,7 +688,8 @@ impl EventLog {
     /// under the same name (a `create` note in between) fold separately.
     pub fn aggregated(&self) -> Vec<AggregatedEvent> {
         let mut incarnation: BTreeMap<&ObjectRef, u32> = BTreeMap::new();
-        let mut index: BTreeMap<(&ObjectRef, u32, EventType, &str, &str), usize> = BTreeMap::new();
+        let mut index: BTreeMap<(&ObjectRef, u32, EventType, &str, Arc<str>), usize> =
+            BTreeMap::new();
         let mut out: Vec<AggregatedEvent> = Vec::new();
         for (seq, p) in self.entries.iter().enumerate() {
             match p.tag {
@@ -623,7 +704,7 @@ impl EventLog {
             }
             let object = self.objects.get(p.a as usize);
             let (type_, reason, _) = self.codes[p.code as usize];
-            let message: &str = self.messages.get(p.b as usize);
+            let message = self.message_text(self.messages.get(p.b as usize), object);
             let life = incarnation.get(object).copied().unwrap_or_default();
             let k = (object, life, type_, reason, message);
             match index.get(&k) {
@@ -689,6 +770,80 @@ mod tests {
         );
         let clone = log.clone();
         assert_eq!(clone.render(), text);
+    }
+
+    #[test]
+    fn messages_naming_their_object_read_back_as_pushed() {
+        let event = |kind: Kind, ns: &str, name: &str, message: &str| Event {
+            type_: EventType::Normal,
+            reason: "Scheduled",
+            object: ObjectRef {
+                kind,
+                namespace: ns.into(),
+                name: name.into(),
+            },
+            message: message.into(),
+            source: "default-scheduler",
+        };
+        let pushed = vec![
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1234",
+                "Successfully assigned default/pod-1234 to node-1",
+            ),
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1235",
+                "Successfully assigned default/pod-1235 to node-1",
+            ),
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1236",
+                "Successfully assigned default/pod-1236 to node-2",
+            ),
+            // Named without its namespace, twice, in another namespace, at either end.
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1237",
+                "pod-1237 is pod-1237, not other/pod-1237",
+            ),
+            event(
+                Kind::Pod,
+                "other",
+                "pod-1237",
+                "default/pod-1237 and other/pod-1237",
+            ),
+            event(Kind::PersistentVolume, "", "pv-local-0001", "pv-local-0001"),
+            event(
+                Kind::PersistentVolume,
+                "",
+                "pv-local-0001",
+                "volume pv-local-0001 is gone",
+            ),
+            event(Kind::Pod, "default", "p", "default/p is short"),
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1234",
+                "Successfully assigned default/pod-1234 to node-1",
+            ),
+        ];
+        let mut log = EventLog::default();
+        for (t, e) in pushed.iter().enumerate() {
+            log.push(SimTime(t as u64), EntryKind::Event(e.clone()));
+        }
+        let read: Vec<Event> = log.events().map(|(_, e)| e).collect();
+        assert_eq!(read, pushed);
+        let agg = log.aggregated();
+        assert_eq!(agg.len(), pushed.len() - 1);
+        assert_eq!(agg[0].count, 2);
+        let key = ObjectKey::new("default", "pod-1236");
+        let about: Vec<Event> = log.events_for(Kind::Pod, &key).map(|(_, e)| e).collect();
+        assert_eq!(about, vec![pushed[2].clone()]);
     }
 
     #[test]
