@@ -12,6 +12,7 @@ use crate::scheduler::plugins::{names, volume_binding};
 use crate::scheduler::preemption::{Preemption, REASON_PREEMPTION_BY_SCHEDULER};
 use crate::scheduler::queue::ClusterEvent;
 use crate::scheduler::{self, Decision, Nomination};
+use crate::time::SimTime;
 
 pub const SCHEDULER: &str = "default-scheduler";
 /// `validation.NoteLengthLimit`: event notes longer than this are cut with `" ..."`.
@@ -142,13 +143,7 @@ impl Simulation {
         let at = self
             .now
             .plus_millis(volume_binding::BIND_TIMEOUT_SECONDS * 1000);
-        let timeout = self.add_timer(
-            at,
-            Timer::BindingTimeout {
-                pod: key.clone(),
-                uid: pod.meta.uid.clone(),
-            },
-        );
+        let timeout = self.add_timer(at, Timer::BindingTimeout { pod: key.clone() });
         let mut provisioned: Vec<ObjectKey> =
             volumes.provisions.iter().map(|c| c.meta.key()).collect();
         provisioned.sort_unstable();
@@ -157,7 +152,6 @@ impl Simulation {
             key.clone(),
             PendingBinding {
                 node: node_obj.meta.name.clone(),
-                uid: pod.meta.uid.clone(),
                 waiting_for: assumed.waiting_for,
                 provisioned,
                 timeout,
@@ -215,8 +209,8 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn binding_timed_out(&mut self, key: &ObjectKey, uid: &str) {
-        if self.bindings.get(key).is_some_and(|b| b.uid == uid) {
+    pub(crate) fn binding_timed_out(&mut self, key: &ObjectKey, timer: (SimTime, u64)) {
+        if self.bindings.get(key).is_some_and(|b| b.timeout == timer) {
             self.binding_failed(key, "binding volumes: context deadline exceeded");
         }
     }
