@@ -331,11 +331,13 @@ pub struct Cluster {
     pub manifests: BTreeMap<(Kind, ObjectKey), Kept>,
     /// Available, unclaimed PVs by class: the binders' candidate lists.
     available_by_class: BTreeMap<String, AvailableIndex>,
-    /// PV names by the claim (`ns/name`) their claimRef names.
-    pvs_by_claim_ref: BTreeMap<ObjectKey, SmallSet<String>>,
+    /// PV names (each PV's own) by the claim (`ns/name`) their claimRef names; the key
+    /// shares the claim's strings when the claim exists ([`Cluster::claim_key`]).
+    pvs_by_claim_ref: BTreeMap<ObjectKey, SmallSet<Arc<str>>>,
     /// Claims without a volume name, by class name (`""` for none).
     unbound_claims_by_class: BTreeMap<String, BTreeSet<ObjectKey>>,
-    /// Pod keys by the claim key (`ns/claim`) their volumes reference.
+    /// Pod keys by the claim key (`ns/claim`) their volumes reference (keys as in
+    /// `pvs_by_claim_ref`).
     pods_by_claim: BTreeMap<ObjectKey, SmallSet<ObjectKey>>,
     pub stateful_sets: BTreeMap<ObjectKey, Arc<StatefulSet>>,
     pub deployments: BTreeMap<ObjectKey, Arc<Deployment>>,
@@ -457,10 +459,11 @@ impl Cluster {
 
     fn index_pv(&mut self, pv: &Arc<PersistentVolume>) {
         if let Some(r) = &pv.claim_ref {
+            let key = self.claim_key(&r.namespace, &r.name);
             self.pvs_by_claim_ref
-                .entry(ObjectKey::new(r.namespace.clone(), r.name.clone()))
+                .entry(key)
                 .or_default()
-                .insert(pv.name().to_string());
+                .insert(pv.meta.name.clone());
         } else if pv.phase == PvPhase::Available {
             let idx = self
                 .available_by_class
@@ -481,11 +484,12 @@ impl Cluster {
 
     fn unindex_pv(&mut self, pv: &PersistentVolume) {
         if let Some(r) = &pv.claim_ref {
-            let k = ObjectKey::new(r.namespace.clone(), r.name.clone());
-            if let Some(set) = self.pvs_by_claim_ref.get_mut(&k) {
+            let k = (r.namespace.as_str(), r.name.as_str());
+            let k = &k as &dyn KeyView;
+            if let Some(set) = self.pvs_by_claim_ref.get_mut(k) {
                 set.remove(pv.name());
                 if set.is_empty() {
-                    self.pvs_by_claim_ref.remove(&k);
+                    self.pvs_by_claim_ref.remove(k);
                 }
             }
         } else if pv.phase == PvPhase::Available {
@@ -602,7 +606,7 @@ impl Cluster {
             .get(key)
             .into_iter()
             .flatten()
-            .filter_map(|n| self.pvs.get(n))
+            .filter_map(|n| self.pvs.get(&**n))
     }
 
     // --- PersistentVolumeClaims -----------------------------------------------------------
@@ -616,7 +620,7 @@ impl Cluster {
     }
 
     pub fn pvc_by(&self, namespace: &str, name: &str) -> Option<&Arc<PersistentVolumeClaim>> {
-        self.pvcs.get(&ObjectKey::new(namespace, name))
+        self.pvcs.get(&(namespace, name) as &dyn KeyView)
     }
 
     pub fn put_pvc(&mut self, pvc: Arc<PersistentVolumeClaim>) {
@@ -663,6 +667,15 @@ impl Cluster {
         }
     }
 
+    /// The key of the claim `namespace/name` for an index: the stored claim's own key when
+    /// the claim exists (its strings shared, no allocation), else a new one.
+    fn claim_key(&self, namespace: &str, name: &str) -> ObjectKey {
+        match self.pvcs.get_key_value(&(namespace, name) as &dyn KeyView) {
+            Some((k, _)) => k.clone(),
+            None => ObjectKey::new(namespace, name),
+        }
+    }
+
     /// Claims whose ownerReferences name the owner with this UID.
     pub fn claims_owned_by(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
         self.claims_by_owner_uid.get(uid).into_iter().flatten()
@@ -692,8 +705,9 @@ impl Cluster {
             self.unindex_pod(&old);
         }
         for claim in pod.claim_names() {
+            let claim_key = self.claim_key(&pod.meta.namespace, claim);
             self.pods_by_claim
-                .entry(ObjectKey::new(pod.meta.namespace.clone(), claim))
+                .entry(claim_key)
                 .or_default()
                 .insert(key.clone());
         }
@@ -725,11 +739,12 @@ impl Cluster {
             self.owners_touched.insert(owner);
         }
         for claim in pod.claim_names() {
-            let ck = ObjectKey::new(pod.meta.namespace.clone(), claim);
-            if let Some(set) = self.pods_by_claim.get_mut(&ck) {
+            let ck = (&*pod.meta.namespace, claim);
+            let ck = &ck as &dyn KeyView;
+            if let Some(set) = self.pods_by_claim.get_mut(ck) {
                 set.remove(&key);
                 if set.is_empty() {
-                    self.pods_by_claim.remove(&ck);
+                    self.pods_by_claim.remove(ck);
                 }
             }
         }

@@ -6,9 +6,11 @@
 //! correlator does (same object, type, reason and message → one event with a count), which
 //! is what `kubectl get events` shows.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt;
 use std::sync::Arc;
+
+use foldhash::fast::FixedState;
 
 use crate::model::{Kind, ObjectKey};
 use crate::time::SimTime;
@@ -247,6 +249,38 @@ enum Tag {
     Idle,
     /// `b`: index into `EventLog::notes`.
     Other,
+    /// A [`Note::TieBreak`]: `a`: the pod (an object), `b`: index into `EventLog::ties`.
+    TieBreak,
+}
+
+/// An event message in the log's table.
+#[derive(Clone, Debug)]
+enum Message {
+    Text(Arc<str>),
+    /// A message naming the event's own object (`Successfully assigned default/pod-7 to
+    /// node-3`): the frame `EventLog::frames[id]` around the object's `namespace/name`
+    /// (`name` when cluster-scoped). Most of a large run's messages differ only in the
+    /// object they are about, so they are stored as a frame id instead of a string each.
+    Framed(u32),
+}
+
+/// Below this length an object's name is not worth framing a message around.
+const MIN_FRAMED_NAME: usize = 8;
+
+/// Most tied node names a packed tie break holds (what the scheduler keeps,
+/// [`crate::scheduler::TIE_BREAK_NAMES_KEPT`]); a note naming more is kept whole.
+const TIE_NAMES: usize = crate::scheduler::TIE_BREAK_NAMES_KEPT;
+
+/// A [`Note::TieBreak`] without its pod (the entry's object), its node names ids into
+/// `EventLog::names`: 56 bytes instead of a note and a `Vec` of names (~230 bytes), and
+/// a 150k-pod run breaks a tie for nearly every pod.
+#[derive(Clone, Copy, Debug)]
+struct PackedTie {
+    score: i64,
+    tied: usize,
+    chosen: u32,
+    candidates: [u32; TIE_NAMES],
+    len: u8,
 }
 
 /// One entry, 24 bytes: a log of a million entries is the biggest single structure of a
@@ -271,9 +305,23 @@ pub struct EventLog {
     /// but may name an object more than once: readers compare the references, not the ids.
     objects: Chunked<ObjectRef>,
     /// Event messages, each repeated run of recent ones stored once (`recent_messages`).
-    messages: Chunked<Arc<str>>,
-    /// Notes other than created/updated/deleted, clock and idle (seed, tie breaks, limits).
+    messages: Chunked<Message>,
+    /// The (prefix, suffix) pairs of [`Message::Framed`] messages.
+    frames: Chunked<(Arc<str>, Arc<str>)>,
+    /// Ids in `frames` by a fixed-seed hash of the pair (a pair whose hash names another
+    /// pair is stored as text instead). Only looked up, never iterated; shared between
+    /// snapshots until a new pair comes.
+    frame_ids: Arc<HashMap<u64, u32, FixedState>>,
+    /// Notes other than created/updated/deleted, clock, idle and tie breaks (seed, limits).
     notes: Chunked<Note>,
+    /// Tie breaks ([`Tag::TieBreak`]).
+    ties: Chunked<PackedTie>,
+    /// Node names of tie breaks, each shared name once.
+    names: Chunked<Arc<str>>,
+    /// Ids in `names` by the address of the name's allocation: `names` holds a reference to
+    /// each, so an address stays that name's while the log lives. Only looked up, never
+    /// iterated; shared between snapshots until a new name comes.
+    name_ids: Arc<HashMap<usize, u32, FixedState>>,
     /// The distinct (type, reason, source) triples, a few dozen.
     codes: Arc<Vec<(EventType, &'static str, &'static str)>>,
     /// Recently used strings: repeated messages and names share one allocation. A small
@@ -363,21 +411,89 @@ impl EventLog {
         id
     }
 
-    fn message_id(&mut self, message: Arc<str>) -> u32 {
-        if let Some(id) = self
-            .recent_messages
-            .iter()
-            .copied()
-            .find(|&id| same_str(self.messages.get(id as usize), &message))
-        {
+    /// Where `message` names `object` (`namespace/name`, or `name` when cluster-scoped):
+    /// the byte range of its first mention.
+    fn mention(message: &str, object: &ObjectRef) -> Option<(usize, usize)> {
+        let (ns, name) = (&*object.namespace, &*object.name);
+        if ns.len() + name.len() < MIN_FRAMED_NAME {
+            return None;
+        }
+        message.match_indices(name).find_map(|(at, _)| {
+            let end = at + name.len();
+            if ns.is_empty() {
+                return Some((at, end));
+            }
+            let start = at.checked_sub(ns.len() + 1)?;
+            (message.as_bytes()[at - 1] == b'/' && message.get(start..at - 1) == Some(ns))
+                .then_some((start, end))
+        })
+    }
+
+    /// The id of the frame `(prefix, suffix)`, if it can have one.
+    fn frame_id(&mut self, prefix: &str, suffix: &str) -> Option<u32> {
+        use std::hash::BuildHasher;
+        let hash = FixedState::default().hash_one((prefix, suffix));
+        if let Some(&id) = self.frame_ids.get(&hash) {
+            let (p, s) = self.frames.get(id as usize);
+            return (**p == *prefix && **s == *suffix).then_some(id);
+        }
+        let id = u32::try_from(self.frames.push((prefix.into(), suffix.into())))
+            .expect("fewer than 2^32 frames");
+        Arc::make_mut(&mut self.frame_ids).insert(hash, id);
+        Some(id)
+    }
+
+    /// The text of a message of an event about `object`.
+    fn message_text(&self, message: &Message, object: &ObjectRef) -> Arc<str> {
+        match message {
+            Message::Text(t) => t.clone(),
+            Message::Framed(id) => {
+                let (prefix, suffix) = self.frames.get(*id as usize);
+                let mut s = String::with_capacity(
+                    prefix.len() + object.namespace.len() + 1 + object.name.len() + suffix.len(),
+                );
+                s.push_str(prefix);
+                if !object.namespace.is_empty() {
+                    s.push_str(&object.namespace);
+                    s.push('/');
+                }
+                s.push_str(&object.name);
+                s.push_str(suffix);
+                s.into()
+            }
+        }
+    }
+
+    fn message_id(&mut self, message: Arc<str>, object: &ObjectRef) -> u32 {
+        if let Some(id) = self.recent_messages.iter().copied().find(|&id| {
+            matches!(self.messages.get(id as usize), Message::Text(t) if same_str(t, &message))
+        }) {
             return id;
         }
-        let id = u32::try_from(self.messages.push(message)).expect("fewer than 2^32 messages");
+        if let Some((start, end)) = Self::mention(&message, object) {
+            if let Some(frame) = self.frame_id(&message[..start], &message[end..]) {
+                return u32::try_from(self.messages.push(Message::Framed(frame)))
+                    .expect("fewer than 2^32 messages");
+            }
+        }
+        let id = u32::try_from(self.messages.push(Message::Text(message)))
+            .expect("fewer than 2^32 messages");
         remember(
             &mut self.recent_messages,
             &mut self.recent_messages_next,
             id,
         );
+        id
+    }
+
+    /// The id of a node name in `names` (see `name_ids`).
+    fn name_id(&mut self, name: &Arc<str>) -> u32 {
+        let addr = Arc::as_ptr(name) as *const u8 as usize;
+        if let Some(&id) = self.name_ids.get(&addr) {
+            return id;
+        }
+        let id = u32::try_from(self.names.push(name.clone())).expect("fewer than 2^32 names");
+        Arc::make_mut(&mut self.name_ids).insert(addr, id);
         id
     }
 
@@ -401,8 +517,8 @@ impl EventLog {
         let (tag, a, b, code) = match kind {
             EntryKind::Event(e) => {
                 let code = self.code(e.type_, e.reason, e.source);
+                let b = self.message_id(e.message, &e.object);
                 let a = self.object_id(e.object);
-                let b = self.message_id(e.message);
                 (Tag::Event, a, b, code)
             }
             EntryKind::Note(Note::Applied { object, created }) => {
@@ -414,6 +530,28 @@ impl EventLog {
             }
             EntryKind::Note(Note::Clock { to }) if to == time => (Tag::Clock, 0, 0, 0),
             EntryKind::Note(Note::Idle) => (Tag::Idle, 0, 0, 0),
+            EntryKind::Note(Note::TieBreak {
+                pod,
+                score,
+                tied,
+                candidates,
+                chosen,
+            }) if candidates.len() <= TIE_NAMES => {
+                let a = self.object_id(ObjectRef::new(Kind::Pod, &pod));
+                let mut ids = [0; TIE_NAMES];
+                for (id, name) in ids.iter_mut().zip(&candidates) {
+                    *id = self.name_id(name);
+                }
+                let tie = PackedTie {
+                    score,
+                    tied,
+                    chosen: self.name_id(&chosen),
+                    candidates: ids,
+                    len: candidates.len() as u8,
+                };
+                let b = u32::try_from(self.ties.push(tie)).expect("fewer than 2^32 ties");
+                (Tag::TieBreak, a, b, 0)
+            }
             EntryKind::Note(other) => {
                 let b = u32::try_from(self.notes.push(other)).expect("fewer than 2^32 notes");
                 (Tag::Other, 0, b, 0)
@@ -449,6 +587,23 @@ impl EventLog {
             Tag::Clock => EntryKind::Note(Note::Clock { to: p.time }),
             Tag::Idle => EntryKind::Note(Note::Idle),
             Tag::Other => EntryKind::Note(self.notes.get(p.b as usize).clone()),
+            Tag::TieBreak => {
+                let pod = self.objects.get(p.a as usize);
+                let tie = self.ties.get(p.b as usize);
+                EntryKind::Note(Note::TieBreak {
+                    pod: ObjectKey {
+                        namespace: pod.namespace.clone(),
+                        name: pod.name.clone(),
+                    },
+                    score: tie.score,
+                    tied: tie.tied,
+                    candidates: tie.candidates[..tie.len as usize]
+                        .iter()
+                        .map(|&id| self.names.get(id as usize).clone())
+                        .collect(),
+                    chosen: self.names.get(tie.chosen as usize).clone(),
+                })
+            }
         };
         Entry {
             seq: seq as u64,
@@ -464,7 +619,10 @@ impl EventLog {
             type_,
             reason,
             object: self.objects.get(p.a as usize).clone(),
-            message: self.messages.get(p.b as usize).clone(),
+            message: self.message_text(
+                self.messages.get(p.b as usize),
+                self.objects.get(p.a as usize),
+            ),
             source,
         }
     }
@@ -530,7 +688,8 @@ impl EventLog {
     /// under the same name (a `create` note in between) fold separately.
     pub fn aggregated(&self) -> Vec<AggregatedEvent> {
         let mut incarnation: BTreeMap<&ObjectRef, u32> = BTreeMap::new();
-        let mut index: BTreeMap<(&ObjectRef, u32, EventType, &str, &str), usize> = BTreeMap::new();
+        let mut index: BTreeMap<(&ObjectRef, u32, EventType, &str, Arc<str>), usize> =
+            BTreeMap::new();
         let mut out: Vec<AggregatedEvent> = Vec::new();
         for (seq, p) in self.entries.iter().enumerate() {
             match p.tag {
@@ -545,7 +704,7 @@ impl EventLog {
             }
             let object = self.objects.get(p.a as usize);
             let (type_, reason, _) = self.codes[p.code as usize];
-            let message: &str = self.messages.get(p.b as usize);
+            let message = self.message_text(self.messages.get(p.b as usize), object);
             let life = incarnation.get(object).copied().unwrap_or_default();
             let k = (object, life, type_, reason, message);
             match index.get(&k) {
@@ -611,5 +770,113 @@ mod tests {
         );
         let clone = log.clone();
         assert_eq!(clone.render(), text);
+    }
+
+    #[test]
+    fn messages_naming_their_object_read_back_as_pushed() {
+        let event = |kind: Kind, ns: &str, name: &str, message: &str| Event {
+            type_: EventType::Normal,
+            reason: "Scheduled",
+            object: ObjectRef {
+                kind,
+                namespace: ns.into(),
+                name: name.into(),
+            },
+            message: message.into(),
+            source: "default-scheduler",
+        };
+        let pushed = vec![
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1234",
+                "Successfully assigned default/pod-1234 to node-1",
+            ),
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1235",
+                "Successfully assigned default/pod-1235 to node-1",
+            ),
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1236",
+                "Successfully assigned default/pod-1236 to node-2",
+            ),
+            // Named without its namespace, twice, in another namespace, at either end.
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1237",
+                "pod-1237 is pod-1237, not other/pod-1237",
+            ),
+            event(
+                Kind::Pod,
+                "other",
+                "pod-1237",
+                "default/pod-1237 and other/pod-1237",
+            ),
+            event(Kind::PersistentVolume, "", "pv-local-0001", "pv-local-0001"),
+            event(
+                Kind::PersistentVolume,
+                "",
+                "pv-local-0001",
+                "volume pv-local-0001 is gone",
+            ),
+            event(Kind::Pod, "default", "p", "default/p is short"),
+            event(
+                Kind::Pod,
+                "default",
+                "pod-1234",
+                "Successfully assigned default/pod-1234 to node-1",
+            ),
+        ];
+        let mut log = EventLog::default();
+        for (t, e) in pushed.iter().enumerate() {
+            log.push(SimTime(t as u64), EntryKind::Event(e.clone()));
+        }
+        let read: Vec<Event> = log.events().map(|(_, e)| e).collect();
+        assert_eq!(read, pushed);
+        let agg = log.aggregated();
+        assert_eq!(agg.len(), pushed.len() - 1);
+        assert_eq!(agg[0].count, 2);
+        let key = ObjectKey::new("default", "pod-1236");
+        let about: Vec<Event> = log.events_for(Kind::Pod, &key).map(|(_, e)| e).collect();
+        assert_eq!(about, vec![pushed[2].clone()]);
+    }
+
+    #[test]
+    fn tie_breaks_read_back_as_pushed() {
+        let names: Vec<Arc<str>> = (0..10).map(|i| format!("node-{i}").into()).collect();
+        let tie = |pod: &str, candidates: Vec<Arc<str>>, chosen: &Arc<str>| {
+            EntryKind::Note(Note::TieBreak {
+                pod: ObjectKey::new("default", pod),
+                score: 42,
+                tied: candidates.len() + 3,
+                candidates,
+                chosen: chosen.clone(),
+            })
+        };
+        let pushed = vec![
+            tie("a", names[..8].to_vec(), &names[3]),
+            // The same names again (shared), a name equal to another but not shared, and
+            // more names than a packed tie holds.
+            tie("b", vec![names[1].clone(), "node-1".into()], &names[9]),
+            tie("c", names.clone(), &names[0]),
+            tie("d", Vec::new(), &"elsewhere".into()),
+        ];
+        let mut log = EventLog::default();
+        for (t, kind) in pushed.iter().enumerate() {
+            log.push(SimTime(t as u64), kind.clone());
+        }
+        let snapshot = log.clone();
+        log.push(SimTime(9), tie("e", names[5..].to_vec(), &names[6]));
+        let read: Vec<EntryKind> = snapshot.entries().map(|e| e.kind).collect();
+        assert_eq!(read, pushed);
+        assert_eq!(
+            log.entries().last().map(|e| e.kind),
+            Some(tie("e", names[5..].to_vec(), &names[6]))
+        );
     }
 }

@@ -17,7 +17,7 @@ pub mod queue;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
-use cache::NodeInfo;
+use cache::{NodeInfo, SchedulerCache};
 use framework::{Code, Ctx, CycleState, Plugin, Points, Status};
 
 use crate::model::Pod;
@@ -34,13 +34,17 @@ pub const DEFAULT_SCHEDULER_NAME: &str = crate::model::well_known::DEFAULT_SCHED
 /// Why a pod did not fit: `framework.Diagnosis`.
 #[derive(Clone, Debug, Default)]
 pub struct Diagnosis {
-    /// Explicit per-node statuses, by node name (the node's shared name: no copy per
-    /// node).
+    /// The Filter's explicit per-node statuses, by the node's position in the scheduler
+    /// cache's node list, in the order the Filter visited the nodes. Positions hold for the
+    /// cycle that recorded them (the cache does not change within a cycle). Kept by
+    /// position, not by name: everything that reads them (the FitError message, which only
+    /// counts reasons, and preemption, which walks the cache's nodes) needs no name, and a
+    /// by-name map cost a copy, a sort and a free of every node's name in every cycle
+    /// where no node fits.
+    pub filtered: Vec<(usize, Status)>,
+    /// Explicit per-node statuses recorded by node name (a node is in at most one of
+    /// `filtered` and `node_to_status`).
     pub node_to_status: BTreeMap<Arc<str>, Status>,
-    /// The scheduler cache's position of each node in `node_to_status`, in the map's
-    /// order, when the Filter recorded them in this cycle (else empty): preemption then
-    /// finds its candidates without looking thousands of names up.
-    pub positions: Vec<usize>,
     /// The status of nodes not in `node_to_status` (PreFilter rejection, PreFilterResult).
     pub absent_status: Option<Status>,
     pub unschedulable_plugins: BTreeSet<&'static str>,
@@ -49,18 +53,25 @@ pub struct Diagnosis {
 }
 
 impl Diagnosis {
-    /// The status a node ended with.
-    pub fn status_of(&self, node: &str) -> Option<&Status> {
-        self.node_to_status
-            .get(node)
+    /// The status a node ended with (`cache`: the cache of the cycle that recorded it).
+    pub fn status_of(&self, cache: &SchedulerCache, node: &str) -> Option<&Status> {
+        let at = cache.position(node);
+        self.filtered
+            .iter()
+            .find(|(i, _)| Some(*i) == at)
+            .map(|(_, s)| s)
+            .or_else(|| self.node_to_status.get(node))
             .or(self.absent_status.as_ref())
     }
 
     /// `FitError.Error()`.
     pub fn fit_error(&self, num_all_nodes: usize) -> String {
         fit_error_message(
-            self.node_to_status.values(),
-            self.node_to_status.len(),
+            self.filtered
+                .iter()
+                .map(|(_, s)| s)
+                .chain(self.node_to_status.values()),
+            self.filtered.len() + self.node_to_status.len(),
             self.absent_status.as_ref(),
             &self.pre_filter_msg,
             &self.post_filter_msg,
@@ -146,8 +157,10 @@ pub enum Nomination {
 pub enum Decision {
     Fits {
         node: Arc<str>,
-        /// Scores of the feasible nodes (empty when only one node was feasible).
-        scores: Vec<(Arc<str>, i64)>,
+        /// Total scores of the feasible nodes, by position in the scheduler cache's node
+        /// list (empty when only one node was feasible). Positions, not names: a copy of
+        /// each name is a cache miss per feasible node, hundreds per cycle.
+        scores: Vec<(usize, i64)>,
         tie_break: Option<TieBreak>,
     },
     /// Nothing fits; `message` is the FitError text (or the error, for `Code::Error`).
@@ -171,6 +184,16 @@ pub fn num_feasible_nodes_to_find(num_all_nodes: usize) -> usize {
     (num_all_nodes * percentage / 100).max(MIN_FEASIBLE_NODES_TO_FIND)
 }
 
+/// The profile positions whose Filter runs: FILTER plugins not in `skip` (a bit per
+/// position).
+pub fn filter_mask(profile: &[Arc<dyn Plugin>], skip: u64) -> u64 {
+    profile
+        .iter()
+        .enumerate()
+        .filter(|(i, pl)| skip & (1 << i) == 0 && pl.points().has(Points::FILTER))
+        .fold(0, |m, (i, _)| m | 1 << i)
+}
+
 /// `RunFilterPlugins`: plugins in order, stopping at the first that does not pass.
 pub fn run_filter_plugins(
     cx: &Ctx,
@@ -179,10 +202,15 @@ pub fn run_filter_plugins(
     pod: &Pod,
     node: &NodeInfo,
 ) -> Status {
-    for (i, pl) in profile.iter().enumerate() {
-        if state.skip_filter_mask & (1 << i) != 0 || !pl.points().has(Points::FILTER) {
-            continue;
-        }
+    let mask = match state.filter_mask {
+        Some(m) => m,
+        None => filter_mask(profile, state.skip_filter_mask),
+    };
+    let mut bits = mask;
+    while bits != 0 {
+        let i = bits.trailing_zeros() as usize;
+        bits &= bits - 1;
+        let pl = &profile[i];
         let s = pl.filter(cx, state, pod, node);
         if !s.is_success() {
             let s = if s.is_rejected() {
@@ -321,6 +349,7 @@ pub fn run_pre_filter(
             }
         }
     }
+    state.filter_mask = Some(filter_mask(profile, state.skip_filter_mask));
     match rejected {
         Some(s) => (state, Err(s)),
         None => (state, Ok((result, plugins_with_nodes))),
@@ -428,19 +457,14 @@ pub fn find_nodes_that_fit(
     }
     if feasible.is_empty() {
         let mut last_plugin = None;
-        let mut by_name = Vec::with_capacity(rejected.len());
-        for (idx, s) in rejected {
+        for (_, s) in &rejected {
             if last_plugin != Some(s.plugin) {
                 diagnosis.unschedulable_plugins.insert(s.plugin);
                 last_plugin = Some(s.plugin);
             }
-            by_name.push((all[idx].node.meta.name.clone(), idx, s));
         }
-        // Each node once (names are unique): sorted by name, the positions line up with
-        // the map, and the map built at once equals the one inserted node by node.
-        by_name.sort_unstable_by(|a, b| a.0.cmp(&b.0));
-        diagnosis.positions = by_name.iter().map(|(_, idx, _)| *idx).collect();
-        diagnosis.node_to_status = by_name.into_iter().map(|(n, _, s)| (n, s)).collect();
+        // Each node once: `nodes` holds distinct positions.
+        diagnosis.filtered = rejected;
     }
     if !all.is_empty() {
         *next_start_node_index = (*next_start_node_index + processed) % all.len();
@@ -612,7 +636,7 @@ fn schedule_pod_inner(
             return (
                 Decision::Fits {
                     node,
-                    scores: names.into_iter().cloned().zip(scores.totals).collect(),
+                    scores: feasible.into_iter().zip(scores.totals).collect(),
                     tie_break,
                 },
                 state,

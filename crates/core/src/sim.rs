@@ -110,8 +110,10 @@ pub(crate) enum Timer {
     PodTerminated { pod: ObjectKey, uid: String },
     /// A provisioner finishes creating the volume for a claim.
     ProvisionDone { claim: ObjectKey, uid: String },
-    /// PreBind gives up waiting for a pod's volumes.
-    BindingTimeout { pod: ObjectKey, uid: String },
+    /// PreBind gives up waiting for a pod's volumes: the pending binding whose `timeout`
+    /// is this timer's key (a binding's timer is cancelled when the binding ends, so the
+    /// key names one binding of one pod incarnation).
+    BindingTimeout { pod: ObjectKey },
     /// The PV controller's periodic resync reaches a claim.
     ClaimResync { claim: ObjectKey },
 }
@@ -119,11 +121,11 @@ pub(crate) enum Timer {
 /// A pod between Reserve and Bind, waiting for its volumes.
 #[derive(Clone, Debug)]
 pub(crate) struct PendingBinding {
-    pub node: String,
-    pub uid: String,
+    /// The node's own name (shared with the `Node`).
+    pub node: Arc<str>,
     pub waiting_for: Vec<ObjectKey>,
-    /// Claims Reserve marked for provisioning (their selected-node must stay).
-    pub provisioned: BTreeSet<ObjectKey>,
+    /// Claims Reserve marked for provisioning (their selected-node must stay), sorted.
+    pub provisioned: Vec<ObjectKey>,
     /// The PreBind timeout timer.
     pub timeout: (SimTime, u64),
 }
@@ -274,7 +276,7 @@ impl Simulation {
 
     /// Where a pod is assumed to run while its binding cycle waits for volumes.
     pub fn assumed_node(&self, pod: &ObjectKey) -> Option<&str> {
-        self.bindings.get(pod).map(|b| b.node.as_str())
+        self.bindings.get(pod).map(|b| &*b.node)
     }
 
     /// Is anything left to do (work, queued pods, timers)?
@@ -405,15 +407,15 @@ impl Simulation {
             let Some(timer) = self.timers.remove(&(at, seq)) else {
                 break;
             };
-            self.fire(timer);
+            self.fire(timer, (at, seq));
         }
     }
 
-    fn fire(&mut self, timer: Timer) {
+    fn fire(&mut self, timer: Timer, key: (SimTime, u64)) {
         match timer {
             Timer::PodTerminated { pod, uid } => self.pod_terminated(&pod, &uid),
             Timer::ProvisionDone { claim, uid } => self.provision_done(&claim, &uid),
-            Timer::BindingTimeout { pod, uid } => self.binding_timed_out(&pod, &uid),
+            Timer::BindingTimeout { pod } => self.binding_timed_out(&pod, key),
             Timer::ClaimResync { claim } => {
                 self.resync_armed.remove(&claim);
                 self.work.claims.insert(claim);

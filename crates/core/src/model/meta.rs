@@ -124,10 +124,60 @@ impl fmt::Display for Kind {
 
 /// `namespace/name` for namespaced objects, `name` for cluster-scoped ones (empty namespace).
 /// The strings are shared (`Arc<str>`): keys are copied into many indexes and queues.
-#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+/// Compared as `(namespace, name)`; two keys sharing a string compare it by address (the
+/// namespaces are interned, and a key built from an object shares its name), so the
+/// indexes' lookups mostly read one string, not two.
+#[derive(Clone, Debug, Default)]
 pub struct ObjectKey {
     pub namespace: Arc<str>,
     pub name: Arc<str>,
+}
+
+/// `a.cmp(b)`, by address first (the same allocation is the same string).
+#[inline]
+fn cmp_shared(a: &Arc<str>, b: &Arc<str>) -> std::cmp::Ordering {
+    if Arc::ptr_eq(a, b) {
+        std::cmp::Ordering::Equal
+    } else {
+        (**a).cmp(&**b)
+    }
+}
+
+#[inline]
+fn eq_shared(a: &Arc<str>, b: &Arc<str>) -> bool {
+    Arc::ptr_eq(a, b) || **a == **b
+}
+
+impl PartialEq for ObjectKey {
+    #[inline]
+    fn eq(&self, other: &ObjectKey) -> bool {
+        eq_shared(&self.name, &other.name) && eq_shared(&self.namespace, &other.namespace)
+    }
+}
+
+impl Eq for ObjectKey {}
+
+/// By value, as equality is (the address only short-cuts equal strings).
+impl std::hash::Hash for ObjectKey {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        self.namespace.hash(state);
+        self.name.hash(state);
+    }
+}
+
+impl PartialOrd for ObjectKey {
+    #[inline]
+    fn partial_cmp(&self, other: &ObjectKey) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for ObjectKey {
+    #[inline]
+    fn cmp(&self, other: &ObjectKey) -> std::cmp::Ordering {
+        cmp_shared(&self.namespace, &other.namespace)
+            .then_with(|| cmp_shared(&self.name, &other.name))
+    }
 }
 
 impl ObjectKey {
@@ -149,6 +199,65 @@ impl ObjectKey {
             None if namespaced => ObjectKey::new(super::well_known::DEFAULT_NAMESPACE, s),
             None => ObjectKey::cluster(s),
         }
+    }
+}
+
+/// A key seen as its two strings, so a map keyed by [`ObjectKey`] can be searched with
+/// borrowed ones (`map.get(&("ns", "name") as &dyn KeyView)`) without building a key.
+/// Ordered as `ObjectKey` is: namespace, then name.
+pub trait KeyView {
+    fn key_namespace(&self) -> &str;
+    fn key_name(&self) -> &str;
+}
+
+impl KeyView for ObjectKey {
+    fn key_namespace(&self) -> &str {
+        &self.namespace
+    }
+    fn key_name(&self) -> &str {
+        &self.name
+    }
+}
+
+impl KeyView for (&str, &str) {
+    fn key_namespace(&self) -> &str {
+        self.0
+    }
+    fn key_name(&self) -> &str {
+        self.1
+    }
+}
+
+impl<'a> std::borrow::Borrow<dyn KeyView + 'a> for ObjectKey {
+    fn borrow(&self) -> &(dyn KeyView + 'a) {
+        self
+    }
+}
+
+impl PartialEq for dyn KeyView + '_ {
+    fn eq(&self, other: &Self) -> bool {
+        self.key_name() == other.key_name() && self.key_namespace() == other.key_namespace()
+    }
+}
+
+impl Eq for dyn KeyView + '_ {}
+
+impl PartialOrd for dyn KeyView + '_ {
+    fn partial_cmp(&self, other: &Self) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for dyn KeyView + '_ {
+    fn cmp(&self, other: &Self) -> std::cmp::Ordering {
+        // Namespaces are interned: the same one is mostly the same allocation.
+        let (a, b) = (self.key_namespace(), other.key_namespace());
+        let namespace = if std::ptr::eq(a, b) {
+            std::cmp::Ordering::Equal
+        } else {
+            a.cmp(b)
+        };
+        namespace.then_with(|| self.key_name().cmp(other.key_name()))
     }
 }
 

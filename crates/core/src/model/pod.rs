@@ -121,6 +121,14 @@ impl PodPhase {
     }
 }
 
+/// The empty condition message, one allocation shared by every condition without one
+/// (`Arc::from("")` allocates its counts every time).
+pub fn no_message() -> std::sync::Arc<str> {
+    static EMPTY: std::sync::LazyLock<std::sync::Arc<str>> =
+        std::sync::LazyLock::new(|| std::sync::Arc::from(""));
+    EMPTY.clone()
+}
+
 /// A pod condition. Types, statuses and reasons are always upstream constants; the
 /// message is shared with the event that carried it.
 #[derive(Clone, Debug, PartialEq)]

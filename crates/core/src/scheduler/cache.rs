@@ -9,7 +9,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::cluster::Cluster;
-use crate::model::{HostPort, Node, ObjectKey, Pod, PvSource, Resources};
+use crate::model::{HostPort, KeyView, Node, ObjectKey, Pod, PvSource, Resources};
 
 /// A pod as the cache holds it, with the CSI volumes it attaches precomputed.
 #[derive(Clone, Debug)]
@@ -316,8 +316,8 @@ pub struct SchedulerCache {
     index: BTreeMap<String, usize>,
     /// Zone keys in first-seen order, with their node names in insertion order.
     zones: Vec<(String, Vec<String>)>,
-    /// Where each cached pod runs (or is assumed to).
-    pod_node: BTreeMap<ObjectKey, String>,
+    /// Where each cached pod runs (or is assumed to): the node's own name.
+    pod_node: BTreeMap<ObjectKey, Arc<str>>,
     assumed: BTreeSet<ObjectKey>,
     /// Cached pods per claim key: `IsPVCUsedByPods`.
     pvc_users: BTreeMap<ObjectKey, u32>,
@@ -346,7 +346,7 @@ impl SchedulerCache {
     }
 
     pub fn node_of(&self, pod: &ObjectKey) -> Option<&str> {
-        self.pod_node.get(pod).map(String::as_str)
+        self.pod_node.get(pod).map(|n| &**n)
     }
 
     pub fn is_assumed(&self, pod: &ObjectKey) -> bool {
@@ -487,13 +487,18 @@ impl SchedulerCache {
             return;
         };
         for claim in info.pod.claim_names() {
-            *self
-                .pvc_users
-                .entry(ObjectKey::new(info.pod.meta.namespace.clone(), claim))
-                .or_default() += 1;
+            let ck = (&*info.pod.meta.namespace, claim);
+            match self.pvc_users.get_mut(&ck as &dyn KeyView) {
+                Some(n) => *n += 1,
+                None => {
+                    self.pvc_users
+                        .insert(ObjectKey::new(info.pod.meta.namespace.clone(), claim), 1);
+                }
+            }
         }
         self.nodes[i].add_pod(info);
-        self.pod_node.insert(key.clone(), node.to_string());
+        self.pod_node
+            .insert(key.clone(), self.nodes[i].node.meta.name.clone());
         if assumed {
             self.assumed.insert(key);
         } else {
@@ -508,7 +513,7 @@ impl SchedulerCache {
             return;
         };
         self.assumed.remove(&key);
-        if let Some(&i) = self.index.get(&node) {
+        if let Some(&i) = self.index.get(&*node) {
             self.nodes[i].replace_pod(info);
         }
     }
@@ -517,7 +522,7 @@ impl SchedulerCache {
     pub fn refresh_pod(&mut self, info: PodInfo) {
         let key = info.key();
         if let Some(node) = self.pod_node.get(&key) {
-            if let Some(&i) = self.index.get(node) {
+            if let Some(&i) = self.index.get(&**node) {
                 self.nodes[i].replace_pod(info);
             }
         }
@@ -534,7 +539,7 @@ impl SchedulerCache {
     pub fn remove_pod(&mut self, key: &ObjectKey) -> Option<PodInfo> {
         let node = self.pod_node.remove(key)?;
         self.assumed.remove(key);
-        let i = *self.index.get(&node)?;
+        let i = *self.index.get(&*node)?;
         let info = self.nodes[i].remove_pod(key)?;
         self.release_claims(&info.pod);
         Some(info)
@@ -542,11 +547,12 @@ impl SchedulerCache {
 
     fn release_claims(&mut self, pod: &Pod) {
         for claim in pod.claim_names() {
-            let ck = ObjectKey::new(pod.meta.namespace.clone(), claim);
-            if let Some(n) = self.pvc_users.get_mut(&ck) {
+            let ck = (&*pod.meta.namespace, claim);
+            let ck = &ck as &dyn KeyView;
+            if let Some(n) = self.pvc_users.get_mut(ck) {
                 *n -= 1;
                 if *n == 0 {
-                    self.pvc_users.remove(&ck);
+                    self.pvc_users.remove(ck);
                 }
             }
         }

@@ -122,6 +122,10 @@ pub struct CycleState {
     pub skip_filter: BTreeSet<&'static str>,
     /// The same, as a bit per profile position (checked per node, so kept cheap).
     pub skip_filter_mask: u64,
+    /// The profile positions whose Filter runs (FILTER plugins not skipped), once the
+    /// PreFilter has run (`None` before): the per-node loop then asks no plugin for its
+    /// extension points.
+    pub filter_mask: Option<u64>,
     /// Plugins whose PreScore returned Skip.
     pub skip_score: BTreeSet<&'static str>,
     pub node_affinity: Option<node_affinity::State>,

@@ -77,7 +77,7 @@ fn eligible(cx: &Ctx, pod: &Pod, diagnosis: &Diagnosis) -> Result<(), String> {
     }
     if let Some(nominated) = pod.status.nominated_node_name.as_deref() {
         if diagnosis
-            .status_of(nominated)
+            .status_of(cx.cache, nominated)
             .is_some_and(|s| s.code == Code::UnschedulableAndUnresolvable)
         {
             return Ok(());
@@ -295,22 +295,18 @@ pub fn preempt(
     let now = cx.now;
     let all = cx.cache.nodes();
     // The explicit Filter statuses with the nodes' cache positions: recorded by the
-    // Filter in this cycle (the cache has not changed since), else looked up by name.
-    let explicit: Vec<(usize, &Status)> =
-        if diagnosis.positions.len() == diagnosis.node_to_status.len() {
-            diagnosis
-                .positions
-                .iter()
-                .copied()
-                .zip(diagnosis.node_to_status.values())
-                .collect()
-        } else {
+    // Filter in this cycle (the cache has not changed since), and any recorded by name.
+    let explicit: Vec<(usize, &Status)> = diagnosis
+        .filtered
+        .iter()
+        .map(|(i, s)| (*i, s))
+        .chain(
             diagnosis
                 .node_to_status
                 .iter()
-                .filter_map(|(name, s)| Some((cx.cache.position(name)?, s)))
-                .collect()
-        };
+                .filter_map(|(name, s)| Some((cx.cache.position(name)?, s))),
+        )
+        .collect();
     // Each potential node with its explicit Filter status (absent: the PreFilter's).
     let potential: Vec<(&NodeInfo, Option<&Status>)> = if diagnosis
         .absent_status

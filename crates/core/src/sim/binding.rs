@@ -12,6 +12,7 @@ use crate::scheduler::plugins::{names, volume_binding};
 use crate::scheduler::preemption::{Preemption, REASON_PREEMPTION_BY_SCHEDULER};
 use crate::scheduler::queue::ClusterEvent;
 use crate::scheduler::{self, Decision, Nomination};
+use crate::time::SimTime;
 
 pub const SCHEDULER: &str = "default-scheduler";
 /// `validation.NoteLengthLimit`: event notes longer than this are cut with `" ..."`.
@@ -142,20 +143,17 @@ impl Simulation {
         let at = self
             .now
             .plus_millis(volume_binding::BIND_TIMEOUT_SECONDS * 1000);
-        let timeout = self.add_timer(
-            at,
-            Timer::BindingTimeout {
-                pod: key.clone(),
-                uid: pod.meta.uid.clone(),
-            },
-        );
+        let timeout = self.add_timer(at, Timer::BindingTimeout { pod: key.clone() });
+        let mut provisioned: Vec<ObjectKey> =
+            volumes.provisions.iter().map(|c| c.meta.key()).collect();
+        provisioned.sort_unstable();
+        provisioned.dedup();
         self.bindings.insert(
             key.clone(),
             PendingBinding {
-                node: node.to_string(),
-                uid: pod.meta.uid.clone(),
-                waiting_for: assumed.waiting_for.clone(),
-                provisioned: volumes.provisions.iter().map(|c| c.meta.key()).collect(),
+                node: node_obj.meta.name.clone(),
+                waiting_for: assumed.waiting_for,
+                provisioned,
                 timeout,
             },
         );
@@ -166,15 +164,17 @@ impl Simulation {
     pub(crate) fn check_waiting_bindings(&mut self) {
         let pods = std::mem::take(&mut self.binding_check);
         for key in pods {
-            let Some(b) = self.bindings.get(&key).cloned() else {
+            // Read in place: the pending binding is only borrowed while it is checked.
+            let Some(b) = self.bindings.get(&key) else {
                 continue;
             };
-            let Some(node) = self.cluster.nodes.get(&b.node).cloned() else {
+            let node_name = b.node.clone();
+            let Some(node) = self.cluster.nodes.get(&*node_name) else {
                 self.binding_failed(
                     &key,
                     &format!(
                         "failed to get node {:?}: node {:?} not found",
-                        b.node, b.node
+                        node_name, node_name
                     ),
                 );
                 continue;
@@ -183,11 +183,11 @@ impl Simulation {
                 &self.cluster,
                 &b.waiting_for,
                 &b.provisioned,
-                &node,
+                node,
             ) {
                 Ok(true) => {
                     self.finish_binding_wait(&key);
-                    self.bind_pod(&key, &b.node);
+                    self.bind_pod(&key, &node_name);
                 }
                 Ok(false) => {}
                 Err(e) => self.binding_failed(&key, &format!("binding volumes: {e}")),
@@ -209,8 +209,8 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn binding_timed_out(&mut self, key: &ObjectKey, uid: &str) {
-        if self.bindings.get(key).is_some_and(|b| b.uid == uid) {
+    pub(crate) fn binding_timed_out(&mut self, key: &ObjectKey, timer: (SimTime, u64)) {
+        if self.bindings.get(key).is_some_and(|b| b.timeout == timer) {
             self.binding_failed(key, "binding volumes: context deadline exceeded");
         }
     }
@@ -249,7 +249,7 @@ impl Simulation {
             type_: "PodScheduled",
             status: "True",
             reason: "",
-            message: "".into(),
+            message: crate::model::pod::no_message(),
             last_transition: self.now,
         });
         let new = Arc::new(new);

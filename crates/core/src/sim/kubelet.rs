@@ -41,7 +41,7 @@ impl Simulation {
                 type_,
                 status: "True",
                 reason: "",
-                message: "".into(),
+                message: crate::model::pod::no_message(),
                 last_transition: self.now,
             });
         }

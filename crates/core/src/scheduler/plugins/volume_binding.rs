@@ -537,7 +537,7 @@ pub fn assume_pod_volumes(volumes: &PodVolumes, node: &str) -> Assumed {
 pub fn check_bindings(
     cluster: &Cluster,
     waiting_for: &[ObjectKey],
-    provisioned: &BTreeSet<ObjectKey>,
+    provisioned: &[ObjectKey],
     node: &Node,
 ) -> Result<bool, String> {
     let mut all = true;
@@ -548,7 +548,7 @@ pub fn check_bindings(
                 key.name
             ));
         };
-        if provisioned.contains(key) && pvc.selected_node().is_none() {
+        if provisioned.binary_search(key).is_ok() && pvc.selected_node().is_none() {
             return Err(format!(
                 "selectedNode annotation reset for PVC {:?}",
                 key.name
