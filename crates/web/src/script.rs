@@ -549,18 +549,17 @@ fn prepared_docs(scenario: &Scenario) -> Vec<Rc<Prepared>> {
 }
 
 /// The manifests of `scenario`, borrowed, not copied: a 50-node scenario's 450 documents
-/// cost more to clone than to schedule.
-fn doc_refs<'a>(scenario: &'a Scenario, prepared: &'a [Rc<Prepared>]) -> Vec<DocRef<'a>> {
+/// cost more to clone than to schedule. `prepared`, when given, is [`prepared_docs`].
+fn doc_refs<'a>(scenario: &'a Scenario, prepared: Option<&'a [Rc<Prepared>]>) -> Vec<DocRef<'a>> {
     scenario
         .docs
         .iter()
-        .zip(prepared)
         .enumerate()
-        .map(|(i, (m, p))| DocRef {
+        .map(|(i, m)| DocRef {
             doc: i + 1,
             path: "",
             manifest: m,
-            prepared: Some(p),
+            prepared: prepared.map(|p| &*p[i]),
         })
         .collect()
 }
@@ -591,7 +590,7 @@ pub fn run_expecting(scenario: &Scenario, max_frames: usize, moments: Option<usi
         moments_before: 0,
     };
     let prepared = prepared_docs(scenario);
-    let docs = doc_refs(scenario, &prepared);
+    let docs = doc_refs(scenario, Some(&prepared));
     let (sim, load_errors, then_errors) = scenario.text().run_borrowed_observed(
         &docs,
         scenario.seed,
@@ -624,8 +623,9 @@ pub fn resume(before: &Scenario, prev: &Run, next: &Scenario, max_frames: usize)
     }
     // The documents the cluster started with must be the same, and the new ones all held
     // back for the new actions.
-    let prepared = prepared_docs(next);
-    let docs = doc_refs(next, &prepared);
+    // Only held-back documents are applied from here on, by the `then:` player, which
+    // takes them as they are: nothing to prepare.
+    let docs = doc_refs(next, None);
     let initial = next.text().initial_of(&docs);
     if initial[old_docs..].iter().any(|&i| i)
         || initial[..old_docs] != before.text().initial_of(&docs[..old_docs])[..]
@@ -681,17 +681,7 @@ mod tests {
     #[test]
     fn a_rerun_after_an_edit_ends_where_a_plain_run_ends() {
         let plain = |s: &Scenario| {
-            let docs: Vec<DocRef<'_>> = s
-                .docs
-                .iter()
-                .enumerate()
-                .map(|(i, m)| DocRef {
-                    doc: i + 1,
-                    path: "",
-                    manifest: m,
-                    prepared: None,
-                })
-                .collect();
+            let docs = doc_refs(s, None);
             let (sim, _, _) =
                 s.text()
                     .run_borrowed_observed(&docs, s.seed, MAX_STEPS, &mut |_, _| {});
