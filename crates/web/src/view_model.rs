@@ -1236,7 +1236,7 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
 
 fn annotations(fields: &mut Vec<(String, String)>, ann: &bindery_core::model::StrMap) {
     for (k, v) in ann {
-        fields.push((format!("Annotation {k}"), v.clone()));
+        fields.push((format!("Annotation {k}"), v.to_string()));
     }
 }
 

@@ -280,7 +280,8 @@ pub struct Meta {
     pub uid: String,
     pub labels: super::StrMap,
     pub annotations: super::StrMap,
-    pub finalizers: Vec<String>,
+    /// Well-known finalizers are one shared allocation ([`super::str_map::shared`]).
+    pub finalizers: Vec<Arc<str>>,
     pub creation: SimTime,
     /// Set when deletion was requested and finalizers (or a grace period) keep the object.
     pub deletion: Option<SimTime>,
@@ -322,21 +323,21 @@ impl Meta {
     }
 
     pub fn annotation(&self, key: &str) -> Option<&str> {
-        self.annotations.get(key).map(String::as_str)
+        self.annotations.get(key)
     }
 
     pub fn has_finalizer(&self, f: &str) -> bool {
-        self.finalizers.iter().any(|x| x == f)
+        self.finalizers.iter().any(|x| **x == *f)
     }
 
     pub fn add_finalizer(&mut self, f: &str) {
         if !self.has_finalizer(f) {
-            self.finalizers.push(f.to_string());
+            self.finalizers.push(super::str_map::shared(f));
         }
     }
 
     pub fn remove_finalizer(&mut self, f: &str) {
-        self.finalizers.retain(|x| x != f);
+        self.finalizers.retain(|x| **x != *f);
     }
 
     pub fn is_terminating(&self) -> bool {

@@ -59,7 +59,7 @@ impl Node {
     }
 
     pub fn label(&self, key: &str) -> Option<&str> {
-        self.meta.labels.get(key).map(String::as_str)
+        self.meta.labels.get(key)
     }
 
     /// The zone as the scheduler's node tree groups nodes: `region:\x00:zone` from the GA

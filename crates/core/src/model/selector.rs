@@ -118,7 +118,7 @@ impl NodeSelectorTerm {
         }
         self.match_expressions
             .iter()
-            .all(|r| r.matches_value(labels.get(&r.key).map(String::as_str)))
+            .all(|r| r.matches_value(labels.get(&r.key)))
             && self.match_fields.iter().all(|r| {
                 let v = (r.key == "metadata.name").then_some(node_name);
                 r.matches_value(v)
@@ -175,7 +175,7 @@ impl TopologySelectorTerm {
     pub fn matches(&self, labels: &StrMap) -> bool {
         self.match_label_expressions
             .iter()
-            .all(|(k, vs)| labels.get(k).is_some_and(|v| vs.contains(v)))
+            .all(|(k, vs)| labels.get(k).is_some_and(|v| vs.iter().any(|x| x == v)))
     }
 }
 

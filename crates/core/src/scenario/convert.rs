@@ -180,7 +180,12 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
             .flatten()
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect(),
-        finalizers: m.finalizers.clone().unwrap_or_default(),
+        finalizers: m
+            .finalizers
+            .iter()
+            .flatten()
+            .map(|f| crate::model::str_map::shared(f))
+            .collect(),
         owners: m
             .owner_references
             .iter()
@@ -444,10 +449,7 @@ fn node_from(n: &core::Node, cx: &mut Cx) -> Node {
         allocatable.ephemeral_storage = default(DEFAULT_NODE_EPHEMERAL).value();
     }
     Node {
-        hostname: meta
-            .labels
-            .get(well_known::LABEL_HOSTNAME)
-            .map(|h| h.as_str().into()),
+        hostname: meta.labels.get(well_known::LABEL_HOSTNAME).map(Into::into),
         meta,
         unschedulable: spec.unschedulable.unwrap_or(false),
         taints,

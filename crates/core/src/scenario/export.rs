@@ -284,7 +284,8 @@ fn meta_into(m: &Meta, into: &mut metav1::ObjectMeta) {
     into.uid = Some(m.uid.clone());
     into.labels = (!m.labels.is_empty()).then(|| m.labels.to_btree());
     into.annotations = (!m.annotations.is_empty()).then(|| m.annotations.to_btree());
-    into.finalizers = (!m.finalizers.is_empty()).then(|| m.finalizers.clone());
+    into.finalizers =
+        (!m.finalizers.is_empty()).then(|| m.finalizers.iter().map(|f| f.to_string()).collect());
     into.creation_timestamp = Some(time(m.creation));
     into.deletion_timestamp = m.deletion.map(time);
     into.owner_references = (!m.owners.is_empty()).then(|| {

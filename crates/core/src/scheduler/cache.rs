@@ -139,7 +139,7 @@ impl NodeInfo {
         match key {
             crate::model::well_known::LABEL_ZONE => self.hot.zone.as_deref(),
             crate::model::well_known::LABEL_HOSTNAME => self.hot.hostname.as_deref(),
-            _ => self.node.meta.labels.get(key).map(String::as_str),
+            _ => self.node.meta.labels.get(key),
         }
     }
 
@@ -167,7 +167,7 @@ impl NodeInfo {
             .meta
             .labels
             .get(crate::model::well_known::LABEL_ZONE)
-            .cloned();
+            .map(str::to_string);
         self.hot.hostname_hash = n.hostname.as_deref().map_or(0, crate::cluster::host_hash);
         self.hot.unschedulable = n.unschedulable;
         self.hot.has_hard_taints = n.taints.iter().any(|t| {
@@ -570,8 +570,7 @@ mod tests {
             ..Meta::default()
         };
         if !zone.is_empty() {
-            meta.labels
-                .insert(well_known::LABEL_ZONE.into(), zone.into());
+            meta.labels.insert(well_known::LABEL_ZONE, zone);
         }
         Arc::new(Node {
             meta,

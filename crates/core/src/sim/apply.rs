@@ -263,8 +263,8 @@ impl Simulation {
                     meta.add_finalizer(f);
                 }
                 // Annotations the controllers set survive an apply that does not mention them.
-                for (k, v) in &o.annotations {
-                    meta.annotations.insert_if_absent(k.clone(), || v.clone());
+                for (k, v) in o.annotations.iter_shared() {
+                    meta.annotations.insert_if_absent(k, || v);
                 }
             }
             None => {

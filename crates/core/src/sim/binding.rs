@@ -116,7 +116,7 @@ impl Simulation {
             }
             None => volume_binding::PodVolumes::default(),
         };
-        let assumed = volume_binding::assume_pod_volumes(&volumes, node);
+        let assumed = volume_binding::assume_pod_volumes(&volumes, &node_obj.meta.name);
         // Assume: the pod counts against the node from now on.
         let info = crate::scheduler::cache::PodInfo::new(&self.cluster, pod.clone());
         self.cache.add_pod(info, node, true);

@@ -347,7 +347,7 @@ impl Simulation {
             new_pv
                 .meta
                 .annotations
-                .insert(well_known::ANN_BOUND_BY_CONTROLLER.into(), "yes".into());
+                .insert(well_known::ANN_BOUND_BY_CONTROLLER, "yes");
         }
         new_pv.phase = PvPhase::Bound;
         new_pv.status_message.clear();
@@ -360,12 +360,12 @@ impl Simulation {
             new_pvc
                 .meta
                 .annotations
-                .insert(well_known::ANN_BOUND_BY_CONTROLLER.into(), "yes".into());
+                .insert(well_known::ANN_BOUND_BY_CONTROLLER, "yes");
         }
         new_pvc
             .meta
             .annotations
-            .insert(well_known::ANN_BIND_COMPLETED.into(), "yes".into());
+            .insert(well_known::ANN_BIND_COMPLETED, "yes");
         if new_pvc.phase != PvcPhase::Bound {
             new_pvc.phase = PvcPhase::Bound;
             new_pvc.capacity = Some(new_pv.capacity);
@@ -429,14 +429,14 @@ impl Simulation {
             != Some(class.provisioner.as_str())
         {
             let mut new = (**pvc).clone();
-            new.meta.annotations.insert(
-                well_known::ANN_STORAGE_PROVISIONER.into(),
-                class.provisioner.clone(),
-            );
-            new.meta.annotations.insert(
-                well_known::ANN_STORAGE_PROVISIONER_BETA.into(),
-                class.provisioner.clone(),
-            );
+            // One copy of the name for both annotations (and the volume's provisioned-by).
+            let provisioner = crate::model::str_map::shared(&class.provisioner);
+            new.meta
+                .annotations
+                .insert(well_known::ANN_STORAGE_PROVISIONER, &provisioner);
+            new.meta
+                .annotations
+                .insert(well_known::ANN_STORAGE_PROVISIONER_BETA, provisioner);
             self.write_pvc(new);
         }
         let message = self

@@ -279,8 +279,7 @@ impl Simulation {
             pv.node_affinity = Some(NodeSelector { terms: vec![term] });
         }
         pv.meta
-            .finalizers
-            .push(well_known::FINALIZER_EXTERNAL_PROVISIONER.to_string());
+            .add_finalizer(well_known::FINALIZER_EXTERNAL_PROVISIONER);
         pv
     }
 
@@ -422,12 +421,19 @@ fn base_pv(pvc: &PersistentVolumeClaim, class: &StorageClass) -> PersistentVolum
         name: pv_name_for(pvc).into(),
         ..Meta::default()
     };
-    meta.annotations.insert(
-        well_known::ANN_PROVISIONED_BY.to_string(),
-        class.provisioner.clone(),
-    );
-    meta.finalizers
-        .push(well_known::FINALIZER_PV_PROTECTION.to_string());
+    // The claim's storage-provisioner annotation holds the same name: share it.
+    match pvc
+        .meta
+        .annotations
+        .get_shared(well_known::ANN_STORAGE_PROVISIONER)
+        .filter(|p| ***p == *class.provisioner)
+    {
+        Some(p) => meta.annotations.insert(well_known::ANN_PROVISIONED_BY, p),
+        None => meta
+            .annotations
+            .insert(well_known::ANN_PROVISIONED_BY, &class.provisioner),
+    };
+    meta.add_finalizer(well_known::FINALIZER_PV_PROTECTION);
     PersistentVolume {
         meta,
         capacity: pvc.request.unwrap_or(0),
@@ -466,10 +472,9 @@ fn local_path_pv(
         .label(well_known::LABEL_HOSTNAME)
         .unwrap_or(node.name())
         .to_string();
-    pv.meta.annotations.insert(
-        well_known::ANN_LOCAL_PATH_SELECTED_NODE.to_string(),
-        node.name().to_string(),
-    );
+    pv.meta
+        .annotations
+        .insert(well_known::ANN_LOCAL_PATH_SELECTED_NODE, &node.meta.name);
     pv.node_affinity = Some(NodeSelector {
         terms: vec![NodeSelectorTerm {
             match_expressions: vec![NodeSelectorRequirement {

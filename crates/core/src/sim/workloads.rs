@@ -215,8 +215,7 @@ impl Simulation {
             let revision = p
                 .meta
                 .labels
-                .get(well_known::LABEL_CONTROLLER_REVISION_HASH)
-                .map(String::as_str);
+                .get(well_known::LABEL_CONTROLLER_REVISION_HASH);
             if revision != Some(set.update_revision.as_str()) && p.meta.deletion.is_none() {
                 self.delete_stateful_pod(set, p);
                 return;
@@ -979,10 +978,10 @@ impl Simulation {
         let mut new = (*current).clone();
         new.meta
             .annotations
-            .insert(well_known::ANN_DESIRED_REPLICAS.into(), desired);
+            .insert(well_known::ANN_DESIRED_REPLICAS, desired);
         new.meta
             .annotations
-            .insert(well_known::ANN_MAX_REPLICAS.into(), max);
+            .insert(well_known::ANN_MAX_REPLICAS, max);
         new.replicas = to;
         self.cluster.replica_sets.insert(key.clone(), Arc::new(new));
         self.work.workloads.insert((Kind::ReplicaSet, key));
@@ -1314,10 +1313,7 @@ mod tests {
                 .pvc(&ObjectKey::parse(&format!("www-web-{i}"), true))
                 .unwrap();
             assert_eq!(claim.phase, PvcPhase::Bound);
-            assert_eq!(
-                claim.meta.labels.get("app").map(String::as_str),
-                Some("web")
-            );
+            assert_eq!(claim.meta.labels.get("app"), Some("web"));
         }
         let set = &sim.cluster().stateful_sets[&ObjectKey::parse("web", true)];
         assert_eq!((set.status.replicas, set.status.ready_replicas), (3, 3));
@@ -1489,7 +1485,7 @@ mod tests {
                 .unwrap()
                 .meta
                 .labels[well_known::LABEL_CONTROLLER_REVISION_HASH]
-                .clone()
+                .to_string()
         };
         let old = rev(&sim, "web-0");
         apply_yaml(

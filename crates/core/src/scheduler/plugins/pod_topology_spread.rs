@@ -147,7 +147,7 @@ impl PodTopologySpread {
             if !c.includes(pod, node) || !c.matches_pod(other) {
                 continue;
             }
-            let value = node.meta.labels[&c.key].clone();
+            let value = node.meta.labels[&c.key].to_string();
             *s.tp_value_to_match_num[i].entry(value).or_default() += delta;
         }
     }
@@ -337,7 +337,13 @@ impl Plugin for PodTopologySpread {
                     continue;
                 }
                 // Without requireAllTopologies a node lacking the key is in the "" domain.
-                let v = n.node.meta.labels.get(&c.key).cloned().unwrap_or_default();
+                let v = n
+                    .node
+                    .meta
+                    .labels
+                    .get(&c.key)
+                    .unwrap_or_default()
+                    .to_string();
                 counts[i].entry(v).or_insert(0);
             }
         }
@@ -362,7 +368,7 @@ impl Plugin for PodTopologySpread {
                 if c.key == well_known::LABEL_HOSTNAME || !c.includes(pod, node) {
                     continue;
                 }
-                let v = node.meta.labels.get(&c.key).map_or("", String::as_str);
+                let v = node.meta.labels.get(&c.key).unwrap_or("");
                 if let Some(slot) = counts[i].get_mut(v) {
                     *slot += c.count(&info.pods, &pod.meta.namespace);
                 }

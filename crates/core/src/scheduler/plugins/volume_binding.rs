@@ -499,7 +499,8 @@ impl Assumed {
 
 /// `AssumePodVolumes`: `GetBindVolumeToClaim` for static bindings, the selected-node
 /// annotation for provisioning.
-pub fn assume_pod_volumes(volumes: &PodVolumes, node: &str) -> Assumed {
+/// `node` is the node's own name: the claims' `selected-node` annotations share it.
+pub fn assume_pod_volumes(volumes: &PodVolumes, node: &Arc<str>) -> Assumed {
     let mut out = Assumed::default();
     for (pv, pvc) in &volumes.static_bindings {
         let mut new_pv = (**pv).clone();
@@ -513,18 +514,18 @@ pub fn assume_pod_volumes(volumes: &PodVolumes, node: &str) -> Assumed {
             new_pv
                 .meta
                 .annotations
-                .insert(well_known::ANN_BOUND_BY_CONTROLLER.into(), "yes".into());
+                .insert(well_known::ANN_BOUND_BY_CONTROLLER, "yes");
         }
         out.pv_updates.push(Arc::new(new_pv));
         out.waiting_for.push(pvc.meta.key());
     }
     for pvc in &volumes.provisions {
-        if pvc.selected_node() != Some(node) {
+        if pvc.selected_node() != Some(&**node) {
             let mut new_pvc = (**pvc).clone();
             new_pvc
                 .meta
                 .annotations
-                .insert(well_known::ANN_SELECTED_NODE.into(), node.to_string());
+                .insert(well_known::ANN_SELECTED_NODE, node);
             out.pvc_updates.push(Arc::new(new_pvc));
         }
         out.waiting_for.push(pvc.meta.key());
@@ -884,7 +885,7 @@ mod tests {
         claim
             .meta
             .annotations
-            .insert(well_known::ANN_SELECTED_NODE.into(), "n2".into());
+            .insert(well_known::ANN_SELECTED_NODE, "n2");
         sim.cluster.put_pvc(Arc::new(claim));
         add_pending(&mut sim, &gated("p", &["data"]));
         let vb = VolumeBinding {
