@@ -29,7 +29,10 @@ fn rwop_conflict_matches_a_real_v1_36_scheduler() {
         .pod(&ObjectKey::new("default", "writer-2"))
         .unwrap();
     let cond = pod.condition("PodScheduled").unwrap();
-    assert_eq!((cond.status, cond.reason), ("False", "Unschedulable"));
+    assert_eq!(
+        (cond.status.as_str(), cond.reason.as_str()),
+        ("False", "Unschedulable")
+    );
     assert_eq!(&*cond.message, RWOP_V1_36_2);
     // Before the claim is bound: the PreFilter short form and DRA's missing state.
     assert_eq!(

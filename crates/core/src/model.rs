@@ -21,8 +21,8 @@ pub use csi::{CsiDriver, CsiNode, CsiNodeDriver, CsiStorageCapacity};
 pub use meta::{KeyView, Kind, Meta, ObjectKey, OwnerRef};
 pub use node::{Node, Taint, TaintEffect};
 pub use pod::{
-    HostPort, Pod, PodCondition, PodPhase, PodSpec, PodStatus, PodVolume, PodVolumeSource,
-    PreemptionPolicy, Toleration, TolerationOperator, TopologySpreadConstraint,
+    condition, ConditionWord, HostPort, Pod, PodCondition, PodPhase, PodSpec, PodStatus, PodVolume,
+    PodVolumeSource, PreemptionPolicy, Toleration, TolerationOperator, TopologySpreadConstraint,
     UnsatisfiableAction,
 };
 pub use policy::{IntOrPercent, PodDisruptionBudget, PriorityClass};

@@ -21,9 +21,9 @@ fn pod_json(p: &Pod) -> Value {
         "priority": p.spec.priority,
         "controlledBy": p.meta.controller().map(|o| json!({"kind": o.kind, "name": &*o.name})),
         "conditions": p.status.conditions.iter().map(|c| json!({
-            "type": c.type_,
-            "status": c.status,
-            "reason": c.reason,
+            "type": c.type_.as_str(),
+            "status": c.status.as_str(),
+            "reason": c.reason.as_str(),
             "message": &*c.message,
         })).collect::<Vec<_>>(),
     })

@@ -129,13 +129,114 @@ pub fn no_message() -> std::sync::Arc<str> {
     EMPTY.clone()
 }
 
-/// A pod condition. Types, statuses and reasons are always upstream constants; the
-/// message is shared with the event that carried it.
+/// The words a pod condition's type, status and reason are made of: the engine only ever
+/// writes upstream's constants, so a condition stores each as its index here (one byte,
+/// not a 16-byte `&str`: a running pod has four conditions).
+const CONDITION_WORDS: [&str; 14] = [
+    "",
+    "True",
+    "False",
+    "Unknown",
+    "PodScheduled",
+    "PodReadyToStartContainers",
+    "Initialized",
+    "ContainersReady",
+    "Ready",
+    "DisruptionTarget",
+    "Unschedulable",
+    "SchedulerError",
+    "SchedulingGated",
+    "PreemptionByScheduler",
+];
+
+/// One of [`CONDITION_WORDS`]; reads as the `str` it stands for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub struct ConditionWord(u8);
+
+impl ConditionWord {
+    /// The word `s`. Evaluated at compile time for the constants below, where a word
+    /// missing from the table fails the build.
+    pub const fn of(s: &str) -> ConditionWord {
+        let mut i = 0;
+        while i < CONDITION_WORDS.len() {
+            let w = CONDITION_WORDS[i].as_bytes();
+            let b = s.as_bytes();
+            if w.len() == b.len() {
+                let mut j = 0;
+                while j < w.len() && w[j] == b[j] {
+                    j += 1;
+                }
+                if j == w.len() {
+                    return ConditionWord(i as u8);
+                }
+            }
+            i += 1;
+        }
+        panic!("not a pod condition word")
+    }
+
+    pub fn as_str(self) -> &'static str {
+        CONDITION_WORDS[self.0 as usize]
+    }
+}
+
+impl std::ops::Deref for ConditionWord {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl PartialEq<str> for ConditionWord {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for ConditionWord {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl std::fmt::Debug for ConditionWord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl std::fmt::Display for ConditionWord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+/// The condition words the engine writes.
+pub mod condition {
+    use super::ConditionWord;
+
+    pub const NO_REASON: ConditionWord = ConditionWord::of("");
+    pub const TRUE: ConditionWord = ConditionWord::of("True");
+    pub const FALSE: ConditionWord = ConditionWord::of("False");
+    pub const POD_SCHEDULED: ConditionWord = ConditionWord::of("PodScheduled");
+    pub const INITIALIZED: ConditionWord = ConditionWord::of("Initialized");
+    pub const CONTAINERS_READY: ConditionWord = ConditionWord::of("ContainersReady");
+    pub const READY: ConditionWord = ConditionWord::of("Ready");
+    pub const DISRUPTION_TARGET: ConditionWord = ConditionWord::of("DisruptionTarget");
+    pub const UNSCHEDULABLE: ConditionWord = ConditionWord::of("Unschedulable");
+    pub const SCHEDULER_ERROR: ConditionWord = ConditionWord::of("SchedulerError");
+    pub const SCHEDULING_GATED: ConditionWord = ConditionWord::of("SchedulingGated");
+    pub const PREEMPTION_BY_SCHEDULER: ConditionWord = ConditionWord::of("PreemptionByScheduler");
+}
+
+/// A pod condition. Types, statuses and reasons are always upstream constants
+/// ([`ConditionWord`]); the message is shared with the event that carried it.
 #[derive(Clone, Debug, PartialEq)]
 pub struct PodCondition {
-    pub type_: &'static str,
-    pub status: &'static str,
-    pub reason: &'static str,
+    pub type_: ConditionWord,
+    pub status: ConditionWord,
+    pub reason: ConditionWord,
     pub message: std::sync::Arc<str>,
     pub last_transition: SimTime,
 }

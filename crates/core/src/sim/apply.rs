@@ -763,9 +763,9 @@ impl Simulation {
         let gated = !pod.spec.scheduling_gates.is_empty();
         if gated {
             pod.set_condition(PodCondition {
-                type_: "PodScheduled",
-                status: "False",
-                reason: "SchedulingGated",
+                type_: condition::POD_SCHEDULED,
+                status: condition::FALSE,
+                reason: condition::SCHEDULING_GATED,
                 message: "Scheduling is blocked due to non-empty scheduling gates".into(),
                 last_transition: self.now,
             });

@@ -9,7 +9,7 @@ use crate::events::{EventType, Note};
 use crate::model::*;
 use crate::scheduler::framework::Code;
 use crate::scheduler::plugins::{names, volume_binding};
-use crate::scheduler::preemption::{Preemption, REASON_PREEMPTION_BY_SCHEDULER};
+use crate::scheduler::preemption::Preemption;
 use crate::scheduler::queue::ClusterEvent;
 use crate::scheduler::{self, Decision, Nomination};
 use crate::time::SimTime;
@@ -246,9 +246,9 @@ impl Simulation {
         new.spec.node_name = Some(node.to_string());
         new.status.nominated_node_name = None;
         new.set_condition(PodCondition {
-            type_: "PodScheduled",
-            status: "True",
-            reason: "",
+            type_: condition::POD_SCHEDULED,
+            status: condition::TRUE,
+            reason: condition::NO_REASON,
             message: crate::model::pod::no_message(),
             last_transition: self.now,
         });
@@ -283,9 +283,9 @@ impl Simulation {
     ) {
         let key = pod.meta.key();
         let reason = if code == Code::Error {
-            "SchedulerError"
+            condition::SCHEDULER_ERROR
         } else {
-            "Unschedulable"
+            condition::UNSCHEDULABLE
         };
         let note = self.log.intern(&truncate_message(message));
         self.event(
@@ -307,8 +307,8 @@ impl Simulation {
         };
         let mut new = (*current).clone();
         new.set_condition(PodCondition {
-            type_: "PodScheduled",
-            status: "False",
+            type_: condition::POD_SCHEDULED,
+            status: condition::FALSE,
             reason,
             message: message.clone(),
             last_transition: self.now,
@@ -349,9 +349,9 @@ impl Simulation {
             };
             let mut new = (*current).clone();
             new.set_condition(PodCondition {
-                type_: "DisruptionTarget",
-                status: "True",
-                reason: REASON_PREEMPTION_BY_SCHEDULER,
+                type_: condition::DISRUPTION_TARGET,
+                status: condition::TRUE,
+                reason: condition::PREEMPTION_BY_SCHEDULER,
                 message: format!(
                     "{}: preempting to accommodate a higher priority pod",
                     preemptor.spec.scheduler_name

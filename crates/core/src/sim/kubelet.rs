@@ -33,14 +33,22 @@ impl Simulation {
         let mut new = (*pod).clone();
         new.status.phase = PodPhase::Running;
         new.status.start_time = Some(self.now);
-        for type_ in ["PodScheduled", "Initialized", "ContainersReady", "Ready"] {
-            if new.condition(type_).is_some_and(|c| c.status == "True") {
+        for type_ in [
+            condition::POD_SCHEDULED,
+            condition::INITIALIZED,
+            condition::CONTAINERS_READY,
+            condition::READY,
+        ] {
+            if new
+                .condition(&type_)
+                .is_some_and(|c| c.status == condition::TRUE)
+            {
                 continue;
             }
             new.set_condition(PodCondition {
                 type_,
-                status: "True",
-                reason: "",
+                status: condition::TRUE,
+                reason: condition::NO_REASON,
                 message: crate::model::pod::no_message(),
                 last_transition: self.now,
             });
