@@ -377,7 +377,7 @@ proptest! {
         prop_assert!(sim.run_until_idle(100_000).idle);
         prop_assert!(check_workloads(&sim, true).is_ok(), "{:?}", check_workloads(&sim, true));
         // Claim identity: with whenScaled Retain a claim, once created, is never replaced.
-        let mut claim_uids: BTreeMap<String, String> = BTreeMap::new();
+        let mut claim_uids: BTreeMap<String, bindery_core::model::Uid> = BTreeMap::new();
         let set = ObjectKey::parse("db", true);
         let deploy = ObjectKey::parse("web", true);
         for (what, arg) in &s.actions {

@@ -346,7 +346,7 @@ pub struct Cluster {
     pods_by_owner: BTreeMap<(Kind, ObjectKey), BTreeSet<ObjectKey>>,
     /// Claims by the UID of each owner their ownerReferences name (the garbage
     /// collector's view of a StatefulSet's claims).
-    claims_by_owner_uid: BTreeMap<String, BTreeSet<ObjectKey>>,
+    claims_by_owner_uid: BTreeMap<Uid, BTreeSet<ObjectKey>>,
     /// Workloads one of whose pods changed since their controller last looked: the
     /// informer events that wake the workload controllers.
     pub(crate) owners_touched: BTreeSet<(Kind, ObjectKey)>,
@@ -404,7 +404,7 @@ impl Cluster {
                 Arc::new(PriorityClass {
                     meta: Meta {
                         name: name.into(),
-                        uid: format!("system-priority-class-{name}"),
+                        uid: format!("system-priority-class-{name}").into(),
                         ..Meta::default()
                     },
                     value,
@@ -677,7 +677,7 @@ impl Cluster {
     }
 
     /// Claims whose ownerReferences name the owner with this UID.
-    pub fn claims_owned_by(&self, uid: &str) -> impl Iterator<Item = &ObjectKey> {
+    pub fn claims_owned_by(&self, uid: &Uid) -> impl Iterator<Item = &ObjectKey> {
         self.claims_by_owner_uid.get(uid).into_iter().flatten()
     }
 

@@ -18,7 +18,7 @@ pub mod str_map;
 pub mod workload;
 
 pub use csi::{CsiDriver, CsiNode, CsiNodeDriver, CsiStorageCapacity};
-pub use meta::{KeyView, Kind, Meta, ObjectKey, OwnerRef};
+pub use meta::{KeyView, Kind, Meta, ObjectKey, OwnerRef, Uid};
 pub use node::{Node, Taint, TaintEffect};
 pub use pod::{
     condition, ConditionWord, HostPort, Pod, PodCondition, PodPhase, PodSpec, PodStatus, PodVolume,

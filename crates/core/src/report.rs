@@ -12,7 +12,7 @@ fn pod_json(p: &Pod) -> Value {
     json!({
         "namespace": &*p.meta.namespace,
         "name": &*p.meta.name,
-        "uid": p.meta.uid,
+        "uid": p.meta.uid.to_string(),
         "nodeName": p.spec.node_name,
         "phase": p.status.phase.as_str(),
         "nominatedNodeName": p.status.nominated_node_name,

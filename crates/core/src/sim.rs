@@ -23,7 +23,7 @@ use std::sync::Arc;
 
 use crate::cluster::Cluster;
 use crate::events::{Entry, EntryKind, Event, EventLog, EventType, Note};
-use crate::model::{Kind, ObjectKey, Pod};
+use crate::model::{Kind, ObjectKey, Pod, Uid};
 use crate::rng::SimRng;
 use crate::scenario::Manifest;
 use crate::scheduler::cache::SchedulerCache;
@@ -107,9 +107,9 @@ pub struct RunOutcome {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) enum Timer {
     /// A pod's grace period ended: it is gone.
-    PodTerminated { pod: ObjectKey, uid: String },
+    PodTerminated { pod: ObjectKey, uid: Uid },
     /// A provisioner finishes creating the volume for a claim.
-    ProvisionDone { claim: ObjectKey, uid: String },
+    ProvisionDone { claim: ObjectKey, uid: Uid },
     /// PreBind gives up waiting for a pod's volumes: the pending binding whose `timeout`
     /// is this timer's key (a binding's timer is cancelled when the binding ends, so the
     /// key names one binding of one pod incarnation).
@@ -489,7 +489,7 @@ impl Simulation {
     // --- Identity --------------------------------------------------------------------------
 
     /// A deterministic, UUID-shaped UID derived from the object and a counter.
-    pub(crate) fn new_uid(&mut self, kind: Kind, key: &ObjectKey) -> String {
+    pub(crate) fn new_uid(&mut self, kind: Kind, key: &ObjectKey) -> Uid {
         self.uid_counter += 1;
         let mut h: u64 = 0xcbf2_9ce4_8422_2325;
         for b in kind
@@ -505,13 +505,17 @@ impl Simulation {
             h = h.wrapping_mul(0x0100_0000_01b3);
         }
         let lo = self.uid_counter;
-        format!(
-            "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
-            (h >> 32) as u32,
-            (h >> 16) as u16,
-            (h >> 4) as u16 & 0xfff,
-            (h as u16) & 0xfff,
-            lo & 0xffff_ffff_ffff
+        // `{h>>32:08x}-{h>>16 as u16:04x}-4{h>>4 & 0xfff:03x}-8{h & 0xfff:03x}-{lo:012x}`,
+        // as the UUID's 128 bits (version 4, variant 8 nibbles in place).
+        let h = h as u128;
+        Uid::from_bits(
+            (h >> 32) << 96
+                | ((h >> 16) & 0xffff) << 80
+                | 0x4 << 76
+                | ((h >> 4) & 0xfff) << 64
+                | 0x8 << 60
+                | (h & 0xfff) << 48
+                | (lo as u128 & 0xffff_ffff_ffff),
         )
     }
 

@@ -271,13 +271,142 @@ impl fmt::Display for ObjectKey {
     }
 }
 
+/// `metadata.uid`. A canonical UUID (`8-4-4-4-12` lowercase hex, what the engine generates
+/// and what real clusters write) is held as its 16 bytes; any other text as a shared string.
+/// Every constructor goes through [`Uid::from`], so one text has one representation and the
+/// derived equality is equality of the texts; ordering is the texts' ordering too.
+#[derive(Clone, PartialEq, Eq, Hash)]
+pub struct Uid(UidRepr);
+
+#[derive(Clone, PartialEq, Eq, Hash)]
+enum UidRepr {
+    Uuid(u128),
+    Text(Arc<str>),
+}
+
+impl Default for Uid {
+    fn default() -> Uid {
+        Uid(UidRepr::Text(super::str_map::shared("")))
+    }
+}
+
+impl Uid {
+    /// The UUID with these 128 bits.
+    pub fn from_bits(bits: u128) -> Uid {
+        Uid(UidRepr::Uuid(bits))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        matches!(&self.0, UidRepr::Text(t) if t.is_empty())
+    }
+
+    /// The text, formatted into `buf` when held as bytes.
+    fn text<'a>(&'a self, buf: &'a mut [u8; 36]) -> &'a str {
+        match &self.0 {
+            UidRepr::Text(t) => t,
+            UidRepr::Uuid(bits) => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                let mut nibble = 0;
+                for (i, b) in buf.iter_mut().enumerate() {
+                    if matches!(i, 8 | 13 | 18 | 23) {
+                        *b = b'-';
+                    } else {
+                        *b = HEX[((bits >> (124 - 4 * nibble)) & 0xf) as usize];
+                        nibble += 1;
+                    }
+                }
+                std::str::from_utf8(buf).expect("ASCII")
+            }
+        }
+    }
+}
+
+/// The 128 bits of a canonical UUID text, if `s` is one.
+fn parse_uuid(s: &str) -> Option<u128> {
+    let b = s.as_bytes();
+    if b.len() != 36 {
+        return None;
+    }
+    let mut bits: u128 = 0;
+    for (i, &c) in b.iter().enumerate() {
+        if matches!(i, 8 | 13 | 18 | 23) {
+            if c != b'-' {
+                return None;
+            }
+            continue;
+        }
+        let v = match c {
+            b'0'..=b'9' => c - b'0',
+            b'a'..=b'f' => c - b'a' + 10,
+            _ => return None,
+        };
+        bits = bits << 4 | v as u128;
+    }
+    Some(bits)
+}
+
+impl From<&str> for Uid {
+    fn from(s: &str) -> Uid {
+        match parse_uuid(s) {
+            Some(bits) => Uid(UidRepr::Uuid(bits)),
+            None => Uid(UidRepr::Text(super::str_map::shared(s))),
+        }
+    }
+}
+
+impl From<String> for Uid {
+    fn from(s: String) -> Uid {
+        Uid::from(s.as_str())
+    }
+}
+
+impl PartialEq<str> for Uid {
+    fn eq(&self, other: &str) -> bool {
+        self.text(&mut [0; 36]) == other
+    }
+}
+
+impl PartialEq<&str> for Uid {
+    fn eq(&self, other: &&str) -> bool {
+        self == *other
+    }
+}
+
+impl PartialOrd for Uid {
+    fn partial_cmp(&self, other: &Uid) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for Uid {
+    fn cmp(&self, other: &Uid) -> std::cmp::Ordering {
+        match (&self.0, &other.0) {
+            // Fixed-width lowercase hex orders as its value.
+            (UidRepr::Uuid(a), UidRepr::Uuid(b)) => a.cmp(b),
+            _ => self.text(&mut [0; 36]).cmp(other.text(&mut [0; 36])),
+        }
+    }
+}
+
+impl fmt::Display for Uid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.text(&mut [0; 36]))
+    }
+}
+
+impl fmt::Debug for Uid {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.text(&mut [0; 36]), f)
+    }
+}
+
 /// The metadata the engine reads or maintains.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Meta {
     pub name: Arc<str>,
     /// Empty for cluster-scoped kinds.
     pub namespace: Arc<str>,
-    pub uid: String,
+    pub uid: Uid,
     pub labels: super::StrMap,
     pub annotations: super::StrMap,
     /// Well-known finalizers are one shared allocation ([`super::str_map::shared`]).
@@ -298,7 +427,7 @@ pub struct OwnerRef {
     pub api_version: String,
     pub kind: String,
     pub name: Arc<str>,
-    pub uid: String,
+    pub uid: Uid,
     pub controller: bool,
     pub block_owner_deletion: bool,
 }
@@ -347,5 +476,37 @@ impl Meta {
     /// The owner reference marked `controller: true`, if any.
     pub fn controller(&self) -> Option<&OwnerRef> {
         self.owners.iter().find(|o| o.controller)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_uid_reads_as_its_text_whatever_it_is_held_as() {
+        let texts = [
+            "0f1e2d3c-4b5a-4968-8776-a5b4c3d2e1f0",
+            "00000000-0000-4000-8000-000000000000",
+            "not-a-uuid",
+            "0F1E2D3C-4B5A-4968-8776-A5B4C3D2E1F0",
+            "",
+            "system-priority-class-x",
+        ];
+        for t in texts {
+            let u = Uid::from(t);
+            assert_eq!(u.to_string(), t);
+            assert!(u == *t);
+            assert_eq!(u.is_empty(), t.is_empty());
+        }
+        assert!(matches!(Uid::from(texts[0]).0, UidRepr::Uuid(_)));
+        assert!(matches!(Uid::from(texts[3]).0, UidRepr::Text(_)));
+        // Ordered as the texts are, across both representations.
+        for a in texts {
+            for b in texts {
+                assert_eq!(Uid::from(a).cmp(&Uid::from(b)), a.cmp(b), "{a} vs {b}");
+                assert_eq!(Uid::from(a) == Uid::from(b), a == b);
+            }
+        }
     }
 }

@@ -139,7 +139,7 @@ pub struct ClaimRef {
     pub namespace: String,
     pub name: String,
     /// Empty when an administrator pre-bound the volume by name only.
-    pub uid: String,
+    pub uid: super::Uid,
 }
 
 #[derive(Clone, Debug, PartialEq)]

@@ -167,7 +167,7 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
     Meta {
         name: name.into(),
         namespace: namespace.into(),
-        uid: m.uid.clone().unwrap_or_default(),
+        uid: m.uid.as_deref().unwrap_or_default().into(),
         labels: m
             .labels
             .iter()
@@ -194,7 +194,7 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
                 api_version: o.api_version.clone(),
                 kind: o.kind.clone(),
                 name: o.name.as_str().into(),
-                uid: o.uid.clone(),
+                uid: o.uid.as_str().into(),
                 controller: o.controller == Some(true),
                 block_owner_deletion: o.block_owner_deletion == Some(true),
             })
@@ -726,7 +726,7 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| well_known::DEFAULT_NAMESPACE.to_string()),
         name: r.name.clone().unwrap_or_default(),
-        uid: r.uid.clone().unwrap_or_default(),
+        uid: r.uid.as_deref().unwrap_or_default().into(),
     });
     if let Some(c) = &claim_ref {
         if c.name.is_empty() {

@@ -281,7 +281,7 @@ fn time(t: SimTime) -> metav1::Time {
 fn meta_into(m: &Meta, into: &mut metav1::ObjectMeta) {
     into.name = Some(m.name.to_string());
     into.namespace = (!m.namespace.is_empty()).then(|| m.namespace.to_string());
-    into.uid = Some(m.uid.clone());
+    into.uid = Some(m.uid.to_string());
     into.labels = (!m.labels.is_empty()).then(|| m.labels.to_btree());
     into.annotations = (!m.annotations.is_empty()).then(|| m.annotations.to_btree());
     into.finalizers =
@@ -295,7 +295,7 @@ fn meta_into(m: &Meta, into: &mut metav1::ObjectMeta) {
                 api_version: o.api_version.clone(),
                 kind: o.kind.clone(),
                 name: o.name.to_string(),
-                uid: o.uid.clone(),
+                uid: o.uid.to_string(),
                 controller: o.controller.then_some(true),
                 block_owner_deletion: o.block_owner_deletion.then_some(true),
             })
@@ -442,7 +442,7 @@ fn persistent_volume(c: &Cluster, pv: &PersistentVolume) -> core::PersistentVolu
         kind: Some("PersistentVolumeClaim".into()),
         namespace: Some(r.namespace.clone()),
         name: Some(r.name.clone()),
-        uid: (!r.uid.is_empty()).then(|| r.uid.clone()),
+        uid: (!r.uid.is_empty()).then(|| r.uid.to_string()),
         ..Default::default()
     });
     if spec.node_affinity.is_none() {

@@ -363,7 +363,7 @@ impl Simulation {
             self.cluster.put_pod(Arc::new(new));
             self.request_pod_deletion(&vkey, true);
             let by = if self.version.preempted_event_uses_uid {
-                preemptor.meta.uid.clone()
+                preemptor.meta.uid.to_string()
             } else {
                 preemptor.meta.key().to_string()
             };
@@ -437,8 +437,8 @@ impl Simulation {
         }
     }
 
-    pub(crate) fn pod_terminated(&mut self, key: &ObjectKey, uid: &str) {
-        if self.cluster.pod(key).is_some_and(|p| p.meta.uid == uid) {
+    pub(crate) fn pod_terminated(&mut self, key: &ObjectKey, uid: &Uid) {
+        if self.cluster.pod(key).is_some_and(|p| p.meta.uid == *uid) {
             self.remove_pod_now(key);
         }
     }

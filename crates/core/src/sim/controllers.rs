@@ -525,7 +525,7 @@ impl Simulation {
                             .annotations
                             .remove(well_known::ANN_BOUND_BY_CONTROLLER);
                     } else if let Some(r) = new.claim_ref.as_mut() {
-                        r.uid.clear();
+                        r.uid = Uid::default();
                     }
                     new.phase = PvPhase::Available;
                     let class = new.storage_class_name.clone();

@@ -195,12 +195,12 @@ impl Simulation {
     }
 
     /// The provisioner finished: the PV exists and the PV controller can bind it.
-    pub(crate) fn provision_done(&mut self, key: &ObjectKey, uid: &str) {
+    pub(crate) fn provision_done(&mut self, key: &ObjectKey, uid: &Uid) {
         self.provisioning.remove(key);
         let Some(pvc) = self.cluster.pvc(key).cloned() else {
             return;
         };
-        if pvc.meta.uid != uid || pvc.volume_name.is_some() {
+        if pvc.meta.uid != *uid || pvc.volume_name.is_some() {
             return;
         }
         let Some(class) = self.cluster.storage_classes.get(pvc.class_name()).cloned() else {
@@ -273,7 +273,7 @@ impl Simulation {
         let mut pv = base_pv(pvc, class);
         pv.source = PvSource::Csi {
             driver: class.provisioner.clone(),
-            volume_handle: format!("vol-{}", pvc.meta.uid.replace('-', "")),
+            volume_handle: format!("vol-{}", pvc.meta.uid.to_string().replace('-', "")),
         };
         if !term.match_expressions.is_empty() {
             pv.node_affinity = Some(NodeSelector { terms: vec![term] });

@@ -48,7 +48,7 @@ fn owner_ref_json(o: &OwnerRef) -> metav1::OwnerReference {
         api_version: o.api_version.clone(),
         kind: o.kind.clone(),
         name: o.name.to_string(),
-        uid: o.uid.clone(),
+        uid: o.uid.to_string(),
         controller: Some(o.controller),
         block_owner_deletion: Some(o.block_owner_deletion),
     }
@@ -1171,17 +1171,17 @@ impl Simulation {
 
     /// The owner with this UID is gone: claims it owned are deleted, or lose the dangling
     /// reference when another owner remains.
-    pub(crate) fn collect_garbage_of(&mut self, uid: &str) {
+    pub(crate) fn collect_garbage_of(&mut self, uid: &Uid) {
         let claims: Vec<ObjectKey> = self.cluster.claims_owned_by(uid).cloned().collect();
         for key in claims {
             let Some(claim) = self.cluster.pvc(&key).cloned() else {
                 continue;
             };
-            if claim.meta.owners.iter().all(|o| o.uid == uid) {
+            if claim.meta.owners.iter().all(|o| o.uid == *uid) {
                 self.request_pvc_deletion(&key);
             } else {
                 let mut new = (*claim).clone();
-                new.meta.owners.retain(|o| o.uid != uid);
+                new.meta.owners.retain(|o| o.uid != *uid);
                 self.write_pvc(new);
             }
         }
