@@ -504,8 +504,9 @@ mod tests {
         // Ordered as the texts are, across both representations.
         for a in texts {
             for b in texts {
-                assert_eq!(Uid::from(a).cmp(&Uid::from(b)), a.cmp(b), "{a} vs {b}");
-                assert_eq!(Uid::from(a) == Uid::from(b), a == b);
+                let (ua, ub) = (Uid::from(a), Uid::from(b));
+                assert_eq!(ua.cmp(&ub), a.cmp(b), "{a} vs {b}");
+                assert_eq!(ua == ub, a == b);
             }
         }
     }
