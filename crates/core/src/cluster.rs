@@ -6,7 +6,7 @@
 //! pointers, and writers replace an object with a new `Arc`, never mutate a shared one.
 
 use std::borrow::Cow;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 
 use foldhash::fast::FixedState;
 use std::sync::Arc;
@@ -362,6 +362,10 @@ pub struct Cluster {
     /// Every namespace an applied object named, one allocation each (a few strings),
     /// shared by the objects and their keys in every index.
     namespaces: BTreeSet<Arc<str>>,
+    /// Every distinct PV node affinity seen, one allocation each, shared by the volumes
+    /// that carry it (all volumes of a zone, or of a host). Only looked up, never iterated;
+    /// never shrinks; shared between snapshots until a new selector comes.
+    node_affinities: Arc<HashSet<Arc<NodeSelector>, FixedState>>,
     next_arrival: u64,
 }
 
@@ -800,6 +804,19 @@ impl Cluster {
     }
 
     /// Keeps the manifest a user object was applied from (see `manifests`).
+    /// Makes `pv`'s node affinity the one shared copy of that selector.
+    pub fn share_node_affinity(&mut self, pv: &mut PersistentVolume) {
+        let Some(sel) = &mut pv.node_affinity else {
+            return;
+        };
+        match self.node_affinities.get(&**sel) {
+            Some(shared) => *sel = shared.clone(),
+            None => {
+                Arc::make_mut(&mut self.node_affinities).insert(sel.clone());
+            }
+        }
+    }
+
     pub fn keep_manifest(&mut self, kind: Kind, key: ObjectKey, source: &str) {
         let kept = self.keep(kind, source);
         self.manifests.insert((kind, key), kept);

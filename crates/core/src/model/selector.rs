@@ -43,7 +43,7 @@ impl LabelSelector {
     }
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum NodeSelectorOperator {
     In,
     NotIn,
@@ -67,7 +67,7 @@ impl NodeSelectorOperator {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct NodeSelectorRequirement {
     pub key: String,
     pub operator: NodeSelectorOperator,
@@ -102,7 +102,7 @@ impl NodeSelectorRequirement {
 }
 
 /// One `nodeSelectorTerms` entry: all requirements must hold.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NodeSelectorTerm {
     pub match_expressions: Vec<NodeSelectorRequirement>,
     /// Only `metadata.name` is a supported field, as upstream.
@@ -135,7 +135,7 @@ impl NodeSelectorTerm {
 }
 
 /// A `v1.NodeSelector`: the terms are ORed.
-#[derive(Clone, Debug, Default, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NodeSelector {
     pub terms: Vec<NodeSelectorTerm>,
 }

@@ -199,7 +199,9 @@ pub struct PersistentVolume {
     pub volume_mode: VolumeMode,
     /// `""` means no class.
     pub storage_class_name: String,
-    pub node_affinity: Option<NodeSelector>,
+    /// Shared: volumes of one zone or one host carry the same selector
+    /// ([`crate::cluster::Cluster::share_node_affinity`]).
+    pub node_affinity: Option<std::sync::Arc<NodeSelector>>,
     pub claim_ref: Option<ClaimRef>,
     pub reclaim_policy: ReclaimPolicy,
     pub source: PvSource,

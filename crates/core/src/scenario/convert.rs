@@ -692,7 +692,11 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
         .map(|(_, s)| s)
         .unwrap_or(PvSource::Other("none".into()));
     let node_affinity = match spec.node_affinity.as_ref().map(|a| a.required.as_ref()) {
-        Some(Some(req)) => Some(node_selector("spec.nodeAffinity.required", req, cx)),
+        Some(Some(req)) => Some(std::sync::Arc::new(node_selector(
+            "spec.nodeAffinity.required",
+            req,
+            cx,
+        ))),
         Some(None) => {
             cx.err(FieldError::required(
                 "spec.nodeAffinity.required",

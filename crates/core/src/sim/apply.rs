@@ -588,6 +588,7 @@ impl Simulation {
             .claim_ref
             .as_ref()
             .map(|r| ObjectKey::new(r.namespace.clone(), r.name.clone()));
+        self.cluster.share_node_affinity(&mut pv);
         self.cluster.put_pv(Arc::new(pv));
         self.work.volumes.insert(key.name.to_string());
         if let Some(c) = claim {

@@ -221,6 +221,7 @@ impl Simulation {
         pv.meta.uid = self.new_uid(Kind::PersistentVolume, &ObjectKey::cluster(name.clone()));
         pv.meta.creation = self.now;
         pv.meta.arrival = self.cluster.next_arrival();
+        self.cluster.share_node_affinity(&mut pv);
         self.cluster.put_pv(Arc::new(pv));
         self.event(
             EventType::Normal,
@@ -276,7 +277,7 @@ impl Simulation {
             volume_handle: format!("vol-{}", pvc.meta.uid.to_string().replace('-', "")),
         };
         if !term.match_expressions.is_empty() {
-            pv.node_affinity = Some(NodeSelector { terms: vec![term] });
+            pv.node_affinity = Some(Arc::new(NodeSelector { terms: vec![term] }));
         }
         pv.meta
             .add_finalizer(well_known::FINALIZER_EXTERNAL_PROVISIONER);
@@ -475,7 +476,7 @@ fn local_path_pv(
     pv.meta
         .annotations
         .insert(well_known::ANN_LOCAL_PATH_SELECTED_NODE, &node.meta.name);
-    pv.node_affinity = Some(NodeSelector {
+    pv.node_affinity = Some(Arc::new(NodeSelector {
         terms: vec![NodeSelectorTerm {
             match_expressions: vec![NodeSelectorRequirement {
                 key: well_known::LABEL_HOSTNAME.to_string(),
@@ -484,6 +485,6 @@ fn local_path_pv(
             }],
             match_fields: vec![],
         }],
-    });
+    }));
     pv
 }
