@@ -1,0 +1,660 @@
+//! Upstream's unit-test tables for VolumeRestrictions, NodeVolumeLimits, VolumeZone and
+//! PodTopologySpread (kubernetes/kubernetes v1.36, pkg/scheduler/framework/plugins/…
+//! `*_test.go`), case by case, as Bindery scenarios.
+//!
+//! Each case builds the cluster the upstream table describes (nodes, claims, volumes,
+//! existing pods bound with `nodeName`), keeps the pod under test pending with a
+//! scheduling gate, and reads the plugin's PreFilter and Filter verdicts (and scores) from
+//! [`Simulation::explain`], which runs the whole default profile. Where a case's outcome
+//! decides whether preemption is tried, the pod is also run ungated and the
+//! FailedScheduling message is checked.
+//!
+//! Upstream unit tests use fake listers whose NotFound errors name the plural resource
+//! (`persistentvolumeclaims "x" not found`); a real scheduler's informer listers name the
+//! singular one (`persistentvolumeclaim "x" not found`), which is what Bindery prints and
+//! what these tests expect.
+
+use bindery_core::events::EventType;
+use bindery_core::model::{Kind, ObjectKey};
+use bindery_core::scheduler::explain::{Explanation, Verdict};
+use bindery_core::Simulation;
+use bindery_tests::run_yaml;
+
+// --- Manifests ------------------------------------------------------------------------
+
+fn node(name: &str, labels: &[(&str, &str)]) -> String {
+    node_with(name, labels, "")
+}
+
+/// A node with extra `spec` fields (inline YAML flow entries, e.g. `taints: [...]`).
+fn node_with(name: &str, labels: &[(&str, &str)], spec: &str) -> String {
+    let mut l = String::new();
+    for (k, v) in labels {
+        if !l.is_empty() {
+            l.push_str(", ");
+        }
+        l.push_str(&format!("{k}: '{v}'"));
+    }
+    format!(
+        "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{{l}}}}}\nspec: {{{spec}}}\nstatus:\n  allocatable: {{cpu: '32', memory: 64Gi, pods: '110'}}\n"
+    )
+}
+
+/// A CSINode listing `drivers` with their `allocatable.count` (None: no limit reported).
+fn csinode(name: &str, drivers: &[(&str, Option<i32>)]) -> String {
+    let mut s = format!(
+        "apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: {name}}}\nspec:\n  drivers:\n"
+    );
+    for (d, count) in drivers {
+        s.push_str(&format!("  - name: {d}\n    nodeID: {name}\n"));
+        if let Some(c) = count {
+            s.push_str(&format!("    allocatable: {{count: {c}}}\n"));
+        }
+    }
+    s
+}
+
+fn class(name: &str, provisioner: &str, mode: &str) -> String {
+    format!(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: {name}}}\nprovisioner: {provisioner}\nvolumeBindingMode: {mode}\n"
+    )
+}
+
+/// A claim in `default` pre-bound to `pv` (which may not exist), or unbound when `pv` is
+/// empty; `class` None leaves `storageClassName` out.
+fn claim(name: &str, modes: &str, class: Option<&str>, pv: &str) -> String {
+    let mut s = format!(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {name}, namespace: default}}\nspec:\n  accessModes: [{modes}]\n  resources: {{requests: {{storage: 1Gi}}}}\n"
+    );
+    if let Some(c) = class {
+        s.push_str(&format!("  storageClassName: '{c}'\n"));
+    }
+    if !pv.is_empty() {
+        s.push_str(&format!("  volumeName: {pv}\n"));
+    }
+    s
+}
+
+/// A CSI PV of `driver` with `labels` (flow entries), pre-bound to claim `default/claim`.
+fn csi_pv(
+    name: &str,
+    driver: &str,
+    handle: &str,
+    modes: &str,
+    labels: &str,
+    claim: &str,
+) -> String {
+    format!(
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}, labels: {{{labels}}}}}\nspec:\n  capacity: {{storage: 1Gi}}\n  accessModes: [{modes}]\n  storageClassName: ''\n  claimRef: {{namespace: default, name: {claim}}}\n  csi: {{driver: {driver}, volumeHandle: {handle}}}\n"
+    )
+}
+
+/// A claim and its CSI volume, bound to each other.
+fn bound(claim_name: &str, driver: &str, modes: &str, pv_labels: &str) -> String {
+    let pv = format!("pv-{claim_name}");
+    [
+        csi_pv(&pv, driver, &pv, modes, pv_labels, claim_name),
+        claim(claim_name, modes, Some(""), &pv),
+    ]
+    .join("---\n")
+}
+
+/// A pod in `default` with `labels` (flow entries), the claims as `persistentVolumeClaim`
+/// volumes, and extra `spec` lines (indented by two spaces).
+fn pod(name: &str, labels: &str, claims: &[&str], spec: &str) -> String {
+    let mut s = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: default, labels: {{{labels}}}}}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers: [{{name: c, image: pause}}]\n{spec}"
+    );
+    let mut volumes = String::new();
+    for (i, c) in claims.iter().enumerate() {
+        volumes.push_str(&format!(
+            "  - name: v{i}\n    persistentVolumeClaim: {{claimName: {c}}}\n"
+        ));
+    }
+    if !volumes.is_empty() && !spec.contains("  volumes:\n") {
+        s.push_str("  volumes:\n");
+    }
+    s.push_str(&volumes);
+    s
+}
+
+/// A pod already running on `node` (bound by `nodeName`, as upstream's existing pods).
+fn on(name: &str, node: &str, claims: &[&str]) -> String {
+    pod(name, "", claims, &format!("  nodeName: {node}\n"))
+}
+
+/// The pod under test, kept pending by a scheduling gate.
+fn pending(name: &str, claims: &[&str]) -> String {
+    pod(name, "", claims, GATED)
+}
+
+const GATED: &str = "  schedulingGates: [{name: hold}]\n";
+
+fn world(docs: &[String]) -> Simulation {
+    run_yaml(&docs.join("---\n"), 1)
+}
+
+// --- Reading verdicts -----------------------------------------------------------------
+
+fn explain(sim: &Simulation, pod: &str) -> Explanation {
+    sim.explain(&ObjectKey::new("default", pod))
+        .unwrap_or_else(|| panic!("no pod {pod}"))
+}
+
+fn pre_filter(e: &Explanation, plugin: &str) -> Verdict {
+    e.pre_filter
+        .iter()
+        .find(|(p, _)| *p == plugin)
+        .unwrap_or_else(|| panic!("{plugin} has no PreFilter"))
+        .1
+        .clone()
+}
+
+fn filter(e: &Explanation, node: &str, plugin: &str) -> Verdict {
+    e.nodes
+        .iter()
+        .find(|r| r.node == node)
+        .unwrap_or_else(|| panic!("no node {node}"))
+        .filters
+        .iter()
+        .find(|(p, _)| *p == plugin)
+        .unwrap_or_else(|| panic!("{plugin} has no Filter"))
+        .1
+        .clone()
+}
+
+fn unschedulable(reason: &str) -> Verdict {
+    Verdict::Failed {
+        unresolvable: false,
+        reason: reason.to_string(),
+    }
+}
+
+fn unresolvable(reason: &str) -> Verdict {
+    Verdict::Failed {
+        unresolvable: true,
+        reason: reason.to_string(),
+    }
+}
+
+fn failed_scheduling(sim: &Simulation, pod: &str) -> Vec<String> {
+    let key = ObjectKey::new("default", pod);
+    sim.log()
+        .events_for(Kind::Pod, &key)
+        .filter(|(_, e)| e.reason == "FailedScheduling")
+        .inspect(|(_, e)| assert_eq!(e.type_, EventType::Warning))
+        .map(|(_, e)| e.message.to_string())
+        .collect()
+}
+
+// === VolumeRestrictions (volumerestrictions/volume_restrictions_test.go) ===============
+
+mod volume_restrictions {
+    use super::*;
+
+    const VR: &str = "VolumeRestrictions";
+    const RWOP: &str = "node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod";
+
+    /// TestAccessModeConflicts' fixtures: node-1, RWOP claims 1 and 2 and an RWX claim, all
+    /// bound.
+    fn cluster(extra: &[String]) -> Simulation {
+        let mut docs = vec![
+            node("node-1", &[]),
+            bound(
+                "claim-with-rwop-1",
+                "disk.csi.example.com",
+                "ReadWriteOncePod",
+                "",
+            ),
+            bound(
+                "claim-with-rwop-2",
+                "disk.csi.example.com",
+                "ReadWriteOncePod",
+                "",
+            ),
+            bound(
+                "claim-with-rwx",
+                "disk.csi.example.com",
+                "ReadWriteMany",
+                "",
+            ),
+        ];
+        docs.extend_from_slice(extra);
+        world(&docs)
+    }
+
+    #[test]
+    fn nothing() {
+        // A pod without volumes: PreFilter Skip (and so no Filter).
+        let sim = cluster(&[pending("p", &[])]);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, VR), Verdict::Skipped);
+        assert_eq!(filter(&e, "node-1", VR), Verdict::Skipped);
+    }
+
+    #[test]
+    fn failed_to_get_pvc() {
+        let sim = world(&[node("node-1", &[]), pending("p", &["claim-with-rwop-1"])]);
+        let e = explain(&sim, "p");
+        assert_eq!(
+            pre_filter(&e, VR),
+            unresolvable(r#"persistentvolumeclaim "claim-with-rwop-1" not found"#)
+        );
+        assert_eq!(
+            e.pre_filter_rejection.as_deref(),
+            Some(r#"persistentvolumeclaim "claim-with-rwop-1" not found"#)
+        );
+        assert_eq!(filter(&e, "node-1", VR), Verdict::NotRun);
+    }
+
+    #[test]
+    fn no_access_mode_conflict() {
+        // The RWOP claim is unused; another pod on the node uses the RWX claim.
+        let sim = cluster(&[
+            on("pod-with-rwx", "node-1", &["claim-with-rwx"]),
+            pending("p", &["claim-with-rwop-1"]),
+        ]);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, VR), Verdict::Skipped);
+        assert_eq!(filter(&e, "node-1", VR), Verdict::Skipped);
+    }
+
+    #[test]
+    fn access_mode_conflict_unschedulable() {
+        let sim = cluster(&[
+            on("pod-with-one-pvc", "node-1", &["claim-with-rwop-1"]),
+            on("pod-with-rwx", "node-1", &["claim-with-rwx"]),
+            pending("p", &["claim-with-rwop-1"]),
+        ]);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, VR), Verdict::Passed);
+        assert_eq!(filter(&e, "node-1", VR), unschedulable(RWOP));
+    }
+
+    #[test]
+    fn two_conflicts_unschedulable() {
+        let sim = cluster(&[
+            on(
+                "pod-with-two-pvcs",
+                "node-1",
+                &["claim-with-rwop-1", "claim-with-rwop-2"],
+            ),
+            on("pod-with-rwx", "node-1", &["claim-with-rwx"]),
+            pending("p", &["claim-with-rwop-1", "claim-with-rwop-2"]),
+        ]);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, VR), Verdict::Passed);
+        assert_eq!(filter(&e, "node-1", VR), unschedulable(RWOP));
+    }
+
+    #[test]
+    fn the_conflict_is_cluster_wide_and_unschedulable_so_preemption_is_tried() {
+        // Unschedulable, not UnschedulableAndUnresolvable: every node carries the reason
+        // and preemption looks for victims (none here: same priority).
+        let sim = world(&[
+            node("node-1", &[]),
+            node("node-2", &[]),
+            bound(
+                "claim-with-rwop-1",
+                "disk.csi.example.com",
+                "ReadWriteOncePod",
+                "",
+            ),
+            on("holder", "node-1", &["claim-with-rwop-1"]),
+            pod("p", "", &["claim-with-rwop-1"], ""),
+        ]);
+        let e = explain(&sim, "p");
+        assert_eq!(filter(&e, "node-1", VR), unschedulable(RWOP));
+        assert_eq!(filter(&e, "node-2", VR), unschedulable(RWOP));
+        assert_eq!(
+            failed_scheduling(&sim, "p").last().unwrap(),
+            &format!("0/2 nodes are available: 2 {RWOP}. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod.")
+        );
+    }
+
+    #[test]
+    fn a_claim_without_rwop_is_not_restricted() {
+        // Two pods may share an RWX claim (no conflict counted).
+        let sim = cluster(&[
+            on("pod-with-rwx", "node-1", &["claim-with-rwx"]),
+            pending("p", &["claim-with-rwx"]),
+        ]);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, VR), Verdict::Skipped);
+    }
+}
+
+// === NodeVolumeLimits (nodevolumelimits/csi_test.go, TestCSILimits) ====================
+
+mod node_volume_limits {
+    use super::*;
+
+    const NVL: &str = "NodeVolumeLimits";
+    const EXCEEDED: &str = "node(s) exceed max volume count";
+    const EBS: &str = "ebs.csi.aws.com";
+    const GCE: &str = "pd.csi.storage.gke.io";
+
+    /// The table's listers: per driver, claims `csi-<driver>-0..3` bound to CSI volumes;
+    /// `csi-4` unbound in `csi-sc` (the first driver's class); `csi-5` unbound without a
+    /// class; `csi-6` pre-bound to a volume that does not exist, in `csi-sc`. The node is
+    /// `node-name`; `limits` is its CSINode (None: no CSINode).
+    fn cluster(
+        drivers: &[&str],
+        limits: Option<&[(&str, Option<i32>)]>,
+        extra: &[String],
+    ) -> Simulation {
+        let mut docs = vec![
+            node("node-name", &[]),
+            class("csi-sc", drivers[0], "WaitForFirstConsumer"),
+            claim("csi-4", "ReadWriteOnce", Some("csi-sc"), ""),
+            claim("csi-5", "ReadWriteOnce", None, ""),
+            claim(
+                "csi-6",
+                "ReadWriteOnce",
+                Some("csi-sc"),
+                "missing-in-action",
+            ),
+        ];
+        for d in drivers {
+            for j in 0..4 {
+                docs.push(bound(&format!("csi-{d}-{j}"), d, "ReadWriteOnce", ""));
+            }
+        }
+        if let Some(l) = limits {
+            docs.push(csinode("node-name", l));
+        }
+        docs.extend_from_slice(extra);
+        world(&docs)
+    }
+
+    fn ebs(j: usize) -> String {
+        format!("csi-{EBS}-{j}")
+    }
+
+    fn gce(j: usize) -> String {
+        format!("csi-{GCE}-{j}")
+    }
+
+    /// `runningPod`, `csiEBSTwoVolPod` and friends, on the node.
+    fn running_pod() -> String {
+        on("running", "node-name", &[&ebs(3)])
+    }
+
+    fn ebs_two_vol_pod() -> String {
+        on("ebs-two", "node-name", &[&ebs(1), &ebs(2)])
+    }
+
+    /// The verdict for the pending pod `p` on the node.
+    fn verdict(sim: &Simulation) -> Verdict {
+        filter(&explain(sim, "p"), "node-name", NVL)
+    }
+
+    fn ebs_limit(n: i32) -> Vec<(&'static str, Option<i32>)> {
+        vec![(EBS, Some(n))]
+    }
+
+    #[test]
+    fn fits_when_node_volume_limit_ge_new_pods_csi_volume() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(4)),
+            &[running_pod(), ebs_two_vol_pod(), pending("p", &[&ebs(0)])],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn doesnt_when_node_volume_limit_le_pods_csi_volume() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(2)),
+            &[running_pod(), ebs_two_vol_pod(), pending("p", &[&ebs(0)])],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn passes_when_driver_does_not_report_volume_limits() {
+        // limitSource "csinode-with-no-limit".
+        let sim = cluster(
+            &[EBS],
+            Some(&[(EBS, None)]),
+            &[running_pod(), ebs_two_vol_pod(), pending("p", &[&ebs(0)])],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn passes_without_a_csinode() {
+        let sim = cluster(
+            &[EBS],
+            None,
+            &[running_pod(), ebs_two_vol_pod(), pending("p", &[&ebs(0)])],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn count_pending_pvcs_towards_volume_limit() {
+        // An existing pod's unbound claim counts, by its class's provisioner.
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(2)),
+            &[
+                on("pending-volume", "node-name", &["csi-4"]),
+                ebs_two_vol_pod(),
+                pending("p", &[&ebs(0)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn two_pods_with_the_same_pending_pvc_count_once() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(4)),
+            &[
+                on("pending-volume", "node-name", &["csi-4"]),
+                on("unbound-pvc-2", "node-name", &["csi-4"]),
+                ebs_two_vol_pod(),
+                pending("p", &[&ebs(0)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn count_pvcs_with_invalid_pv_name_but_valid_sc() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(2)),
+            &[
+                on("missing-pv", "node-name", &["csi-6"]),
+                ebs_two_vol_pod(),
+                pending("p", &[&ebs(0)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn dont_count_pvcs_with_missing_sc() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(2)),
+            &[
+                running_pod(),
+                on("no-sc", "node-name", &["csi-5"]),
+                pending("p", &[&ebs(0)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn count_pvcs_with_the_same_type_towards_volume_limit() {
+        let sim = cluster(
+            &[EBS, GCE],
+            Some(&[(EBS, Some(2)), (GCE, Some(2))]),
+            &[
+                on("gce-two", "node-name", &[&gce(1), &gce(2)]),
+                ebs_two_vol_pod(),
+                pending("p", &[&ebs(0)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn dont_count_pvcs_with_different_type_towards_volume_limit() {
+        let sim = cluster(
+            &[EBS, GCE],
+            Some(&[(EBS, Some(2)), (GCE, Some(2))]),
+            &[
+                ebs_two_vol_pod(),
+                running_pod(),
+                pending("p", &[&gce(1), &gce(2)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    /// `ephemeralVolumePod`-like: a pod with generic ephemeral volumes in class `csi-sc`,
+    /// and their claims `<pod>-<volume>` (the table's `extraClaims`; Bindery has no
+    /// ephemeral volume controller, so the scenario brings them, unbound).
+    fn ephemeral_pod(name: &str, volumes: &[&str], spec: &str) -> String {
+        let mut s = String::from("  volumes:\n");
+        let mut docs = Vec::new();
+        for v in volumes {
+            s.push_str(&format!("  - name: {v}\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          storageClassName: csi-sc\n          resources: {{requests: {{storage: 1Gi}}}}\n"));
+            docs.push(claim(
+                &format!("{name}-{v}"),
+                "ReadWriteOnce",
+                Some("csi-sc"),
+                "",
+            ));
+        }
+        docs.push(pod(name, "", &[], &format!("{spec}{s}")));
+        docs.join("---\n")
+    }
+
+    #[test]
+    fn ephemeral_volume_unbound() {
+        let sim = cluster(
+            &[EBS],
+            Some(&[(EBS, None)]),
+            &[ephemeral_pod("p", &["xyz"], GATED)],
+        );
+        assert_eq!(pre_filter(&explain(&sim, "p"), NVL), Verdict::Passed);
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn ephemeral_doesnt_when_node_volume_limit_le_pods_csi_volume() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(2)),
+            &[
+                running_pod(),
+                ebs_two_vol_pod(),
+                ephemeral_pod("p", &["xyz"], GATED),
+            ],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn ephemeral_doesnt_when_node_volume_limit_le_pods_ephemeral_csi_volume() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(2)),
+            &[
+                running_pod(),
+                ephemeral_pod("abc", &["x", "y"], "  nodeName: node-name\n"),
+                pending("p", &[&ebs(0)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn persistent_doesnt_when_node_volume_limit_le_ephemeral_plus_persistent() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(3)),
+            &[
+                running_pod(),
+                ephemeral_pod("abc", &["xyz"], "  nodeName: node-name\n"),
+                ebs_two_vol_pod(),
+                pending("p", &[&ebs(0)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn persistent_okay_when_node_volume_limit_gt_ephemeral_plus_persistent() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(5)),
+            &[
+                running_pod(),
+                ephemeral_pod("abc", &["xyz"], "  nodeName: node-name\n"),
+                ebs_two_vol_pod(),
+                pending("p", &[&ebs(0)]),
+            ],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn skip_filter_when_the_pod_only_uses_secrets_and_configmaps() {
+        let spec = format!("{GATED}  volumes:\n  - name: cm\n    configMap: {{name: cm}}\n  - name: s\n    secret: {{secretName: s}}\n");
+        let sim = cluster(&[EBS], Some(&ebs_limit(2)), &[pod("p", "", &[], &spec)]);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, NVL), Verdict::Skipped);
+        assert_eq!(filter(&e, "node-name", NVL), Verdict::Skipped);
+    }
+
+    #[test]
+    fn dont_skip_filter_when_the_pod_has_pvcs() {
+        let spec = format!("{GATED}  volumes:\n  - name: cm\n    configMap: {{name: cm}}\n  - name: s\n    secret: {{secretName: s}}\n");
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(2)),
+            &[pod("p", "", &[&ebs(0)], &spec)],
+        );
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, NVL), Verdict::Passed);
+        assert_eq!(filter(&e, "node-name", NVL), Verdict::Passed);
+    }
+
+    #[test]
+    fn a_volume_already_attached_to_the_node_is_not_counted_again() {
+        // Shared volumes count once (the new pod's volume is the running pod's).
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(3)),
+            &[running_pod(), ebs_two_vol_pod(), pending("p", &[&ebs(3)])],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn exceeding_the_limit_is_unschedulable_so_preemption_is_tried() {
+        let sim = cluster(
+            &[EBS],
+            Some(&ebs_limit(2)),
+            &[
+                running_pod(),
+                ebs_two_vol_pod(),
+                pod("p", "", &[&ebs(0)], ""),
+            ],
+        );
+        assert_eq!(
+            failed_scheduling(&sim, "p").last().unwrap(),
+            &format!("0/1 nodes are available: 1 {EXCEEDED}. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.")
+        );
+    }
+}
