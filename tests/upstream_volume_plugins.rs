@@ -17,6 +17,7 @@
 use bindery_core::events::EventType;
 use bindery_core::model::{Kind, ObjectKey};
 use bindery_core::scheduler::explain::{Explanation, Verdict};
+use bindery_core::scheduler::framework::{Code, Ctx, CycleState, Plugin, Status};
 use bindery_core::Simulation;
 use bindery_tests::run_yaml;
 
@@ -175,6 +176,34 @@ fn unresolvable(reason: &str) -> Verdict {
         unresolvable: true,
         reason: reason.to_string(),
     }
+}
+
+/// One plugin on its own, as upstream's unit tests call it: PreFilter, then (when it
+/// passed) Filter on `node`.
+fn plugin_verdict(
+    sim: &Simulation,
+    plugin: &dyn Plugin,
+    pod: &str,
+    node: &str,
+) -> (Status, Option<Status>) {
+    let cx = Ctx {
+        cluster: sim.cluster(),
+        cache: sim.scheduler_cache(),
+        version: sim.version(),
+        now: sim.now(),
+    };
+    let p = sim
+        .cluster()
+        .pod(&ObjectKey::new("default", pod))
+        .expect("pod exists")
+        .clone();
+    let mut state = CycleState::default();
+    let (_, pre) = plugin.pre_filter(&cx, &mut state, &p);
+    if !pre.is_success() {
+        return (pre, None);
+    }
+    let info = sim.scheduler_cache().node(node).expect("node exists");
+    (pre, Some(plugin.filter(&cx, &state, &p, info)))
 }
 
 fn failed_scheduling(sim: &Simulation, pod: &str) -> Vec<String> {
@@ -656,5 +685,348 @@ mod node_volume_limits {
             failed_scheduling(&sim, "p").last().unwrap(),
             &format!("0/1 nodes are available: 1 {EXCEEDED}. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.")
         );
+    }
+}
+
+// === VolumeZone (volumezone/volume_zone_test.go) =======================================
+
+mod volume_zone {
+    use super::*;
+    use bindery_core::scheduler::plugins::volume_zone::VolumeZone;
+
+    const VZ: &str = "VolumeZone";
+    const CONFLICT: &str = "node(s) had no available volume zone";
+    const BETA_ZONE: &str = "failure-domain.beta.kubernetes.io/zone";
+    const BETA_REGION: &str = "failure-domain.beta.kubernetes.io/region";
+    const ZONE: &str = "topology.kubernetes.io/zone";
+    const REGION: &str = "topology.kubernetes.io/region";
+
+    /// TestSingleZone's and TestMultiZone's volumes, each bound to claim `pvc-<n>`.
+    fn volumes() -> Vec<String> {
+        let d = "disk.csi.example.com";
+        vec![
+            bound(
+                "pvc-1",
+                d,
+                "ReadWriteOnce",
+                &format!("{BETA_ZONE}: us-west1-a"),
+            ),
+            bound(
+                "pvc-2",
+                d,
+                "ReadWriteOnce",
+                &format!("{BETA_REGION}: us-west1, uselessLabel: none"),
+            ),
+            bound(
+                "pvc-3",
+                d,
+                "ReadWriteOnce",
+                &format!("{BETA_REGION}: us-west1"),
+            ),
+            bound(
+                "pvc-stable-1",
+                d,
+                "ReadWriteOnce",
+                &format!("{ZONE}: us-west1-a"),
+            ),
+            bound(
+                "pvc-stable-2",
+                d,
+                "ReadWriteOnce",
+                &format!("{REGION}: us-west1, uselessLabel: none"),
+            ),
+            bound(
+                "pvc-stable-3",
+                d,
+                "ReadWriteOnce",
+                &format!("{ZONE}: us-west1-a, {REGION}: us-west1-a"),
+            ),
+            bound(
+                "pvc-multi-beta",
+                d,
+                "ReadWriteOnce",
+                &format!("{BETA_ZONE}: us-west1-c__us-west1-a"),
+            ),
+            bound(
+                "pvc-multi-stable",
+                d,
+                "ReadWriteOnce",
+                &format!("{ZONE}: us-west1-c__us-west1-a"),
+            ),
+        ]
+    }
+
+    /// The VolumeZone verdict for a pending pod using `claim` on a lone node `host1`
+    /// labelled `labels`.
+    fn verdict(claim: &str, labels: &[(&str, &str)]) -> Verdict {
+        let mut docs = volumes();
+        docs.push(node("host1", labels));
+        docs.push(pending("p", &[claim]));
+        let sim = world(&docs);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, VZ), Verdict::Passed);
+        filter(&e, "host1", VZ)
+    }
+
+    fn conflict() -> Verdict {
+        unresolvable(CONFLICT)
+    }
+
+    #[test]
+    fn single_zone_table() {
+        let useless = ("uselessLabel", "none");
+        let cases: Vec<(&str, &str, Vec<(&str, &str)>, Verdict)> = vec![
+            ("node without labels", "pvc-1", vec![], Verdict::Passed),
+            (
+                "beta zone label matched",
+                "pvc-1",
+                vec![(BETA_ZONE, "us-west1-a"), useless],
+                Verdict::Passed,
+            ),
+            (
+                "beta region label matched",
+                "pvc-2",
+                vec![(BETA_REGION, "us-west1"), useless],
+                Verdict::Passed,
+            ),
+            (
+                "beta region label doesn't match",
+                "pvc-2",
+                vec![(BETA_REGION, "no_us-west1"), useless],
+                conflict(),
+            ),
+            (
+                "beta zone label doesn't match",
+                "pvc-1",
+                vec![(BETA_ZONE, "no_us-west1-a"), useless],
+                conflict(),
+            ),
+            (
+                "zone label matched",
+                "pvc-stable-1",
+                vec![(ZONE, "us-west1-a"), useless],
+                Verdict::Passed,
+            ),
+            (
+                "region label matched",
+                "pvc-stable-2",
+                vec![(REGION, "us-west1"), useless],
+                Verdict::Passed,
+            ),
+            (
+                "region label doesn't match",
+                "pvc-stable-2",
+                vec![(REGION, "no_us-west1"), useless],
+                conflict(),
+            ),
+            (
+                "zone label doesn't match",
+                "pvc-stable-1",
+                vec![(ZONE, "no_us-west1-a"), useless],
+                conflict(),
+            ),
+            (
+                "pv with zone and region, node with only zone",
+                "pvc-stable-3",
+                vec![(ZONE, "us-west1-a")],
+                conflict(),
+            ),
+            (
+                "pv with zone,node with beta zone",
+                "pvc-stable-1",
+                vec![(BETA_ZONE, "us-west1-a")],
+                conflict(),
+            ),
+            (
+                "pv with beta label,node with ga label, matched",
+                "pvc-1",
+                vec![(ZONE, "us-west1-a")],
+                Verdict::Passed,
+            ),
+            (
+                "pv with beta label,node with ga label, don't match",
+                "pvc-1",
+                vec![(ZONE, "us-west1-b")],
+                conflict(),
+            ),
+        ];
+        for (name, claim, labels, want) in cases {
+            assert_eq!(verdict(claim, &labels), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn pod_without_volume_skips() {
+        let mut docs = volumes();
+        docs.push(node("host1", &[(BETA_ZONE, "us-west1-a")]));
+        docs.push(pending("p", &[]));
+        let sim = world(&docs);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, VZ), Verdict::Skipped);
+        assert_eq!(filter(&e, "host1", VZ), Verdict::Skipped);
+    }
+
+    #[test]
+    fn multi_zone_table() {
+        let useless = ("uselessLabel", "none");
+        let cases: Vec<(&str, &str, Vec<(&str, &str)>, Verdict)> = vec![
+            (
+                "node without labels",
+                "pvc-multi-beta",
+                vec![],
+                Verdict::Passed,
+            ),
+            (
+                "beta zone label matched",
+                "pvc-multi-beta",
+                vec![(BETA_ZONE, "us-west1-a"), useless],
+                Verdict::Passed,
+            ),
+            (
+                "beta zone label doesn't match",
+                "pvc-1",
+                vec![(BETA_ZONE, "us-west1-b"), useless],
+                conflict(),
+            ),
+            (
+                "zone label matched",
+                "pvc-multi-stable",
+                vec![(ZONE, "us-west1-a"), useless],
+                Verdict::Passed,
+            ),
+            (
+                "zone label doesn't match",
+                "pvc-stable-1",
+                vec![(ZONE, "us-west1-b"), useless],
+                conflict(),
+            ),
+        ];
+        for (name, claim, labels, want) in cases {
+            assert_eq!(verdict(claim, &labels), want, "{name}");
+        }
+    }
+
+    #[test]
+    fn a_volume_zone_conflict_is_unresolvable_so_preemption_does_not_help() {
+        let mut docs = volumes();
+        docs.push(node("host1", &[(ZONE, "us-west1-b")]));
+        docs.push(pod("p", "", &["pvc-stable-1"], ""));
+        let sim = world(&docs);
+        assert_eq!(
+            failed_scheduling(&sim, "p").last().unwrap(),
+            &format!("0/1 nodes are available: 1 {CONFLICT}. no new claims to deallocate, preemption: 0/1 nodes are available: 1 Preemption is not helpful for scheduling.")
+        );
+    }
+
+    /// TestWithBinding: unbound claims. `Class_0` is missing, `class-wait` is
+    /// WaitForFirstConsumer, `class-immediate` Immediate.
+    fn binding_world() -> Simulation {
+        let mut docs = volumes();
+        docs.extend([
+            node(
+                "host1",
+                &[(BETA_ZONE, "us-west1-a"), ("uselessLabel", "none")],
+            ),
+            class("class-wait", "disk.csi.example.com", "WaitForFirstConsumer"),
+            class(
+                "class-immediate",
+                "kubernetes.io/no-provisioner",
+                "Immediate",
+            ),
+            claim("pvc-nosc", "ReadWriteOnce", Some("class-0"), ""),
+            claim("pvc-emptysc", "ReadWriteOnce", Some(""), ""),
+            claim("pvc-waitsc", "ReadWriteOnce", Some("class-wait"), ""),
+            claim(
+                "pvc-immediatesc",
+                "ReadWriteOnce",
+                Some("class-immediate"),
+                "",
+            ),
+        ]);
+        for c in [
+            "pvc-1",
+            "pvc-nosc",
+            "pvc-emptysc",
+            "pvc-waitsc",
+            "pvc-immediatesc",
+        ] {
+            docs.push(pending(&format!("p-{c}"), &[c]));
+        }
+        world(&docs)
+    }
+
+    #[test]
+    fn with_binding_table() {
+        let sim = binding_world();
+        let pre = |claim: &str| plugin_verdict(&sim, &VolumeZone, &format!("p-{claim}"), "host1");
+        assert_eq!(
+            pre("pvc-1"),
+            (Status::success(), Some(Status::success())),
+            "label zone failure domain matched"
+        );
+        assert_eq!(
+            pre("pvc-emptysc").0,
+            Status::unresolvable("PersistentVolumeClaim had no pv name and storageClass name"),
+            "unbound volume empty storage class"
+        );
+        assert_eq!(
+            pre("pvc-nosc").0,
+            Status::unresolvable(r#"storageclass.storage.k8s.io "class-0" not found"#),
+            "unbound volume no storage class"
+        );
+        // An Immediate class: upstream's table has a class without volumeBindingMode
+        // ("VolumeBindingMode not set"), which the API server never stores (it defaults
+        // the mode to Immediate); an unbound Immediate claim is "PersistentVolume had no
+        // name".
+        assert_eq!(
+            pre("pvc-immediatesc").0,
+            Status::unresolvable("PersistentVolume had no name"),
+            "unbound volume immediate binding mode"
+        );
+        assert_eq!(
+            pre("pvc-waitsc").0,
+            Status::skip(),
+            "unbound volume wait binding mode"
+        );
+        // In the whole profile the WaitForFirstConsumer claim reaches VolumeZone, which
+        // skips.
+        let e = explain(&sim, "p-pvc-waitsc");
+        assert_eq!(pre_filter(&e, VZ), Verdict::Skipped);
+        assert_eq!(filter(&e, "host1", VZ), Verdict::Skipped);
+        assert_eq!(pre("pvc-waitsc").0.code, Code::Skip);
+    }
+
+    #[test]
+    fn a_claim_bound_to_a_missing_volume() {
+        // PVC_4 in the tables: bound to a volume that does not exist.
+        let docs = vec![
+            node("host1", &[(ZONE, "us-west1-a")]),
+            claim("pvc-4", "ReadWriteOnce", Some(""), "vol-not-exist"),
+            pending("p", &["pvc-4"]),
+        ];
+        let sim = world(&docs);
+        assert_eq!(
+            plugin_verdict(&sim, &VolumeZone, "p", "host1").0,
+            Status::unresolvable(r#"persistentvolume "vol-not-exist" not found"#)
+        );
+    }
+
+    #[test]
+    fn a_multi_zone_value_with_an_empty_zone_is_ignored() {
+        // LabelZonesToSet fails on an empty element ("a____b" splits into a, "", b) and
+        // getPVTopologies skips that label, so the volume constrains nothing.
+        let docs = vec![
+            node("host1", &[(ZONE, "us-west1-b")]),
+            bound(
+                "pvc-odd",
+                "disk.csi.example.com",
+                "ReadWriteOnce",
+                &format!("{ZONE}: us-west1-a____us-west1-c"),
+            ),
+            pending("p", &["pvc-odd"]),
+        ];
+        let sim = world(&docs);
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, VZ), Verdict::Skipped);
     }
 }

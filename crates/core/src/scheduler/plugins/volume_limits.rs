@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::names;
-use crate::model::{Pod, PodVolumeSource};
+use crate::model::Pod;
 use crate::scheduler::cache::{csi_volumes_of, NodeInfo};
 use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
 
