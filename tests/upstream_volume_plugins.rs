@@ -1030,3 +1030,715 @@ mod volume_zone {
         assert_eq!(pre_filter(&e, VZ), Verdict::Skipped);
     }
 }
+
+// === PodTopologySpread filtering (podtopologyspread/filtering_test.go) =================
+
+mod pod_topology_spread_filter {
+    use super::*;
+
+    pub(super) const PTS: &str = "PodTopologySpread";
+    const NOT_MATCH: &str = "node(s) didn't match pod topology spread constraints";
+    const MISSING_LABEL: &str =
+        "node(s) didn't match pod topology spread constraints (missing required label)";
+
+    /// `SpreadConstraint(maxSkew, key, DoNotSchedule|ScheduleAnyway, selector, minDomains,
+    /// nodeAffinityPolicy, nodeTaintsPolicy, matchLabelKeys)` as YAML list items.
+    pub(super) struct C {
+        pub skew: i32,
+        pub key: &'static str,
+        pub hard: bool,
+        /// `Exists` on this label key; None: no labelSelector.
+        pub exists: Option<&'static str>,
+        pub min_domains: Option<i32>,
+        pub affinity_policy: Option<&'static str>,
+        pub taints_policy: Option<&'static str>,
+    }
+
+    pub(super) fn c(skew: i32, key: &'static str, exists: &'static str) -> C {
+        C {
+            skew,
+            key,
+            hard: true,
+            exists: Some(exists),
+            min_domains: None,
+            affinity_policy: None,
+            taints_policy: None,
+        }
+    }
+
+    pub(super) fn constraints_yaml(cs: &[C]) -> String {
+        let mut s = String::from("  topologySpreadConstraints:\n");
+        for c in cs {
+            let when = if c.hard {
+                "DoNotSchedule"
+            } else {
+                "ScheduleAnyway"
+            };
+            s.push_str(&format!(
+                "  - {{maxSkew: {}, topologyKey: {}, whenUnsatisfiable: {when}",
+                c.skew, c.key
+            ));
+            if let Some(k) = c.exists {
+                s.push_str(&format!(
+                    ", labelSelector: {{matchExpressions: [{{key: {k}, operator: Exists}}]}}"
+                ));
+            }
+            if let Some(m) = c.min_domains {
+                s.push_str(&format!(", minDomains: {m}"));
+            }
+            if let Some(p) = c.affinity_policy {
+                s.push_str(&format!(", nodeAffinityPolicy: {p}"));
+            }
+            if let Some(p) = c.taints_policy {
+                s.push_str(&format!(", nodeTaintsPolicy: {p}"));
+            }
+            s.push_str("}\n");
+        }
+        s
+    }
+
+    /// `labels` as `k: ''` flow entries (the tables' labels all have empty values).
+    pub(super) fn flags(labels: &[&str]) -> String {
+        labels
+            .iter()
+            .map(|l| format!("{l}: ''"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// `st.MakeNode().Name(n).Label("zone", z).Label("node", n)`.
+    pub(super) fn zn(name: &str, zone: &str) -> String {
+        node(name, &[("zone", zone), ("node", name)])
+    }
+
+    /// `st.MakeNode().Name(n).Label("node", n)`.
+    pub(super) fn n(name: &str) -> String {
+        node(name, &[("node", name)])
+    }
+
+    /// An existing pod on `node`, in `default` unless `ns` says otherwise.
+    pub(super) fn ex(name: &str, node: &str, labels: &[&str]) -> String {
+        ex_ns(name, "default", node, labels)
+    }
+
+    pub(super) fn ex_ns(name: &str, ns: &str, node: &str, labels: &[&str]) -> String {
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {ns}, labels: {{{}}}}}\nspec:\n  nodeName: {node}\n  terminationGracePeriodSeconds: 30\n  containers: [{{name: c, image: pause}}]\n",
+            flags(labels)
+        )
+    }
+
+    /// The incoming pod `p` (gated), with `labels`, extra spec lines and constraints.
+    pub(super) fn incoming(labels: &[&str], spec: &str, cs: &[C]) -> String {
+        pod(
+            "p",
+            &flags(labels),
+            &[],
+            &format!("{GATED}{spec}{}", constraints_yaml(cs)),
+        )
+    }
+
+    fn code(v: &Verdict) -> Code {
+        match v {
+            Verdict::Passed => Code::Success,
+            Verdict::Failed {
+                unresolvable: true,
+                reason,
+            } => {
+                assert_eq!(reason, MISSING_LABEL);
+                Code::UnschedulableAndUnresolvable
+            }
+            Verdict::Failed {
+                unresolvable: false,
+                reason,
+            } => {
+                assert_eq!(reason, NOT_MATCH);
+                Code::Unschedulable
+            }
+            other => panic!("unexpected verdict {other:?}"),
+        }
+    }
+
+    use Code::{Success as S, Unschedulable as U, UnschedulableAndUnresolvable as UU};
+
+    /// Runs a table case: PreFilter must pass, then each node's Filter code.
+    fn check(name: &str, docs: Vec<String>, want: &[(&str, Code)]) {
+        let sim = world(&docs);
+        check_sim(name, &sim, want);
+    }
+
+    fn check_sim(name: &str, sim: &Simulation, want: &[(&str, Code)]) {
+        let e = explain(sim, "p");
+        assert_eq!(pre_filter(&e, PTS), Verdict::Passed, "{name}: PreFilter");
+        for (node, w) in want {
+            assert_eq!(code(&filter(&e, node, PTS)), *w, "{name}: {node}");
+        }
+    }
+
+    fn four_zoned() -> Vec<String> {
+        vec![
+            zn("node-a", "zone1"),
+            zn("node-b", "zone1"),
+            zn("node-x", "zone2"),
+            zn("node-y", "zone2"),
+        ]
+    }
+
+    fn with(mut docs: Vec<String>, more: Vec<String>) -> Vec<String> {
+        docs.extend(more);
+        docs
+    }
+
+    /// Existing pods 2/1/0/3 on node-a/b/x/y, labelled foo.
+    fn spread_2_1_0_3() -> Vec<String> {
+        vec![
+            ex("p-a1", "node-a", &["foo"]),
+            ex("p-a2", "node-a", &["foo"]),
+            ex("p-b1", "node-b", &["foo"]),
+            ex("p-y1", "node-y", &["foo"]),
+            ex("p-y2", "node-y", &["foo"]),
+            ex("p-y3", "node-y", &["foo"]),
+        ]
+    }
+
+    #[test]
+    fn single_constraint_table() {
+        let all = |c| [("node-a", c), ("node-b", c), ("node-x", c), ("node-y", c)];
+        check(
+            "no existing pods",
+            with(
+                four_zoned(),
+                vec![incoming(&["foo"], "", &[c(1, "zone", "foo")])],
+            ),
+            &all(S),
+        );
+        check(
+            "no existing pods, incoming pod doesn't match itself",
+            with(
+                four_zoned(),
+                vec![incoming(&["foo"], "", &[c(1, "zone", "bar")])],
+            ),
+            &all(S),
+        );
+        check(
+            "existing pods in a different namespace do not count",
+            with(
+                four_zoned(),
+                vec![
+                    ex_ns("p-a1", "ns1", "node-a", &["foo"]),
+                    ex_ns("p-b1", "ns2", "node-a", &["foo"]),
+                    ex("p-x1", "node-x", &["foo"]),
+                    ex("p-y1", "node-y", &["foo"]),
+                    incoming(&["foo"], "", &[c(1, "zone", "foo")]),
+                ],
+            ),
+            &[("node-a", S), ("node-b", S), ("node-x", U), ("node-y", U)],
+        );
+        let mut null_selector = c(1, "zone", "foo");
+        null_selector.exists = None;
+        check(
+            "existing pods do not match null selector",
+            with(
+                four_zoned(),
+                vec![
+                    ex("p-x1", "node-x", &["foo"]),
+                    ex("p-y1", "node-y", &["foo"]),
+                    incoming(&["foo"], "", &[null_selector]),
+                ],
+            ),
+            &all(S),
+        );
+        check(
+            "pods spread across zones as 3/3, all nodes fit",
+            with(
+                with(four_zoned(), spread_2_1_0_3()),
+                vec![incoming(&["foo"], "", &[c(1, "zone", "foo")])],
+            ),
+            &all(S),
+        );
+        check(
+            "pods spread across zones as 1/2 due to absence of label 'zone' on node-b",
+            vec![
+                zn("node-a", "zone1"),
+                node("node-b", &[("zon", "zone1"), ("node", "node-b")]),
+                zn("node-x", "zone2"),
+                zn("node-y", "zone2"),
+                ex("p-a1", "node-a", &["foo"]),
+                ex("p-b1", "node-b", &["foo"]),
+                ex("p-x1", "node-x", &["foo"]),
+                ex("p-y1", "node-y", &["foo"]),
+                incoming(&["foo"], "", &[c(1, "zone", "foo")]),
+            ],
+            &[("node-a", S), ("node-b", UU), ("node-x", U), ("node-y", U)],
+        );
+        check(
+            "pod cannot be scheduled as all nodes don't have label 'rack'",
+            vec![
+                zn("node-a", "zone1"),
+                zn("node-x", "zone2"),
+                incoming(&["foo"], "", &[c(1, "rack", "foo")]),
+            ],
+            &[("node-a", UU), ("node-x", UU)],
+        );
+        check(
+            "pods spread across nodes as 2/1/0/3, only node-x fits",
+            with(
+                with(four_zoned(), spread_2_1_0_3()),
+                vec![incoming(&["foo"], "", &[c(1, "node", "foo")])],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+        check(
+            "pods spread across nodes as 2/1/0/3, maxSkew is 2, node-b and node-x fit",
+            with(
+                with(four_zoned(), spread_2_1_0_3()),
+                vec![incoming(&["foo"], "", &[c(2, "node", "foo")])],
+            ),
+            &[("node-a", U), ("node-b", S), ("node-x", S), ("node-y", U)],
+        );
+        check(
+            "pods spread across nodes as 2/1/0/3, but pod doesn't match itself",
+            with(
+                with(four_zoned(), spread_2_1_0_3()),
+                vec![incoming(&["bar"], "", &[c(1, "node", "foo")])],
+            ),
+            &[("node-a", U), ("node-b", S), ("node-x", S), ("node-y", U)],
+        );
+        let affinity_in = "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{key: node, operator: In, values: [node-a, node-y]}]\n";
+        check(
+            "incoming pod has nodeAffinity, pods spread as 2/~1~/~0~/3, hence node-a fits",
+            with(
+                with(four_zoned(), spread_2_1_0_3()),
+                vec![incoming(&["foo"], affinity_in, &[c(1, "node", "foo")])],
+            ),
+            &[("node-a", S), ("node-b", S), ("node-x", S), ("node-y", U)],
+        );
+        let affinity_not_in = "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{key: node, operator: NotIn, values: [node-b]}]\n";
+        check(
+            "incoming pod has nodeAffinity, pods spread as 0/~2~/0/1, hence node-a fits",
+            with(
+                four_zoned(),
+                vec![
+                    ex("p-b1", "node-b", &["foo"]),
+                    ex("p-b2", "node-b", &["foo"]),
+                    ex("p-y1", "node-y", &["foo"]),
+                    incoming(&["foo"], affinity_not_in, &[c(1, "zone", "foo")]),
+                ],
+            ),
+            &[("node-a", S), ("node-b", S), ("node-x", U), ("node-y", U)],
+        );
+    }
+
+    #[test]
+    fn terminating_pods_should_be_excluded() {
+        let mut sim = world(&[
+            n("node-a"),
+            n("node-b"),
+            ex("p-a", "node-a", &["foo"]),
+            ex("p-b", "node-b", &["foo"]),
+            incoming(&["foo"], "", &[c(1, "node", "foo")]),
+        ]);
+        // p-a is deleted with a 30 s grace period: terminating, still on its node.
+        sim.delete(Kind::Pod, &ObjectKey::new("default", "p-a"))
+            .unwrap();
+        let p_a = sim
+            .cluster()
+            .pod(&ObjectKey::new("default", "p-a"))
+            .unwrap();
+        assert!(p_a.meta.deletion.is_some(), "p-a is terminating");
+        check_sim(
+            "terminating Pods should be excluded",
+            &sim,
+            &[("node-a", S), ("node-b", U)],
+        );
+    }
+
+    /// Three nodes labelled only `node`, pods 2/2/1.
+    fn nodes_2_2_1() -> Vec<String> {
+        vec![
+            n("node-a"),
+            n("node-b"),
+            n("node-c"),
+            ex("p-a1", "node-a", &["foo"]),
+            ex("p-a2", "node-a", &["foo"]),
+            ex("p-b1", "node-b", &["foo"]),
+            ex("p-b2", "node-b", &["foo"]),
+            ex("p-c1", "node-c", &["foo"]),
+        ]
+    }
+
+    fn zones_2_1() -> Vec<String> {
+        with(
+            four_zoned(),
+            vec![
+                ex("p-b1", "node-a", &["foo"]),
+                ex("p-b2", "node-b", &["foo"]),
+                ex("p-y1", "node-y", &["foo"]),
+            ],
+        )
+    }
+
+    #[test]
+    fn min_domains_table() {
+        let mut four = c(2, "node", "foo");
+        four.min_domains = Some(4);
+        check(
+            "pods spread across nodes as 2/2/1, maxSkew is 2, and the number of domains < minDomains, then the third node fits",
+            with(nodes_2_2_1(), vec![incoming(&["foo"], "", &[four])]),
+            &[("node-a", U), ("node-b", U), ("node-c", S)],
+        );
+        let mut two = c(2, "node", "foo");
+        two.min_domains = Some(2);
+        check(
+            "pods spread across nodes as 2/2/1, maxSkew is 2, and the number of domains > minDomains, then the all nodes fit",
+            with(nodes_2_2_1(), vec![incoming(&["foo"], "", &[two])]),
+            &[("node-a", S), ("node-b", S), ("node-c", S)],
+        );
+        let mut three = c(2, "zone", "foo");
+        three.min_domains = Some(3);
+        check(
+            "pods spread across zone as 2/1, maxSkew is 2 and the number of domains < minDomains, then the third and fourth nodes fit",
+            with(zones_2_1(), vec![incoming(&["foo"], "", &[three])]),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", S)],
+        );
+        let mut one = c(2, "zone", "foo");
+        one.min_domains = Some(1);
+        check(
+            "pods spread across zone as 2/1, maxSkew is 2 and the number of domains > minDomains, then the all nodes fit",
+            with(zones_2_1(), vec![incoming(&["foo"], "", &[one])]),
+            &[("node-a", S), ("node-b", S), ("node-x", S), ("node-y", S)],
+        );
+    }
+
+    /// node-a/b/x labelled foo, node-y not (or tainted), pods 1/1/0/1.
+    fn inclusion_nodes(y: String) -> Vec<String> {
+        vec![
+            node("node-a", &[("node", "node-a"), ("foo", "")]),
+            node("node-b", &[("node", "node-b"), ("foo", "")]),
+            node("node-x", &[("node", "node-x"), ("foo", "")]),
+            y,
+            ex("p-b1", "node-a", &["foo"]),
+            ex("p-b2", "node-b", &["foo"]),
+            ex("p-y1", "node-y", &["foo"]),
+        ]
+    }
+
+    const UNSCHEDULABLE_TAINT: &str =
+        "taints: [{key: node.kubernetes.io/unschedulable, effect: NoSchedule}]";
+
+    #[test]
+    fn node_inclusion_policy_table() {
+        let plain_y = || node("node-y", &[("node", "node-y")]);
+        let tainted_y = || node_with("node-y", &[("node", "node-y")], UNSCHEDULABLE_TAINT);
+        let selector = "  nodeSelector: {foo: ''}\n";
+        let affinity = "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{key: foo, operator: In, values: ['']}]\n";
+        let ignore = |mut x: C| {
+            x.affinity_policy = Some("Ignore");
+            x
+        };
+        check(
+            "NodeAffinityPolicy honored with labelSelectors",
+            with(
+                inclusion_nodes(plain_y()),
+                vec![incoming(&["foo"], selector, &[c(1, "node", "foo")])],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", S)],
+        );
+        check(
+            "NodeAffinityPolicy ignored with labelSelectors",
+            with(
+                inclusion_nodes(plain_y()),
+                vec![incoming(&["foo"], selector, &[ignore(c(1, "node", "foo"))])],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+        check(
+            "NodeAffinityPolicy honored with nodeAffinity",
+            with(
+                inclusion_nodes(plain_y()),
+                vec![incoming(&["foo"], affinity, &[c(1, "node", "foo")])],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", S)],
+        );
+        check(
+            "NodeAffinityPolicy ignored with nodeAffinity",
+            with(
+                inclusion_nodes(plain_y()),
+                vec![incoming(&["foo"], affinity, &[ignore(c(1, "node", "foo"))])],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+        let mut honor_taints = c(1, "node", "foo");
+        honor_taints.taints_policy = Some("Honor");
+        check(
+            "NodeTaintsPolicy honored",
+            with(
+                inclusion_nodes(tainted_y()),
+                vec![incoming(&["foo"], "", &[honor_taints])],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", S)],
+        );
+        check(
+            "NodeTaintsPolicy ignored",
+            with(
+                inclusion_nodes(tainted_y()),
+                vec![incoming(&["foo"], "", &[c(1, "node", "foo")])],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+    }
+
+    #[test]
+    fn multiple_constraints_table() {
+        let zone_node = || [c(1, "zone", "foo"), c(1, "node", "foo")];
+        let foo_bar = || [c(1, "zone", "foo"), c(1, "node", "bar")];
+        check(
+            "two Constraints on zone and node, spreads = [3/3, 2/1/0/3]",
+            with(
+                with(four_zoned(), spread_2_1_0_3()),
+                vec![incoming(&["foo"], "", &zone_node())],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+        check(
+            "two Constraints on zone and node, spreads = [3/4, 2/1/0/4]",
+            with(
+                with(four_zoned(), spread_2_1_0_3()),
+                vec![
+                    ex("p-y4", "node-y", &["foo"]),
+                    incoming(&["foo"], "", &zone_node()),
+                ],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", U), ("node-y", U)],
+        );
+        check(
+            "Constraints hold different labelSelectors, spreads = [1/0, 1/0/0/1]",
+            with(
+                four_zoned(),
+                vec![
+                    ex("p-a1", "node-a", &["foo"]),
+                    ex("p-y1", "node-y", &["bar"]),
+                    incoming(&["foo", "bar"], "", &foo_bar()),
+                ],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+        check(
+            "Constraints hold different labelSelectors, spreads = [1/0, 0/0/1/1]",
+            with(
+                four_zoned(),
+                vec![
+                    ex("p-a1", "node-a", &["foo"]),
+                    ex("p-x1", "node-x", &["bar"]),
+                    ex("p-y1", "node-y", &["bar"]),
+                    incoming(&["foo", "bar"], "", &foo_bar()),
+                ],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", U), ("node-y", U)],
+        );
+        check(
+            "Constraints hold different labelSelectors, spreads = [2/3, 1/0/0/1]",
+            with(
+                four_zoned(),
+                vec![
+                    ex("p-a1", "node-a", &["foo"]),
+                    ex("p-a2", "node-a", &["foo", "bar"]),
+                    ex("p-y1", "node-y", &["foo"]),
+                    ex("p-y2", "node-y", &["foo", "bar"]),
+                    ex("p-y3", "node-y", &["foo"]),
+                    incoming(&["foo", "bar"], "", &foo_bar()),
+                ],
+            ),
+            &[("node-a", U), ("node-b", S), ("node-x", U), ("node-y", U)],
+        );
+        check(
+            "Constraints hold different labelSelectors but pod doesn't match itself on 'zone' constraint",
+            with(
+                four_zoned(),
+                vec![
+                    ex("p-a1", "node-a", &["foo"]),
+                    ex("p-x1", "node-x", &["bar"]),
+                    ex("p-y1", "node-y", &["bar"]),
+                    incoming(&["bar"], "", &foo_bar()),
+                ],
+            ),
+            &[("node-a", S), ("node-b", S), ("node-x", U), ("node-y", U)],
+        );
+        check(
+            "two Constraints on zone and node, absence of label 'node' on node-x, spreads = [1/1, 1/0/0/1]",
+            vec![
+                zn("node-a", "zone1"),
+                zn("node-b", "zone1"),
+                node("node-x", &[("zone", "zone2")]),
+                zn("node-y", "zone2"),
+                ex("p-a1", "node-a", &["foo"]),
+                ex("p-y3", "node-y", &["foo"]),
+                incoming(&["foo"], "", &zone_node()),
+            ],
+            &[("node-a", U), ("node-b", S), ("node-x", UU), ("node-y", U)],
+        );
+        let bar_foo_zone = || [c(1, "zone", "bar"), c(1, "zone", "foo")];
+        let zone_pods = || {
+            vec![
+                ex("p-a1", "node-a", &["foo", "bar"]),
+                ex("p-a2", "node-a", &["foo"]),
+                ex("p-b1", "node-b", &["foo", "bar"]),
+                ex("p-y1", "node-y", &["foo"]),
+                ex("p-y2", "node-y", &["foo", "bar"]),
+                ex("p-y3", "node-y", &["foo"]),
+            ]
+        };
+        check(
+            "two Constraints on zone, spreads = [3/3, 2/1]",
+            with(
+                with(four_zoned(), zone_pods()),
+                vec![incoming(&["foo", "bar"], "", &bar_foo_zone())],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", S)],
+        );
+        check(
+            "two Constraints on zone, spreads = [3/4, 2/1]",
+            with(
+                with(four_zoned(), zone_pods()),
+                vec![
+                    ex("p-y4", "node-y", &["foo"]),
+                    incoming(&["foo", "bar"], "", &bar_foo_zone()),
+                ],
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", U), ("node-y", U)],
+        );
+    }
+
+    #[test]
+    fn multiple_constraints_with_node_inclusion_policies() {
+        let zoned_foo =
+            |name: &str, zone: &str| node(name, &[("zone", zone), ("node", name), ("foo", "")]);
+        let pods = || {
+            vec![
+                ex("p-a1", "node-a", &["foo"]),
+                ex("p-b1", "node-b", &["foo"]),
+                ex("p-y1", "node-y", &["foo"]),
+            ]
+        };
+        let selector = "  nodeSelector: {foo: ''}\n";
+        let mut ignore_node = c(1, "node", "foo");
+        ignore_node.affinity_policy = Some("Ignore");
+        check(
+            "two node inclusion Constraints, zone: honor/ignore, node: ignore/ignore",
+            with(
+                vec![
+                    zoned_foo("node-a", "zone1"),
+                    zoned_foo("node-b", "zone1"),
+                    zoned_foo("node-x", "zone2"),
+                    zn("node-y", "zone2"),
+                ],
+                with(
+                    pods(),
+                    vec![incoming(
+                        &["foo"],
+                        selector,
+                        &[c(1, "zone", "foo"), ignore_node],
+                    )],
+                ),
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+        let mut honor_zone = c(1, "zone", "foo");
+        honor_zone.taints_policy = Some("Honor");
+        check(
+            "two node inclusion Constraints, zone: honor/honor, node: honor/ignore",
+            with(
+                vec![
+                    zoned_foo("node-a", "zone1"),
+                    zoned_foo("node-b", "zone1"),
+                    zoned_foo("node-x", "zone2"),
+                    node_with(
+                        "node-y",
+                        &[("zone", "zone2"), ("node", "node-y")],
+                        UNSCHEDULABLE_TAINT,
+                    ),
+                ],
+                with(
+                    pods(),
+                    vec![incoming(&["foo"], "", &[honor_zone, c(1, "node", "foo")])],
+                ),
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+        let tainted_foo_y = || {
+            node_with(
+                "node-y",
+                &[("zone", "zone2"), ("node", "node-y"), ("foo", "")],
+                UNSCHEDULABLE_TAINT,
+            )
+        };
+        check(
+            "two node inclusion Constraints, zone: honor/ignore, node: honor/ignore",
+            with(
+                vec![
+                    zoned_foo("node-a", "zone1"),
+                    zn("node-b", "zone1"),
+                    zoned_foo("node-x", "zone2"),
+                    tainted_foo_y(),
+                ],
+                with(
+                    pods(),
+                    vec![incoming(
+                        &["foo"],
+                        selector,
+                        &[c(1, "zone", "foo"), c(1, "node", "foo")],
+                    )],
+                ),
+            ),
+            &[("node-a", U), ("node-b", S), ("node-x", S), ("node-y", U)],
+        );
+        let mut honor_zone = c(1, "zone", "foo");
+        honor_zone.taints_policy = Some("Honor");
+        let mut ignore_node = c(1, "node", "foo");
+        ignore_node.affinity_policy = Some("Ignore");
+        check(
+            "two node inclusion Constraints, zone: honor/honor, node: ignore/ignore",
+            with(
+                vec![
+                    zoned_foo("node-a", "zone1"),
+                    zn("node-b", "zone1"),
+                    zoned_foo("node-x", "zone2"),
+                    tainted_foo_y(),
+                ],
+                with(
+                    pods(),
+                    vec![incoming(&["foo"], selector, &[honor_zone, ignore_node])],
+                ),
+            ),
+            &[("node-a", U), ("node-b", U), ("node-x", S), ("node-y", U)],
+        );
+    }
+
+    #[test]
+    fn a_pod_without_hard_constraints_skips_filter() {
+        let mut soft = c(1, "zone", "foo");
+        soft.hard = false;
+        let sim = world(&with(four_zoned(), vec![incoming(&["foo"], "", &[soft])]));
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, PTS), Verdict::Skipped);
+        assert_eq!(filter(&e, "node-a", PTS), Verdict::Skipped);
+    }
+
+    #[test]
+    fn skew_is_unschedulable_and_a_missing_label_unresolvable_for_preemption() {
+        // Preemption may help with a skew (Unschedulable) but not with a missing label.
+        // One zone of the three minDomains asks for: the global minimum counts as 0.
+        let mut three = c(1, "zone", "foo");
+        three.min_domains = Some(3);
+        let sim = world(&[
+            zn("node-a", "zone1"),
+            node("node-b", &[("node", "node-b")]),
+            ex("p-a1", "node-a", &["foo"]),
+            pod("p", &flags(&["foo"]), &[], &constraints_yaml(&[three])),
+        ]);
+        assert_eq!(
+            failed_scheduling(&sim, "p").last().unwrap(),
+            &format!("0/2 nodes are available: 1 {NOT_MATCH}, 1 {MISSING_LABEL}. no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.")
+        );
+    }
+}
