@@ -1742,3 +1742,725 @@ mod pod_topology_spread_filter {
         );
     }
 }
+
+// === PodTopologySpread scoring (podtopologyspread/scoring_test.go) =====================
+
+mod pod_topology_spread_score {
+    use super::pod_topology_spread_filter::{c, constraints_yaml, ex, ex_ns, flags, C, PTS};
+    use super::*;
+    use bindery_core::scheduler::plugins::pod_topology_spread::PodTopologySpread;
+
+    const HOST: &str = "kubernetes.io/hostname";
+
+    fn hn(name: &str) -> String {
+        node(name, &[(HOST, name)])
+    }
+
+    fn zhn(name: &str, zone: &str) -> String {
+        node(name, &[("zone", zone), (HOST, name)])
+    }
+
+    fn soft(skew: i32, key: &'static str, exists: &'static str) -> C {
+        let mut x = c(skew, key, exists);
+        x.hard = false;
+        x
+    }
+
+    fn incoming(labels: &[&str], spec: &str, cs: &[C]) -> String {
+        pod(
+            "p",
+            &flags(labels),
+            &[],
+            &format!("{GATED}{spec}{}", constraints_yaml(cs)),
+        )
+    }
+
+    /// TestPodTopologySpreadScore's loop: PreScore with the candidate `nodes` (the rest of
+    /// the cluster's nodes are its `failedNodes`), Score each, NormalizeScore.
+    fn scores(sim: &Simulation, nodes: &[&str]) -> Vec<(String, i64)> {
+        let cx = Ctx {
+            cluster: sim.cluster(),
+            cache: sim.scheduler_cache(),
+            version: sim.version(),
+            now: sim.now(),
+        };
+        let p = sim
+            .cluster()
+            .pod(&ObjectKey::new("default", "p"))
+            .unwrap()
+            .clone();
+        let infos: Vec<_> = nodes
+            .iter()
+            .map(|n| sim.scheduler_cache().node(n).unwrap())
+            .collect();
+        let mut state = CycleState::default();
+        let s = PodTopologySpread.pre_score(&cx, &mut state, &p, &infos);
+        assert!(s.is_success(), "PreScore: {s:?}");
+        let mut got: Vec<i64> = infos
+            .iter()
+            .map(|n| PodTopologySpread.score(&cx, &state, &p, n))
+            .collect();
+        PodTopologySpread.normalize(&state, &mut got);
+        nodes.iter().map(|n| n.to_string()).zip(got).collect()
+    }
+
+    fn want(w: &[(&str, i64)]) -> Vec<(String, i64)> {
+        w.iter().map(|(n, s)| (n.to_string(), *s)).collect()
+    }
+
+    fn case(name: &str, docs: Vec<String>, nodes: &[&str], expect: &[(&str, i64)]) {
+        let sim = world(&docs);
+        assert_eq!(scores(&sim, nodes), want(expect), "{name}");
+    }
+
+    fn pods(spec: &[(&str, &str, &[&str])]) -> Vec<String> {
+        spec.iter().map(|(n, node, l)| ex(n, node, l)).collect()
+    }
+
+    fn all(mut a: Vec<String>, b: Vec<String>) -> Vec<String> {
+        a.extend(b);
+        a
+    }
+
+    const FOO: &[&str] = &["foo"];
+    const FOO_BAR: &[&str] = &["foo", "bar"];
+    const BAR: &[&str] = &["bar"];
+
+    #[test]
+    fn one_constraint_on_hostname() {
+        let host = || vec![incoming(FOO, "", &[soft(1, HOST, "foo")])];
+        case(
+            "one constraint on node, no existing pods",
+            all(vec![hn("node-a"), hn("node-b")], host()),
+            &["node-a", "node-b"],
+            &[("node-a", 100), ("node-b", 100)],
+        );
+        case(
+            "one constraint on node, only one node is candidate",
+            all(
+                vec![hn("node-a"), hn("node-b")],
+                all(
+                    pods(&[
+                        ("p-a1", "node-a", FOO),
+                        ("p-a2", "node-a", FOO),
+                        ("p-b1", "node-b", FOO),
+                    ]),
+                    host(),
+                ),
+            ),
+            &["node-a"],
+            &[("node-a", 100)],
+        );
+        case(
+            "one constraint on node, all nodes have the same number of matching pods",
+            all(
+                vec![hn("node-a"), hn("node-b")],
+                all(
+                    pods(&[("p-a1", "node-a", FOO), ("p-b1", "node-b", FOO)]),
+                    host(),
+                ),
+            ),
+            &["node-a", "node-b"],
+            &[("node-a", 100), ("node-b", 100)],
+        );
+        let four = || vec![hn("node-a"), hn("node-b"), hn("node-c"), hn("node-d")];
+        let p_2_1_0_3 = || {
+            pods(&[
+                ("p-a1", "node-a", FOO),
+                ("p-a2", "node-a", FOO),
+                ("p-b1", "node-b", FOO),
+                ("p-d1", "node-d", FOO),
+                ("p-d2", "node-d", FOO),
+                ("p-d3", "node-d", FOO),
+            ])
+        };
+        let abcd = ["node-a", "node-b", "node-c", "node-d"];
+        case(
+            "one constraint on node, all 4 nodes are candidates",
+            all(all(four(), p_2_1_0_3()), host()),
+            &abcd,
+            &[
+                ("node-a", 20),
+                ("node-b", 60),
+                ("node-c", 100),
+                ("node-d", 0),
+            ],
+        );
+        let mut null = soft(1, HOST, "foo");
+        null.exists = None;
+        case(
+            "one constraint on node, null selector",
+            all(all(four(), p_2_1_0_3()), vec![incoming(FOO, "", &[null])]),
+            &abcd,
+            &[
+                ("node-a", 100),
+                ("node-b", 100),
+                ("node-c", 100),
+                ("node-d", 100),
+            ],
+        );
+        case(
+            "one constraint on node, all 4 nodes are candidates, maxSkew=2",
+            all(
+                all(four(), p_2_1_0_3()),
+                vec![incoming(FOO, "", &[soft(2, HOST, "foo")])],
+            ),
+            &abcd,
+            &[
+                ("node-a", 33),
+                ("node-b", 66),
+                ("node-c", 100),
+                ("node-d", 16),
+            ],
+        );
+        let p_4_3_2_1 = || {
+            pods(&[
+                ("p-a1", "node-a", FOO),
+                ("p-a2", "node-a", FOO),
+                ("p-a3", "node-a", FOO),
+                ("p-a4", "node-a", FOO),
+                ("p-b1", "node-b", FOO),
+                ("p-b2", "node-b", FOO),
+                ("p-b3", "node-b", FOO),
+                ("p-c1", "node-c", FOO),
+                ("p-c2", "node-c", FOO),
+                ("p-d1", "node-d", FOO),
+            ])
+        };
+        case(
+            "one constraint on node, all 4 nodes are candidates, maxSkew=3",
+            all(
+                all(four(), p_4_3_2_1()),
+                vec![incoming(FOO, "", &[soft(3, HOST, "foo")])],
+            ),
+            &abcd,
+            &[
+                ("node-a", 44),
+                ("node-b", 66),
+                ("node-c", 77),
+                ("node-d", 100),
+            ],
+        );
+        let p_4_2_1_3 = || {
+            pods(&[
+                ("p-a1", "node-a", FOO),
+                ("p-a2", "node-a", FOO),
+                ("p-a3", "node-a", FOO),
+                ("p-a4", "node-a", FOO),
+                ("p-b1", "node-b", FOO),
+                ("p-b2", "node-b", FOO),
+                ("p-x1", "node-x", FOO),
+                ("p-y1", "node-y", FOO),
+                ("p-y2", "node-y", FOO),
+                ("p-y3", "node-y", FOO),
+            ])
+        };
+        case(
+            "one constraint on node, 3 out of 4 nodes are candidates",
+            all(
+                all(
+                    vec![hn("node-a"), hn("node-b"), hn("node-x"), hn("node-y")],
+                    p_4_2_1_3(),
+                ),
+                host(),
+            ),
+            &["node-a", "node-b", "node-x"],
+            &[("node-a", 33), ("node-b", 83), ("node-x", 100)],
+        );
+        // "… one node doesn't match topology key" (node-b without kubernetes.io/hostname)
+        // cannot be built: the kubelet labels every node with its hostname, and Bindery's
+        // nodes get the label as the kubelet would set it.
+        case(
+            "one constraint on zone, 3 out of 4 nodes are candidates",
+            all(
+                all(
+                    vec![
+                        zhn("node-a", "zone1"),
+                        zhn("node-b", "zone1"),
+                        zhn("node-x", "zone2"),
+                        zhn("node-y", "zone2"),
+                    ],
+                    p_4_2_1_3(),
+                ),
+                vec![incoming(FOO, "", &[soft(1, "zone", "foo")])],
+            ),
+            &["node-a", "node-b", "node-x"],
+            &[("node-a", 75), ("node-b", 75), ("node-x", 100)],
+        );
+        case(
+            "existing pods in a different namespace do not count",
+            all(
+                vec![
+                    hn("node-a"),
+                    hn("node-b"),
+                    ex_ns("p-a1", "ns1", "node-a", FOO),
+                    ex("p-a2", "node-a", FOO),
+                    ex("p-b1", "node-b", FOO),
+                    ex("p-b2", "node-b", FOO),
+                ],
+                host(),
+            ),
+            &["node-a", "node-b"],
+            &[("node-a", 100), ("node-b", 33)],
+        );
+    }
+
+    #[test]
+    fn terminating_pods_should_be_excluded() {
+        let mut sim = world(&[
+            hn("node-a"),
+            hn("node-b"),
+            ex("p-a", "node-a", FOO),
+            ex("p-b", "node-b", FOO),
+            incoming(FOO, "", &[soft(1, HOST, "foo")]),
+        ]);
+        sim.delete(Kind::Pod, &ObjectKey::new("default", "p-a"))
+            .unwrap();
+        assert!(sim
+            .cluster()
+            .pod(&ObjectKey::new("default", "p-a"))
+            .unwrap()
+            .meta
+            .deletion
+            .is_some());
+        assert_eq!(
+            scores(&sim, &["node-a", "node-b"]),
+            want(&[("node-a", 100), ("node-b", 0)])
+        );
+    }
+
+    #[test]
+    fn two_constraints() {
+        let zone_host = [soft(1, "zone", "foo"), soft(1, HOST, "foo")];
+        case(
+            "two Constraints on zone and node, 2 out of 4 nodes are candidates",
+            all(
+                vec![
+                    zhn("node-a", "zone1"),
+                    zhn("node-b", "zone1"),
+                    zhn("node-x", "zone2"),
+                    zhn("node-y", "zone2"),
+                ],
+                all(
+                    pods(&[
+                        ("p-a1", "node-a", FOO),
+                        ("p-a2", "node-a", FOO),
+                        ("p-b1", "node-b", FOO),
+                        ("p-x1", "node-x", FOO),
+                        ("p-x2", "node-x", FOO),
+                        ("p-y1", "node-y", FOO),
+                        ("p-y2", "node-y", FOO),
+                        ("p-y3", "node-y", FOO),
+                        ("p-y4", "node-y", FOO),
+                    ]),
+                    vec![incoming(FOO, "", &zone_host)],
+                ),
+            ),
+            &["node-a", "node-x"],
+            &[("node-a", 100), ("node-x", 63)],
+        );
+        case(
+            "two Constraints on zone, 2 out of 4 nodes are candidates",
+            all(
+                vec![
+                    node("node-a", &[("zone", "zone1")]),
+                    node("node-b", &[("zone", "zone1")]),
+                    node("node-x", &[("zone", "zone2")]),
+                    node("node-y", &[("zone", "zone2")]),
+                ],
+                all(
+                    pods(&[
+                        ("p-a1", "node-a", FOO_BAR),
+                        ("p-a2", "node-a", FOO),
+                        ("p-b1", "node-b", FOO_BAR),
+                        ("p-y1", "node-y", FOO),
+                        ("p-y2", "node-y", FOO_BAR),
+                        ("p-y3", "node-y", FOO),
+                    ]),
+                    vec![incoming(
+                        FOO_BAR,
+                        "",
+                        &[soft(1, "zone", "foo"), soft(1, "zone", "bar")],
+                    )],
+                ),
+            ),
+            &["node-a", "node-x"],
+            &[("node-a", 85), ("node-x", 100)],
+        );
+        let four_zoned = || {
+            vec![
+                zhn("node-a", "zone1"),
+                zhn("node-b", "zone1"),
+                zhn("node-x", "zone2"),
+                zhn("node-y", "zone2"),
+            ]
+        };
+        let foo_bar = || [soft(1, "zone", "foo"), soft(1, HOST, "bar")];
+        let different = || {
+            pods(&[
+                ("p-a1", "node-a", FOO),
+                ("p-b1", "node-b", FOO_BAR),
+                ("p-y1", "node-y", FOO),
+                ("p-y2", "node-y", BAR),
+            ])
+        };
+        case(
+            "two Constraints on zone and node, with different labelSelectors",
+            all(
+                all(four_zoned(), different()),
+                vec![incoming(FOO_BAR, "", &foo_bar())],
+            ),
+            &["node-a", "node-b", "node-x", "node-y"],
+            &[
+                ("node-a", 60),
+                ("node-b", 20),
+                ("node-x", 100),
+                ("node-y", 60),
+            ],
+        );
+        case(
+            "two Constraints on zone and node, with different labelSelectors, some nodes have 0 pods",
+            all(
+                all(
+                    four_zoned(),
+                    pods(&[
+                        ("p-b1", "node-b", BAR),
+                        ("p-x1", "node-x", FOO),
+                        ("p-y1", "node-y", FOO_BAR),
+                    ]),
+                ),
+                vec![incoming(FOO_BAR, "", &foo_bar())],
+            ),
+            &["node-a", "node-b", "node-x", "node-y"],
+            &[("node-a", 100), ("node-b", 60), ("node-x", 40), ("node-y", 0)],
+        );
+        case(
+            "two Constraints on zone and node, with different labelSelectors, 3 out of 4 nodes are candidates",
+            all(
+                all(four_zoned(), different()),
+                vec![incoming(FOO_BAR, "", &foo_bar())],
+            ),
+            &["node-a", "node-b", "node-x"],
+            &[("node-a", 50), ("node-b", 25), ("node-x", 100)],
+        );
+    }
+
+    #[test]
+    fn min_domains_has_no_effect_when_schedule_anyway() {
+        // Upstream sets minDomains 10 on a ScheduleAnyway constraint, which the API server
+        // rejects ("can only use minDomains if whenUnsatisfiable=DoNotSchedule"); without it
+        // the scores are those the table expects.
+        let nodes = || {
+            vec![
+                node("node-a", &[("node", "node-a")]),
+                node("node-b", &[("node", "node-b")]),
+                node("node-c", &[("node", "node-c")]),
+            ]
+        };
+        case(
+            "minDomains has no effect when ScheduleAnyway",
+            all(
+                all(
+                    nodes(),
+                    pods(&[
+                        ("p-a1", "node-a", FOO),
+                        ("p-a2", "node-a", FOO),
+                        ("p-b1", "node-b", FOO),
+                        ("p-b2", "node-b", FOO),
+                        ("p-c1", "node-c", FOO),
+                    ]),
+                ),
+                vec![incoming(FOO, "", &[soft(2, "node", "foo")])],
+            ),
+            &["node-a", "node-b", "node-c"],
+            &[("node-a", 75), ("node-b", 75), ("node-c", 100)],
+        );
+        // And the API server's rejection.
+        let mut bad = soft(2, "node", "foo");
+        bad.min_domains = Some(10);
+        let parsed = bindery_core::scenario::parse(&incoming(FOO, "", &[bad]));
+        let mut sim = Simulation::new(1);
+        let errors = sim.load(&parsed);
+        assert!(
+            format!("{errors:?}").contains(
+                "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway"
+            ),
+            "{errors:?}"
+        );
+    }
+
+    #[test]
+    fn node_inclusion_policies() {
+        let nodes = |c_taint: bool| {
+            vec![
+                node("node-a", &[("node", "node-a"), ("foo", "")]),
+                node("node-b", &[("node", "node-b"), ("foo", "")]),
+                if c_taint {
+                    node_with(
+                        "node-c",
+                        &[("node", "node-c")],
+                        "taints: [{key: node.kubernetes.io/unschedulable, effect: NoSchedule}]",
+                    )
+                } else {
+                    node("node-c", &[("node", "node-c")])
+                },
+                ex("p-a1", "node-a", FOO),
+                ex("p-a2", "node-a", FOO),
+                ex("p-b1", "node-b", FOO),
+                ex("p-c1", "node-c", FOO),
+            ]
+        };
+        let abc = ["node-a", "node-b", "node-c"];
+        let selector = "  nodeSelector: {foo: ''}\n";
+        let affinity = "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{key: foo, operator: In, values: ['']}]\n";
+        let ignore = || {
+            let mut x = soft(1, "node", "foo");
+            x.affinity_policy = Some("Ignore");
+            x
+        };
+        let honored = [("node-a", 0), ("node-b", 33), ("node-c", 100)];
+        let ignored = [("node-a", 66), ("node-b", 100), ("node-c", 100)];
+        for (name, spec, cs, expect) in [
+            (
+                "NodeAffinityPolicy honoed with labelSelectors",
+                selector,
+                soft(1, "node", "foo"),
+                honored,
+            ),
+            (
+                "NodeAffinityPolicy ignored with labelSelectors",
+                selector,
+                ignore(),
+                ignored,
+            ),
+            (
+                "NodeAffinityPolicy honoed with nodeAffinity",
+                affinity,
+                soft(1, "node", "foo"),
+                honored,
+            ),
+            (
+                "NodeAffinityPolicy ignored with nodeAffinity",
+                affinity,
+                ignore(),
+                ignored,
+            ),
+        ] {
+            case(
+                name,
+                all(nodes(false), vec![incoming(FOO, spec, &[cs])]),
+                &abc,
+                &expect,
+            );
+        }
+        let mut honor_taints = soft(1, "node", "foo");
+        honor_taints.taints_policy = Some("Honor");
+        case(
+            "NodeTaintsPolicy honored",
+            all(nodes(true), vec![incoming(FOO, "", &[honor_taints])]),
+            &abc,
+            &honored,
+        );
+        case(
+            "NodeTaintsPolicy ignored",
+            all(
+                nodes(true),
+                vec![incoming(FOO, "", &[soft(1, "node", "foo")])],
+            ),
+            &abc,
+            &ignored,
+        );
+    }
+
+    /// A constraint with `matchLabelKeys` (and the selector given as flow YAML).
+    fn with_keys(skew: i32, key: &str, selector: &str, keys: &str) -> String {
+        format!("  - {{maxSkew: {skew}, topologyKey: {key}, whenUnsatisfiable: ScheduleAnyway, labelSelector: {selector}, matchLabelKeys: [{keys}]}}\n")
+    }
+
+    #[test]
+    fn match_label_keys() {
+        let nodes = || {
+            vec![
+                zhn("node-a", "zone1"),
+                zhn("node-b", "zone1"),
+                zhn("node-c", "zone2"),
+                zhn("node-d", "zone2"),
+            ]
+        };
+        let abcd = ["node-a", "node-b", "node-c", "node-d"];
+        let expect = [
+            ("node-a", 60),
+            ("node-b", 20),
+            ("node-c", 60),
+            ("node-d", 100),
+        ];
+        let spec = format!(
+            "{GATED}  topologySpreadConstraints:\n{}{}",
+            with_keys(1, "zone", "{}", "foo"),
+            with_keys(1, HOST, "{}", "bar")
+        );
+        case(
+            "matchLabelKeys ANDed with LabelSelector when LabelSelector is empty",
+            all(
+                all(
+                    nodes(),
+                    pods(&[
+                        ("p-a1", "node-a", FOO),
+                        ("p-b1", "node-b", FOO_BAR),
+                        ("p-y1", "node-c", FOO),
+                        ("p-y2", "node-c", BAR),
+                    ]),
+                ),
+                vec![pod("p", &flags(FOO_BAR), &[], &spec)],
+            ),
+            &abcd,
+            &expect,
+        );
+        let spec = format!(
+            "{GATED}  topologySpreadConstraints:\n  - {{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: ScheduleAnyway, labelSelector: {{matchExpressions: [{{key: foo, operator: Exists}}]}}}}\n{}",
+            with_keys(1, HOST, "{matchExpressions: [{key: bar, operator: Exists}]}", "baz")
+        );
+        case(
+            "matchLabelKeys ANDed with LabelSelector when LabelSelector isn't empty",
+            all(
+                all(
+                    nodes(),
+                    pods(&[
+                        ("p-a1", "node-a", FOO),
+                        ("p-b1", "node-b", &["foo", "bar", "baz"]),
+                        ("p-c1", "node-c", FOO),
+                        ("p-c2", "node-c", BAR),
+                        ("p-d3", "node-c", &["bar", "baz"]),
+                    ]),
+                ),
+                vec![pod("p", &flags(&["foo", "bar", "baz"]), &[], &spec)],
+            ),
+            &abcd,
+            &expect,
+        );
+    }
+
+    #[test]
+    fn pre_score_skips_a_pod_without_soft_constraints() {
+        // TestPreScoreSkip "the pod doesn't have soft topology spread Constraints" (no
+        // owner, so no system default constraints either).
+        let sim = world(&[hn("node-a"), hn("node-b"), pending("p", &[])]);
+        let cx = Ctx {
+            cluster: sim.cluster(),
+            cache: sim.scheduler_cache(),
+            version: sim.version(),
+            now: sim.now(),
+        };
+        let p = sim
+            .cluster()
+            .pod(&ObjectKey::new("default", "p"))
+            .unwrap()
+            .clone();
+        let infos: Vec<_> = ["node-a", "node-b"]
+            .iter()
+            .map(|n| sim.scheduler_cache().node(n).unwrap())
+            .collect();
+        let mut state = CycleState::default();
+        assert_eq!(
+            PodTopologySpread
+                .pre_score(&cx, &mut state, &p, &infos)
+                .code,
+            Code::Skip
+        );
+    }
+
+    #[test]
+    fn the_whole_profile_weighs_the_normalized_score_twice() {
+        // "one constraint on node, all 4 nodes are candidates" through the scheduler's own
+        // scoring: PodTopologySpread's weight in the default profile is 2.
+        let sim = world(&all(
+            vec![hn("node-a"), hn("node-b"), hn("node-c"), hn("node-d")],
+            all(
+                pods(&[
+                    ("p-a1", "node-a", FOO),
+                    ("p-a2", "node-a", FOO),
+                    ("p-b1", "node-b", FOO),
+                    ("p-d1", "node-d", FOO),
+                    ("p-d2", "node-d", FOO),
+                    ("p-d3", "node-d", FOO),
+                ]),
+                vec![incoming(FOO, "", &[soft(1, HOST, "foo")])],
+            ),
+        ));
+        let e = explain(&sim, "p");
+        let got: Vec<(String, i64)> = e
+            .nodes
+            .iter()
+            .map(|r| {
+                let s = r.scores.iter().find(|(p, _)| *p == PTS).unwrap().1;
+                (r.node.clone(), s)
+            })
+            .collect::<std::collections::BTreeMap<_, _>>()
+            .into_iter()
+            .collect();
+        assert_eq!(
+            got,
+            want(&[
+                ("node-a", 40),
+                ("node-b", 120),
+                ("node-c", 200),
+                ("node-d", 0)
+            ])
+        );
+    }
+
+    #[test]
+    fn system_defaulting_spreads_a_replicasets_pods_by_hostname() {
+        // "system defaulting, nodes don't have zone, pods match service": Bindery has no
+        // Services; the same selector comes from the ReplicaSet controlling the pod
+        // (DefaultSelector), with the system default constraints (hostname maxSkew 3, zone
+        // maxSkew 5). Nodes without a zone still take part: the zone constraint adds nothing.
+        let rs = "apiVersion: apps/v1\nkind: ReplicaSet\nmetadata: {name: rs1, namespace: default}\nspec:\n  replicas: 1\n  selector: {matchExpressions: [{key: foo, operator: Exists}]}\n  template:\n    metadata: {labels: {foo: ''}}\n    spec:\n      schedulingGates: [{name: hold}]\n      containers: [{name: c, image: pause}]\n".to_string();
+        let mut docs = vec![hn("node-a"), hn("node-b"), hn("node-c"), hn("node-d")];
+        // The existing pods are not the set's (no owner), but its selector matches them.
+        for (name, n) in [
+            ("p-a1", "node-a"),
+            ("p-a2", "node-a"),
+            ("p-a3", "node-a"),
+            ("p-a4", "node-a"),
+            ("p-b1", "node-b"),
+            ("p-b2", "node-b"),
+            ("p-b3", "node-b"),
+            ("p-c1", "node-c"),
+            ("p-c2", "node-c"),
+            ("p-d1", "node-d"),
+        ] {
+            docs.push(ex(name, n, &["foo", "x"]));
+        }
+        docs.push(rs);
+        let sim = world(&docs);
+        let owned = sim
+            .cluster()
+            .pods()
+            .values()
+            .find(|p| p.meta.name.starts_with("rs1-"))
+            .expect("the set made its pod")
+            .meta
+            .name
+            .to_string();
+        let e = explain(&sim, &owned);
+        let mut got: Vec<(String, i64)> = e
+            .nodes
+            .iter()
+            .map(|r| {
+                let s = r.scores.iter().find(|(p, _)| *p == PTS).unwrap().1;
+                (r.node.clone(), s / 2)
+            })
+            .collect();
+        got.sort();
+        assert_eq!(
+            got,
+            want(&[
+                ("node-a", 44),
+                ("node-b", 66),
+                ("node-c", 77),
+                ("node-d", 100)
+            ])
+        );
+    }
+}
