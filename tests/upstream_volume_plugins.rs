@@ -1714,6 +1714,79 @@ mod pod_topology_spread_filter {
         );
     }
 
+    /// TestPreFilterState's matchLabelKeys cases, read through Filter: existing pods
+    /// foo=a on node-a (2), node-b (1), node-y (2), unless given.
+    #[test]
+    fn match_label_keys_from_pre_filter_state() {
+        let labelled = |name: &str, node: &str, labels: &str| {
+            format!(
+                "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: default, labels: {{{labels}}}}}\nspec:\n  nodeName: {node}\n  containers: [{{name: c, image: pause}}]\n"
+            )
+        };
+        let foo_a = || {
+            vec![
+                labelled("p-a1", "node-a", "foo: a"),
+                labelled("p-a2", "node-a", "foo: a"),
+                labelled("p-b1", "node-b", "foo: a"),
+                labelled("p-y1", "node-y", "foo: a"),
+                labelled("p-y2", "node-y", "foo: a"),
+            ]
+        };
+        let gated = |labels: &str, constraint: &str| {
+            pod(
+                "p",
+                labels,
+                &[],
+                &format!("{GATED}  topologySpreadConstraints:\n  - {{maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule{constraint}}}\n"),
+            )
+        };
+        let zone1_out = [("node-a", U), ("node-b", U), ("node-x", S), ("node-y", S)];
+        let all_in = [("node-a", S), ("node-b", S), ("node-x", S), ("node-y", S)];
+        // Selector {} ANDed with foo=a: zones count 3/2.
+        check(
+            "matchLabelKeys ANDed with LabelSelector when LabelSelector is empty",
+            with(
+                with(four_zoned(), foo_a()),
+                vec![gated(
+                    "foo: a",
+                    ", labelSelector: {}, matchLabelKeys: [foo]",
+                )],
+            ),
+            &zone1_out,
+        );
+        // foo Exists ANDed with bar=a: zones count 1/1.
+        check(
+            "matchLabelKeys ANDed with LabelSelector when LabelSelector isn't empty",
+            with(
+                four_zoned(),
+                vec![
+                    labelled("p-a1", "node-a", "foo: ''"),
+                    labelled("p-a2", "node-a", "foo: '', bar: a"),
+                    labelled("p-b1", "node-b", "foo: ''"),
+                    labelled("p-y1", "node-y", "foo: '', bar: a"),
+                    labelled("p-y2", "node-y", "bar: ''"),
+                    gated(
+                        "foo: '', bar: a",
+                        ", labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}, matchLabelKeys: [bar]",
+                    ),
+                ],
+            ),
+            &all_in,
+        );
+        // A key the pod does not carry is ignored: foo Exists alone, zones 3/2.
+        check(
+            "key in matchLabelKeys is ignored when it isn't exist in pod.labels",
+            with(
+                with(four_zoned(), foo_a()),
+                vec![gated(
+                    "foo: ''",
+                    ", labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}, matchLabelKeys: [bar]",
+                )],
+            ),
+            &zone1_out,
+        );
+    }
+
     #[test]
     fn a_pod_without_hard_constraints_skips_filter() {
         let mut soft = c(1, "zone", "foo");
