@@ -341,6 +341,53 @@ mod volume_restrictions {
         );
     }
 
+    /// volume_restrictions.go `conflictingPVCRefCountForPod`: AddPod / RemovePod count the
+    /// pod's volumes that name one of the RWOP claims, by claim name only; the namespace is
+    /// not compared. So preemption's dry run on a node takes a lower-priority pod of another
+    /// namespace, using a claim of the same name, for the holder, and picks it as a victim.
+    #[test]
+    fn remove_pod_matches_claims_by_name_in_any_namespace() {
+        let sim = world(&[
+            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n".to_string(),
+            node("node-1", &[]),
+            node("node-2", &[]),
+            bound("data", "disk.csi.example.com", "ReadWriteOncePod", ""),
+            // The holder cannot be preempted: same priority as the preemptor.
+            pod("holder", "", &["data"], "  nodeName: node-1\n  priorityClassName: high\n"),
+            // Another namespace's claim that happens to be called "data".
+            "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: pv-b-data}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  storageClassName: ''\n  claimRef: {namespace: b, name: data}\n  csi: {driver: disk.csi.example.com, volumeHandle: pv-b-data}\n".to_string(),
+            "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {name: data, namespace: b}\nspec:\n  accessModes: [ReadWriteOnce]\n  storageClassName: ''\n  volumeName: pv-b-data\n  resources: {requests: {storage: 1Gi}}\n".to_string(),
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: bystander, namespace: b}\nspec:\n  nodeName: node-2\n  terminationGracePeriodSeconds: 0\n  containers: [{name: c, image: pause}]\n  volumes:\n  - name: v\n    persistentVolumeClaim: {claimName: data}\n".to_string(),
+            pod("p", "", &["data"], "  priorityClassName: high\n"),
+        ]);
+        let msgs = failed_scheduling(&sim, "p");
+        let preempted: Vec<String> = sim
+            .log()
+            .events_for(Kind::Pod, &ObjectKey::new("b", "bystander"))
+            .filter(|(_, e)| e.reason == "Preempted")
+            .map(|(_, e)| e.message.to_string())
+            .collect();
+        let preemptor = sim
+            .cluster()
+            .pod(&ObjectKey::new("default", "p"))
+            .unwrap()
+            .meta
+            .uid
+            .clone();
+        assert_eq!(
+            preempted,
+            [format!("Preempted by pod {preemptor} on node node-2")]
+        );
+        assert_eq!(
+            msgs,
+            [
+                format!("0/2 nodes are available: 2 {RWOP}."),
+                // The holder is still there; the bystander is gone.
+                format!("0/2 nodes are available: 2 {RWOP}. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."),
+            ]
+        );
+    }
+
     #[test]
     fn a_claim_without_rwop_is_not_restricted() {
         // Two pods may share an RWX claim (no conflict counted).
