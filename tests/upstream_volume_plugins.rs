@@ -819,10 +819,18 @@ mod volume_zone {
         unresolvable(CONFLICT)
     }
 
+    /// (case name, claim, node labels, VolumeZone's verdict).
+    type ZoneCase = (
+        &'static str,
+        &'static str,
+        Vec<(&'static str, &'static str)>,
+        Verdict,
+    );
+
     #[test]
     fn single_zone_table() {
         let useless = ("uselessLabel", "none");
-        let cases: Vec<(&str, &str, Vec<(&str, &str)>, Verdict)> = vec![
+        let cases: Vec<ZoneCase> = vec![
             ("node without labels", "pvc-1", vec![], Verdict::Passed),
             (
                 "beta zone label matched",
@@ -916,7 +924,7 @@ mod volume_zone {
     #[test]
     fn multi_zone_table() {
         let useless = ("uselessLabel", "none");
-        let cases: Vec<(&str, &str, Vec<(&str, &str)>, Verdict)> = vec![
+        let cases: Vec<ZoneCase> = vec![
             (
                 "node without labels",
                 "pvc-multi-beta",
