@@ -5,7 +5,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::names;
-use crate::model::{Pod, PodVolumeSource};
+use crate::model::Pod;
 use crate::scheduler::cache::{csi_volumes_of, NodeInfo};
 use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
 
@@ -20,6 +20,10 @@ pub struct State {
     new_volumes: BTreeMap<String, BTreeSet<String>>,
     /// How many there are in all.
     total: i64,
+    /// The lookup error of the first of the pod's claims that does not exist. Upstream
+    /// finds it in Filter (`filterAttachableVolumes` for the new pod), so PreFilter passes
+    /// and every node is rejected with it, UnschedulableAndUnresolvable.
+    missing: Option<String>,
 }
 
 pub struct NodeVolumeLimits;
@@ -37,25 +41,34 @@ impl Plugin for NodeVolumeLimits {
         if !pod.has_claims() {
             return (None, Status::skip());
         }
-        for v in &pod.spec.volumes {
-            if let PodVolumeSource::PersistentVolumeClaim { claim_name, .. } = &v.source {
-                if cx.cluster.pvc_by(&pod.meta.namespace, claim_name).is_none() {
-                    return (
-                        None,
-                        Status::unresolvable(format!(
-                            "looking up PVC {}/{}: persistentvolumeclaim {:?} not found",
-                            pod.meta.namespace, claim_name, claim_name
-                        )),
-                    );
-                }
-            }
+        // Generic ephemeral volumes' claims are looked up the same way (by their computed
+        // name), in volume order.
+        let missing = pod
+            .claim_names()
+            .find(|c| cx.cluster.pvc_by(&pod.meta.namespace, c).is_none())
+            .map(|c| {
+                format!(
+                    "looking up PVC {}/{}: persistentvolumeclaim {:?} not found",
+                    pod.meta.namespace, c, c
+                )
+            });
+        if missing.is_some() {
+            state.volume_limits = Some(State {
+                missing,
+                ..State::default()
+            });
+            return (None, Status::success());
         }
         let mut new_volumes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
         for (d, h) in csi_volumes_of(cx.cluster, pod) {
             new_volumes.entry(d).or_default().insert(h);
         }
         let total = new_volumes.values().map(|h| h.len() as i64).sum();
-        state.volume_limits = Some(State { new_volumes, total });
+        state.volume_limits = Some(State {
+            new_volumes,
+            total,
+            missing: None,
+        });
         (None, Status::success())
     }
 
@@ -63,6 +76,9 @@ impl Plugin for NodeVolumeLimits {
         let Some(s) = &state.volume_limits else {
             return Status::success();
         };
+        if let Some(m) = &s.missing {
+            return Status::unresolvable(m.clone());
+        }
         if s.new_volumes.is_empty() {
             return Status::success();
         }
@@ -133,6 +149,31 @@ mod tests {
         assert_eq!(
             verdict(&sim, &NodeVolumeLimits, "wants-c", "n1"),
             unschedulable("node(s) exceed max volume count")
+        );
+    }
+
+    #[test]
+    fn a_missing_claim_fails_in_filter_as_unresolvable() {
+        // csi_test.go "ephemeral volume missing" / "don't skip Filter when the pod has
+        // ephemeral volumes": PreFilter passes, Filter reports the lookup error.
+        let mut sim = world(&[node("n1", &[], ""), csinode("n1", 2)]);
+        add_pending(
+            &mut sim,
+            &pod("gone", &["nope"], "  schedulingGates: [{name: hold}]\n"),
+        );
+        add_pending(
+            &mut sim,
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: abc}\nspec:\n  schedulingGates: [{name: hold}]\n  containers: [{name: c, image: pause}]\n  volumes:\n  - name: xyz\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          resources: {requests: {storage: 1Gi}}\n",
+        );
+        assert_eq!(
+            verdict(&sim, &NodeVolumeLimits, "gone", "n1"),
+            unresolvable(r#"looking up PVC default/nope: persistentvolumeclaim "nope" not found"#)
+        );
+        assert_eq!(
+            verdict(&sim, &NodeVolumeLimits, "abc", "n1"),
+            unresolvable(
+                r#"looking up PVC default/abc-xyz: persistentvolumeclaim "abc-xyz" not found"#
+            )
         );
     }
 }

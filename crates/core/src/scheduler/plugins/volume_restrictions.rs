@@ -32,12 +32,15 @@ pub struct State {
 pub struct VolumeRestrictions;
 
 impl VolumeRestrictions {
-    /// How many of `other`'s volumes use one of the pod's RWOP claims: what AddPod /
+    /// How many of `other`'s volumes name one of the pod's RWOP claims: what AddPod /
     /// RemovePod add to or take from the count.
-    fn uses(s: &State, pod: &Pod, other: &Pod) -> i64 {
-        if other.spec.volumes.is_empty() || other.meta.namespace != pod.meta.namespace {
-            // Upstream matches claim names only; pods of other namespaces cannot share a
-            // claim, so skipping them changes nothing but keeps the intent visible.
+    ///
+    /// Upstream's `conflictingPVCRefCountForPod` compares claim names only, not namespaces:
+    /// a pod of another namespace whose claim has the same name counts too, so
+    /// preemption's dry run may take it for the holder (and evict it). Bindery does the
+    /// same.
+    fn uses(s: &State, _pod: &Pod, other: &Pod) -> i64 {
+        if other.spec.volumes.is_empty() {
             return 0;
         }
         let mut n = 0;

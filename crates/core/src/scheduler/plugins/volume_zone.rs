@@ -96,6 +96,11 @@ impl Plugin for VolumeZone {
                 if let Some(value) = pv.meta.labels.get(key) {
                     let values: BTreeSet<String> =
                         value.split("__").map(|z| z.trim().to_string()).collect();
+                    // `LabelZonesToSet` rejects a list with an empty element, and
+                    // `getPVTopologies` then ignores the label ("Failed to parse label").
+                    if values.contains("") {
+                        continue;
+                    }
                     s.topologies.push((key, values));
                 }
             }
