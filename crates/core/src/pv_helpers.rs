@@ -22,9 +22,12 @@ pub fn is_volume_bound_to_claim(pv: &PersistentVolume, claim: &PersistentVolumeC
 }
 
 /// `CheckNodeAffinity`: a PV without node affinity is reachable from every node.
+/// Upstream passes only the node's labels (`CheckNodeAffinity(pv, node.Labels)` matches the
+/// terms against a `Node` built from them), so a `matchFields: metadata.name` requirement
+/// sees an empty name: `In [node]` never matches, `NotIn` always does.
 pub fn check_node_affinity(pv: &PersistentVolume, node: &Node) -> bool {
     match &pv.node_affinity {
-        Some(sel) => sel.matches(&node.meta.labels, node.name()),
+        Some(sel) => sel.matches(&node.meta.labels, ""),
         None => true,
     }
 }
