@@ -172,7 +172,9 @@ impl VolumeBinding {
         let mut eligible: Option<BTreeSet<String>> = None;
         for pvc in bound {
             let Some(pv) = pvc.volume_name.as_deref().and_then(|n| cluster.pv(n)) else {
-                continue;
+                // Upstream collects the lookup errors and then returns nil (all nodes):
+                // one missing PV undoes the narrowing, and Filter reports it on every node.
+                return None;
             };
             let names = local_volume_node_names(pv);
             if names.is_empty() {
@@ -702,6 +704,7 @@ mod tests {
     use super::*;
     use crate::testing::*;
     use crate::version::V1_36;
+    use crate::sim::Simulation;
 
     fn gated(name: &str, claims: &[&str]) -> String {
         pod(name, claims, "  schedulingGates: [{name: hold}]\n")
@@ -827,6 +830,44 @@ mod tests {
         vb.pre_filter(&cx, &mut state, &p);
         assert_eq!(
             vb.filter(&cx, &state, &p, sim.scheduler_cache().node("n2").unwrap()),
+            unresolvable(V1_36.volume_node_affinity_conflict)
+        );
+    }
+
+    #[test]
+    fn bound_claims_to_missing_volumes() {
+        // volume_binding_test.go "pv not found": a bound claim whose PV is gone (before the
+        // PV controller marks the claim Lost) fails Filter with ErrReasonPVNotExist. And
+        // GetEligibleNodes gives up (nil: all nodes) when a bound PV cannot be found, so a
+        // local PV bound alongside narrows nothing.
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            pv("pinned", "", "ReadWriteOnce", "1Gi", "n1", ""),
+            pv("gone", "", "ReadWriteOnce", "2Gi", "", ""),
+            pvc("a", "", "ReadWriteOnce", "1Gi"),
+            pvc("b", "", "ReadWriteOnce", "2Gi"),
+        ]);
+        let bound_to = |sim: &Simulation, c: &str| {
+            sim.cluster()
+                .pvc(&ObjectKey::parse(c, true))
+                .and_then(|c| c.volume_name.clone())
+        };
+        assert_eq!(bound_to(&sim, "a").as_deref(), Some("pinned"));
+        assert_eq!(bound_to(&sim, "b").as_deref(), Some("gone"));
+        sim.cluster.remove_pv("gone");
+        add_pending(&mut sim, &gated("missing-first", &["b", "a"]));
+        add_pending(&mut sim, &gated("pinned-first", &["a", "b"]));
+        let vb = VolumeBinding {
+            capacity_scoring: false,
+        };
+        let not_exist = unresolvable(ERR_REASON_PV_NOT_EXIST);
+        // Bound claims are checked in the pod's order, the first failure decides.
+        assert_eq!(verdict(&sim, &vb, "missing-first", "n1"), not_exist);
+        assert_eq!(verdict(&sim, &vb, "missing-first", "n2"), not_exist);
+        assert_eq!(verdict(&sim, &vb, "pinned-first", "n1"), not_exist);
+        assert_eq!(
+            verdict(&sim, &vb, "pinned-first", "n2"),
             unresolvable(V1_36.volume_node_affinity_conflict)
         );
     }
