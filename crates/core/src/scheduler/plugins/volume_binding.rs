@@ -613,10 +613,18 @@ impl Plugin for VolumeBinding {
         }
         let result = Self::eligible_nodes(cx.cluster, &s.bound_claims);
         let mut s = s;
+        // `FindMatchingVolume` only sees `ListPVs(storageClassName)`, the PVs of the
+        // claim's own class: a PV of another class whose claimRef names the claim is no match.
         s.prebound = s
             .delay_claims
             .iter()
-            .map(|c| cx.cluster.pvs_claiming(&c.meta.key()).cloned().collect())
+            .map(|c| {
+                cx.cluster
+                    .pvs_claiming(&c.meta.key())
+                    .filter(|pv| pv.storage_class_name == c.class_name())
+                    .cloned()
+                    .collect()
+            })
             .collect();
         s.bound_volumes = s
             .bound_claims
