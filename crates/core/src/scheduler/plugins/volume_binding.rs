@@ -138,6 +138,17 @@ impl VolumeBinding {
                     pvc.meta.name
                 )));
             }
+            // `ephemeral.VolumeIsForPod`: a generic ephemeral volume's claim must be
+            // controlled by the pod (a claim of that name made by anyone else is not its).
+            if ephemeral
+                && (pvc.meta.namespace != pod.meta.namespace
+                    || pvc.meta.controller().is_none_or(|o| o.uid != pod.meta.uid))
+            {
+                return Err(Status::unresolvable(format!(
+                    "PVC {}/{} was not created for pod {}/{} (pod is not owner)",
+                    pvc.meta.namespace, pvc.meta.name, pod.meta.namespace, pod.meta.name
+                )));
+            }
             if pvc.is_fully_bound() {
                 state.bound_claims.push(pvc.clone());
             } else if pvc.volume_name.is_none() && is_delay_binding(cx.cluster, pvc) {
