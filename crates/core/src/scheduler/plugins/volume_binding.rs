@@ -22,7 +22,7 @@ use std::sync::Arc;
 use super::names;
 use crate::cluster::{ClaimNeeds, Cluster, HostKey};
 use crate::model::{
-    well_known, ClaimRef, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod,
+    well_known, CsiStorageCapacity, ClaimRef, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod,
     PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
 };
 use crate::pv_helpers::{
@@ -250,24 +250,42 @@ pub fn has_enough_capacity(
     claim: &PersistentVolumeClaim,
     node: &Node,
 ) -> bool {
+    node_capacity(cluster, class, claim, node).is_ok()
+}
+
+/// The CSIStorageCapacity object `hasEnoughCapacity` settles on for a claim on a node (what
+/// upstream keeps as `DynamicProvision.NodeCapacity`): `Ok(None)` when capacity is not
+/// tracked for the claim (no request, or the class's provisioner is not a CSIDriver with
+/// `storageCapacity: true`), `Err(())` when it is and no object has room on this node.
+fn node_capacity<'a>(
+    cluster: &'a Cluster,
+    class: &StorageClass,
+    claim: &PersistentVolumeClaim,
+    node: &Node,
+) -> Result<Option<&'a Arc<CsiStorageCapacity>>, ()> {
     let Some(size) = claim.request else {
-        return true;
+        return Ok(None);
     };
     let Some(driver) = cluster.csi_drivers.get(&class.provisioner) else {
-        return true;
+        return Ok(None);
     };
     if !driver.storage_capacity {
-        return true;
+        return Ok(None);
     }
-    cluster.csi_capacities.values().any(|c| {
-        c.storage_class_name == *class.meta.name
-            && c.maximum_volume_size
-                .or(c.capacity)
-                .is_some_and(|limit| limit >= size)
-            && c.node_topology
-                .as_ref()
-                .is_some_and(|t| t.matches(&node.meta.labels))
-    })
+    cluster
+        .csi_capacities
+        .values()
+        .find(|c| {
+            c.storage_class_name == *class.meta.name
+                && c.maximum_volume_size
+                    .or(c.capacity)
+                    .is_some_and(|limit| limit >= size)
+                && c.node_topology
+                    .as_ref()
+                    .is_some_and(|t| t.matches(&node.meta.labels))
+        })
+        .map(Some)
+        .ok_or(())
 }
 
 /// How one node fared in `FindPodVolumes`.
@@ -685,8 +703,10 @@ impl Plugin for VolumeBinding {
         }
     }
 
-    /// StorageCapacityScoring (alpha): prefer nodes whose static PVs leave less unused
-    /// capacity per claim, averaged per class; default shape 0% used → 100, 100% → 0.
+    /// StorageCapacityScoring (alpha): per class, the utilization the pod's volumes would
+    /// cause (static PVs: request over PV capacity; otherwise claims to provision: request
+    /// over the matching CSIStorageCapacity), through the default shape 0% used → 100,
+    /// 100% → 0, averaged over classes.
     fn score(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> i64 {
         let Some(s) = &state.volume_binding else {
             return 0;
@@ -694,14 +714,34 @@ impl Plugin for VolumeBinding {
         let Ok((reasons, volumes)) = find_pod_volumes(cx, s, &node.node) else {
             return 0;
         };
-        if !reasons.is_empty() || volumes.static_bindings.is_empty() {
+        if !reasons.is_empty() {
             return 0;
         }
+        // (requested, capacity) per class.
         let mut by_class: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for (pv, pvc) in &volumes.static_bindings {
             let e = by_class.entry(pvc.class_name().to_string()).or_default();
             e.0 += pvc.request.unwrap_or(0);
             e.1 += pv.capacity;
+        }
+        // Without static bindings, the claims to provision are scored against the
+        // CSIStorageCapacity that let them through Filter (KEP-4049). The capacity is
+        // assigned, not summed: two claims of a class share the node's one pool.
+        if volumes.static_bindings.is_empty() {
+            for pvc in &volumes.provisions {
+                let Some(class) = cx.cluster.storage_classes.get(pvc.class_name()) else {
+                    continue;
+                };
+                let Ok(Some(cap)) = node_capacity(cx.cluster, class, pvc, &node.node) else {
+                    continue;
+                };
+                let e = by_class.entry(pvc.class_name().to_string()).or_default();
+                e.1 = cap.capacity.unwrap_or(0);
+                e.0 += pvc.request.unwrap_or(0);
+            }
+        }
+        if by_class.is_empty() {
+            return 0;
         }
         let total: f64 = by_class
             .values()
