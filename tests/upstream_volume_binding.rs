@@ -1409,3 +1409,61 @@ fn capacity_scoring_of_claims_to_provision() {
     assert_eq!(score(&ex, "node-a"), Some(0));
     assert_eq!(score(&ex, "node-b"), Some(50));
 }
+
+// --- checkBindings (PreBind) -----------------------------------------------------------------
+
+#[test]
+fn prebind_reports_a_rescheduled_provisioning() {
+    // TestCheckBindings "provisioning-pvc-selected-node-dropped": the provisioner drops
+    // volume.kubernetes.io/selected-node to ask for a new node; the claim keeps its other
+    // annotations, so checkBindings fails with "provisioning failed for PVC" (the
+    // "selectedNode annotation reset" form is for a claim left with no annotations at
+    // all). Here the scheduler trusts maximumVolumeSize (10Gi) while the driver refuses
+    // 8Gi out of 5Gi of capacity (ResourceExhausted: reschedule).
+    let docs = vec![
+        node("node-a", &[("topology.kubernetes.io/zone", "za")]),
+        class("csi", "WaitForFirstConsumer", "disk.csi.example.com", ""),
+        "apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {name: disk.csi.example.com}\nspec: {storageCapacity: true}\n".into(),
+        "apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata: {name: cap-a, namespace: default}\nstorageClassName: csi\nnodeTopology: {matchLabels: {topology.kubernetes.io/zone: za}}\ncapacity: 5Gi\nmaximumVolumeSize: 10Gi\n".into(),
+        Pvc::new("data", "csi").size("8Gi").yaml(),
+        pod("p", &["data"], false),
+    ];
+    let sim = run(&docs);
+    let msgs = failed_scheduling(&sim, "p");
+    assert_eq!(
+        msgs[0],
+        "running PreBind plugin \"VolumeBinding\": binding volumes: provisioning failed for PVC \"data\""
+    );
+}
+
+#[test]
+fn prebind_times_out_after_the_bind_timeout() {
+    // TestBindPodVolumes "binding-times-out": nothing ever provisions the claim, so PreBind
+    // gives up after bindTimeoutSeconds (600, the v1.36 default) and the pod is retried.
+    let docs = vec![
+        node("node-a", &[]),
+        class(
+            "unserved",
+            "WaitForFirstConsumer",
+            "kubernetes.io/unserved",
+            "",
+        ),
+        Pvc::new("data", "unserved").yaml(),
+        pod("p", &["data"], false),
+    ];
+    let sim = run(&docs);
+    let key = ObjectKey::new("default", "p");
+    let (entry, event) = sim
+        .log()
+        .events_for(Kind::Pod, &key)
+        .find(|(_, e)| e.reason == "FailedScheduling")
+        .expect("PreBind failed");
+    assert_eq!(
+        &*event.message,
+        "running PreBind plugin \"VolumeBinding\": binding volumes: context deadline exceeded"
+    );
+    assert_eq!(entry.time.millis(), 600_000);
+    // The claim keeps the node it was selected for.
+    let claim = sim.cluster().pvc(&ObjectKey::new("default", "data")).unwrap();
+    assert_eq!(claim.selected_node(), Some("node-a"));
+}

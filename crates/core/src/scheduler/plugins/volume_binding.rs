@@ -565,53 +565,71 @@ pub fn assume_pod_volumes(volumes: &PodVolumes, node: &Arc<str>) -> Assumed {
 }
 
 /// `checkBindings`: `Ok(true)` once every claim is fully bound, `Err` when binding can no
-/// longer succeed (the message PreBind fails with).
+/// longer succeed (the message PreBind fails with). Like upstream's poll, it stops at the
+/// first claim that is not bound yet: static bindings first, then claims to provision.
 pub fn check_bindings(
     cluster: &Cluster,
     waiting_for: &[ObjectKey],
     provisioned: &[ObjectKey],
     node: &Node,
 ) -> Result<bool, String> {
-    let mut all = true;
+    // The assume cache's `ErrNotFound`.
+    let claim_not_found =
+        |key: &ObjectKey| format!("could not find v1.PersistentVolumeClaim {:?}", key.to_string());
+    let affinity_error = |pv_name: &str| {
+        format!(
+            "pv {pv_name:?} node affinity doesn't match node {:?}: no matching NodeSelectorTerms",
+            node.name()
+        )
+    };
     for key in waiting_for {
+        let provisioning = provisioned.binary_search(key).is_ok();
         let Some(pvc) = cluster.pvc(key) else {
-            return Err(format!(
-                "failed to check provisioning pvc: persistentvolumeclaim {:?} not found",
-                key.name
-            ));
+            return Err(if provisioning {
+                format!("failed to check provisioning pvc: {}", claim_not_found(key))
+            } else {
+                format!("failed to check binding: {}", claim_not_found(key))
+            });
         };
-        if provisioned.binary_search(key).is_ok() && pvc.selected_node().is_none() {
-            return Err(format!(
-                "selectedNode annotation reset for PVC {:?}",
-                key.name
-            ));
-        }
-        match pvc.volume_name.as_deref() {
-            None => {
-                all = false;
-                continue;
+        if provisioning {
+            // The external provisioner drops the selected node to ask for a new
+            // decision; a claim left with no annotations at all reads as a reset.
+            if pvc.meta.annotations.is_empty() {
+                return Err(format!(
+                    "selectedNode annotation reset for PVC {:?}",
+                    key.name
+                ));
             }
-            Some(pv_name) => {
+            if pvc.selected_node() != Some(node.name()) {
+                return Err(format!("provisioning failed for PVC {:?}", key.name));
+            }
+            if let Some(pv_name) = pvc.volume_name.as_deref() {
+                // A PV not seen yet is tolerated: the next check looks again.
                 let Some(pv) = cluster.pv(pv_name) else {
-                    all = false;
-                    continue;
+                    return Ok(false);
                 };
                 if !check_node_affinity(pv, node) {
-                    return Err(format!(
-                        "pv {pv_name:?} node affinity doesn't match node {:?}: no matching NodeSelectorTerms",
-                        node.name()
-                    ));
+                    return Err(affinity_error(pv_name));
                 }
-                if pv.claim_ref.is_none() {
-                    return Err(format!("ClaimRef got reset for pv {pv_name:?}"));
-                }
+            }
+        } else if let Some(pv_name) = pvc.volume_name.as_deref() {
+            let Some(pv) = cluster.pv(pv_name) else {
+                return Err(format!(
+                    "failed to check binding: could not find v1.PersistentVolume {pv_name:?}"
+                ));
+            };
+            if !check_node_affinity(pv, node) {
+                return Err(affinity_error(pv_name));
+            }
+            if pv.claim_ref.as_ref().is_none_or(|r| r.uid.is_empty()) {
+                return Err(format!("ClaimRef got reset for pv {pv_name:?}"));
             }
         }
         if !pvc.is_fully_bound() {
-            all = false;
+            return Ok(false);
         }
     }
-    Ok(all)
+    Ok(true)
 }
 
 impl Plugin for VolumeBinding {
