@@ -60,8 +60,18 @@ fn class(name: &str, mode: &str, provisioner: &str, extra: &str) -> String {
 /// there; `kubernetes.io/no-provisioner` is what validation lets through with the same effect).
 fn plugin_test_classes() -> String {
     [
-        class("immediate-sc", "Immediate", "kubernetes.io/no-provisioner", ""),
-        class("wait-sc", "WaitForFirstConsumer", "kubernetes.io/no-provisioner", ""),
+        class(
+            "immediate-sc",
+            "Immediate",
+            "kubernetes.io/no-provisioner",
+            "",
+        ),
+        class(
+            "wait-sc",
+            "WaitForFirstConsumer",
+            "kubernetes.io/no-provisioner",
+            "",
+        ),
         class(
             "wait-hdd-sc",
             "WaitForFirstConsumer",
@@ -294,10 +304,15 @@ fn unresolvable(reasons: &[&str]) -> Verdict {
 fn pre_filter(ex: &Explanation) -> Verdict {
     if let Some(r) = &ex.pre_filter_rejection {
         return Verdict::Failed {
-            unresolvable: ex
-                .pre_filter
-                .iter()
-                .any(|(_, v)| matches!(v, Verdict::Failed { unresolvable: true, .. })),
+            unresolvable: ex.pre_filter.iter().any(|(_, v)| {
+                matches!(
+                    v,
+                    Verdict::Failed {
+                        unresolvable: true,
+                        ..
+                    }
+                )
+            }),
             reason: r.clone(),
         };
     }
@@ -447,7 +462,9 @@ fn vb_bound_and_unbound_unsatisfied() {
     let sim = run(&[
         node("node-a", &[("foo", "barbar")]),
         plugin_test_classes(),
-        Pv::new("pv-a", "wait-sc").affinity(&[("foo", "bar")]).yaml(),
+        Pv::new("pv-a", "wait-sc")
+            .affinity(&[("foo", "bar")])
+            .yaml(),
         Pvc::new("pvc-a", "wait-sc").bound_to("pv-a").yaml(),
         Pvc::new("pvc-b", "wait-sc").yaml(),
         pod("pod-a", &["pvc-a", "pvc-b"], true),
@@ -462,7 +479,9 @@ fn vb_bound_and_unbound_unsatisfied() {
     let sim = run(&[
         node("node-a", &[("foo", "barbar")]),
         plugin_test_classes(),
-        Pv::new("pv-a", "wait-sc").affinity(&[("foo", "bar")]).yaml(),
+        Pv::new("pv-a", "wait-sc")
+            .affinity(&[("foo", "bar")])
+            .yaml(),
         Pvc::new("pvc-a", "wait-sc").bound_to("pv-a").yaml(),
         Pvc::new("pvc-b", "wait-sc").yaml(),
         pod("pod-a", &["pvc-a", "pvc-b"], false),
@@ -642,7 +661,12 @@ fn close_capacity_zonal(version: &'static KubeVersion) -> Explanation {
 #[test]
 fn vb_zonal_volumes_with_close_capacity() {
     let ex = close_capacity_zonal(&V1_36);
-    for n in ["zone-a-node-a", "zone-a-node-b", "zone-b-node-a", "zone-b-node-b"] {
+    for n in [
+        "zone-a-node-a",
+        "zone-a-node-b",
+        "zone-b-node-a",
+        "zone-b-node-b",
+    ] {
         assert_eq!(filter(&ex, n), Verdict::Passed, "{n}");
         assert_eq!(score(&ex, n), None, "{n}");
     }
@@ -838,7 +862,10 @@ fn find_pod_volumes_without_provisioning() {
         );
         assert!(passes(&case.verdicts(d)), "{d:?}");
         let sim = case.bound(d);
-        assert_eq!(claim_volume(&sim, "unbound-pvc").as_deref(), Some("pv-node1a"));
+        assert_eq!(
+            claim_volume(&sim, "unbound-pvc").as_deref(),
+            Some("pv-node1a")
+        );
 
         // "unbound-pvc,pv-different-node".
         let case = Find::new(
@@ -850,7 +877,10 @@ fn find_pod_volumes_without_provisioning() {
         // "two-unbound-pvcs" and "two-unbound-pvcs,order-by-size": claims are matched
         // smallest first, so the 1G claim takes the 5G PV and the 5G claim the 10G one, in
         // either pod order.
-        for order in [["unbound-pvc", "unbound-pvc2"], ["unbound-pvc2", "unbound-pvc"]] {
+        for order in [
+            ["unbound-pvc", "unbound-pvc2"],
+            ["unbound-pvc2", "unbound-pvc"],
+        ] {
             let case = Find {
                 pod_claims: Some(order.to_vec()),
                 ..Find::new(
@@ -866,8 +896,14 @@ fn find_pod_volumes_without_provisioning() {
             };
             assert!(passes(&case.verdicts(d)), "{d:?} {order:?}");
             let sim = case.bound(d);
-            assert_eq!(claim_volume(&sim, "unbound-pvc").as_deref(), Some("pv-node1a"));
-            assert_eq!(claim_volume(&sim, "unbound-pvc2").as_deref(), Some("pv-node1b"));
+            assert_eq!(
+                claim_volume(&sim, "unbound-pvc").as_deref(),
+                Some("pv-node1a")
+            );
+            assert_eq!(
+                claim_volume(&sim, "unbound-pvc2").as_deref(),
+                Some("pv-node1b")
+            );
         }
 
         // "two-unbound-pvcs,partial-match".
@@ -888,12 +924,17 @@ fn find_pod_volumes_without_provisioning() {
             ],
             vec![
                 Pvc::new("unbound-pvc", "wait-class").size("1G"),
-                Pvc::new("bound-pvc", "wait-class").size("1G").bound_to("pv-bound"),
+                Pvc::new("bound-pvc", "wait-class")
+                    .size("1G")
+                    .bound_to("pv-bound"),
             ],
         );
         assert!(passes(&case.verdicts(d)), "{d:?}");
         let sim = case.bound(d);
-        assert_eq!(claim_volume(&sim, "unbound-pvc").as_deref(), Some("pv-node1a"));
+        assert_eq!(
+            claim_volume(&sim, "unbound-pvc").as_deref(),
+            Some("pv-node1a")
+        );
 
         // "one-bound,one-unbound,no-match".
         let case = Find::new(
@@ -903,15 +944,19 @@ fn find_pod_volumes_without_provisioning() {
             ],
             vec![
                 Pvc::new("unbound-pvc", "wait-class").size("1G"),
-                Pvc::new("bound-pvc", "wait-class").size("1G").bound_to("pv-bound"),
+                Pvc::new("bound-pvc", "wait-class")
+                    .size("1G")
+                    .bound_to("pv-bound"),
             ],
         );
         assert_eq!(case.verdicts(d).1, unresolvable(&[BIND_CONFLICT]), "{d:?}");
 
         // "immediate-bound-pvc".
         let case = Find::new(
-            vec![binder_pv("pv-bound-immediate", "node1", "1G", "immediate-class")
-                .claimed_by("immediate-bound-pvc")],
+            vec![
+                binder_pv("pv-bound-immediate", "node1", "1G", "immediate-class")
+                    .claimed_by("immediate-bound-pvc"),
+            ],
             vec![Pvc::new("immediate-bound-pvc", "immediate-class")
                 .size("1G")
                 .bound_to("pv-bound-immediate")],
@@ -921,8 +966,10 @@ fn find_pod_volumes_without_provisioning() {
         // "immediate-bound-pvc-wrong-node": a bound PV pinned elsewhere (not by hostname,
         // so PreFilter does not narrow): the node-affinity conflict.
         let case = Find::new(
-            vec![binder_pv("pv-bound-immediate", "node2", "1G", "immediate-class")
-                .claimed_by("immediate-bound-pvc")],
+            vec![
+                binder_pv("pv-bound-immediate", "node2", "1G", "immediate-class")
+                    .claimed_by("immediate-bound-pvc"),
+            ],
             vec![Pvc::new("immediate-bound-pvc", "immediate-class")
                 .size("1G")
                 .bound_to("pv-bound-immediate")],
@@ -942,7 +989,11 @@ fn find_pod_volumes_without_provisioning() {
                     pvs.push(
                         binder_pv("pv-bound", "node1", "1G", "wait-class").claimed_by("bound-pvc"),
                     );
-                    pvcs.push(Pvc::new("bound-pvc", "wait-class").size("1G").bound_to("pv-bound"));
+                    pvcs.push(
+                        Pvc::new("bound-pvc", "wait-class")
+                            .size("1G")
+                            .bound_to("pv-bound"),
+                    );
                 }
                 Some(_) => pvcs.push(Pvc::new("unbound-pvc", "wait-class").size("1G")),
                 None => {}
@@ -1025,7 +1076,11 @@ fn find_pod_volumes_with_provisioning() {
         // blocks provisioning: ErrReasonNotEnoughSpace replaces success.
         let needs_capacity = |v: (Verdict, Verdict)| match d {
             Driver::WithCapacityTracking => {
-                assert_eq!(v, (Verdict::Passed, unresolvable(&[NOT_ENOUGH_SPACE])), "{d:?}")
+                assert_eq!(
+                    v,
+                    (Verdict::Passed, unresolvable(&[NOT_ENOUGH_SPACE])),
+                    "{d:?}"
+                )
             }
             _ => assert!(passes(&v), "{d:?} {v:?}"),
         };
@@ -1051,7 +1106,9 @@ fn find_pod_volumes_with_provisioning() {
             Find::new(
                 vec![binder_pv("pv-bound", "node1", "1G", "wait-class").claimed_by("bound-pvc")],
                 vec![
-                    Pvc::new("bound-pvc", "wait-class").size("1G").bound_to("pv-bound"),
+                    Pvc::new("bound-pvc", "wait-class")
+                        .size("1G")
+                        .bound_to("pv-bound"),
                     provisioned(),
                 ],
             )
@@ -1063,7 +1120,9 @@ fn find_pod_volumes_with_provisioning() {
             Find::new(
                 vec![binder_pv("pv-bound", "node1", "1G", "wait-class").claimed_by("bound-pvc")],
                 vec![
-                    Pvc::new("bound-pvc", "wait-class").size("1G").bound_to("pv-bound"),
+                    Pvc::new("bound-pvc", "wait-class")
+                        .size("1G")
+                        .bound_to("pv-bound"),
                     provisioned().annotated(&[("volume.kubernetes.io/selected-node", "node1")]),
                 ],
             )
@@ -1084,8 +1143,10 @@ fn find_pod_volumes_with_provisioning() {
         // "one-immediate-bound,one-provisioned".
         needs_capacity(
             Find::new(
-                vec![binder_pv("pv-bound-immediate", "node1", "1G", "immediate-class")
-                    .claimed_by("immediate-bound-pvc")],
+                vec![
+                    binder_pv("pv-bound-immediate", "node1", "1G", "immediate-class")
+                        .claimed_by("immediate-bound-pvc"),
+                ],
                 vec![
                     Pvc::new("immediate-bound-pvc", "immediate-class")
                         .size("1G")
@@ -1098,11 +1159,7 @@ fn find_pod_volumes_with_provisioning() {
 
         // "invalid-provisioner": no PV and a class that cannot provision.
         assert_eq!(
-            Find::new(
-                vec![],
-                vec![Pvc::new("no-provisioner-pvc", "wait-class")]
-            )
-            .verdicts(d),
+            Find::new(vec![], vec![Pvc::new("no-provisioner-pvc", "wait-class")]).verdicts(d),
             (Verdict::Passed, unresolvable(&[BIND_CONFLICT])),
             "{d:?}"
         );
@@ -1172,7 +1229,9 @@ fn capacity() {
             "apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata: {{name: net, namespace: default}}\nstorageClassName: {class}\n"
         );
         match topology {
-            Some(n) => s.push_str(&format!("nodeTopology: {{matchLabels: {{nodeKey: {n}}}}}\n")),
+            Some(n) => s.push_str(&format!(
+                "nodeTopology: {{matchLabels: {{nodeKey: {n}}}}}\n"
+            )),
             None => s.push_str("nodeTopology: {}\n"),
         }
         if !capacity.is_empty() {
@@ -1186,16 +1245,52 @@ fn capacity() {
     let with_provisioner = "wait-class-with-provisioner";
     // (name, capacity object, fits)
     let cases: Vec<(&str, Option<String>, bool)> = vec![
-        ("network-attached", Some(cap(None, with_provisioner, "1Gi", "")), true),
-        ("local-storage", Some(cap(Some("node1"), with_provisioner, "1Gi", "")), true),
+        (
+            "network-attached",
+            Some(cap(None, with_provisioner, "1Gi", "")),
+            true,
+        ),
+        (
+            "local-storage",
+            Some(cap(Some("node1"), with_provisioner, "1Gi", "")),
+            true,
+        ),
         ("no-storage", None, false),
-        ("wrong-node", Some(cap(Some("node2"), with_provisioner, "1Gi", "")), false),
-        ("wrong-storage-class", Some(cap(Some("node1"), "wait-class", "1Gi", "")), false),
-        ("insufficient-storage", Some(cap(Some("node1"), with_provisioner, "1Mi", "")), false),
-        ("insufficient-volume-size", Some(cap(Some("node1"), with_provisioner, "1Gi", "1Mi")), false),
-        ("zero-storage", Some(cap(Some("node1"), with_provisioner, "0Mi", "")), false),
-        ("zero-volume-size", Some(cap(Some("node1"), with_provisioner, "", "0Mi")), false),
-        ("nil-storage", Some(cap(Some("node1"), with_provisioner, "", "")), false),
+        (
+            "wrong-node",
+            Some(cap(Some("node2"), with_provisioner, "1Gi", "")),
+            false,
+        ),
+        (
+            "wrong-storage-class",
+            Some(cap(Some("node1"), "wait-class", "1Gi", "")),
+            false,
+        ),
+        (
+            "insufficient-storage",
+            Some(cap(Some("node1"), with_provisioner, "1Mi", "")),
+            false,
+        ),
+        (
+            "insufficient-volume-size",
+            Some(cap(Some("node1"), with_provisioner, "1Gi", "1Mi")),
+            false,
+        ),
+        (
+            "zero-storage",
+            Some(cap(Some("node1"), with_provisioner, "0Mi", "")),
+            false,
+        ),
+        (
+            "zero-volume-size",
+            Some(cap(Some("node1"), with_provisioner, "", "0Mi")),
+            false,
+        ),
+        (
+            "nil-storage",
+            Some(cap(Some("node1"), with_provisioner, "", "")),
+            false,
+        ),
     ];
     for opt_in in [true, false] {
         for (name, capacity, fits) in &cases {
@@ -1258,12 +1353,18 @@ fn assume_pod_volumes_prebinds_and_selects_the_node() {
     let c = sim.cluster();
     let pv = c.pv("pv-node1a").unwrap();
     let r = pv.claim_ref.as_ref().expect("claimRef set");
-    assert_eq!((r.namespace.as_str(), r.name.as_str()), ("default", "unbound-pvc"));
+    assert_eq!(
+        (r.namespace.as_str(), r.name.as_str()),
+        ("default", "unbound-pvc")
+    );
     assert_eq!(
         pv.meta.annotation("pv.kubernetes.io/bound-by-controller"),
         Some("yes")
     );
-    assert_eq!(claim_volume(&sim, "unbound-pvc").as_deref(), Some("pv-node1a"));
+    assert_eq!(
+        claim_volume(&sim, "unbound-pvc").as_deref(),
+        Some("pv-node1a")
+    );
     let provisioned = c
         .pvc(&ObjectKey::new("default", "provisioned-pvc"))
         .unwrap();
@@ -1286,8 +1387,14 @@ fn eligible_nodes_intersect_hostname_pins() {
     // framework rejects the pod at PreFilter.
     let mut docs = base();
     docs.extend([
-        Pv::new("pv-1", "wait-sc").on_host("node1").claimed_by("c1").yaml(),
-        Pv::new("pv-2", "wait-sc").on_host("node2").claimed_by("c2").yaml(),
+        Pv::new("pv-1", "wait-sc")
+            .on_host("node1")
+            .claimed_by("c1")
+            .yaml(),
+        Pv::new("pv-2", "wait-sc")
+            .on_host("node2")
+            .claimed_by("c2")
+            .yaml(),
         Pvc::new("c1", "wait-sc").bound_to("pv-1").yaml(),
         Pvc::new("c2", "wait-sc").bound_to("pv-2").yaml(),
         pod("p", &["c1", "c2"], false),
@@ -1304,7 +1411,10 @@ fn eligible_nodes_intersect_hostname_pins() {
             .on_host("node1, node2")
             .claimed_by("c1")
             .yaml(),
-        Pv::new("pv-2", "wait-sc").on_host("node2").claimed_by("c2").yaml(),
+        Pv::new("pv-2", "wait-sc")
+            .on_host("node2")
+            .claimed_by("c2")
+            .yaml(),
         Pvc::new("c1", "wait-sc").bound_to("pv-1").yaml(),
         Pvc::new("c2", "wait-sc").bound_to("pv-2").yaml(),
         pod("p", &["c1", "c2"], true),
@@ -1464,6 +1574,113 @@ fn prebind_times_out_after_the_bind_timeout() {
     );
     assert_eq!(entry.time.millis(), 600_000);
     // The claim keeps the node it was selected for.
-    let claim = sim.cluster().pvc(&ObjectKey::new("default", "data")).unwrap();
+    let claim = sim
+        .cluster()
+        .pvc(&ObjectKey::new("default", "data"))
+        .unwrap();
     assert_eq!(claim.selected_node(), Some("node-a"));
+}
+
+#[test]
+fn vb_pvc_being_deleted() {
+    // podHasPVCs: a claim with a deletionTimestamp (held by pvc-protection while a running
+    // pod uses it) rejects new pods at PreFilter.
+    let mut sim = run(&[
+        node("node-a", &[]),
+        plugin_test_classes(),
+        Pv::new("pv-a", "wait-sc").on_host("node-a").yaml(),
+        Pvc::new("pvc-a", "wait-sc").yaml(),
+        pod("user", &["pvc-a"], false),
+    ]);
+    assert_eq!(claim_volume(&sim, "pvc-a").as_deref(), Some("pv-a"));
+    sim.execute(bindery_core::Command::Delete {
+        kind: Kind::PersistentVolumeClaim,
+        key: ObjectKey::new("default", "pvc-a"),
+    })
+    .unwrap();
+    let parsed = bindery_core::scenario::parse(&pod("pod-a", &["pvc-a"], true));
+    assert!(sim.load(&parsed).is_empty());
+    sim.run_until_idle(10_000);
+    let claim = sim
+        .cluster()
+        .pvc(&ObjectKey::new("default", "pvc-a"))
+        .expect("kept by pvc-protection");
+    assert!(claim.meta.deletion.is_some());
+    assert_eq!(
+        pre_filter(&explain(&sim, "pod-a")),
+        unresolvable(&["persistentvolumeclaim \"pvc-a\" is being deleted"])
+    );
+}
+
+/// One WFFC claim against one candidate PV on node1: does FindMatchingVolume take it?
+fn takes(pv: String, claim: Pvc) -> bool {
+    let name = claim.name.to_string();
+    let docs = vec![
+        node1(),
+        binder_classes(),
+        pv,
+        claim.yaml(),
+        pod("test-pod", &[&name], true),
+    ];
+    let sim = run(&docs);
+    match filter(&explain(&sim, "test-pod"), "node1") {
+        Verdict::Passed => true,
+        v if v == unresolvable(&[BIND_CONFLICT]) => false,
+        v => panic!("unexpected {v:?}"),
+    }
+}
+
+#[test]
+fn find_matching_volume_rules() {
+    let claim = || Pvc::new("c", "wait-class").size("5G");
+    let pv = || binder_pv("pv", "node1", "5G", "wait-class");
+    // Capacity: equal fits, smaller does not.
+    assert!(takes(pv().yaml(), claim()));
+    assert!(!takes(pv().size("4G").yaml(), claim()));
+    // Class must be equal.
+    assert!(!takes(
+        binder_pv("pv", "node1", "5G", "wait-class-with-provisioner").yaml(),
+        Pvc::new("c", "wait-class").size("5G")
+    ));
+    // Access modes: the PV must have every mode the claim asks for.
+    assert!(takes(
+        pv().modes("ReadWriteOnce, ReadOnlyMany").yaml(),
+        claim()
+    ));
+    assert!(!takes(pv().modes("ReadOnlyMany").yaml(), claim()));
+    // Node affinity of an unbound PV must match the node.
+    assert!(!takes(
+        binder_pv("pv", "node2", "5G", "wait-class").yaml(),
+        claim()
+    ));
+    // Volume mode must be equal (nil is Filesystem on both sides).
+    assert!(!takes(
+        pv().yaml()
+            .replace("  accessModes:", "  volumeMode: Block\n  accessModes:"),
+        claim()
+    ));
+    // Claim selector against the PV's labels.
+    let with_selector = |labels: &str| {
+        let pv = Pv { labels, ..pv() };
+        let claim = claim().yaml().replace(
+            "  accessModes:",
+            "  selector: {matchLabels: {tier: fast}}\n  accessModes:",
+        );
+        let docs = vec![
+            node1(),
+            binder_classes(),
+            pv.yaml(),
+            claim,
+            pod("test-pod", &["c"], true),
+        ];
+        filter(&explain(&run(&docs), "test-pod"), "node1") == Verdict::Passed
+    };
+    assert!(with_selector("tier: fast"));
+    assert!(!with_selector("tier: slow"));
+    // A claimRef to another claim (or to this claim's name with another UID) excludes it.
+    assert!(!takes(pv().claimed_by("other").yaml(), claim()));
+    assert!(!takes(
+        pv().yaml() + "  claimRef: {kind: PersistentVolumeClaim, namespace: default, name: c, uid: not-c}\n",
+        claim()
+    ));
 }

@@ -22,8 +22,8 @@ use std::sync::Arc;
 use super::names;
 use crate::cluster::{ClaimNeeds, Cluster, HostKey};
 use crate::model::{
-    well_known, CsiStorageCapacity, ClaimRef, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod,
-    PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
+    well_known, ClaimRef, CsiStorageCapacity, Node, ObjectKey, PersistentVolume,
+    PersistentVolumeClaim, Pod, PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
 };
 use crate::pv_helpers::{
     check_node_affinity, classify_volume, is_volume_bound_to_claim, local_volume_node_names,
@@ -574,8 +574,12 @@ pub fn check_bindings(
     node: &Node,
 ) -> Result<bool, String> {
     // The assume cache's `ErrNotFound`.
-    let claim_not_found =
-        |key: &ObjectKey| format!("could not find v1.PersistentVolumeClaim {:?}", key.to_string());
+    let claim_not_found = |key: &ObjectKey| {
+        format!(
+            "could not find v1.PersistentVolumeClaim {:?}",
+            key.to_string()
+        )
+    };
     let affinity_error = |pv_name: &str| {
         format!(
             "pv {pv_name:?} node affinity doesn't match node {:?}: no matching NodeSelectorTerms",
@@ -779,9 +783,9 @@ impl Plugin for VolumeBinding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::Simulation;
     use crate::testing::*;
     use crate::version::V1_36;
-    use crate::sim::Simulation;
 
     fn gated(name: &str, claims: &[&str]) -> String {
         pod(name, claims, "  schedulingGates: [{name: hold}]\n")
