@@ -374,7 +374,8 @@ fn vb_all_bound() {
 
 #[test]
 fn vb_all_bound_with_local_volumes() {
-    // wantPreFilterResult: NodeNames {node-a}.
+    // Since #125398 (v1.32) the case has no wantPreFilterResult: PreFilter no longer narrows
+    // the nodes to the bound local PVs' hostnames; Filter checks the affinity on every node.
     let sim = run(&[
         node("node-a", &[]),
         node("node-b", &[]),
@@ -386,12 +387,10 @@ fn vb_all_bound_with_local_volumes() {
         pod("pod-a", &["pvc-a", "pvc-b"], true),
     ]);
     let ex = explain(&sim, "pod-a");
-    assert_eq!(
-        ex.pre_filter_nodes,
-        Some((vec!["node-a".to_string()], vec![VB]))
-    );
+    assert_eq!(pre_filter(&ex), Verdict::Passed);
+    assert_eq!(ex.pre_filter_nodes, None);
     assert_eq!(filter(&ex, "node-a"), Verdict::Passed);
-    assert_eq!(filter(&ex, "node-b"), Verdict::NotRun);
+    assert_eq!(filter(&ex, "node-b"), unresolvable(&[node_conflict()]));
 }
 
 #[test]
@@ -1371,10 +1370,10 @@ fn assume_pod_volumes_prebinds_and_selects_the_node() {
     assert_eq!(provisioned.selected_node(), Some("node1"));
 }
 
-// --- GetEligibleNodes (PreFilterResult) ------------------------------------------------------
+// --- No PreFilterResult (GetEligibleNodes is gone since v1.32) ------------------------------
 
 #[test]
-fn eligible_nodes_intersect_hostname_pins() {
+fn bound_local_pvs_do_not_narrow_the_nodes() {
     let base = || {
         vec![
             node("node1", &[]),
@@ -1383,8 +1382,9 @@ fn eligible_nodes_intersect_hostname_pins() {
             plugin_test_classes(),
         ]
     };
-    // Two bound local PVs on different hosts: the intersection is empty, and the
-    // framework rejects the pod at PreFilter.
+    // Two bound local PVs on different hosts: every node fails Filter with the
+    // node-affinity conflict (upstream v1.27-v1.31 rejected the pod at PreFilter with
+    // "node(s) didn't satisfy plugin VolumeBinding").
     let mut docs = base();
     docs.extend([
         Pv::new("pv-1", "wait-sc")
@@ -1402,33 +1402,16 @@ fn eligible_nodes_intersect_hostname_pins() {
     let sim = run(&docs);
     assert_eq!(
         failed_scheduling(&sim, "p")[0],
-        "0/3 nodes are available: node(s) didn't satisfy plugin VolumeBinding. not found"
+        format!(
+            "0/3 nodes are available: 3 {}. no new claims to deallocate, preemption: 0/3 nodes are available: 3 Preemption is not helpful for scheduling.",
+            node_conflict()
+        )
     );
-    // A PV pinned to two hosts (one term, `In [node1, node2]`) and one pinned to node2.
+    // One bound local PV: the other nodes are still filtered, not excluded.
     let mut docs = base();
     docs.extend([
         Pv::new("pv-1", "wait-sc")
-            .on_host("node1, node2")
-            .claimed_by("c1")
-            .yaml(),
-        Pv::new("pv-2", "wait-sc")
             .on_host("node2")
-            .claimed_by("c2")
-            .yaml(),
-        Pvc::new("c1", "wait-sc").bound_to("pv-1").yaml(),
-        Pvc::new("c2", "wait-sc").bound_to("pv-2").yaml(),
-        pod("p", &["c1", "c2"], true),
-    ]);
-    let ex = explain(&run(&docs), "p");
-    assert_eq!(
-        ex.pre_filter_nodes,
-        Some((vec!["node2".to_string()], vec![VB]))
-    );
-    // A PV pinned by another label narrows nothing.
-    let mut docs = base();
-    docs.extend([
-        Pv::new("pv-1", "wait-sc")
-            .affinity(&[("kubernetes.io/os", "linux")])
             .claimed_by("c1")
             .yaml(),
         Pvc::new("c1", "wait-sc").bound_to("pv-1").yaml(),
@@ -1436,6 +1419,9 @@ fn eligible_nodes_intersect_hostname_pins() {
     ]);
     let ex = explain(&run(&docs), "p");
     assert_eq!(ex.pre_filter_nodes, None);
+    assert_eq!(filter(&ex, "node1"), unresolvable(&[node_conflict()]));
+    assert_eq!(filter(&ex, "node2"), Verdict::Passed);
+    assert_eq!(filter(&ex, "node3"), unresolvable(&[node_conflict()]));
 }
 
 // --- FindMatchingVolume (pv_helpers.go) -------------------------------------------------

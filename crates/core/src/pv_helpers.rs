@@ -122,33 +122,6 @@ pub fn find_matching_volume<'a>(
     smallest
 }
 
-/// `GetLocalPersistentVolumeNodeNames`: node names a PV is pinned to through
-/// `kubernetes.io/hostname In [...]` (intersected within a term, unioned across terms).
-pub fn local_volume_node_names(pv: &PersistentVolume) -> Vec<String> {
-    let Some(sel) = &pv.node_affinity else {
-        return Vec::new();
-    };
-    let mut result: BTreeSet<String> = BTreeSet::new();
-    for term in &sel.terms {
-        let mut names: Option<BTreeSet<String>> = None;
-        for r in &term.match_expressions {
-            if r.key == crate::model::well_known::LABEL_HOSTNAME
-                && r.operator == crate::model::selector::NodeSelectorOperator::In
-            {
-                let set: BTreeSet<String> = r.values.iter().cloned().collect();
-                names = Some(match names {
-                    None => set,
-                    Some(prev) => prev.intersection(&set).cloned().collect(),
-                });
-            }
-        }
-        if let Some(n) = names {
-            result.extend(n);
-        }
-    }
-    result.into_iter().collect()
-}
-
 /// The set of access modes as the PV controller's index keys it.
 pub fn access_mode_set_key(modes: &[AccessMode]) -> Vec<AccessMode> {
     let mut m = modes.to_vec();

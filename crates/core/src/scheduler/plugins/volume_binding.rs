@@ -4,8 +4,9 @@
 //! 1. PreFilter classifies the pod's claims: bound (volume name + `bind-completed`),
 //!    unbound with delayed binding (WaitForFirstConsumer class, no volume name), or
 //!    unbound immediate (anything else). Any immediate claim rejects the pod outright:
-//!    the PV controller, not the scheduler, must bind it first. Bound PVs pinned to
-//!    hostnames narrow the candidate nodes (a PreFilterResult).
+//!    the PV controller, not the scheduler, must bind it first. No PreFilterResult: since
+//!    v1.32 (#125398, hostname labels need not equal node names) bound PVs' node affinity
+//!    is checked by Filter on every node, never by narrowing the candidates.
 //! 2. Filter (`FindPodVolumes`), per node: bound PVs' node affinity must match; delayed
 //!    claims are matched, smallest request first, to the smallest fitting available PV
 //!    reachable from the node (a PV chosen for one claim is excluded for the next);
@@ -16,7 +17,7 @@
 //!    and marks each claim to provision with the selected node; PreBind then waits until
 //!    the PV controller and the provisioner have bound every claim.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::names;
@@ -26,8 +27,7 @@ use crate::model::{
     PersistentVolumeClaim, Pod, PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
 };
 use crate::pv_helpers::{
-    check_node_affinity, classify_volume, is_volume_bound_to_claim, local_volume_node_names,
-    Candidate,
+    check_node_affinity, classify_volume, is_volume_bound_to_claim, Candidate,
 };
 use crate::scheduler::cache::NodeInfo;
 use crate::scheduler::framework::{
@@ -176,28 +176,6 @@ impl VolumeBinding {
             })
             .collect();
         Ok((state, immediate))
-    }
-
-    /// `GetEligibleNodes`: intersection of the hostnames bound local PVs are pinned to.
-    fn eligible_nodes(cluster: &Cluster, bound: &[Arc<PersistentVolumeClaim>]) -> PreFilterResult {
-        let mut eligible: Option<BTreeSet<String>> = None;
-        for pvc in bound {
-            let Some(pv) = pvc.volume_name.as_deref().and_then(|n| cluster.pv(n)) else {
-                // Upstream collects the lookup errors and then returns nil (all nodes):
-                // one missing PV undoes the narrowing, and Filter reports it on every node.
-                return None;
-            };
-            let names = local_volume_node_names(pv);
-            if names.is_empty() {
-                continue;
-            }
-            let set: BTreeSet<String> = names.into_iter().collect();
-            eligible = Some(match eligible {
-                None => set,
-                Some(prev) => prev.intersection(&set).cloned().collect(),
-            });
-        }
-        eligible
     }
 }
 
@@ -662,7 +640,6 @@ impl Plugin for VolumeBinding {
         if !immediate.is_empty() {
             return (None, Status::unresolvable(ERR_REASON_UNBOUND_IMMEDIATE));
         }
-        let result = Self::eligible_nodes(cx.cluster, &s.bound_claims);
         let mut s = s;
         // `FindMatchingVolume` only sees `ListPVs(storageClassName)`, the PVs of the
         // claim's own class: a PV of another class whose claimRef names the claim is no match.
@@ -688,7 +665,10 @@ impl Plugin for VolumeBinding {
             })
             .collect();
         state.volume_binding = Some(s);
-        (result, Status::success())
+        // Upstream returned GetEligibleNodes (hostnames of bound local PVs) as a
+        // PreFilterResult from v1.27 until #125398 (v1.32, backported to 1.29-1.31) removed
+        // it: those were hostname label values, not node names.
+        (None, Status::success())
     }
 
     fn filter(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> Status {
@@ -895,12 +875,8 @@ mod tests {
             capacity_scoring: false,
         };
         assert_eq!(verdict(&sim, &vb, "second", "n1"), Status::success());
-        assert_eq!(
-            verdict(&sim, &vb, "second", "n2"),
-            unresolvable("excluded by PreFilterResult"),
-            "a hostname-pinned bound PV narrows the candidates"
-        );
-        // Without the PreFilterResult shortcut, Filter itself reports the affinity conflict.
+        // A hostname-pinned bound PV does not narrow the candidates (no PreFilterResult
+        // since v1.32): Filter itself reports the affinity conflict on the other node.
         let cx = sim.ctx();
         let p = sim
             .cluster()
@@ -908,9 +884,12 @@ mod tests {
             .unwrap()
             .clone();
         let mut state = CycleState::default();
-        vb.pre_filter(&cx, &mut state, &p);
         assert_eq!(
-            vb.filter(&cx, &state, &p, sim.scheduler_cache().node("n2").unwrap()),
+            vb.pre_filter(&cx, &mut state, &p),
+            (None, Status::success())
+        );
+        assert_eq!(
+            verdict(&sim, &vb, "second", "n2"),
             unresolvable(V1_36.volume_node_affinity_conflict)
         );
     }
@@ -918,9 +897,7 @@ mod tests {
     #[test]
     fn bound_claims_to_missing_volumes() {
         // volume_binding_test.go "pv not found": a bound claim whose PV is gone (before the
-        // PV controller marks the claim Lost) fails Filter with ErrReasonPVNotExist. And
-        // GetEligibleNodes gives up (nil: all nodes) when a bound PV cannot be found, so a
-        // local PV bound alongside narrows nothing.
+        // PV controller marks the claim Lost) fails Filter with ErrReasonPVNotExist.
         let mut sim = world(&[
             node("n1", &[], ""),
             node("n2", &[], ""),
