@@ -181,7 +181,7 @@ fn local_path_provisions_a_pinned_host_path_volume() {
     assert!(messages(&sim, Kind::Pod, "default/notes-reader", "FailedScheduling")
         .last()
         .unwrap()
-        .starts_with("0/3 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 2 node(s) didn't satisfy plugin(s) [VolumeBinding]."));
+        .starts_with("0/3 nodes are available: 1 node(s) didn't match PersistentVolume's node affinity, 1 node(s) didn't match Pod's node affinity/selector, 1 node(s) had untolerated taint(s)."));
 }
 
 #[test]

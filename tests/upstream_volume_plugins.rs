@@ -604,14 +604,21 @@ mod node_volume_limits {
         let mut docs = Vec::new();
         for v in volumes {
             s.push_str(&format!("  - name: {v}\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          storageClassName: csi-sc\n          resources: {{requests: {{storage: 1Gi}}}}\n"));
-            docs.push(claim(
-                &format!("{name}-{v}"),
-                "ReadWriteOnce",
-                Some("csi-sc"),
-                "",
-            ));
+            // Owned by the pod, as upstream's `ephemeralClaim` is: VolumeBinding rejects an
+            // ephemeral volume's claim the pod does not control.
+            docs.push(
+                claim(&format!("{name}-{v}"), "ReadWriteOnce", Some("csi-sc"), "").replacen(
+                    "namespace: default}",
+                    &format!("namespace: default, ownerReferences: [{{apiVersion: v1, kind: Pod, name: {name}, uid: {name}-uid, controller: true}}]}}"),
+                    1,
+                ),
+            );
         }
-        docs.push(pod(name, "", &[], &format!("{spec}{s}")));
+        docs.push(pod(name, "", &[], &format!("{spec}{s}")).replacen(
+            "namespace: default,",
+            &format!("namespace: default, uid: {name}-uid,"),
+            1,
+        ));
         docs.join("---\n")
     }
 

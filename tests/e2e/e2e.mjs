@@ -133,12 +133,12 @@ async function importYaml(page, text) {
   await page.click('#import-yaml');
 }
 
-// writer-1's claim was provisioned by local-path as a hostPath PV pinned to writer-1's node,
-// so VolumeBinding's PreFilter narrows writer-2 to that node (the other two are
-// "didn't satisfy plugin(s) [VolumeBinding]", UnschedulableAndUnresolvable), and on that
-// node VolumeRestrictions finds the ReadWriteOncePod claim in use.
+// writer-1's claim was provisioned by local-path as a hostPath PV pinned to writer-1's node.
+// VolumeBinding no longer narrows the candidates to that node (no PreFilterResult since
+// v1.32), so every node is filtered, and VolumeRestrictions, which runs first, finds the
+// ReadWriteOncePod claim in use everywhere; no node has a lower-priority pod to preempt.
 const expectedRwop =
-  "0/3 nodes are available: 1 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod, 2 node(s) didn't satisfy plugin(s) [VolumeBinding]. no new claims to deallocate, preemption: 0/3 nodes are available: 1 No preemption victims found for incoming pod, 2 Preemption is not helpful for scheduling.";
+  "0/3 nodes are available: 3 node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod. no new claims to deallocate, preemption: 0/3 nodes are available: 3 No preemption victims found for incoming pod.";
 
 // ---------------------------------------------------------------- the run
 const server = serve();

@@ -22,9 +22,12 @@ pub fn is_volume_bound_to_claim(pv: &PersistentVolume, claim: &PersistentVolumeC
 }
 
 /// `CheckNodeAffinity`: a PV without node affinity is reachable from every node.
+/// Upstream passes only the node's labels (`CheckNodeAffinity(pv, node.Labels)` matches the
+/// terms against a `Node` built from them), so a `matchFields: metadata.name` requirement
+/// sees an empty name: `In [node]` never matches, `NotIn` always does.
 pub fn check_node_affinity(pv: &PersistentVolume, node: &Node) -> bool {
     match &pv.node_affinity {
-        Some(sel) => sel.matches(&node.meta.labels, node.name()),
+        Some(sel) => sel.matches(&node.meta.labels, ""),
         None => true,
     }
 }
@@ -117,33 +120,6 @@ pub fn find_matching_volume<'a>(
         }
     }
     smallest
-}
-
-/// `GetLocalPersistentVolumeNodeNames`: node names a PV is pinned to through
-/// `kubernetes.io/hostname In [...]` (intersected within a term, unioned across terms).
-pub fn local_volume_node_names(pv: &PersistentVolume) -> Vec<String> {
-    let Some(sel) = &pv.node_affinity else {
-        return Vec::new();
-    };
-    let mut result: BTreeSet<String> = BTreeSet::new();
-    for term in &sel.terms {
-        let mut names: Option<BTreeSet<String>> = None;
-        for r in &term.match_expressions {
-            if r.key == crate::model::well_known::LABEL_HOSTNAME
-                && r.operator == crate::model::selector::NodeSelectorOperator::In
-            {
-                let set: BTreeSet<String> = r.values.iter().cloned().collect();
-                names = Some(match names {
-                    None => set,
-                    Some(prev) => prev.intersection(&set).cloned().collect(),
-                });
-            }
-        }
-        if let Some(n) = names {
-            result.extend(n);
-        }
-    }
-    result.into_iter().collect()
 }
 
 /// The set of access modes as the PV controller's index keys it.

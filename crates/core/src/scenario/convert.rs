@@ -1023,7 +1023,7 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
     {
         cx.warn(
             "spec.volumes",
-            "generic ephemeral volumes are not simulated: create the PersistentVolumeClaim <pod>-<volume> yourself",
+            "generic ephemeral volumes are not simulated: create the PersistentVolumeClaim <pod>-<volume> yourself, with an ownerReference (controller: true) to the pod's uid, or the scheduler will not use it",
         );
     }
 

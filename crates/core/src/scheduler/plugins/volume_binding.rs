@@ -4,8 +4,9 @@
 //! 1. PreFilter classifies the pod's claims: bound (volume name + `bind-completed`),
 //!    unbound with delayed binding (WaitForFirstConsumer class, no volume name), or
 //!    unbound immediate (anything else). Any immediate claim rejects the pod outright:
-//!    the PV controller, not the scheduler, must bind it first. Bound PVs pinned to
-//!    hostnames narrow the candidate nodes (a PreFilterResult).
+//!    the PV controller, not the scheduler, must bind it first. No PreFilterResult: since
+//!    v1.32 (#125398, hostname labels need not equal node names) bound PVs' node affinity
+//!    is checked by Filter on every node, never by narrowing the candidates.
 //! 2. Filter (`FindPodVolumes`), per node: bound PVs' node affinity must match; delayed
 //!    claims are matched, smallest request first, to the smallest fitting available PV
 //!    reachable from the node (a PV chosen for one claim is excluded for the next);
@@ -16,18 +17,17 @@
 //!    and marks each claim to provision with the selected node; PreBind then waits until
 //!    the PV controller and the provisioner have bound every claim.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 use super::names;
 use crate::cluster::{ClaimNeeds, Cluster, HostKey};
 use crate::model::{
-    well_known, ClaimRef, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod,
-    PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
+    well_known, ClaimRef, CsiStorageCapacity, Node, ObjectKey, PersistentVolume,
+    PersistentVolumeClaim, Pod, PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
 };
 use crate::pv_helpers::{
-    check_node_affinity, classify_volume, is_volume_bound_to_claim, local_volume_node_names,
-    Candidate,
+    check_node_affinity, classify_volume, is_volume_bound_to_claim, Candidate,
 };
 use crate::scheduler::cache::NodeInfo;
 use crate::scheduler::framework::{
@@ -138,6 +138,17 @@ impl VolumeBinding {
                     pvc.meta.name
                 )));
             }
+            // `ephemeral.VolumeIsForPod`: a generic ephemeral volume's claim must be
+            // controlled by the pod (a claim of that name made by anyone else is not its).
+            if ephemeral
+                && (pvc.meta.namespace != pod.meta.namespace
+                    || pvc.meta.controller().is_none_or(|o| o.uid != pod.meta.uid))
+            {
+                return Err(Status::unresolvable(format!(
+                    "PVC {}/{} was not created for pod {}/{} (pod is not owner)",
+                    pvc.meta.namespace, pvc.meta.name, pod.meta.namespace, pod.meta.name
+                )));
+            }
             if pvc.is_fully_bound() {
                 state.bound_claims.push(pvc.clone());
             } else if pvc.volume_name.is_none() && is_delay_binding(cx.cluster, pvc) {
@@ -165,26 +176,6 @@ impl VolumeBinding {
             })
             .collect();
         Ok((state, immediate))
-    }
-
-    /// `GetEligibleNodes`: intersection of the hostnames bound local PVs are pinned to.
-    fn eligible_nodes(cluster: &Cluster, bound: &[Arc<PersistentVolumeClaim>]) -> PreFilterResult {
-        let mut eligible: Option<BTreeSet<String>> = None;
-        for pvc in bound {
-            let Some(pv) = pvc.volume_name.as_deref().and_then(|n| cluster.pv(n)) else {
-                continue;
-            };
-            let names = local_volume_node_names(pv);
-            if names.is_empty() {
-                continue;
-            }
-            let set: BTreeSet<String> = names.into_iter().collect();
-            eligible = Some(match eligible {
-                None => set,
-                Some(prev) => prev.intersection(&set).cloned().collect(),
-            });
-        }
-        eligible
     }
 }
 
@@ -237,24 +228,42 @@ pub fn has_enough_capacity(
     claim: &PersistentVolumeClaim,
     node: &Node,
 ) -> bool {
+    node_capacity(cluster, class, claim, node).is_ok()
+}
+
+/// The CSIStorageCapacity object `hasEnoughCapacity` settles on for a claim on a node (what
+/// upstream keeps as `DynamicProvision.NodeCapacity`): `Ok(None)` when capacity is not
+/// tracked for the claim (no request, or the class's provisioner is not a CSIDriver with
+/// `storageCapacity: true`), `Err(())` when it is and no object has room on this node.
+fn node_capacity<'a>(
+    cluster: &'a Cluster,
+    class: &StorageClass,
+    claim: &PersistentVolumeClaim,
+    node: &Node,
+) -> Result<Option<&'a Arc<CsiStorageCapacity>>, ()> {
     let Some(size) = claim.request else {
-        return true;
+        return Ok(None);
     };
     let Some(driver) = cluster.csi_drivers.get(&class.provisioner) else {
-        return true;
+        return Ok(None);
     };
     if !driver.storage_capacity {
-        return true;
+        return Ok(None);
     }
-    cluster.csi_capacities.values().any(|c| {
-        c.storage_class_name == *class.meta.name
-            && c.maximum_volume_size
-                .or(c.capacity)
-                .is_some_and(|limit| limit >= size)
-            && c.node_topology
-                .as_ref()
-                .is_some_and(|t| t.matches(&node.meta.labels))
-    })
+    cluster
+        .csi_capacities
+        .values()
+        .find(|c| {
+            c.storage_class_name == *class.meta.name
+                && c.maximum_volume_size
+                    .or(c.capacity)
+                    .is_some_and(|limit| limit >= size)
+                && c.node_topology
+                    .as_ref()
+                    .is_some_and(|t| t.matches(&node.meta.labels))
+        })
+        .map(Some)
+        .ok_or(())
 }
 
 /// How one node fared in `FindPodVolumes`.
@@ -534,53 +543,75 @@ pub fn assume_pod_volumes(volumes: &PodVolumes, node: &Arc<str>) -> Assumed {
 }
 
 /// `checkBindings`: `Ok(true)` once every claim is fully bound, `Err` when binding can no
-/// longer succeed (the message PreBind fails with).
+/// longer succeed (the message PreBind fails with). Like upstream's poll, it stops at the
+/// first claim that is not bound yet: static bindings first, then claims to provision.
 pub fn check_bindings(
     cluster: &Cluster,
     waiting_for: &[ObjectKey],
     provisioned: &[ObjectKey],
     node: &Node,
 ) -> Result<bool, String> {
-    let mut all = true;
+    // The assume cache's `ErrNotFound`.
+    let claim_not_found = |key: &ObjectKey| {
+        format!(
+            "could not find v1.PersistentVolumeClaim {:?}",
+            key.to_string()
+        )
+    };
+    let affinity_error = |pv_name: &str| {
+        format!(
+            "pv {pv_name:?} node affinity doesn't match node {:?}: no matching NodeSelectorTerms",
+            node.name()
+        )
+    };
     for key in waiting_for {
+        let provisioning = provisioned.binary_search(key).is_ok();
         let Some(pvc) = cluster.pvc(key) else {
-            return Err(format!(
-                "failed to check provisioning pvc: persistentvolumeclaim {:?} not found",
-                key.name
-            ));
+            return Err(if provisioning {
+                format!("failed to check provisioning pvc: {}", claim_not_found(key))
+            } else {
+                format!("failed to check binding: {}", claim_not_found(key))
+            });
         };
-        if provisioned.binary_search(key).is_ok() && pvc.selected_node().is_none() {
-            return Err(format!(
-                "selectedNode annotation reset for PVC {:?}",
-                key.name
-            ));
-        }
-        match pvc.volume_name.as_deref() {
-            None => {
-                all = false;
-                continue;
+        if provisioning {
+            // The external provisioner drops the selected node to ask for a new
+            // decision; a claim left with no annotations at all reads as a reset.
+            if pvc.meta.annotations.is_empty() {
+                return Err(format!(
+                    "selectedNode annotation reset for PVC {:?}",
+                    key.name
+                ));
             }
-            Some(pv_name) => {
+            if pvc.selected_node() != Some(node.name()) {
+                return Err(format!("provisioning failed for PVC {:?}", key.name));
+            }
+            if let Some(pv_name) = pvc.volume_name.as_deref() {
+                // A PV not seen yet is tolerated: the next check looks again.
                 let Some(pv) = cluster.pv(pv_name) else {
-                    all = false;
-                    continue;
+                    return Ok(false);
                 };
                 if !check_node_affinity(pv, node) {
-                    return Err(format!(
-                        "pv {pv_name:?} node affinity doesn't match node {:?}: no matching NodeSelectorTerms",
-                        node.name()
-                    ));
+                    return Err(affinity_error(pv_name));
                 }
-                if pv.claim_ref.is_none() {
-                    return Err(format!("ClaimRef got reset for pv {pv_name:?}"));
-                }
+            }
+        } else if let Some(pv_name) = pvc.volume_name.as_deref() {
+            let Some(pv) = cluster.pv(pv_name) else {
+                return Err(format!(
+                    "failed to check binding: could not find v1.PersistentVolume {pv_name:?}"
+                ));
+            };
+            if !check_node_affinity(pv, node) {
+                return Err(affinity_error(pv_name));
+            }
+            if pv.claim_ref.as_ref().is_none_or(|r| r.uid.is_empty()) {
+                return Err(format!("ClaimRef got reset for pv {pv_name:?}"));
             }
         }
         if !pvc.is_fully_bound() {
-            all = false;
+            return Ok(false);
         }
     }
-    Ok(all)
+    Ok(true)
 }
 
 impl Plugin for VolumeBinding {
@@ -609,12 +640,19 @@ impl Plugin for VolumeBinding {
         if !immediate.is_empty() {
             return (None, Status::unresolvable(ERR_REASON_UNBOUND_IMMEDIATE));
         }
-        let result = Self::eligible_nodes(cx.cluster, &s.bound_claims);
         let mut s = s;
+        // `FindMatchingVolume` only sees `ListPVs(storageClassName)`, the PVs of the
+        // claim's own class: a PV of another class whose claimRef names the claim is no match.
         s.prebound = s
             .delay_claims
             .iter()
-            .map(|c| cx.cluster.pvs_claiming(&c.meta.key()).cloned().collect())
+            .map(|c| {
+                cx.cluster
+                    .pvs_claiming(&c.meta.key())
+                    .filter(|pv| pv.storage_class_name == c.class_name())
+                    .cloned()
+                    .collect()
+            })
             .collect();
         s.bound_volumes = s
             .bound_claims
@@ -627,7 +665,10 @@ impl Plugin for VolumeBinding {
             })
             .collect();
         state.volume_binding = Some(s);
-        (result, Status::success())
+        // Upstream returned GetEligibleNodes (hostnames of bound local PVs) as a
+        // PreFilterResult from v1.27 until #125398 (v1.32, backported to 1.29-1.31) removed
+        // it: those were hostname label values, not node names.
+        (None, Status::success())
     }
 
     fn filter(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> Status {
@@ -664,8 +705,10 @@ impl Plugin for VolumeBinding {
         }
     }
 
-    /// StorageCapacityScoring (alpha): prefer nodes whose static PVs leave less unused
-    /// capacity per claim, averaged per class; default shape 0% used → 100, 100% → 0.
+    /// StorageCapacityScoring (alpha): per class, the utilization the pod's volumes would
+    /// cause (static PVs: request over PV capacity; otherwise claims to provision: request
+    /// over the matching CSIStorageCapacity), through the default shape 0% used → 100,
+    /// 100% → 0, averaged over classes.
     fn score(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, node: &NodeInfo) -> i64 {
         let Some(s) = &state.volume_binding else {
             return 0;
@@ -673,14 +716,34 @@ impl Plugin for VolumeBinding {
         let Ok((reasons, volumes)) = find_pod_volumes(cx, s, &node.node) else {
             return 0;
         };
-        if !reasons.is_empty() || volumes.static_bindings.is_empty() {
+        if !reasons.is_empty() {
             return 0;
         }
+        // (requested, capacity) per class.
         let mut by_class: BTreeMap<String, (i64, i64)> = BTreeMap::new();
         for (pv, pvc) in &volumes.static_bindings {
             let e = by_class.entry(pvc.class_name().to_string()).or_default();
             e.0 += pvc.request.unwrap_or(0);
             e.1 += pv.capacity;
+        }
+        // Without static bindings, the claims to provision are scored against the
+        // CSIStorageCapacity that let them through Filter (KEP-4049). The capacity is
+        // assigned, not summed: two claims of a class share the node's one pool.
+        if volumes.static_bindings.is_empty() {
+            for pvc in &volumes.provisions {
+                let Some(class) = cx.cluster.storage_classes.get(pvc.class_name()) else {
+                    continue;
+                };
+                let Ok(Some(cap)) = node_capacity(cx.cluster, class, pvc, &node.node) else {
+                    continue;
+                };
+                let e = by_class.entry(pvc.class_name().to_string()).or_default();
+                e.1 = cap.capacity.unwrap_or(0);
+                e.0 += pvc.request.unwrap_or(0);
+            }
+        }
+        if by_class.is_empty() {
+            return 0;
         }
         let total: f64 = by_class
             .values()
@@ -700,6 +763,7 @@ impl Plugin for VolumeBinding {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::sim::Simulation;
     use crate::testing::*;
     use crate::version::V1_36;
 
@@ -811,12 +875,8 @@ mod tests {
             capacity_scoring: false,
         };
         assert_eq!(verdict(&sim, &vb, "second", "n1"), Status::success());
-        assert_eq!(
-            verdict(&sim, &vb, "second", "n2"),
-            unresolvable("excluded by PreFilterResult"),
-            "a hostname-pinned bound PV narrows the candidates"
-        );
-        // Without the PreFilterResult shortcut, Filter itself reports the affinity conflict.
+        // A hostname-pinned bound PV does not narrow the candidates (no PreFilterResult
+        // since v1.32): Filter itself reports the affinity conflict on the other node.
         let cx = sim.ctx();
         let p = sim
             .cluster()
@@ -824,9 +884,48 @@ mod tests {
             .unwrap()
             .clone();
         let mut state = CycleState::default();
-        vb.pre_filter(&cx, &mut state, &p);
         assert_eq!(
-            vb.filter(&cx, &state, &p, sim.scheduler_cache().node("n2").unwrap()),
+            vb.pre_filter(&cx, &mut state, &p),
+            (None, Status::success())
+        );
+        assert_eq!(
+            verdict(&sim, &vb, "second", "n2"),
+            unresolvable(V1_36.volume_node_affinity_conflict)
+        );
+    }
+
+    #[test]
+    fn bound_claims_to_missing_volumes() {
+        // volume_binding_test.go "pv not found": a bound claim whose PV is gone (before the
+        // PV controller marks the claim Lost) fails Filter with ErrReasonPVNotExist.
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            pv("pinned", "", "ReadWriteOnce", "1Gi", "n1", ""),
+            pv("gone", "", "ReadWriteOnce", "2Gi", "", ""),
+            pvc("a", "", "ReadWriteOnce", "1Gi"),
+            pvc("b", "", "ReadWriteOnce", "2Gi"),
+        ]);
+        let bound_to = |sim: &Simulation, c: &str| {
+            sim.cluster()
+                .pvc(&ObjectKey::parse(c, true))
+                .and_then(|c| c.volume_name.clone())
+        };
+        assert_eq!(bound_to(&sim, "a").as_deref(), Some("pinned"));
+        assert_eq!(bound_to(&sim, "b").as_deref(), Some("gone"));
+        sim.cluster.remove_pv("gone");
+        add_pending(&mut sim, &gated("missing-first", &["b", "a"]));
+        add_pending(&mut sim, &gated("pinned-first", &["a", "b"]));
+        let vb = VolumeBinding {
+            capacity_scoring: false,
+        };
+        let not_exist = unresolvable(ERR_REASON_PV_NOT_EXIST);
+        // Bound claims are checked in the pod's order, the first failure decides.
+        assert_eq!(verdict(&sim, &vb, "missing-first", "n1"), not_exist);
+        assert_eq!(verdict(&sim, &vb, "missing-first", "n2"), not_exist);
+        assert_eq!(verdict(&sim, &vb, "pinned-first", "n1"), not_exist);
+        assert_eq!(
+            verdict(&sim, &vb, "pinned-first", "n2"),
             unresolvable(V1_36.volume_node_affinity_conflict)
         );
     }
