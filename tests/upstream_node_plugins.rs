@@ -1,0 +1,861 @@
+//! Upstream's own unit-test tables for the node plugins and DefaultPreemption, replayed
+//! through the whole engine (default profile, Kubernetes v1.36).
+//!
+//! Each test names the upstream test function and case it transcribes. Upstream's unit
+//! tests drive one plugin (or the preemption evaluator) with hand-made inputs; here the
+//! same cluster is written as manifests and the default scheduler runs on it, so a case
+//! asserts what that plugin decides as it shows through the engine: which node wins,
+//! which pods are preempted, the FailedScheduling text (reasons and, through the
+//! `preemption:` suffix, whether a node was Unschedulable or UnschedulableAndUnresolvable),
+//! or the verdict table and scores of `Simulation::explain`.
+//!
+//! Where an upstream case feeds the evaluator a status the real Filter would never give
+//! (e.g. `Unschedulable` for a request larger than the node), the case is adapted so the
+//! Filter gives that status, and the comment says so.
+
+use std::collections::BTreeSet;
+
+use bindery_core::model::{Kind, ObjectKey};
+use bindery_core::scenario::builtin::read_header;
+use bindery_core::scheduler::explain::{Explanation, Verdict};
+use bindery_core::Simulation;
+use bindery_tests::{run_yaml, MAX_STEPS};
+
+// ---------------------------------------------------------------------------------------
+// Builders, in the spirit of upstream's st.MakeNode() / st.MakePod().
+// ---------------------------------------------------------------------------------------
+
+/// Upstream's priorities: negPriority, lowPriority, midPriority, highPriority,
+/// veryHighPriority. `low` is 0, as a pod without a class has.
+const PRIORITY_CLASSES: &str = "\
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: neg}
+value: -100
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: low}
+value: 0
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: mid}
+value: 100
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high}
+value: 1000
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: very-high}
+value: 10000
+---
+apiVersion: scheduling.k8s.io/v1
+kind: PriorityClass
+metadata: {name: high-never}
+value: 1000
+preemptionPolicy: Never
+";
+
+/// `smallRes` … `veryLargeRes` (cpu, memory).
+const SMALL: (&str, &str) = ("100m", "100");
+const MEDIUM: (&str, &str) = ("200m", "200");
+const LARGE: (&str, &str) = ("300m", "300");
+const VERY_LARGE: (&str, &str) = ("500m", "500");
+const NONE: (&str, &str) = ("", "");
+
+/// A node with `cpu`/`memory` allocatable (empty: 0) and room for `pods` pods.
+fn node_doc(name: &str, (cpu, mem): (&str, &str), pods: u32, labels: &str, spec: &str) -> String {
+    let cpu = if cpu.is_empty() { "0" } else { cpu };
+    let mem = if mem.is_empty() { "0" } else { mem };
+    let labels = if labels.is_empty() {
+        format!("kubernetes.io/hostname: {name}")
+    } else {
+        format!("kubernetes.io/hostname: {name}, {labels}")
+    };
+    format!(
+        "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{{labels}}}}}\nspec: {{{spec}}}\nstatus:\n  allocatable: {{cpu: '{cpu}', memory: '{mem}', pods: '{pods}'}}\n"
+    )
+}
+
+/// `st.MakeNode().Name(name).Capacity(veryLargeRes)`: 500m, 500 bytes, 32 pods.
+fn node(name: &str) -> String {
+    node_doc(name, VERY_LARGE, 32, "", "")
+}
+
+/// A pod: `node` empty for a pending pod, `prio` a class name (empty: priority 0).
+fn pod_doc(
+    name: &str,
+    node: &str,
+    prio: &str,
+    (cpu, mem): (&str, &str),
+    labels: &str,
+    spec: &str,
+) -> String {
+    let mut s = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: default, labels: {{{labels}}}}}\nspec:\n  terminationGracePeriodSeconds: 0\n"
+    );
+    if !node.is_empty() {
+        s.push_str(&format!("  nodeName: {node}\n"));
+    }
+    if !prio.is_empty() {
+        s.push_str(&format!("  priorityClassName: {prio}\n"));
+    }
+    let mut req = Vec::new();
+    if !cpu.is_empty() {
+        req.push(format!("cpu: {cpu}"));
+    }
+    if !mem.is_empty() {
+        req.push(format!("memory: '{mem}'"));
+    }
+    if req.is_empty() {
+        s.push_str("  containers: [{name: c, image: pause}]\n");
+    } else {
+        s.push_str(&format!(
+            "  containers: [{{name: c, image: pause, resources: {{requests: {{{}}}}}}}]\n",
+            req.join(", ")
+        ));
+    }
+    s.push_str(spec);
+    s
+}
+
+fn pod(name: &str, node: &str, prio: &str, res: (&str, &str)) -> String {
+    pod_doc(name, node, prio, res, "", "")
+}
+
+fn run(docs: &[String]) -> Simulation {
+    let mut all = vec![PRIORITY_CLASSES.to_string()];
+    all.extend(docs.iter().cloned());
+    run_yaml(&all.join("---\n"), 1)
+}
+
+/// Runs a scenario whose `# then:` lines create pods one by one, a second apart, so their
+/// `status.startTime`s differ as upstream's `StartTime(epochTimeN)` do.
+fn run_script(header: &str, docs: &[String]) -> Simulation {
+    let mut all = vec![PRIORITY_CLASSES.to_string()];
+    all.extend(docs.iter().cloned());
+    let text = format!("{header}{}", all.join("---\n"));
+    let script = read_header(&text).expect("header");
+    let run = script.run(1, MAX_STEPS).expect("loads");
+    assert!(run.load_errors.is_empty(), "{:?}", run.load_errors);
+    assert!(run.then_errors.is_empty(), "{:?}", run.then_errors);
+    run.sim
+}
+
+/// `# then:` lines creating `pods` in order, `advance 1s` between them.
+fn created_in_order(pods: &[&str]) -> String {
+    let mut h = String::new();
+    for p in pods {
+        h.push_str(&format!("# then: create Pod default/{p}\n# then: advance 1s\n"));
+    }
+    h
+}
+
+fn key(name: &str) -> ObjectKey {
+    ObjectKey::new("default", name)
+}
+
+fn messages(sim: &Simulation, pod: &str, reason: &str) -> Vec<String> {
+    let key = key(pod);
+    sim.log()
+        .events_for(Kind::Pod, &key)
+        .filter(|(_, e)| e.reason == reason)
+        .map(|(_, e)| e.message.to_string())
+        .collect()
+}
+
+fn first_failure(sim: &Simulation, pod: &str) -> String {
+    messages(sim, pod, "FailedScheduling")
+        .into_iter()
+        .next()
+        .unwrap_or_else(|| panic!("{pod} never failed to schedule"))
+}
+
+fn last_failure(sim: &Simulation, pod: &str) -> String {
+    messages(sim, pod, "FailedScheduling")
+        .pop()
+        .unwrap_or_else(|| panic!("{pod} never failed to schedule"))
+}
+
+/// Every pod preempted in the run, with the node named by its `Preempted` event.
+fn preempted(sim: &Simulation) -> BTreeSet<(String, String)> {
+    sim.log()
+        .events()
+        .filter(|(_, e)| e.reason == "Preempted")
+        .map(|(_, e)| {
+            let node = e
+                .message
+                .rsplit(" on node ")
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            (e.object.name.to_string(), node)
+        })
+        .collect()
+}
+
+fn victims_on(node: &str, victims: &[&str]) -> BTreeSet<(String, String)> {
+    victims
+        .iter()
+        .map(|v| (v.to_string(), node.to_string()))
+        .collect()
+}
+
+fn node_of(sim: &Simulation, pod: &str) -> Option<String> {
+    sim.cluster()
+        .pod(&key(pod))
+        .and_then(|p| p.node_name().map(str::to_string))
+}
+
+/// `preemption: ` + a FitError over the dry run's statuses, after DynamicResources'
+/// PostFilter text, as the scheduler joins them.
+fn with_preemption(fit: &str, preemption: &str) -> String {
+    format!("{fit} no new claims to deallocate, preemption: {preemption}")
+}
+
+// ---------------------------------------------------------------------------------------
+// DefaultPreemption: defaultpreemption/default_preemption_test.go (v1.36).
+// ---------------------------------------------------------------------------------------
+
+/// `onePodRes` nodes: room for one pod (cpu and memory to spare, so only the pod count
+/// decides).
+fn one_pod_node(name: &str) -> String {
+    node_doc(name, VERY_LARGE, 1, "", "")
+}
+
+/// TestPostFilter "pod with higher priority can be made schedulable".
+#[test]
+fn post_filter_higher_priority_pod_preempts() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        pod("p1", "node1", "", NONE),
+        pod("p", "", "high", NONE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node1", &["p1"]));
+    // Preemption succeeded: no PostFilter text follows the FitError.
+    assert_eq!(
+        first_failure(&sim, "p"),
+        "0/1 nodes are available: 1 Too many pods."
+    );
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node1"));
+}
+
+/// TestPostFilter "pod with tied priority is still unschedulable".
+#[test]
+fn post_filter_tied_priority_finds_no_victims() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        pod("p1", "node1", "", NONE),
+        pod("p", "", "", NONE),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/1 nodes are available: 1 Too many pods.",
+            "0/1 nodes are available: 1 No preemption victims found for incoming pod."
+        )
+    );
+    // The failed preemption clears any nomination.
+    let p = sim.cluster().pod(&key("p")).unwrap();
+    assert_eq!(p.status.nominated_node_name, None);
+}
+
+/// TestPostFilter "preemption should respect filteredNodesStatuses": a node whose Filter
+/// status is UnschedulableAndUnresolvable (here an untolerated NoSchedule taint) is never
+/// dry-run, even though it holds a lower-priority pod.
+#[test]
+fn post_filter_skips_unresolvable_nodes() {
+    let sim = run(&[
+        node_doc(
+            "node1",
+            VERY_LARGE,
+            1,
+            "",
+            "taints: [{key: dedicated, value: other, effect: NoSchedule}]",
+        ),
+        pod_doc(
+            "p1",
+            "node1",
+            "",
+            NONE,
+            "",
+            "  tolerations: [{operator: Exists}]\n",
+        ),
+        pod("p", "", "high", NONE),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/1 nodes are available: 1 node(s) had untolerated taint(s).",
+            "0/1 nodes are available: 1 Preemption is not helpful for scheduling."
+        )
+    );
+}
+
+/// TestPostFilter "preemption should respect absent NodeToStatusReader entry meaning
+/// UnschedulableAndUnresolvable": nodes left out by a PreFilterResult (NodeAffinity's
+/// `metadata.name` pin to a node that does not exist) take the absent status.
+#[test]
+fn post_filter_absent_nodes_are_unresolvable() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        pod("p1", "node1", "", NONE),
+        pod_doc(
+            "p",
+            "",
+            "high",
+            NONE,
+            "",
+            "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchFields: [{key: metadata.name, operator: In, values: [node9]}]\n",
+        ),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/1 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity].",
+            "0/1 nodes are available: 1 Preemption is not helpful for scheduling."
+        )
+    );
+}
+
+/// TestPostFilter "pod can be made schedulable on one node".
+#[test]
+fn post_filter_only_the_node_with_lower_priority_pods_is_a_candidate() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        one_pod_node("node2"),
+        pod("p1", "node1", "high", NONE),
+        pod("p2", "node2", "low", NONE),
+        pod("p", "", "mid", NONE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node2", &["p2"]));
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node2"));
+}
+
+/// TestPostFilter "pod can be made schedulable on minHighestPriority node": both nodes
+/// violate one PDB each, so the lower highest-priority victim (mid on node2, against
+/// high on node1) decides.
+#[test]
+fn post_filter_min_highest_priority_node_among_equal_pdb_violations() {
+    let violating = "test.kubernetes.io/is-violating-pdb: violating";
+    let non_violating = "test.kubernetes.io/is-violating-pdb: non-violating";
+    let sim = run(&[
+        one_pod_node("node1"),
+        one_pod_node("node2"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: violating-pdb, namespace: default}\nspec:\n  minAvailable: 100%\n  selector: {matchLabels: {test.kubernetes.io/is-violating-pdb: violating}}\n".into(),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: non-violating-pdb, namespace: default}\nspec:\n  minAvailable: 0\n  selector: {matchLabels: {test.kubernetes.io/is-violating-pdb: non-violating}}\n".into(),
+        pod_doc("p1", "node1", "high", NONE, non_violating, ""),
+        pod_doc("p2", "node1", "low", NONE, violating, ""),
+        pod_doc("p3", "node2", "mid", NONE, violating, ""),
+        pod("p", "", "very-high", NONE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node2", &["p3"]));
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node2"));
+}
+
+/// TestPostFilter "no candidate nodes found, no enough resource after removing low priority
+/// pods". Upstream hands the evaluator `Unschedulable` for nodes of 200m; a real Filter
+/// calls a 300m request on a 200m node UnschedulableAndUnresolvable (fit.go marks a
+/// request above the node's allocatable unresolvable), so preemption is not even tried.
+#[test]
+fn post_filter_request_larger_than_the_node_is_unresolvable() {
+    let node_res = ("200m", "400");
+    let sim = run(&[
+        node_doc("node1", node_res, 32, "", ""),
+        node_doc("node2", node_res, 32, "", ""),
+        pod("p1", "node1", "", NONE),
+        pod("p2", "node2", "", NONE),
+        pod("p", "", "high", LARGE),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/2 nodes are available: 2 Insufficient cpu.",
+            "0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+        )
+    );
+}
+
+/// The same case with the status upstream feeds in made real: the nodes are Unschedulable
+/// (the request fits the node) but removing the lower-priority pods still leaves too
+/// little cpu, because a pod of the preemptor's priority holds the rest. The dry run's
+/// own status is the message: "preemption: 0/2 nodes are available: 2 Insufficient cpu."
+#[test]
+fn post_filter_no_candidate_after_removing_low_priority_pods() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        pod("h1", "node1", "high", ("300m", "100")),
+        pod("h2", "node2", "high", ("300m", "100")),
+        pod("p1", "node1", "", NONE),
+        pod("p2", "node2", "", NONE),
+        pod("p", "", "high", LARGE),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/2 nodes are available: 2 Insufficient cpu.",
+            "0/2 nodes are available: 2 Insufficient cpu."
+        )
+    );
+}
+
+/// TestPostFilter "no candidate nodes found with mixed reasons, no lower priority pod and
+/// no enough CPU resource" (node2 made Unschedulable for real, as above).
+#[test]
+fn post_filter_mixed_dry_run_reasons() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        node("node2"),
+        one_pod_node("node3"),
+        pod("p1", "node1", "high", NONE),
+        pod("h2", "node2", "high", ("300m", "100")),
+        pod("p2", "node2", "", NONE),
+        pod("p3", "node3", "high", NONE),
+        pod("p", "", "high", LARGE),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/3 nodes are available: 1 Insufficient cpu, 2 Too many pods.",
+            "0/3 nodes are available: 1 Insufficient cpu, 2 No preemption victims found for incoming pod."
+        )
+    );
+}
+
+/// TestPostFilter "no candidate nodes found with mixed reason, 2 UnschedulableAndUnresolvable
+/// nodes and 2 nodes don't have enough CPU resource" (node3 and node4 tainted).
+#[test]
+fn post_filter_unresolvable_nodes_count_as_not_helpful() {
+    let taint = "taints: [{key: dedicated, value: other, effect: NoSchedule}]";
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        node_doc("node3", VERY_LARGE, 32, "", taint),
+        node_doc("node4", VERY_LARGE, 32, "", taint),
+        pod("h1", "node1", "high", ("300m", "100")),
+        pod("h2", "node2", "high", ("300m", "100")),
+        pod("p1", "node1", "", NONE),
+        pod("p2", "node2", "", NONE),
+        pod("p", "", "high", LARGE),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/4 nodes are available: 2 Insufficient cpu, 2 node(s) had untolerated taint(s).",
+            "0/4 nodes are available: 2 Insufficient cpu, 2 Preemption is not helpful for scheduling."
+        )
+    );
+}
+
+/// TestDryRunPreemption "a pod that fits on both nodes when lower priority pods are
+/// preempted": either node is a candidate with its one pod as the victim.
+#[test]
+fn dry_run_fits_on_both_nodes() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        pod("p1", "node1", "mid", LARGE),
+        pod("p2", "node2", "mid", LARGE),
+        pod("p", "", "high", LARGE),
+    ]);
+    let got = preempted(&sim);
+    assert!(
+        got == victims_on("node1", &["p1"]) || got == victims_on("node2", &["p2"]),
+        "{got:?}"
+    );
+    let on = node_of(&sim, "p").unwrap();
+    assert!(got.iter().all(|(_, n)| *n == on));
+}
+
+/// TestDryRunPreemption "a pod that would fit on the nodes, but other pods running are
+/// higher priority, no preemption would happen".
+#[test]
+fn dry_run_no_lower_priority_pods() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        pod("p1", "node1", "mid", LARGE),
+        pod("p2", "node2", "mid", LARGE),
+        pod("p", "", "low", LARGE),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/2 nodes are available: 2 Insufficient cpu, 2 Insufficient memory.",
+            "0/2 nodes are available: 2 No preemption victims found for incoming pod."
+        )
+    );
+}
+
+/// TestDryRunPreemption "medium priority pod is preempted, but lower priority one stays as
+/// it is small": on node1 the small low-priority pod is reprieved.
+#[test]
+fn dry_run_reprieves_the_small_lower_priority_pod() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        pod("p1.1", "node1", "low", SMALL),
+        pod("p1.2", "node1", "mid", LARGE),
+        pod("p2", "node2", "mid", LARGE),
+        pod("p", "", "high", LARGE),
+    ]);
+    let got = preempted(&sim);
+    assert!(
+        got == victims_on("node1", &["p1.2"]) || got == victims_on("node2", &["p2"]),
+        "{got:?}"
+    );
+}
+
+/// The same node alone: node1's victims are exactly p1.2.
+#[test]
+fn dry_run_reprieves_the_small_lower_priority_pod_node1_alone() {
+    let sim = run(&[
+        node("node1"),
+        pod("p1.1", "node1", "low", SMALL),
+        pod("p1.2", "node1", "mid", LARGE),
+        pod("p", "", "high", LARGE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node1", &["p1.2"]));
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node1"));
+}
+
+/// TestDryRunPreemption "mixed priority pods are preempted".
+#[test]
+fn dry_run_mixed_priority_pods() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        pod("p1.1", "node1", "mid", SMALL),
+        pod("p1.2", "node1", "low", SMALL),
+        pod("p1.3", "node1", "mid", MEDIUM),
+        pod("p1.4", "node1", "high", SMALL),
+        pod("p2", "node2", "high", LARGE),
+        pod("p", "", "high", LARGE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node1", &["p1.2", "p1.3"]));
+}
+
+/// TestDryRunPreemption "mixed priority pods are preempted, pick later StartTime one when
+/// priorities are equal": of the two low pods, the one that started later goes.
+#[test]
+fn dry_run_equal_priority_victims_go_latest_start_first() {
+    let header = created_in_order(&["p2", "p1.4", "p1.3", "p1.2", "p1.1", "p"]);
+    let sim = run_script(
+        &header,
+        &[
+            node("node1"),
+            node("node2"),
+            pod("p1.1", "node1", "low", SMALL),
+            pod("p1.2", "node1", "low", SMALL),
+            pod("p1.3", "node1", "mid", MEDIUM),
+            pod("p1.4", "node1", "high", SMALL),
+            pod("p2", "node2", "high", LARGE),
+            pod("p", "", "high", LARGE),
+        ],
+    );
+    assert_eq!(preempted(&sim), victims_on("node1", &["p1.1", "p1.3"]));
+}
+
+/// TestDryRunPreemption "preemption to resolve pod topology spread filter failure":
+/// node-a and node-b are candidates with one low-priority victim each.
+#[test]
+fn dry_run_resolves_topology_spread() {
+    let spread = "  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}}\n  - {maxSkew: 1, topologyKey: hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}}\n";
+    let sim = run(&[
+        node_doc("node-a", VERY_LARGE, 32, "hostname: node-a, zone: zone1", ""),
+        node_doc("node-b", VERY_LARGE, 32, "hostname: node-b, zone: zone1", ""),
+        node_doc("node-x", VERY_LARGE, 32, "hostname: node-x, zone: zone2", ""),
+        pod_doc("pod-a1", "node-a", "mid", NONE, "foo: ''", ""),
+        pod_doc("pod-a2", "node-a", "low", NONE, "foo: ''", ""),
+        pod_doc("pod-b1", "node-b", "low", NONE, "foo: ''", ""),
+        pod_doc("pod-x1", "node-x", "high", NONE, "foo: ''", ""),
+        pod_doc("pod-x2", "node-x", "high", NONE, "foo: ''", ""),
+        pod_doc("p", "", "high", NONE, "foo: ''", spread),
+    ]);
+    let got = preempted(&sim);
+    assert!(
+        got == victims_on("node-a", &["pod-a2"]) || got == victims_on("node-b", &["pod-b1"]),
+        "{got:?}"
+    );
+}
+
+/// TestDryRunPreemption "preemption with violation of same pdb": both pods must go; the
+/// PDB (minAvailable 1 of 2: one disruption allowed) is violated once.
+#[test]
+fn dry_run_violation_of_same_pdb() {
+    let sim = run(&[
+        node("node1"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: pdb, namespace: default}\nspec:\n  minAvailable: 1\n  selector: {matchLabels: {app: foo}}\n".into(),
+        pod_doc("p1.1", "node1", "mid", MEDIUM, "app: foo", ""),
+        pod_doc("p1.2", "node1", "mid", MEDIUM, "app: foo", ""),
+        pod("p", "", "high", VERY_LARGE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node1", &["p1.1", "p1.2"]));
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node1"));
+}
+
+/// TestDryRunPreemption "preemption looks past numCandidates until a non-PDB violating node
+/// is found", with the default DefaultPreemptionArgs (all five nodes are dry-run): the
+/// node chosen violates no PDB.
+#[test]
+fn dry_run_prefers_nodes_without_pdb_violations() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        node("node3"),
+        node("node4"),
+        node("node5"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: pdb, namespace: default}\nspec:\n  maxUnavailable: 0\n  selector: {matchLabels: {app: foo}}\n".into(),
+        pod_doc("p1", "node1", "mid", LARGE, "app: foo", ""),
+        pod_doc("p2", "node2", "mid", LARGE, "app: foo", ""),
+        pod("p3", "node3", "mid", LARGE),
+        pod("p4", "node4", "mid", LARGE),
+        pod_doc("p5", "node5", "mid", LARGE, "app: foo", ""),
+        pod("p", "", "high", LARGE),
+    ]);
+    let got = preempted(&sim);
+    assert!(
+        got == victims_on("node3", &["p3"]) || got == victims_on("node4", &["p4"]),
+        "{got:?}"
+    );
+}
+
+/// TestSelectBestCandidate, every case. Pods created together share a start time
+/// (upstream's `epochTime`); the start-time cases create pods a second apart.
+#[test]
+fn select_best_candidate_min_highest_priority() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        node("node3"),
+        pod("p1.1", "node1", "mid", MEDIUM),
+        pod("p1.2", "node1", "mid", LARGE),
+        pod("p2.1", "node2", "mid", MEDIUM),
+        pod("p2.2", "node2", "low", MEDIUM),
+        pod("p3.1", "node3", "low", MEDIUM),
+        pod("p3.2", "node3", "low", MEDIUM),
+        pod("p", "", "high", VERY_LARGE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node3", &["p3.1", "p3.2"]));
+}
+
+#[test]
+fn select_best_candidate_min_sum_of_priorities() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        node("node3"),
+        pod("p1.1", "node1", "mid", MEDIUM),
+        pod("p1.2", "node1", "mid", LARGE),
+        pod("p2.1", "node2", "mid", LARGE),
+        pod("p2.2", "node2", "low", MEDIUM),
+        pod("p3.1", "node3", "mid", MEDIUM),
+        pod("p3.2", "node3", "mid", MEDIUM),
+        pod("p", "", "high", VERY_LARGE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node2", &["p2.1", "p2.2"]));
+}
+
+#[test]
+fn select_best_candidate_min_number_of_pods() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        node("node3"),
+        pod("p1.1", "node1", "mid", SMALL),
+        pod("p1.2", "node1", "neg", SMALL),
+        pod("p1.3", "node1", "mid", SMALL),
+        pod("p1.4", "node1", "neg", SMALL),
+        pod("p2.1", "node2", "mid", LARGE),
+        pod("p2.2", "node2", "neg", MEDIUM),
+        pod("p3.1", "node3", "mid", MEDIUM),
+        pod("p3.2", "node3", "neg", SMALL),
+        pod("p3.3", "node3", "low", SMALL),
+        pod("p", "", "high", VERY_LARGE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node2", &["p2.1", "p2.2"]));
+}
+
+#[test]
+fn select_best_candidate_sum_of_adjusted_priorities() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        node("node3"),
+        pod("p1.1", "node1", "mid", SMALL),
+        pod("p1.2", "node1", "neg", SMALL),
+        pod("p1.3", "node1", "neg", SMALL),
+        pod("p2.1", "node2", "mid", LARGE),
+        pod("p2.2", "node2", "neg", MEDIUM),
+        pod("p3.1", "node3", "mid", MEDIUM),
+        pod("p3.2", "node3", "neg", SMALL),
+        pod("p3.3", "node3", "low", SMALL),
+        pod("p", "", "high", VERY_LARGE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node2", &["p2.1", "p2.2"]));
+}
+
+#[test]
+fn select_best_candidate_non_overlapping_criteria() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        node("node3"),
+        node("node4"),
+        pod("p1.1", "node1", "mid", SMALL),
+        pod("p1.2", "node1", "low", SMALL),
+        pod("p1.3", "node1", "low", SMALL),
+        pod("p2.1", "node2", "high", LARGE),
+        pod("p3.1", "node3", "mid", MEDIUM),
+        pod("p3.2", "node3", "low", SMALL),
+        pod("p3.3", "node3", "low", SMALL),
+        pod("p3.4", "node3", "low", MEDIUM),
+        pod("p4.1", "node4", "mid", MEDIUM),
+        pod("p4.2", "node4", "mid", SMALL),
+        pod("p4.3", "node4", "mid", SMALL),
+        pod("p4.4", "node4", "neg", SMALL),
+        pod("p", "", "very-high", VERY_LARGE),
+    ]);
+    assert_eq!(
+        preempted(&sim),
+        victims_on("node1", &["p1.1", "p1.2", "p1.3"])
+    );
+}
+
+#[test]
+fn select_best_candidate_latest_start_time_per_node() {
+    // p3.x start first (epochTime1), then p1.x (2), then p2.x (3).
+    let header = created_in_order(&["p3.1", "p3.2", "p1.1", "p1.2", "p2.1", "p2.2", "p"]);
+    let sim = run_script(
+        &header,
+        &[
+            node("node1"),
+            node("node2"),
+            node("node3"),
+            pod("p1.1", "node1", "mid", MEDIUM),
+            pod("p1.2", "node1", "mid", MEDIUM),
+            pod("p2.1", "node2", "mid", MEDIUM),
+            pod("p2.2", "node2", "mid", MEDIUM),
+            pod("p3.1", "node3", "mid", MEDIUM),
+            pod("p3.2", "node3", "mid", MEDIUM),
+            pod("p", "", "high", VERY_LARGE),
+        ],
+    );
+    assert_eq!(preempted(&sim), victims_on("node2", &["p2.1", "p2.2"]));
+}
+
+#[test]
+fn select_best_candidate_latest_earliest_start_time_of_all_pods() {
+    // Start order: p2.2 (1), p1.2 (2), p3.1 (3), p1.1 (4), p2.1 (5), p3.2 (6).
+    let header = created_in_order(&["p2.2", "p1.2", "p3.1", "p1.1", "p2.1", "p3.2", "p"]);
+    let sim = run_script(
+        &header,
+        &[
+            node("node1"),
+            node("node2"),
+            node("node3"),
+            pod("p1.1", "node1", "mid", MEDIUM),
+            pod("p1.2", "node1", "mid", MEDIUM),
+            pod("p2.1", "node2", "mid", MEDIUM),
+            pod("p2.2", "node2", "mid", MEDIUM),
+            pod("p3.1", "node3", "mid", MEDIUM),
+            pod("p3.2", "node3", "mid", MEDIUM),
+            pod("p", "", "high", VERY_LARGE),
+        ],
+    );
+    assert_eq!(preempted(&sim), victims_on("node3", &["p3.1", "p3.2"]));
+}
+
+#[test]
+fn select_best_candidate_start_time_of_highest_priority_victims() {
+    // Start order: p2.2 (1), p1.2 (2), p3.1 (3), p1.1 (4), p3.2 (5), p2.1 (6).
+    let header = created_in_order(&["p2.2", "p1.2", "p3.1", "p1.1", "p3.2", "p2.1", "p"]);
+    let sim = run_script(
+        &header,
+        &[
+            node("node1"),
+            node("node2"),
+            node("node3"),
+            pod("p1.1", "node1", "low", MEDIUM),
+            pod("p1.2", "node1", "mid", MEDIUM),
+            pod("p2.1", "node2", "mid", MEDIUM),
+            pod("p2.2", "node2", "low", MEDIUM),
+            pod("p3.1", "node3", "low", MEDIUM),
+            pod("p3.2", "node3", "mid", MEDIUM),
+            pod("p", "", "high", VERY_LARGE),
+        ],
+    );
+    assert_eq!(preempted(&sim), victims_on("node2", &["p2.1", "p2.2"]));
+}
+
+/// TestPreempt "basic preemption logic" and "PreemptionPolicy is nil".
+#[test]
+fn preempt_basic() {
+    for policy in ["  preemptionPolicy: PreemptLowerPriority\n", ""] {
+        let sim = run(&[
+            node("node1"),
+            node("node2"),
+            node("node3"),
+            pod("p1.1", "node1", "low", SMALL),
+            pod("p1.2", "node1", "low", SMALL),
+            pod("p2.1", "node2", "high", LARGE),
+            pod("p3.1", "node3", "mid", MEDIUM),
+            pod_doc("p", "", "high", VERY_LARGE, "", policy),
+        ]);
+        assert_eq!(preempted(&sim), victims_on("node1", &["p1.1", "p1.2"]));
+        assert_eq!(node_of(&sim, "p").as_deref(), Some("node1"));
+    }
+}
+
+/// TestPreempt "preemption for topology spread constraints".
+#[test]
+fn preempt_for_topology_spread() {
+    let spread = "  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}}\n  - {maxSkew: 1, topologyKey: hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}}\n";
+    let sim = run(&[
+        node_doc("node-a", VERY_LARGE, 32, "hostname: node-a, zone: zone1", ""),
+        node_doc("node-b", VERY_LARGE, 32, "hostname: node-b, zone: zone1", ""),
+        node_doc("node-x", VERY_LARGE, 32, "hostname: node-x, zone: zone2", ""),
+        pod_doc("p-a1", "node-a", "high", NONE, "foo: ''", ""),
+        pod_doc("p-a2", "node-a", "high", NONE, "foo: ''", ""),
+        pod_doc("p-b1", "node-b", "low", NONE, "foo: ''", ""),
+        pod_doc("p-x1", "node-x", "high", NONE, "foo: ''", ""),
+        pod_doc("p-x2", "node-x", "high", NONE, "foo: ''", ""),
+        pod_doc("p", "", "high", NONE, "foo: ''", spread),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node-b", &["p-b1"]));
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node-b"));
+}
+
+/// TestPreempt "no preempting in pod" and TestPodEligibleToPreemptOthers "Pod with
+/// 'PreemptNever' preemption policy": nothing is preempted, the pod says why.
+#[test]
+fn preempt_never() {
+    let sim = run(&[
+        node("node1"),
+        node("node2"),
+        node("node3"),
+        pod("p1.1", "node1", "low", SMALL),
+        pod("p1.2", "node1", "low", SMALL),
+        pod("p2.1", "node2", "high", LARGE),
+        pod("p3.1", "node3", "mid", MEDIUM),
+        pod("p", "", "high-never", VERY_LARGE),
+    ]);
+    assert!(preempted(&sim).is_empty());
+    assert_eq!(
+        last_failure(&sim, "p"),
+        "0/3 nodes are available: 3 Insufficient cpu, 3 Insufficient memory. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never."
+    );
+}
