@@ -18,7 +18,7 @@ use std::collections::BTreeSet;
 use bindery_core::model::{Kind, ObjectKey};
 use bindery_core::scenario::builtin::read_header;
 use bindery_core::scheduler::explain::{Explanation, Verdict};
-use bindery_core::Simulation;
+use bindery_core::{Command, Simulation};
 use bindery_tests::{run_yaml, MAX_STEPS};
 
 // ---------------------------------------------------------------------------------------
@@ -858,4 +858,155 @@ fn preempt_never() {
         last_failure(&sim, "p"),
         "0/3 nodes are available: 3 Insufficient cpu, 3 Insufficient memory. no new claims to deallocate, preemption: not eligible due to preemptionPolicy=Never."
     );
+}
+
+/// A victim with a grace period: it stays on the node, terminating, for 30 s.
+fn slow_victim(name: &str, node: &str, prio: &str) -> String {
+    pod(name, node, prio, NONE).replace(
+        "terminationGracePeriodSeconds: 0",
+        "terminationGracePeriodSeconds: 30",
+    )
+}
+
+/// Loads `docs` without running anything.
+fn load(docs: &[String]) -> Simulation {
+    let mut all = vec![PRIORITY_CLASSES.to_string()];
+    all.extend(docs.iter().cloned());
+    let parsed = bindery_core::scenario::parse(&all.join("---\n"));
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let mut sim = Simulation::new(1);
+    let errors = sim.load(&parsed);
+    assert!(errors.is_empty(), "{errors:?}");
+    sim
+}
+
+/// Steps until the first preemption has been carried out (victims marked and deleted).
+fn step_until_preempted(sim: &mut Simulation) {
+    for _ in 0..1000 {
+        if !preempted(sim).is_empty() {
+            return;
+        }
+        sim.step();
+    }
+    panic!("no preemption happened");
+}
+
+fn apply(sim: &mut Simulation, yaml: &str) {
+    let parsed = bindery_core::scenario::parse(yaml);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    for d in &parsed.manifests {
+        sim.execute(Command::Apply(d.manifest.clone())).unwrap();
+    }
+}
+
+/// After a successful preemption the preemptor waits for its victim to go: the victim's
+/// DisruptionTarget condition and deletionTimestamp are pod updates NodeResourcesFit does
+/// not register for (fit.go: Pod/Delete and UpdatePodScaleDown only), so no cycle runs
+/// until the victim is deleted, 30 s later.
+#[test]
+fn preemptor_is_not_retried_while_its_victim_terminates() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        slow_victim("v", "node1", "low"),
+        pod("p", "", "high", NONE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node1", &["v"]));
+    assert_eq!(
+        messages(&sim, "p", "FailedScheduling"),
+        vec!["0/1 nodes are available: 1 Too many pods.".to_string()]
+    );
+    let scheduled: Vec<_> = sim
+        .log()
+        .events_for(Kind::Pod, &key("p"))
+        .filter(|(_, e)| e.reason == "Scheduled")
+        .map(|(entry, _)| entry.time.millis())
+        .collect();
+    assert_eq!(scheduled, vec![30_000]);
+}
+
+/// TestPodEligibleToPreemptOthers "preemption victim pod terminating, as indicated by the
+/// dedicated DisruptionTarget condition": retried while its victim still terminates on
+/// the nominated node (here because an unrelated scheduled pod was deleted), the
+/// preemptor is not eligible to preempt again.
+#[test]
+fn not_eligible_while_a_victim_terminates_on_the_nominated_node() {
+    let mut sim = load(&[
+        node_doc("node1", VERY_LARGE, 1, "", ""),
+        node_doc("node2", VERY_LARGE, 32, "", ""),
+        slow_victim("v", "node1", "low"),
+        pod("h2", "node2", "high", VERY_LARGE),
+        pod("other", "node2", "high", NONE),
+        pod("p", "", "high", SMALL),
+    ]);
+    step_until_preempted(&mut sim);
+    assert_eq!(
+        sim.cluster()
+            .pod(&key("p"))
+            .unwrap()
+            .status
+            .nominated_node_name
+            .as_deref(),
+        Some("node1")
+    );
+    sim.execute(Command::Delete {
+        kind: Kind::Pod,
+        key: key("other"),
+    })
+    .unwrap();
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(
+        messages(&sim, "p", "FailedScheduling"),
+        vec![
+            "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 1 Too many pods.".to_string(),
+            with_preemption(
+                "0/2 nodes are available: 1 Insufficient cpu, 1 Insufficient memory, 1 Too many pods.",
+                "not eligible due to a terminating pod on the nominated node."
+            ),
+        ]
+    );
+    assert_eq!(preempted(&sim), victims_on("node1", &["v"]));
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node1"));
+}
+
+/// TestPodEligibleToPreemptOthers "Pod with nominated node": when the nominated node has
+/// become UnschedulableAndUnresolvable (tainted), a victim still terminating there does
+/// not stop the preemptor from preempting elsewhere. (The retry is caused by the deletion
+/// of a scheduled pod, an event NodeResourcesFit registers for; a taint alone would not
+/// requeue a pod NodeResourcesFit rejected.)
+#[test]
+fn eligible_again_when_the_nominated_node_became_unresolvable() {
+    let taint = "taints: [{key: dedicated, value: other, effect: NoSchedule}]";
+    let mut sim = load(&[
+        node_doc("node1", VERY_LARGE, 1, "", ""),
+        node_doc("node2", VERY_LARGE, 1, "", ""),
+        node_doc("node3", VERY_LARGE, 32, "", taint),
+        slow_victim("v", "node1", "low"),
+        pod("l2", "node2", "mid", NONE),
+        pod_doc(
+            "other",
+            "node3",
+            "high",
+            NONE,
+            "",
+            "  tolerations: [{operator: Exists}]\n",
+        ),
+        pod("p", "", "high", NONE),
+    ]);
+    step_until_preempted(&mut sim);
+    assert_eq!(preempted(&sim), victims_on("node1", &["v"]));
+    apply(&mut sim, &node_doc("node1", VERY_LARGE, 1, "", taint));
+    sim.execute(Command::Delete {
+        kind: Kind::Pod,
+        key: key("other"),
+    })
+    .unwrap();
+    sim.run_until_idle(MAX_STEPS);
+    let mut want = victims_on("node1", &["v"]);
+    want.extend(victims_on("node2", &["l2"]));
+    assert_eq!(preempted(&sim), want);
+    assert_eq!(
+        messages(&sim, "p", "FailedScheduling")[1],
+        "0/3 nodes are available: 1 Too many pods, 2 node(s) had untolerated taint(s)."
+    );
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node2"));
 }
