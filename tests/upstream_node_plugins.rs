@@ -150,7 +150,9 @@ fn run_script(header: &str, docs: &[String]) -> Simulation {
 fn created_in_order(pods: &[&str]) -> String {
     let mut h = String::new();
     for p in pods {
-        h.push_str(&format!("# then: create Pod default/{p}\n# then: advance 1s\n"));
+        h.push_str(&format!(
+            "# then: create Pod default/{p}\n# then: advance 1s\n"
+        ));
     }
     h
 }
@@ -575,9 +577,27 @@ fn dry_run_equal_priority_victims_go_latest_start_first() {
 fn dry_run_resolves_topology_spread() {
     let spread = "  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}}\n  - {maxSkew: 1, topologyKey: hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}}\n";
     let sim = run(&[
-        node_doc("node-a", VERY_LARGE, 32, "hostname: node-a, zone: zone1", ""),
-        node_doc("node-b", VERY_LARGE, 32, "hostname: node-b, zone: zone1", ""),
-        node_doc("node-x", VERY_LARGE, 32, "hostname: node-x, zone: zone2", ""),
+        node_doc(
+            "node-a",
+            VERY_LARGE,
+            32,
+            "hostname: node-a, zone: zone1",
+            "",
+        ),
+        node_doc(
+            "node-b",
+            VERY_LARGE,
+            32,
+            "hostname: node-b, zone: zone1",
+            "",
+        ),
+        node_doc(
+            "node-x",
+            VERY_LARGE,
+            32,
+            "hostname: node-x, zone: zone2",
+            "",
+        ),
         pod_doc("pod-a1", "node-a", "mid", NONE, "foo: ''", ""),
         pod_doc("pod-a2", "node-a", "low", NONE, "foo: ''", ""),
         pod_doc("pod-b1", "node-b", "low", NONE, "foo: ''", ""),
@@ -825,9 +845,27 @@ fn preempt_basic() {
 fn preempt_for_topology_spread() {
     let spread = "  topologySpreadConstraints:\n  - {maxSkew: 1, topologyKey: zone, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}}\n  - {maxSkew: 1, topologyKey: hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {matchExpressions: [{key: foo, operator: Exists}]}}\n";
     let sim = run(&[
-        node_doc("node-a", VERY_LARGE, 32, "hostname: node-a, zone: zone1", ""),
-        node_doc("node-b", VERY_LARGE, 32, "hostname: node-b, zone: zone1", ""),
-        node_doc("node-x", VERY_LARGE, 32, "hostname: node-x, zone: zone2", ""),
+        node_doc(
+            "node-a",
+            VERY_LARGE,
+            32,
+            "hostname: node-a, zone: zone1",
+            "",
+        ),
+        node_doc(
+            "node-b",
+            VERY_LARGE,
+            32,
+            "hostname: node-b, zone: zone1",
+            "",
+        ),
+        node_doc(
+            "node-x",
+            VERY_LARGE,
+            32,
+            "hostname: node-x, zone: zone2",
+            "",
+        ),
         pod_doc("p-a1", "node-a", "high", NONE, "foo: ''", ""),
         pod_doc("p-a2", "node-a", "high", NONE, "foo: ''", ""),
         pod_doc("p-b1", "node-b", "low", NONE, "foo: ''", ""),

@@ -54,6 +54,9 @@ pub enum Outcome {
     NotEligible(String),
     /// No node could be made to fit; the nested FitError text.
     NoCandidates(String),
+    /// No candidate, and the dry run failed with an error: `Preempt` returns the error
+    /// status (the nomination is left as it is); the message (without `preemption: `).
+    Error(String),
 }
 
 /// `util.MoreImportantPod`: higher priority, then the one that started earlier.
@@ -336,6 +339,8 @@ pub fn preempt(
     // The dry run's rejections, one per node: only their reasons are ever read (the
     // FitError message counts them), so no by-name map is built.
     let mut rejected: Vec<Status> = Vec::new();
+    // The dry run's errors, in the order the nodes were visited.
+    let mut errors: Vec<String> = Vec::new();
     let mut non_violating = Vec::new();
     let mut violating = Vec::new();
     if !potential.is_empty() {
@@ -364,13 +369,36 @@ pub fn preempt(
                         break;
                     }
                 }
-                Ok(_) => {}
+                // v1.36.0's DryRunPreemption turns "fits with no victim" into an Error
+                // status for the node (PR #135486, which makes it UnschedulableAndUnresolvable
+                // "No preemption victims found for incoming pod", was merged after v1.36.0).
+                // None of Bindery's filters can get here (they only get easier as pods
+                // leave, and no PreFilter returns Unschedulable), but the outcome is upstream's.
+                Ok(_) => errors.push(format!(
+                    "expected at least one victim pod on node {:?}",
+                    node.name()
+                )),
                 Err(s) => rejected.push(s),
             }
         }
     }
     let mut candidates = non_violating;
     candidates.extend(violating);
+    if candidates.is_empty() && !errors.is_empty() {
+        // `utilerrors.NewAggregate`: one error is itself; several are deduplicated and
+        // bracketed.
+        let mut seen = Vec::new();
+        for e in errors {
+            if !seen.contains(&e) {
+                seen.push(e);
+            }
+        }
+        return Outcome::Error(if seen.len() == 1 {
+            seen.remove(0)
+        } else {
+            format!("[{}]", seen.join(", "))
+        });
+    }
     if candidates.is_empty() {
         return Outcome::NoCandidates(fit_error_message(
             rejected.iter(),
@@ -546,6 +574,91 @@ mod tests {
             .is_some());
         let vip = sim.cluster().pod(&ObjectKey::parse("vip", true)).unwrap();
         assert_eq!(vip.node_name(), Some("n2"));
+    }
+
+    /// A Filter that rejects each node once and then passes: the dry run finds that the
+    /// preemptor fits without evicting anyone (upstream's "fits with no preemption" shape).
+    struct RejectsOnce(std::sync::Mutex<std::collections::BTreeSet<String>>);
+
+    impl crate::scheduler::framework::Plugin for RejectsOnce {
+        fn name(&self) -> &'static str {
+            "RejectsOnce"
+        }
+        fn points(&self) -> crate::scheduler::framework::Points {
+            crate::scheduler::framework::Points::FILTER
+        }
+        fn filter(
+            &self,
+            _cx: &crate::scheduler::framework::Ctx,
+            _state: &crate::scheduler::framework::CycleState,
+            _pod: &crate::model::Pod,
+            node: &crate::scheduler::cache::NodeInfo,
+        ) -> crate::scheduler::framework::Status {
+            if self.0.lock().unwrap().insert(node.name().to_string()) {
+                crate::scheduler::framework::Status::unschedulable("rejected once")
+            } else {
+                crate::scheduler::framework::Status::success()
+            }
+        }
+    }
+
+    /// v1.36.0: a node where the preemptor fits with no victim is an Error in the dry run
+    /// ("expected at least one victim pod on node ..."); with no candidate, PostFilter
+    /// returns that error alone (DynamicResources' text is dropped) and keeps the
+    /// nomination.
+    #[test]
+    fn a_node_that_fits_without_victims_is_an_error_in_v1_36_0() {
+        let sim = world(&[
+            prio("high", 1000),
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            pod("low-1", &[], "  nodeName: n1\n"),
+            pod("low-2", &[], "  nodeName: n2\n"),
+        ]);
+        let mut sim = sim;
+        add_pending(
+            &mut sim,
+            &pod(
+                "vip",
+                &[],
+                "  priorityClassName: high\n  schedulingGates: [{name: hold}]\n",
+            ),
+        );
+        let vip = sim
+            .cluster()
+            .pod(&ObjectKey::parse("vip", true))
+            .unwrap()
+            .clone();
+        let mut profile = crate::scheduler::plugins::default_profile(sim.version());
+        profile.push(std::sync::Arc::new(RejectsOnce(Default::default())));
+        let cx = sim.ctx();
+        let decision = crate::scheduler::schedule_pod(
+            &cx,
+            &profile,
+            &vip,
+            &mut 0,
+            &mut crate::rng::SimRng::new(1),
+        );
+        let crate::scheduler::Decision::Unschedulable {
+            message,
+            nomination,
+            preemption,
+            ..
+        } = decision
+        else {
+            panic!("expected a failure");
+        };
+        assert!(preemption.is_none());
+        assert_eq!(nomination, crate::scheduler::Nomination::Keep);
+        let expected_one = |first: &str, second: &str| {
+            format!(
+                "0/2 nodes are available: 2 rejected once. preemption: [expected at least one victim pod on node \"{first}\", expected at least one victim pod on node \"{second}\"]"
+            )
+        };
+        assert!(
+            message == expected_one("n1", "n2") || message == expected_one("n2", "n1"),
+            "{message}"
+        );
     }
 
     #[test]
