@@ -1048,3 +1048,51 @@ fn eligible_again_when_the_nominated_node_became_unresolvable() {
     );
     assert_eq!(node_of(&sim, "p").as_deref(), Some("node2"));
 }
+
+/// filterPodsWithPDBViolation as of v1.36.0: a PDB whose selector is empty (`{}`) is
+/// skipped (`selector.Empty()`), although policy/v1 says it selects every pod in its
+/// namespace. PR #141785, which honours it, was merged after v1.36.0. Here the PDB would
+/// protect `v1` (in its namespace, no disruption allowed) and steer preemption to node2;
+/// v1.36.0 ignores it and takes the node with the lowest-priority victim.
+#[test]
+fn pdb_with_an_empty_selector_is_ignored_by_preemption() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        one_pod_node("node2"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: everything, namespace: default}\nspec:\n  minAvailable: 100%\n  selector: {}\n".into(),
+        pod_doc("v1", "node1", "low", NONE, "app: a", ""),
+        pod_doc("v2", "node2", "mid", NONE, "app: b", "").replace("namespace: default", "namespace: other"),
+        pod("p", "", "high", NONE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node1", &["v1"]));
+}
+
+/// The same rule's other half: a pod without labels never violates a PDB in v1.36.0
+/// (`len(pod.Labels) != 0`), even one whose selector (`app DoesNotExist`) matches it.
+#[test]
+fn unlabeled_pods_never_violate_a_pdb_in_preemption() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        one_pod_node("node2"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: unlabeled, namespace: default}\nspec:\n  minAvailable: 100%\n  selector: {matchExpressions: [{key: app, operator: DoesNotExist}]}\n".into(),
+        pod("v1", "node1", "low", NONE),
+        pod_doc("v2", "node2", "mid", NONE, "app: b", ""),
+        pod("p", "", "high", NONE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node1", &["v1"]));
+}
+
+/// Control for the two cases above: a PDB matching `v1` by label does steer preemption to
+/// the node whose victim violates no PDB, although its victim has a higher priority.
+#[test]
+fn pdb_matching_by_label_steers_preemption() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        one_pod_node("node2"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: a, namespace: default}\nspec:\n  minAvailable: 100%\n  selector: {matchLabels: {app: a}}\n".into(),
+        pod_doc("v1", "node1", "low", NONE, "app: a", ""),
+        pod_doc("v2", "node2", "mid", NONE, "app: b", ""),
+        pod("p", "", "high", NONE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node2", &["v2"]));
+}
