@@ -1591,3 +1591,195 @@ fn restartable_init_containers() {
         assert_eq!(&verdict(&sim, "p", "n", "NodeResourcesFit"), want, "{name}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// Scores: noderesources/least_allocated_test.go, balanced_allocation_test.go and
+// fit_test.go TestFitScore (default ScoringStrategy: LeastAllocated, cpu and memory,
+// weight 1 each), read from the verdict table's per-plugin (weighted) scores.
+// ---------------------------------------------------------------------------------------
+
+/// A node with `cpu` (cores, as upstream's `"4000"`) and `memory` (bytes) allocatable.
+fn score_node(name: &str, cpu: &str, mem: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}}}}}\nstatus:\n  allocatable: {{cpu: '{cpu}', memory: '{mem}', pods: '110'}}\n"
+    )
+}
+
+/// Each node's score from `plugin` for the pending pod `p` (None: not scored).
+fn scores(sim: &Simulation, plugin: &str) -> Vec<(String, Option<i64>)> {
+    let ex = sim.explain(&key("p")).unwrap();
+    ex.nodes
+        .iter()
+        .map(|r| {
+            (
+                r.node.clone(),
+                r.scores.iter().find(|(n, _)| *n == plugin).map(|(_, s)| *s),
+            )
+        })
+        .collect()
+}
+
+fn scored(pairs: &[(&str, i64)]) -> Vec<(String, Option<i64>)> {
+    pairs
+        .iter()
+        .map(|(n, s)| (n.to_string(), Some(*s)))
+        .collect()
+}
+
+/// `cpuAndMemory` / the two-container request of the least-allocated tests: 3000 cores,
+/// 5000 bytes.
+fn cpu_and_memory() -> String {
+    containers_spec(
+        &["cpu: '1000', memory: '2000'", "cpu: '2000', memory: '3000'"],
+        &[],
+    )
+}
+
+/// `cpuOnly`: 3000 cores, memory explicitly 0.
+fn cpu_only() -> String {
+    containers_spec(
+        &["cpu: '1000', memory: '0'", "cpu: '2000', memory: '0'"],
+        &[],
+    )
+}
+
+#[test]
+fn least_allocated_scores() {
+    let fit = "NodeResourcesFit";
+    // "nothing scheduled, resources requested, differently sized nodes"
+    let sim = run(&[
+        score_node("node1", "4000", "10000"),
+        score_node("node2", "6000", "10000"),
+        raw_pod("p", "", &cpu_and_memory()),
+    ]);
+    assert_eq!(scores(&sim, fit), scored(&[("node1", 37), ("node2", 50)]));
+    // "resources requested, pods scheduled with resources"
+    let sim = run(&[
+        score_node("node1", "10000", "20000"),
+        score_node("node2", "10000", "20000"),
+        raw_pod(
+            "e1",
+            "node1",
+            &containers_spec(&["cpu: '3000', memory: '0'"], &[]),
+        ),
+        raw_pod(
+            "e2",
+            "node2",
+            &containers_spec(&["cpu: '3000', memory: '5000'"], &[]),
+        ),
+        raw_pod("p", "", &cpu_and_memory()),
+    ]);
+    assert_eq!(scores(&sim, fit), scored(&[("node1", 57), ("node2", 45)]));
+    // "resources requested, pods scheduled with resources, differently sized nodes"
+    let sim = run(&[
+        score_node("node1", "10000", "20000"),
+        score_node("node2", "10000", "50000"),
+        raw_pod(
+            "e1",
+            "node1",
+            &containers_spec(&["cpu: '3000', memory: '0'"], &[]),
+        ),
+        raw_pod(
+            "e2",
+            "node2",
+            &containers_spec(&["cpu: '3000', memory: '5000'"], &[]),
+        ),
+        raw_pod("p", "", &cpu_and_memory()),
+    ]);
+    assert_eq!(scores(&sim, fit), scored(&[("node1", 57), ("node2", 60)]));
+}
+
+/// TestFitScore "test case for ScoringStrategy LeastAllocated" and "... with sidecar
+/// container" (a sidecar's requests count on the node).
+#[test]
+fn fit_score_least_allocated() {
+    let fit = "NodeResourcesFit";
+    let pod = containers_spec(&["cpu: '1000', memory: '2000'"], &[]);
+    let sim = run(&[
+        score_node("node1", "4000", "10000"),
+        score_node("node2", "6000", "10000"),
+        raw_pod(
+            "e1",
+            "node1",
+            &containers_spec(&["cpu: '2000', memory: '4000'"], &[]),
+        ),
+        raw_pod(
+            "e2",
+            "node2",
+            &containers_spec(&["cpu: '1000', memory: '2000'"], &[]),
+        ),
+        raw_pod("p", "", &pod),
+    ]);
+    assert_eq!(scores(&sim, fit), scored(&[("node1", 32), ("node2", 63)]));
+    let sim = run(&[
+        score_node("node1", "4000", "10000"),
+        score_node("node2", "4000", "10000"),
+        raw_pod(
+            "e1",
+            "node1",
+            &(containers_spec(&["cpu: '1000', memory: '2000'"], &[])
+                + "  initContainers: [{name: sidecar, image: pause, restartPolicy: Always, resources: {requests: {cpu: '1000', memory: '2000'}}}]\n"),
+        ),
+        raw_pod("e2", "node2", &containers_spec(&["cpu: '1000', memory: '2000'"], &[])),
+        raw_pod("p", "", &pod),
+    ]);
+    assert_eq!(scores(&sim, fit), scored(&[("node1", 32), ("node2", 55)]));
+}
+
+#[test]
+fn balanced_allocation_scores() {
+    let ba = "NodeResourcesBalancedAllocation";
+    // "nothing scheduled, nothing requested, skip in PreScore": a best-effort pod.
+    let sim = run(&[
+        score_node("node1", "4000", "10000"),
+        score_node("node2", "4000", "10000"),
+        raw_pod("p", "", &containers_spec(&[""], &[])),
+    ]);
+    assert_eq!(
+        scores(&sim, ba),
+        vec![("node1".to_string(), None), ("node2".to_string(), None)]
+    );
+    // "nothing scheduled, resources requested, differently sized nodes"
+    let sim = run(&[
+        score_node("node1", "4000", "10000"),
+        score_node("node2", "6000", "10000"),
+        raw_pod("p", "", &cpu_and_memory()),
+    ]);
+    assert_eq!(scores(&sim, ba), scored(&[("node1", 87), ("node2", 100)]));
+    // "resources requested, pods scheduled with resources" (and "... if PreScore not
+    // called", the same numbers)
+    let sim = run(&[
+        score_node("node1", "10000", "20000"),
+        score_node("node2", "10000", "20000"),
+        raw_pod("e1", "node1", &cpu_only()),
+        raw_pod("e2", "node2", &cpu_and_memory()),
+        raw_pod("p", "", &cpu_and_memory()),
+    ]);
+    assert_eq!(scores(&sim, ba), scored(&[("node1", 82), ("node2", 95)]));
+    // "resources requested, pods scheduled with resources, differently sized nodes"
+    let sim = run(&[
+        score_node("node1", "10000", "20000"),
+        score_node("node2", "10000", "50000"),
+        raw_pod("e1", "node1", &cpu_only()),
+        raw_pod("e2", "node2", &cpu_and_memory()),
+        raw_pod("p", "", &cpu_and_memory()),
+    ]);
+    assert_eq!(scores(&sim, ba), scored(&[("node1", 82), ("node2", 80)]));
+    // "requested resources at node capacity"
+    let sim = run(&[
+        score_node("node1", "6000", "10000"),
+        score_node("node2", "6000", "10000"),
+        raw_pod("e1", "node1", &cpu_only()),
+        raw_pod("e2", "node2", &cpu_and_memory()),
+        raw_pod("p", "", &cpu_only()),
+    ]);
+    assert_eq!(scores(&sim, ba), scored(&[("node1", 50), ("node2", 75)]));
+    // "node without the scalar resource should skip the scalar resource" (with the
+    // default cpu and memory only, the same 63 on both nodes).
+    let sim = run(&[
+        score_node("node1", "3500", "40000"),
+        score_node("node2", "3500", "40000"),
+        raw_pod("p", "", &cpu_and_memory()),
+    ]);
+    assert_eq!(scores(&sim, ba), scored(&[("node1", 63), ("node2", 63)]));
+}
