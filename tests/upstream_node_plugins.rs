@@ -1783,3 +1783,158 @@ fn balanced_allocation_scores() {
     ]);
     assert_eq!(scores(&sim, ba), scored(&[("node1", 63), ("node2", 63)]));
 }
+
+// ---------------------------------------------------------------------------------------
+// TaintToleration: tainttoleration/taint_toleration_test.go (v1.36). The v1.35+ Filter
+// reason is "node(s) had untolerated taint(s)" (#134740), UnschedulableAndUnresolvable.
+// The Gt/Lt operator cases need the TaintTolerationComparisonOperators gate (alpha, off).
+// ---------------------------------------------------------------------------------------
+
+fn taint_pod(tolerations: &str) -> String {
+    let spec = containers_spec(&[""], &[])
+        + &if tolerations.is_empty() {
+            String::new()
+        } else {
+            format!("  tolerations: [{tolerations}]\n")
+        };
+    raw_pod("p", "", &spec)
+}
+
+fn tainted_node(name: &str, taints: &str) -> String {
+    node_doc(name, VERY_LARGE, 32, "", &format!("taints: [{taints}]"))
+}
+
+#[test]
+fn taint_toleration_filter() {
+    let untolerated = unresolvable("node(s) had untolerated taint(s)");
+    let cases: &[(&str, &str, &str, Verdict)] = &[
+        (
+            "A pod having no tolerations can't be scheduled onto a node with nonempty taints",
+            "",
+            "{key: dedicated, value: user1, effect: NoSchedule}",
+            untolerated.clone(),
+        ),
+        (
+            "A pod which can be scheduled on a dedicated node assigned to user1 with effect NoSchedule",
+            "{key: dedicated, value: user1, effect: NoSchedule}",
+            "{key: dedicated, value: user1, effect: NoSchedule}",
+            Verdict::Passed,
+        ),
+        (
+            "A pod which can't be scheduled on a dedicated node assigned to user2 with effect NoSchedule",
+            "{key: dedicated, operator: Equal, value: user2, effect: NoSchedule}",
+            "{key: dedicated, value: user1, effect: NoSchedule}",
+            untolerated.clone(),
+        ),
+        (
+            "A pod can be scheduled onto the node, with a toleration uses operator Exists that tolerates the taints on the node",
+            "{key: foo, operator: Exists, effect: NoSchedule}",
+            "{key: foo, value: bar, effect: NoSchedule}",
+            Verdict::Passed,
+        ),
+        (
+            "A pod has multiple tolerations, node has multiple taints, all the taints are tolerated, pod can be scheduled onto the node",
+            "{key: dedicated, operator: Equal, value: user2, effect: NoSchedule}, {key: foo, operator: Exists, effect: NoSchedule}",
+            "{key: dedicated, value: user2, effect: NoSchedule}, {key: foo, value: bar, effect: NoSchedule}",
+            Verdict::Passed,
+        ),
+        (
+            "A pod has a toleration that keys and values match the taint on the node, but (non-empty) effect doesn't match, can't be scheduled onto the node",
+            "{key: foo, operator: Equal, value: bar, effect: PreferNoSchedule}",
+            "{key: foo, value: bar, effect: NoSchedule}",
+            untolerated.clone(),
+        ),
+        (
+            "The pod has a toleration that keys and values match the taint on the node, the effect of toleration is empty, and the effect of taint is NoSchedule. Pod can be scheduled onto the node",
+            "{key: foo, operator: Equal, value: bar}",
+            "{key: foo, value: bar, effect: NoSchedule}",
+            Verdict::Passed,
+        ),
+        (
+            "The pod has a toleration that key and value don't match the taint on the node, but the effect of taint on node is PreferNoSchedule. Pod can be scheduled onto the node",
+            "{key: dedicated, operator: Equal, value: user2, effect: NoSchedule}",
+            "{key: dedicated, value: user1, effect: PreferNoSchedule}",
+            Verdict::Passed,
+        ),
+        (
+            "The pod has no toleration, but the effect of taint on node is PreferNoSchedule. Pod can be scheduled onto the node",
+            "",
+            "{key: dedicated, value: user1, effect: PreferNoSchedule}",
+            Verdict::Passed,
+        ),
+    ];
+    for (name, tolerations, taints, want) in cases {
+        let sim = run(&[tainted_node("node-a", taints), taint_pod(tolerations)]);
+        assert_eq!(
+            &verdict(&sim, "p", "node-a", "TaintToleration"),
+            want,
+            "{name}"
+        );
+    }
+}
+
+/// TestTaintTolerationScore: normalized (reversed) counts of untolerated PreferNoSchedule
+/// taints, times TaintToleration's weight of 3 in the default profile.
+#[test]
+fn taint_toleration_score() {
+    let cases: &[(&str, &str, &[(&str, &str)], &[(&str, i64)])] = &[
+        (
+            "node with taints tolerated by the pod, gets a higher score than those node with intolerable taints",
+            "{key: foo, operator: Equal, value: bar, effect: PreferNoSchedule}",
+            &[
+                ("node-a", "{key: foo, value: bar, effect: PreferNoSchedule}"),
+                ("node-b", "{key: foo, value: blah, effect: PreferNoSchedule}"),
+            ],
+            &[("node-a", 100), ("node-b", 0)],
+        ),
+        (
+            "the nodes that all of their taints are tolerated by the pod, get the same score, no matter how many tolerable taints a node has",
+            "{key: cpu-type, operator: Equal, value: arm64, effect: PreferNoSchedule}, {key: disk-type, operator: Equal, value: ssd, effect: PreferNoSchedule}",
+            &[
+                ("node-a", ""),
+                ("node-b", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}"),
+                ("node-c", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}, {key: disk-type, value: ssd, effect: PreferNoSchedule}"),
+            ],
+            &[("node-a", 100), ("node-b", 100), ("node-c", 100)],
+        ),
+        (
+            "the more intolerable taints a node has, the lower score it gets.",
+            "{key: foo, operator: Equal, value: bar, effect: PreferNoSchedule}",
+            &[
+                ("node-a", ""),
+                ("node-b", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}"),
+                ("node-c", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}, {key: disk-type, value: ssd, effect: PreferNoSchedule}"),
+            ],
+            &[("node-a", 100), ("node-b", 50), ("node-c", 0)],
+        ),
+        (
+            "only taints and tolerations that have effect PreferNoSchedule are checked by taints-tolerations priority function",
+            "{key: cpu-type, operator: Equal, value: arm64, effect: NoSchedule}, {key: disk-type, operator: Equal, value: ssd, effect: NoSchedule}",
+            &[
+                ("node-a", ""),
+                ("node-b", "{key: cpu-type, value: arm64, effect: NoSchedule}"),
+                ("node-c", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}, {key: disk-type, value: ssd, effect: PreferNoSchedule}"),
+            ],
+            &[("node-a", 100), ("node-b", 100), ("node-c", 0)],
+        ),
+        (
+            "Default behaviour No taints and tolerations, lands on node with no taints",
+            "",
+            &[
+                ("node-a", ""),
+                ("node-b", "{key: cpu-type, value: arm64, effect: PreferNoSchedule}"),
+            ],
+            &[("node-a", 100), ("node-b", 0)],
+        ),
+    ];
+    for (name, tolerations, nodes, want) in cases {
+        let mut docs: Vec<String> = nodes
+            .iter()
+            .map(|(n, taints)| tainted_node(n, taints))
+            .collect();
+        docs.push(taint_pod(tolerations));
+        let sim = run(&docs);
+        let want: Vec<(&str, i64)> = want.iter().map(|(n, s)| (*n, s * 3)).collect();
+        assert_eq!(scores(&sim, "TaintToleration"), scored(&want), "{name}");
+    }
+}
