@@ -1938,3 +1938,275 @@ fn taint_toleration_score() {
         assert_eq!(scores(&sim, "TaintToleration"), scored(&want), "{name}");
     }
 }
+
+// ---------------------------------------------------------------------------------------
+// NodeAffinity: nodeaffinity/node_affinity_test.go (v1.36). The AddedAffinity (plugin
+// args) cases are not configurable in Bindery's default profile and are skipped, as is
+// the preferred term with an invalid key (the API server rejects it).
+// ---------------------------------------------------------------------------------------
+
+fn affinity_pod(spec: &str) -> String {
+    raw_pod("p", "", &(containers_spec(&[""], &[]) + spec))
+}
+
+fn labelled_node(name: &str, labels: &str) -> String {
+    node_doc(name, VERY_LARGE, 32, labels, "")
+}
+
+fn required(terms: &str) -> String {
+    format!("  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms: {terms}\n")
+}
+
+#[test]
+fn node_affinity_filter() {
+    let no_match = unresolvable("node(s) didn't match Pod's node affinity/selector");
+    let cases: &[(&str, &str, String, Verdict)] = &[
+        ("missing labels", "", "  nodeSelector: {foo: bar}\n".into(), no_match.clone()),
+        ("same labels", "foo: bar", "  nodeSelector: {foo: bar}\n".into(), Verdict::Passed),
+        (
+            "node labels are superset",
+            "foo: bar, baz: blah",
+            "  nodeSelector: {foo: bar}\n".into(),
+            Verdict::Passed,
+        ),
+        (
+            "node labels are subset",
+            "foo: bar",
+            "  nodeSelector: {foo: bar, baz: blah}\n".into(),
+            no_match.clone(),
+        ),
+        (
+            "Pod with matchExpressions using In operator that matches the existing node",
+            "foo: bar",
+            required("[{matchExpressions: [{key: foo, operator: In, values: [bar, value2]}]}]"),
+            Verdict::Passed,
+        ),
+        (
+            "Pod with matchExpressions using Gt operator that matches the existing node",
+            "kernel-version: '0206'",
+            required("[{matchExpressions: [{key: kernel-version, operator: Gt, values: ['0204']}]}]"),
+            Verdict::Passed,
+        ),
+        (
+            "Pod with matchExpressions using NotIn operator that matches the existing node",
+            "mem-type: DDR3",
+            required("[{matchExpressions: [{key: mem-type, operator: NotIn, values: [DDR, DDR2]}]}]"),
+            Verdict::Passed,
+        ),
+        (
+            "Pod with matchExpressions using Exists operator that matches the existing node",
+            "GPU: NVIDIA-GRID-K1",
+            required("[{matchExpressions: [{key: GPU, operator: Exists}]}]"),
+            Verdict::Passed,
+        ),
+        (
+            "Pod with affinity that don't match node's labels won't schedule onto the node",
+            "foo: bar",
+            required("[{matchExpressions: [{key: foo, operator: In, values: [value1, value2]}]}]"),
+            no_match.clone(),
+        ),
+        (
+            "Pod with empty MatchExpressions is not a valid value will match no objects and won't schedule onto the node",
+            "foo: bar",
+            required("[{matchExpressions: []}]"),
+            no_match.clone(),
+        ),
+        (
+            "Pod with multiple matchExpressions ANDed that matches the existing node",
+            "GPU: NVIDIA-GRID-K1",
+            required("[{matchExpressions: [{key: GPU, operator: Exists}, {key: GPU, operator: NotIn, values: [AMD, INTER]}]}]"),
+            Verdict::Passed,
+        ),
+        (
+            "Pod with multiple matchExpressions ANDed that doesn't match the existing node",
+            "GPU: NVIDIA-GRID-K1",
+            required("[{matchExpressions: [{key: GPU, operator: Exists}, {key: GPU, operator: In, values: [AMD, INTER]}]}]"),
+            no_match.clone(),
+        ),
+        (
+            "Pod with multiple NodeSelectorTerms ORed in affinity, matches the node's labels and will schedule onto the node",
+            "foo: bar",
+            required("[{matchExpressions: [{key: foo, operator: In, values: [bar, value2]}]}, {matchExpressions: [{key: diffkey, operator: In, values: [wrong, value2]}]}]"),
+            Verdict::Passed,
+        ),
+        (
+            "Pod with an Affinity and a PodSpec.NodeSelector both are satisfied, will schedule onto the node",
+            "foo: bar",
+            "  nodeSelector: {foo: bar}\n".to_string()
+                + &required("[{matchExpressions: [{key: foo, operator: Exists}]}]"),
+            Verdict::Passed,
+        ),
+        (
+            "Pod with an Affinity matches node's labels but the PodSpec.NodeSelector is not satisfied, won't schedule onto the node",
+            "foo: barrrrrr",
+            "  nodeSelector: {foo: bar}\n".to_string()
+                + &required("[{matchExpressions: [{key: foo, operator: Exists}]}]"),
+            no_match.clone(),
+        ),
+        (
+            "Pod with an invalid value in Affinity term won't be scheduled onto the node",
+            "foo: bar",
+            required("[{matchExpressions: [{key: foo, operator: NotIn, values: ['invalid value: ___@#$%^']}]}]"),
+            no_match.clone(),
+        ),
+        (
+            "Pod with two terms: matchFields does not match, but matchExpressions matches",
+            "foo: bar",
+            required("[{matchFields: [{key: metadata.name, operator: In, values: [node1]}, {key: metadata.name, operator: In, values: [node2]}]}, {matchExpressions: [{key: foo, operator: In, values: [bar]}]}]"),
+            Verdict::Passed,
+        ),
+        (
+            "Pod with two terms: both matchFields and matchExpressions do not match",
+            "foo: bar",
+            required("[{matchFields: [{key: metadata.name, operator: In, values: [node1]}]}, {matchExpressions: [{key: foo, operator: In, values: [not-match-to-bar]}]}]"),
+            no_match.clone(),
+        ),
+    ];
+    for (name, labels, spec, want) in cases {
+        // The node is node2 (the matchFields cases name node1 to miss it).
+        let sim = run(&[labelled_node("node2", labels), affinity_pod(spec)]);
+        assert_eq!(&verdict(&sim, "p", "node2", "NodeAffinity"), want, "{name}");
+    }
+}
+
+/// "Pod with no Affinity will schedule onto a node" and "Pod with Affinity but nil
+/// NodeSelector will schedule onto a node": PreFilter returns Skip.
+#[test]
+fn node_affinity_prefilter_skips_pods_without_required_terms() {
+    for spec in ["", "  affinity: {nodeAffinity: {}}\n"] {
+        let sim = run(&[labelled_node("node1", "foo: bar"), affinity_pod(spec)]);
+        assert_eq!(
+            verdict(&sim, "p", "node1", "NodeAffinity"),
+            Verdict::Skipped
+        );
+    }
+}
+
+/// The PreFilterResult cases: terms that all pin `metadata.name` narrow the candidates to
+/// the union of their names; a term whose names conflict leaves none
+/// (`errReasonConflict`, UnschedulableAndUnresolvable).
+#[test]
+fn node_affinity_prefilter_node_names() {
+    let run_with = |spec: String| {
+        run(&[
+            labelled_node("node1", "foo: bar"),
+            labelled_node("node2", "foo: bar"),
+            affinity_pod(&spec),
+        ])
+    };
+    // "Pod with matchFields using In operator that matches the existing node" / "... does
+    // not match": the result is {node1}; node2 is never filtered.
+    let sim = run_with(required(
+        "[{matchFields: [{key: metadata.name, operator: In, values: [node1]}]}]",
+    ));
+    let ex = sim.explain(&key("p")).unwrap();
+    let (names, plugins) = ex.pre_filter_nodes.clone().unwrap();
+    assert_eq!(
+        (names, plugins),
+        (vec!["node1".to_string()], vec!["NodeAffinity"])
+    );
+    assert_eq!(verdict(&sim, "p", "node1", "NodeAffinity"), Verdict::Passed);
+    assert_eq!(verdict(&sim, "p", "node2", "NodeAffinity"), Verdict::NotRun);
+    // "Pod with one term: matchFields does not match, but matchExpressions matches" on
+    // node2: {node1}; "... both matchFields and matchExpressions match" on node1.
+    let sim = run_with(required(
+        "[{matchFields: [{key: metadata.name, operator: In, values: [node1]}], matchExpressions: [{key: foo, operator: In, values: [bar]}]}]",
+    ));
+    let ex = sim.explain(&key("p")).unwrap();
+    assert_eq!(ex.pre_filter_nodes.unwrap().0, vec!["node1".to_string()]);
+    assert_eq!(verdict(&sim, "p", "node1", "NodeAffinity"), Verdict::Passed);
+    // "Pod with two terms of node.Name affinity": {node1, node2}.
+    let sim = run_with(required(
+        "[{matchFields: [{key: metadata.name, operator: In, values: [node1]}]}, {matchFields: [{key: metadata.name, operator: In, values: [node2]}]}]",
+    ));
+    let ex = sim.explain(&key("p")).unwrap();
+    assert_eq!(
+        ex.pre_filter_nodes.unwrap().0,
+        vec!["node1".to_string(), "node2".to_string()]
+    );
+    // "Pod with two terms: matchFields does not match, but matchExpressions matches": a
+    // term without a name pin means every node is a candidate.
+    let sim = run_with(required(
+        "[{matchFields: [{key: metadata.name, operator: In, values: [node1]}, {key: metadata.name, operator: In, values: [node2]}]}, {matchExpressions: [{key: foo, operator: In, values: [bar]}]}]",
+    ));
+    assert!(sim.explain(&key("p")).unwrap().pre_filter_nodes.is_none());
+    // "Pod with two conflicting mach field requirements": PreFilter rejects the pod.
+    let sim = run_with(required(
+        "[{matchFields: [{key: metadata.name, operator: In, values: [node1]}, {key: metadata.name, operator: In, values: [node2]}]}]",
+    ));
+    let ex = sim.explain(&key("p")).unwrap();
+    assert_eq!(
+        ex.pre_filter_rejection.as_deref(),
+        Some("pod affinity terms conflict")
+    );
+    assert!(ex.pre_filter.contains(&(
+        "NodeAffinity",
+        Verdict::Failed {
+            unresolvable: true,
+            reason: "pod affinity terms conflict".into()
+        }
+    )));
+}
+
+/// TestNodeAffinityPriority: preferred terms' weights, normalized to 100, times
+/// NodeAffinity's weight of 2 in the default profile.
+#[test]
+fn node_affinity_priority() {
+    let affinity1 = "  affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - {weight: 2, preference: {matchExpressions: [{key: foo, operator: In, values: [bar]}]}}\n";
+    let affinity2 = "  affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - {weight: 2, preference: {matchExpressions: [{key: foo, operator: In, values: [bar]}]}}\n      - {weight: 4, preference: {matchExpressions: [{key: key, operator: In, values: [value]}]}}\n      - {weight: 5, preference: {matchExpressions: [{key: foo, operator: In, values: [bar]}, {key: key, operator: In, values: [value]}, {key: az, operator: In, values: [az1]}]}}\n";
+    let label1 = "foo: bar";
+    let label2 = "key: value";
+    let label3 = "az: az1";
+    let label4 = "abc: az11, def: az22";
+    let label5 = "foo: bar, key: value, az: az1";
+    let run_on = |nodes: &[(&str, &str)], spec: &str| {
+        let mut docs: Vec<String> = nodes.iter().map(|(n, l)| labelled_node(n, l)).collect();
+        docs.push(affinity_pod(spec));
+        run(&docs)
+    };
+    let times_weight = |pairs: &[(&str, i64)]| -> Vec<(String, Option<i64>)> {
+        pairs
+            .iter()
+            .map(|(n, s)| (n.to_string(), Some(s * 2)))
+            .collect()
+    };
+    // "Skip is returned in PreScore when NodeAffinity is nil" (and "all nodes are same
+    // priority as NodeAffinity is nil"): not scored at all.
+    let sim = run_on(
+        &[("node1", label1), ("node2", label2), ("node3", label3)],
+        "",
+    );
+    assert!(scores(&sim, "NodeAffinity")
+        .iter()
+        .all(|(_, s)| s.is_none()));
+    // "no node matches preferred scheduling requirements in NodeAffinity of pod so all
+    // nodes' priority is zero"
+    let sim = run_on(
+        &[("node1", label4), ("node2", label2), ("node3", label3)],
+        affinity1,
+    );
+    assert_eq!(
+        scores(&sim, "NodeAffinity"),
+        times_weight(&[("node1", 0), ("node2", 0), ("node3", 0)])
+    );
+    // "only node1 matches the preferred scheduling requirements of pod"
+    let sim = run_on(
+        &[("node1", label1), ("node2", label2), ("node3", label3)],
+        affinity1,
+    );
+    assert_eq!(
+        scores(&sim, "NodeAffinity"),
+        times_weight(&[("node1", 100), ("node2", 0), ("node3", 0)])
+    );
+    // "all nodes matches the preferred scheduling requirements of pod but with different
+    // priorities"
+    let sim = run_on(
+        &[("node1", label1), ("node5", label5), ("node2", label2)],
+        affinity2,
+    );
+    let mut got = scores(&sim, "NodeAffinity");
+    got.sort();
+    let mut want = times_weight(&[("node1", 18), ("node5", 100), ("node2", 36)]);
+    want.sort();
+    assert_eq!(got, want);
+}
