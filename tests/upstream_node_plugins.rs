@@ -2210,3 +2210,179 @@ fn node_affinity_priority() {
     want.sort();
     assert_eq!(got, want);
 }
+
+// ---------------------------------------------------------------------------------------
+// NodeUnschedulable, NodeName, NodePorts: their _test.go tables (v1.36). The queueing
+// hint tables (TestIsSchedulableAfterNodeChange, ...) are not transcribed: Bindery keeps
+// queueing at plugin granularity.
+// ---------------------------------------------------------------------------------------
+
+/// TestNodeUnschedulable.
+#[test]
+fn node_unschedulable_filter() {
+    let cases: &[(&str, &str, &str, Verdict)] = &[
+        (
+            "Does not schedule pod to unschedulable node (node.Spec.Unschedulable==true)",
+            "unschedulable: true",
+            "",
+            unresolvable("node(s) were unschedulable"),
+        ),
+        (
+            "Schedule pod to normal node",
+            "unschedulable: false",
+            "",
+            Verdict::Passed,
+        ),
+        (
+            "Schedule pod with toleration to unschedulable node (node.Spec.Unschedulable==true)",
+            "unschedulable: true",
+            "{key: node.kubernetes.io/unschedulable, effect: NoSchedule}",
+            Verdict::Passed,
+        ),
+    ];
+    for (name, node_spec, tolerations, want) in cases {
+        let sim = run(&[
+            node_doc("node1", VERY_LARGE, 32, "", node_spec),
+            taint_pod(tolerations),
+        ]);
+        assert_eq!(
+            &verdict(&sim, "p", "node1", "NodeUnschedulable"),
+            want,
+            "{name}"
+        );
+    }
+}
+
+/// TestNodeName: a pod naming a node other than this one is UnschedulableAndUnresolvable
+/// there. (A pod with `spec.nodeName` never enters a scheduling cycle; the verdict table
+/// shows what the Filter says.)
+#[test]
+fn node_name_filter() {
+    let sim = run(&[
+        node("node1"),
+        raw_pod("unnamed", "", &containers_spec(&[""], &[])),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: named, namespace: default}\nspec:\n  nodeName: node1\n  containers: [{name: c, image: pause}]\n".into(),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: elsewhere, namespace: default}\nspec:\n  nodeName: foo\n  containers: [{name: c, image: pause}]\n".into(),
+    ]);
+    // "no host specified", "host matches", "host doesn't match"
+    assert_eq!(
+        verdict(&sim, "unnamed", "node1", "NodeName"),
+        Verdict::Passed
+    );
+    assert_eq!(verdict(&sim, "named", "node1", "NodeName"), Verdict::Passed);
+    assert_eq!(
+        verdict(&sim, "elsewhere", "node1", "NodeName"),
+        unresolvable("node(s) didn't match the requested node name")
+    );
+}
+
+/// `newPod(host, "PROTO/IP/PORT", ...)`: one container with these host ports.
+fn ports_spec(ports: &[&str]) -> String {
+    let list: Vec<String> = ports
+        .iter()
+        .map(|p| {
+            let parts: Vec<&str> = p.split('/').collect();
+            format!(
+                "{{containerPort: {port}, hostPort: {port}, hostIP: '{ip}', protocol: {proto}}}",
+                proto = parts[0],
+                ip = parts[1],
+                port = parts[2]
+            )
+        })
+        .collect();
+    format!(
+        "  containers: [{{name: c, image: pause, ports: [{}]}}]\n",
+        list.join(", ")
+    )
+}
+
+/// TestNodePorts.
+#[test]
+fn node_ports_filter() {
+    let conflict = unschedulable("node(s) didn't have free ports for the requested pod ports");
+    let cases: &[(&str, &[&str], &[&str], Verdict)] = &[
+        (
+            "other port",
+            &["UDP/127.0.0.1/8080"],
+            &["UDP/127.0.0.1/9090"],
+            Verdict::Passed,
+        ),
+        (
+            "same udp port",
+            &["UDP/127.0.0.1/8080"],
+            &["UDP/127.0.0.1/8080"],
+            conflict.clone(),
+        ),
+        (
+            "same tcp port",
+            &["TCP/127.0.0.1/8080"],
+            &["TCP/127.0.0.1/8080"],
+            conflict.clone(),
+        ),
+        (
+            "different host ip",
+            &["TCP/127.0.0.1/8080"],
+            &["TCP/127.0.0.2/8080"],
+            Verdict::Passed,
+        ),
+        (
+            "different protocol",
+            &["UDP/127.0.0.1/8080"],
+            &["TCP/127.0.0.1/8080"],
+            Verdict::Passed,
+        ),
+        (
+            "second udp port conflict",
+            &["UDP/127.0.0.1/8000", "UDP/127.0.0.1/8080"],
+            &["UDP/127.0.0.1/8080"],
+            conflict.clone(),
+        ),
+        (
+            "first tcp port conflict",
+            &["TCP/127.0.0.1/8001", "UDP/127.0.0.1/8080"],
+            &["TCP/127.0.0.1/8001", "UDP/127.0.0.1/8081"],
+            conflict.clone(),
+        ),
+        (
+            "first tcp port conflict due to 0.0.0.0 hostIP",
+            &["TCP/0.0.0.0/8001"],
+            &["TCP/127.0.0.1/8001"],
+            conflict.clone(),
+        ),
+        (
+            "TCP hostPort conflict due to 0.0.0.0 hostIP",
+            &["TCP/10.0.10.10/8001", "TCP/0.0.0.0/8001"],
+            &["TCP/127.0.0.1/8001"],
+            conflict.clone(),
+        ),
+        (
+            "second tcp port conflict to 0.0.0.0 hostIP",
+            &["TCP/127.0.0.1/8001"],
+            &["TCP/0.0.0.0/8001"],
+            conflict.clone(),
+        ),
+        (
+            "second different protocol",
+            &["UDP/127.0.0.1/8001"],
+            &["TCP/0.0.0.0/8001"],
+            Verdict::Passed,
+        ),
+        (
+            "UDP hostPort conflict due to 0.0.0.0 hostIP",
+            &["UDP/127.0.0.1/8001"],
+            &["TCP/0.0.0.0/8001", "UDP/0.0.0.0/8001"],
+            conflict.clone(),
+        ),
+    ];
+    for (name, pod_ports, existing_ports, want) in cases {
+        let sim = run(&[
+            node("m1"),
+            raw_pod("existing", "m1", &ports_spec(existing_ports)),
+            raw_pod("p", "", &ports_spec(pod_ports)),
+        ]);
+        assert_eq!(&verdict(&sim, "p", "m1", "NodePorts"), want, "{name}");
+    }
+    // "skip filter": a pod without host ports.
+    let sim = run(&[node("m1"), raw_pod("p", "", &containers_spec(&[""], &[]))]);
+    assert_eq!(verdict(&sim, "p", "m1", "NodePorts"), Verdict::Skipped);
+}
