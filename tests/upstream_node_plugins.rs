@@ -2386,3 +2386,45 @@ fn node_ports_filter() {
     let sim = run(&[node("m1"), raw_pod("p", "", &containers_spec(&[""], &[]))]);
     assert_eq!(verdict(&sim, "p", "m1", "NodePorts"), Verdict::Skipped);
 }
+
+/// The PDBs' DisruptionsAllowed, as the disruption controller computes it, behind the PDB
+/// violations preemption counts: `maxUnavailable` (and a percentage `minAvailable`)
+/// expects as many pods as the matching pods' controllers want; bare pods count for
+/// nothing, an expected count of 0 allows no disruption. So `maxUnavailable: 1` over one
+/// bare pod still protects it (v2 on node2 goes instead, although its priority is higher).
+#[test]
+fn pdb_over_bare_pods_with_max_unavailable_allows_nothing() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        one_pod_node("node2"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: foo, namespace: default}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: foo}}\n".into(),
+        pod_doc("v1", "node1", "low", NONE, "app: foo", ""),
+        pod_doc("v2", "node2", "mid", NONE, "app: bar", ""),
+        pod("p", "", "high", NONE),
+    ]);
+    assert_eq!(preempted(&sim), victims_on("node2", &["v2"]));
+}
+
+/// The same budget over a StatefulSet's pod: the set wants 1 replica, so 1 - 1 = 0 must
+/// stay healthy and one disruption is allowed: evicting it violates nothing, and its lower
+/// priority makes node1 the choice.
+#[test]
+fn pdb_over_a_controllers_pods_counts_its_replicas() {
+    let sim = run(&[
+        one_pod_node("node1"),
+        one_pod_node("node2"),
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {name: foo, namespace: default}\nspec:\n  maxUnavailable: 1\n  selector: {matchLabels: {app: foo}}\n".into(),
+        pod_doc("v2", "node2", "mid", NONE, "app: bar", ""),
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: db, namespace: default}\nspec:\n  replicas: 1\n  serviceName: db\n  selector: {matchLabels: {app: foo}}\n  template:\n    metadata: {labels: {app: foo}}\n    spec:\n      priorityClassName: low\n      terminationGracePeriodSeconds: 0\n      containers: [{name: c, image: pause}]\n".into(),
+    ]);
+    assert_eq!(node_of(&sim, "db-0").as_deref(), Some("node1"));
+    // The preemptor arrives once the set's pod runs.
+    let mut sim = sim;
+    let parsed = bindery_core::scenario::parse(&pod("p", "", "high", NONE));
+    for d in &parsed.manifests {
+        sim.execute(Command::Apply(d.manifest.clone())).unwrap();
+    }
+    sim.run_until_idle(MAX_STEPS);
+    assert!(preempted(&sim).contains(&("db-0".to_string(), "node1".to_string())));
+    assert!(!preempted(&sim).iter().any(|(v, _)| v == "v2"));
+}

@@ -96,8 +96,13 @@ fn eligible(cx: &Ctx, pod: &Pod, diagnosis: &Diagnosis) -> Result<(), String> {
     Ok(())
 }
 
-/// `DisruptionsAllowed` per PDB, as the disruption controller would publish it: healthy
-/// matching pods minus the desired number.
+/// `DisruptionsAllowed` per PDB, as the disruption controller would publish it
+/// (`getExpectedPodCount`, `countHealthyPods`, `updatePdbStatus`): healthy matching pods
+/// minus the desired number, and 0 whenever the expected count is 0. An integer
+/// `minAvailable` expects every matching pod; a percentage, or any `maxUnavailable`,
+/// expects the sum of the matching pods' controllers' replicas (`getExpectedScale`), so
+/// pods without a controller count for nothing there, and a controller that cannot be
+/// found makes the sync fail (0 allowed).
 pub fn disruptions_allowed(cx: &Ctx) -> BTreeMap<ObjectKey, i64> {
     let mut out = BTreeMap::new();
     for (key, pdb) in &cx.cluster.pdbs {
@@ -111,21 +116,84 @@ pub fn disruptions_allowed(cx: &Ctx) -> BTreeMap<ObjectKey, i64> {
             .values()
             .filter(|p| p.meta.namespace == pdb.meta.namespace && sel.matches(&p.meta.labels))
             .collect();
-        let expected = matching.len() as i32;
         let healthy = matching
             .iter()
             .filter(|p| {
                 p.status.phase == crate::model::PodPhase::Running && p.meta.deletion.is_none()
             })
             .count() as i64;
-        let desired = match (&pdb.min_available, &pdb.max_unavailable) {
-            (Some(m), _) => m.scaled(expected) as i64,
-            (None, Some(m)) => (expected - m.scaled(expected)) as i64,
-            (None, None) => 0,
+        let by_scale = || expected_scale(cx, &pdb.meta.namespace, &matching);
+        let (expected, desired) = match (&pdb.min_available, &pdb.max_unavailable) {
+            (_, Some(m)) => match by_scale() {
+                Some(e) => (e, (e - m.scaled(e as i32) as i64).max(0)),
+                None => (0, 0),
+            },
+            (Some(m @ crate::model::IntOrPercent::Int(_)), None) => {
+                (matching.len() as i64, m.scaled(0) as i64)
+            }
+            (Some(m), None) => match by_scale() {
+                Some(e) => (e, m.scaled(e as i32) as i64),
+                None => (0, 0),
+            },
+            (None, None) => (0, 0),
         };
-        out.insert(key.clone(), (healthy - desired).max(0));
+        let allowed = healthy - desired;
+        out.insert(
+            key.clone(),
+            if expected <= 0 || allowed <= 0 {
+                0
+            } else {
+                allowed
+            },
+        );
     }
     out
+}
+
+/// `getExpectedScale`: the replicas of the distinct controllers of `pods` (a Deployment
+/// through its ReplicaSet, a ReplicaSet, a StatefulSet); pods without a controller are
+/// skipped. `None` when a controller cannot be found (the controller's sync fails).
+fn expected_scale(cx: &Ctx, namespace: &str, pods: &[&Arc<Pod>]) -> Option<i64> {
+    // Scale by the UID of the controller that owns it (a Deployment, not its ReplicaSet).
+    let mut scales: BTreeMap<String, i64> = BTreeMap::new();
+    for p in pods {
+        let Some(owner) = p.meta.controller() else {
+            continue;
+        };
+        let key = ObjectKey::new(namespace.to_string(), owner.name.to_string());
+        let (uid, scale) = match owner.kind.as_str() {
+            "ReplicaSet" => {
+                let rs = cx
+                    .cluster
+                    .replica_sets
+                    .get(&key)
+                    .filter(|r| r.meta.uid == owner.uid)?;
+                match rs.meta.controller().filter(|c| c.kind == "Deployment") {
+                    Some(d) => {
+                        let dkey = ObjectKey::new(namespace.to_string(), d.name.to_string());
+                        let dep = cx
+                            .cluster
+                            .deployments
+                            .get(&dkey)
+                            .filter(|x| x.meta.uid == d.uid)?;
+                        (dep.meta.uid.clone(), dep.replicas as i64)
+                    }
+                    None => (rs.meta.uid.clone(), rs.replicas as i64),
+                }
+            }
+            "StatefulSet" => {
+                let sts = cx
+                    .cluster
+                    .stateful_sets
+                    .get(&key)
+                    .filter(|s| s.meta.uid == owner.uid)?;
+                (sts.meta.uid.clone(), sts.replicas as i64)
+            }
+            _ => return None,
+        };
+        scales.insert(uid, scale);
+    }
+    Some(scales.values().sum())
 }
 
 /// `filterPodsWithPDBViolation`: splits victims into (violating, non-violating).
