@@ -2428,3 +2428,74 @@ fn pdb_over_a_controllers_pods_counts_its_replicas() {
     assert!(preempted(&sim).contains(&("db-0".to_string(), "node1".to_string())));
     assert!(!preempted(&sim).iter().any(|(v, _)| v == "v2"));
 }
+
+/// TestPodEligibleToPreemptOthers "non-victim Pods terminating", and prepareCandidate's
+/// rule that a victim already being deleted gets no API call: a pod deleted by its user
+/// (still terminating, not preempted) is chosen as the victim, but gets neither the
+/// DisruptionTarget condition nor a Preempted event; retried while it terminates, the
+/// preemptor is still eligible (the terminating pod was not preempted) and preempts again,
+/// quietly.
+#[test]
+fn a_victim_already_terminating_gets_no_preemption_call() {
+    let mut sim = load(&[
+        one_pod_node("node1"),
+        node_doc(
+            "node2",
+            VERY_LARGE,
+            32,
+            "",
+            "taints: [{key: dedicated, value: other, effect: NoSchedule}]",
+        ),
+        slow_victim("v", "node1", "low"),
+        pod_doc(
+            "other",
+            "node2",
+            "high",
+            NONE,
+            "",
+            "  tolerations: [{operator: Exists}]\n",
+        ),
+    ]);
+    sim.run_until_idle(MAX_STEPS);
+    sim.execute(Command::Delete {
+        kind: Kind::Pod,
+        key: key("v"),
+    })
+    .unwrap();
+    let parsed = bindery_core::scenario::parse(&pod("p", "", "high", NONE));
+    for d in &parsed.manifests {
+        sim.execute(Command::Apply(d.manifest.clone())).unwrap();
+    }
+    // The first cycle: v is the victim, already terminating.
+    for _ in 0..100 {
+        if sim.step() == (bindery_core::StepOutcome::Scheduled { pod: key("p") }) {
+            break;
+        }
+    }
+    assert_eq!(
+        sim.cluster()
+            .pod(&key("p"))
+            .unwrap()
+            .status
+            .nominated_node_name
+            .as_deref(),
+        Some("node1")
+    );
+    let v = sim.cluster().pod(&key("v")).unwrap();
+    assert!(v.condition("DisruptionTarget").is_none());
+    // A retry while v terminates: still eligible (no "not eligible" text).
+    sim.execute(Command::Delete {
+        kind: Kind::Pod,
+        key: key("other"),
+    })
+    .unwrap();
+    sim.run_until_idle(MAX_STEPS);
+    assert!(preempted(&sim).is_empty());
+    let failures = messages(&sim, "p", "FailedScheduling");
+    assert!(failures.len() >= 2, "{failures:?}");
+    assert!(failures
+        .iter()
+        .all(|m| m
+            == "0/2 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint(s)."));
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node1"));
+}
