@@ -1877,7 +1877,13 @@ fn taint_toleration_filter() {
 /// taints, times TaintToleration's weight of 3 in the default profile.
 #[test]
 fn taint_toleration_score() {
-    let cases: &[(&str, &str, &[(&str, &str)], &[(&str, i64)])] = &[
+    type Case<'a> = (
+        &'a str,
+        &'a str,
+        &'a [(&'a str, &'a str)],
+        &'a [(&'a str, i64)],
+    );
+    let cases: &[Case] = &[
         (
             "node with taints tolerated by the pod, gets a higher score than those node with intolerable taints",
             "{key: foo, operator: Equal, value: bar, effect: PreferNoSchedule}",
