@@ -2505,3 +2505,79 @@ fn a_victim_already_terminating_gets_no_preemption_call() {
             == "0/2 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint(s)."));
     assert_eq!(node_of(&sim, "p").as_deref(), Some("node1"));
 }
+
+/// Preempt's results for the nomination: with no candidate the PostFilterResult names no
+/// node, which clears the preemptor's nominatedNodeName; when the pod is not eligible the
+/// result is nil and the nomination stays.
+#[test]
+fn failed_preemption_clears_the_nomination_and_ineligibility_keeps_it() {
+    let taint = "taints: [{key: dedicated, value: other, effect: NoSchedule}]";
+    let setup = || {
+        let mut sim = load(&[
+            node_doc("node1", VERY_LARGE, 1, "", ""),
+            node_doc("node2", VERY_LARGE, 32, "", taint),
+            slow_victim("v", "node1", "low"),
+            pod_doc(
+                "other",
+                "node2",
+                "high",
+                NONE,
+                "",
+                "  tolerations: [{operator: Exists}]\n",
+            ),
+            pod("p", "", "high", NONE),
+        ]);
+        step_until_preempted(&mut sim);
+        sim
+    };
+    let nominated = |sim: &Simulation| {
+        sim.cluster()
+            .pod(&key("p"))
+            .unwrap()
+            .status
+            .nominated_node_name
+            .clone()
+    };
+    // Retried while its victim terminates: not eligible, still nominated to node1.
+    let mut sim = setup();
+    sim.execute(Command::Delete {
+        kind: Kind::Pod,
+        key: key("other"),
+    })
+    .unwrap();
+    for _ in 0..100 {
+        if sim.step() == (bindery_core::StepOutcome::Scheduled { pod: key("p") }) {
+            break;
+        }
+    }
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/2 nodes are available: 1 Too many pods, 1 node(s) had untolerated taint(s).",
+            "not eligible due to a terminating pod on the nominated node."
+        )
+    );
+    assert_eq!(nominated(&sim).as_deref(), Some("node1"));
+    // The nominated node tainted meanwhile: eligible again, but no node can be helped; the
+    // nomination is cleared.
+    let mut sim = setup();
+    apply(&mut sim, &node_doc("node1", VERY_LARGE, 1, "", taint));
+    sim.execute(Command::Delete {
+        kind: Kind::Pod,
+        key: key("other"),
+    })
+    .unwrap();
+    for _ in 0..100 {
+        if sim.step() == (bindery_core::StepOutcome::Scheduled { pod: key("p") }) {
+            break;
+        }
+    }
+    assert_eq!(
+        last_failure(&sim, "p"),
+        with_preemption(
+            "0/2 nodes are available: 2 node(s) had untolerated taint(s).",
+            "0/2 nodes are available: 2 Preemption is not helpful for scheduling."
+        )
+    );
+    assert_eq!(nominated(&sim), None);
+}
