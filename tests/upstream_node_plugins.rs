@@ -2581,3 +2581,36 @@ fn failed_preemption_clears_the_nomination_and_ineligibility_keeps_it() {
     );
     assert_eq!(nominated(&sim), None);
 }
+
+/// NodePorts' EventsToRegister (v1.36, queueing hints on): Pod/Delete and Node/Add only. A
+/// node's label change does not retry a pod only NodePorts rejected; freeing the port
+/// does.
+#[test]
+fn node_ports_rejection_waits_for_a_pod_deletion() {
+    let mut sim = load(&[
+        node("m1"),
+        raw_pod("existing", "m1", &ports_spec(&["TCP/0.0.0.0/8080"])),
+        "apiVersion: v1\nkind: Pod\nmetadata: {name: p, namespace: default}\nspec:\n  terminationGracePeriodSeconds: 0\n  containers: [{name: c, image: pause, ports: [{containerPort: 8080, hostPort: 8080}]}]\n".into(),
+    ]);
+    sim.run_until_idle(MAX_STEPS);
+    let reason =
+        "0/1 nodes are available: 1 node(s) didn't have free ports for the requested pod ports.";
+    let expected = with_preemption(
+        reason,
+        "0/1 nodes are available: 1 No preemption victims found for incoming pod.",
+    );
+    assert_eq!(
+        messages(&sim, "p", "FailedScheduling"),
+        vec![expected.clone()]
+    );
+    apply(&mut sim, &node_doc("m1", VERY_LARGE, 32, "team: a", ""));
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(messages(&sim, "p", "FailedScheduling"), vec![expected]);
+    sim.execute(Command::Delete {
+        kind: Kind::Pod,
+        key: key("existing"),
+    })
+    .unwrap();
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("m1"));
+}
