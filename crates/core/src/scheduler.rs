@@ -677,6 +677,13 @@ fn schedule_pod_inner(
             reasons.push(format!("preemption: {msg}").into());
             (Nomination::Set(None), None)
         }
+        preemption::Outcome::Error(msg) => {
+            // `RunPostFilterPlugins` returns an Error status alone: the earlier PostFilter
+            // reasons are dropped, and no PostFilterResult changes the nomination.
+            reasons.clear();
+            reasons.push(format!("preemption: {msg}").into());
+            (Nomination::Keep, None)
+        }
     };
     diagnosis.post_filter_msg = reasons.join(", ");
     (

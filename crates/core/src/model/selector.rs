@@ -101,6 +101,20 @@ impl NodeSelectorRequirement {
     }
 }
 
+/// `validation.IsValidLabelValue`: at most 63 characters, alphanumerics with `-`, `_`
+/// and `.` inside, empty allowed.
+fn is_label_value(v: &str) -> bool {
+    let b = v.as_bytes();
+    if b.is_empty() {
+        return true;
+    }
+    b.len() <= 63
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
 /// One `nodeSelectorTerms` entry: all requirements must hold.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct NodeSelectorTerm {
@@ -114,6 +128,19 @@ impl NodeSelectorTerm {
     /// selector term matches no objects").
     pub fn matches(&self, labels: &StrMap, node_name: &str) -> bool {
         if self.match_expressions.is_empty() && self.match_fields.is_empty() {
+            return false;
+        }
+        // component-helpers' nodeaffinity parses the expressions with
+        // `labels.NewRequirement`, which rejects an In/NotIn value that is not a valid
+        // label value; a term that does not parse matches nothing (the API server does
+        // not validate these values). node_affinity_test.go: "Pod with an invalid value
+        // in Affinity term won't be scheduled onto the node".
+        if self.match_expressions.iter().any(|r| {
+            matches!(
+                r.operator,
+                NodeSelectorOperator::In | NodeSelectorOperator::NotIn
+            ) && !r.values.iter().all(|v| is_label_value(v))
+        }) {
             return false;
         }
         self.match_expressions

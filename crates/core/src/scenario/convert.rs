@@ -979,6 +979,13 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
             requests.memory = r.memory;
             nz_mem = r.memory;
         }
+        // `IsSupportedPodLevelResource` also takes hugepages-* (component-helpers; the
+        // v1.36 fit_test.go "pod-level hugepages resource not fit" case).
+        for (name, v) in &r.scalar {
+            if name.starts_with("hugepages-") {
+                requests.scalar.insert(name.clone(), *v);
+            }
+        }
     }
     let overhead = resources_from("spec.overhead", spec.overhead.as_ref(), cx);
     requests.add(&overhead);

@@ -54,6 +54,9 @@ pub enum Outcome {
     NotEligible(String),
     /// No node could be made to fit; the nested FitError text.
     NoCandidates(String),
+    /// No candidate, and the dry run failed with an error: `Preempt` returns the error
+    /// status (the nomination is left as it is); the message (without `preemption: `).
+    Error(String),
 }
 
 /// `util.MoreImportantPod`: higher priority, then the one that started earlier.
@@ -93,8 +96,13 @@ fn eligible(cx: &Ctx, pod: &Pod, diagnosis: &Diagnosis) -> Result<(), String> {
     Ok(())
 }
 
-/// `DisruptionsAllowed` per PDB, as the disruption controller would publish it: healthy
-/// matching pods minus the desired number.
+/// `DisruptionsAllowed` per PDB, as the disruption controller would publish it
+/// (`getExpectedPodCount`, `countHealthyPods`, `updatePdbStatus`): healthy matching pods
+/// minus the desired number, and 0 whenever the expected count is 0. An integer
+/// `minAvailable` expects every matching pod; a percentage, or any `maxUnavailable`,
+/// expects the sum of the matching pods' controllers' replicas (`getExpectedScale`), so
+/// pods without a controller count for nothing there, and a controller that cannot be
+/// found makes the sync fail (0 allowed).
 pub fn disruptions_allowed(cx: &Ctx) -> BTreeMap<ObjectKey, i64> {
     let mut out = BTreeMap::new();
     for (key, pdb) in &cx.cluster.pdbs {
@@ -108,21 +116,84 @@ pub fn disruptions_allowed(cx: &Ctx) -> BTreeMap<ObjectKey, i64> {
             .values()
             .filter(|p| p.meta.namespace == pdb.meta.namespace && sel.matches(&p.meta.labels))
             .collect();
-        let expected = matching.len() as i32;
         let healthy = matching
             .iter()
             .filter(|p| {
                 p.status.phase == crate::model::PodPhase::Running && p.meta.deletion.is_none()
             })
             .count() as i64;
-        let desired = match (&pdb.min_available, &pdb.max_unavailable) {
-            (Some(m), _) => m.scaled(expected) as i64,
-            (None, Some(m)) => (expected - m.scaled(expected)) as i64,
-            (None, None) => 0,
+        let by_scale = || expected_scale(cx, &pdb.meta.namespace, &matching);
+        let (expected, desired) = match (&pdb.min_available, &pdb.max_unavailable) {
+            (_, Some(m)) => match by_scale() {
+                Some(e) => (e, (e - m.scaled(e as i32) as i64).max(0)),
+                None => (0, 0),
+            },
+            (Some(m @ crate::model::IntOrPercent::Int(_)), None) => {
+                (matching.len() as i64, m.scaled(0) as i64)
+            }
+            (Some(m), None) => match by_scale() {
+                Some(e) => (e, m.scaled(e as i32) as i64),
+                None => (0, 0),
+            },
+            (None, None) => (0, 0),
         };
-        out.insert(key.clone(), (healthy - desired).max(0));
+        let allowed = healthy - desired;
+        out.insert(
+            key.clone(),
+            if expected <= 0 || allowed <= 0 {
+                0
+            } else {
+                allowed
+            },
+        );
     }
     out
+}
+
+/// `getExpectedScale`: the replicas of the distinct controllers of `pods` (a Deployment
+/// through its ReplicaSet, a ReplicaSet, a StatefulSet); pods without a controller are
+/// skipped. `None` when a controller cannot be found (the controller's sync fails).
+fn expected_scale(cx: &Ctx, namespace: &str, pods: &[&Arc<Pod>]) -> Option<i64> {
+    // Scale by the UID of the controller that owns it (a Deployment, not its ReplicaSet).
+    let mut scales: BTreeMap<crate::model::Uid, i64> = BTreeMap::new();
+    for p in pods {
+        let Some(owner) = p.meta.controller() else {
+            continue;
+        };
+        let key = ObjectKey::new(namespace.to_string(), owner.name.to_string());
+        let (uid, scale) = match owner.kind.as_str() {
+            "ReplicaSet" => {
+                let rs = cx
+                    .cluster
+                    .replica_sets
+                    .get(&key)
+                    .filter(|r| r.meta.uid == owner.uid)?;
+                match rs.meta.controller().filter(|c| c.kind == "Deployment") {
+                    Some(d) => {
+                        let dkey = ObjectKey::new(namespace.to_string(), d.name.to_string());
+                        let dep = cx
+                            .cluster
+                            .deployments
+                            .get(&dkey)
+                            .filter(|x| x.meta.uid == d.uid)?;
+                        (dep.meta.uid.clone(), dep.replicas as i64)
+                    }
+                    None => (rs.meta.uid.clone(), rs.replicas as i64),
+                }
+            }
+            "StatefulSet" => {
+                let sts = cx
+                    .cluster
+                    .stateful_sets
+                    .get(&key)
+                    .filter(|s| s.meta.uid == owner.uid)?;
+                (sts.meta.uid.clone(), sts.replicas as i64)
+            }
+            _ => return None,
+        };
+        scales.insert(uid, scale);
+    }
+    Some(scales.values().sum())
 }
 
 /// `filterPodsWithPDBViolation`: splits victims into (violating, non-violating).
@@ -336,6 +407,8 @@ pub fn preempt(
     // The dry run's rejections, one per node: only their reasons are ever read (the
     // FitError message counts them), so no by-name map is built.
     let mut rejected: Vec<Status> = Vec::new();
+    // The dry run's errors, in the order the nodes were visited.
+    let mut errors: Vec<String> = Vec::new();
     let mut non_violating = Vec::new();
     let mut violating = Vec::new();
     if !potential.is_empty() {
@@ -364,13 +437,36 @@ pub fn preempt(
                         break;
                     }
                 }
-                Ok(_) => {}
+                // v1.36.0's DryRunPreemption turns "fits with no victim" into an Error
+                // status for the node (PR #135486, which makes it UnschedulableAndUnresolvable
+                // "No preemption victims found for incoming pod", was merged after v1.36.0).
+                // None of Bindery's filters can get here (they only get easier as pods
+                // leave, and no PreFilter returns Unschedulable), but the outcome is upstream's.
+                Ok(_) => errors.push(format!(
+                    "expected at least one victim pod on node {:?}",
+                    node.name()
+                )),
                 Err(s) => rejected.push(s),
             }
         }
     }
     let mut candidates = non_violating;
     candidates.extend(violating);
+    if candidates.is_empty() && !errors.is_empty() {
+        // `utilerrors.NewAggregate`: one error is itself; several are deduplicated and
+        // bracketed.
+        let mut seen = Vec::new();
+        for e in errors {
+            if !seen.contains(&e) {
+                seen.push(e);
+            }
+        }
+        return Outcome::Error(if seen.len() == 1 {
+            seen.remove(0)
+        } else {
+            format!("[{}]", seen.join(", "))
+        });
+    }
     if candidates.is_empty() {
         return Outcome::NoCandidates(fit_error_message(
             rejected.iter(),
@@ -546,6 +642,91 @@ mod tests {
             .is_some());
         let vip = sim.cluster().pod(&ObjectKey::parse("vip", true)).unwrap();
         assert_eq!(vip.node_name(), Some("n2"));
+    }
+
+    /// A Filter that rejects each node once and then passes: the dry run finds that the
+    /// preemptor fits without evicting anyone (upstream's "fits with no preemption" shape).
+    struct RejectsOnce(std::sync::Mutex<std::collections::BTreeSet<String>>);
+
+    impl crate::scheduler::framework::Plugin for RejectsOnce {
+        fn name(&self) -> &'static str {
+            "RejectsOnce"
+        }
+        fn points(&self) -> crate::scheduler::framework::Points {
+            crate::scheduler::framework::Points::FILTER
+        }
+        fn filter(
+            &self,
+            _cx: &crate::scheduler::framework::Ctx,
+            _state: &crate::scheduler::framework::CycleState,
+            _pod: &crate::model::Pod,
+            node: &crate::scheduler::cache::NodeInfo,
+        ) -> crate::scheduler::framework::Status {
+            if self.0.lock().unwrap().insert(node.name().to_string()) {
+                crate::scheduler::framework::Status::unschedulable("rejected once")
+            } else {
+                crate::scheduler::framework::Status::success()
+            }
+        }
+    }
+
+    /// v1.36.0: a node where the preemptor fits with no victim is an Error in the dry run
+    /// ("expected at least one victim pod on node ..."); with no candidate, PostFilter
+    /// returns that error alone (DynamicResources' text is dropped) and keeps the
+    /// nomination.
+    #[test]
+    fn a_node_that_fits_without_victims_is_an_error_in_v1_36_0() {
+        let sim = world(&[
+            prio("high", 1000),
+            node("n1", &[], ""),
+            node("n2", &[], ""),
+            pod("low-1", &[], "  nodeName: n1\n"),
+            pod("low-2", &[], "  nodeName: n2\n"),
+        ]);
+        let mut sim = sim;
+        add_pending(
+            &mut sim,
+            &pod(
+                "vip",
+                &[],
+                "  priorityClassName: high\n  schedulingGates: [{name: hold}]\n",
+            ),
+        );
+        let vip = sim
+            .cluster()
+            .pod(&ObjectKey::parse("vip", true))
+            .unwrap()
+            .clone();
+        let mut profile = crate::scheduler::plugins::default_profile(sim.version());
+        profile.push(std::sync::Arc::new(RejectsOnce(Default::default())));
+        let cx = sim.ctx();
+        let decision = crate::scheduler::schedule_pod(
+            &cx,
+            &profile,
+            &vip,
+            &mut 0,
+            &mut crate::rng::SimRng::new(1),
+        );
+        let crate::scheduler::Decision::Unschedulable {
+            message,
+            nomination,
+            preemption,
+            ..
+        } = decision
+        else {
+            panic!("expected a failure");
+        };
+        assert!(preemption.is_none());
+        assert_eq!(nomination, crate::scheduler::Nomination::Keep);
+        let expected_one = |first: &str, second: &str| {
+            format!(
+                "0/2 nodes are available: 2 rejected once. preemption: [expected at least one victim pod on node \"{first}\", expected at least one victim pod on node \"{second}\"]"
+            )
+        };
+        assert!(
+            message == expected_one("n1", "n2") || message == expected_one("n2", "n1"),
+            "{message}"
+        );
     }
 
     #[test]

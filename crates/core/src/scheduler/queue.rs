@@ -45,12 +45,13 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
         }
         names::NODE_NAME => matches!(event, NodeAdd),
         names::NODE_AFFINITY => matches!(event, NodeAdd | NodeUpdate),
-        names::NODE_PORTS | names::NODE_RESOURCES_FIT => {
-            matches!(
-                event,
-                NodeAdd | NodeUpdate | AssignedPodDelete | AssignedPodUpdate
-            )
-        }
+        // fit.go registers Pod/Delete and UpdatePodScaleDown (an in-place resize that lowers
+        // requests, which Bindery has no way to make); node_ports.go Pod/Delete only, and
+        // with queueing hints (on since v1.32) Node/Add only. So an assigned pod's other
+        // updates (labels, a preempted victim's DisruptionTarget and deletionTimestamp) do
+        // not requeue pods these two rejected.
+        names::NODE_RESOURCES_FIT => matches!(event, NodeAdd | NodeUpdate | AssignedPodDelete),
+        names::NODE_PORTS => matches!(event, NodeAdd | AssignedPodDelete),
         names::VOLUME_RESTRICTIONS => {
             matches!(event, NodeAdd | AssignedPodDelete | PvcAdd | PvcUpdate)
         }

@@ -342,11 +342,19 @@ impl Simulation {
     /// Preemption's execution: each victim gets the DisruptionTarget condition, is deleted
     /// and gets a `Preempted` event; lower-priority nominations on the node are cleared.
     fn apply_preemption(&mut self, preemptor: &Arc<Pod>, p: Preemption) {
+        // prepareCandidateAsync: a victim already being deleted gets no API call (no
+        // condition, no event); when that leaves none, the goroutine that would also clear
+        // the lower-priority nominations never starts.
+        let mut any = false;
         for victim in &p.victims {
             let vkey = victim.meta.key();
             let Some(current) = self.pod_arc(&vkey) else {
                 continue;
             };
+            if current.meta.deletion.is_some() {
+                continue;
+            }
+            any = true;
             let mut new = (*current).clone();
             new.set_condition(PodCondition {
                 type_: condition::DISRUPTION_TARGET,
@@ -375,6 +383,9 @@ impl Simulation {
                 format!("Preempted by pod {by} on node {}", p.node),
                 SCHEDULER,
             );
+        }
+        if !any {
+            return;
         }
         let lower: Vec<Arc<Pod>> = self
             .cache
