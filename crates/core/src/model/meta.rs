@@ -3,6 +3,8 @@
 use std::fmt;
 use std::sync::Arc;
 
+use thin_vec::ThinVec;
+
 use crate::time::SimTime;
 
 /// The kinds Bindery simulates.
@@ -410,7 +412,7 @@ pub struct Meta {
     pub labels: super::StrMap,
     pub annotations: super::StrMap,
     /// Well-known finalizers are one shared allocation ([`super::str_map::shared`]).
-    pub finalizers: Vec<Arc<str>>,
+    pub finalizers: ThinVec<Arc<str>>,
     pub creation: SimTime,
     /// Set when deletion was requested and finalizers (or a grace period) keep the object.
     pub deletion: Option<SimTime>,
@@ -418,7 +420,7 @@ pub struct Meta {
     pub arrival: u64,
     /// `metadata.ownerReferences`: the garbage collector deletes a dependent once its
     /// owners are gone.
-    pub owners: Vec<OwnerRef>,
+    pub owners: ThinVec<OwnerRef>,
 }
 
 /// One `metadata.ownerReferences` entry.

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use thin_vec::ThinVec;
+
 use super::{LabelSelector, Meta, NodeSelector, NodeSelectorTerm, Resources, Taint, TaintEffect};
 use crate::time::SimTime;
 
@@ -251,19 +253,19 @@ pub struct PodSpec {
     pub preemption_policy: PreemptionPolicy,
     pub node_selector: BTreeMap<String, String>,
     pub required_node_affinity: Option<NodeSelector>,
-    pub preferred_node_affinity: Vec<(i32, NodeSelectorTerm)>,
-    pub tolerations: Vec<Toleration>,
-    pub topology_spread_constraints: Vec<TopologySpreadConstraint>,
-    pub volumes: Vec<PodVolume>,
+    pub preferred_node_affinity: ThinVec<(i32, NodeSelectorTerm)>,
+    pub tolerations: ThinVec<Toleration>,
+    pub topology_spread_constraints: ThinVec<TopologySpreadConstraint>,
+    pub volumes: ThinVec<PodVolume>,
     /// Effective requests (`resource.PodRequests`: containers, init containers, overhead).
     pub requests: Resources,
     /// Requests with upstream's non-zero defaults (100m CPU, 200Mi memory per container),
     /// used only for scoring.
     pub non_zero_milli_cpu: i64,
     pub non_zero_memory: i64,
-    pub host_ports: Vec<HostPort>,
+    pub host_ports: ThinVec<HostPort>,
     pub termination_grace_seconds: i64,
-    pub scheduling_gates: Vec<String>,
+    pub scheduling_gates: ThinVec<String>,
     /// The controller that owns this pod (`kind`, `name`), if any.
     pub controller_owner: Option<(String, String)>,
 }
@@ -272,7 +274,7 @@ pub struct PodSpec {
 pub struct PodStatus {
     pub phase: PodPhase,
     pub nominated_node_name: Option<String>,
-    pub conditions: Vec<PodCondition>,
+    pub conditions: ThinVec<PodCondition>,
     pub start_time: Option<SimTime>,
     /// The scheduler preempted this pod (it carries a `DisruptionTarget` condition).
     pub preempted: bool,

@@ -14,6 +14,8 @@
 use std::collections::BTreeMap;
 use std::sync::{Arc, LazyLock};
 
+use thin_vec::ThinVec;
+
 use super::well_known as wk;
 
 /// The strings [`shared`] hands out one allocation of.
@@ -107,7 +109,8 @@ impl IntoShared for &Arc<str> {
 /// uses.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct StrMap {
-    entries: Vec<(Arc<str>, Arc<str>)>,
+    /// A `ThinVec`: every object has two maps, mostly empty, and this is 8 bytes, not 24.
+    entries: ThinVec<(Arc<str>, Arc<str>)>,
 }
 
 impl StrMap {
@@ -199,13 +202,13 @@ impl StrMap {
 impl<K: IntoShared, V: IntoShared> FromIterator<(K, V)> for StrMap {
     /// Later duplicates win, as with `BTreeMap`.
     fn from_iter<I: IntoIterator<Item = (K, V)>>(iter: I) -> StrMap {
-        let mut entries: Vec<(Arc<str>, Arc<str>)> = iter
+        let mut entries: ThinVec<(Arc<str>, Arc<str>)> = iter
             .into_iter()
             .map(|(k, v)| (k.into_shared(), v.into_shared()))
             .collect();
         // Stable: equal keys keep their order, so the last one is kept below.
         entries.sort_by(|a, b| a.0.cmp(&b.0));
-        let mut out: Vec<(Arc<str>, Arc<str>)> = Vec::with_capacity(entries.len());
+        let mut out: ThinVec<(Arc<str>, Arc<str>)> = ThinVec::with_capacity(entries.len());
         for e in entries {
             match out.last_mut() {
                 Some(last) if last.0 == e.0 => *last = e,
@@ -219,7 +222,7 @@ impl<K: IntoShared, V: IntoShared> FromIterator<(K, V)> for StrMap {
 
 impl From<BTreeMap<String, String>> for StrMap {
     fn from(m: BTreeMap<String, String>) -> StrMap {
-        let mut entries: Vec<(Arc<str>, Arc<str>)> = m
+        let mut entries: ThinVec<(Arc<str>, Arc<str>)> = m
             .into_iter()
             .map(|(k, v)| (k.into_shared(), v.into_shared()))
             .collect();

@@ -1254,14 +1254,14 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         ),
         node_selector: spec.node_selector.clone().unwrap_or_default(),
         required_node_affinity,
-        preferred_node_affinity,
-        tolerations,
-        topology_spread_constraints,
-        volumes,
+        preferred_node_affinity: preferred_node_affinity.into(),
+        tolerations: tolerations.into(),
+        topology_spread_constraints: topology_spread_constraints.into(),
+        volumes: volumes.into(),
         requests,
         non_zero_milli_cpu: nz_cpu,
         non_zero_memory: nz_mem,
-        host_ports,
+        host_ports: host_ports.into(),
         termination_grace_seconds: spec
             .termination_grace_period_seconds
             .unwrap_or(DEFAULT_TERMINATION_GRACE_SECONDS)

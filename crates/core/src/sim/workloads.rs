@@ -473,9 +473,9 @@ impl Simulation {
                     }
                 }
             }
-            if owners != claim.meta.owners {
+            if owners[..] != claim.meta.owners[..] {
                 let mut new = (*claim).clone();
-                new.meta.owners = owners;
+                new.meta.owners = owners.into();
                 self.write_pvc(new);
             }
         }

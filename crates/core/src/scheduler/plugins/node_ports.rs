@@ -46,7 +46,7 @@ impl Plugin for NodePorts {
             return (None, Status::skip());
         }
         state.node_ports = Some(State {
-            ports: pod.spec.host_ports.clone(),
+            ports: pod.spec.host_ports.to_vec(),
         });
         (None, Status::success())
     }
