@@ -121,8 +121,14 @@ fn node_card(props: &NodeProps) -> Html {
     let on_chip = {
         let dispatch = dispatch.clone();
         let pods: Vec<Selection> = card.pods.iter().map(|p| p.selection.clone()).collect();
+        let disks: Vec<Selection> = card.disks.iter().map(|d| d.selection.clone()).collect();
         Callback::from(move |e: MouseEvent| {
-            if let Some(sel) = chip_target(&e).and_then(|i| pods.get(i)) {
+            let sel = match chip_target(&e) {
+                Some(Chip::Pod(i)) => pods.get(i),
+                Some(Chip::Disk(i)) => disks.get(i),
+                None => None,
+            };
+            if let Some(sel) = sel {
                 dispatch.dispatch(Action::Select(Some(sel.clone())));
             }
         })
@@ -136,15 +142,11 @@ fn node_card(props: &NodeProps) -> Html {
                 { for card.taints.iter().map(|t| html! { <span class="tag taint" title="taint">{ t }</span> }) }
             </header>
             <div class="bars">{ for card.bars.iter().map(bar) }</div>
+            // Disk and pod chips as markup (see `chips_markup`); a click on one selects its
+            // volume or pod through the card's `onclick` above.
             if !card.disks.is_empty() {
-                <div class="disks" aria-label="Local volumes">
-                    { for card.disks.iter().map(|d| html! {
-                        <DiskChip key={d.name.clone()} disk={d.clone()} selected={is(&d.selection)} />
-                    }) }
-                </div>
+                { Html::from_html_unchecked(disks_markup(&card.disks, props.selected.as_ref()).into()) }
             }
-            // The chips as one piece of markup (see `chips_markup`); a click on one selects
-            // its pod through the card's `onclick` below.
             { Html::from_html_unchecked(chips_markup(&card.pods, props.selected.as_ref()).into()) }
             if !card.nominated.is_empty() {
                 <p class="nominated">{ format!("nominated here: {}", card.nominated.join(", ")) }</p>
@@ -191,6 +193,62 @@ pub fn chips_markup(pods: &[PodChip], selected: Option<&Selection>) -> String {
     out
 }
 
+/// A node's local volumes as markup: the buttons the disk chips were, each with its
+/// position in `disks` as `data-disk` (see [`chips_markup`]: a re-run names provisioned
+/// volumes anew, so an edit recreates most of them too).
+pub fn disks_markup(disks: &[Disk], selected: Option<&Selection>) -> String {
+    let mut out = String::with_capacity(64 + disks.len() * 300);
+    out.push_str(r#"<div class="disks" aria-label="Local volumes">"#);
+    for (i, d) in disks.iter().enumerate() {
+        let title = format!(
+            "PersistentVolume {} — {} {}, {}{}",
+            d.name,
+            d.capacity,
+            d.class,
+            d.phase,
+            d.claim
+                .as_ref()
+                .map(|c| format!(", bound to {c}"))
+                .unwrap_or_default()
+        );
+        out.push_str(r#"<button class="disk "#);
+        escape_into(&mut out, &d.phase.to_lowercase());
+        if selected == Some(&d.selection) {
+            out.push_str(" selected");
+        }
+        out.push_str(r#"" title=""#);
+        escape_into(&mut out, &title);
+        out.push_str(r#"" aria-label=""#);
+        escape_into(&mut out, &title);
+        out.push_str(r#"" id=""#);
+        escape_into(&mut out, &d.selection.dom_id());
+        out.push_str(&format!(
+            r#"" data-disk="{i}"><span aria-hidden="true">⛁ </span>"#
+        ));
+        escape_into(&mut out, &d.name);
+        out.push_str(r#"<span class="disk-size"> "#);
+        escape_into(&mut out, &d.capacity);
+        out.push_str("</span>");
+        for b in &d.badges {
+            out.push_str(if b.locked {
+                r#"<span class="mode rwop" title=""#
+            } else {
+                r#"<span class="mode" title=""#
+            });
+            escape_into(&mut out, b.long);
+            out.push_str(r#"">"#);
+            if b.locked {
+                out.push_str(r#"<span aria-hidden="true">🔒</span>"#);
+            }
+            escape_into(&mut out, b.short);
+            out.push_str("</span>");
+        }
+        out.push_str("</button>");
+    }
+    out.push_str("</div>");
+    out
+}
+
 /// Appends `text` to markup, escaped for both element content and quoted attribute values.
 pub fn escape_into(out: &mut String, text: &str) {
     for c in text.chars() {
@@ -205,11 +263,23 @@ pub fn escape_into(out: &mut String, text: &str) {
     }
 }
 
-/// The position (`data-chip`) of the chip a click landed in, if it landed in one.
-fn chip_target(e: &MouseEvent) -> Option<usize> {
+/// A chip drawn by [`chips_markup`] or [`disks_markup`], by its position.
+enum Chip {
+    Pod(usize),
+    Disk(usize),
+}
+
+/// The chip a click landed in, if it landed in one.
+fn chip_target(e: &MouseEvent) -> Option<Chip> {
     let target = e.target()?.dyn_into::<web_sys::Element>().ok()?;
-    let chip = target.closest("button.pod[data-chip]").ok()??;
-    chip.get_attribute("data-chip")?.parse().ok()
+    let chip = target.closest("[data-chip], [data-disk]").ok()??;
+    if let Some(i) = chip.get_attribute("data-chip") {
+        return i.parse().ok().map(Chip::Pod);
+    }
+    chip.get_attribute("data-disk")?
+        .parse()
+        .ok()
+        .map(Chip::Disk)
 }
 
 fn bar(b: &Bar) -> Html {
@@ -228,38 +298,6 @@ fn bar(b: &Bar) -> Html {
                 <span class={classes!("bar-fill", level)} style={format!("width:{pct:.1}%")}></span>
             </span>
         </div>
-    }
-}
-
-#[derive(Properties, PartialEq)]
-struct DiskProps {
-    disk: Disk,
-    selected: bool,
-}
-
-#[function_component(DiskChip)]
-fn disk_chip(props: &DiskProps) -> Html {
-    let dispatch = use_dispatch();
-    let d = &props.disk;
-    let selected = props.selected;
-    let onclick = select_on_click(&dispatch, &d.selection);
-    let title = format!(
-        "PersistentVolume {} — {} {}, {}{}",
-        d.name,
-        d.capacity,
-        d.class,
-        d.phase,
-        d.claim
-            .as_ref()
-            .map(|c| format!(", bound to {c}"))
-            .unwrap_or_default()
-    );
-    html! {
-        <button class={classes!("disk", d.phase.to_lowercase(), selected.then_some("selected"))} {onclick} title={title.clone()} aria-label={title}
-            id={d.selection.dom_id()}>
-            <span aria-hidden="true">{ "⛁ " }</span>{ &d.name }<span class="disk-size">{ format!(" {}", d.capacity) }</span>
-            { for d.badges.iter().map(badge) }
-        </button>
     }
 }
 
@@ -364,6 +402,26 @@ mod tests {
             )
         );
         assert_eq!(chips_markup(&[], None), r#"<div class="pods"></div>"#);
+    }
+
+    #[test]
+    fn disks_markup_is_the_disk_buttons_with_their_positions() {
+        let disk = Disk {
+            selection: Selection::new(Kind::PersistentVolume, ObjectKey::new("", "pv-1")),
+            name: "pv-1".to_string(),
+            capacity: "5Gi".to_string(),
+            class: "local".to_string(),
+            phase: "Bound",
+            claim: Some("default/<c>".to_string()),
+            badges: crate::view_model::badges(&[bindery_core::model::AccessMode::ReadWriteOncePod]),
+        };
+        let html = disks_markup(std::slice::from_ref(&disk), Some(&disk.selection));
+        assert!(html.starts_with(concat!(
+            r#"<div class="disks" aria-label="Local volumes"><button class="disk bound selected" "#,
+            r#"title="PersistentVolume pv-1 — 5Gi local, Bound, bound to default/&lt;c&gt;" "#,
+        )), "{html}");
+        assert!(html.contains(r#"id="persistentvolume-pv-1" data-disk="0"><span aria-hidden="true">⛁ </span>pv-1<span class="disk-size"> 5Gi</span><span class="mode rwop" title=""#), "{html}");
+        assert!(html.ends_with(r#"RWOP</span></button></div>"#), "{html}");
     }
 
     #[test]
