@@ -244,3 +244,80 @@ pub fn when_idle(f: impl FnOnce() + 'static) {
     #[cfg(not(target_arch = "wasm32"))]
     f();
 }
+
+/// Keeps an `IntersectionObserver` watching (see [`watch_visibility`]); dropping it stops.
+pub struct VisibilityWatch {
+    #[cfg(target_arch = "wasm32")]
+    observer: wasm_bindgen::JsValue,
+    #[cfg(target_arch = "wasm32")]
+    _callback: wasm_bindgen::closure::Closure<dyn FnMut(js_sys::Array)>,
+}
+
+impl Drop for VisibilityWatch {
+    fn drop(&mut self) {
+        #[cfg(target_arch = "wasm32")]
+        if let Ok(disconnect) = js_sys::Reflect::get(&self.observer, &"disconnect".into())
+            .and_then(|f| f.dyn_into::<js_sys::Function>())
+        {
+            let _ = disconnect.call0(&self.observer);
+        }
+    }
+}
+
+/// Calls `on_change(any)` with whether any of `elements` is on screen or within 200 px of
+/// it, whenever that may have changed (an `IntersectionObserver`: no layout is forced).
+/// Until the first report, and where the browser has no such observer, they count as on
+/// screen. Natively (tests) nothing is watched.
+pub fn watch_visibility(
+    elements: Vec<web_sys::Element>,
+    on_change: impl Fn(bool) + 'static,
+) -> Option<VisibilityWatch> {
+    #[cfg(target_arch = "wasm32")]
+    {
+        use js_sys::Reflect;
+        use wasm_bindgen::JsValue;
+        let window = web_sys::window()?;
+        let ctor = Reflect::get(&window, &"IntersectionObserver".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        let watched = elements.clone();
+        let mut shown = vec![true; watched.len()];
+        let callback = wasm_bindgen::closure::Closure::<dyn FnMut(js_sys::Array)>::new(
+            move |entries: js_sys::Array| {
+                for entry in entries.iter() {
+                    let target = Reflect::get(&entry, &"target".into()).unwrap_or(JsValue::NULL);
+                    let hit = Reflect::get(&entry, &"isIntersecting".into())
+                        .ok()
+                        .and_then(|v| v.as_bool())
+                        .unwrap_or(true);
+                    if let Some(i) = watched.iter().position(|e| js_sys::Object::is(e, &target)) {
+                        shown[i] = hit;
+                    }
+                }
+                on_change(shown.iter().any(|s| *s));
+            },
+        );
+        let options = js_sys::Object::new();
+        Reflect::set(&options, &"rootMargin".into(), &"200px".into()).ok()?;
+        let observer =
+            Reflect::construct(&ctor, &js_sys::Array::of2(callback.as_ref(), &options)).ok()?;
+        let observe = Reflect::get(&observer, &"observe".into())
+            .ok()?
+            .dyn_into::<js_sys::Function>()
+            .ok()?;
+        let watch = VisibilityWatch {
+            observer,
+            _callback: callback,
+        };
+        for element in &elements {
+            observe.call1(&watch.observer, element).ok()?;
+        }
+        Some(watch)
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = (elements, on_change);
+        None
+    }
+}

@@ -6,7 +6,7 @@ use plotters_canvas::CanvasBackend;
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
-use super::use_store;
+use super::use_pane_store;
 use crate::view_model;
 
 struct Palette {
@@ -270,7 +270,7 @@ fn draw_all(
 
 #[function_component(Charts)]
 pub fn charts() -> Html {
-    let store = use_store();
+    let store = use_pane_store();
     let zone_ref = use_node_ref();
     let timeline_ref = use_node_ref();
     let capacity_ref = use_node_ref();

@@ -135,9 +135,15 @@ pub fn embed_app() -> Html {
         Callback::from(move |_: MouseEvent| store.dispatch(a.clone()))
     };
     let frame = store.frame();
+    // The embed's one view is always on screen: its panes follow every change at once.
+    let lagged = super::Lagged {
+        store: store.clone(),
+        tick: super::use_store_version(&store),
+    };
     html! {
         <ContextProvider<Store> context={store.clone()}>
         <ContextProvider<super::Dispatch> context={store.dispatcher()}>
+        <ContextProvider<super::Lagged> context={lagged}>
             <div class={classes!("embed", format!("embed-{}", options.view.as_str()))} id="embed">
                 <header class="embed-head">
                     <strong class="embed-title">{ &store.scenario.title }</strong>
@@ -164,6 +170,7 @@ pub fn embed_app() -> Html {
                     } }
                 </div>
             </div>
+        </ContextProvider<super::Lagged>>
         </ContextProvider<super::Dispatch>>
         </ContextProvider<Store>>
     }

@@ -2,13 +2,13 @@
 
 use yew::prelude::*;
 
-use super::{is_selected, use_store, ShowMore, ROWS_PER_PAGE};
+use super::{is_selected, use_pane_store, ShowMore, ROWS_PER_PAGE};
 use crate::state::Action;
 use crate::view_model;
 
 #[function_component(EventsTable)]
 pub fn events_table() -> Html {
-    let store = use_store();
+    let store = use_pane_store();
     // Aggregating tens of thousands of events is too slow to redo on every selection.
     let rows = {
         let run = store.run.clone();

@@ -42,6 +42,45 @@ pub fn use_store() -> Store {
     use_context::<Store>().expect("the App provides the store")
 }
 
+/// The store as the panes below the cluster (workloads, storage, events, charts) see it.
+/// When none of them is on screen, an edit reaches them one frame late: the frame after
+/// the click shows the new cluster, and they follow right after it is painted (their
+/// thousands of rows cost as much as the cluster cards, for nothing the user can see).
+/// When one is on screen, they follow at once, like every other view.
+#[derive(Clone)]
+pub struct Lagged {
+    pub store: Store,
+    /// The store's change the panes are to show (see [`use_store_version`]).
+    pub tick: u64,
+}
+
+impl PartialEq for Lagged {
+    fn eq(&self, other: &Self) -> bool {
+        self.tick == other.tick
+    }
+}
+
+/// The store for the panes below the cluster: they re-render when [`Lagged::tick`] moves,
+/// and then read the current state.
+#[hook]
+pub fn use_pane_store() -> Store {
+    use_context::<Lagged>()
+        .expect("the App provides the panes' store")
+        .store
+}
+
+/// A number that moves whenever the store's state does (a reducer step makes a new state).
+#[hook]
+pub fn use_store_version(store: &Store) -> u64 {
+    let seen = use_mut_ref(|| (std::ptr::null::<AppState>(), 0u64));
+    let state: *const AppState = &**store;
+    let mut seen = seen.borrow_mut();
+    if seen.0 != state {
+        *seen = (state, seen.1 + 1);
+    }
+    seen.1
+}
+
 /// The cluster view of the shown frame, computed once per frame (not on selection,
 /// dialogs or notices, and not once per reader): for 1,000 nodes it is the costliest view
 /// model.
@@ -221,9 +260,50 @@ pub fn app() -> Html {
         });
     }
 
+    // The panes below the cluster follow a change at once while one of them is on screen
+    // (or near it), else right after the frame that shows the change is painted.
+    let version = use_store_version(&store);
+    let shown = use_state_eq(|| version);
+    let lower_visible = use_mut_ref(|| true);
+    let lower_refs = [
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+        use_node_ref(),
+    ];
+    {
+        let refs = lower_refs.clone();
+        let visible = lower_visible.clone();
+        use_effect_with((), move |_| {
+            let elements = refs
+                .iter()
+                .filter_map(|r| r.cast::<web_sys::Element>())
+                .collect();
+            let watch =
+                platform::watch_visibility(elements, move |any| *visible.borrow_mut() = any);
+            move || drop(watch)
+        });
+    }
+    {
+        let shown = shown.clone();
+        use_effect_with(version, move |v| {
+            let v = *v;
+            platform::after_paint(move || shown.set(v));
+        });
+    }
+    let lagged = Lagged {
+        store: store.clone(),
+        tick: if *lower_visible.borrow() {
+            version
+        } else {
+            *shown
+        },
+    };
+    let [workloads_ref, storage_ref, events_ref, charts_ref] = lower_refs;
     html! {
         <ContextProvider<Store> context={store.clone()}>
         <ContextProvider<Dispatch> context={store.dispatcher()}>
+        <ContextProvider<Lagged> context={lagged}>
             <a class="skip" href="#workspace">{ "Skip to the cluster" }</a>
             <Header />
             <NoticeBar />
@@ -238,16 +318,16 @@ pub fn app() -> Html {
                 <aside class="inspector-pane" aria-label="Inspector">
                     <inspector::Inspector />
                 </aside>
-                <section class="workloads-pane" aria-label="Workloads">
+                <section class="workloads-pane" aria-label="Workloads" ref={workloads_ref}>
                     <workloads::WorkloadsPanel />
                 </section>
-                <section class="storage-pane" aria-label="Storage">
+                <section class="storage-pane" aria-label="Storage" ref={storage_ref}>
                     <storage::StoragePanel />
                 </section>
-                <section class="events-pane" aria-label="Events">
+                <section class="events-pane" aria-label="Events" ref={events_ref}>
                     <events::EventsTable />
                 </section>
-                <section class="charts-pane" aria-label="Charts">
+                <section class="charts-pane" aria-label="Charts" ref={charts_ref}>
                     <charts::Charts />
                 </section>
             </main>
@@ -255,6 +335,7 @@ pub fn app() -> Html {
             <footer class="footer">
                 { format!("Bindery · behaves like Kubernetes {} (default scheduler profile) · everything runs in this tab", bindery_core::version::V1_36.name) }
             </footer>
+        </ContextProvider<Lagged>>
         </ContextProvider<Dispatch>>
         </ContextProvider<Store>>
     }

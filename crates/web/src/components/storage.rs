@@ -3,7 +3,7 @@
 use yew::prelude::*;
 
 use super::cluster::badge;
-use super::{is_selected, select_on_click, use_store, SelectLink, ShowMore, ROWS_PER_PAGE};
+use super::{is_selected, select_on_click, use_pane_store, SelectLink, ShowMore, ROWS_PER_PAGE};
 use crate::view_model::{self, Graph, GRAPH_COLUMN_WIDTH};
 
 /// Above this many pods with claims the graph would be an unreadable hairball (and a
@@ -12,7 +12,7 @@ pub const GRAPH_POD_LIMIT: usize = 80;
 
 #[function_component(StoragePanel)]
 pub fn storage_panel() -> Html {
-    let store = use_store();
+    let store = use_pane_store();
     let sim = &store.frame().sim;
     let view = super::cluster_view_of(&store);
     let claim_users = sim
@@ -125,7 +125,7 @@ struct GraphProps {
 /// The binding lines: an SVG whose layout `view_model::binding_graph` computed.
 #[function_component(BindingGraph)]
 fn binding_graph(props: &GraphProps) -> Html {
-    let store = use_store();
+    let store = use_pane_store();
     let g = &props.graph;
     if g.nodes.is_empty() {
         return html! { <p class="empty">{ "No claims or volumes yet." }</p> };

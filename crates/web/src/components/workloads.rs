@@ -6,13 +6,13 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::inspector::doc_of;
-use super::{is_selected, select_on_click, use_store, SelectLink};
+use super::{is_selected, select_on_click, use_pane_store, SelectLink};
 use crate::state::Action;
 use crate::view_model::{self, PodChip, WorkloadCard};
 
 #[function_component(WorkloadsPanel)]
 pub fn workloads_panel() -> Html {
-    let store = use_store();
+    let store = use_pane_store();
     let cards = view_model::workload_cards(&store.frame().sim);
     if cards.is_empty() {
         return html! {};
@@ -34,7 +34,7 @@ struct CardProps {
 
 #[function_component(WorkloadCardView)]
 fn workload_card(props: &CardProps) -> Html {
-    let store = use_store();
+    let store = use_pane_store();
     let w = &props.card;
     let input = use_node_ref();
     let doc = doc_of(&store, &w.selection);
@@ -151,7 +151,7 @@ struct OwnedPodProps {
 /// A pod chip under its owner (the node cards show the same pod where it runs).
 #[function_component(OwnedPod)]
 fn owned_pod(props: &OwnedPodProps) -> Html {
-    let store = use_store();
+    let store = use_pane_store();
     let p = &props.pod;
     let onclick = select_on_click(&store, &p.selection);
     let selected = is_selected(&store, &p.selection);
