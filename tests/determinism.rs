@@ -35,7 +35,7 @@ fn ties_depend_on_the_seed_and_nothing_else() {
             .cluster()
             .pods()
             .values()
-            .map(|p| p.spec.node_name.clone().unwrap_or_default())
+            .map(|p| p.spec.node_name.as_deref().unwrap_or_default().to_string())
             .collect()
     };
     let mut chosen = std::collections::BTreeSet::new();

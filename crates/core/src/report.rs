@@ -13,9 +13,9 @@ fn pod_json(p: &Pod) -> Value {
         "namespace": &*p.meta.namespace,
         "name": &*p.meta.name,
         "uid": p.meta.uid.to_string(),
-        "nodeName": p.spec.node_name,
+        "nodeName": p.spec.node_name.as_deref(),
         "phase": p.status.phase.as_str(),
-        "nominatedNodeName": p.status.nominated_node_name,
+        "nominatedNodeName": p.status.nominated_node_name.as_deref(),
         "preempted": p.status.preempted,
         "terminating": p.meta.deletion.is_some() && !p.is_deleted(),
         "priority": p.spec.priority,
@@ -194,11 +194,12 @@ pub fn table_report(sim: &Simulation) -> String {
             p.meta.namespace.to_string(),
             p.meta.name.to_string(),
             status,
-            p.spec.node_name.clone().unwrap_or_else(|| "<none>".into()),
+            p.spec.node_name.as_deref().unwrap_or("<none>").to_string(),
             p.status
                 .nominated_node_name
-                .clone()
-                .unwrap_or_else(|| "<none>".into()),
+                .as_deref()
+                .unwrap_or("<none>")
+                .to_string(),
         ]);
     }
     out.push_str(&table(rows));

@@ -366,7 +366,11 @@ pub fn pod_chip(sim: &Simulation, pod: &Pod) -> PodChip {
         state,
         priority: pod.spec.priority,
         node: pod.node_name().map(str::to_string),
-        nominated: pod.status.nominated_node_name.clone(),
+        nominated: pod
+            .status
+            .nominated_node_name
+            .as_deref()
+            .map(str::to_string),
         summary,
         rwop: pod_uses_rwop(sim, pod),
         why_pending,
@@ -1043,12 +1047,12 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
             fields.push(f("Namespace", pod.meta.namespace.to_string()));
             fields.push(f("Priority", pod.spec.priority.to_string()));
             if let Some(pc) = &pod.spec.priority_class_name {
-                fields.push(f("Priority Class Name", pc.clone()));
+                fields.push(f("Priority Class Name", pc.to_string()));
             }
             fields.push(f("Node", pod.node_name().unwrap_or("<none>").to_string()));
             fields.push(f("Status", state.label().to_string()));
             if let Some(n) = &pod.status.nominated_node_name {
-                fields.push(f("Nominated Node Name", n.clone()));
+                fields.push(f("Nominated Node Name", n.to_string()));
             }
             fields.push(f(
                 "Requests",

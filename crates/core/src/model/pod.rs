@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use std::sync::Arc;
+
 use thin_vec::ThinVec;
 
 use super::{LabelSelector, Meta, NodeSelector, NodeSelectorTerm, Resources, Taint, TaintEffect};
@@ -246,10 +248,10 @@ pub struct PodCondition {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodSpec {
     /// `spec.nodeName`: set in the manifest (bypasses the scheduler) or by binding.
-    pub node_name: Option<String>,
-    pub scheduler_name: String,
+    pub node_name: Option<Arc<str>>,
+    pub scheduler_name: Arc<str>,
     pub priority: i32,
-    pub priority_class_name: Option<String>,
+    pub priority_class_name: Option<Arc<str>>,
     pub preemption_policy: PreemptionPolicy,
     pub node_selector: BTreeMap<String, String>,
     pub required_node_affinity: Option<NodeSelector>,
@@ -273,7 +275,7 @@ pub struct PodSpec {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct PodStatus {
     pub phase: PodPhase,
-    pub nominated_node_name: Option<String>,
+    pub nominated_node_name: Option<Arc<str>>,
     pub conditions: ThinVec<PodCondition>,
     pub start_time: Option<SimTime>,
     /// The scheduler preempted this pod (it carries a `DisruptionTarget` condition).

@@ -19,7 +19,7 @@ use thin_vec::ThinVec;
 use super::well_known as wk;
 
 /// The strings [`shared`] hands out one allocation of.
-const WELL_KNOWN: [&str; 28] = [
+const WELL_KNOWN: [&str; 29] = [
     "",
     "false",
     "true",
@@ -36,6 +36,7 @@ const WELL_KNOWN: [&str; 28] = [
     wk::ANN_SELECTED_NODE,
     wk::ANN_STORAGE_PROVISIONER,
     wk::ANN_STORAGE_PROVISIONER_BETA,
+    wk::DEFAULT_SCHEDULER_NAME,
     wk::FINALIZER_EXTERNAL_PROVISIONER,
     wk::FINALIZER_PVC_PROTECTION,
     wk::FINALIZER_PV_PROTECTION,

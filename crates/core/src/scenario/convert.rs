@@ -1239,14 +1239,23 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         .map(|o| (o.kind.clone(), o.name.clone()));
 
     let pod_spec = PodSpec {
-        node_name: spec.node_name.clone().filter(|n| !n.is_empty()),
-        scheduler_name: spec
-            .scheduler_name
-            .clone()
-            .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| well_known::DEFAULT_SCHEDULER_NAME.to_string()),
+        node_name: spec
+            .node_name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .map(Into::into),
+        scheduler_name: crate::model::str_map::shared(
+            spec.scheduler_name
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(well_known::DEFAULT_SCHEDULER_NAME),
+        ),
         priority: spec.priority.unwrap_or(0),
-        priority_class_name: spec.priority_class_name.clone().filter(|s| !s.is_empty()),
+        priority_class_name: spec
+            .priority_class_name
+            .as_deref()
+            .filter(|s| !s.is_empty())
+            .map(Into::into),
         preemption_policy: preemption_policy(
             "spec.preemptionPolicy",
             spec.preemption_policy.as_deref(),

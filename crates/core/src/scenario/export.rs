@@ -519,13 +519,13 @@ fn pod(c: &Cluster, p: &Pod) -> core::Pod {
     let mut o: core::Pod = base(c, Kind::Pod, &p.meta.key());
     meta_into(&p.meta, &mut o.metadata);
     let spec = o.spec.get_or_insert_with(Default::default);
-    spec.node_name = p.spec.node_name.clone();
+    spec.node_name = p.spec.node_name.as_deref().map(str::to_string);
     spec.priority = Some(p.spec.priority);
-    spec.priority_class_name = p.spec.priority_class_name.clone();
+    spec.priority_class_name = p.spec.priority_class_name.as_deref().map(str::to_string);
     spec.preemption_policy = Some(p.spec.preemption_policy.as_str().to_string());
     o.status = Some(core::PodStatus {
         phase: Some(p.status.phase.as_str().to_string()),
-        nominated_node_name: p.status.nominated_node_name.clone(),
+        nominated_node_name: p.status.nominated_node_name.as_deref().map(str::to_string),
         start_time: p.status.start_time.map(time),
         conditions: (!p.status.conditions.is_empty()).then(|| {
             p.status

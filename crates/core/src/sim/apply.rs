@@ -732,7 +732,7 @@ impl Simulation {
         // Priority admission.
         match pod.spec.priority_class_name.clone() {
             Some(name) => {
-                let Some(pc) = self.cluster.priority_classes.get(&name).cloned() else {
+                let Some(pc) = self.cluster.priority_classes.get(&*name).cloned() else {
                     return Err(ApplyError::forbidden(
                         Kind::Pod,
                         key,
@@ -755,7 +755,7 @@ impl Simulation {
             None => {
                 if let Some(pc) = self.cluster.global_default_priority_class().cloned() {
                     pod.spec.priority = pc.value;
-                    pod.spec.priority_class_name = Some(pc.meta.name.to_string());
+                    pod.spec.priority_class_name = Some(pc.meta.name.clone());
                     pod.spec.preemption_policy = pc.preemption_policy;
                 }
             }
@@ -784,7 +784,7 @@ impl Simulation {
                 self.work.kubelet.insert(key.clone());
             }
             None => {
-                if !gated && pod.spec.scheduler_name == well_known::DEFAULT_SCHEDULER_NAME {
+                if !gated && &*pod.spec.scheduler_name == well_known::DEFAULT_SCHEDULER_NAME {
                     self.queue.add(key.clone(), pod.spec.priority, self.now);
                 }
             }
@@ -855,7 +855,7 @@ impl Simulation {
         }
         if now_ungated
             && !new.is_assigned()
-            && new.spec.scheduler_name == well_known::DEFAULT_SCHEDULER_NAME
+            && &*new.spec.scheduler_name == well_known::DEFAULT_SCHEDULER_NAME
         {
             self.queue.add(key.clone(), new.spec.priority, self.now);
         }

@@ -243,7 +243,13 @@ impl Simulation {
             return;
         };
         let mut new = (*pod).clone();
-        new.spec.node_name = Some(node.to_string());
+        // The node's own name, shared.
+        new.spec.node_name = Some(
+            self.cluster
+                .nodes
+                .get(node)
+                .map_or_else(|| node.into(), |n| n.meta.name.clone()),
+        );
         new.status.nominated_node_name = None;
         new.set_condition(PodCondition {
             type_: condition::POD_SCHEDULED,
@@ -314,7 +320,7 @@ impl Simulation {
             last_transition: self.now,
         });
         if let Nomination::Set(n) = &nomination {
-            new.status.nominated_node_name = n.clone();
+            new.status.nominated_node_name = n.as_deref().map(Into::into);
         }
         let new = Arc::new(new);
         self.cluster.put_pod(new.clone());
