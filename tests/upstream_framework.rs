@@ -384,6 +384,87 @@ fn no_nodes_available() {
     assert_eq!(p.status.nominated_node_name, None);
 }
 
+/// After ErrNoNodesAvailable the pod is retried once a node exists (upstream: the pod has
+/// no rejecting plugin, so it goes to the error backoff queue and is retried after
+/// backoff; Bindery retries such a pod on the next cluster event, here the node's
+/// creation).
+#[test]
+fn no_nodes_available_then_a_node_appears() {
+    let text = format!(
+        "# then: advance 5s\n# then: create Node node1\n{}---\n{}",
+        pod("p", ""),
+        node("node1", "", "")
+    );
+    let script = bindery_core::scenario::builtin::read_header(&text).expect("header");
+    let run = script.run(1, MAX_STEPS).expect("loads");
+    assert!(run.then_errors.is_empty(), "{:?}", run.then_errors);
+    let sim = run.sim;
+    // Upstream would also retry it every backoff period meanwhile (more identical
+    // FailedScheduling events); Bindery does not retry errors on a timer.
+    assert_eq!(
+        first_failure(&sim, "p"),
+        "no nodes available to schedule pods"
+    );
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node1"));
+}
+
+/// `topologySpreadConstraints` over `kubernetes.io/hostname` selecting `foo`.
+fn spread(max_skew: u32) -> String {
+    format!(
+        "  topologySpreadConstraints: [{{maxSkew: {max_skew}, topologyKey: kubernetes.io/hostname, whenUnsatisfiable: DoNotSchedule, labelSelector: {{matchExpressions: [{{key: foo, operator: Exists}}]}}}}]\n"
+    )
+}
+
+fn labelled_pod(name: &str, node_name: &str, spec: &str) -> String {
+    let mut s = pod(name, spec).replace(
+        "namespace: default}",
+        "namespace: default, labels: {foo: ''}}",
+    );
+    if !node_name.is_empty() {
+        s.push_str(&format!("  nodeName: {node_name}\n"));
+    }
+    s
+}
+
+/// TestSchedulerSchedulePod "test podtopologyspread plugin - 2 nodes with maxskew=1".
+#[test]
+fn schedule_pod_topology_spread_two_nodes_max_skew_1() {
+    let sim = run(&[
+        node("node1", "", ""),
+        node("node2", "", ""),
+        labelled_pod("pod1", "node1", ""),
+        labelled_pod("p", "", &spread(1)),
+    ]);
+    assert_eq!(node_of(&sim, "p").as_deref(), Some("node2"));
+}
+
+/// TestSchedulerSchedulePod "test podtopologyspread plugin - 3 nodes with maxskew=2":
+/// node1 (2 matching pods) is filtered out; node2 and node3 are feasible (upstream scores
+/// them equally with a fake prioritizer; the default profile's spreading score prefers
+/// the emptier node3).
+#[test]
+fn schedule_pod_topology_spread_three_nodes_max_skew_2() {
+    let sim = run(&[
+        node("node1", "", ""),
+        node("node2", "", ""),
+        node("node3", "", ""),
+        labelled_pod("pod1a", "node1", ""),
+        labelled_pod("pod1b", "node1", ""),
+        labelled_pod("pod2", "node2", ""),
+        labelled_pod("p", "", &format!("{GATED}{}", spread(2))),
+    ]);
+    let ex = sim.explain(&key("p")).expect("pod");
+    let feasible: BTreeSet<&str> = ex
+        .nodes
+        .iter()
+        .filter(|r| r.feasible)
+        .map(|r| r.node.as_str())
+        .collect();
+    assert_eq!(feasible, BTreeSet::from(["node2", "node3"]));
+    let total = |n: &str| ex.nodes.iter().find(|r| r.node == n).unwrap().total;
+    assert!(total("node3") > total("node2"));
+}
+
 /// TestSchedulerSchedulePod "unknown PVC": VolumeBinding's PreFilter rejects the pod
 /// (UnschedulableAndUnresolvable), so the FitError is the PreFilter short form. PreFilter
 /// stopped before DynamicResources wrote its state, so that PostFilter fails with the
