@@ -32,6 +32,10 @@ pub struct KubeVersion {
     /// The deployment controller's `ScalingReplicaSet` message names the old size
     /// (`Scaled up replica set web-x from 1 to 3`; older releases said `… to 3`).
     pub scaling_replica_set_from: bool,
+    /// `NominatedNodeNameForExpectation` (beta, on by default since v1.35): before PreBind
+    /// does any work (VolumeBinding's `PreBindPreFlight` is Success when some claim still
+    /// needs binding), the scheduler sets `status.nominatedNodeName` to the chosen node.
+    pub nominated_node_name_for_expectation: bool,
 }
 
 /// Kubernetes v1.36, the release Bindery's fidelity is checked against.
@@ -46,6 +50,7 @@ pub const V1_36: KubeVersion = KubeVersion {
     storage_capacity_scoring: false,
     statefulset_spec_update_forbidden: "updates to statefulset spec for fields other than 'replicas', 'ordinals', 'template', 'updateStrategy', 'revisionHistoryLimit', 'persistentVolumeClaimRetentionPolicy' and 'minReadySeconds' are forbidden",
     scaling_replica_set_from: true,
+    nominated_node_name_for_expectation: true,
 };
 
 impl Default for &'static KubeVersion {

@@ -5,7 +5,10 @@
 //! that rejected it registered for (queueing hints). Bindery keeps that rule at plugin
 //! granularity ([`interested`]). Backoff grows 1s, 2s, 4s, 8s, 10s with the number of
 //! unschedulable attempts; with `SchedulerPopFromBackoffQ` (on by default) an idle activeQ
-//! takes the head of the backoff queue early, so backoff only orders retries.
+//! takes the head of the backoff queue early, so backoff only orders retries. With that gate
+//! upstream also aligns backoff expirations to a one-second ordering window
+//! (`backoffQOrderingWindowDuration`): pods whose backoff ends in the same window leave in
+//! PrioritySort order, and a pod is still backing off while its window has not ended.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -15,6 +18,13 @@ use crate::time::SimTime;
 
 pub const INITIAL_BACKOFF_MS: u64 = 1_000;
 pub const MAX_BACKOFF_MS: u64 = 10_000;
+/// `backoffQOrderingWindowDuration`.
+pub const BACKOFF_ORDERING_WINDOW_MS: u64 = 1_000;
+
+/// `alignToWindow`: the start of the ordering window `t` falls in.
+fn align_to_window(t: SimTime) -> SimTime {
+    SimTime(t.0 - t.0 % BACKOFF_ORDERING_WINDOW_MS)
+}
 
 /// Cluster changes that can make an unschedulable pod schedulable.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -96,10 +106,13 @@ struct ActiveKey {
     pod: ObjectKey,
 }
 
+/// `lessBackoffCompletedWithPriority`: the (window-aligned) backoff expiry, then as activeQ
+/// orders pods (priority, then queue timestamp).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 struct BackoffKey {
     expiry: SimTime,
     neg_priority: i64,
+    timestamp: SimTime,
     seq: u64,
     pod: ObjectKey,
 }
@@ -283,11 +296,15 @@ impl SchedulingQueue {
         let Some(e) = self.entries.get_mut(pod) else {
             return;
         };
-        let expiry = e.timestamp.plus_millis(Self::backoff_ms(e));
-        if expiry <= now {
+        let backoff = Self::backoff_ms(e);
+        let expiry = align_to_window(e.timestamp.plus_millis(backoff));
+        // `isPodBackingoff`: a pod backs off until the window holding its expiry has ended.
+        // The queue timestamp stays that of the failed attempt, which is what PrioritySort
+        // compares once the pod is back in activeQ.
+        if backoff == 0 || expiry < align_to_window(now) {
             let key = ActiveKey {
                 neg_priority: -(e.priority as i64),
-                timestamp: now,
+                timestamp: e.timestamp,
                 seq,
                 pod: pod.clone(),
             };
@@ -297,6 +314,7 @@ impl SchedulingQueue {
             let key = BackoffKey {
                 expiry,
                 neg_priority: -(e.priority as i64),
+                timestamp: e.timestamp,
                 seq,
                 pod: pod.clone(),
             };

@@ -125,6 +125,19 @@ impl Simulation {
             self.bind_pod(&key, node);
             return;
         }
+        // bindingCycle: VolumeBinding's PreBindPreFlight is Success (a claim still needs
+        // binding), so with NominatedNodeNameForExpectation the pod's nominatedNodeName is
+        // set to the chosen node before PreBind runs (the Binding clears it again). The
+        // scheduler's own nominator ignores updates of an assumed pod.
+        if self.version.nominated_node_name_for_expectation
+            && pod.status.nominated_node_name.as_deref() != Some(node)
+        {
+            if let Some(current) = self.pod_arc(&key) {
+                let mut new = (*current).clone();
+                new.status.nominated_node_name = Some(node.to_string());
+                self.cluster.put_pod(Arc::new(new));
+            }
+        }
         // PreBind's API writes: pre-bound volumes and claims to provision.
         for pv in &assumed.pv_updates {
             self.write_pv((**pv).clone());
