@@ -134,7 +134,7 @@ impl Simulation {
         {
             if let Some(current) = self.pod_arc(&key) {
                 let mut new = (*current).clone();
-                new.status.nominated_node_name = Some(node.to_string());
+                new.status.nominated_node_name = Some(node_obj.meta.name.clone());
                 self.cluster.put_pod(Arc::new(new));
             }
         }
