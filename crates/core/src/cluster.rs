@@ -847,14 +847,17 @@ impl Cluster {
 
     /// `GetDefaultClass`: among classes annotated default, the newest wins, then the name.
     pub fn default_storage_class(&self) -> Option<&Arc<StorageClass>> {
+        // Upstream's `GetDefaultClass` (used by the DefaultStorageClass admission plugin and
+        // the PV controller's retroactive assignment): newest creationTimestamp first, then
+        // the smaller name. creationTimestamp is stored at whole seconds, so classes created
+        // within the same second tie and the name decides (setdefault's admission_test.go:
+        // "two defaults with same creation time, choose the one with smaller name").
         self.storage_classes
             .values()
             .filter(|sc| sc.is_default())
             .min_by(|a, b| {
-                b.meta
-                    .creation
-                    .cmp(&a.meta.creation)
-                    .then(b.meta.arrival.cmp(&a.meta.arrival))
+                (b.meta.creation.millis() / 1000)
+                    .cmp(&(a.meta.creation.millis() / 1000))
                     .then(a.meta.name.cmp(&b.meta.name))
             })
     }
