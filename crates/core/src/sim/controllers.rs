@@ -22,13 +22,17 @@ pub const PV_CONTROLLER: &str = "persistentvolume-controller";
 impl Simulation {
     /// One round over every controller's queued keys.
     pub(crate) fn run_controllers(&mut self) {
-        let claims = std::mem::take(&mut self.work.claims);
-        for key in claims {
-            self.sync_claim(&key);
-        }
+        // Volumes first: a volume created with its claim is Available (syncVolume) by the time
+        // the claim looks for one, as upstream's volume worker has it within milliseconds of
+        // the create, so the claim binds without a spurious FailedBinding or provisioning
+        // (provision_test.go 11-22: no ExternalProvisioning when a volume is available).
         let volumes = std::mem::take(&mut self.work.volumes);
         for name in volumes {
             self.sync_volume(&name);
+        }
+        let claims = std::mem::take(&mut self.work.claims);
+        for key in claims {
+            self.sync_claim(&key);
         }
         let provision = std::mem::take(&mut self.work.provision);
         for key in provision {
