@@ -249,7 +249,16 @@ impl Simulation {
                     &key,
                     format!("volume {volume_name:?} already bound to a different claim."),
                 );
-                self.set_claim_phase(pvc, PvcPhase::Pending);
+                // Upstream resets a user's pre-bound claim to Pending, but a claim the
+                // controller bound ("should never happen") only gets the event and an error:
+                // its phase stays (binder_test.go 2-6 vs 2-7).
+                if !pvc
+                    .meta
+                    .annotations
+                    .contains_key(well_known::ANN_BOUND_BY_CONTROLLER)
+                {
+                    self.set_claim_phase(pvc, PvcPhase::Pending);
+                }
             }
         }
     }
@@ -347,7 +356,14 @@ impl Simulation {
                 uid: pvc.meta.uid.clone(),
             });
         }
-        if !was_bound {
+        // `getBindVolumeToClaim` / `bindClaimToVolume` set the annotations only when absent:
+        // a value already there (any value) is kept.
+        if !was_bound
+            && !new_pv
+                .meta
+                .annotations
+                .contains_key(well_known::ANN_BOUND_BY_CONTROLLER)
+        {
             new_pv
                 .meta
                 .annotations
@@ -361,15 +377,27 @@ impl Simulation {
         let mut new_pvc = (**pvc).clone();
         if new_pvc.volume_name.as_deref() != Some(pv.name()) {
             new_pvc.volume_name = Some(pv.name().to_string());
+            if !new_pvc
+                .meta
+                .annotations
+                .contains_key(well_known::ANN_BOUND_BY_CONTROLLER)
+            {
+                new_pvc
+                    .meta
+                    .annotations
+                    .insert(well_known::ANN_BOUND_BY_CONTROLLER, "yes");
+            }
+        }
+        if !new_pvc
+            .meta
+            .annotations
+            .contains_key(well_known::ANN_BIND_COMPLETED)
+        {
             new_pvc
                 .meta
                 .annotations
-                .insert(well_known::ANN_BOUND_BY_CONTROLLER, "yes");
+                .insert(well_known::ANN_BIND_COMPLETED, "yes");
         }
-        new_pvc
-            .meta
-            .annotations
-            .insert(well_known::ANN_BIND_COMPLETED, "yes");
         if new_pvc.phase != PvcPhase::Bound {
             new_pvc.phase = PvcPhase::Bound;
             new_pvc.capacity = Some(new_pv.capacity);
@@ -419,7 +447,13 @@ impl Simulation {
             );
             return;
         };
-        if class.provisioner.starts_with("kubernetes.io/") {
+        // CSI migration (GA, always on): an in-tree name is handed to its CSI driver, whose
+        // name the claim's annotations and the event carry (`provisionClaimOperationExternal`;
+        // provision_test.go 11-21). `setClaimProvisioner` then looks for migration under the
+        // CSI name, which is not an in-tree plugin, so the claim gets no `migrated-to` (11-21's
+        // fake plugin manager calls every name migrated and so expects one).
+        let migrated = migrated_csi_driver(&class.provisioner);
+        if migrated.is_none() && class.provisioner.starts_with("kubernetes.io/") {
             // No in-tree provisioners are left, `kubernetes.io/no-provisioner` included.
             self.claim_event(
                 EventType::Warning,
@@ -429,12 +463,11 @@ impl Simulation {
             );
             return;
         }
-        if pvc.meta.annotation(well_known::ANN_STORAGE_PROVISIONER)
-            != Some(class.provisioner.as_str())
-        {
+        let name = migrated.unwrap_or(class.provisioner.as_str());
+        if pvc.meta.annotation(well_known::ANN_STORAGE_PROVISIONER) != Some(name) {
             let mut new = (**pvc).clone();
             // One copy of the name for both annotations (and the volume's provisioned-by).
-            let provisioner = crate::model::str_map::shared(&class.provisioner);
+            let provisioner = crate::model::str_map::shared(name);
             new.meta
                 .annotations
                 .insert(well_known::ANN_STORAGE_PROVISIONER, &provisioner);
@@ -443,10 +476,7 @@ impl Simulation {
                 .insert(well_known::ANN_STORAGE_PROVISIONER_BETA, provisioner);
             self.write_pvc(new);
         }
-        let message = self
-            .version
-            .external_provisioning
-            .replace("{}", &class.provisioner);
+        let message = self.version.external_provisioning.replace("{}", name);
         self.claim_event(EventType::Normal, "ExternalProvisioning", &key, message);
         self.work.provision.insert(key);
     }
@@ -672,6 +702,22 @@ impl Simulation {
             self.add_timer(at, Timer::ClaimResync { claim: key.clone() });
         }
     }
+}
+
+/// The CSI driver an in-tree provisioner's volumes are migrated to (csi-translation-lib's
+/// `GetCSINameFromInTreeName` for the plugins `IsMigrationEnabledForPlugin` reports on in
+/// v1.36: every cloud plugin is GA-migrated, Portworx by its default-on gate).
+pub fn migrated_csi_driver(in_tree: &str) -> Option<&'static str> {
+    Some(match in_tree {
+        "kubernetes.io/aws-ebs" => "ebs.csi.aws.com",
+        "kubernetes.io/gce-pd" => "pd.csi.storage.gke.io",
+        "kubernetes.io/azure-disk" => "disk.csi.azure.com",
+        "kubernetes.io/azure-file" => "file.csi.azure.com",
+        "kubernetes.io/cinder" => "cinder.csi.openstack.org",
+        "kubernetes.io/vsphere-volume" => "csi.vsphere.vmware.com",
+        "kubernetes.io/portworx-volume" => "pxd.portworx.com",
+        _ => return None,
+    })
 }
 
 /// `checkVolumeSatisfyClaim` for a claim pre-bound by `volumeName`.
