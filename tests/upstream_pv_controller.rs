@@ -411,7 +411,9 @@ fn sync_1_5_and_1_6_prebound_volume_wins_over_a_smaller_one() {
 #[test]
 fn sync_1_7_volume_prebound_to_a_claim_of_another_uid() {
     let sim = run(&[
-        pv("volume1-7", "10Gi", "").claim("claim1-7", "uid1-777").yaml(),
+        pv("volume1-7", "10Gi", "")
+            .claim("claim1-7", "uid1-777")
+            .yaml(),
         pvc("claim1-7", "uid1-7", "1Gi", None).yaml(),
     ]);
     let c = claim(&sim, "claim1-7");
@@ -462,7 +464,9 @@ fn bind_keeps_annotation_values_already_there() {
     // `getBindVolumeToClaim` / `bindClaimToVolume` add bound-by-controller and bind-completed
     // only when absent; a value already set (any value) is kept.
     let sim = run(&[
-        pv("volume", "1Gi", "").ann(BOUND_BY_CONTROLLER, "kept").yaml(),
+        pv("volume", "1Gi", "")
+            .ann(BOUND_BY_CONTROLLER, "kept")
+            .yaml(),
         pvc("claim", "uid", "1Gi", None)
             .ann(BOUND_BY_CONTROLLER, "mine")
             .yaml(),
@@ -506,7 +510,11 @@ fn sync_1_11_and_1_12_label_selector() {
 #[test]
 fn sync_1_13_delayed_binding_waits_for_the_first_consumer() {
     let sim = run(&[
-        class("wait", "kubernetes.io/no-provisioner", "WaitForFirstConsumer"),
+        class(
+            "wait",
+            "kubernetes.io/no-provisioner",
+            "WaitForFirstConsumer",
+        ),
         pv("volume1-1", "1Gi", "wait").yaml(),
         pvc("claim1-1", "uid1-1", "1Gi", Some("wait")).yaml(),
     ]);
@@ -527,7 +535,11 @@ fn sync_1_13_delayed_binding_waits_for_the_first_consumer() {
 #[test]
 fn sync_1_14_delayed_binding_still_binds_a_prebound_volume() {
     let sim = run(&[
-        class("wait", "kubernetes.io/no-provisioner", "WaitForFirstConsumer"),
+        class(
+            "wait",
+            "kubernetes.io/no-provisioner",
+            "WaitForFirstConsumer",
+        ),
         pv("volume1-1", "1Gi", "wait").claim("claim1-1", "").yaml(),
         pvc("claim1-1", "uid1-1", "1Gi", Some("wait")).yaml(),
     ]);
@@ -578,7 +590,11 @@ fn sync_1_16_prebound_claim_with_another_access_mode() {
 #[test]
 fn sync_1_18_prebound_volume_of_a_scheduled_delayed_claim() {
     let sim = run(&[
-        class("wait", "kubernetes.io/no-provisioner", "WaitForFirstConsumer"),
+        class(
+            "wait",
+            "kubernetes.io/no-provisioner",
+            "WaitForFirstConsumer",
+        ),
         node("node1"),
         pv("volume1-18", "1Gi", "wait")
             .claim("claim1-18", "uid1-18")
@@ -1094,11 +1110,27 @@ fn sync_14_prebound_claims_and_volume_modes() {
 #[test]
 fn sync_14_13_volume_bound_by_uid_to_a_claim_of_another_mode_warns_both() {
     for (pm, cm, c, uid, v) in [
-        ("Filesystem", "Block", "claim14-13", "uid14-13", "volume14-13"),
-        ("Block", "Filesystem", "claim14-13-1", "uid14-13-1", "volume14-13-1"),
+        (
+            "Filesystem",
+            "Block",
+            "claim14-13",
+            "uid14-13",
+            "volume14-13",
+        ),
+        (
+            "Block",
+            "Filesystem",
+            "claim14-13-1",
+            "uid14-13-1",
+            "volume14-13-1",
+        ),
     ] {
         let sim = run(&[
-            pv(v, "10Gi", "").mode(pm).claim(c, uid).by_controller().yaml(),
+            pv(v, "10Gi", "")
+                .mode(pm)
+                .claim(c, uid)
+                .by_controller()
+                .yaml(),
             pvc(c, uid, "10Gi", None).mode(cm).yaml(),
         ]);
         assert_eq!(claim(&sim, c).phase, PvcPhase::Pending);
@@ -1125,7 +1157,11 @@ fn sync_14_13_volume_bound_by_uid_to_a_claim_of_another_mode_warns_both() {
         ("Filesystem", "claim14-14-1", "uid14-14-1", "volume14-14-1"),
     ] {
         let sim = run(&[
-            pv(v, "10Gi", "").mode(m).claim(c, uid).by_controller().yaml(),
+            pv(v, "10Gi", "")
+                .mode(m)
+                .claim(c, uid)
+                .by_controller()
+                .yaml(),
             pvc(c, uid, "10Gi", None).mode(m).yaml(),
         ]);
         assert_bound(&sim, c, uid, v);
@@ -1202,7 +1238,10 @@ fn provision_11_17_external_provisioner() {
     ]);
     let c = claim(&sim, "claim11-17");
     assert_eq!(c.ann(STORAGE_PROVISIONER), Some("vendor.com/my-volume"));
-    assert_eq!(c.ann(STORAGE_PROVISIONER_BETA), Some("vendor.com/my-volume"));
+    assert_eq!(
+        c.ann(STORAGE_PROVISIONER_BETA),
+        Some("vendor.com/my-volume")
+    );
     let events = claim_events(&sim, "claim11-17");
     assert_eq!(
         events[0],
@@ -1284,7 +1323,11 @@ fn provision_11_22_available_volume_is_bound_without_provisioning() {
 fn provision_11_24_scheduled_delayed_claim_goes_to_the_external_provisioner() {
     let sim = run(&[
         node("node1"),
-        class("external-wait", "vendor.com/my-volume-wait", "WaitForFirstConsumer"),
+        class(
+            "external-wait",
+            "vendor.com/my-volume-wait",
+            "WaitForFirstConsumer",
+        ),
         pv("volume11-24", "1Gi", "external-wait")
             .policy("Delete")
             .yaml(),
@@ -1293,7 +1336,10 @@ fn provision_11_24_scheduled_delayed_claim_goes_to_the_external_provisioner() {
             .yaml(),
     ]);
     let c = claim(&sim, "claim11-24");
-    assert_eq!(c.ann(STORAGE_PROVISIONER), Some("vendor.com/my-volume-wait"));
+    assert_eq!(
+        c.ann(STORAGE_PROVISIONER),
+        Some("vendor.com/my-volume-wait")
+    );
     assert_eq!(
         c.ann(STORAGE_PROVISIONER_BETA),
         Some("vendor.com/my-volume-wait")
@@ -1318,7 +1364,10 @@ fn provision_11_24_scheduled_delayed_claim_goes_to_the_external_provisioner() {
 /// A volume bound to a claim that is then deleted.
 fn released(v: Pv<'_>, c: &str, uid: &str) -> Simulation {
     let name = v.name;
-    let mut sim = run(&[v.claim(c, uid).yaml(), pvc(c, uid, "1Gi", None).volume(name).yaml()]);
+    let mut sim = run(&[
+        v.claim(c, uid).yaml(),
+        pvc(c, uid, "1Gi", None).volume(name).yaml(),
+    ]);
     assert_bound(&sim, c, uid, name);
     sim.delete(Kind::PersistentVolumeClaim, &ObjectKey::parse(c, true))
         .unwrap();
@@ -1328,7 +1377,11 @@ fn released(v: Pv<'_>, c: &str, uid: &str) -> Simulation {
 
 #[test]
 fn delete_8_1_successful_delete() {
-    let sim = released(pv("volume8-1", "1Gi", "").policy("Delete"), "claim8-1", "uid8-1");
+    let sim = released(
+        pv("volume8-1", "1Gi", "").policy("Delete"),
+        "claim8-1",
+        "uid8-1",
+    );
     assert!(sim.cluster().pv("volume8-1").is_none());
     assert_eq!(pv_events(&sim, "volume8-1"), vec![]);
 }
@@ -1438,10 +1491,7 @@ fn retain_keeps_the_released_volume_and_its_claim_ref() {
     assert_eq!(v.claim, Some(("claim5-1".into(), "uid5-1".into())));
     // A new claim of the same name does not get it back.
     let mut sim = sim;
-    add(
-        &mut sim,
-        &pvc("claim5-1", "uid5-1-new", "1Gi", None).yaml(),
-    );
+    add(&mut sim, &pvc("claim5-1", "uid5-1-new", "1Gi", None).yaml());
     assert_eq!(claim(&sim, "claim5-1").phase, PvcPhase::Pending);
     assert_eq!(volume(&sim, "volume5-1").phase, PvPhase::Released);
 }
@@ -1482,10 +1532,16 @@ fn setdefault_admission() {
     assert_eq!(class_of(&sim, "claimwithemptyclass").as_deref(), Some(""));
     // One default: only the claim with class=nil gets it.
     let sim = run_yaml(
-        &format!("{}{not_defaults}{claims}", default_class("default1", "true")),
+        &format!(
+            "{}{not_defaults}{claims}",
+            default_class("default1", "true")
+        ),
         1,
     );
-    assert_eq!(class_of(&sim, "claimwithnoclass").as_deref(), Some("default1"));
+    assert_eq!(
+        class_of(&sim, "claimwithnoclass").as_deref(),
+        Some("default1")
+    );
     assert_eq!(class_of(&sim, "claimwithemptyclass").as_deref(), Some(""));
     assert_eq!(class_of(&sim, "claimwithclass").as_deref(), Some("foo"));
     // Two defaults created at the same time: the smaller name wins, whatever the order.
@@ -1511,7 +1567,10 @@ fn setdefault_admission() {
     sim.advance_time(2_000);
     add(&mut sim, &default_class("default2", "true"));
     add(&mut sim, &pvc("claimwithnoclass", "u3", "1Gi", None).yaml());
-    assert_eq!(class_of(&sim, "claimwithnoclass").as_deref(), Some("default2"));
+    assert_eq!(
+        class_of(&sim, "claimwithnoclass").as_deref(),
+        Some("default2")
+    );
 }
 
 #[test]
@@ -1566,7 +1625,10 @@ fn pvc_protection_keeps_a_claim_a_scheduled_pod_uses() {
         .iter()
         .any(|f| &**f == "kubernetes.io/pvc-protection"));
     assert!(
-        unused.cluster().pvc(&ObjectKey::parse("used", true)).is_none(),
+        unused
+            .cluster()
+            .pvc(&ObjectKey::parse("used", true))
+            .is_none(),
         "no node has the pod: the claim goes"
     );
 }
