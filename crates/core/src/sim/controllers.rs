@@ -504,11 +504,13 @@ impl Simulation {
             .filter(|c| c.meta.uid == r.uid)
             .cloned();
         let Some(claim) = claim else {
+            // Released once (a Failed volume stays Failed), then `reclaimVolume` on every
+            // sync: a Retain volume whose policy is changed to Delete is deleted then.
             if !matches!(pv.phase, PvPhase::Released | PvPhase::Failed) {
                 self.set_volume_phase(&pv, PvPhase::Released, "");
-                let pv = self.cluster.pv(name).cloned().unwrap_or(pv);
-                self.reclaim_volume(&pv);
             }
+            let pv = self.cluster.pv(name).cloned().unwrap_or(pv);
+            self.reclaim_volume(&pv);
             return;
         };
         match claim.volume_name.as_deref() {
@@ -544,9 +546,9 @@ impl Simulation {
                 if provisioned && pv.reclaim_policy == ReclaimPolicy::Delete {
                     if !matches!(pv.phase, PvPhase::Released | PvPhase::Failed) {
                         self.set_volume_phase(&pv, PvPhase::Released, "");
-                        let pv = self.cluster.pv(name).cloned().unwrap_or(pv);
-                        self.reclaim_volume(&pv);
                     }
+                    let pv = self.cluster.pv(name).cloned().unwrap_or(pv);
+                    self.reclaim_volume(&pv);
                 } else {
                     let mut new = (*pv).clone();
                     if pv
@@ -571,16 +573,25 @@ impl Simulation {
     }
 
     /// `reclaimVolume` for a Released volume.
+    /// Runs on every sync of a released volume; its failure events come only with the change
+    /// to Failed (`updateVolumePhaseWithEvent`).
     fn reclaim_volume(&mut self, pv: &Arc<PersistentVolume>) {
+        if pv.meta.annotation("pv.kubernetes.io/migrated-to").is_some() {
+            // A migrated volume is the external provisioner's to reclaim.
+            return;
+        }
+        let failing = pv.phase != PvPhase::Failed;
         match pv.reclaim_policy {
             ReclaimPolicy::Retain => {}
             ReclaimPolicy::Recycle => {
-                self.pv_event(
-                    EventType::Warning,
-                    "VolumeFailedRecycle",
-                    pv.name(),
-                    "No recycler plugin found for the volume!",
-                );
+                if failing {
+                    self.pv_event(
+                        EventType::Warning,
+                        "VolumeFailedRecycle",
+                        pv.name(),
+                        "No recycler plugin found for the volume!",
+                    );
+                }
                 self.set_volume_phase(
                     pv,
                     PvPhase::Failed,
@@ -618,12 +629,14 @@ impl Simulation {
                         match err {
                             None => self.delete_volume_object(pv.name()),
                             Some(e) => {
-                                self.pv_event(
-                                    EventType::Warning,
-                                    "VolumeFailedDelete",
-                                    pv.name(),
-                                    e.clone(),
-                                );
+                                if failing {
+                                    self.pv_event(
+                                        EventType::Warning,
+                                        "VolumeFailedDelete",
+                                        pv.name(),
+                                        e.clone(),
+                                    );
+                                }
                                 self.set_volume_phase(pv, PvPhase::Failed, &e);
                             }
                         }
