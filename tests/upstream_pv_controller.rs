@@ -533,6 +533,44 @@ fn sync_1_13_delayed_binding_waits_for_the_first_consumer() {
 }
 
 #[test]
+fn delayed_binding_names_the_pods_waiting_to_be_scheduled() {
+    // `emitEventForUnboundDelayBindingClaim`: WaitForPodScheduled names the claim's
+    // unscheduled pods (here they fit no node), joined by commas when there are several.
+    let unschedulable = |name: &str| {
+        pod(name, "claim1-1", None).replace(
+            "  containers:",
+            "  nodeSelector: {disk: none}\n  containers:",
+        )
+    };
+    for (pods, message) in [
+        (vec!["p1"], "waiting for pod p1 to be scheduled"),
+        (vec!["p1", "p2"], "waiting for pods p1,p2 to be scheduled"),
+    ] {
+        let mut docs = vec![
+            node("node1"),
+            class(
+                "wait",
+                "kubernetes.io/no-provisioner",
+                "WaitForFirstConsumer",
+            ),
+            pvc("claim1-1", "uid1-1", "1Gi", Some("wait")).yaml(),
+        ];
+        docs.extend(pods.iter().map(|p| unschedulable(p)));
+        let sim = run(&docs);
+        assert_eq!(claim(&sim, "claim1-1").phase, PvcPhase::Pending);
+        assert!(
+            claim_events(&sim, "claim1-1").contains(&ev(
+                EventType::Normal,
+                "WaitForPodScheduled",
+                message
+            )),
+            "{:?}",
+            claim_events(&sim, "claim1-1")
+        );
+    }
+}
+
+#[test]
 fn sync_1_14_delayed_binding_still_binds_a_prebound_volume() {
     let sim = run(&[
         class(
@@ -1457,6 +1495,22 @@ fn delete_8_8_provisioned_volume_whose_claim_bound_elsewhere_is_deleted() {
     ]);
     assert_bound(&sim, "claim8-8", "uid8-8", "volume8-8-x");
     assert!(sim.cluster().pv("volume8-8").is_none());
+}
+
+#[test]
+fn released_volume_is_reclaimed_when_its_policy_becomes_delete() {
+    // reclaimVolume runs on every sync of a released volume, not only on the change to
+    // Released: switching a Released Retain volume to Delete deletes it.
+    let mut sim = released(pv("volume8-5", "1Gi", ""), "claim8-5", "uid8-5");
+    assert_eq!(volume(&sim, "volume8-5").phase, PvPhase::Released);
+    add(
+        &mut sim,
+        &pv("volume8-5", "1Gi", "")
+            .policy("Delete")
+            .claim("claim8-5", "uid8-5")
+            .yaml(),
+    );
+    assert!(sim.cluster().pv("volume8-5").is_none());
 }
 
 // --- recycle_test.go ------------------------------------------------------------------------------
