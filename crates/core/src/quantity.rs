@@ -45,6 +45,45 @@ impl Quantity {
     }
 }
 
+/// `Quantity.String()` for the common cases: the canonical form the API server prints in
+/// field errors (`"0Gi"` → `"0"`, `"1024Mi"` → `"1Gi"`, `"0.5"` → `"500m"`). Binary-suffixed
+/// input keeps binary suffixes, plain and decimal-suffixed input decimal ones; anything
+/// else (exponents, fractions of a milli) is returned as written.
+pub fn canonical(s: &str) -> String {
+    let Ok(q) = Quantity::parse(s) else {
+        return s.to_string();
+    };
+    let v = q.value;
+    if v == 0.0 {
+        return "0".to_string();
+    }
+    let integral = (v - v.round()).abs() < 1e-9;
+    if s.ends_with('i') {
+        if integral {
+            return format_bytes(v.round() as i64);
+        }
+        return s.to_string();
+    }
+    if s.contains(['e', 'E']) {
+        return s.to_string();
+    }
+    if integral {
+        let mut n = v.round() as i64;
+        for suffix in ["", "k", "M", "G", "T", "P"] {
+            if n % 1000 != 0 {
+                return format!("{n}{suffix}");
+            }
+            n /= 1000;
+        }
+        return format!("{n}E");
+    }
+    let milli = v * 1000.0;
+    if (milli - milli.round()).abs() < 1e-6 {
+        return format!("{}m", milli.round() as i64);
+    }
+    s.to_string()
+}
+
 fn round_up(v: f64) -> i64 {
     // Float noise from binary suffix arithmetic must not turn 1.0 into 2 after ceil.
     let nearest = v.round();

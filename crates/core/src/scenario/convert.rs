@@ -156,14 +156,41 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
             .clone()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| well_known::DEFAULT_NAMESPACE.to_string());
-        if let Some(mut e) = validate_dns1123_subdomain("metadata.namespace", &ns) {
-            e.detail = "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character".into();
-            cx.err(e);
+        // ValidateNamespaceName is IsDNS1123Label: a subdomain with dots "must not contain
+        // dots"; anything else gets the label regex message.
+        if ns.len() > 63 {
+            cx.err(FieldError::invalid(
+                "metadata.namespace",
+                &ns,
+                "must be no more than 63 characters",
+            ));
+        }
+        if ns.contains('.') && validate_dns1123_subdomain("", &ns).is_none() {
+            cx.err(FieldError::invalid("metadata.namespace", &ns, "must not contain dots"));
+        } else if validate_dns1123_subdomain("", &ns).is_some() || ns.contains('.') {
+            cx.err(FieldError::invalid(
+                "metadata.namespace",
+                &ns,
+                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
+            ));
         }
         ns
     } else {
         String::new()
     };
+    // ValidateObjectMeta: label keys/values (ValidateLabels), annotation keys
+    // (IsQualifiedName of the lower-cased key), in key order.
+    if let Some(labels) = &m.labels {
+        cx.errors.extend(super::field::validate_labels(
+            "metadata.labels",
+            labels.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ));
+    }
+    for k in m.annotations.iter().flatten().map(|(k, _)| k) {
+        for msg in super::field::qualified_name_errors(&k.to_lowercase()) {
+            cx.err(FieldError::invalid("metadata.annotations", k, msg));
+        }
+    }
     Meta {
         name: name.into(),
         namespace: namespace.into(),
@@ -288,12 +315,17 @@ fn node_selector_requirement(
     r: &core::NodeSelectorRequirement,
     cx: &mut Cx,
 ) -> Option<NodeSelectorRequirement> {
+    // ValidateNodeSelectorRequirement: an unknown operator is `Invalid` ("not a valid
+    // selector operator"), Gt/Lt only need exactly one value (a value that is not an
+    // integer is accepted and matches nothing), and the key must be a label name.
     let Some(op) = NodeSelectorOperator::parse(&r.operator) else {
-        cx.err(FieldError::not_supported(
+        cx.err(FieldError::invalid(
             child(path, "operator"),
             &r.operator,
-            &["DoesNotExist", "Exists", "Gt", "In", "Lt", "NotIn"],
+            "not a valid selector operator",
         ));
+        cx.errors
+            .extend(super::field::validate_label_name(&child(path, "key"), &r.key));
         return None;
     };
     let values = r.values.clone().unwrap_or_default();
@@ -307,14 +339,14 @@ fn node_selector_requirement(
             child(path, "values"),
             "may not be specified when `operator` is 'Exists' or 'DoesNotExist'",
         )),
-        Gt | Lt if values.len() != 1 || values[0].parse::<i64>().is_err() => {
-            cx.err(FieldError::required(
-                child(path, "values"),
-                "must be specified single value when `operator` is 'Lt' or 'Gt'",
-            ))
-        }
+        Gt | Lt if values.len() != 1 => cx.err(FieldError::required(
+            child(path, "values"),
+            "must be specified single value when `operator` is 'Lt' or 'Gt'",
+        )),
         _ => {}
     }
+    cx.errors
+        .extend(super::field::validate_label_name(&child(path, "key"), &r.key));
     Some(NodeSelectorRequirement {
         key: r.key.clone(),
         operator: op,
@@ -332,7 +364,29 @@ fn node_selector_term(path: &str, t: &core::NodeSelectorTerm, cx: &mut Cx) -> No
         }
     }
     for (i, r) in t.match_fields.iter().flatten().enumerate() {
+        // ValidateNodeFieldSelectorRequirement: only In/NotIn with exactly one value, only
+        // the `metadata.name` key, values that are node names.
         let p = index(&child(path, "matchFields"), i);
+        let values = r.values.clone().unwrap_or_default();
+        let op = match r.operator.as_str() {
+            "In" | "NotIn" => {
+                if values.len() != 1 {
+                    cx.err(FieldError::required(
+                        child(&p, "values"),
+                        "must be only one value when `operator` is 'In' or 'NotIn' for node field selector",
+                    ));
+                }
+                NodeSelectorOperator::parse(&r.operator)
+            }
+            other => {
+                cx.err(FieldError::invalid(
+                    child(&p, "operator"),
+                    other,
+                    "not a valid selector operator",
+                ));
+                None
+            }
+        };
         if r.key != "metadata.name" {
             cx.err(FieldError::invalid(
                 child(&p, "key"),
@@ -341,8 +395,17 @@ fn node_selector_term(path: &str, t: &core::NodeSelectorTerm, cx: &mut Cx) -> No
             ));
             continue;
         }
-        if let Some(r) = node_selector_requirement(&p, r, cx) {
-            term.match_fields.push(r);
+        for (j, v) in values.iter().enumerate() {
+            if let Some(e) = validate_dns1123_subdomain(&index(&child(&p, "values"), j), v) {
+                cx.err(e);
+            }
+        }
+        if let Some(op) = op {
+            term.match_fields.push(NodeSelectorRequirement {
+                key: r.key.clone(),
+                operator: op,
+                values,
+            });
         }
     }
     term
@@ -391,6 +454,9 @@ fn resources_from(
 // ---------------------------------------------------------------------------------------
 // Node
 
+/// `validateTaintEffect`'s supported values, in its order (`field.NotSupported` does not sort).
+const TAINT_EFFECTS: [&str; 3] = ["NoSchedule", "PreferNoSchedule", "NoExecute"];
+
 /// Allocatable assumed for a node whose manifest has no `status` (documented in README).
 pub const DEFAULT_NODE_CPU: &str = "4";
 pub const DEFAULT_NODE_MEMORY: &str = "16Gi";
@@ -407,21 +473,32 @@ fn node_from(n: &core::Node, cx: &mut Cx) -> Node {
     let spec = n.spec.clone().unwrap_or_default();
     let mut taints = Vec::new();
     for (i, t) in spec.taints.iter().flatten().enumerate() {
+        // validateNodeTaints: key a label name, value a label value, effect required and
+        // one of validateTaintEffect's list (in its order, unsorted).
         let p = index("spec.taints", i);
+        cx.errors
+            .extend(super::field::validate_label_name(&child(&p, "key"), &t.key));
+        let value = t.value.clone().unwrap_or_default();
+        let value_errors = super::field::label_value_errors(&value);
+        if !value_errors.is_empty() {
+            cx.err(FieldError::invalid(
+                child(&p, "value"),
+                &value,
+                value_errors.join(";"),
+            ));
+        }
         match TaintEffect::parse(&t.effect) {
             Some(effect) => taints.push(Taint {
                 key: t.key.clone(),
-                value: t.value.clone().unwrap_or_default(),
+                value,
                 effect,
             }),
+            None if t.effect.is_empty() => cx.err(FieldError::required(child(&p, "effect"), "")),
             None => cx.err(FieldError::not_supported(
                 child(&p, "effect"),
                 &t.effect,
-                &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+                &TAINT_EFFECTS,
             )),
-        }
-        if t.key.is_empty() {
-            cx.err(FieldError::required(child(&p, "key"), ""));
         }
     }
     let status = n.status.clone().unwrap_or_default();
@@ -467,6 +544,12 @@ fn storage_class_from(
     let meta = meta_from(&sc.metadata, false, cx);
     if sc.provisioner.is_empty() {
         cx.err(FieldError::required("provisioner", ""));
+    } else {
+        // validateProvisioner: ValidateQualifiedName of the lower-cased name.
+        let lower = sc.provisioner.to_lowercase();
+        for m in super::field::qualified_name_errors(&lower) {
+            cx.err(FieldError::invalid("provisioner", &lower, m));
+        }
     }
     let binding_mode = match sc.volume_binding_mode.as_deref() {
         None | Some("Immediate") => VolumeBindingMode::Immediate,
@@ -492,19 +575,44 @@ fn storage_class_from(
         }),
     };
     let mut allowed_topologies = Vec::new();
+    let mut seen_terms = Vec::new();
     for (i, t) in sc.allowed_topologies.iter().flatten().enumerate() {
         let p = index("allowedTopologies", i);
+        // ValidateTopologySelectorTerm: values required and unique, keys label names and
+        // unique within the term; a term equal to an earlier one is a duplicate.
         let mut term = TopologySelectorTerm::default();
+        let mut keys: Vec<(&str, std::collections::BTreeSet<&str>)> = Vec::new();
         for (j, e) in t.match_label_expressions.iter().flatten().enumerate() {
+            let ep = index(&child(&p, "matchLabelExpressions"), j);
+            let vp = child(&ep, "values");
             if e.values.is_empty() {
-                cx.err(FieldError::required(
-                    child(&index(&child(&p, "matchLabelExpressions"), j), "values"),
-                    "must specify as least one value",
-                ));
+                cx.err(FieldError::required(vp.clone(), ""));
             }
+            let mut set = std::collections::BTreeSet::new();
+            for (k, v) in e.values.iter().enumerate() {
+                if !set.insert(v.as_str()) {
+                    cx.err(FieldError::duplicate(index(&vp, k), v, ""));
+                }
+            }
+            cx.errors
+                .extend(super::field::validate_label_name(&child(&ep, "key"), &e.key));
+            if keys.iter().any(|(k, _)| *k == e.key) {
+                cx.err(FieldError::duplicate(child(&ep, "key"), &e.key, ""));
+                keys.retain(|(k, _)| *k != e.key);
+            }
+            keys.push((e.key.as_str(), set));
             term.match_label_expressions
                 .push((e.key.clone(), e.values.clone()));
         }
+        keys.sort();
+        if seen_terms.contains(&keys) {
+            cx.err(FieldError::duplicate(
+                child(&p, "matchLabelExpressions"),
+                "",
+                "",
+            ));
+        }
+        seen_terms.push(keys);
         allowed_topologies.push(term);
     }
     StorageClass {
@@ -537,15 +645,27 @@ fn priority_class_from(
         }
     };
     let system = meta.name.starts_with("system-");
-    if system
-        && !crate::cluster::SYSTEM_PRIORITY_CLASSES
+    let global_default = pc.global_default.unwrap_or(false);
+    if system {
+        // IsKnownSystemPriorityClass: the name, then its value, then globalDefault (false
+        // for both system classes); the reason is appended to the Forbidden detail.
+        let known = crate::cluster::SYSTEM_PRIORITY_CLASSES
             .iter()
-            .any(|(n, _)| *n == &*meta.name)
-    {
-        cx.err(FieldError::forbidden(
-            "metadata.name",
-            "priority class names with 'system-' prefix are reserved for system use only",
-        ));
+            .find(|(n, _)| *n == &*meta.name);
+        let reason = match known {
+            None => Some(format!("{} is not a known system priority class", meta.name)),
+            Some((n, v)) if *v != value => Some(format!("value of {n} PriorityClass must be {v}")),
+            Some((n, _)) if global_default => {
+                Some(format!("globalDefault of {n} PriorityClass must be false"))
+            }
+            Some(_) => None,
+        };
+        if let Some(reason) = reason {
+            cx.err(FieldError::forbidden(
+                "metadata.name",
+                format!("priority class names with 'system-' prefix are reserved for system use only. error: {reason}"),
+            ));
+        }
     }
     if value > HIGHEST_USER_DEFINABLE_PRIORITY && !system {
         cx.err(FieldError::forbidden(
@@ -558,7 +678,7 @@ fn priority_class_from(
     PriorityClass {
         meta,
         value,
-        global_default: pc.global_default.unwrap_or(false),
+        global_default,
         preemption_policy: preemption_policy(
             "preemptionPolicy",
             pc.preemption_policy.as_deref(),
@@ -594,27 +714,53 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
         cx.err(FieldError::required("spec.accessModes", ""));
     }
     let access_modes = access_modes("spec.accessModes", &modes, cx);
-    let capacity = match spec.capacity.as_ref().and_then(|c| c.get("storage")) {
-        Some(q) => cx
-            .quantity(&key("spec.capacity", "storage"), q)
-            .map(|q| q.value())
-            .unwrap_or(0),
-        None => {
-            cx.err(FieldError::required("spec.capacity", ""));
-            0
+    // ValidatePersistentVolumeSpec: capacity is required, must hold exactly `storage`, and
+    // every quantity must be non-negative (validateBasicResource, `Quantity.Value()`
+    // printed bare) and positive (ValidatePositiveQuantityValue, `Quantity.String()`).
+    let cap_map = spec.capacity.clone().unwrap_or_default();
+    if cap_map.is_empty() {
+        cx.err(FieldError::required("spec.capacity", ""));
+    }
+    if !cap_map.contains_key("storage") || cap_map.len() > 1 {
+        let rendered = if spec.capacity.is_none() {
+            "core.ResourceList(nil)".to_string()
+        } else {
+            let items: Vec<String> = cap_map
+                .iter()
+                .map(|(k, v)| format!("{k:?}:{}", go_quantity(&v.0)))
+                .collect();
+            format!("core.ResourceList{{{}}}", items.join(", "))
+        };
+        cx.err(FieldError {
+            path: "spec.capacity".into(),
+            type_: super::FieldErrorType::NotSupported,
+            value: Some(rendered),
+            detail: "supported values: \"storage\"".into(),
+        });
+    }
+    let mut capacity = 0;
+    for (name, q) in &cap_map {
+        let p = key("spec.capacity", name);
+        let Some(v) = cx.quantity(&p, q) else {
+            continue;
+        };
+        if v.value() < 0 {
+            cx.err(super::field::invalid_rendered(
+                p.clone(),
+                v.value().to_string(),
+                "must be a valid resource quantity",
+            ));
         }
-    };
-    if capacity < 0 {
-        cx.err(FieldError::invalid(
-            key("spec.capacity", "storage"),
-            &spec
-                .capacity
-                .as_ref()
-                .and_then(|c| c.get("storage"))
-                .map(|q| q.0.clone())
-                .unwrap_or_default(),
-            "must be greater than or equal to 0",
-        ));
+        if v.value() <= 0 {
+            cx.err(FieldError::invalid(
+                p,
+                &crate::quantity::canonical(&q.0),
+                "must be greater than zero",
+            ));
+        }
+        if name == "storage" {
+            capacity = v.value();
+        }
     }
     let mut sources = Vec::new();
     if let Some(l) = &spec.local {
@@ -798,7 +944,13 @@ fn pvc_spec_into(
             let p = key(&child(path, "resources.requests"), "storage");
             match cx.quantity(&p, q) {
                 Some(v) if v.value() <= 0 => {
-                    cx.err(FieldError::invalid(p, &q.0, "must be greater than zero"));
+                    // ValidatePositiveQuantityValue(storage, spec.resources[storage]): the
+                    // path skips `requests`, and the value is `Quantity.String()`.
+                    cx.err(FieldError::invalid(
+                        key(&child(path, "resources"), "storage"),
+                        &crate::quantity::canonical(&q.0),
+                        "must be greater than zero",
+                    ));
                     None
                 }
                 Some(v) => Some(v.value()),
@@ -1078,11 +1230,61 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
 
     let mut tolerations = Vec::new();
     for (i, t) in spec.tolerations.iter().flatten().enumerate() {
+        // ValidateTolerations, in its order: key, empty key needs Exists,
+        // tolerationSeconds needs NoExecute, operator and value, effect.
         let p = index("spec.tolerations", i);
-        let operator = match t.operator.as_deref() {
-            None | Some("Equal") | Some("") => TolerationOperator::Equal,
-            Some("Exists") => TolerationOperator::Exists,
-            Some(other) => {
+        let t_key = t.key.as_deref().unwrap_or_default();
+        let t_op = t.operator.as_deref().unwrap_or_default();
+        let t_value = t.value.as_deref().unwrap_or_default();
+        let t_effect = t.effect.as_deref().unwrap_or_default();
+        if !t_key.is_empty() {
+            cx.errors
+                .extend(super::field::validate_label_name(&child(&p, "key"), t_key));
+        }
+        if t_key.is_empty() && t_op != "Exists" {
+            cx.err(FieldError::invalid(
+                child(&p, "operator"),
+                t_op,
+                "operator must be Exists when `key` is empty, which means \"match all values and all keys\"",
+            ));
+        }
+        if t.toleration_seconds.is_some() && t_effect != "NoExecute" {
+            cx.err(FieldError::invalid(
+                child(&p, "effect"),
+                t_effect,
+                "effect must be 'NoExecute' when `tolerationSeconds` is set",
+            ));
+        }
+        let operator = match t_op {
+            "Equal" | "" => {
+                let errs = super::field::label_value_errors(t_value);
+                if !errs.is_empty() {
+                    cx.err(FieldError::invalid(
+                        child(&p, "operator"),
+                        t_value,
+                        errs.join(";"),
+                    ));
+                }
+                TolerationOperator::Equal
+            }
+            "Exists" => {
+                if !t_value.is_empty() {
+                    // The bad value is the whole toleration, printed with Go's `%#v`.
+                    let seconds = match t.toleration_seconds {
+                        None => "(*int64)(nil)".to_string(),
+                        Some(_) => "(*int64)(0xc000000000)".to_string(),
+                    };
+                    cx.err(super::field::invalid_rendered(
+                        child(&p, "operator"),
+                        format!(
+                            "core.Toleration{{Key:{t_key:?}, Operator:{t_op:?}, Value:{t_value:?}, Effect:{t_effect:?}, TolerationSeconds:{seconds}}}"
+                        ),
+                        "value must be empty when `operator` is 'Exists'",
+                    ));
+                }
+                TolerationOperator::Exists
+            }
+            other => {
                 cx.err(FieldError::not_supported(
                     child(&p, "operator"),
                     other,
@@ -1091,29 +1293,20 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 TolerationOperator::Equal
             }
         };
-        let effect = match t.effect.as_deref() {
-            None | Some("") => None,
-            Some(e) => match TaintEffect::parse(e) {
+        let effect = match t_effect {
+            "" => None,
+            e => match TaintEffect::parse(e) {
                 Some(e) => Some(e),
                 None => {
                     cx.err(FieldError::not_supported(
                         child(&p, "effect"),
                         e,
-                        &["NoExecute", "NoSchedule", "PreferNoSchedule"],
+                        &TAINT_EFFECTS,
                     ));
                     None
                 }
             },
         };
-        if operator == TolerationOperator::Exists
-            && t.value.as_deref().is_some_and(|v| !v.is_empty())
-        {
-            cx.err(FieldError::invalid(
-                child(&p, "operator"),
-                "Exists",
-                "value must be empty when `operator` is 'Exists'",
-            ));
-        }
         tolerations.push(Toleration {
             key: t.key.clone().unwrap_or_default(),
             operator,
@@ -1155,18 +1348,35 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 UnsatisfiableAction::DoNotSchedule
             }
         };
+        // ValidateSpreadConstraintNotRepeat: one error on the first of two constraints with
+        // the same {topologyKey, whenUnsatisfiable}.
+        let constraints = spec.topology_spread_constraints.as_deref().unwrap_or_default();
+        if constraints[i + 1..].iter().any(|o| {
+            o.topology_key == c.topology_key && o.when_unsatisfiable == c.when_unsatisfiable
+        }) {
+            cx.err(FieldError::duplicate(
+                child(&p, "{topologyKey, whenUnsatisfiable}"),
+                &format!("{{{}, {}}}", c.topology_key, c.when_unsatisfiable),
+                "",
+            ));
+        }
+        // validateMinDomains: both errors can apply, and the second names the action given.
         if let Some(md) = c.min_domains {
             if md <= 0 {
                 cx.err(FieldError::invalid_number(
                     child(&p, "minDomains"),
                     md as i64,
-                    "must be greater than 0",
+                    "must be greater than zero",
                 ));
-            } else if when_unsatisfiable != UnsatisfiableAction::DoNotSchedule {
+            }
+            if c.when_unsatisfiable != "DoNotSchedule" {
                 cx.err(FieldError::invalid_number(
                     child(&p, "minDomains"),
                     md as i64,
-                    "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not ScheduleAnyway",
+                    &format!(
+                        "can only use minDomains if whenUnsatisfiable=DoNotSchedule, not {}",
+                        c.when_unsatisfiable
+                    ),
                 ));
             }
         }
@@ -1443,6 +1653,12 @@ fn pdb_from(
 }
 
 // --- Workloads (apps/v1) ------------------------------------------------------------------
+
+/// A quantity inside Go's `%#v` of a `ResourceList`: the struct is not reproducible byte
+/// for byte (it holds pointers), so it is shown by its canonical string.
+fn go_quantity(q: &str) -> String {
+    format!("{:?}", crate::quantity::canonical(q))
+}
 
 /// Go's `%#v` of a `map[string]string`, as `field.Invalid` prints a labels map.
 fn go_map(m: &StrMap) -> String {

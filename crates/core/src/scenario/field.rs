@@ -173,6 +173,119 @@ pub fn validate_dns1123_subdomain(path: &str, value: &str) -> Option<FieldError>
     (!ok).then(|| FieldError::invalid(path, value, MSG))
 }
 
+/// `field.Invalid` with a value already rendered as Go's `%#v` / `%v` would print it
+/// (a struct, a number): printed as given, without quotes.
+pub fn invalid_rendered(path: impl Into<String>, rendered: String, detail: &str) -> FieldError {
+    FieldError {
+        path: path.into(),
+        type_: FieldErrorType::Invalid,
+        value: Some(rendered),
+        detail: detail.to_string(),
+    }
+}
+
+/// `validation.RegexError`: the message, the examples and the regex.
+fn regex_error(msg: &str, fmt: &str, examples: &[&str]) -> String {
+    let mut s = format!("{msg} (e.g. ");
+    for (i, e) in examples.iter().enumerate() {
+        if i > 0 {
+            s.push_str(" or ");
+        }
+        s.push_str(&format!("'{e}', "));
+    }
+    s.push_str(&format!("regex used for validation is '{fmt}')"));
+    s
+}
+
+const QUALIFIED_NAME_FMT: &str = "([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]";
+
+/// `([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]`, anchored.
+fn matches_qualified_name_part(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphanumeric()
+        && b[b.len() - 1].is_ascii_alphanumeric()
+        && b
+            .iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'-' | b'_' | b'.'))
+}
+
+/// `validation.IsQualifiedName`: the messages for a label key, a provisioner name, …
+pub fn qualified_name_errors(value: &str) -> Vec<String> {
+    const MSG: &str = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
+    let mut errs = Vec::new();
+    let parts: Vec<&str> = value.split('/').collect();
+    let name = match parts.as_slice() {
+        [name] => *name,
+        [prefix, name] => {
+            if prefix.is_empty() {
+                errs.push("prefix part must be non-empty".to_string());
+            } else if let Some(e) = validate_dns1123_subdomain("", prefix) {
+                errs.push(format!("prefix part {}", e.detail));
+            }
+            *name
+        }
+        _ => {
+            return vec![format!(
+                "a qualified name {} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+                regex_error(MSG, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+            )]
+        }
+    };
+    if name.is_empty() {
+        errs.push("name part must be non-empty".to_string());
+    } else if name.len() > 63 {
+        errs.push("name part must be no more than 63 characters".to_string());
+    }
+    if !matches_qualified_name_part(name) {
+        errs.push(format!(
+            "name part {}",
+            regex_error(MSG, QUALIFIED_NAME_FMT, &["MyName", "my.name", "123-abc"])
+        ));
+    }
+    errs
+}
+
+/// `validation.IsValidLabelValue`.
+pub fn label_value_errors(value: &str) -> Vec<String> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push("must be no more than 63 characters".to_string());
+    }
+    if !value.is_empty() && !matches_qualified_name_part(value) {
+        errs.push(regex_error(
+            "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
+            "(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?",
+            &["MyValue", "my_value", "12345"],
+        ));
+    }
+    errs
+}
+
+/// `ValidateLabelName`: one `Invalid` per message of `IsQualifiedName`.
+pub fn validate_label_name(path: &str, key: &str) -> Vec<FieldError> {
+    qualified_name_errors(key)
+        .into_iter()
+        .map(|m| FieldError::invalid(path, key, m))
+        .collect()
+}
+
+/// `ValidateLabels` (`metav1validation`): keys are qualified names, values label values;
+/// in key order (Go walks the map in random order).
+pub fn validate_labels<'a>(
+    path: &str,
+    labels: impl IntoIterator<Item = (&'a str, &'a str)>,
+) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    for (k, v) in labels {
+        errs.extend(validate_label_name(path, k));
+        for m in label_value_errors(v) {
+            errs.push(FieldError::invalid(path, v, m));
+        }
+    }
+    errs
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -501,15 +501,23 @@ impl Simulation {
     ) -> Result<Applied, ApplyError> {
         let old = self.cluster.priority_classes.get(&*key.name).cloned();
         if let Some(o) = &old {
+            // ValidatePriorityClassUpdate: value and preemptionPolicy are immutable.
+            let mut errors = Vec::new();
             if o.value != pc.value {
-                return Err(ApplyError::invalid(
-                    Kind::PriorityClass,
-                    key,
-                    &[FieldError::forbidden(
-                        "value",
-                        "may not be changed in an update.",
-                    )],
+                errors.push(FieldError::forbidden(
+                    "value",
+                    "may not be changed in an update.",
                 ));
+            }
+            if o.preemption_policy != pc.preemption_policy {
+                errors.push(FieldError::invalid(
+                    "preemptionPolicy",
+                    pc.preemption_policy.as_str(),
+                    "field is immutable",
+                ));
+            }
+            if !errors.is_empty() {
+                return Err(ApplyError::invalid(Kind::PriorityClass, key, &errors));
             }
         }
         if pc.global_default {
@@ -549,26 +557,24 @@ impl Simulation {
     ) -> Result<Applied, ApplyError> {
         let old = self.cluster.pv(&key.name).cloned();
         if let Some(o) = &old {
+            // ValidatePersistentVolumeUpdate collects every error: the source (upstream
+            // appends a go-cmp diff, randomised on purpose, left out here), volumeMode.
+            let mut errors = Vec::new();
             if o.source != pv.source {
-                return Err(ApplyError::invalid(
-                    Kind::PersistentVolume,
-                    key,
-                    &[FieldError::forbidden(
-                        "spec.persistentvolumesource",
-                        "spec.persistentvolumesource is immutable after creation",
-                    )],
+                errors.push(FieldError::forbidden(
+                    "spec.persistentvolumesource",
+                    "spec.persistentvolumesource is immutable after creation",
                 ));
             }
             if o.volume_mode != pv.volume_mode {
-                return Err(ApplyError::invalid(
-                    Kind::PersistentVolume,
-                    key,
-                    &[FieldError::invalid(
-                        "volumeMode",
-                        pv.volume_mode.as_str(),
-                        "field is immutable",
-                    )],
+                errors.push(FieldError::invalid(
+                    "volumeMode",
+                    pv.volume_mode.as_str(),
+                    "field is immutable",
                 ));
+            }
+            if !errors.is_empty() {
+                return Err(ApplyError::invalid(Kind::PersistentVolume, key, &errors));
             }
             if pv.claim_ref.is_none() {
                 pv.claim_ref = o.claim_ref.clone();
@@ -662,47 +668,46 @@ impl Simulation {
         new.phase = old.phase;
         new.capacity = old.capacity;
         new.status_access_modes = old.status_access_modes.clone();
+        // ValidatePersistentVolumeClaimUpdate collects every error, in this order: the
+        // spec comparison (volumeMode is part of the spec), the shrink check
+        // (RecoverVolumeExpansionFailure, GA: not below status.capacity), volumeMode.
+        // Upstream appends a `cmp.Diff` of the specs to the spec error; go-cmp randomises
+        // that text on purpose, so it is left out here.
         let bound = old.phase == PvcPhase::Bound;
         let spec_changed = old.access_modes != new.access_modes
             || (old.volume_name.is_some() && old.volume_name != new.volume_name)
             || (old.storage_class_name.is_some()
                 && old.storage_class_name != new.storage_class_name)
             || old.selector != new.selector
+            || old.volume_mode != new.volume_mode
             || (!bound && old.request != new.request);
+        let mut errors = Vec::new();
         if spec_changed {
-            return Err(ApplyError::invalid(
-                Kind::PersistentVolumeClaim,
-                key,
-                &[FieldError::forbidden(
-                    "spec",
-                    "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
-                )],
-            ));
-        }
-        if old.volume_mode != new.volume_mode {
-            return Err(ApplyError::invalid(
-                Kind::PersistentVolumeClaim,
-                key,
-                &[FieldError::invalid(
-                    "volumeMode",
-                    new.volume_mode.as_str(),
-                    "field is immutable",
-                )],
+            errors.push(FieldError::forbidden(
+                "spec",
+                "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
             ));
         }
         let (old_size, new_size) = (old.request.unwrap_or(0), new.request.unwrap_or(0));
-        if new_size < old_size {
-            let status = old.capacity.unwrap_or(0);
-            if new_size <= status {
-                return Err(ApplyError::invalid(
-                    Kind::PersistentVolumeClaim,
-                    key,
-                    &[FieldError::forbidden(
-                        "spec.resources.requests.storage",
-                        "field can not be less than status.capacity",
-                    )],
-                ));
-            }
+        if new_size < old_size && new_size <= old.capacity.unwrap_or(0) {
+            errors.push(FieldError::forbidden(
+                "spec.resources.requests.storage",
+                "field can not be less than status.capacity",
+            ));
+        }
+        if old.volume_mode != new.volume_mode {
+            errors.push(FieldError::invalid(
+                "volumeMode",
+                new.volume_mode.as_str(),
+                "field is immutable",
+            ));
+        }
+        if !errors.is_empty() {
+            return Err(ApplyError::invalid(
+                Kind::PersistentVolumeClaim,
+                key,
+                &errors,
+            ));
         }
         if new_size > old_size {
             let allowed = self
@@ -729,8 +734,11 @@ impl Simulation {
         if let Some(old) = self.cluster.pod(key).cloned() {
             return self.update_pod(&old, pod, key);
         }
-        // Priority admission.
-        match pod.spec.priority_class_name.clone() {
+        // Priority admission (plugin/pkg/admission/priority): the class named, else the
+        // global default, else priority 0 and PreemptLowerPriority; an explicit priority or
+        // preemptionPolicy that differs from the computed one is refused. The model keeps
+        // no "unset": priority 0 and PreemptLowerPriority count as not given.
+        let (priority, policy) = match pod.spec.priority_class_name.clone() {
             Some(name) => {
                 let Some(pc) = self.cluster.priority_classes.get(&*name).cloned() else {
                     return Err(ApplyError::forbidden(
@@ -740,26 +748,40 @@ impl Simulation {
                         format!("no PriorityClass with name {name} was found"),
                     ));
                 };
-                let explicit = pod.spec.priority;
-                if explicit != 0 && explicit != pc.value {
-                    return Err(ApplyError::forbidden(
-                        Kind::Pod,
-                        key,
-                        "spec.priority",
-                        format!("the integer value of priority ({explicit}) must not be provided in pod spec; priority admission controller computed {} from the given PriorityClass name", pc.value),
-                    ));
-                }
-                pod.spec.priority = pc.value;
-                pod.spec.preemption_policy = pc.preemption_policy;
+                (pc.value, pc.preemption_policy)
             }
-            None => {
-                if let Some(pc) = self.cluster.global_default_priority_class().cloned() {
-                    pod.spec.priority = pc.value;
+            None => match self.cluster.global_default_priority_class().cloned() {
+                Some(pc) => {
                     pod.spec.priority_class_name = Some(pc.meta.name.clone());
-                    pod.spec.preemption_policy = pc.preemption_policy;
+                    (pc.value, pc.preemption_policy)
                 }
-            }
+                None => (0, PreemptionPolicy::PreemptLowerPriority),
+            },
+        };
+        let explicit = pod.spec.priority;
+        if explicit != 0 && explicit != priority {
+            return Err(ApplyError::forbidden(
+                Kind::Pod,
+                key,
+                "spec.priority",
+                format!("the integer value of priority ({explicit}) must not be provided in pod spec; priority admission controller computed {priority} from the given PriorityClass name"),
+            ));
         }
+        let explicit_policy = pod.spec.preemption_policy;
+        if explicit_policy != PreemptionPolicy::PreemptLowerPriority && explicit_policy != policy {
+            return Err(ApplyError::forbidden(
+                Kind::Pod,
+                key,
+                "spec.preemptionPolicy",
+                format!(
+                    "the string value of PreemptionPolicy ({}) must not be provided in pod spec; priority admission controller computed {} from the given PriorityClass name",
+                    explicit_policy.as_str(),
+                    policy.as_str()
+                ),
+            ));
+        }
+        pod.spec.priority = priority;
+        pod.spec.preemption_policy = policy;
         self.stamp(&mut pod.meta, Kind::Pod, None);
         let gated = !pod.spec.scheduling_gates.is_empty();
         if gated {
