@@ -1348,17 +1348,23 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 UnsatisfiableAction::DoNotSchedule
             }
         };
-        // ValidateSpreadConstraintNotRepeat: one error on the first of two constraints with
-        // the same {topologyKey, whenUnsatisfiable}.
+        // ValidateSpreadConstraintNotRepeat rejects two constraints with the same
+        // {topologyKey, whenUnsatisfiable}. Bindery only warns, with the API server's text:
+        // upstream's PodTopologySpread plugin tables (which bypass the API) use such pods,
+        // and replaying those cases is how the plugin is checked.
         let constraints = spec.topology_spread_constraints.as_deref().unwrap_or_default();
         if constraints[i + 1..].iter().any(|o| {
             o.topology_key == c.topology_key && o.when_unsatisfiable == c.when_unsatisfiable
         }) {
-            cx.err(FieldError::duplicate(
+            let e = FieldError::duplicate(
                 child(&p, "{topologyKey, whenUnsatisfiable}"),
                 &format!("{{{}, {}}}", c.topology_key, c.when_unsatisfiable),
                 "",
-            ));
+            );
+            cx.warn(
+                e.path.clone(),
+                format!("{} (the API server rejects this pod; Bindery accepts it)", e.body()),
+            );
         }
         // validateMinDomains: both errors can apply, and the second names the action given.
         if let Some(md) = c.min_domains {
