@@ -762,3 +762,130 @@ fn metadata_names_labels_annotations() {
     // Upper case is fine in annotation keys (checked lower-cased) and label keys.
     assert_accepted("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: c\n  labels: {app.kubernetes.io/Name: x}\n  annotations: {Example.COM/Key: x}\nspec:\n  accessModes: [ReadWriteOnce]\n  resources: {requests: {storage: 1Gi}}\n");
 }
+
+// -------------------------------------------------------------------------------------
+// Pod volumes (validateVolumes)
+
+#[test]
+fn pod_volumes() {
+    let at = "doc 1: spec.volumes[0]";
+    // "name not a DNS label", "empty claimName", "duplicate names"
+    assert_eq!(
+        create_errors(&pod("p", "  volumes: [{name: Data, persistentVolumeClaim: {claimName: c}}]\n")),
+        [format!("{at}.name: Invalid value: \"Data\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")]
+    );
+    assert_eq!(
+        create_errors(&pod("p", "  volumes: [{name: data, persistentVolumeClaim: {claimName: \"\"}}]\n")),
+        [format!("{at}.persistentVolumeClaim.claimName: Required value")]
+    );
+    assert_eq!(
+        create_errors(&pod("p", "  volumes: [{name: data, persistentVolumeClaim: {claimName: a}}, {name: data, persistentVolumeClaim: {claimName: b}}]\n")),
+        ["doc 1: spec.volumes[1].name: Duplicate value: \"data\""]
+    );
+}
+
+// -------------------------------------------------------------------------------------
+// PodDisruptionBudget (pkg/apis/policy/validation TestValidatePodDisruptionBudgetSpec)
+
+fn pdb(spec: &str) -> String {
+    format!("apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: b}}\nspec:\n  selector: {{matchLabels: {{app: a}}}}\n{spec}")
+}
+
+#[test]
+fn pdb_spec() {
+    // "minAvailable/maxUnavailable" values: ValidatePositiveIntOrPercent and
+    // IsNotMoreThan100Percent; an IntOrString prints through String(), unquoted.
+    assert_eq!(
+        create_errors(&pdb("  minAvailable: -1\n")),
+        ["doc 1: spec.minAvailable: Invalid value: -1: must be greater than or equal to 0"]
+    );
+    assert_eq!(
+        create_errors(&pdb("  minAvailable: 101%\n")),
+        ["doc 1: spec.minAvailable: Invalid value: 101%: must not be greater than 100%"]
+    );
+    assert_eq!(
+        create_errors(&pdb("  maxUnavailable: \"1.1%\"\n")),
+        ["doc 1: spec.maxUnavailable: Invalid value: 1.1%: a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')"]
+    );
+    assert_accepted(&pdb("  maxUnavailable: 100%\n"));
+    // Both set: the both-set error first, then each value's own.
+    assert_eq!(
+        create_errors(&pdb("  minAvailable: 1\n  maxUnavailable: -1\n")),
+        [
+            "doc 1: spec: Invalid value: \"minAvailable and maxUnavailable\": minAvailable and maxUnavailable cannot be both set",
+            "doc 1: spec.maxUnavailable: Invalid value: -1: must be greater than or equal to 0",
+        ]
+    );
+}
+
+#[test]
+fn deployment_max_surge_may_exceed_100_percent() {
+    // ValidateRollingUpdateDeployment: only maxUnavailable is capped at 100%.
+    let d = |ru: &str| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  replicas: 1\n  selector: {{matchLabels: {{app: a}}}}\n  strategy: {{type: RollingUpdate, rollingUpdate: {{{ru}}}}}\n  template:\n    metadata: {{labels: {{app: a}}}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n");
+    assert_accepted(&d("maxSurge: 150%"));
+    assert_eq!(
+        create_errors(&d("maxUnavailable: 150%")),
+        ["doc 1: spec.strategy.rollingUpdate.maxUnavailable: Invalid value: 150%: must not be greater than 100%"]
+    );
+}
+
+// -------------------------------------------------------------------------------------
+// CSINode, CSIDriver, CSIStorageCapacity (pkg/apis/storage/validation TestValidateCSINode,
+// TestCSIDriverValidationUpdate, TestValidateCSIStorageCapacity(Update))
+
+#[test]
+fn csi_node_drivers() {
+    let node = |drivers: &str| format!("apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: n1}}\nspec:\n  drivers:\n{drivers}");
+    assert_accepted(&node("  - {name: io.kubernetes.storage.csi.driver, nodeID: node1, topologyKeys: [company.com/zone1, company.com/zone2]}\n"));
+    // "invalid driver name", "empty node ID", "duplicate drivers", "negative count",
+    // "duplicate topology keys"
+    assert_eq!(
+        create_errors(&node("  - {name: \"\", nodeID: node1}\n")),
+        [
+            "doc 1: spec.drivers[0].name: Required value",
+            "doc 1: spec.drivers[0].name: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+        ]
+    );
+    assert_eq!(
+        create_errors(&node("  - {name: driver1, nodeID: \"\"}\n")),
+        ["doc 1: spec.drivers[0].nodeID: Required value"]
+    );
+    assert_eq!(
+        create_errors(&node("  - {name: driver1, nodeID: a}\n  - {name: driver1, nodeID: b}\n")),
+        ["doc 1: spec.drivers[1].name: Duplicate value: \"driver1\""]
+    );
+    assert_eq!(
+        create_errors(&node("  - {name: driver1, nodeID: a, allocatable: {count: -1}}\n")),
+        ["doc 1: spec.drivers[0].allocatable.count: Invalid value: -1: must be greater than or equal to 0"]
+    );
+    assert_eq!(
+        create_errors(&node("  - {name: driver1, nodeID: a, topologyKeys: [company.com/zone1, company.com/zone1]}\n")),
+        ["doc 1: spec.drivers[0]: Duplicate value: \"company.com/zone1\""]
+    );
+}
+
+#[test]
+fn csi_driver_and_capacity_updates() {
+    let driver = |attach: bool| format!("apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {{name: d.example.com}}\nspec: {{attachRequired: {attach}}}\n");
+    assert_eq!(
+        update_error(&driver(true), &driver(false)),
+        "The CSIDriver \"d.example.com\" is invalid: spec.attachedRequired: Invalid value: false: field is immutable"
+    );
+    let cap = |class: &str, capacity: &str| format!("apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata: {{name: c1}}\nstorageClassName: {class}\ncapacity: {capacity}\n");
+    // TestValidateCSIStorageCapacity "bad storage class name" (empty: no Required) and
+    // "negative capacity".
+    assert_eq!(
+        create_errors(&cap("\"\"", "1Gi")),
+        ["doc 1: storageClassName: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')"]
+    );
+    assert_eq!(
+        create_errors(&cap("fast", "-1Gi")),
+        ["doc 1: capacity: Invalid value: \"-1Gi\": must be greater than or equal to 0"]
+    );
+    // TestValidateCSIStorageCapacityUpdate "storage class name changed"; capacity may change.
+    assert_eq!(
+        update_error(&cap("fast", "1Gi"), &cap("slow", "1Gi")),
+        "The CSIStorageCapacity \"c1\" is invalid: storageClassName: Invalid value: \"slow\": field is immutable"
+    );
+    update_ok(&cap("fast", "1Gi"), &cap("fast", "2Gi"));
+}

@@ -156,24 +156,9 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
             .clone()
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| well_known::DEFAULT_NAMESPACE.to_string());
-        // ValidateNamespaceName is IsDNS1123Label: a subdomain with dots "must not contain
-        // dots"; anything else gets the label regex message.
-        if ns.len() > 63 {
-            cx.err(FieldError::invalid(
-                "metadata.namespace",
-                &ns,
-                "must be no more than 63 characters",
-            ));
-        }
-        if ns.contains('.') && validate_dns1123_subdomain("", &ns).is_none() {
-            cx.err(FieldError::invalid("metadata.namespace", &ns, "must not contain dots"));
-        } else if validate_dns1123_subdomain("", &ns).is_some() || ns.contains('.') {
-            cx.err(FieldError::invalid(
-                "metadata.namespace",
-                &ns,
-                "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')",
-            ));
-        }
+        // ValidateNamespaceName is IsDNS1123Label.
+        cx.errors
+            .extend(super::field::validate_dns1123_label("metadata.namespace", &ns));
         ns
     } else {
         String::new()
@@ -1147,8 +1132,12 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
     let mut volumes = Vec::new();
     for (i, v) in spec.volumes.iter().flatten().enumerate() {
         let p = index("spec.volumes", i);
+        // validateVolumes: the name is required and a DNS-1123 label, and unique.
         if v.name.is_empty() {
             cx.err(FieldError::required(child(&p, "name"), ""));
+        } else {
+            cx.errors
+                .extend(super::field::validate_dns1123_label(&child(&p, "name"), &v.name));
         }
         if volumes.iter().any(|x: &PodVolume| x.name == v.name) {
             cx.err(FieldError::duplicate(child(&p, "name"), &v.name, ""));
@@ -1534,10 +1523,36 @@ fn volume_type_name(v: &core::Volume) -> &'static str {
 fn csi_node_from(n: &k8s_openapi::api::storage::v1::CSINode, cx: &mut Cx) -> CsiNode {
     let meta = meta_from(&n.metadata, false, cx);
     let mut drivers = Vec::new();
+    let mut names = std::collections::BTreeSet::new();
     for (i, d) in n.spec.drivers.iter().enumerate() {
+        // validateCSINodeDriver: the name (ValidateCSIDriverName: required, at most 63
+        // characters, a DNS-1123 subdomain once lower-cased), the nodeID (required, at most
+        // 192 characters), allocatable.count, duplicate names, topology keys.
         let p = index("spec.drivers", i);
+        let name_path = child(&p, "name");
         if d.name.is_empty() {
-            cx.err(FieldError::required(child(&p, "name"), ""));
+            cx.err(FieldError::required(name_path.clone(), ""));
+        }
+        if d.name.len() > 63 {
+            cx.err(FieldError {
+                path: name_path.clone(),
+                type_: super::FieldErrorType::TooLong,
+                value: None,
+                detail: "must have at most 63 bytes".into(),
+            });
+        }
+        if let Some(mut e) = validate_dns1123_subdomain(&name_path, &d.name.to_lowercase()) {
+            e.value = Some(format!("{:?}", d.name));
+            cx.err(e);
+        }
+        if d.node_id.is_empty() {
+            cx.err(FieldError::required(child(&p, "nodeID"), ""));
+        } else if d.node_id.len() > 192 {
+            cx.err(FieldError::invalid(
+                child(&p, "nodeID"),
+                &d.node_id,
+                "must be 192 characters or less",
+            ));
         }
         let count = d.allocatable.as_ref().and_then(|a| a.count);
         if let Some(c) = count.filter(|c| *c < 0) {
@@ -1546,6 +1561,21 @@ fn csi_node_from(n: &k8s_openapi::api::storage::v1::CSINode, cx: &mut Cx) -> Csi
                 c as i64,
                 "must be greater than or equal to 0",
             ));
+        }
+        if !names.insert(d.name.as_str()) {
+            cx.err(FieldError::duplicate(name_path, &d.name, ""));
+        }
+        let mut keys = std::collections::BTreeSet::new();
+        for k in d.topology_keys.iter().flatten() {
+            if k.is_empty() {
+                cx.err(FieldError::required(p.clone(), ""));
+            }
+            if !keys.insert(k.as_str()) {
+                cx.err(FieldError::duplicate(p.clone(), k, ""));
+            }
+            for m in super::field::qualified_name_errors(k) {
+                cx.err(FieldError::invalid(p.clone(), k, m));
+            }
         }
         drivers.push(CsiNodeDriver {
             name: d.name.clone(),
@@ -1571,15 +1601,27 @@ fn csi_capacity_from(
     cx: &mut Cx,
 ) -> CsiStorageCapacity {
     let meta = meta_from(&c.metadata, true, cx);
-    if c.storage_class_name.is_empty() {
-        cx.err(FieldError::required("storageClassName", ""));
-    }
+    // ValidateCSIStorageCapacity: nodeTopology, then storageClassName as a DNS-1123
+    // subdomain (an empty one fails the regex: there is no Required), then a
+    // non-negative capacity.
     let mut sel_errors = Vec::new();
     let node_topology = c
         .node_topology
         .as_ref()
         .map(|s| label_selector("nodeTopology", s, &mut sel_errors));
     cx.errors.extend(sel_errors);
+    if let Some(e) = validate_dns1123_subdomain("storageClassName", &c.storage_class_name) {
+        cx.err(e);
+    }
+    if let Some(q) = &c.capacity {
+        if Quantity::parse(&q.0).is_ok_and(|v| v.value() < 0) {
+            cx.err(FieldError::invalid(
+                "capacity",
+                &crate::quantity::canonical(&q.0),
+                "must be greater than or equal to 0",
+            ));
+        }
+    }
     CsiStorageCapacity {
         meta,
         storage_class_name: c.storage_class_name.clone(),
@@ -1597,7 +1639,15 @@ fn csi_capacity_from(
     }
 }
 
-fn int_or_percent(path: &str, v: &IntOrString, cx: &mut Cx) -> Option<IntOrPercent> {
+/// `ValidatePositiveIntOrPercent`, plus `IsNotMoreThan100Percent` when `at_most_100`. An
+/// IntOrString is printed through its `String()` (unquoted), as `field.Error` prints a value
+/// whose pointer is a Stringer.
+fn int_or_percent(
+    path: &str,
+    v: &IntOrString,
+    at_most_100: bool,
+    cx: &mut Cx,
+) -> Option<IntOrPercent> {
     match v {
         IntOrString::Int(i) => {
             if *i < 0 {
@@ -1609,17 +1659,28 @@ fn int_or_percent(path: &str, v: &IntOrString, cx: &mut Cx) -> Option<IntOrPerce
             }
             Some(IntOrPercent::Int(*i))
         }
-        IntOrString::String(s) => match s.strip_suffix('%').and_then(|n| n.parse::<i32>().ok()) {
-            Some(p) if (0..=100).contains(&p) => Some(IntOrPercent::Percent(p)),
-            _ => {
-                cx.err(FieldError::invalid(
+        IntOrString::String(s) => {
+            let digits = s.strip_suffix('%').unwrap_or("");
+            let valid = !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit());
+            if !valid {
+                cx.err(super::field::invalid_rendered(
                     path,
-                    s,
-                    "a valid percent string must be a numeric string followed by an ending '%'",
+                    s.clone(),
+                    "a valid percent string must be a numeric string followed by an ending '%' (e.g. '1%',  or '93%', regex used for validation is '[0-9]+%')",
                 ));
-                None
+                return None;
             }
-        },
+            let p = digits.parse::<i64>().unwrap_or(i64::MAX);
+            if at_most_100 && p > 100 {
+                cx.err(super::field::invalid_rendered(
+                    path,
+                    s.clone(),
+                    "must not be greater than 100%",
+                ));
+                return None;
+            }
+            Some(IntOrPercent::Percent(p.min(i32::MAX as i64) as i32))
+        }
     }
 }
 
@@ -1629,14 +1690,8 @@ fn pdb_from(
 ) -> PodDisruptionBudget {
     let meta = meta_from(&p.metadata, true, cx);
     let spec = p.spec.clone().unwrap_or_default();
-    let min_available = spec
-        .min_available
-        .as_ref()
-        .and_then(|v| int_or_percent("spec.minAvailable", v, cx));
-    let max_unavailable = spec
-        .max_unavailable
-        .as_ref()
-        .and_then(|v| int_or_percent("spec.maxUnavailable", v, cx));
+    // ValidatePodDisruptionBudgetSpec: the both-set error comes first (its value is the
+    // whole spec, a Go struct with pointers upstream; shown here by the two field names).
     if spec.min_available.is_some() && spec.max_unavailable.is_some() {
         cx.err(FieldError::invalid(
             "spec",
@@ -1644,6 +1699,14 @@ fn pdb_from(
             "minAvailable and maxUnavailable cannot be both set",
         ));
     }
+    let min_available = spec
+        .min_available
+        .as_ref()
+        .and_then(|v| int_or_percent("spec.minAvailable", v, true, cx));
+    let max_unavailable = spec
+        .max_unavailable
+        .as_ref()
+        .and_then(|v| int_or_percent("spec.maxUnavailable", v, true, cx));
     let mut sel_errors = Vec::new();
     let selector = spec
         .selector
@@ -1938,12 +2001,14 @@ fn deployment_from(o: &k8s_openapi::api::apps::v1::Deployment, cx: &mut Cx) -> D
             let max_surge = int_or_percent(
                 "spec.strategy.rollingUpdate.maxSurge",
                 ru.max_surge.as_ref().unwrap_or(&quarter),
+                false,
                 cx,
             )
             .unwrap_or(IntOrPercent::Percent(25));
             let max_unavailable = int_or_percent(
                 "spec.strategy.rollingUpdate.maxUnavailable",
                 ru.max_unavailable.as_ref().unwrap_or(&quarter),
+                true,
                 cx,
             )
             .unwrap_or(IntOrPercent::Percent(25));

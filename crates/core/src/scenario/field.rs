@@ -10,6 +10,7 @@ pub enum FieldErrorType {
     Forbidden,
     Duplicate,
     NotFound,
+    TooLong,
 }
 
 impl FieldErrorType {
@@ -21,6 +22,7 @@ impl FieldErrorType {
             FieldErrorType::Forbidden => "Forbidden",
             FieldErrorType::Duplicate => "Duplicate value",
             FieldErrorType::NotFound => "Not found",
+            FieldErrorType::TooLong => "Too long",
         }
     }
 }
@@ -182,6 +184,38 @@ pub fn invalid_rendered(path: impl Into<String>, rendered: String, detail: &str)
         value: Some(rendered),
         detail: detail.to_string(),
     }
+}
+
+/// `IsDNS1123Label` (namespaces, volume names): at most 63 characters; a valid subdomain
+/// with dots "must not contain dots"; anything else gets the label regex message.
+pub fn validate_dns1123_label(path: &str, value: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if value.len() > 63 {
+        errs.push(FieldError::invalid(
+            path,
+            value,
+            "must be no more than 63 characters",
+        ));
+    }
+    let label_ok = !value.is_empty()
+        && !value.contains('.')
+        && validate_dns1123_subdomain("", value).is_none();
+    if !label_ok {
+        if value.contains('.') && validate_dns1123_subdomain("", value).is_none() {
+            errs.push(FieldError::invalid(path, value, "must not contain dots"));
+        } else {
+            errs.push(FieldError::invalid(
+                path,
+                value,
+                regex_error(
+                    "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character",
+                    "[a-z0-9]([-a-z0-9]*[a-z0-9])?",
+                    &["my-name", "123-abc"],
+                ),
+            ));
+        }
+    }
+    errs
 }
 
 /// `validation.RegexError`: the message, the examples and the regex.

@@ -304,6 +304,21 @@ impl Simulation {
                 Ok(created_or_updated(old.is_none()))
             }
             Object::CSIDriver(mut d) => {
+                // ValidateCSIDriverUpdate: attachRequired is immutable (its path is spelled
+                // `attachedRequired` upstream).
+                if let Some(o) = self.cluster.csi_drivers.get(&*key.name) {
+                    if o.attach_required != d.attach_required {
+                        return Err(ApplyError::invalid(
+                            Kind::CSIDriver,
+                            key,
+                            &[crate::scenario::field::invalid_rendered(
+                                "spec.attachedRequired",
+                                d.attach_required.to_string(),
+                                "field is immutable",
+                            )],
+                        ));
+                    }
+                }
                 let old = self
                     .cluster
                     .csi_drivers
@@ -317,6 +332,22 @@ impl Simulation {
                 Ok(created_or_updated(old.is_none()))
             }
             Object::CSIStorageCapacity(mut c) => {
+                // ValidateCSIStorageCapacityUpdate: storageClassName is immutable (nodeTopology
+                // too upstream, with the selector's protobuf String() as the value: not
+                // checked here).
+                if let Some(o) = self.cluster.csi_capacities.get(key) {
+                    if o.storage_class_name != c.storage_class_name {
+                        return Err(ApplyError::invalid(
+                            Kind::CSIStorageCapacity,
+                            key,
+                            &[FieldError::invalid(
+                                "storageClassName",
+                                &c.storage_class_name,
+                                "field is immutable",
+                            )],
+                        ));
+                    }
+                }
                 let old = self.cluster.csi_capacities.get(key).map(|o| o.meta.clone());
                 self.stamp(&mut c.meta, Kind::CSIStorageCapacity, old.as_ref());
                 self.cluster.csi_capacities.insert(key.clone(), Arc::new(c));
