@@ -889,3 +889,21 @@ fn csi_driver_and_capacity_updates() {
     );
     update_ok(&cap("fast", "1Gi"), &cap("fast", "2Gi"));
 }
+
+#[test]
+fn pod_spec_names_and_node_selector() {
+    // ValidatePodSpec "bad nodeName", "bad priorityClassName", "bad nodeSelector".
+    let sub = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
+    assert_eq!(
+        create_errors(&pod("p", "  nodeName: Node_1\n")),
+        [format!("doc 1: spec.nodeName: Invalid value: \"Node_1\": {sub}")]
+    );
+    assert_eq!(
+        create_errors(&pod("p", "  schedulerName: My_Scheduler\n")),
+        [format!("doc 1: spec.schedulerName: Invalid value: \"My_Scheduler\": {sub}")]
+    );
+    assert_eq!(
+        create_errors(&pod("p", "  nodeSelector: {\"disk/type/x\": ssd}\n")),
+        ["doc 1: spec.nodeSelector: Invalid value: \"disk/type/x\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
+    );
+}

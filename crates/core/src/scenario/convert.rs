@@ -1435,6 +1435,27 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         }
     }
 
+    // ValidatePodSpec: nodeName, priorityClassName and schedulerName are DNS-1123
+    // subdomains; nodeSelector is a label map.
+    for (field, value) in [
+        ("spec.nodeName", spec.node_name.as_deref()),
+        ("spec.priorityClassName", spec.priority_class_name.as_deref()),
+        ("spec.schedulerName", spec.scheduler_name.as_deref()),
+    ] {
+        if let Some(e) = value
+            .filter(|v| !v.is_empty())
+            .and_then(|v| validate_dns1123_subdomain(field, v))
+        {
+            cx.err(e);
+        }
+    }
+    if let Some(sel) = &spec.node_selector {
+        cx.errors.extend(super::field::validate_labels(
+            "spec.nodeSelector",
+            sel.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ));
+    }
+
     let controller_owner = p
         .metadata
         .owner_references
