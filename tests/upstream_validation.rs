@@ -907,3 +907,21 @@ fn pod_spec_names_and_node_selector() {
         ["doc 1: spec.nodeSelector: Invalid value: \"disk/type/x\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')"]
     );
 }
+
+#[test]
+fn label_selectors() {
+    // metav1validation.ValidateLabelSelector on a claim's selector: matchLabels keys and
+    // values, requirement keys and values.
+    assert_eq!(
+        create_errors(&pvc("c", RWO, "1Gi", "  selector:\n    matchLabels: {\"a/b/c\": x}\n    matchExpressions: [{key: k, operator: In, values: [\"bad value\"]}]\n")),
+        [
+            "doc 1: spec.selector.matchLabels: Invalid value: \"a/b/c\": a qualified name must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]') with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')",
+            "doc 1: spec.selector.matchExpressions[0].values[0]: Invalid value: \"bad value\": a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyValue',  or 'my_value',  or '12345', regex used for validation is '(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?')",
+        ]
+    );
+    // "Exists with values"
+    assert_eq!(
+        create_errors(&pvc("c", RWO, "1Gi", "  selector:\n    matchExpressions: [{key: k, operator: Exists, values: [v]}]\n")),
+        ["doc 1: spec.selector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"]
+    );
+}

@@ -263,6 +263,14 @@ pub(crate) fn label_selector(
     s: &metav1::LabelSelector,
     cx_errors: &mut Vec<FieldError>,
 ) -> LabelSelector {
+    // metav1validation.ValidateLabelSelector: matchLabels is a label map; each requirement's
+    // key is a label name and (AllowInvalidLabelValueInSelector off) each value a label value.
+    if let Some(ml) = &s.match_labels {
+        cx_errors.extend(super::field::validate_labels(
+            &child(path, "matchLabels"),
+            ml.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ));
+    }
     for (i, r) in s.match_expressions.iter().flatten().enumerate() {
         let p = index(&child(path, "matchExpressions"), i);
         match r.operator.as_str() {
@@ -287,6 +295,12 @@ pub(crate) fn label_selector(
                 other,
                 "not a valid selector operator",
             )),
+        }
+        cx_errors.extend(super::field::validate_label_name(&child(&p, "key"), &r.key));
+        for (j, v) in r.values.iter().flatten().enumerate() {
+            for m in super::field::label_value_errors(v) {
+                cx_errors.push(FieldError::invalid(index(&child(&p, "values"), j), v, m));
+            }
         }
     }
     match kube_core::Selector::try_from(s.clone()) {
