@@ -925,3 +925,9 @@ fn label_selectors() {
         ["doc 1: spec.selector.matchExpressions[0].values: Forbidden: may not be specified when `operator` is 'Exists' or 'DoesNotExist'"]
     );
 }
+
+#[test]
+fn priority_class_without_value_has_value_zero() {
+    // scheduling/v1 PriorityClass.Value is an int32, not a pointer: omitted is 0, valid.
+    assert_accepted(&pc("zero", "description: no value\n"));
+}

@@ -636,13 +636,9 @@ fn priority_class_from(
     cx: &mut Cx,
 ) -> PriorityClass {
     let meta = meta_from(&pc.metadata, false, cx);
-    let value = match pc.value {
-        Some(v) => v,
-        None => {
-            cx.err(FieldError::required("value", ""));
-            0
-        }
-    };
+    // `value` is a plain int32 in scheduling/v1: a class that leaves it out has value 0,
+    // and the API server accepts it (required only in the OpenAPI schema).
+    let value = pc.value.unwrap_or(0);
     let system = meta.name.starts_with("system-");
     let global_default = pc.global_default.unwrap_or(false);
     if system {
