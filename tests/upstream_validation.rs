@@ -931,3 +931,21 @@ fn priority_class_without_value_has_value_zero() {
     // scheduling/v1 PriorityClass.Value is an int32, not a pointer: omitted is 0, valid.
     assert_accepted(&pc("zero", "description: no value\n"));
 }
+
+#[test]
+fn pv_node_affinity_is_immutable_once_set() {
+    // TestValidatePVUpdateWithNodeAffinity (MutablePVNodeAffinity off): setting affinity on a
+    // PV without it is allowed; changing or removing it is not.
+    let aff = |v: &str| format!("  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions: [{{key: zone, operator: In, values: [{v}]}}]\n");
+    let base = "  capacity: {storage: 5Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /a}\n";
+    update_ok(&pv("p", base), &pv("p", &(base.to_string() + &aff("z1"))));
+    let with = pv("p", &(base.to_string() + &aff("z1")));
+    assert_eq!(
+        update_error(&with, &pv("p", &(base.to_string() + &aff("z2")))),
+        "The PersistentVolume \"p\" is invalid: nodeAffinity: Invalid value: core.VolumeNodeAffinity{Required:(*core.NodeSelector)(0xc000000000)}: field is immutable"
+    );
+    assert_eq!(
+        update_error(&with, &pv("p", base)),
+        "The PersistentVolume \"p\" is invalid: nodeAffinity: Invalid value: \"null\": field is immutable"
+    );
+}

@@ -604,6 +604,24 @@ impl Simulation {
                     "field is immutable",
                 ));
             }
+            // validatePvNodeAffinity: once set, nodeAffinity is immutable while the
+            // MutablePVNodeAffinity gate (alpha since v1.35) is off. Upstream prints the new
+            // value with `%#v`, a struct holding a pointer whose address is not
+            // reproducible; a fixed address stands in for it.
+            if o.node_affinity.is_some() && o.node_affinity != pv.node_affinity {
+                let rendered = match pv.node_affinity {
+                    None => "\"null\"".to_string(),
+                    Some(_) => {
+                        "core.VolumeNodeAffinity{Required:(*core.NodeSelector)(0xc000000000)}"
+                            .to_string()
+                    }
+                };
+                errors.push(crate::scenario::field::invalid_rendered(
+                    "nodeAffinity",
+                    rendered,
+                    "field is immutable",
+                ));
+            }
             if !errors.is_empty() {
                 return Err(ApplyError::invalid(Kind::PersistentVolume, key, &errors));
             }
