@@ -164,7 +164,10 @@ fn pvc_volume_mode_and_class_and_selector() {
 fn pv_required_fields() {
     // "missing-accessmodes": Required with no detail (unlike the claim's).
     assert_eq!(
-        create_errors(&pv("p", "  capacity: {storage: 10G}\n  hostPath: {path: /foo}\n")),
+        create_errors(&pv(
+            "p",
+            "  capacity: {storage: 10G}\n  hostPath: {path: /foo}\n"
+        )),
         ["doc 1: spec.accessModes: Required value"]
     );
     // "missing-capacity": Required, and the map does not hold exactly `storage`.
@@ -177,7 +180,10 @@ fn pv_required_fields() {
     );
     // "missing-volume-source"
     assert_eq!(
-        create_errors(&pv("p", "  capacity: {storage: 10G}\n  accessModes: [ReadWriteOnce]\n")),
+        create_errors(&pv(
+            "p",
+            "  capacity: {storage: 10G}\n  accessModes: [ReadWriteOnce]\n"
+        )),
         ["doc 1: spec: Required value: must specify a volume type"]
     );
     // "more-than-1-volume-source": hostPath is checked before nfs.
@@ -489,7 +495,9 @@ fn storage_class_allowed_topologies() {
     ));
     // "empty values in AllowedTopologies"
     assert_eq!(
-        create_errors(&with("- matchLabelExpressions: [{key: zone, values: []}]\n")),
+        create_errors(&with(
+            "- matchLabelExpressions: [{key: zone, values: []}]\n"
+        )),
         ["doc 1: allowedTopologies[0].matchLabelExpressions[0].values: Required value"]
     );
     // "invalid key in AllowedTopologies"
@@ -548,7 +556,9 @@ fn storage_class_updates() {
 // TestPriorityClassAdmission)
 
 fn pc(name: &str, rest: &str) -> String {
-    format!("apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {{name: {name}}}\n{rest}")
+    format!(
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {{name: {name}}}\n{rest}"
+    )
 }
 
 #[test]
@@ -589,7 +599,13 @@ fn priority_class_updates() {
         "The PriorityClass \"tier1\" is invalid: preemptionPolicy: Invalid value: \"Never\": field is immutable"
     );
     // Only description and globalDefault (alone) may change.
-    update_ok(&setup, &pc("tier1", "value: 100\ndescription: changed\nglobalDefault: true\n"));
+    update_ok(
+        &setup,
+        &pc(
+            "tier1",
+            "value: 100\ndescription: changed\nglobalDefault: true\n",
+        ),
+    );
     // TestPriorityClassAdmission "one default class already exists": an update that makes
     // a second class the default is refused by admission.
     let two = pc("default-a", "value: 1\nglobalDefault: true\n") + "---\n" + &pc("b", "value: 2\n");
@@ -598,7 +614,13 @@ fn priority_class_updates() {
         "priorityclasses.scheduling.k8s.io \"b\" is forbidden: PriorityClass default-a is already marked as default. Only one default can exist"
     );
     // "updating a default class is allowed".
-    update_ok(&two, &pc("default-a", "value: 1\nglobalDefault: true\ndescription: x\n"));
+    update_ok(
+        &two,
+        &pc(
+            "default-a",
+            "value: 1\nglobalDefault: true\ndescription: x\n",
+        ),
+    );
 }
 
 // -------------------------------------------------------------------------------------
@@ -631,7 +653,13 @@ fn pod_priority_admission() {
     assert_accepted(&(with_default + &pod("p", "  priority: 1000\n")));
     // "pod with preemption policy conflicting with its class" (the default class when none).
     let never = pc("nopreempt", "value: 10\npreemptionPolicy: Never\n") + "---\n";
-    assert_accepted(&(never.clone() + &pod("p", "  priorityClassName: nopreempt\n  preemptionPolicy: Never\n")));
+    assert_accepted(
+        &(never.clone()
+            + &pod(
+                "p",
+                "  priorityClassName: nopreempt\n  preemptionPolicy: Never\n",
+            )),
+    );
     let lower = pc("tier1", "value: 10\n") + "---\n";
     assert_eq!(
         create_errors(&(lower + &pod("p", "  priorityClassName: tier1\n  preemptionPolicy: Never\n"))),
@@ -671,8 +699,13 @@ fn pod_tolerations() {
     );
     // "invalid operator"
     assert_eq!(
-        create_errors(&pod("p", "  tolerations: [{key: foo, operator: In, value: bar}]\n")),
-        [format!("{at}.operator: Unsupported value: \"In\": supported values: \"Equal\", \"Exists\"")]
+        create_errors(&pod(
+            "p",
+            "  tolerations: [{key: foo, operator: In, value: bar}]\n"
+        )),
+        [format!(
+            "{at}.operator: Unsupported value: \"In\": supported values: \"Equal\", \"Exists\""
+        )]
     );
     // "invalid key"
     assert_eq!(
@@ -689,13 +722,21 @@ fn pod_topology_spread_constraints() {
     let tsc = |c: &str| pod("p", &format!("  topologySpreadConstraints:\n{c}"));
     // "negative maxSkew"
     assert_eq!(
-        create_errors(&tsc("  - {maxSkew: -1, topologyKey: k8s.io/zone, whenUnsatisfiable: DoNotSchedule}\n")),
-        [format!("{at}[0].maxSkew: Invalid value: -1: must be greater than zero")]
+        create_errors(&tsc(
+            "  - {maxSkew: -1, topologyKey: k8s.io/zone, whenUnsatisfiable: DoNotSchedule}\n"
+        )),
+        [format!(
+            "{at}[0].maxSkew: Invalid value: -1: must be greater than zero"
+        )]
     );
     // "empty topologyKey"
     assert_eq!(
-        create_errors(&tsc("  - {maxSkew: 1, topologyKey: \"\", whenUnsatisfiable: DoNotSchedule}\n")),
-        [format!("{at}[0].topologyKey: Required value: can not be empty")]
+        create_errors(&tsc(
+            "  - {maxSkew: 1, topologyKey: \"\", whenUnsatisfiable: DoNotSchedule}\n"
+        )),
+        [format!(
+            "{at}[0].topologyKey: Required value: can not be empty"
+        )]
     );
     // "unsupported whenUnsatisfiable"
     assert_eq!(
@@ -775,8 +816,13 @@ fn pod_volumes() {
         [format!("{at}.name: Invalid value: \"Data\": a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')")]
     );
     assert_eq!(
-        create_errors(&pod("p", "  volumes: [{name: data, persistentVolumeClaim: {claimName: \"\"}}]\n")),
-        [format!("{at}.persistentVolumeClaim.claimName: Required value")]
+        create_errors(&pod(
+            "p",
+            "  volumes: [{name: data, persistentVolumeClaim: {claimName: \"\"}}]\n"
+        )),
+        [format!(
+            "{at}.persistentVolumeClaim.claimName: Required value"
+        )]
     );
     assert_eq!(
         create_errors(&pod("p", "  volumes: [{name: data, persistentVolumeClaim: {claimName: a}}, {name: data, persistentVolumeClaim: {claimName: b}}]\n")),
@@ -821,7 +867,9 @@ fn pdb_spec() {
 #[test]
 fn deployment_max_surge_may_exceed_100_percent() {
     // ValidateRollingUpdateDeployment: only maxUnavailable is capped at 100%.
-    let d = |ru: &str| format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  replicas: 1\n  selector: {{matchLabels: {{app: a}}}}\n  strategy: {{type: RollingUpdate, rollingUpdate: {{{ru}}}}}\n  template:\n    metadata: {{labels: {{app: a}}}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n");
+    let d = |ru: &str| {
+        format!("apiVersion: apps/v1\nkind: Deployment\nmetadata: {{name: d}}\nspec:\n  replicas: 1\n  selector: {{matchLabels: {{app: a}}}}\n  strategy: {{type: RollingUpdate, rollingUpdate: {{{ru}}}}}\n  template:\n    metadata: {{labels: {{app: a}}}}\n    spec: {{containers: [{{name: c, image: i}}]}}\n")
+    };
     assert_accepted(&d("maxSurge: 150%"));
     assert_eq!(
         create_errors(&d("maxUnavailable: 150%")),
@@ -835,7 +883,9 @@ fn deployment_max_surge_may_exceed_100_percent() {
 
 #[test]
 fn csi_node_drivers() {
-    let node = |drivers: &str| format!("apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: n1}}\nspec:\n  drivers:\n{drivers}");
+    let node = |drivers: &str| {
+        format!("apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: n1}}\nspec:\n  drivers:\n{drivers}")
+    };
     assert_accepted(&node("  - {name: io.kubernetes.storage.csi.driver, nodeID: node1, topologyKeys: [company.com/zone1, company.com/zone2]}\n"));
     // "invalid driver name", "empty node ID", "duplicate drivers", "negative count",
     // "duplicate topology keys"
@@ -851,7 +901,9 @@ fn csi_node_drivers() {
         ["doc 1: spec.drivers[0].nodeID: Required value"]
     );
     assert_eq!(
-        create_errors(&node("  - {name: driver1, nodeID: a}\n  - {name: driver1, nodeID: b}\n")),
+        create_errors(&node(
+            "  - {name: driver1, nodeID: a}\n  - {name: driver1, nodeID: b}\n"
+        )),
         ["doc 1: spec.drivers[1].name: Duplicate value: \"driver1\""]
     );
     assert_eq!(
@@ -866,12 +918,16 @@ fn csi_node_drivers() {
 
 #[test]
 fn csi_driver_and_capacity_updates() {
-    let driver = |attach: bool| format!("apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {{name: d.example.com}}\nspec: {{attachRequired: {attach}}}\n");
+    let driver = |attach: bool| {
+        format!("apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {{name: d.example.com}}\nspec: {{attachRequired: {attach}}}\n")
+    };
     assert_eq!(
         update_error(&driver(true), &driver(false)),
         "The CSIDriver \"d.example.com\" is invalid: spec.attachedRequired: Invalid value: false: field is immutable"
     );
-    let cap = |class: &str, capacity: &str| format!("apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata: {{name: c1}}\nstorageClassName: {class}\ncapacity: {capacity}\n");
+    let cap = |class: &str, capacity: &str| {
+        format!("apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata: {{name: c1}}\nstorageClassName: {class}\ncapacity: {capacity}\n")
+    };
     // TestValidateCSIStorageCapacity "bad storage class name" (empty: no Required) and
     // "negative capacity".
     assert_eq!(
@@ -896,11 +952,15 @@ fn pod_spec_names_and_node_selector() {
     let sub = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')";
     assert_eq!(
         create_errors(&pod("p", "  nodeName: Node_1\n")),
-        [format!("doc 1: spec.nodeName: Invalid value: \"Node_1\": {sub}")]
+        [format!(
+            "doc 1: spec.nodeName: Invalid value: \"Node_1\": {sub}"
+        )]
     );
     assert_eq!(
         create_errors(&pod("p", "  schedulerName: My_Scheduler\n")),
-        [format!("doc 1: spec.schedulerName: Invalid value: \"My_Scheduler\": {sub}")]
+        [format!(
+            "doc 1: spec.schedulerName: Invalid value: \"My_Scheduler\": {sub}"
+        )]
     );
     assert_eq!(
         create_errors(&pod("p", "  nodeSelector: {\"disk/type/x\": ssd}\n")),
@@ -936,8 +996,11 @@ fn priority_class_without_value_has_value_zero() {
 fn pv_node_affinity_is_immutable_once_set() {
     // TestValidatePVUpdateWithNodeAffinity (MutablePVNodeAffinity off): setting affinity on a
     // PV without it is allowed; changing or removing it is not.
-    let aff = |v: &str| format!("  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions: [{{key: zone, operator: In, values: [{v}]}}]\n");
-    let base = "  capacity: {storage: 5Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /a}\n";
+    let aff = |v: &str| {
+        format!("  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions: [{{key: zone, operator: In, values: [{v}]}}]\n")
+    };
+    let base =
+        "  capacity: {storage: 5Gi}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /a}\n";
     update_ok(&pv("p", base), &pv("p", &(base.to_string() + &aff("z1"))));
     let with = pv("p", &(base.to_string() + &aff("z1")));
     assert_eq!(

@@ -157,8 +157,10 @@ fn meta_from(m: &metav1::ObjectMeta, namespaced: bool, cx: &mut Cx) -> Meta {
             .filter(|s| !s.is_empty())
             .unwrap_or_else(|| well_known::DEFAULT_NAMESPACE.to_string());
         // ValidateNamespaceName is IsDNS1123Label.
-        cx.errors
-            .extend(super::field::validate_dns1123_label("metadata.namespace", &ns));
+        cx.errors.extend(super::field::validate_dns1123_label(
+            "metadata.namespace",
+            &ns,
+        ));
         ns
     } else {
         String::new()
@@ -323,8 +325,10 @@ fn node_selector_requirement(
             &r.operator,
             "not a valid selector operator",
         ));
-        cx.errors
-            .extend(super::field::validate_label_name(&child(path, "key"), &r.key));
+        cx.errors.extend(super::field::validate_label_name(
+            &child(path, "key"),
+            &r.key,
+        ));
         return None;
     };
     let values = r.values.clone().unwrap_or_default();
@@ -344,8 +348,10 @@ fn node_selector_requirement(
         )),
         _ => {}
     }
-    cx.errors
-        .extend(super::field::validate_label_name(&child(path, "key"), &r.key));
+    cx.errors.extend(super::field::validate_label_name(
+        &child(path, "key"),
+        &r.key,
+    ));
     Some(NodeSelectorRequirement {
         key: r.key.clone(),
         operator: op,
@@ -593,8 +599,10 @@ fn storage_class_from(
                     cx.err(FieldError::duplicate(index(&vp, k), v, ""));
                 }
             }
-            cx.errors
-                .extend(super::field::validate_label_name(&child(&ep, "key"), &e.key));
+            cx.errors.extend(super::field::validate_label_name(
+                &child(&ep, "key"),
+                &e.key,
+            ));
             if keys.iter().any(|(k, _)| *k == e.key) {
                 cx.err(FieldError::duplicate(child(&ep, "key"), &e.key, ""));
                 keys.retain(|(k, _)| *k != e.key);
@@ -648,7 +656,10 @@ fn priority_class_from(
             .iter()
             .find(|(n, _)| *n == &*meta.name);
         let reason = match known {
-            None => Some(format!("{} is not a known system priority class", meta.name)),
+            None => Some(format!(
+                "{} is not a known system priority class",
+                meta.name
+            )),
             Some((n, v)) if *v != value => Some(format!("value of {n} PriorityClass must be {v}")),
             Some((n, _)) if global_default => {
                 Some(format!("globalDefault of {n} PriorityClass must be false"))
@@ -1146,8 +1157,10 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         if v.name.is_empty() {
             cx.err(FieldError::required(child(&p, "name"), ""));
         } else {
-            cx.errors
-                .extend(super::field::validate_dns1123_label(&child(&p, "name"), &v.name));
+            cx.errors.extend(super::field::validate_dns1123_label(
+                &child(&p, "name"),
+                &v.name,
+            ));
         }
         if volumes.iter().any(|x: &PodVolume| x.name == v.name) {
             cx.err(FieldError::duplicate(child(&p, "name"), &v.name, ""));
@@ -1351,7 +1364,10 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         // {topologyKey, whenUnsatisfiable}. Bindery only warns, with the API server's text:
         // upstream's PodTopologySpread plugin tables (which bypass the API) use such pods,
         // and replaying those cases is how the plugin is checked.
-        let constraints = spec.topology_spread_constraints.as_deref().unwrap_or_default();
+        let constraints = spec
+            .topology_spread_constraints
+            .as_deref()
+            .unwrap_or_default();
         if constraints[i + 1..].iter().any(|o| {
             o.topology_key == c.topology_key && o.when_unsatisfiable == c.when_unsatisfiable
         }) {
@@ -1362,7 +1378,10 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
             );
             cx.warn(
                 e.path.clone(),
-                format!("{} (the API server rejects this pod; Bindery accepts it)", e.body()),
+                format!(
+                    "{} (the API server rejects this pod; Bindery accepts it)",
+                    e.body()
+                ),
             );
         }
         // validateMinDomains: both errors can apply, and the second names the action given.
@@ -1449,7 +1468,10 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
     // subdomains; nodeSelector is a label map.
     for (field, value) in [
         ("spec.nodeName", spec.node_name.as_deref()),
-        ("spec.priorityClassName", spec.priority_class_name.as_deref()),
+        (
+            "spec.priorityClassName",
+            spec.priority_class_name.as_deref(),
+        ),
         ("spec.schedulerName", spec.scheduler_name.as_deref()),
     ] {
         if let Some(e) = value
