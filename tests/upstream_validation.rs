@@ -266,16 +266,31 @@ fn local_pv_needs_node_affinity() {
         )),
         ["doc 1: spec.nodeAffinity: Required value: Local volume requires node affinity"]
     );
-    // "local-volume-empty-node-affinity": required is missing.
+    // "local-volume-empty-node-affinity": required is missing; the affinity still counts
+    // as specified (validateVolumeNodeAffinity returns true), so no second error.
     assert_eq!(
         create_errors(&pv(
             "p",
             "  capacity: {storage: 10G}\n  accessModes: [ReadWriteOnce]\n  local: {path: /foo}\n  nodeAffinity: {}\n"
         )),
-        [
-            "doc 1: spec.nodeAffinity.required: Required value: must specify required node constraints",
-            "doc 1: spec.nodeAffinity: Required value: Local volume requires node affinity"
-        ]
+        ["doc 1: spec.nodeAffinity.required: Required value: must specify required node constraints"]
+    );
+    // A local volume after another source is "more than 1 volume type" (hostPath comes
+    // first in upstream's order), and then needs no affinity.
+    assert_eq!(
+        create_errors(&pv(
+            "p",
+            "  capacity: {storage: 10G}\n  accessModes: [ReadWriteOnce]\n  local: {path: /foo}\n  hostPath: {path: /foo}\n"
+        )),
+        ["doc 1: spec.local: Forbidden: may not specify more than 1 volume type"]
+    );
+    // "bad-local-path": backsteps.
+    assert_eq!(
+        create_errors(&pv(
+            "p",
+            "  capacity: {storage: 10G}\n  accessModes: [ReadWriteOnce]\n  local: {path: /foo/../bar}\n  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions: [{key: k, operator: Exists}]\n"
+        )),
+        ["doc 1: spec.local.path: Invalid value: \"/foo/../bar\": must not contain '..'"]
     );
     // "valid-local-volume"
     assert_accepted(&pv(
@@ -1011,4 +1026,41 @@ fn pv_node_affinity_is_immutable_once_set() {
         update_error(&with, &pv("p", base)),
         "The PersistentVolume \"p\" is invalid: nodeAffinity: Invalid value: \"null\": field is immutable"
     );
+}
+
+#[test]
+fn pv_host_path_root_recycle_and_csi_source() {
+    // "host mount of / with recycle reclaim policy"
+    assert_eq!(
+        create_errors(&pv(
+            "p",
+            "  capacity: {storage: 10G}\n  accessModes: [ReadWriteOnce]\n  hostPath: {path: /}\n  persistentVolumeReclaimPolicy: Recycle\n"
+        )),
+        ["doc 1: spec.persistentVolumeReclaimPolicy: Forbidden: may not be 'recycle' for a hostPath mount of '/'"]
+    );
+    // validateCSIPersistentVolumeSource: driver (ValidateCSIDriverName) and volumeHandle.
+    assert_eq!(
+        create_errors(&pv(
+            "p",
+            "  capacity: {storage: 10G}\n  accessModes: [ReadWriteOnce]\n  csi: {driver: \"\", volumeHandle: \"\"}\n"
+        )),
+        [
+            "doc 1: spec.csi.driver: Required value",
+            "doc 1: spec.csi.driver: Invalid value: \"\": a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (e.g. 'example.com', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*')",
+            "doc 1: spec.csi.volumeHandle: Required value",
+        ]
+    );
+    assert_accepted(&pv(
+        "p",
+        "  capacity: {storage: 10G}\n  accessModes: [ReadWriteOnce]\n  csi: {driver: Ebs.CSI.aws.com, volumeHandle: vol-1}\n",
+    ));
+}
+
+#[test]
+fn required_node_affinity_values_stay_accepted() {
+    // Newer API servers check a required node affinity's In/NotIn values as label values
+    // (`values[0]: Invalid value: "a b": a valid label must be …`). A known, deliberate
+    // deviation: Bindery accepts them, because upstream's NodeAffinity plugin tables
+    // (replayed in upstream_node_plugins.rs) schedule such pods, which match no node.
+    assert_accepted(&pod("p", "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{key: zone, operator: In, values: [\"a b\"]}]\n"));
 }

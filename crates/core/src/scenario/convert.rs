@@ -333,6 +333,9 @@ fn node_selector_requirement(
     };
     let values = r.values.clone().unwrap_or_default();
     use NodeSelectorOperator::*;
+    // Newer API servers also check a required affinity's In/NotIn values as label values
+    // (AllowInvalidLabelValueInRequiredNodeAffinity); Bindery accepts them, as upstream's
+    // NodeAffinity plugin tables schedule pods with such values (they match nothing).
     match op {
         In | NotIn if values.is_empty() => cx.err(FieldError::required(
             child(path, "values"),
@@ -768,81 +771,24 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
             capacity = v.value();
         }
     }
-    let mut sources = Vec::new();
-    if let Some(l) = &spec.local {
-        sources.push((
-            "local",
-            PvSource::Local {
-                path: l.path.clone(),
-            },
-        ));
-        if l.path.is_empty() {
-            cx.err(FieldError::required("spec.local.path", ""));
-        }
-    }
-    if let Some(h) = &spec.host_path {
-        sources.push((
-            "hostPath",
-            PvSource::HostPath {
-                path: h.path.clone(),
-            },
-        ));
-        if h.path.is_empty() {
-            cx.err(FieldError::required("spec.hostPath.path", ""));
-        }
-    }
-    if let Some(c) = &spec.csi {
-        if c.driver.is_empty() {
-            cx.err(FieldError::required("spec.csi.driver", ""));
-        }
-        if c.volume_handle.is_empty() {
-            cx.err(FieldError::required("spec.csi.volumeHandle", ""));
-        }
-        sources.push((
-            "csi",
-            PvSource::Csi {
-                driver: c.driver.clone(),
-                volume_handle: c.volume_handle.clone(),
-            },
-        ));
-    }
-    for (name, present) in [
-        ("nfs", spec.nfs.is_some()),
-        ("iscsi", spec.iscsi.is_some()),
-        ("rbd", spec.rbd.is_some()),
-        ("fc", spec.fc.is_some()),
-        ("gcePersistentDisk", spec.gce_persistent_disk.is_some()),
-        (
-            "awsElasticBlockStore",
-            spec.aws_elastic_block_store.is_some(),
-        ),
-        ("azureDisk", spec.azure_disk.is_some()),
-        ("azureFile", spec.azure_file.is_some()),
-        ("cephfs", spec.cephfs.is_some()),
-        ("cinder", spec.cinder.is_some()),
-        ("glusterfs", spec.glusterfs.is_some()),
-        ("vsphereVolume", spec.vsphere_volume.is_some()),
-        ("portworxVolume", spec.portworx_volume.is_some()),
-        ("flexVolume", spec.flex_volume.is_some()),
-    ] {
-        if present {
-            sources.push((name, PvSource::Other(name.to_string())));
-        }
-    }
-    if sources.is_empty() {
-        cx.err(FieldError::required("spec", "must specify a volume type"));
-    }
-    for (name, _) in sources.iter().skip(1) {
-        cx.err(FieldError::forbidden(
-            child("spec", name),
-            "may not specify more than 1 volume type",
-        ));
-    }
-    let source = sources
-        .into_iter()
-        .next()
-        .map(|(_, s)| s)
-        .unwrap_or(PvSource::Other("none".into()));
+    // ValidatePersistentVolumeSpec, in its order: reclaim policy, node affinity, then the
+    // volume sources in upstream's order (the first one present is the source; each later
+    // one is "more than 1 volume type", and a local volume needs node affinity only when it
+    // is the first), then storageClassName and volumeMode below.
+    let reclaim_policy = match spec.persistent_volume_reclaim_policy.as_deref() {
+        None => ReclaimPolicy::Retain,
+        Some(s) => ReclaimPolicy::parse(s).unwrap_or_else(|| {
+            cx.err(FieldError::not_supported(
+                "spec.persistentVolumeReclaimPolicy",
+                s,
+                &["Delete", "Recycle", "Retain"],
+            ));
+            ReclaimPolicy::Retain
+        }),
+    };
+    // validateVolumeNodeAffinity: an affinity without `required` is an error, but still
+    // counts as specified.
+    let node_affinity_specified = spec.node_affinity.is_some();
     let node_affinity = match spec.node_affinity.as_ref().map(|a| a.required.as_ref()) {
         Some(Some(req)) => Some(std::sync::Arc::new(node_selector(
             "spec.nodeAffinity.required",
@@ -858,23 +804,116 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
         }
         None => None,
     };
-    if matches!(source, PvSource::Local { .. }) && node_affinity.is_none() {
-        cx.err(FieldError::required(
-            "spec.nodeAffinity",
-            "Local volume requires node affinity",
-        ));
-    }
-    let reclaim_policy = match spec.persistent_volume_reclaim_policy.as_deref() {
-        None => ReclaimPolicy::Retain,
-        Some(s) => ReclaimPolicy::parse(s).unwrap_or_else(|| {
-            cx.err(FieldError::not_supported(
-                "spec.persistentVolumeReclaimPolicy",
-                s,
-                &["Delete", "Recycle", "Retain"],
+    let present: [(&str, bool); 19] = [
+        ("hostPath", spec.host_path.is_some()),
+        ("gcePersistentDisk", spec.gce_persistent_disk.is_some()),
+        (
+            "awsElasticBlockStore",
+            spec.aws_elastic_block_store.is_some(),
+        ),
+        ("glusterfs", spec.glusterfs.is_some()),
+        ("flocker", spec.flocker.is_some()),
+        ("nfs", spec.nfs.is_some()),
+        ("rbd", spec.rbd.is_some()),
+        ("quobyte", spec.quobyte.is_some()),
+        ("cephFS", spec.cephfs.is_some()),
+        ("iscsi", spec.iscsi.is_some()),
+        ("cinder", spec.cinder.is_some()),
+        ("fc", spec.fc.is_some()),
+        ("flexVolume", spec.flex_volume.is_some()),
+        ("azureFile", spec.azure_file.is_some()),
+        ("vsphereVolume", spec.vsphere_volume.is_some()),
+        (
+            "photonPersistentDisk",
+            spec.photon_persistent_disk.is_some(),
+        ),
+        ("portworxVolume", spec.portworx_volume.is_some()),
+        ("azureDisk", spec.azure_disk.is_some()),
+        ("scaleIO", spec.scale_io.is_some()),
+    ];
+    let mut source: Option<PvSource> = None;
+    let more_than_one = |name: &str, cx: &mut Cx, source: &Option<PvSource>| {
+        // flexVolume is counted but never refused upstream.
+        if source.is_some() && name != "flexVolume" {
+            cx.err(FieldError::forbidden(
+                child("spec", name),
+                "may not specify more than 1 volume type",
             ));
-            ReclaimPolicy::Retain
-        }),
+            true
+        } else {
+            false
+        }
     };
+    for (name, is_present) in present {
+        if !is_present || more_than_one(name, cx, &source) {
+            continue;
+        }
+        if source.is_some() {
+            continue;
+        }
+        source = Some(match (name, &spec.host_path) {
+            ("hostPath", Some(h)) => {
+                if h.path.is_empty() {
+                    cx.err(FieldError::required("spec.hostPath.path", ""));
+                }
+                PvSource::HostPath {
+                    path: h.path.clone(),
+                }
+            }
+            _ => PvSource::Other(name.to_string()),
+        });
+    }
+    if let Some(l) = &spec.local {
+        if !more_than_one("local", cx, &source) {
+            if l.path.is_empty() {
+                cx.err(FieldError::required("spec.local.path", ""));
+            } else if l.path.split('/').any(|part| part == "..") {
+                cx.err(FieldError::invalid(
+                    "spec.local.path",
+                    &l.path,
+                    "must not contain '..'",
+                ));
+            }
+            if !node_affinity_specified {
+                cx.err(FieldError::required(
+                    "spec.nodeAffinity",
+                    "Local volume requires node affinity",
+                ));
+            }
+            source = Some(PvSource::Local {
+                path: l.path.clone(),
+            });
+        }
+    }
+    if spec.storageos.is_some() && !more_than_one("storageos", cx, &source) {
+        source = Some(PvSource::Other("storageos".into()));
+    }
+    if let Some(c) = &spec.csi {
+        if !more_than_one("csi", cx, &source) {
+            cx.errors
+                .extend(csi_driver_name_errors("spec.csi.driver", &c.driver));
+            if c.volume_handle.is_empty() {
+                cx.err(FieldError::required("spec.csi.volumeHandle", ""));
+            }
+            source = Some(PvSource::Csi {
+                driver: c.driver.clone(),
+                volume_handle: c.volume_handle.clone(),
+            });
+        }
+    }
+    if source.is_none() {
+        cx.err(FieldError::required("spec", "must specify a volume type"));
+    }
+    let source = source.unwrap_or(PvSource::Other("none".into()));
+    if let PvSource::HostPath { path } = &source {
+        let root = !path.is_empty() && path.split('/').all(|p| p.is_empty() || p == ".");
+        if root && reclaim_policy == ReclaimPolicy::Recycle {
+            cx.err(FieldError::forbidden(
+                "spec.persistentVolumeReclaimPolicy",
+                "may not be 'recycle' for a hostPath mount of '/'",
+            ));
+        }
+    }
     let claim_ref = spec.claim_ref.as_ref().map(|r| ClaimRef {
         namespace: r
             .namespace
@@ -1573,6 +1612,28 @@ fn volume_type_name(v: &core::Volume) -> &'static str {
 // ---------------------------------------------------------------------------------------
 // CSI objects and PDBs
 
+/// `ValidateCSIDriverName`: required, at most 63 characters, and a DNS-1123 subdomain once
+/// lower-cased (so an empty name also fails the regex).
+fn csi_driver_name_errors(path: &str, name: &str) -> Vec<FieldError> {
+    let mut errs = Vec::new();
+    if name.is_empty() {
+        errs.push(FieldError::required(path, ""));
+    }
+    if name.len() > 63 {
+        errs.push(FieldError {
+            path: path.into(),
+            type_: super::FieldErrorType::TooLong,
+            value: None,
+            detail: "must have at most 63 bytes".into(),
+        });
+    }
+    if let Some(mut e) = validate_dns1123_subdomain(path, &name.to_lowercase()) {
+        e.value = Some(format!("{name:?}"));
+        errs.push(e);
+    }
+    errs
+}
+
 fn csi_node_from(n: &k8s_openapi::api::storage::v1::CSINode, cx: &mut Cx) -> CsiNode {
     let meta = meta_from(&n.metadata, false, cx);
     let mut drivers = Vec::new();
@@ -1583,21 +1644,8 @@ fn csi_node_from(n: &k8s_openapi::api::storage::v1::CSINode, cx: &mut Cx) -> Csi
         // 192 characters), allocatable.count, duplicate names, topology keys.
         let p = index("spec.drivers", i);
         let name_path = child(&p, "name");
-        if d.name.is_empty() {
-            cx.err(FieldError::required(name_path.clone(), ""));
-        }
-        if d.name.len() > 63 {
-            cx.err(FieldError {
-                path: name_path.clone(),
-                type_: super::FieldErrorType::TooLong,
-                value: None,
-                detail: "must have at most 63 bytes".into(),
-            });
-        }
-        if let Some(mut e) = validate_dns1123_subdomain(&name_path, &d.name.to_lowercase()) {
-            e.value = Some(format!("{:?}", d.name));
-            cx.err(e);
-        }
+        cx.errors
+            .extend(csi_driver_name_errors(&name_path, &d.name));
         if d.node_id.is_empty() {
             cx.err(FieldError::required(child(&p, "nodeID"), ""));
         } else if d.node_id.len() > 192 {
