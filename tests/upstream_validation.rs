@@ -1064,3 +1064,65 @@ fn required_node_affinity_values_stay_accepted() {
     // (replayed in upstream_node_plugins.rs) schedule such pods, which match no node.
     assert_accepted(&pod("p", "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{key: zone, operator: In, values: [\"a b\"]}]\n"));
 }
+
+#[test]
+fn node_taints() {
+    // validateNodeTaints: key a label name, value a label value, effect required and one of
+    // validateTaintEffect's values in its (unsorted) order.
+    let node = |taint: &str| {
+        format!("apiVersion: v1\nkind: Node\nmetadata: {{name: n1}}\nspec:\n  taints: [{taint}]\n")
+    };
+    assert_eq!(
+        create_errors(&node("{key: dedicated, value: x, effect: Sometimes}")),
+        ["doc 1: spec.taints[0].effect: Unsupported value: \"Sometimes\": supported values: \"NoSchedule\", \"PreferNoSchedule\", \"NoExecute\""]
+    );
+    assert_eq!(
+        create_errors(&node("{key: dedicated, value: x, effect: \"\"}")),
+        ["doc 1: spec.taints[0].effect: Required value"]
+    );
+    assert_eq!(
+        create_errors(&node("{key: \"\", effect: NoSchedule}")),
+        [
+            "doc 1: spec.taints[0].key: Invalid value: \"\": name part must be non-empty",
+            "doc 1: spec.taints[0].key: Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')",
+        ]
+    );
+}
+
+#[test]
+fn pod_updates() {
+    let setup = pod("p", "  schedulingGates: [{name: a}, {name: b}]\n");
+    // TestValidatePodUpdate: spec changes other than the allowed ones are forbidden (the
+    // go-cmp diff upstream appends is randomised on purpose and left out).
+    assert_eq!(
+        update_error(&setup, &pod("p", "  schedulingGates: [{name: a}, {name: b}]\n  nodeSelector: {disk: ssd}\n")),
+        "The Pod \"p\" is invalid: spec: Forbidden: pod updates may not change fields other than `spec.containers[*].image`,`spec.initContainers[*].image`,`spec.activeDeadlineSeconds`,`spec.tolerations` (only additions to existing tolerations),`spec.terminationGracePeriodSeconds` (allow it to be set to 1 if it was previously negative)"
+    );
+    // Scheduling gates may only be removed.
+    assert_eq!(
+        update_error(&setup, &pod("p", "  schedulingGates: [{name: a}, {name: b}, {name: c}]\n")),
+        "The Pod \"p\" is invalid: spec.schedulingGates: Forbidden: only deletion is allowed, but found new scheduling gate"
+    );
+    update_ok(&setup, &pod("p", "  schedulingGates: [{name: a}]\n"));
+}
+
+#[test]
+fn claim_class_may_be_set_once_from_nil() {
+    // validateStorageClassUpgradeFromNil: with no default class, a claim created without a
+    // class may get one later; a class, once set, is part of the immutable spec.
+    let setup = pvc("c", RWO, "1Gi", "");
+    update_ok(&setup, &pvc("c", RWO, "1Gi", "  storageClassName: fast\n"));
+    let with_class = pvc("c", RWO, "1Gi", "  storageClassName: fast\n");
+    assert_eq!(
+        update_error(&with_class, &pvc("c", RWO, "1Gi", "  storageClassName: slow\n")),
+        "The PersistentVolumeClaim \"c\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+    );
+    // volumeName may be set once; "invalid-update-change-volume-name" once bound.
+    assert_eq!(
+        update_error(
+            &bound_claim_setup(true),
+            &pvc("c", RWO, "5Gi", "  storageClassName: fast\n  volumeName: other\n")
+        ),
+        "The PersistentVolumeClaim \"c\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
+    );
+}
