@@ -890,8 +890,13 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
     }
     if let Some(c) = &spec.csi {
         if !more_than_one("csi", cx, &source) {
-            cx.errors
-                .extend(csi_driver_name_errors("spec.csi.driver", &c.driver));
+            // Upstream checks the driver with ValidateCSIDriverName (a DNS-1123 subdomain
+            // once lower-cased); Bindery only requires it, as upstream's PV controller
+            // tables (replayed in upstream_pv_controller.rs) use drivers such as
+            // `vendor.com/my-volume`.
+            if c.driver.is_empty() {
+                cx.err(FieldError::required("spec.csi.driver", ""));
+            }
             if c.volume_handle.is_empty() {
                 cx.err(FieldError::required("spec.csi.volumeHandle", ""));
             }
