@@ -3,6 +3,8 @@
 //! (e.g. `storage-mix 5000 150000`, `csi-pvs 5000 5000`).
 //! `--log FILE` after the sizes writes the event log there (one line per entry), to
 //! check that a change leaves it byte-identical.
+use std::alloc::{GlobalAlloc, Layout};
+use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 /// Peak resident set size (`VmHWM`), in MB.
@@ -18,35 +20,57 @@ fn rss_mb() -> f64 {
         .unwrap_or(0.0)
 }
 
-/// glibc's `mallinfo2`, for the bytes actually allocated (RSS also counts what the
-/// allocator keeps around).
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-#[repr(C)]
-struct MallInfo2 {
-    arena: usize,
-    ordblks: usize,
-    smblks: usize,
-    hblks: usize,
-    hblkhd: usize,
-    usmblks: usize,
-    fsmblks: usize,
-    uordblks: usize,
-    fordblks: usize,
-    keepcost: usize,
+/// The allocator the `bindery` CLI uses (mimalloc), wrapped to count the bytes in use and
+/// their peak: the heap figures then do not depend on which allocator runs underneath.
+struct Counting;
+
+static IN_USE: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+fn add(size: usize) {
+    let now = IN_USE.fetch_add(size, Relaxed) + size;
+    PEAK.fetch_max(now, Relaxed);
 }
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-extern "C" {
-    fn mallinfo2() -> MallInfo2;
+
+// SAFETY: every call is forwarded unchanged to mimalloc; the counters only watch.
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { mimalloc::MiMalloc.alloc(layout) };
+        if !p.is_null() {
+            add(layout.size());
+        }
+        p
+    }
+    unsafe fn alloc_zeroed(&self, layout: Layout) -> *mut u8 {
+        let p = unsafe { mimalloc::MiMalloc.alloc_zeroed(layout) };
+        if !p.is_null() {
+            add(layout.size());
+        }
+        p
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { mimalloc::MiMalloc.dealloc(ptr, layout) };
+        IN_USE.fetch_sub(layout.size(), Relaxed);
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        let p = unsafe { mimalloc::MiMalloc.realloc(ptr, layout, new_size) };
+        if !p.is_null() {
+            IN_USE.fetch_sub(layout.size(), Relaxed);
+            add(new_size);
+        }
+        p
+    }
 }
-#[cfg(all(target_os = "linux", target_env = "gnu"))]
-fn heap_mb() -> f64 {
-    // SAFETY: mallinfo2 only reads the allocator's counters.
-    let m = unsafe { mallinfo2() };
-    (m.uordblks + m.hblkhd) as f64 / 1e6
-}
-#[cfg(not(all(target_os = "linux", target_env = "gnu")))]
-fn heap_mb() -> f64 {
-    0.0
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+/// Bytes in use and their peak so far, in MB.
+fn heap_mb() -> (f64, f64) {
+    (
+        IN_USE.load(Relaxed) as f64 / 1e6,
+        PEAK.load(Relaxed) as f64 / 1e6,
+    )
 }
 
 fn main() {
@@ -94,7 +118,8 @@ fn main() {
         sim.log().len(),
         rss_mb()
     );
-    eprintln!("heap in use: {:.0}MB", heap_mb());
+    let (heap, heap_peak) = heap_mb();
+    eprintln!("heap in use: {heap:.0}MB (peak {heap_peak:.0}MB)");
     if let Some(path) = args.iter().position(|a| a == "--log").map(|i| &args[i + 1]) {
         use std::io::Write;
         let mut w = std::io::BufWriter::new(std::fs::File::create(path).unwrap());
