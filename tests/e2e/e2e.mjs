@@ -210,6 +210,12 @@ try {
     const vt = await verdicts.textContent();
     assert.ok(vt.includes('VolumeRestrictions'), vt);
     assert.ok(vt.includes('ReadWriteOncePod'), vt);
+    // The answer sits next to each node's name, not off to the right of the plugin columns.
+    const summaries = await verdicts.locator('td.verdict-summary').allTextContents();
+    assert.equal(summaries.length, 3, JSON.stringify(summaries));
+    for (const s of summaries) {
+      assert.ok(s.startsWith('VolumeRestrictions: node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode'), s);
+    }
     await verdicts.scrollIntoViewIfNeeded();
     await snap(page, 'verdict-table-volume-restrictions');
   });

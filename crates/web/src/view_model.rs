@@ -1310,8 +1310,33 @@ pub struct VerdictRow {
     pub feasible: bool,
     /// `(text, css)` per plugin column.
     pub cells: Vec<(String, &'static str)>,
+    /// The row in one cell, shown next to the node name so the answer is not off to the
+    /// right of a dozen plugin columns: the first plugin that rejected the node and why
+    /// (upstream's Filter stops there), or that the node fits. `(text, css)` like a cell.
+    pub summary: (String, &'static str),
     pub scores: Vec<String>,
     pub total: String,
+}
+
+/// [`VerdictRow::summary`] for one node's Filter verdicts, in plugin order.
+fn verdict_summary(feasible: bool, filters: &[(&'static str, Verdict)]) -> (String, &'static str) {
+    let first_rejection = filters.iter().find_map(|(plugin, v)| match v {
+        Verdict::Failed { unresolvable, .. } => Some((
+            format!("{plugin}: {}", v.label()),
+            if *unresolvable {
+                "failed unresolvable"
+            } else {
+                "failed"
+            },
+        )),
+        Verdict::Error(_) => Some((format!("{plugin}: {}", v.label()), "failed")),
+        _ => None,
+    });
+    match first_rejection {
+        Some(s) => s,
+        None if feasible => ("fits".to_string(), "passed"),
+        None => ("not evaluated".to_string(), "notrun"),
+    }
 }
 
 pub fn verdict_table(explanation: &Explanation) -> VerdictTable {
@@ -1329,6 +1354,7 @@ pub fn verdict_table(explanation: &Explanation) -> VerdictTable {
         .map(|r| VerdictRow {
             node: r.node.clone(),
             feasible: r.feasible,
+            summary: verdict_summary(r.feasible, &r.filters),
             cells: explanation
                 .plugins
                 .iter()
@@ -1633,6 +1659,58 @@ mod tests {
         assert!(
             t.rows.iter().all(|r| r.cells[col].1.starts_with("failed")),
             "{t:?}"
+        );
+    }
+
+    #[test]
+    fn verdict_summary_names_the_first_rejecting_plugin() {
+        let sim = last("rwop-conflict");
+        let pending = cluster_view(&sim).pending[0].selection.clone();
+        let t = verdict_table(&sim.explain(&pending.key).unwrap());
+        for r in &t.rows {
+            assert!(
+                r.summary.0.starts_with("VolumeRestrictions: node(s) unavailable due to PersistentVolumeClaim with ReadWriteOncePod access mode already in-use by another pod"),
+                "{r:?}"
+            );
+            assert_eq!(r.summary.1, "failed");
+        }
+        // A node every plugin passed fits.
+        assert_eq!(
+            verdict_summary(
+                true,
+                &[
+                    ("NodeUnschedulable", Verdict::Passed),
+                    ("VolumeZone", Verdict::Skipped)
+                ]
+            ),
+            ("fits".to_string(), "passed")
+        );
+        // An unresolvable rejection keeps its mark.
+        assert_eq!(
+            verdict_summary(
+                false,
+                &[
+                    ("NodeUnschedulable", Verdict::Passed),
+                    (
+                        "NodeAffinity",
+                        Verdict::Failed {
+                            reason: "node(s) didn't match Pod's node affinity/selector".into(),
+                            unresolvable: true
+                        }
+                    ),
+                    (
+                        "NodeResourcesFit",
+                        Verdict::Failed {
+                            reason: "Insufficient cpu".into(),
+                            unresolvable: false
+                        }
+                    ),
+                ]
+            ),
+            (
+                "NodeAffinity: node(s) didn't match Pod's node affinity/selector".to_string(),
+                "failed unresolvable"
+            )
         );
     }
 

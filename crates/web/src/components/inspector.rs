@@ -46,6 +46,13 @@ pub fn inspector() -> Html {
         .then(|| sim.explain(&sel.key))
         .flatten()
         .map(|e| view_model::verdict_table(&e));
+    let bound_to = (sel.kind == Kind::Pod)
+        .then(|| {
+            sim.cluster()
+                .pod(&sel.key)
+                .and_then(|p| p.node_name().map(str::to_string))
+        })
+        .flatten();
     html! {
         <div class="inspector" id="inspector">
             <header class="inspector-head">
@@ -66,7 +73,7 @@ pub fn inspector() -> Html {
                 </table>
             }
             if let Some(t) = explanation {
-                <VerdictTableView table={t} />
+                <VerdictTableView table={t} bound_to={bound_to.clone()} />
             }
             if let Some(h) = history {
                 if h.len() > 1 || sel.kind != Kind::Pod {
@@ -103,6 +110,8 @@ pub fn inspector() -> Html {
 #[derive(Properties, PartialEq)]
 struct VerdictProps {
     table: view_model::VerdictTable,
+    /// The pod's node when it is already bound.
+    bound_to: Option<String>,
 }
 
 #[function_component(VerdictTableView)]
@@ -111,6 +120,9 @@ fn verdict_table(props: &VerdictProps) -> Html {
     html! {
         <section class="verdicts" id="verdict-table">
             <h3>{ "Why here, why not there: Filter verdicts and scores per node" }</h3>
+            if let Some(node) = &props.bound_to {
+                <p class="hint">{ format!("Already bound to {node}: the table shows what a new attempt would see now, with this pod counted on its node.") }</p>
+            }
             if let Some(r) = &t.pre_filter_rejection {
                 <p class="prefilter">{ format!("PreFilter rejected the pod before any node was considered: {r}") }</p>
             }
@@ -118,6 +130,7 @@ fn verdict_table(props: &VerdictProps) -> Html {
                 <table class="grid verdict">
                     <thead><tr>
                         <th>{ "Node" }</th>
+                        <th scope="col" class="verdict-summary-head">{ "Verdict" }</th>
                         { for t.plugins.iter().map(|p| html! { <th scope="col">{ *p }</th> }) }
                         { for t.score_plugins.iter().map(|p| html! { <th scope="col" class="score">{ format!("{p} score") }</th> }) }
                         <th class="score">{ "Total" }</th>
@@ -125,6 +138,7 @@ fn verdict_table(props: &VerdictProps) -> Html {
                     <tbody>{ for t.rows.iter().map(|r| html! {
                         <tr class={classes!(r.feasible.then_some("feasible"))}>
                             <th scope="row">{ &r.node }</th>
+                            <td class={classes!("verdict-cell", "verdict-summary", r.summary.1)}>{ &r.summary.0 }</td>
                             { for r.cells.iter().map(|(text, css)| html! { <td class={classes!("verdict-cell", *css)}>{ text }</td> }) }
                             { for r.scores.iter().map(|s| html! { <td class="score">{ s }</td> }) }
                             <td class="score">{ &r.total }</td>
