@@ -218,6 +218,14 @@ try {
     }
     await verdicts.scrollIntoViewIfNeeded();
     await snap(page, 'verdict-table-volume-restrictions');
+    // The running writer is explained as the scheduler saw it when it placed the pod (on
+    // the bound cluster its own claim would conflict with itself).
+    await page.locator('#pod-default-writer-1').first().click();
+    await page.locator('#verdict-when').waitFor();
+    assert.match(await page.locator('#verdict-when').textContent(), /^Bound to node-\d: the verdicts as the scheduler saw them/);
+    const running = await page.locator('#verdict-table td.verdict-summary').allTextContents();
+    assert.deepEqual(running, ['fits', 'fits', 'fits']);
+    await tray.locator('#pod-default-writer-2').click();
   });
 
   await step('raise the second pod’s priority → the first is preempted', async () => {

@@ -1318,6 +1318,29 @@ pub struct VerdictRow {
     pub total: String,
 }
 
+/// For a pod already bound to a node: the timeline frame *before* the scheduling cycle that
+/// placed it, so the verdict table shows what the scheduler saw when it decided (evaluated
+/// on the bound cluster, the pod would count against its own node: an RWOP claim would
+/// conflict with itself). `frames` are `(simulation, label, ends a scheduling cycle)` up to
+/// the frame on screen. `None` when the pod is not bound yet, was bound without a
+/// scheduling cycle (a `nodeName` in its manifest), or the timeline skipped that cycle.
+pub fn decision_frame<'a>(
+    frames: impl Iterator<Item = (&'a Simulation, &'a str, bool)>,
+    pod: &ObjectKey,
+) -> Option<usize> {
+    let cycle_label = format!("scheduling cycle: {pod}");
+    let mut last_cycle = None;
+    for (i, (sim, label, scheduling)) in frames.enumerate() {
+        if scheduling && label == cycle_label {
+            last_cycle = Some(i);
+        }
+        if sim.cluster().pod(pod).is_some_and(|p| p.is_assigned()) {
+            return last_cycle.filter(|&c| c > 0).map(|c| c - 1);
+        }
+    }
+    None
+}
+
 /// [`VerdictRow::summary`] for one node's Filter verdicts, in plugin order.
 fn verdict_summary(feasible: bool, filters: &[(&'static str, Verdict)]) -> (String, &'static str) {
     let first_rejection = filters.iter().find_map(|(plugin, v)| match v {
@@ -1660,6 +1683,49 @@ mod tests {
             t.rows.iter().all(|r| r.cells[col].1.starts_with("failed")),
             "{t:?}"
         );
+    }
+
+    #[test]
+    fn a_bound_pod_is_explained_as_the_scheduler_saw_it() {
+        let s = Scenario::builtin("rwop-conflict").unwrap();
+        let r = run(&s, MAX_FRAMES);
+        let sim = r.last();
+        let running = cluster_view(sim)
+            .zones
+            .iter()
+            .flat_map(|z| z.nodes.iter())
+            .flat_map(|n| n.pods.iter())
+            .next()
+            .map(|p| p.selection.key.clone())
+            .unwrap();
+        let frames = || {
+            r.frames
+                .iter()
+                .map(|f| (&f.sim, f.label.as_str(), f.scheduling))
+        };
+        let at = decision_frame(frames(), &running).expect("the cycle that placed it");
+        assert!(!r.frames[at]
+            .sim
+            .cluster()
+            .pod(&running)
+            .unwrap()
+            .is_assigned());
+        assert_eq!(
+            r.frames[at + 1].label,
+            format!("scheduling cycle: {running}")
+        );
+        // Then its node fits, and the other node too (nothing held the claim yet).
+        let t = verdict_table(&r.frames[at].sim.explain(&running).unwrap());
+        assert!(t.rows.iter().all(|r| r.summary.0 == "fits"), "{t:?}");
+        // On the bound cluster it would conflict with itself.
+        let now = verdict_table(&sim.explain(&running).unwrap());
+        assert!(
+            now.rows.iter().all(|r| r.summary.1.starts_with("failed")),
+            "{now:?}"
+        );
+        // A pending pod has no decision frame.
+        let pending = cluster_view(sim).pending[0].selection.key.clone();
+        assert_eq!(decision_frame(frames(), &pending), None);
     }
 
     #[test]

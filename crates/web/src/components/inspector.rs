@@ -42,10 +42,6 @@ pub fn inspector() -> Html {
         Kind::PersistentVolumeClaim | Kind::PersistentVolume | Kind::Pod
     )
     .then(|| view_model::phase_history(store.run.frames.iter().map(|f| &f.sim), &sel));
-    let explanation = (sel.kind == Kind::Pod)
-        .then(|| sim.explain(&sel.key))
-        .flatten()
-        .map(|e| view_model::verdict_table(&e));
     let bound_to = (sel.kind == Kind::Pod)
         .then(|| {
             sim.cluster()
@@ -53,6 +49,25 @@ pub fn inspector() -> Html {
                 .and_then(|p| p.node_name().map(str::to_string))
         })
         .flatten();
+    // A bound pod is explained on the frame before the cycle that placed it.
+    let decided_at = bound_to.as_ref().and_then(|_| {
+        let upto = store.cursor.min(store.run.frames.len().saturating_sub(1));
+        view_model::decision_frame(
+            store.run.frames[..=upto]
+                .iter()
+                .map(|f| (&f.sim, f.label.as_str(), f.scheduling)),
+            &sel.key,
+        )
+    });
+    let explained_on = decided_at.map_or(sim, |i| &store.run.frames[i].sim);
+    let explanation = (sel.kind == Kind::Pod)
+        .then(|| explained_on.explain(&sel.key))
+        .flatten()
+        .map(|e| view_model::verdict_table(&e));
+    let bound = bound_to.map(|node| Bound {
+        node,
+        decided_at: decided_at.map(|i| i + 1),
+    });
     html! {
         <div class="inspector" id="inspector">
             <header class="inspector-head">
@@ -73,7 +88,7 @@ pub fn inspector() -> Html {
                 </table>
             }
             if let Some(t) = explanation {
-                <VerdictTableView table={t} bound_to={bound_to.clone()} />
+                <VerdictTableView table={t} bound={bound.clone()} />
             }
             if let Some(h) = history {
                 if h.len() > 1 || sel.kind != Kind::Pod {
@@ -110,8 +125,16 @@ pub fn inspector() -> Html {
 #[derive(Properties, PartialEq)]
 struct VerdictProps {
     table: view_model::VerdictTable,
-    /// The pod's node when it is already bound.
-    bound_to: Option<String>,
+    /// Set when the pod is already bound.
+    bound: Option<Bound>,
+}
+
+#[derive(Clone, PartialEq)]
+struct Bound {
+    node: String,
+    /// The frame (counted from 1, as the scrubber shows) whose state the table shows: the
+    /// one before the scheduling cycle that placed the pod, when the timeline has it.
+    decided_at: Option<usize>,
 }
 
 #[function_component(VerdictTableView)]
@@ -120,8 +143,11 @@ fn verdict_table(props: &VerdictProps) -> Html {
     html! {
         <section class="verdicts" id="verdict-table">
             <h3>{ "Why here, why not there: Filter verdicts and scores per node" }</h3>
-            if let Some(node) = &props.bound_to {
-                <p class="hint">{ format!("Already bound to {node}: the table shows what a new attempt would see now, with this pod counted on its node.") }</p>
+            if let Some(b) = &props.bound {
+                <p class="hint" id="verdict-when">{ match b.decided_at {
+                    Some(frame) => format!("Bound to {}: the verdicts as the scheduler saw them just before the cycle that placed the pod (frame {frame}).", b.node),
+                    None => format!("Bound to {} without a scheduling cycle on this timeline: the table shows what a new attempt would see now, with this pod counted on its node.", b.node),
+                } }</p>
             }
             if let Some(r) = &t.pre_filter_rejection {
                 <p class="prefilter">{ format!("PreFilter rejected the pod before any node was considered: {r}") }</p>
