@@ -87,8 +87,10 @@ fn required_anti_affinity(pod: &Pod) -> &[PodAffinityTerm] {
     affinity_of(pod).map_or(&[], |a| &a.required_anti_affinity)
 }
 
-/// `topologyToMatchedTermCount`: matches per (topology key, value).
-type TopologyCounts = BTreeMap<(String, String), i64>;
+/// `topologyToMatchedTermCount`: matches per topology key, then value (nested so lookups
+/// borrow the node's label instead of building a key). Never holds a zero count or an
+/// empty inner map, so `is_empty` is upstream's `len(m) == 0`.
+type TopologyCounts = BTreeMap<String, BTreeMap<String, i64>>;
 
 /// `topologyToMatchedTermCount.update`: adds `value` to the node's pair for `key` (if the
 /// node has the label), dropping pairs that reach zero.
@@ -96,19 +98,25 @@ fn update(m: &mut TopologyCounts, node: &NodeInfo, key: &str, value: i64) {
     let Some(v) = node.label(key) else {
         return;
     };
-    let pair = (key.to_string(), v.to_string());
-    let n = m.entry(pair.clone()).or_insert(0);
+    let values = match m.get_mut(key) {
+        Some(values) => values,
+        None => m.entry(key.to_string()).or_default(),
+    };
+    let n = match values.get_mut(v) {
+        Some(n) => n,
+        None => values.entry(v.to_string()).or_insert(0),
+    };
     *n += value;
     if *n == 0 {
-        m.remove(&pair);
+        values.remove(v);
+        if values.is_empty() {
+            m.remove(key);
+        }
     }
 }
 
 fn count(m: &TopologyCounts, key: &str, value: &str) -> i64 {
-    // Few pairs (one per domain with matches): a scan avoids building an owned key.
-    m.iter()
-        .find(|((k, v), _)| k == key && v == value)
-        .map_or(0, |(_, n)| *n)
+    m.get(key).and_then(|v| v.get(value)).copied().unwrap_or(0)
 }
 
 #[derive(Clone, Debug, Default)]
@@ -188,9 +196,10 @@ fn satisfies_pod_anti_affinity(s: &State, pod: &Pod, node: &NodeInfo) -> bool {
 
 /// `satisfyExistingPodsAntiAffinity`.
 fn satisfies_existing_pods_anti_affinity(s: &State, node: &NodeInfo) -> bool {
-    !s.existing_anti_affinity
-        .iter()
-        .any(|((k, v), n)| *n > 0 && node.label(k) == Some(v.as_str()))
+    !s.existing_anti_affinity.iter().any(|(k, values)| {
+        node.label(k)
+            .is_some_and(|v| values.get(v).is_some_and(|n| *n > 0))
+    })
 }
 
 /// `scoreMap.processTerm`: adds `weight` to the node's pair for the term's key when `pod`
@@ -491,6 +500,7 @@ mod tests {
         update(&mut m, info, "missing", 1);
         assert_eq!(count(&m, "zone", "z1"), 1);
         assert_eq!(m.len(), 1);
+        assert_eq!(m["zone"].len(), 1);
         update(&mut m, info, "zone", -1);
         assert!(m.is_empty());
     }
