@@ -1225,3 +1225,80 @@ fn preemption_of_pod_whose_anti_affinity_rejects_incoming() {
     );
     assert_eq!(node_of(&sim, "default", "p").as_deref(), Some("n1"));
 }
+
+// ---------------------------------------------------------------------------------------
+// Validation (validatePodAffinityTerm, validateWeightedPodAffinityTerms).
+// ---------------------------------------------------------------------------------------
+
+fn create_errors(yaml: &str) -> Vec<String> {
+    let parsed = bindery_core::scenario::parse(yaml);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    let mut sim = Simulation::new(1);
+    sim.load(&parsed).iter().map(|e| e.to_string()).collect()
+}
+
+#[test]
+fn validation_empty_topology_key_and_bad_weight() {
+    let aff = "    podAntiAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - {weight: 0, podAffinityTerm: {labelSelector: {matchLabels: {a: b}}, topologyKey: ''}}\n";
+    let errors = create_errors(&pod("p", "default", "n1", "", aff));
+    let path =
+        "doc 1: spec.affinity.podAntiAffinity.preferredDuringSchedulingIgnoredDuringExecution[0]";
+    let key = format!("{path}.podAffinityTerm.topologyKey");
+    assert_eq!(
+        errors,
+        [
+            format!("{path}.weight: Invalid value: 0: must be in the range 1-100"),
+            format!("{key}: Required value: can not be empty"),
+            format!("{key}: Invalid value: \"\": name part must be non-empty"),
+            format!("{key}: Invalid value: \"\": name part must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')"),
+        ]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// matchLabelKeys / mismatchLabelKeys (MatchLabelKeysInPodAffinity, GA since v1.33): the
+// API server folds them into the selector at creation (`key in (v)` / `key notin (v)`).
+// ---------------------------------------------------------------------------------------
+
+#[test]
+fn match_label_keys_narrow_anti_affinity_to_the_same_version() {
+    let anti = |extra: &str| {
+        required(
+            &[],
+            &[&format!(
+                "{{labelSelector: {{matchLabels: {{app: web}}}}, topologyKey: kubernetes.io/hostname{extra}}}"
+            )],
+        )
+    };
+    let docs = |extra: &str| {
+        vec![
+            node("n1", ""),
+            pod("old", "default", "n1", "app: web, version: v1", ""),
+            pod("p", "default", "", "app: web, version: v2", &anti(extra)),
+        ]
+    };
+    // Without matchLabelKeys the v1 pod repels the v2 pod; with them it does not.
+    assert_eq!(verdict(&run(&docs("")), "n1"), unschedulable(ANTI));
+    assert_eq!(
+        verdict(&run(&docs(", matchLabelKeys: [version]")), "n1"),
+        Verdict::Passed
+    );
+}
+
+#[test]
+fn mismatch_label_keys_require_a_different_tenant() {
+    let aff = required(
+        &[&"{labelSelector: {matchLabels: {app: cache}}, topologyKey: region, mismatchLabelKeys: [tenant]}".to_string()],
+        &[],
+    );
+    let sim = run(&[
+        node("n1", "region: r1"),
+        node("n2", "region: r2"),
+        pod("c1", "default", "n1", "app: cache, tenant: a", ""),
+        pod("c2", "default", "n2", "app: cache, tenant: b", ""),
+        pod("p", "default", "", "tenant: a", &aff),
+    ]);
+    // Only tenant b's cache counts: region r2.
+    assert_eq!(verdict(&sim, "n1"), unresolvable(AFFINITY));
+    assert_eq!(verdict(&sim, "n2"), Verdict::Passed);
+}

@@ -1680,18 +1680,6 @@ fn pod_affinity_term(
     meta: &Meta,
     cx: &mut Cx,
 ) -> PodAffinityTerm {
-    // validatePodAffinityTerm: the topology key is required and a label name.
-    if t.topology_key.is_empty() {
-        cx.err(FieldError::required(
-            child(path, "topologyKey"),
-            "can not be empty",
-        ));
-    } else {
-        cx.errors.extend(super::field::validate_label_name(
-            &child(path, "topologyKey"),
-            &t.topology_key,
-        ));
-    }
     let mut selector = t
         .label_selector
         .as_ref()
@@ -1713,6 +1701,27 @@ fn pod_affinity_term(
         .as_ref()
         .map(|s| label_selector(&child(path, "namespaceSelector"), s, &mut cx.errors));
     let listed: Vec<String> = t.namespaces.clone().unwrap_or_default();
+    // validatePodAffinityTerm, after the selectors: each namespace a DNS label (reported
+    // at `.namespace`, as upstream does), then the topology key. matchLabelKeys /
+    // mismatchLabelKeys are not validated.
+    for n in &listed {
+        for e in super::field::validate_dns1123_label(&child(path, "namespace"), n) {
+            cx.err(e);
+        }
+    }
+    // The topology key is required and (even when empty, as upstream appends both) a
+    // label name.
+    if t.topology_key.is_empty() {
+        cx.err(FieldError::required(
+            child(path, "topologyKey"),
+            "can not be empty",
+        ));
+    }
+    cx.errors.extend(super::field::validate_label_name(
+        &child(path, "topologyKey"),
+        &t.topology_key,
+    ));
+
     let namespaces = if listed.is_empty() && namespace_selector.is_none() {
         let own = if meta.namespace.is_empty() {
             "default"
