@@ -1302,3 +1302,36 @@ fn mismatch_label_keys_require_a_different_tenant() {
     assert_eq!(verdict(&sim, "n1"), unresolvable(AFFINITY));
     assert_eq!(verdict(&sim, "n2"), Verdict::Passed);
 }
+
+/// Requeueing (plugin.go registers Pod Add/UpdatePodLabel/Delete): a pod kept off the only
+/// node by anti-affinity schedules once the pod it repels is deleted.
+#[test]
+fn anti_affine_pod_schedules_after_blocking_pod_is_deleted() {
+    let anti = required(
+        &[],
+        &[&term("matchLabels: {app: db}", "kubernetes.io/hostname")],
+    );
+    let p = pod("p", "default", "", "app: web", &anti)
+        .replace("  schedulingGates: [{name: hold}]\n", "");
+    let docs = [
+        node("n1", ""),
+        pod("blocker", "default", "n1", "app: db", ""),
+        p,
+    ];
+    let text = format!(
+        "# then: advance 5s\n# then: delete Pod default/blocker\n# then: advance 5s\n{}",
+        docs.join("---\n")
+    );
+    let script = bindery_core::scenario::builtin::read_header(&text).expect("header");
+    let run = script.run(1, bindery_tests::MAX_STEPS).expect("loads");
+    assert!(run.load_errors.is_empty(), "{:?}", run.load_errors);
+    assert!(run.then_errors.is_empty(), "{:?}", run.then_errors);
+    let sim = run.sim;
+    assert_eq!(
+        messages(&sim, "default", "p", "FailedScheduling")
+            .first()
+            .map(String::as_str),
+        Some("0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.")
+    );
+    assert_eq!(node_of(&sim, "default", "p").as_deref(), Some("n1"));
+}
