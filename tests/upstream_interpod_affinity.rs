@@ -1288,7 +1288,7 @@ fn match_label_keys_narrow_anti_affinity_to_the_same_version() {
 #[test]
 fn mismatch_label_keys_require_a_different_tenant() {
     let aff = required(
-        &[&"{labelSelector: {matchLabels: {app: cache}}, topologyKey: region, mismatchLabelKeys: [tenant]}".to_string()],
+        &["{labelSelector: {matchLabels: {app: cache}}, topologyKey: region, mismatchLabelKeys: [tenant]}"],
         &[],
     );
     let sim = run(&[
