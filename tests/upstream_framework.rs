@@ -538,9 +538,8 @@ fn schedule_pod_prefilter_result_narrows_the_nodes() {
 
 /// getDefaultPlugins (v1.36, DynamicResourceAllocation on: DynamicResources right before
 /// DefaultPreemption), less the plugins Bindery does not simulate (SchedulingGates and
-/// PrioritySort live in the queue; InterPodAffinity and ImageLocality pass and score every
-/// node alike without pod affinity or image data; DefaultPreemption and DefaultBinder are
-/// the engine).
+/// PrioritySort live in the queue; ImageLocality scores every node alike without image
+/// data; DefaultPreemption and DefaultBinder are the engine).
 #[test]
 fn default_profile_order_and_weights() {
     let profile = default_profile(&bindery_core::version::V1_36);
@@ -562,6 +561,7 @@ fn default_profile_order_and_weights() {
             (names::VOLUME_BINDING, 1),
             (names::VOLUME_ZONE, 1),
             (names::POD_TOPOLOGY_SPREAD, 2),
+            (names::INTER_POD_AFFINITY, 2),
             (names::DYNAMIC_RESOURCES, 1),
             (names::NODE_RESOURCES_BALANCED_ALLOCATION, 1),
         ]

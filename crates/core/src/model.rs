@@ -21,9 +21,9 @@ pub use csi::{CsiDriver, CsiNode, CsiNodeDriver, CsiStorageCapacity};
 pub use meta::{KeyView, Kind, Meta, ObjectKey, OwnerRef, Uid};
 pub use node::{Node, Taint, TaintEffect};
 pub use pod::{
-    condition, ConditionWord, HostPort, Pod, PodCondition, PodPhase, PodSpec, PodStatus, PodVolume,
-    PodVolumeSource, PreemptionPolicy, Toleration, TolerationOperator, TopologySpreadConstraint,
-    UnsatisfiableAction,
+    condition, ConditionWord, HostPort, Pod, PodAffinity, PodAffinityTerm, PodCondition, PodPhase,
+    PodSpec, PodStatus, PodVolume, PodVolumeSource, PreemptionPolicy, Toleration,
+    TolerationOperator, TopologySpreadConstraint, UnsatisfiableAction,
 };
 pub use policy::{IntOrPercent, PodDisruptionBudget, PriorityClass};
 pub use resources::Resources;

@@ -78,6 +78,30 @@ pub struct TopologySpreadConstraint {
     pub match_label_keys: Vec<String>,
 }
 
+/// `v1.PodAffinityTerm` as the scheduler sees it (`framework.AffinityTerm`), after the
+/// API server folded `matchLabelKeys`/`mismatchLabelKeys` into the selector at creation.
+#[derive(Clone, Debug, PartialEq)]
+pub struct PodAffinityTerm {
+    /// `labelSelector`; `None` (nil) selects no pods, an empty selector every pod.
+    pub selector: Option<LabelSelector>,
+    /// `namespaces`, or the pod's own namespace when both it and `namespaceSelector` are
+    /// unset (`getNamespacesFromPodAffinityTerm`).
+    pub namespaces: ThinVec<String>,
+    /// `namespaceSelector`; `None` (nil) matches no namespace, empty matches all.
+    pub namespace_selector: Option<LabelSelector>,
+    pub topology_key: String,
+}
+
+/// `spec.affinity.podAffinity` and `podAntiAffinity`: required terms, and preferred terms
+/// with their weights.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct PodAffinity {
+    pub required_affinity: Vec<PodAffinityTerm>,
+    pub preferred_affinity: Vec<(i32, PodAffinityTerm)>,
+    pub required_anti_affinity: Vec<PodAffinityTerm>,
+    pub preferred_anti_affinity: Vec<(i32, PodAffinityTerm)>,
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub enum PodVolumeSource {
     PersistentVolumeClaim {
@@ -258,6 +282,9 @@ pub struct PodSpec {
     pub preferred_node_affinity: ThinVec<(i32, NodeSelectorTerm)>,
     pub tolerations: ThinVec<Toleration>,
     pub topology_spread_constraints: ThinVec<TopologySpreadConstraint>,
+    /// `spec.affinity.podAffinity`/`podAntiAffinity`: `Some` when either is set
+    /// (`PodWithAffinity`). Boxed: almost no pod has one.
+    pub pod_affinity: Option<Box<PodAffinity>>,
     pub volumes: ThinVec<PodVolume>,
     /// Effective requests (`resource.PodRequests`: containers, init containers, overhead).
     pub requests: Resources,

@@ -36,6 +36,12 @@ impl LabelSelector {
         self.expressions.is_empty()
     }
 
+    /// Adds a `key notin (value)` requirement (`mismatchLabelKeys`).
+    pub fn and_not_equal(&mut self, key: &str, value: &str) {
+        self.expressions
+            .push(Expression::NotEqual(key.to_string(), value.to_string()));
+    }
+
     /// Adds `key in (value)` requirements (used for `matchLabelKeys`).
     pub fn and_equal(&mut self, key: &str, value: &str) {
         self.expressions

@@ -1243,12 +1243,7 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
     }
 
     let affinity = spec.affinity.clone().unwrap_or_default();
-    if affinity.pod_affinity.is_some() || affinity.pod_anti_affinity.is_some() {
-        cx.warn(
-            "spec.affinity",
-            "podAffinity and podAntiAffinity are not simulated by Bindery (InterPodAffinity is treated as passing)",
-        );
-    }
+    let pod_affinity = pod_affinity_from(&affinity, &meta, cx);
     let node_aff = affinity.node_affinity.unwrap_or_default();
     let required_node_affinity = node_aff
         .required_during_scheduling_ignored_during_execution
@@ -1568,6 +1563,7 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         preferred_node_affinity: preferred_node_affinity.into(),
         tolerations: tolerations.into(),
         topology_spread_constraints: topology_spread_constraints.into(),
+        pod_affinity,
         volumes: volumes.into(),
         requests,
         non_zero_milli_cpu: nz_cpu,
@@ -1589,6 +1585,158 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         meta,
         spec: pod_spec,
         status: PodStatus::default(),
+    }
+}
+
+/// `spec.affinity.podAffinity` and `podAntiAffinity`: `None` when neither is set. Each
+/// term's `matchLabelKeys`/`mismatchLabelKeys` are folded into its selector as the API
+/// server does at creation (`mutatePodAffinity`; MatchLabelKeysInPodAffinity is GA and
+/// locked on since v1.33): `key in (value)` / `key notin (value)` for each key the pod
+/// carries, and nothing when the selector is nil (it selects no pods anyway).
+fn pod_affinity_from(
+    affinity: &core::Affinity,
+    meta: &Meta,
+    cx: &mut Cx,
+) -> Option<Box<PodAffinity>> {
+    if affinity.pod_affinity.is_none() && affinity.pod_anti_affinity.is_none() {
+        return None;
+    }
+    let mut out = PodAffinity::default();
+    let required = "requiredDuringSchedulingIgnoredDuringExecution";
+    let preferred = "preferredDuringSchedulingIgnoredDuringExecution";
+    if let Some(a) = &affinity.pod_affinity {
+        let base = "spec.affinity.podAffinity";
+        for (i, t) in a
+            .required_during_scheduling_ignored_during_execution
+            .iter()
+            .flatten()
+            .enumerate()
+        {
+            let p = index(&child(base, required), i);
+            out.required_affinity
+                .push(pod_affinity_term(&p, t, meta, cx));
+        }
+        for (i, t) in a
+            .preferred_during_scheduling_ignored_during_execution
+            .iter()
+            .flatten()
+            .enumerate()
+        {
+            let p = index(&child(base, preferred), i);
+            let term = weighted_pod_affinity_term(&p, t.weight, &t.pod_affinity_term, meta, cx);
+            out.preferred_affinity.push(term);
+        }
+    }
+    if let Some(a) = &affinity.pod_anti_affinity {
+        let base = "spec.affinity.podAntiAffinity";
+        for (i, t) in a
+            .required_during_scheduling_ignored_during_execution
+            .iter()
+            .flatten()
+            .enumerate()
+        {
+            let p = index(&child(base, required), i);
+            out.required_anti_affinity
+                .push(pod_affinity_term(&p, t, meta, cx));
+        }
+        for (i, t) in a
+            .preferred_during_scheduling_ignored_during_execution
+            .iter()
+            .flatten()
+            .enumerate()
+        {
+            let p = index(&child(base, preferred), i);
+            let term = weighted_pod_affinity_term(&p, t.weight, &t.pod_affinity_term, meta, cx);
+            out.preferred_anti_affinity.push(term);
+        }
+    }
+    Some(Box::new(out))
+}
+
+fn weighted_pod_affinity_term(
+    path: &str,
+    weight: i32,
+    t: &core::PodAffinityTerm,
+    meta: &Meta,
+    cx: &mut Cx,
+) -> (i32, PodAffinityTerm) {
+    // validateWeightedPodAffinityTerms.
+    if !(1..=100).contains(&weight) {
+        cx.err(FieldError::invalid_number(
+            child(path, "weight"),
+            weight as i64,
+            "must be in the range 1-100",
+        ));
+    }
+    (
+        weight,
+        pod_affinity_term(&child(path, "podAffinityTerm"), t, meta, cx),
+    )
+}
+
+fn pod_affinity_term(
+    path: &str,
+    t: &core::PodAffinityTerm,
+    meta: &Meta,
+    cx: &mut Cx,
+) -> PodAffinityTerm {
+    let mut selector = t
+        .label_selector
+        .as_ref()
+        .map(|s| label_selector(&child(path, "labelSelector"), s, &mut cx.errors));
+    if let Some(sel) = selector.as_mut() {
+        for k in t.match_label_keys.iter().flatten() {
+            if let Some(v) = meta.labels.get(k) {
+                sel.and_equal(k, v);
+            }
+        }
+        for k in t.mismatch_label_keys.iter().flatten() {
+            if let Some(v) = meta.labels.get(k) {
+                sel.and_not_equal(k, v);
+            }
+        }
+    }
+    let namespace_selector = t
+        .namespace_selector
+        .as_ref()
+        .map(|s| label_selector(&child(path, "namespaceSelector"), s, &mut cx.errors));
+    let listed: Vec<String> = t.namespaces.clone().unwrap_or_default();
+    // validatePodAffinityTerm, after the selectors: each namespace a DNS label (reported
+    // at `.namespace`, as upstream does), then the topology key. matchLabelKeys /
+    // mismatchLabelKeys are not validated.
+    for n in &listed {
+        for e in super::field::validate_dns1123_label(&child(path, "namespace"), n) {
+            cx.err(e);
+        }
+    }
+    // The topology key is required and (even when empty, as upstream appends both) a
+    // label name.
+    if t.topology_key.is_empty() {
+        cx.err(FieldError::required(
+            child(path, "topologyKey"),
+            "can not be empty",
+        ));
+    }
+    cx.errors.extend(super::field::validate_label_name(
+        &child(path, "topologyKey"),
+        &t.topology_key,
+    ));
+
+    let namespaces = if listed.is_empty() && namespace_selector.is_none() {
+        let own = if meta.namespace.is_empty() {
+            "default"
+        } else {
+            &meta.namespace
+        };
+        vec![own.to_string()]
+    } else {
+        listed
+    };
+    PodAffinityTerm {
+        selector,
+        namespaces: namespaces.into(),
+        namespace_selector,
+        topology_key: t.topology_key.clone(),
     }
 }
 

@@ -131,6 +131,18 @@ pub struct NodeInfo {
     pub non_zero_milli_cpu: i64,
     pub non_zero_memory: i64,
     pub used_ports: Vec<HostPort>,
+    /// How many of `pods` have pod affinity or anti-affinity (`PodsWithAffinity`) …
+    pub pods_with_affinity: u32,
+    /// … and how many required anti-affinity (`PodsWithRequiredAntiAffinity`).
+    pub pods_with_required_anti_affinity: u32,
+}
+
+/// (`PodWithAffinity`, `PodWithRequiredAntiAffinity`) of a pod, as counts.
+fn affinity_counts(pod: &Pod) -> (u32, u32) {
+    match pod.spec.pod_affinity.as_deref() {
+        None => (0, 0),
+        Some(a) => (1, u32::from(!a.required_anti_affinity.is_empty())),
+    }
 }
 
 impl NodeInfo {
@@ -154,6 +166,8 @@ impl NodeInfo {
             non_zero_milli_cpu: 0,
             non_zero_memory: 0,
             used_ports: Vec::new(),
+            pods_with_affinity: 0,
+            pods_with_required_anti_affinity: 0,
         };
         info.refresh_hot();
         info
@@ -207,6 +221,9 @@ impl NodeInfo {
         self.non_zero_milli_cpu += spec.non_zero_milli_cpu;
         self.non_zero_memory += spec.non_zero_memory;
         self.used_ports.extend(spec.host_ports.iter().cloned());
+        let (with_affinity, with_anti) = affinity_counts(&info.pod);
+        self.pods_with_affinity += with_affinity;
+        self.pods_with_required_anti_affinity += with_anti;
         self.remember_csi_volumes(&info.csi_volumes);
         self.pods.push(info);
         self.refresh_attached();
@@ -296,6 +313,9 @@ impl NodeInfo {
         let info = self.pods.remove(i);
         self.forget_csi_volumes(&info.csi_volumes);
         self.refresh_attached();
+        let (with_affinity, with_anti) = affinity_counts(&info.pod);
+        self.pods_with_affinity -= with_affinity;
+        self.pods_with_required_anti_affinity -= with_anti;
         let spec = &info.pod.spec;
         self.requested.sub(&spec.requests);
         self.non_zero_milli_cpu -= spec.non_zero_milli_cpu;
@@ -325,6 +345,9 @@ pub struct SchedulerCache {
     order_dirty: bool,
     /// Pods nominated to a node by preemption, by node name (the queue's nominator).
     nominated: BTreeMap<String, Vec<Arc<Pod>>>,
+    /// Cached pods with pod affinity or anti-affinity, over all nodes (InterPodAffinity
+    /// skips its scans while there are none).
+    pods_with_affinity: u64,
 }
 
 impl SchedulerCache {
@@ -356,6 +379,11 @@ impl SchedulerCache {
     /// `StorageInfos().IsPVCUsedByPods`.
     pub fn is_pvc_used(&self, claim: &ObjectKey) -> bool {
         self.pvc_users.get(claim).is_some_and(|n| *n > 0)
+    }
+
+    /// Cached pods with pod affinity or anti-affinity, on any node.
+    pub fn pods_with_affinity(&self) -> u64 {
+        self.pods_with_affinity
     }
 
     pub fn has_nominations(&self) -> bool {
@@ -427,6 +455,7 @@ impl SchedulerCache {
         let zone = self.nodes[i].node.zone_key();
         self.remove_from_zones(name, &zone);
         let info = self.nodes.remove(i);
+        self.pods_with_affinity -= u64::from(info.pods_with_affinity);
         for p in &info.pods {
             let key = p.key();
             self.pod_node.remove(&key);
@@ -496,6 +525,7 @@ impl SchedulerCache {
                 }
             }
         }
+        self.pods_with_affinity += u64::from(affinity_counts(&info.pod).0);
         self.nodes[i].add_pod(info);
         self.pod_node
             .insert(key.clone(), self.nodes[i].node.meta.name.clone());
@@ -541,6 +571,7 @@ impl SchedulerCache {
         self.assumed.remove(key);
         let i = *self.index.get(&*node)?;
         let info = self.nodes[i].remove_pod(key)?;
+        self.pods_with_affinity -= u64::from(affinity_counts(&info.pod).0);
         self.release_claims(&info.pod);
         Some(info)
     }

@@ -11,8 +11,8 @@ use std::collections::BTreeSet;
 
 use super::cache::{NodeInfo, PodInfo, SchedulerCache};
 use super::plugins::{
-    node_affinity, node_ports, node_resources, pod_topology_spread, taint_toleration,
-    volume_binding, volume_limits, volume_restrictions, volume_zone,
+    inter_pod_affinity, node_affinity, node_ports, node_resources, pod_topology_spread,
+    taint_toleration, volume_binding, volume_limits, volume_restrictions, volume_zone,
 };
 use crate::cluster::Cluster;
 use crate::model::Pod;
@@ -137,6 +137,7 @@ pub struct CycleState {
     pub volume_binding: Option<volume_binding::State>,
     pub volume_zone: Option<volume_zone::State>,
     pub pod_topology_spread: Option<pod_topology_spread::State>,
+    pub inter_pod_affinity: Option<inter_pod_affinity::State>,
     /// DynamicResources wrote its (empty) PreFilter state: its PostFilter then says
     /// `no new claims to deallocate` instead of failing with `not found`.
     pub dynamic_resources_state: bool,

@@ -1,6 +1,7 @@
 //! The in-tree plugins of the default profile, one file each, named as upstream names them.
 
 pub mod dynamic_resources;
+pub mod inter_pod_affinity;
 pub mod names;
 pub mod node_affinity;
 pub mod node_name;
@@ -21,8 +22,8 @@ use crate::version::KubeVersion;
 
 /// The default profile's plugins in upstream's MultiPoint order
 /// (`pkg/scheduler/apis/config/v1/default_plugins.go`). Extension points run plugins in
-/// this order. InterPodAffinity and ImageLocality are not simulated: Bindery has no pod
-/// (anti-)affinity or image data, for which they pass every node and score all nodes alike.
+/// this order. ImageLocality is not simulated: Bindery has no image data, for which it
+/// scores all nodes alike.
 pub fn default_profile(version: &'static KubeVersion) -> Vec<Arc<dyn Plugin>> {
     let mut plugins: Vec<Arc<dyn Plugin>> = vec![
         Arc::new(node_unschedulable::NodeUnschedulable),
@@ -38,6 +39,7 @@ pub fn default_profile(version: &'static KubeVersion) -> Vec<Arc<dyn Plugin>> {
         }),
         Arc::new(volume_zone::VolumeZone),
         Arc::new(pod_topology_spread::PodTopologySpread),
+        Arc::new(inter_pod_affinity::InterPodAffinity),
     ];
     if version.dynamic_resources_enabled {
         plugins.push(Arc::new(dynamic_resources::DynamicResources));

@@ -87,7 +87,9 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
             event,
             NodeAdd | NodeUpdate | PvAdd | PvUpdate | PvcAdd | PvcUpdate | StorageClassAdd
         ),
-        names::POD_TOPOLOGY_SPREAD => matches!(
+        // interpodaffinity/plugin.go: Pod Add|UpdatePodLabel|Delete and Node
+        // Add|UpdateNodeLabel (any assigned pod update here, as for PodTopologySpread).
+        names::POD_TOPOLOGY_SPREAD | names::INTER_POD_AFFINITY => matches!(
             event,
             NodeAdd | NodeUpdate | AssignedPodAdd | AssignedPodUpdate | AssignedPodDelete
         ),

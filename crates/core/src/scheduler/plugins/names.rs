@@ -12,6 +12,7 @@ pub const NODE_VOLUME_LIMITS: &str = "NodeVolumeLimits";
 pub const VOLUME_BINDING: &str = "VolumeBinding";
 pub const VOLUME_ZONE: &str = "VolumeZone";
 pub const POD_TOPOLOGY_SPREAD: &str = "PodTopologySpread";
+pub const INTER_POD_AFFINITY: &str = "InterPodAffinity";
 pub const DYNAMIC_RESOURCES: &str = "DynamicResources";
 pub const DEFAULT_PREEMPTION: &str = "DefaultPreemption";
 pub const DEFAULT_BINDER: &str = "DefaultBinder";
