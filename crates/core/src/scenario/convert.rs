@@ -1602,55 +1602,64 @@ fn pod_affinity_from(
         return None;
     }
     let mut out = PodAffinity::default();
-    let required = "requiredDuringSchedulingIgnoredDuringExecution";
-    let preferred = "preferredDuringSchedulingIgnoredDuringExecution";
     if let Some(a) = &affinity.pod_affinity {
-        let base = "spec.affinity.podAffinity";
-        for (i, t) in a
-            .required_during_scheduling_ignored_during_execution
-            .iter()
-            .flatten()
-            .enumerate()
-        {
-            let p = index(&child(base, required), i);
-            out.required_affinity
-                .push(pod_affinity_term(&p, t, meta, cx));
-        }
-        for (i, t) in a
-            .preferred_during_scheduling_ignored_during_execution
-            .iter()
-            .flatten()
-            .enumerate()
-        {
-            let p = index(&child(base, preferred), i);
-            let term = weighted_pod_affinity_term(&p, t.weight, &t.pod_affinity_term, meta, cx);
-            out.preferred_affinity.push(term);
-        }
+        (out.required_affinity, out.preferred_affinity) = pod_affinity_terms(
+            "spec.affinity.podAffinity",
+            a.required_during_scheduling_ignored_during_execution
+                .as_deref(),
+            a.preferred_during_scheduling_ignored_during_execution
+                .as_deref(),
+            meta,
+            cx,
+        );
     }
     if let Some(a) = &affinity.pod_anti_affinity {
-        let base = "spec.affinity.podAntiAffinity";
-        for (i, t) in a
-            .required_during_scheduling_ignored_during_execution
-            .iter()
-            .flatten()
-            .enumerate()
-        {
-            let p = index(&child(base, required), i);
-            out.required_anti_affinity
-                .push(pod_affinity_term(&p, t, meta, cx));
-        }
-        for (i, t) in a
-            .preferred_during_scheduling_ignored_during_execution
-            .iter()
-            .flatten()
-            .enumerate()
-        {
-            let p = index(&child(base, preferred), i);
-            let term = weighted_pod_affinity_term(&p, t.weight, &t.pod_affinity_term, meta, cx);
-            out.preferred_anti_affinity.push(term);
-        }
+        (out.required_anti_affinity, out.preferred_anti_affinity) = pod_affinity_terms(
+            "spec.affinity.podAntiAffinity",
+            a.required_during_scheduling_ignored_during_execution
+                .as_deref(),
+            a.preferred_during_scheduling_ignored_during_execution
+                .as_deref(),
+            meta,
+            cx,
+        );
     }
     Some(Box::new(out))
+}
+
+/// The required and the preferred terms of `podAffinity` or `podAntiAffinity` (two API
+/// types with the same fields), under `base`.
+type AffinityTerms = (Vec<PodAffinityTerm>, Vec<(i32, PodAffinityTerm)>);
+fn pod_affinity_terms(
+    base: &str,
+    required: Option<&[core::PodAffinityTerm]>,
+    preferred: Option<&[core::WeightedPodAffinityTerm]>,
+    meta: &Meta,
+    cx: &mut Cx,
+) -> AffinityTerms {
+    let required_path = child(base, "requiredDuringSchedulingIgnoredDuringExecution");
+    let preferred_path = child(base, "preferredDuringSchedulingIgnoredDuringExecution");
+    let required = required
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| pod_affinity_term(&index(&required_path, i), t, meta, cx))
+        .collect();
+    let preferred = preferred
+        .unwrap_or_default()
+        .iter()
+        .enumerate()
+        .map(|(i, t)| {
+            weighted_pod_affinity_term(
+                &index(&preferred_path, i),
+                t.weight,
+                &t.pod_affinity_term,
+                meta,
+                cx,
+            )
+        })
+        .collect();
+    (required, preferred)
 }
 
 fn weighted_pod_affinity_term(
