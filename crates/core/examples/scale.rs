@@ -2,7 +2,8 @@
 //! `cargo run --release -p bindery-core --example scale -- SHAPE NODES PODS`
 //! (e.g. `storage-mix 5000 150000`, `csi-pvs 5000 5000`).
 //! `--log FILE` after the sizes writes the event log there (one line per entry), to
-//! check that a change leaves it byte-identical.
+//! check that a change leaves it byte-identical; `--trace` prints the heap in use every
+//! 10,000 steps and at every clock jump, to see where in the run the peak falls.
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
@@ -84,8 +85,9 @@ fn main() {
         sim.apply(&m).unwrap();
     })
     .unwrap();
+    let (loaded_heap, _) = heap_mb();
     eprintln!(
-        "load: {:?} ({n} objects) peak_rss={:.0}MB",
+        "load: {:?} ({n} objects) peak_rss={:.0}MB heap={loaded_heap:.0}MB",
         t.elapsed(),
         rss_mb()
     );
@@ -101,7 +103,20 @@ fn main() {
         sim.cluster().manifests.len()
     );
     let t = Instant::now();
-    let out = sim.run_until_idle(100_000_000);
+    let trace = args.iter().any(|a| a == "--trace");
+    let mut step = 0u64;
+    let out = sim.run_until_idle_observed(100_000_000, &mut |sim, outcome| {
+        step += 1;
+        let clock = matches!(outcome, bindery_core::StepOutcome::Clock { .. });
+        if trace && (clock || step.is_multiple_of(10_000)) {
+            let (heap, heap_peak) = heap_mb();
+            eprintln!(
+                "step {step:>7} t={} heap={heap:.0}MB (peak {heap_peak:.0}MB) pending binds={}",
+                sim.now(),
+                sim.pending_bindings()
+            );
+        }
+    });
     let el = t.elapsed();
     let running = sim
         .cluster()

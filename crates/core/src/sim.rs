@@ -253,6 +253,11 @@ impl Simulation {
         self.now
     }
 
+    /// How many pods wait in PreBind (their volumes being bound or provisioned).
+    pub fn pending_bindings(&self) -> usize {
+        self.bindings.len()
+    }
+
     pub fn steps(&self) -> u64 {
         self.steps
     }
