@@ -8,6 +8,7 @@ pub mod events;
 pub mod generate;
 pub mod kept;
 pub mod model;
+mod parallel;
 pub mod pv_helpers;
 pub mod quantity;
 pub mod report;

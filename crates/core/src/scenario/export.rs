@@ -39,13 +39,28 @@ const ORDER: [Kind; 13] = [
 
 /// Joins documents into one multi-document YAML text.
 pub fn to_yaml_documents(manifests: &[Manifest]) -> String {
+    // A big export writes its documents on several threads (native builds), joined in order.
+    let texts = crate::parallel::map_items(manifests, PARALLEL_MIN_DOCUMENTS, Manifest::to_yaml);
     let mut out = String::new();
-    for m in manifests {
-        out.push_str("---\n");
-        out.push_str(&m.to_yaml());
+    match texts {
+        Some(texts) => {
+            for t in texts {
+                out.push_str("---\n");
+                out.push_str(&t);
+            }
+        }
+        None => {
+            for m in manifests {
+                out.push_str("---\n");
+                out.push_str(&m.to_yaml());
+            }
+        }
     }
     out
 }
+
+/// Exports with at least this many documents are written on several threads.
+const PARALLEL_MIN_DOCUMENTS: usize = 2_000;
 
 /// The scenario: every object the user created and has not deleted, as written.
 pub fn scenario_manifests(sim: &Simulation) -> Vec<Manifest> {

@@ -53,6 +53,19 @@ impl Prepared {
     }
 }
 
+impl Prepared {
+    /// [`Prepared::of`] every document on several threads, for a big input in a native
+    /// build (each is derived from its manifest alone, so the order of work changes
+    /// nothing); `None` otherwise, where applying each document derives it in turn without
+    /// holding them all at once.
+    pub fn in_parallel(docs: &[Document]) -> Option<Vec<Prepared>> {
+        crate::parallel::map_items(docs, PARALLEL_MIN_DOCUMENTS, |d| Prepared::of(&d.manifest))
+    }
+}
+
+/// Inputs with at least this many documents are prepared on several threads.
+const PARALLEL_MIN_DOCUMENTS: usize = 2_000;
+
 impl Document {
     pub fn view(&self) -> DocRef<'_> {
         DocRef {
@@ -84,9 +97,26 @@ impl Parsed {
 /// reported per document and the remaining documents are still read, so a user sees all
 /// errors at once.
 pub fn parse(text: &str) -> Parsed {
+    if text.len() >= PARALLEL_MIN_BYTES {
+        if let Some(parsed) = parse_in_parts(text, crate::parallel::parts()) {
+            return parsed;
+        }
+    }
     let mut out = Parsed::default();
+    read_documents(text, 0, &mut out);
+    out
+}
+
+/// Inputs at least this long are read in parts on several threads (native builds only).
+const PARALLEL_MIN_BYTES: usize = 512 * 1024;
+
+/// Reads every document of `text`, numbering them after the `before` documents that came
+/// earlier in the input. Returns how many documents it saw.
+fn read_documents(text: &str, before: usize, out: &mut Parsed) -> usize {
+    let mut seen = 0;
     for (i, doc) in serde_norway::Deserializer::from_str(text).enumerate() {
-        let doc_no = i + 1;
+        seen = i + 1;
+        let doc_no = before + i + 1;
         if doc_no > MAX_OBJECTS {
             out.errors.push(ImportError {
                 doc: doc_no,
@@ -106,9 +136,86 @@ pub fn parse(text: &str) -> Parsed {
                 break;
             }
         };
-        read_value(doc_no, "", value, &mut out);
+        read_value(doc_no, "", value, out);
     }
-    out
+    seen
+}
+
+/// [`parse`] of a big input on `threads` threads: the text is cut at document-start lines
+/// (`---` in column 0, which YAML lets no scalar contain), each part is read on its own, and
+/// the parts are joined in order with their documents renumbered, so the result is the
+/// sequential one. `None` (read it sequentially) when there is nothing to gain or anything
+/// could differ: a directive or document-end line (`%…`, `...`), which binds documents to
+/// their neighbours, or any error in any part (the sequential read then words it, with its
+/// line numbers and where it stops).
+fn parse_in_parts(text: &str, threads: usize) -> Option<Parsed> {
+    if threads < 2 {
+        return None;
+    }
+    let cuts = part_boundaries(text, threads)?;
+    let ranges: Vec<&str> = cuts.windows(2).map(|w| &text[w[0]..w[1]]).collect();
+    let parts = crate::parallel::map_parts(&ranges, |part| {
+        let mut out = Parsed::default();
+        let seen = read_documents(part, 0, &mut out);
+        (out, seen)
+    })?;
+    if parts.iter().any(|(p, _)| !p.errors.is_empty()) {
+        return None;
+    }
+    let mut out = Parsed::default();
+    let mut before = 0;
+    for (mut part, seen) in parts {
+        for d in &mut part.manifests {
+            d.doc += before;
+        }
+        for w in &mut part.warnings {
+            w.doc += before;
+        }
+        out.manifests.append(&mut part.manifests);
+        out.warnings.append(&mut part.warnings);
+        before += seen;
+    }
+    if before > MAX_OBJECTS {
+        return None;
+    }
+    Some(out)
+}
+
+/// Byte offsets cutting `text` into up to `parts` pieces of similar length, each after the
+/// first starting at a document-start line; `None` if there is no such cut or the text has
+/// a directive or document-end line.
+fn part_boundaries(text: &str, parts: usize) -> Option<Vec<usize>> {
+    let is_marker = |line: &str, m: &str| {
+        line.strip_prefix(m)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with([' ', '\t', '\r']))
+    };
+    let mut starts = Vec::new();
+    let mut at = 0;
+    for line in text.split_inclusive('\n') {
+        let bare = line.trim_end_matches('\n');
+        if bare.starts_with('%') || is_marker(bare, "...") {
+            return None;
+        }
+        if at > 0 && is_marker(bare, "---") {
+            starts.push(at);
+        }
+        at += line.len();
+    }
+    let mut cuts = vec![0];
+    for k in 1..parts {
+        let target = text.len() * k / parts;
+        let i = starts.partition_point(|&s| s < target);
+        if let Some(&s) = starts.get(i) {
+            if s > *cuts.last().expect("starts with 0") {
+                cuts.push(s);
+            }
+        }
+    }
+    if cuts.len() < 2 {
+        return None;
+    }
+    cuts.push(text.len());
+    Some(cuts)
 }
 
 fn read_value(doc: usize, prefix: &str, value: Value, out: &mut Parsed) {
@@ -427,5 +534,104 @@ mod tests {
         assert!(p.warnings[0].message.contains("DaemonSet"));
         let p = parse("a: [1, 2\n");
         assert!(p.errors[0].message.starts_with("invalid YAML"));
+    }
+
+    fn sequential(text: &str) -> String {
+        let mut out = Parsed::default();
+        read_documents(text, 0, &mut out);
+        format!("{out:?}")
+    }
+
+    /// A big input read in parts on several threads is the sequential read, document
+    /// numbers included; inputs it cannot cut safely are left to the sequential read.
+    #[test]
+    fn reading_in_parts_gives_the_sequential_result() {
+        let mut cut_any = false;
+        for (name, text) in inputs() {
+            for threads in [2, 3, 7] {
+                if let Some(p) = parse_in_parts(&text, threads) {
+                    cut_any = true;
+                    assert_eq!(
+                        format!("{p:?}"),
+                        sequential(&text),
+                        "{name}, {threads} parts"
+                    );
+                }
+            }
+        }
+        assert!(cut_any, "no input was read in parts");
+        let pod = "apiVersion: v1\nkind: Pod\nmetadata: {name: NAME}\nspec:\n  containers: [{name: c, image: x}]\n";
+        let docs = |sep: &str| {
+            (0..6)
+                .map(|i| pod.replace("NAME", &format!("p{i}")))
+                .collect::<Vec<_>>()
+                .join(sep)
+        };
+        let cases = [
+            // Leading marker, empty documents, a marker with content on its line, CRLF.
+            format!("---\n{}", docs("---\n")),
+            format!("# comment\n{}---\n---\n", docs("--- \n")),
+            format!(
+                "{}--- {{apiVersion: v1, kind: Pod, metadata: {{name: flow}}, spec: {{containers: [{{name: c, image: x}}]}}}}\n---\n{}",
+                docs("---\n"),
+                pod.replace("NAME", "last")
+            ),
+            docs("---\n").replace('\n', "\r\n"),
+            // A block scalar whose indented lines look like markers.
+            docs("---\n").replace("kind: Pod\n", "kind: Pod\nnote: |\n  ---\n  ...\n"),
+            // Errors and unknown fields in later parts keep their document numbers.
+            docs("---\n").replace("metadata: {name: p4}", "metadata: {name: p4}\nbogus: 1"),
+        ];
+        for text in &cases {
+            let p = parse_in_parts(text, 3).unwrap_or_else(|| panic!("not cut: {text}"));
+            assert_eq!(format!("{p:?}"), sequential(text), "{text}");
+        }
+        // Not cut: directives and document ends bind documents together, and a part with an
+        // error leaves the wording (and line numbers) to the sequential read.
+        for text in [
+            format!("%YAML 1.2\n---\n{}", docs("---\n")),
+            docs("...\n---\n"),
+            docs("---\n").replace("image: x", "image: 'x\n---\n'"),
+            docs("---\n").replace(
+                "kind: Pod\nmetadata: {name: p5}",
+                "kind: Pod\nmetadata: {name: p5",
+            ),
+            "no markers at all: 1\n".to_string(),
+        ] {
+            assert!(parse_in_parts(&text, 3).is_none(), "{text}");
+        }
+        let bad = docs("---\n").replace("metadata: {name: p5}", "metadata: {name: p5");
+        assert!(parse(&bad).errors[0].message.starts_with("invalid YAML"));
+    }
+
+    /// Loading a big input with its documents prepared on several threads gives the same
+    /// cluster and log as preparing each while applying it.
+    #[test]
+    fn loading_with_documents_prepared_in_parallel_changes_nothing() {
+        let mut generated = Vec::new();
+        crate::generate::generate_into("storage-mix", 40, 1200, 1, &mut |m| generated.push(m))
+            .expect("generates");
+        let parsed = parse(&crate::scenario::export::to_yaml_documents(&generated));
+        assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+        assert!(parsed.manifests.len() >= PARALLEL_MIN_DOCUMENTS);
+        let run = |parallel: bool| {
+            let mut sim = crate::Simulation::new(1);
+            let errors = if parallel {
+                let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+                assert_eq!(
+                    Prepared::in_parallel(&parsed.manifests).is_some(),
+                    cores >= 2
+                );
+                sim.load(&parsed)
+            } else {
+                let docs: Vec<_> = parsed.manifests.iter().map(|d| d.view()).collect();
+                sim.load_documents(&docs)
+            };
+            assert!(errors.is_empty(), "{errors:?}");
+            sim.run_until_idle(1_000_000);
+            let log: Vec<String> = sim.log().entries().map(|e| e.to_string()).collect();
+            (log, crate::scenario::export::state_yaml(&sim))
+        };
+        assert_eq!(run(true), run(false));
     }
 }

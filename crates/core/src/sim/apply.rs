@@ -197,7 +197,21 @@ impl Simulation {
     /// before volumes, claims before pods), stopping at nothing: each failure becomes an
     /// [`ImportError`] naming its document.
     pub fn load(&mut self, parsed: &Parsed) -> Vec<ImportError> {
-        let docs: Vec<DocRef<'_>> = parsed.manifests.iter().map(|d| d.view()).collect();
+        // What each document derives on its own is worked out first on several threads for
+        // a big native input; applying them stays sequential and in order.
+        let prepared = crate::scenario::parse::Prepared::in_parallel(&parsed.manifests);
+        let docs: Vec<DocRef<'_>> = match &prepared {
+            Some(prepared) => parsed
+                .manifests
+                .iter()
+                .zip(prepared)
+                .map(|(d, p)| DocRef {
+                    prepared: Some(p),
+                    ..d.view()
+                })
+                .collect(),
+            None => parsed.manifests.iter().map(|d| d.view()).collect(),
+        };
         self.load_documents(&docs)
     }
 
