@@ -111,24 +111,22 @@ pub fn state_manifests(sim: &Simulation) -> Vec<Manifest> {
     for cap in c.csi_capacities.values() {
         out.push(Manifest::CSIStorageCapacity(Box::new(csi_capacity(c, cap))));
     }
-    for pv in c.pvs().values() {
-        out.push(Manifest::PersistentVolume(Box::new(persistent_volume(
-            c, pv,
-        ))));
-    }
-    for pvc in c.pvcs().values() {
-        out.push(Manifest::PersistentVolumeClaim(Box::new(
-            persistent_volume_claim(c, pvc),
-        )));
-    }
+    // The numerous kinds are written on several threads in a big cluster (native builds).
+    let pvs: Vec<_> = c.pvs().values().collect();
+    extend_in_order(&mut out, &pvs, |pv| {
+        Manifest::PersistentVolume(Box::new(persistent_volume(c, pv)))
+    });
+    let pvcs: Vec<_> = c.pvcs().values().collect();
+    extend_in_order(&mut out, &pvcs, |pvc| {
+        Manifest::PersistentVolumeClaim(Box::new(persistent_volume_claim(c, pvc)))
+    });
     for pdb in c.pdbs.values() {
         out.push(Manifest::PodDisruptionBudget(Box::new(
             pod_disruption_budget(c, pdb),
         )));
     }
-    for p in c.pods().values() {
-        out.push(Manifest::Pod(Box::new(pod(c, p))));
-    }
+    let pods: Vec<_> = c.pods().values().collect();
+    extend_in_order(&mut out, &pods, |p| Manifest::Pod(Box::new(pod(c, p))));
     for rs in c.replica_sets.values() {
         out.push(Manifest::ReplicaSet(Box::new(replica_set(c, rs))));
     }
@@ -139,6 +137,19 @@ pub fn state_manifests(sim: &Simulation) -> Vec<Manifest> {
         out.push(Manifest::StatefulSet(Box::new(stateful_set(c, s))));
     }
     out
+}
+
+/// `out` extended with `write` of every object, in order; split over threads when there
+/// are many of them.
+fn extend_in_order<T: Sync>(
+    out: &mut Vec<Manifest>,
+    objects: &[T],
+    write: impl Fn(&T) -> Manifest + Sync,
+) {
+    match crate::parallel::map_items(objects, PARALLEL_MIN_DOCUMENTS, &write) {
+        Some(written) => out.extend(written),
+        None => out.extend(objects.iter().map(write)),
+    }
 }
 
 /// One live object as `kubectl get -o yaml` shows it (what `kubectl edit` opens).
@@ -681,5 +692,33 @@ mod tests {
                 assert_eq!(m.to_yaml(), m.to_yaml_via_value(), "{what}");
             }
         }
+    }
+
+    /// A big cluster's state is written on several threads; it must be what writing each
+    /// object on its own gives (`state_manifest`, which `kubectl get -o yaml` uses), in the
+    /// same order, and its YAML the documents written one by one.
+    #[test]
+    fn a_big_state_export_is_the_objects_written_one_by_one() {
+        let mut sim = Simulation::new(1);
+        crate::generate::generate_into("storage-mix", 40, 1200, 1, &mut |m| {
+            sim.apply(&m).expect("valid");
+        })
+        .expect("generates");
+        sim.run_until_idle(1_000_000);
+        assert!(sim.cluster().pods().len() >= PARALLEL_MIN_DOCUMENTS / 2);
+        let state = state_manifests(&sim);
+        assert!(state.len() >= PARALLEL_MIN_DOCUMENTS);
+        let one_by_one: Vec<String> = state
+            .iter()
+            .map(|m| {
+                state_manifest(&sim, m.kind(), &m.key())
+                    .expect("exists")
+                    .to_yaml()
+            })
+            .collect();
+        let written: Vec<String> = state.iter().map(Manifest::to_yaml).collect();
+        assert_eq!(written, one_by_one);
+        let expected: String = written.iter().map(|y| format!("---\n{y}")).collect();
+        assert_eq!(to_yaml_documents(&state), expected);
     }
 }
