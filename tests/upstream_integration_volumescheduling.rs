@@ -22,7 +22,7 @@
 //! How the integration harness maps onto Bindery:
 //! - upstream runs a real kube-scheduler and PV controller with an in-tree fake volume
 //!   plugin `mock-provisioner.kubernetes.io` as provisioner. Bindery models provisioning by
-//!   external provisioners only; a provisioner name outside `kubernetes.io/` is its zonal CSI
+//!   external provisioners only; a provisioner name not starting with `kubernetes.io/` is its zonal CSI
 //!   provisioner, which for nodes without a zone label creates a volume without node
 //!   affinity, as the fake plugin does. Its volume appears 1 s (simulated) after
 //!   `Provisioning`; upstream's fast variant provisions at once, which no assertion sees.
@@ -48,6 +48,10 @@
 //! - The stress test's `KUBE_MAX_PD_VOLS` environment variable only raises the in-tree
 //!   EBS/GCE/Azure attach limits, which local and provisioned volumes here never count
 //!   against; it has no counterpart.
+//!
+//! Not from upstream: `immediate_class_added_after_its_claim_waits_for_the_resync` pins the
+//! engine fix the rescheduling cases exposed (the PV controller does not watch
+//! StorageClasses, so a claim created before its class waits for the next resync).
 //!
 //! Adapted: `TestRescheduleProvisioning` makes its class fail with the fake plugin's
 //! `ExpectProvisionFailureKey` parameter, which Bindery has no counterpart for. The same
