@@ -522,7 +522,9 @@ impl Simulation {
                 .collect();
             self.work.claims.extend(pending);
         }
-        // Claims of this class may now be provisionable.
+        // Claims of this class may now be provisionable, but the PV controller has no
+        // StorageClass event handler (pv_controller_base.go `NewController` only takes the
+        // class lister): it sees them at its next periodic resync, not at once.
         let of_class: Vec<ObjectKey> = self
             .cluster
             .pvcs()
@@ -530,7 +532,9 @@ impl Simulation {
             .filter(|c| c.class_name() == &*key.name && c.phase == PvcPhase::Pending)
             .map(|c| c.meta.key())
             .collect();
-        self.work.claims.extend(of_class);
+        for claim in &of_class {
+            self.arm_claim_resync(claim);
+        }
         self.cluster_event(if old.is_none() {
             ClusterEvent::StorageClassAdd
         } else {
