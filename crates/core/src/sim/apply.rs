@@ -512,7 +512,9 @@ impl Simulation {
             .storage_classes
             .insert(key.name.to_string(), Arc::new(sc));
         if becomes_default {
-            // Retroactive default assignment: claims created without a class get one now.
+            // Retroactive default assignment: claims created without a class get one when
+            // the PV controller next syncs them, which is its periodic resync, as it has no
+            // StorageClass event handler (see below).
             let pending: Vec<ObjectKey> = self
                 .cluster
                 .pvcs()
@@ -520,7 +522,9 @@ impl Simulation {
                 .filter(|c| c.storage_class_name.is_none() && c.volume_name.is_none())
                 .map(|c| c.meta.key())
                 .collect();
-            self.work.claims.extend(pending);
+            for claim in &pending {
+                self.arm_claim_resync(claim);
+            }
         }
         // Claims of this class may now be provisionable, but the PV controller has no
         // StorageClass event handler (pv_controller_base.go `NewController` only takes the

@@ -871,6 +871,19 @@ mod tests {
             .replace("metadata: {name: old-default}", "metadata: {name: old-default, annotations: {storageclass.kubernetes.io/is-default-class: 'true'}}"),
         );
         sim.advance_time(5_000);
+        let class_of = |sim: &crate::Simulation, n: &str| {
+            sim.cluster()
+                .pvc(&ObjectKey::parse(n, true))
+                .unwrap()
+                .storage_class_name
+                .clone()
+        };
+        assert_eq!(
+            class_of(&sim, "early"),
+            None,
+            "the PV controller has no StorageClass handler: not before the claim's resync"
+        );
+        sim.advance_time(super::super::CLAIM_RESYNC_MS);
         add_pending(
             &mut sim,
             &class("new-default", "rancher.io/local-path", "WaitForFirstConsumer", "")
@@ -878,17 +891,11 @@ mod tests {
         );
         add_pending(&mut sim, &pvc_without_class("late"));
         add_pending(&mut sim, &pvc("explicit-none", "", "ReadWriteOnce", "1Gi"));
-        let c = sim.cluster();
-        let class_of = |n: &str| {
-            c.pvc(&ObjectKey::parse(n, true))
-                .unwrap()
-                .storage_class_name
-                .clone()
-        };
+        let class_of = |n: &str| class_of(&sim, n);
         assert_eq!(
             class_of("early").as_deref(),
             Some("old-default"),
-            "assigned when the first default appeared"
+            "assigned at the first resync after the first default appeared"
         );
         assert_eq!(
             class_of("late").as_deref(),
