@@ -33,7 +33,11 @@
 //!   rejects the preemptor with `Too many pods` (Unschedulable) until the victim goes, as
 //!   the token filter does until RemovePod gives its token back.
 //! - TestNominatedNodeCleanUp: upstream force-deletes the terminating victim
-//!   (`podNamesToDelete`); here its 30 s grace period runs out instead.
+//!   (`podNamesToDelete`); here its 30 s grace period runs out instead, or, after the node
+//!   deletion, the pod garbage collector removes it with the node. In "… followed by a
+//!   high-priority pod with another preemption" the medium pod's nomination is cleared
+//!   later than upstream's run clears it (see the test): upstream's pods have no
+//!   `startTime`, which decides which victims the high-priority pod picks.
 //! - TestPreferNominatedNode: upstream wraps `NextPod` to set `nominatedNodeName: node-1`
 //!   on the preemptor before every cycle; Bindery reads no pod status from manifests, so
 //!   the nomination comes from a real preemption on node-1 (see the tests).
@@ -320,7 +324,13 @@ fn rwop_case(volumes: &[u32], existing: &[(&str, &[u32])], preemptor_claims: &[u
     }
     create(
         &mut sim,
-        &pause_pod("preemptor-pod", "high", "", "", &rwop_volumes(preemptor_claims)),
+        &pause_pod(
+            "preemptor-pod",
+            "high",
+            "",
+            "",
+            &rwop_volumes(preemptor_claims),
+        ),
     );
     sim
 }
@@ -364,4 +374,670 @@ fn rwop_preempt_single_pod_with_two_volumes() {
     assert_eq!(nominated(&sim, "preemptor-pod").as_deref(), Some("node1"));
     sim.run_until_idle(MAX_STEPS);
     assert_eq!(node_of(&sim, "preemptor-pod").as_deref(), Some("node1"));
+}
+
+// ---------------------------------------------------------------------------------------
+// TestPreemption (node1: 500m cpu, 500 bytes, 32 pods, label node=node1)
+// ---------------------------------------------------------------------------------------
+
+/// One TestPreemption case: `existing` pods run one by one, then `preemptor` is created.
+fn preemption_case(node: String, existing: &[String], preemptor: &str) -> Simulation {
+    let mut sim = cluster(&[node]);
+    for p in existing {
+        run_pause_pod(&mut sim, p);
+    }
+    create(&mut sim, preemptor);
+    sim
+}
+
+/// TestPreemption "basic pod preemption": the victim (400m) leaves no room for the
+/// preemptor (300m).
+#[test]
+fn preemption_basic() {
+    let mut sim = preemption_case(
+        node1(),
+        &[pause_pod(
+            "victim-pod",
+            "low",
+            "cpu: 400m, memory: '200'",
+            "",
+            "",
+        )],
+        &pause_pod("preemptor-pod", "high", "cpu: 300m, memory: '200'", "", ""),
+    );
+    assert_victims(&sim, &["victim-pod"]);
+    assert_eq!(nominated(&sim, "preemptor-pod").as_deref(), Some("node1"));
+    assert_eq!(
+        failures(&sim, "preemptor-pod"),
+        ["0/1 nodes are available: 1 Insufficient cpu."]
+    );
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(node_of(&sim, "preemptor-pod").as_deref(), Some("node1"));
+}
+
+/// TestPreemption "basic pod preemption with filter", adapted: a node with room for one
+/// pod plays the one-token `tokenFilter` (see the module docs). Both pods fit by cpu and
+/// memory.
+#[test]
+fn preemption_basic_with_filter() {
+    let mut sim = preemption_case(
+        node(
+            "node1",
+            "pods: '1', cpu: 500m, memory: '500'",
+            "node: node1",
+        ),
+        &[pause_pod(
+            "victim-pod",
+            "low",
+            "cpu: 200m, memory: '200'",
+            "",
+            "",
+        )],
+        &pause_pod("preemptor-pod", "high", "cpu: 200m, memory: '200'", "", ""),
+    );
+    assert_victims(&sim, &["victim-pod"]);
+    assert_eq!(nominated(&sim, "preemptor-pod").as_deref(), Some("node1"));
+    assert_eq!(
+        failures(&sim, "preemptor-pod"),
+        ["0/1 nodes are available: 1 Too many pods."]
+    );
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(node_of(&sim, "preemptor-pod").as_deref(), Some("node1"));
+}
+
+/// TestPreemption "preemption is performed to satisfy anti-affinity": the preemptor's
+/// anti-affinity rejects pod-0 (medium) and pod-1's (low) rejects the preemptor; both are
+/// of lower priority, so both go.
+#[test]
+fn preemption_to_satisfy_anti_affinity() {
+    let mut sim = preemption_case(
+        node1(),
+        &[
+            pause_pod("pod-0", "medium", DEFAULT_RES, "pod: p0", ""),
+            pause_pod(
+                "pod-1",
+                "low",
+                DEFAULT_RES,
+                "pod: p1",
+                &anti_affinity("preemptor"),
+            ),
+        ],
+        &pause_pod(
+            "preemptor-pod",
+            "high",
+            DEFAULT_RES,
+            "pod: preemptor",
+            &anti_affinity("p0"),
+        ),
+    );
+    assert_victims(&sim, &["pod-0", "pod-1"]);
+    assert_eq!(nominated(&sim, "preemptor-pod").as_deref(), Some("node1"));
+    assert_eq!(
+        failures(&sim, "preemptor-pod"),
+        ["0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules."]
+    );
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(node_of(&sim, "preemptor-pod").as_deref(), Some("node1"));
+}
+
+/// TestPreemption "preemption is not performed when anti-affinity is not satisfied":
+/// pod-1, whose anti-affinity rejects the preemptor, has the preemptor's own priority, so
+/// removing every lower-priority pod (pod-0) still leaves the node infeasible.
+#[test]
+fn preemption_not_performed_when_anti_affinity_is_not_satisfied() {
+    let mut sim = preemption_case(
+        node1(),
+        &[
+            pause_pod("pod-0", "medium", DEFAULT_RES, "pod: p0", ""),
+            pause_pod(
+                "pod-1",
+                "high",
+                DEFAULT_RES,
+                "pod: p1",
+                &anti_affinity("preemptor"),
+            ),
+        ],
+        &pause_pod(
+            "preemptor-pod",
+            "high",
+            DEFAULT_RES,
+            "pod: preemptor",
+            &anti_affinity("p0"),
+        ),
+    );
+    sim.run_until_idle(MAX_STEPS);
+    assert_victims(&sim, &[]);
+    assert_eq!(nominated(&sim, "preemptor-pod"), None);
+    assert_eq!(node_of(&sim, "preemptor-pod"), None);
+    assert_eq!(
+        failures(&sim, "preemptor-pod"),
+        [with_preemption(
+            "0/1 nodes are available: 1 node(s) didn't match pod anti-affinity rules.",
+            "0/1 nodes are available: 1 node(s) didn't satisfy existing pods anti-affinity rules."
+        )]
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// TestNonPreemption
+// ---------------------------------------------------------------------------------------
+
+/// TestNonPreemption: the victim (400m) runs; the preemptor (300m) is nominated unless its
+/// preemption policy is Never. Upstream's two cases: "pod preemption will happen"
+/// (policy nil) and "pod preemption will not happen" (PreemptNever).
+#[test]
+fn non_preemption() {
+    for (class, nominate) in [("high", true), ("high-never", false)] {
+        let mut sim = cluster(&[node("node1", "cpu: 500m, memory: '500'", "")]);
+        run_pause_pod(
+            &mut sim,
+            &pause_pod("victim-pod", "low", "cpu: 400m, memory: '200'", "", ""),
+        );
+        create(
+            &mut sim,
+            &pause_pod("preemptor-pod", class, "cpu: 300m, memory: '200'", "", ""),
+        );
+        let want = nominate.then(|| "node1".to_string());
+        assert_eq!(nominated(&sim, "preemptor-pod"), want, "{class}");
+        if nominate {
+            assert_victims(&sim, &["victim-pod"]);
+        } else {
+            assert_victims(&sim, &[]);
+            assert_eq!(
+                failures(&sim, "preemptor-pod"),
+                [with_preemption(
+                    "0/1 nodes are available: 1 Insufficient cpu.",
+                    "not eligible due to preemptionPolicy=Never."
+                )]
+            );
+            // Nothing ever makes room: the victim keeps running, the preemptor waits.
+            sim.run_until_idle(MAX_STEPS);
+            assert_eq!(node_of(&sim, "victim-pod").as_deref(), Some("node1"));
+            assert_eq!(node_of(&sim, "preemptor-pod"), None);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// TestPodPriorityResolution
+// ---------------------------------------------------------------------------------------
+
+/// TestPodPriorityResolution: the system classes exist without being created and give
+/// their values; an unknown class is refused by the Priority admission plugin.
+#[test]
+fn pod_priority_resolution() {
+    let mut sim = cluster(&[node("node1", "cpu: 500m, memory: '500'", "")]);
+    // "SystemNodeCritical priority class" and "SystemClusterCritical priority class".
+    for (name, class, want) in [
+        (
+            "pod1-system-node-critical",
+            "system-node-critical",
+            2_000_001_000,
+        ),
+        (
+            "pod2-system-cluster-critical",
+            "system-cluster-critical",
+            2_000_000_000,
+        ),
+    ] {
+        run_pause_pod(
+            &mut sim,
+            &pause_pod_in("kube-system", name, class, "", "", ""),
+        );
+        let pod = sim
+            .cluster()
+            .pod(&ObjectKey::new("kube-system", name))
+            .unwrap();
+        assert_eq!(pod.spec.priority, want, "{name}");
+    }
+    // "Invalid priority class should result in error".
+    let parsed = bindery_core::scenario::parse(&pause_pod_in(
+        "kube-system",
+        "pod3-system-cluster-critical",
+        "foo",
+        "",
+        "",
+        "",
+    ));
+    let err = sim.apply(&parsed.manifests[0].manifest).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "pods \"pod3-system-cluster-critical\" is forbidden: no PriorityClass with name foo was found"
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// TestPreemptionStarvation, TestPreemptionRaces
+// ---------------------------------------------------------------------------------------
+
+/// `mkPriorityPodWithGrace(name, mediumPriority, 0)`: 100m, 100 bytes, label `pod: name`,
+/// no grace period.
+fn medium_pod_without_grace(name: &str) -> String {
+    pause_pod(
+        name,
+        "medium",
+        DEFAULT_RES,
+        &format!("pod: {name}"),
+        "  terminationGracePeriodSeconds: 0\n",
+    )
+}
+
+/// Applies `yaml` without running anything.
+fn apply(sim: &mut Simulation, yaml: &str) {
+    let parsed = bindery_core::scenario::parse(yaml);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    for d in &parsed.manifests {
+        sim.apply(&d.manifest)
+            .unwrap_or_else(|e| panic!("create refused: {e}"));
+    }
+}
+
+/// Steps (at the current instant) until a preemption has been carried out, and returns the
+/// preemptor's nomination at that moment (`waitForNominatedNodeName`).
+fn step_until_preempted(sim: &mut Simulation, preemptor: &str) -> Option<String> {
+    for _ in 0..MAX_STEPS {
+        if !preempted(sim).is_empty() {
+            return nominated(sim, preemptor);
+        }
+        let now = sim.now();
+        match sim.step() {
+            StepOutcome::Idle => break,
+            StepOutcome::Clock { to } if to > now => break,
+            _ => {}
+        }
+    }
+    panic!("no preemption happened");
+}
+
+fn was_ever_scheduled(sim: &Simulation, pod: &str) -> bool {
+    sim.log()
+        .events_for(Kind::Pod, &key(pod))
+        .any(|(_, e)| e.reason == "Scheduled")
+}
+
+/// TestPreemptionStarvation "starvation test: higher priority pod is scheduled before the
+/// lower priority ones": five running and five pending medium pods; the preemptor is
+/// nominated, and scheduled before any pending pod takes the room its victims left.
+#[test]
+fn preemption_starvation() {
+    let mut sim = cluster(&[node("node1", "cpu: 500m, memory: '500'", "")]);
+    let running: Vec<String> = (0..5).map(|i| format!("rpod-{i}")).collect();
+    let pending: Vec<String> = (0..5).map(|i| format!("ppod-{i}")).collect();
+    let docs: Vec<String> = running
+        .iter()
+        .map(|n| medium_pod_without_grace(n))
+        .collect();
+    create(&mut sim, &docs.join("---\n"));
+    for p in &running {
+        assert!(node_of(&sim, p).is_some(), "{p} didn't get scheduled");
+    }
+    let docs: Vec<String> = pending
+        .iter()
+        .map(|n| medium_pod_without_grace(n))
+        .collect();
+    create(&mut sim, &docs.join("---\n"));
+    for p in &pending {
+        // podUnschedulable: PodScheduled False, reason Unschedulable.
+        let pod = sim.cluster().pod(&key(p)).unwrap();
+        let c = pod.condition("PodScheduled").expect("condition");
+        assert_eq!((&*c.status, &*c.reason), ("False", "Unschedulable"), "{p}");
+    }
+    apply(
+        &mut sim,
+        &pause_pod("preemptor-pod", "high", "cpu: 300m, memory: '200'", "", ""),
+    );
+    assert_eq!(
+        step_until_preempted(&mut sim, "preemptor-pod").as_deref(),
+        Some("node1")
+    );
+    // Three of the running pods make room (300m); zero grace, so they are gone at once.
+    assert_eq!(preempted(&sim).len(), 3);
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(node_of(&sim, "preemptor-pod").as_deref(), Some("node1"));
+    for p in &pending {
+        assert!(
+            !was_ever_scheduled(&sim, p),
+            "{p} took the preemptor's room"
+        );
+    }
+}
+
+/// TestPreemptionRaces "ensures that other pods are not scheduled while preemptor is being
+/// marked as nominated (issue #72124)" (one repetition: the simulation is deterministic).
+/// The twenty medium pods created right after the preemptor never get the room its
+/// victim left.
+#[test]
+fn preemption_races() {
+    let mut sim = cluster(&[node("node1", "pods: '100', cpu: 5000m, memory: '5000'", "")]);
+    let initial: Vec<String> = (0..2).map(|i| format!("rpod-{i}")).collect();
+    let docs: Vec<String> = initial
+        .iter()
+        .map(|n| medium_pod_without_grace(n))
+        .collect();
+    create(&mut sim, &docs.join("---\n"));
+    for p in &initial {
+        assert!(node_of(&sim, p).is_some(), "{p} didn't get scheduled");
+    }
+    apply(
+        &mut sim,
+        &pause_pod(
+            "preemptor-pod",
+            "high",
+            "cpu: 4900m, memory: '4900'",
+            "",
+            "",
+        ),
+    );
+    let additional: Vec<String> = (0..20).map(|i| format!("ppod-{i}")).collect();
+    let docs: Vec<String> = additional
+        .iter()
+        .map(|n| medium_pod_without_grace(n))
+        .collect();
+    apply(&mut sim, &docs.join("---\n"));
+    assert_eq!(
+        step_until_preempted(&mut sim, "preemptor-pod").as_deref(),
+        Some("node1")
+    );
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(node_of(&sim, "preemptor-pod").as_deref(), Some("node1"));
+    for p in &additional {
+        assert!(!was_ever_scheduled(&sim, p), "{p} is already scheduled");
+        let pod = sim.cluster().pod(&key(p)).unwrap();
+        let c = pod.condition("PodScheduled").expect("condition");
+        assert_eq!(&*c.status, "False", "{p} is no longer unschedulable");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// TestNominatedNodeCleanUp (fake-node; pods request cpu only)
+// ---------------------------------------------------------------------------------------
+
+fn cpu_pod(name: &str, prio: &str, cpu: u32) -> String {
+    pause_pod(name, prio, &format!("cpu: '{cpu}'"), "", "")
+}
+
+fn fake_node(cpu: u32) -> String {
+    node("fake-node", &format!("cpu: '{cpu}'"), "")
+}
+
+/// TestNominatedNodeCleanUp "mid-priority pod preempts low-priority pod, followed by a
+/// high-priority pod with another preemption": medium (4 cpu) preempts three of the four
+/// lows and is nominated; high (3 cpu) is nominated too; medium's nomination ends up
+/// cleared (upstream polls for that).
+///
+/// How it gets cleared differs from upstream's run. The lows started at the same instant,
+/// so `MoreImportantPod` ties and the reprieve keeps node order, which puts the running
+/// low first: high's two victims are lows already terminating. prepareCandidateAsync
+/// (async preemption, on by default) then makes no API call and starts no goroutine, so
+/// the lower-priority nominations are not cleared by this preemption; medium loses its
+/// nomination when it is retried after the victims are gone and fails (high now runs
+/// there, and even without the last low 4 cpu do not fit). Upstream's integration
+/// pods have no `status.startTime` (no kubelet), `GetPodStartTime` answers `time.Now()`
+/// at each comparison, and the resulting order makes the running low one of high's
+/// victims, whose API call clears the nomination at once.
+#[test]
+fn nominated_node_cleanup_after_another_preemption() {
+    let mut sim = cluster(&[fake_node(5)]);
+    let lows: Vec<String> = (1..=4)
+        .map(|i| cpu_pod(&format!("low-{i}"), "low", 1))
+        .collect();
+    create(&mut sim, &lows.join("---\n"));
+    for i in 1..=4 {
+        assert!(node_of(&sim, &format!("low-{i}")).is_some());
+    }
+    create(&mut sim, &cpu_pod("medium", "medium", 4));
+    assert_eq!(nominated(&sim, "medium").as_deref(), Some("fake-node"));
+    let first_victims = preempted(&sim);
+    assert_eq!(first_victims.len(), 3);
+    create(&mut sim, &cpu_pod("high", "high", 3));
+    assert_eq!(nominated(&sim, "high").as_deref(), Some("fake-node"));
+    // High's victims were already terminating: no new eviction, nominations untouched.
+    assert_eq!(preempted(&sim), first_victims);
+    assert_eq!(nominated(&sim, "medium").as_deref(), Some("fake-node"));
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(nominated(&sim, "medium"), None);
+    assert_eq!(node_of(&sim, "high").as_deref(), Some("fake-node"));
+    assert_eq!(node_of(&sim, "medium"), None);
+    assert_eq!(
+        failures(&sim, "medium").last().map(String::as_str),
+        Some(
+            with_preemption(
+                "0/1 nodes are available: 1 Insufficient cpu.",
+                "0/1 nodes are available: 1 Insufficient cpu."
+            )
+            .as_str()
+        )
+    );
+}
+
+/// TestNominatedNodeCleanUp "mid-priority pod preempts low-priority pod, followed by a
+/// high-priority pod without additional preemption": the high-priority pod fits beside
+/// the terminating victim (a lower-priority nomination reserves nothing for it); once the
+/// victim is gone the medium pod no longer fits, cannot preempt the high-priority pod,
+/// and its nomination is cleared.
+#[test]
+fn nominated_node_cleanup_when_the_room_was_taken() {
+    let mut sim = cluster(&[fake_node(2)]);
+    run_pause_pod(&mut sim, &cpu_pod("low", "low", 1));
+    create(&mut sim, &cpu_pod("medium", "medium", 2));
+    assert_eq!(nominated(&sim, "medium").as_deref(), Some("fake-node"));
+    assert_victims(&sim, &["low"]);
+    run_pause_pod(&mut sim, &cpu_pod("high", "high", 1));
+    assert_eq!(nominated(&sim, "medium").as_deref(), Some("fake-node"));
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(nominated(&sim, "medium"), None);
+    assert_eq!(node_of(&sim, "medium"), None);
+    assert_eq!(
+        failures(&sim, "medium").last().map(String::as_str),
+        Some(
+            with_preemption(
+                "0/1 nodes are available: 1 Insufficient cpu.",
+                "0/1 nodes are available: 1 No preemption victims found for incoming pod."
+            )
+            .as_str()
+        )
+    );
+}
+
+/// TestNominatedNodeCleanUp "mid-priority pod preempts low-priority pod, followed by a
+/// node deletion": with no node left, the next attempt fails with ErrNoNodesAvailable,
+/// which clears the nomination.
+#[test]
+fn nominated_node_cleanup_after_node_deletion() {
+    let mut sim = cluster(&[fake_node(1)]);
+    run_pause_pod(&mut sim, &cpu_pod("low", "low", 1));
+    create(&mut sim, &cpu_pod("medium", "medium", 1));
+    assert_eq!(nominated(&sim, "medium").as_deref(), Some("fake-node"));
+    assert_victims(&sim, &["low"]);
+    sim.execute(Command::Delete {
+        kind: Kind::Node,
+        key: ObjectKey::cluster("fake-node"),
+    })
+    .unwrap();
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(nominated(&sim, "medium"), None);
+    assert_eq!(
+        failures(&sim, "medium").last().map(String::as_str),
+        Some("no nodes available to schedule pods")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// TestPDBInPreemption (nodes node-1… with 500m cpu, 500 bytes, 32 pods)
+// ---------------------------------------------------------------------------------------
+
+/// `mkMinAvailablePDB(name, ns, uid, minAvailable, matchLabels)`.
+fn min_available_pdb(name: &str, min_available: u32, labels: &str) -> String {
+    format!(
+        "apiVersion: policy/v1\nkind: PodDisruptionBudget\nmetadata: {{name: {name}, namespace: {NS}}}\nspec:\n  minAvailable: {min_available}\n  selector: {{matchLabels: {{{labels}}}}}\n"
+    )
+}
+
+/// A `defaultPodRes` pod run on `node` (empty: scheduled by the scheduler).
+fn pdb_pod(name: &str, prio: &str, node: &str, labels: &str) -> String {
+    let extra = if node.is_empty() {
+        String::new()
+    } else {
+        format!("  nodeName: {node}\n")
+    };
+    pause_pod(name, prio, DEFAULT_RES, labels, &extra)
+}
+
+/// One TestPDBInPreemption case: `nodes` nodes, `existing` pods run one by one, then the
+/// PDBs, then the preemptor.
+fn pdb_case(nodes: u32, existing: &[String], pdbs: &[String], preemptor: &str) -> Simulation {
+    let docs: Vec<String> = (1..=nodes)
+        .map(|i| node(&format!("node-{i}"), "cpu: 500m, memory: '500'", ""))
+        .collect();
+    let mut sim = cluster(&docs);
+    for p in existing {
+        run_pause_pod(&mut sim, p);
+    }
+    create(&mut sim, &pdbs.join("---\n"));
+    create(&mut sim, preemptor);
+    sim
+}
+
+/// TestPDBInPreemption "A non-PDB violating pod is preempted despite its higher
+/// priority": evicting either low pod would violate pdb-1 (2 pods, minAvailable 2), so
+/// the medium pod goes.
+#[test]
+fn pdb_non_violating_pod_is_preempted_despite_its_higher_priority() {
+    let sim = pdb_case(
+        1,
+        &[
+            pdb_pod("low-pod1", "low", "", "foo: bar"),
+            pdb_pod("low-pod2", "low", "", "foo: bar"),
+            pdb_pod("mid-pod3", "medium", "", ""),
+        ],
+        &[min_available_pdb("pdb-1", 2, "foo: bar")],
+        &pause_pod("preemptor-pod", "high", "cpu: 300m, memory: '200'", "", ""),
+    );
+    assert_victims(&sim, &["mid-pod3"]);
+    assert_eq!(nominated(&sim, "preemptor-pod").as_deref(), Some("node-1"));
+}
+
+/// TestPDBInPreemption "A node without any PDB violating pods is preferred for
+/// preemption".
+#[test]
+fn pdb_node_without_violations_is_preferred() {
+    let sim = pdb_case(
+        2,
+        &[
+            pdb_pod("low-pod1", "low", "node-1", "foo: bar"),
+            pdb_pod("mid-pod2", "medium", "node-2", ""),
+        ],
+        &[min_available_pdb("pdb-1", 2, "foo: bar")],
+        &pause_pod("preemptor-pod", "high", "cpu: 500m, memory: '200'", "", ""),
+    );
+    assert_victims(&sim, &["mid-pod2"]);
+    assert_eq!(nominated(&sim, "preemptor-pod").as_deref(), Some("node-2"));
+}
+
+/// TestPDBInPreemption "A node with fewer PDB violating pods is preferred for
+/// preemption": node-1 would violate pdb-1; node-2 and node-3 violate nothing (pdb-2
+/// allows 3 disruptions), and node-3's victims have the lower priority.
+#[test]
+fn pdb_node_with_fewer_violations_is_preferred() {
+    let sim = pdb_case(
+        3,
+        &[
+            pdb_pod("low-pod1", "low", "node-1", "foo1: bar"),
+            pdb_pod("mid-pod1", "medium", "node-1", ""),
+            pdb_pod("low-pod2", "low", "node-2", "foo2: bar"),
+            pdb_pod("mid-pod2", "medium", "node-2", "foo2: bar"),
+            pdb_pod("low-pod4", "low", "node-3", "foo2: bar"),
+            pdb_pod("low-pod5", "low", "node-3", "foo2: bar"),
+            pdb_pod("low-pod6", "low", "node-3", "foo2: bar"),
+        ],
+        &[
+            min_available_pdb("pdb-1", 2, "foo1: bar"),
+            min_available_pdb("pdb-2", 2, "foo2: bar"),
+        ],
+        &pause_pod("preemptor-pod", "high", "cpu: 500m, memory: '400'", "", ""),
+    );
+    assert_victims(&sim, &["low-pod4", "low-pod5", "low-pod6"]);
+    assert_eq!(nominated(&sim, "preemptor-pod").as_deref(), Some("node-3"));
+}
+
+// ---------------------------------------------------------------------------------------
+// TestPreferNominatedNode (node-1, node-2 with 500m cpu, 500 bytes, 32 pods)
+// ---------------------------------------------------------------------------------------
+
+fn two_nodes() -> Simulation {
+    cluster(&[
+        node("node-1", "cpu: 500m, memory: '500'", ""),
+        node("node-2", "cpu: 500m, memory: '500'", ""),
+    ])
+}
+
+/// TestPreferNominatedNode "nominated node released all resource, preemptor is scheduled
+/// to the nominated node", adapted: the nomination to node-1 comes from preempting a
+/// victim there (created a second after low-pod1, so node-1's victim is the later-started
+/// one `pickOneNodeForPreemption` prefers); once it has gone, node-1 passes every filter
+/// and the preemptor runs there. (node-2, with low-pod1's 100m, cannot hold 500m.)
+#[test]
+fn prefer_nominated_node_that_released_its_resources() {
+    let mut sim = two_nodes();
+    run_pause_pod(&mut sim, &pdb_pod("low-pod1", "low", "node-2", ""));
+    sim.advance_time(1000);
+    run_pause_pod(
+        &mut sim,
+        &pause_pod(
+            "victim",
+            "low",
+            "cpu: 500m, memory: '200'",
+            "",
+            "  nodeName: node-1\n",
+        ),
+    );
+    create(
+        &mut sim,
+        &pause_pod("preemptor-pod", "high", "cpu: 500m, memory: '200'", "", ""),
+    );
+    assert_victims(&sim, &["victim"]);
+    assert_eq!(nominated(&sim, "preemptor-pod").as_deref(), Some("node-1"));
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(node_of(&sim, "preemptor-pod").as_deref(), Some("node-1"));
+}
+
+/// TestPreferNominatedNode "nominated node cannot pass all the filters, preemptor should
+/// find a different node", adapted: the preemptor is nominated to node-1 by preempting
+/// low-pod there (node-2 holds a pod of its own priority). Before it retries, a pod
+/// bound to node-1 takes 100m and node-2's pod is deleted; when the victim has gone,
+/// node-1 fails NodeResourcesFit and the preemptor runs on node-2.
+#[test]
+fn prefer_nominated_node_that_fails_a_filter() {
+    let mut sim = two_nodes();
+    run_pause_pod(&mut sim, &pdb_pod("low-pod", "low", "node-1", ""));
+    run_pause_pod(
+        &mut sim,
+        &pause_pod(
+            "blocker",
+            "high",
+            "cpu: 500m, memory: '200'",
+            "",
+            "  nodeName: node-2\n",
+        ),
+    );
+    create(
+        &mut sim,
+        &pause_pod("preemptor-pod1", "high", "cpu: 500m, memory: '200'", "", ""),
+    );
+    assert_victims(&sim, &["low-pod"]);
+    assert_eq!(nominated(&sim, "preemptor-pod1").as_deref(), Some("node-1"));
+    run_pause_pod(
+        &mut sim,
+        &pause_pod("squatter", "high", DEFAULT_RES, "", "  nodeName: node-1\n"),
+    );
+    sim.execute(Command::Delete {
+        kind: Kind::Pod,
+        key: key("blocker"),
+    })
+    .unwrap();
+    settle(&mut sim);
+    assert_eq!(nominated(&sim, "preemptor-pod1").as_deref(), Some("node-1"));
+    sim.run_until_idle(MAX_STEPS);
+    assert_eq!(node_of(&sim, "preemptor-pod1").as_deref(), Some("node-2"));
+    assert_eq!(preempted(&sim), set(&["low-pod"]));
 }
