@@ -1,7 +1,9 @@
 //! Upstream's integration tests for preemption, `test/integration/scheduler/preemption/
-//! preemption_test.go` (kubernetes/kubernetes; read at a revision with
-//! `SchedulerAsyncPreemption`, the layout v1.36 keeps), replayed through the whole engine
-//! (default profile, Kubernetes v1.36).
+//! preemption_test.go` (kubernetes/kubernetes), replayed through the whole engine (default
+//! profile, Kubernetes v1.36). The file was read at the newest revision available here
+//! (b1ce15c, which runs every case with `SchedulerAsyncPreemption` on and off and has
+//! TestAsyncPreemption); cases added to the file later are not covered. The semantics
+//! follow v1.36's `framework/preemption/preemption.go` and `default_preemption.go`.
 //!
 //! Upstream runs a real API server and scheduler and creates pods one after another
 //! (`runPausePod` waits for a pod to be scheduled, `createPausePod` does not). Here each
