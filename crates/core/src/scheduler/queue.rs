@@ -32,6 +32,10 @@ pub enum ClusterEvent {
     NodeAdd,
     NodeUpdate,
     AssignedPodAdd,
+    /// An assigned pod's labels changed (`UpdatePodLabel`).
+    AssignedPodLabelUpdate,
+    /// Any other update of an assigned pod (`UpdatePodOther`, e.g. a preempted victim's
+    /// DisruptionTarget condition and deletionTimestamp).
     AssignedPodUpdate,
     AssignedPodDelete,
     PvAdd,
@@ -87,11 +91,14 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
             event,
             NodeAdd | NodeUpdate | PvAdd | PvUpdate | PvcAdd | PvcUpdate | StorageClassAdd
         ),
-        // interpodaffinity/plugin.go: Pod Add|UpdatePodLabel|Delete and Node
-        // Add|UpdateNodeLabel (any assigned pod update here, as for PodTopologySpread).
+        // interpodaffinity/plugin.go and podtopologyspread/plugin.go: Pod
+        // Add|UpdatePodLabel|Delete (an assigned pod's other updates are `UpdatePodOther`,
+        // which neither registers for: a victim's DisruptionTarget condition and
+        // deletionTimestamp do not retry its preemptor, its deletion does) and Node
+        // Add|UpdateNodeLabel(|UpdateNodeTaint|Delete).
         names::POD_TOPOLOGY_SPREAD | names::INTER_POD_AFFINITY => matches!(
             event,
-            NodeAdd | NodeUpdate | AssignedPodAdd | AssignedPodUpdate | AssignedPodDelete
+            NodeAdd | NodeUpdate | AssignedPodAdd | AssignedPodLabelUpdate | AssignedPodDelete
         ),
         // Pods rejected without a plugin (errors), or by a PostFilter, retry on anything.
         _ => true,
@@ -405,5 +412,24 @@ mod tests {
             Some(key("p")),
             "an idle activeQ pops from backoff early"
         );
+    }
+
+    /// InterPodAffinity and PodTopologySpread register Pod Add|UpdatePodLabel|Delete: an
+    /// assigned pod's other updates (a victim's DisruptionTarget condition and
+    /// deletionTimestamp) leave their rejected pods where they are.
+    #[test]
+    fn pod_affinity_rejections_wait_for_label_updates_not_other_updates() {
+        for plugin in [names::INTER_POD_AFFINITY, names::POD_TOPOLOGY_SPREAD] {
+            let mut q = SchedulingQueue::default();
+            q.add(key("p"), 0, SimTime(0));
+            q.pop();
+            q.add_unschedulable(key("p"), [plugin].into(), SimTime(0));
+            assert_eq!(q.on_event(ClusterEvent::AssignedPodUpdate, SimTime(0)), 0);
+            assert!(q.is_unschedulable(&key("p")), "{plugin}");
+            assert_eq!(
+                q.on_event(ClusterEvent::AssignedPodLabelUpdate, SimTime(0)),
+                1
+            );
+        }
     }
 }

@@ -944,7 +944,13 @@ impl Simulation {
                     &self.cluster,
                     new.clone(),
                 ));
-            self.cluster_event(ClusterEvent::AssignedPodUpdate);
+            // PodSchedulingPropertiesChange: a label change is `UpdatePodLabel`; an update
+            // with no property of interest changed is `UpdatePodOther`.
+            self.cluster_event(if new.meta.labels != old.meta.labels {
+                ClusterEvent::AssignedPodLabelUpdate
+            } else {
+                ClusterEvent::AssignedPodUpdate
+            });
         }
         if now_ungated
             && !new.is_assigned()
