@@ -1013,3 +1013,455 @@ fn taint_toleration_more_tolerations_than_taints() {
 fn taint_toleration_untainted_node() {
     taint_case("node-6", &[], "pod-6", &[TAINT1], true);
 }
+
+// =======================================================================================
+// TestPodTopologySpreadFilter
+// =======================================================================================
+
+const PTS_NS: &str = "pts-predicate";
+
+/// `defaultNodes`: node-0…node-3 labelled `node: <name>`, zone-0 for the first two and
+/// zone-1 for the others.
+fn default_spread_nodes() -> Vec<String> {
+    (0..4)
+        .map(|i| {
+            node(
+                &format!("node-{i}"),
+                &format!("node: node-{i}, zone: zone-{}", i / 2),
+            )
+        })
+        .collect()
+}
+
+/// The four nodes of the node-inclusion-policy cases: node-1/node-2 in zone-1, node-3/node-4
+/// in zone-2, `foo: ''` on all but node-3, and `taints` (the unschedulable taint) on the
+/// nodes named.
+fn inclusion_nodes(tainted: &[&str]) -> Vec<String> {
+    (1..=4)
+        .map(|i| {
+            let name = format!("node-{i}");
+            let zone = if i <= 2 { 1 } else { 2 };
+            let foo = if i == 3 { "" } else { ", foo: ''" };
+            let taint = if tainted.contains(&name.as_str()) {
+                UNSCHEDULABLE_TAINT
+            } else {
+                ""
+            };
+            node_with(
+                &name,
+                &format!("node: {name}, zone: zone-{zone}{foo}"),
+                "",
+                taint,
+            )
+        })
+        .collect()
+}
+
+/// `st.MakePod().Name(name).Node(node).Label("foo", "")`, with a zero grace period when
+/// `zero_grace` (`ZeroTerminationGracePeriod()`).
+fn foo_pod(name: &str, node_name: &str, labels: &str, zero_grace: bool) -> String {
+    let mut extra = on(node_name);
+    if zero_grace {
+        extra.push_str("  terminationGracePeriodSeconds: 0\n");
+    }
+    pod(PTS_NS, name, labels, &extra)
+}
+
+/// A `DoNotSchedule` constraint (`SpreadConstraint(maxSkew, key, hardSpread, selector,
+/// minDomains, nodeAffinityPolicy, nodeTaintsPolicy, matchLabelKeys)`), flow style; `more`
+/// adds fields (`minDomains: 4`, `nodeTaintsPolicy: Honor`, …).
+fn hard_spread(max_skew: u32, key: &str, selector: &str, more: &str) -> String {
+    let more = if more.is_empty() {
+        String::new()
+    } else {
+        format!(", {more}")
+    };
+    format!(
+        "{{maxSkew: {max_skew}, topologyKey: {key}, whenUnsatisfiable: DoNotSchedule, labelSelector: {selector}{more}}}"
+    )
+}
+
+const FOO_EXISTS: &str = "{matchExpressions: [{key: foo, operator: Exists}]}";
+
+fn constraints(cs: &[String]) -> String {
+    format!("  topologySpreadConstraints: [{}]\n", cs.join(", "))
+}
+
+/// `NodeAffinityIn(key, values)` / `NodeAffinityNotIn(key, values)`: one required term.
+fn node_affinity(key: &str, op: &str, values: &str) -> String {
+    format!(
+        "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{{key: {key}, operator: {op}, values: [{values}]}}]\n"
+    )
+}
+
+/// One TestPodTopologySpreadFilter case: `nodes`, then each of `existing` (bound), then
+/// the incoming pod `p` (labels `labels`, spec lines `spec`); it lands on one of
+/// `candidates`, or is unschedulable when `candidates` is empty.
+fn spread_case(
+    nodes: &[String],
+    existing: &[String],
+    labels: &str,
+    spec: &str,
+    candidates: &[&str],
+) -> Simulation {
+    spread_case_with(nodes, existing, &pod(PTS_NS, "p", labels, spec), candidates)
+}
+
+fn spread_case_with(
+    nodes: &[String],
+    existing: &[String],
+    incoming: &str,
+    candidates: &[&str],
+) -> Simulation {
+    let mut sim = cluster(nodes);
+    for p in existing {
+        create(&mut sim, p);
+    }
+    create(&mut sim, incoming);
+    if candidates.is_empty() {
+        assert_unschedulable(&sim, PTS_NS, "p");
+    } else {
+        assert_scheduled_in(&sim, PTS_NS, "p", candidates);
+    }
+    sim
+}
+
+fn foo_pods(pods: &[(&str, &str)], zero_grace: bool) -> Vec<String> {
+    pods.iter()
+        .map(|(n, on)| foo_pod(n, on, "foo: ''", zero_grace))
+        .collect()
+}
+
+/// TestPodTopologySpreadFilter "place pod on a 1/1/0/1 cluster with MaxSkew=1, node-2 is the
+/// only fit".
+#[test]
+fn spread_filter_1_1_0_1_max_skew_1() {
+    spread_case(
+        &default_spread_nodes(),
+        &foo_pods(&[("p0", "node-0"), ("p1", "node-1"), ("p3", "node-3")], false),
+        "foo: ''",
+        &constraints(&[hard_spread(1, "node", FOO_EXISTS, "")]),
+        &["node-2"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "place pod on a 2/0/0/1 cluster with MaxSkew=2, node-{1,2,3}
+/// are good fits".
+#[test]
+fn spread_filter_2_0_0_1_max_skew_2() {
+    spread_case(
+        &default_spread_nodes(),
+        &foo_pods(&[("p0a", "node-0"), ("p0b", "node-0"), ("p3", "node-3")], false),
+        "foo: ''",
+        &constraints(&[hard_spread(2, "node", FOO_EXISTS, "")]),
+        &["node-1", "node-2", "node-3"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "pod is required to be placed on zone0, so only node-1 fits".
+#[test]
+fn spread_filter_required_zone_0() {
+    spread_case(
+        &default_spread_nodes(),
+        &foo_pods(&[("p0", "node-0"), ("p3", "node-3")], false),
+        "foo: ''",
+        &format!(
+            "{}{}",
+            node_affinity("zone", "In", "zone-0"),
+            constraints(&[hard_spread(1, "node", FOO_EXISTS, "")])
+        ),
+        &["node-1"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "two constraints: pod can only be placed to zone-1/node-2".
+#[test]
+fn spread_filter_two_constraints() {
+    spread_case(
+        &default_spread_nodes(),
+        &foo_pods(
+            &[
+                ("p0", "node-0"),
+                ("p1", "node-1"),
+                ("p3a", "node-3"),
+                ("p3b", "node-3"),
+            ],
+            false,
+        ),
+        "foo: ''",
+        &constraints(&[
+            hard_spread(1, "zone", FOO_EXISTS, ""),
+            hard_spread(1, "node", FOO_EXISTS, ""),
+        ]),
+        &["node-2"],
+    );
+}
+
+/// The 2/2/1 pods of the "mock a 3-node cluster" cases (node-0 excluded by node affinity).
+fn pods_2_2_1(zero_grace: bool) -> Vec<String> {
+    foo_pods(
+        &[
+            ("p1a", "node-1"),
+            ("p1b", "node-1"),
+            ("p2a", "node-2"),
+            ("p2b", "node-2"),
+            ("p3", "node-3"),
+        ],
+        zero_grace,
+    )
+}
+
+/// TestPodTopologySpreadFilter "pod cannot be placed onto any node". The message is the
+/// v1.36 FitError (node-0 fails NodeAffinity, the rest PodTopologySpread; preemption finds
+/// no lower-priority victims).
+#[test]
+fn spread_filter_no_node_fits() {
+    let sim = spread_case(
+        &default_spread_nodes(),
+        &pods_2_2_1(false),
+        "foo: ''",
+        &format!(
+            "{}{}",
+            node_affinity("node", "NotIn", "node-0"),
+            constraints(&[
+                hard_spread(1, "zone", FOO_EXISTS, ""),
+                hard_spread(1, "node", FOO_EXISTS, ""),
+            ])
+        ),
+        &[],
+    );
+    assert_eq!(
+        failures(&sim, PTS_NS, "p"),
+        vec!["0/4 nodes are available: 1 node(s) didn't match Pod's node affinity/selector, 3 node(s) didn't match pod topology spread constraints. no new claims to deallocate, preemption: 0/4 nodes are available: 1 Preemption is not helpful for scheduling, 3 No preemption victims found for incoming pod.".to_string()]
+    );
+}
+
+/// TestPodTopologySpreadFilter "high priority pod can preempt others": the same cluster,
+/// the incoming pod has priority 100 (class `p100`) and preempts zero-grace pods.
+#[test]
+fn spread_filter_high_priority_pod_preempts() {
+    let mut nodes = default_spread_nodes();
+    nodes.push(
+        "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: p100}\nvalue: 100\n"
+            .to_string(),
+    );
+    let sim = spread_case(
+        &nodes,
+        &pods_2_2_1(true),
+        "foo: ''",
+        &format!(
+            "  priorityClassName: p100\n{}{}",
+            node_affinity("node", "NotIn", "node-0"),
+            constraints(&[
+                hard_spread(1, "zone", FOO_EXISTS, ""),
+                hard_spread(1, "node", FOO_EXISTS, ""),
+            ])
+        ),
+        &["node-1", "node-2", "node-3"],
+    );
+    assert!(sim
+        .log()
+        .events()
+        .any(|(_, e)| e.reason == "Preempted"));
+}
+
+/// TestPodTopologySpreadFilter "pods spread across nodes as 2/2/1, maxSkew is 2, and the
+/// number of domains < minDomains, then the third node fits".
+#[test]
+fn spread_filter_min_domains_above_domain_count() {
+    spread_case(
+        &default_spread_nodes(),
+        &pods_2_2_1(true),
+        "foo: ''",
+        &format!(
+            "{}{}",
+            node_affinity("node", "NotIn", "node-0"),
+            constraints(&[hard_spread(2, "node", FOO_EXISTS, "minDomains: 4")])
+        ),
+        &["node-3"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "pods spread across nodes as 2/2/1, maxSkew is 2, and the
+/// number of domains > minDomains, then the all nodes fit".
+#[test]
+fn spread_filter_min_domains_below_domain_count() {
+    spread_case(
+        &default_spread_nodes(),
+        &pods_2_2_1(true),
+        "foo: ''",
+        &format!(
+            "{}{}",
+            node_affinity("node", "NotIn", "node-0"),
+            constraints(&[hard_spread(2, "node", FOO_EXISTS, "minDomains: 2")])
+        ),
+        &["node-1", "node-2", "node-3"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "pods spread across zone as 2/1, maxSkew is 2 and the number
+/// of domains < minDomains, then the third and fourth nodes fit".
+#[test]
+fn spread_filter_zone_min_domains_above_domain_count() {
+    spread_case(
+        &default_spread_nodes(),
+        &foo_pods(&[("p1a", "node-0"), ("p2a", "node-1"), ("p3a", "node-2")], false),
+        "foo: ''",
+        &constraints(&[hard_spread(2, "zone", FOO_EXISTS, "minDomains: 3")]),
+        &["node-2", "node-3"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "pods spread across zone as 2/1, maxSkew is 2 and the number
+/// of domains < minDomains, then the all nodes fit" (minDomains 1, below the 2 domains).
+#[test]
+fn spread_filter_zone_min_domains_below_domain_count() {
+    spread_case(
+        &default_spread_nodes(),
+        &foo_pods(&[("p1a", "node-1"), ("p2a", "node-2"), ("p3a", "node-3")], false),
+        "foo: ''",
+        &constraints(&[hard_spread(2, "zone", FOO_EXISTS, "minDomains: 1")]),
+        &["node-0", "node-1", "node-2", "node-3"],
+    );
+}
+
+fn pods_1_2_3_4() -> Vec<String> {
+    foo_pods(
+        &[
+            ("p1a", "node-1"),
+            ("p2a", "node-2"),
+            ("p3a", "node-3"),
+            ("p4a", "node-4"),
+        ],
+        false,
+    )
+}
+
+/// TestPodTopologySpreadFilter "NodeAffinityPolicy honored with labelSelectors, pods spread
+/// across zone as 2/1" (node-3 is filtered out by NodeAffinity).
+#[test]
+fn spread_filter_node_affinity_policy_honored() {
+    spread_case(
+        &inclusion_nodes(&[]),
+        &pods_1_2_3_4(),
+        "foo: ''",
+        &format!(
+            "  nodeSelector: {{foo: ''}}\n{}",
+            constraints(&[hard_spread(1, "zone", FOO_EXISTS, "")])
+        ),
+        &["node-4"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "NodeAffinityPolicy ignored with nodeAffinity, pods spread
+/// across zone as 1/~2~".
+#[test]
+fn spread_filter_node_affinity_policy_ignored() {
+    spread_case(
+        &inclusion_nodes(&[]),
+        &foo_pods(&[("p1a", "node-1"), ("p3a", "node-3"), ("p4a", "node-4")], false),
+        "foo: ''",
+        &format!(
+            "{}{}",
+            node_affinity("foo", "In", "''"),
+            constraints(&[hard_spread(
+                1,
+                "zone",
+                FOO_EXISTS,
+                "nodeAffinityPolicy: Ignore"
+            )])
+        ),
+        &["node-1", "node-2"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "NodeTaintsPolicy honored, pods spread across zone as 2/1"
+/// (node-3 is filtered out by TaintToleration).
+#[test]
+fn spread_filter_node_taints_policy_honored() {
+    spread_case(
+        &inclusion_nodes(&["node-3"]),
+        &pods_1_2_3_4(),
+        "foo: ''",
+        &constraints(&[hard_spread(1, "zone", FOO_EXISTS, "nodeTaintsPolicy: Honor")]),
+        &["node-4"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "NodeTaintsPolicy ignored, pods spread across zone as 2/2".
+#[test]
+fn spread_filter_node_taints_policy_ignored() {
+    spread_case(
+        &inclusion_nodes(&["node-3"]),
+        &pods_1_2_3_4(),
+        "foo: ''",
+        &constraints(&[hard_spread(1, "zone", FOO_EXISTS, "")]),
+        &["node-1", "node-2", "node-4"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "two node inclusion Constraints, zone: honor/ignore, node:
+/// honor/ignore".
+#[test]
+fn spread_filter_two_inclusion_constraints_default_policies() {
+    spread_case(
+        &inclusion_nodes(&["node-2"]),
+        &pods_1_2_3_4(),
+        "foo: ''",
+        &format!(
+            "  nodeSelector: {{foo: ''}}\n{}",
+            constraints(&[
+                hard_spread(1, "zone", FOO_EXISTS, ""),
+                hard_spread(1, "node", FOO_EXISTS, ""),
+            ])
+        ),
+        &["node-4"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "two node inclusion Constraints, zone: ignore/ignore, node:
+/// honor/honor".
+#[test]
+fn spread_filter_two_inclusion_constraints_explicit_policies() {
+    spread_case(
+        &inclusion_nodes(&["node-2"]),
+        &pods_1_2_3_4(),
+        "foo: ''",
+        &format!(
+            "  nodeSelector: {{foo: ''}}\n{}",
+            constraints(&[
+                hard_spread(1, "zone", FOO_EXISTS, "nodeAffinityPolicy: Ignore"),
+                hard_spread(1, "node", FOO_EXISTS, "nodeTaintsPolicy: Honor"),
+            ])
+        ),
+        &["node-1", "node-4"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "matchLabelKeys ANDed with LabelSelector when LabelSelector
+/// isn't empty, pods spread across zone as 0/1".
+#[test]
+fn spread_filter_match_label_keys_with_selector() {
+    let mut existing = foo_pods(&[("p1a", "node-0"), ("p2a", "node-1")], false);
+    existing.push(foo_pod("p3a", "node-2", "foo: '', bar: ''", false));
+    spread_case(
+        &default_spread_nodes(),
+        &existing,
+        "foo: '', bar: ''",
+        &constraints(&[hard_spread(1, "zone", FOO_EXISTS, "matchLabelKeys: [bar]")]),
+        &["node-0", "node-1"],
+    );
+}
+
+/// TestPodTopologySpreadFilter "matchLabelKeys ANDed with LabelSelector when LabelSelector is
+/// empty, pods spread across zone as 2/1".
+#[test]
+fn spread_filter_match_label_keys_with_empty_selector() {
+    spread_case(
+        &default_spread_nodes(),
+        &foo_pods(&[("p1a", "node-0"), ("p2a", "node-1"), ("p3a", "node-2")], false),
+        "foo: ''",
+        &constraints(&[hard_spread(1, "zone", "{}", "matchLabelKeys: [foo]")]),
+        &["node-2", "node-3"],
+    );
+}
