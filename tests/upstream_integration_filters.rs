@@ -1,8 +1,11 @@
 //! Upstream's scheduler **filter integration** tests, `test/integration/scheduler/filters/
 //! filters_test.go` (kubernetes/kubernetes), case by case, replayed through the whole
-//! engine (default profile, default feature gates, Kubernetes v1.36). The file was read at
-//! the newest revision stored here (0097b89, which already has the mismatchLabelKeys cases
-//! of TestInterPodAffinity); cases added later are not covered.
+//! engine (default profile, default feature gates, Kubernetes v1.36), and the placement
+//! checks of `test/integration/scheduler/scoring/priorities_test.go`. filters_test.go was
+//! read at the newest revision stored here (0097b89, which already has the mismatchLabelKeys
+//! cases of TestInterPodAffinity); priorities_test.go only at an older one (02f77a1, which
+//! still has TestImageLocalityScoring and the old `SpreadConstraint` signature). Cases added
+//! to either file later are not covered.
 //!
 //! How the integration harness maps onto Bindery:
 //! - upstream creates objects one after another against a real API server and scheduler
@@ -32,6 +35,16 @@
 //!   and "matchLabelKeys ignored when feature gate disabled, …": they turn off
 //!   NodeInclusionPolicyInPodTopologySpread / MatchLabelKeysInPodTopologySpread, both on
 //!   by default in v1.36; Bindery models the defaults only.
+//! - priorities_test.go TestImageLocalityScoring: Bindery has no image data (ImageLocality
+//!   is not simulated).
+//! - priorities_test.go TestDefaultPodTopologySpreadScoring: it spreads pods selected by a
+//!   Service through the system default constraints; Bindery models no Services (the
+//!   defaults apply to ReplicaSet / StatefulSet pods only).
+//! - priorities_test.go TestNodeResourcesScoring, its second half: the pod uses a
+//!   `gpu-binpacking-scheduler` profile (MostAllocated with a GPU weight), a custom profile
+//!   with plugin args; the default-scheduler half is ported.
+//! - Upstream's priority tests enable only the Score plugin under test; here the default
+//!   profile scores with all of them, and each ported case says why the others agree.
 //! - TestPodAffinityMatchLabelKeyEnablement: it toggles MatchLabelKeysInPodAffinity between
 //!   pod creations and compares the stored selectors; only the gate-on part is v1.36's
 //!   default behaviour, and it is covered by the TestInterPodAffinity matchLabelKeys /
@@ -64,12 +77,15 @@ fn node_with(name: &str, labels: &str, res: &str, extra_spec: &str) -> String {
     } else {
         format!("pods: '32', {res}")
     };
-    let mut s = format!("apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{{labels}}}}}\n");
+    let mut s =
+        format!("apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{{labels}}}}}\n");
     if !extra_spec.is_empty() {
         s.push_str("spec:\n");
         s.push_str(extra_spec);
     }
-    s.push_str(&format!("status:\n  allocatable: {{{res}}}\n  capacity: {{{res}}}\n"));
+    s.push_str(&format!(
+        "status:\n  allocatable: {{{res}}}\n  capacity: {{{res}}}\n"
+    ));
     s
 }
 
@@ -124,7 +140,15 @@ fn parse(yaml: &str) -> bindery_core::scenario::Parsed {
 
 /// A fresh cluster with `docs` loaded, run until idle.
 fn cluster(docs: &[String]) -> Simulation {
-    let mut sim = Simulation::new(1);
+    cluster_seeded(docs, 1)
+}
+
+/// Seeds the scoring cases run with: ties between equally scored nodes are broken by the
+/// seeded RNG, so a placement that upstream expects must not depend on the seed.
+const SEEDS: [u64; 4] = [1, 2, 3, 4];
+
+fn cluster_seeded(docs: &[String], seed: u64) -> Simulation {
+    let mut sim = Simulation::new(seed);
     if !docs.is_empty() {
         let errors = sim.load(&parse(&docs.join("---\n")));
         assert!(errors.is_empty(), "{errors:?}");
@@ -442,7 +466,12 @@ const NS1: &str = "ns1";
 /// testnode-0 and anothernode-0: the same `region` and `zone`, another `node`, 1G memory.
 fn affinity_nodes() -> Vec<String> {
     vec![
-        node_with("testnode-0", "region: r1, zone: z11, node: n1", "memory: 1G", ""),
+        node_with(
+            "testnode-0",
+            "region: r1, zone: z11, node: n1",
+            "memory: 1G",
+            "",
+        ),
         node_with(
             "anothernode-0",
             "region: r1, zone: z11, node: n2",
@@ -998,7 +1027,13 @@ fn taint_toleration_pod_tolerates_some_taints() {
 /// TestTaintTolerationFilter "Pod tolerates all node taints".
 #[test]
 fn taint_toleration_pod_tolerates_all_taints() {
-    taint_case("node-4", &[TAINT1, TAINT2], "pod-4", &[TAINT1, TAINT2], true);
+    taint_case(
+        "node-4",
+        &[TAINT1, TAINT2],
+        "pod-4",
+        &[TAINT1, TAINT2],
+        true,
+    );
 }
 
 /// TestTaintTolerationFilter "Node has one taint, pod has multiple tolerations and tolerates
@@ -1113,7 +1148,17 @@ fn spread_case_with(
     incoming: &str,
     candidates: &[&str],
 ) -> Simulation {
-    let mut sim = cluster(nodes);
+    spread_case_seeded(1, nodes, existing, incoming, candidates)
+}
+
+fn spread_case_seeded(
+    seed: u64,
+    nodes: &[String],
+    existing: &[String],
+    incoming: &str,
+    candidates: &[&str],
+) -> Simulation {
+    let mut sim = cluster_seeded(nodes, seed);
     for p in existing {
         create(&mut sim, p);
     }
@@ -1138,7 +1183,10 @@ fn foo_pods(pods: &[(&str, &str)], zero_grace: bool) -> Vec<String> {
 fn spread_filter_1_1_0_1_max_skew_1() {
     spread_case(
         &default_spread_nodes(),
-        &foo_pods(&[("p0", "node-0"), ("p1", "node-1"), ("p3", "node-3")], false),
+        &foo_pods(
+            &[("p0", "node-0"), ("p1", "node-1"), ("p3", "node-3")],
+            false,
+        ),
         "foo: ''",
         &constraints(&[hard_spread(1, "node", FOO_EXISTS, "")]),
         &["node-2"],
@@ -1151,7 +1199,10 @@ fn spread_filter_1_1_0_1_max_skew_1() {
 fn spread_filter_2_0_0_1_max_skew_2() {
     spread_case(
         &default_spread_nodes(),
-        &foo_pods(&[("p0a", "node-0"), ("p0b", "node-0"), ("p3", "node-3")], false),
+        &foo_pods(
+            &[("p0a", "node-0"), ("p0b", "node-0"), ("p3", "node-3")],
+            false,
+        ),
         "foo: ''",
         &constraints(&[hard_spread(2, "node", FOO_EXISTS, "")]),
         &["node-1", "node-2", "node-3"],
@@ -1259,10 +1310,7 @@ fn spread_filter_high_priority_pod_preempts() {
         ),
         &["node-1", "node-2", "node-3"],
     );
-    assert!(sim
-        .log()
-        .events()
-        .any(|(_, e)| e.reason == "Preempted"));
+    assert!(sim.log().events().any(|(_, e)| e.reason == "Preempted"));
 }
 
 /// TestPodTopologySpreadFilter "pods spread across nodes as 2/2/1, maxSkew is 2, and the
@@ -1305,7 +1353,10 @@ fn spread_filter_min_domains_below_domain_count() {
 fn spread_filter_zone_min_domains_above_domain_count() {
     spread_case(
         &default_spread_nodes(),
-        &foo_pods(&[("p1a", "node-0"), ("p2a", "node-1"), ("p3a", "node-2")], false),
+        &foo_pods(
+            &[("p1a", "node-0"), ("p2a", "node-1"), ("p3a", "node-2")],
+            false,
+        ),
         "foo: ''",
         &constraints(&[hard_spread(2, "zone", FOO_EXISTS, "minDomains: 3")]),
         &["node-2", "node-3"],
@@ -1318,7 +1369,10 @@ fn spread_filter_zone_min_domains_above_domain_count() {
 fn spread_filter_zone_min_domains_below_domain_count() {
     spread_case(
         &default_spread_nodes(),
-        &foo_pods(&[("p1a", "node-1"), ("p2a", "node-2"), ("p3a", "node-3")], false),
+        &foo_pods(
+            &[("p1a", "node-1"), ("p2a", "node-2"), ("p3a", "node-3")],
+            false,
+        ),
         "foo: ''",
         &constraints(&[hard_spread(2, "zone", FOO_EXISTS, "minDomains: 1")]),
         &["node-0", "node-1", "node-2", "node-3"],
@@ -1359,7 +1413,10 @@ fn spread_filter_node_affinity_policy_honored() {
 fn spread_filter_node_affinity_policy_ignored() {
     spread_case(
         &inclusion_nodes(&[]),
-        &foo_pods(&[("p1a", "node-1"), ("p3a", "node-3"), ("p4a", "node-4")], false),
+        &foo_pods(
+            &[("p1a", "node-1"), ("p3a", "node-3"), ("p4a", "node-4")],
+            false,
+        ),
         "foo: ''",
         &format!(
             "{}{}",
@@ -1383,7 +1440,12 @@ fn spread_filter_node_taints_policy_honored() {
         &inclusion_nodes(&["node-3"]),
         &pods_1_2_3_4(),
         "foo: ''",
-        &constraints(&[hard_spread(1, "zone", FOO_EXISTS, "nodeTaintsPolicy: Honor")]),
+        &constraints(&[hard_spread(
+            1,
+            "zone",
+            FOO_EXISTS,
+            "nodeTaintsPolicy: Honor",
+        )]),
         &["node-4"],
     );
 }
@@ -1459,9 +1521,313 @@ fn spread_filter_match_label_keys_with_selector() {
 fn spread_filter_match_label_keys_with_empty_selector() {
     spread_case(
         &default_spread_nodes(),
-        &foo_pods(&[("p1a", "node-0"), ("p2a", "node-1"), ("p3a", "node-2")], false),
+        &foo_pods(
+            &[("p1a", "node-0"), ("p2a", "node-1"), ("p3a", "node-2")],
+            false,
+        ),
         "foo: ''",
         &constraints(&[hard_spread(1, "zone", "{}", "matchLabelKeys: [foo]")]),
         &["node-2", "node-3"],
+    );
+}
+
+// =======================================================================================
+// scoring/priorities_test.go: where the pod lands
+// =======================================================================================
+//
+// Upstream's priority tests (`initTestSchedulerForPriorityTest`) run a profile whose only
+// Score plugin is the one under test; Bindery runs the default profile, where every other
+// score is also counted. Each case below says why the others do not change the choice.
+
+/// `createAndWaitForNodesInCache(prefix, wrapper, n)`: `<prefix>-<i>` with `labels`.
+fn numbered_nodes(prefix: &str, n: usize, labels: &str) -> Vec<String> {
+    (0..n)
+        .map(|i| node(&format!("{prefix}-{i}"), labels))
+        .collect()
+}
+
+/// TestNodeAffinityScoring: four plain nodes and testnode-4 labelled
+/// `kubernetes.io/node-topologyKey=topologyvalue`; a preferred node-affinity term (weight
+/// 20) puts the pod on testnode-4. The nodes are otherwise identical and empty, so no
+/// other default score separates them.
+#[test]
+fn node_affinity_scoring() {
+    let mut nodes = numbered_nodes("testnode", 4, "");
+    nodes.push(node(
+        "testnode-4",
+        "kubernetes.io/node-topologyKey: topologyvalue",
+    ));
+    for seed in SEEDS {
+        let mut sim = cluster_seeded(&nodes, seed);
+        let ns = "nodeaffinity";
+        create(
+        &mut sim,
+        &pod(
+            ns,
+            "pod-with-node-affinity",
+            "",
+            "  affinity:\n    nodeAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 20\n        preference: {matchExpressions: [{key: kubernetes.io/node-topologyKey, operator: In, values: [topologyvalue]}]}\n",
+        ),
+    );
+        assert_scheduled_in(&sim, ns, "pod-with-node-affinity", &["testnode-4"]);
+    }
+}
+
+/// One TestPodAffinityScoring case: five `in-topology-<i>` nodes carry
+/// `node-topologykey=topologyvalue`; the attractor pod (`service=S1`, ns1) runs on one of
+/// them; five `other-node-<i>` nodes without the label are added; the pod with a preferred
+/// affinity (weight 50) to `service In [S1, S3]` lands on an in-topology node. Under the
+/// default profile the resource scores differ only on the attractor's node (one pod more),
+/// far less than InterPodAffinity's normalized 100 for every in-topology node.
+fn pod_affinity_scoring_case(seed: u64, ns: &str, namespace_selector: &str) {
+    let in_topology = numbered_nodes("in-topology", 5, "node-topologykey: topologyvalue");
+    let mut sim = cluster_seeded(&in_topology, seed);
+    create(&mut sim, &pod("ns1", "attractor-pod", "service: S1", ""));
+    assert_scheduled_in(&sim, "ns1", "attractor-pod", &[]);
+    for n in numbered_nodes("other-node", 5, "") {
+        create(&mut sim, &n);
+    }
+    create(
+        &mut sim,
+        &pod(
+            ns,
+            "pod1",
+            "",
+            &format!(
+                "  affinity:\n    podAffinity:\n      preferredDuringSchedulingIgnoredDuringExecution:\n      - weight: 50\n        podAffinityTerm: {{labelSelector: {{matchExpressions: [{{key: service, operator: In, values: [S1, S3]}}]}}, topologyKey: node-topologykey{namespace_selector}}}\n"
+            ),
+        ),
+    );
+    let names: Vec<String> = (0..5).map(|i| format!("in-topology-{i}")).collect();
+    let names: Vec<&str> = names.iter().map(String::as_str).collect();
+    assert_scheduled_in(&sim, ns, "pod1", &names);
+}
+
+/// TestPodAffinityScoring "pod affinity".
+#[test]
+fn pod_affinity_scoring() {
+    for seed in SEEDS {
+        pod_affinity_scoring_case(seed, "ns1", "");
+    }
+}
+
+/// TestPodAffinityScoring "pod affinity with namespace selector": the pod is in ns2 and its
+/// term's `namespaceSelector: {}` selects every namespace (no Namespace labels needed).
+#[test]
+fn pod_affinity_scoring_with_namespace_selector() {
+    for seed in SEEDS {
+        pod_affinity_scoring_case(seed, "ns2", ", namespaceSelector: {}");
+    }
+}
+
+/// TestNodeResourcesScoring, its default-scheduler half: two nodes with 8 CPU, 16G and 4
+/// `example.com/gpu`; a CPU-bound and a GPU-bound pod land on different nodes (the default
+/// LeastAllocated strategy). The second half, a `gpu-binpacking-scheduler` profile with
+/// MostAllocated and a GPU weight, is skipped (custom profile and plugin args).
+#[test]
+fn node_resources_scoring_default_profile_spreads() {
+    let res = "cpu: '8', memory: 16G, example.com/gpu: '4'";
+    let nodes: Vec<String> = (0..2)
+        .map(|i| node_with(&format!("testnode-{i}"), "", res, ""))
+        .collect();
+    for seed in SEEDS {
+        let mut sim = cluster_seeded(&nodes, seed);
+        let ns = "noderesourcesfit";
+        create(
+            &mut sim,
+            &pod_with(
+                ns,
+                "cpubound1",
+                "",
+                "cpu: '2', memory: 4G, example.com/gpu: '1'",
+                "",
+            ),
+        );
+        create(
+            &mut sim,
+            &pod_with(
+                ns,
+                "gpubound1",
+                "",
+                "cpu: '1', memory: 2G, example.com/gpu: '2'",
+                "",
+            ),
+        );
+        let a = node_of(&sim, ns, "cpubound1").expect("cpubound1 was not scheduled");
+        let b = node_of(&sim, ns, "gpubound1").expect("gpubound1 was not scheduled");
+        assert_ne!(a, b, "both pods landed on {a}");
+    }
+}
+
+/// TestPodTopologySpreadScoring's nodes: node-0…node-3 as in the filter test, node-0 tainted
+/// `k1=v1:NoSchedule`.
+fn scoring_spread_nodes() -> Vec<String> {
+    (0..4)
+        .map(|i| {
+            let taint = if i == 0 {
+                "  taints: [{key: k1, value: v1, effect: NoSchedule}]\n"
+            } else {
+                ""
+            };
+            node_with(
+                &format!("node-{i}"),
+                &format!("node: node-{i}, zone: zone-{}", i / 2),
+                "",
+                taint,
+            )
+        })
+        .collect()
+}
+
+/// A `ScheduleAnyway` constraint, flow style.
+fn soft_spread(max_skew: u32, key: &str, more: &str) -> String {
+    let more = if more.is_empty() {
+        String::new()
+    } else {
+        format!(", {more}")
+    };
+    format!(
+        "{{maxSkew: {max_skew}, topologyKey: {key}, whenUnsatisfiable: ScheduleAnyway, labelSelector: {FOO_EXISTS}{more}}}"
+    )
+}
+
+/// The nodes of the two node-inclusion scoring cases: zone-1 = node-1, node-2 (the latter
+/// with the `node.kubernetes.io/unschedulable:PreferNoSchedule` taint of this file's
+/// `taints`), zone-2 = node-3, node-4 (no `foo`).
+fn scoring_inclusion_nodes() -> Vec<String> {
+    (1..=4)
+        .map(|i| {
+            let name = format!("node-{i}");
+            let zone = if i <= 2 { 1 } else { 2 };
+            let foo = if i == 4 { "" } else { ", foo: ''" };
+            let taint = if i == 2 {
+                "  taints: [{key: node.kubernetes.io/unschedulable, effect: PreferNoSchedule}]\n"
+            } else {
+                ""
+            };
+            node_with(
+                &name,
+                &format!("node: {name}, zone: zone-{zone}{foo}"),
+                "",
+                taint,
+            )
+        })
+        .collect()
+}
+
+/// A TestPodTopologySpreadScoring case, run with every seed of [`SEEDS`].
+fn spread_scoring_case(
+    nodes: &[String],
+    existing: &[String],
+    labels: &str,
+    spec: &str,
+    candidates: &[&str],
+) {
+    for seed in SEEDS {
+        spread_case_seeded(
+            seed,
+            nodes,
+            existing,
+            &pod(PTS_NS, "p", labels, spec),
+            candidates,
+        );
+    }
+}
+
+/// TestPodTopologySpreadScoring "place pod on a ~0~/1/2/3 cluster with MaxSkew=1, node-1 is
+/// the preferred fit" (the resource scores prefer the emptiest node too).
+#[test]
+fn spread_scoring_prefers_least_loaded_node() {
+    spread_scoring_case(
+        &scoring_spread_nodes(),
+        &foo_pods(
+            &[
+                ("p1", "node-1"),
+                ("p2a", "node-2"),
+                ("p2b", "node-2"),
+                ("p3a", "node-3"),
+                ("p3b", "node-3"),
+                ("p3c", "node-3"),
+            ],
+            false,
+        ),
+        "foo: ''",
+        &constraints(&[soft_spread(1, "node", "")]),
+        &["node-1"],
+    );
+}
+
+/// TestPodTopologySpreadScoring "combined with hardSpread constraint on a ~4~/0/1/2
+/// cluster": the hard zone constraint leaves node-2 and node-3, the soft one prefers node-2.
+#[test]
+fn spread_scoring_combined_with_hard_constraint() {
+    spread_scoring_case(
+        &scoring_spread_nodes(),
+        &foo_pods(
+            &[
+                ("p0a", "node-0"),
+                ("p0b", "node-0"),
+                ("p0c", "node-0"),
+                ("p0d", "node-0"),
+                ("p2", "node-2"),
+                ("p3a", "node-3"),
+                ("p3b", "node-3"),
+            ],
+            false,
+        ),
+        "foo: ''",
+        &constraints(&[
+            soft_spread(1, "node", ""),
+            hard_spread(1, "zone", FOO_EXISTS, ""),
+        ]),
+        &["node-2"],
+    );
+}
+
+fn scoring_inclusion_pods() -> Vec<String> {
+    foo_pods(
+        &[
+            ("p1a", "node-1"),
+            ("p2a", "node-2"),
+            ("p2b", "node-2"),
+            ("p4a", "node-4"),
+        ],
+        false,
+    )
+}
+
+/// TestPodTopologySpreadScoring "soft constraint with two node inclusion Constraints, zone:
+/// honor/ignore, node: honor/ignore" (TaintToleration's score also ranks the
+/// PreferNoSchedule node-2 last).
+#[test]
+fn spread_scoring_two_inclusion_constraints_default_policies() {
+    spread_scoring_case(
+        &scoring_inclusion_nodes(),
+        &scoring_inclusion_pods(),
+        "foo: ''",
+        &format!(
+            "  nodeSelector: {{foo: ''}}\n{}",
+            constraints(&[soft_spread(1, "zone", ""), soft_spread(1, "node", "")])
+        ),
+        &["node-3"],
+    );
+}
+
+/// TestPodTopologySpreadScoring "soft constraint with two node inclusion Constraints, zone:
+/// ignore/ignore, node: honor/honor".
+#[test]
+fn spread_scoring_two_inclusion_constraints_explicit_policies() {
+    spread_scoring_case(
+        &scoring_inclusion_nodes(),
+        &scoring_inclusion_pods(),
+        "foo: ''",
+        &format!(
+            "  nodeSelector: {{foo: ''}}\n{}",
+            constraints(&[
+                soft_spread(1, "zone", "nodeAffinityPolicy: Ignore"),
+                soft_spread(1, "node", "nodeTaintsPolicy: Honor"),
+            ])
+        ),
+        &["node-3"],
     );
 }
