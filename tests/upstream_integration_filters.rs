@@ -1076,7 +1076,7 @@ fn inclusion_nodes(tainted: &[&str]) -> Vec<String> {
         .map(|i| {
             let name = format!("node-{i}");
             let zone = if i <= 2 { 1 } else { 2 };
-            let foo = if i == 3 { "" } else { ", foo: ''" };
+            let foo_label = if i == 3 { "" } else { ", foo: ''" };
             let taint = if tainted.contains(&name.as_str()) {
                 UNSCHEDULABLE_TAINT
             } else {
@@ -1084,7 +1084,7 @@ fn inclusion_nodes(tainted: &[&str]) -> Vec<String> {
             };
             node_with(
                 &name,
-                &format!("node: {name}, zone: zone-{zone}{foo}"),
+                &format!("node: {name}, zone: zone-{zone}{foo_label}"),
                 "",
                 taint,
             )
@@ -1699,7 +1699,7 @@ fn scoring_inclusion_nodes() -> Vec<String> {
         .map(|i| {
             let name = format!("node-{i}");
             let zone = if i <= 2 { 1 } else { 2 };
-            let foo = if i == 4 { "" } else { ", foo: ''" };
+            let foo_label = if i == 4 { "" } else { ", foo: ''" };
             let taint = if i == 2 {
                 "  taints: [{key: node.kubernetes.io/unschedulable, effect: PreferNoSchedule}]\n"
             } else {
@@ -1707,7 +1707,7 @@ fn scoring_inclusion_nodes() -> Vec<String> {
             };
             node_with(
                 &name,
-                &format!("node: {name}, zone: zone-{zone}{foo}"),
+                &format!("node: {name}, zone: zone-{zone}{foo_label}"),
                 "",
                 taint,
             )
