@@ -27,6 +27,10 @@
 //!   bound. Upstream asserts no FailedScheduling text; the message v1.36 writes for the
 //!   first attempt is asserted too, as it is what a user sees.
 //!
+//! - `deletePod` deletes with the default grace period; Bindery's kubelet lets the 30 s
+//!   (simulated) pass before the pod is gone, then the waiting pod schedules. A pod update
+//!   (`Pods().Update` with new labels) is re-applied with its `nodeName`, as the API keeps it.
+//!
 //! Skipped (with why):
 //! - TestInterPodAffinityWithNamespaceSelector ("MatchingNamespaces", "MismatchingNamespaces"):
 //!   they select namespaces by a custom label (`team: team1`) of Namespace objects; Bindery
