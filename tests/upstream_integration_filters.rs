@@ -27,8 +27,9 @@
 //!   bound. Upstream asserts no FailedScheduling text; the message v1.36 writes for the
 //!   first attempt is asserted too, as it is what a user sees.
 //!
-//! - `deletePod` deletes with the default grace period; Bindery's kubelet lets the 30 s
-//!   (simulated) pass before the pod is gone, then the waiting pod schedules. A pod update
+//! - `deletePod`: Bindery deletes a running pod gracefully (its kubelet lets the default
+//!   30 s of simulated time pass before the pod is gone), then the waiting pod schedules;
+//!   how long the deletion takes does not change what upstream checks. A pod update
 //!   (`Pods().Update` with new labels) is re-applied with its `nodeName`, as the API keeps it.
 //!
 //! Skipped (with why):
