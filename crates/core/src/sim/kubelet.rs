@@ -1,5 +1,6 @@
 //! A stand-in for the kubelets: a pod bound to a node starts running once every claim it
-//! mounts is bound; volume expansion completes as a CSI resizer would report.
+//! mounts is bound (and no other running pod on the node has its ReadWriteOncePod-only
+//! volume mounted); volume expansion completes as a CSI resizer would report.
 
 use std::sync::Arc;
 
