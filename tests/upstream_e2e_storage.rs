@@ -1274,3 +1274,64 @@ fn csi_storage_capacity_used_insufficient_capacity() {
 fn csi_storage_capacity_used_have_capacity() {
     csi_storage_capacity(Some(true), &["100Gi"], false);
 }
+
+/// volume_provisioning.go, "DynamicProvisioner [Slow] should provision storage with
+/// non-default reclaim policy Retain": the provisioned volume carries the class's Retain
+/// policy and, once `TestDynamicProvisioning` deletes the claim, is Released (the test then
+/// deletes the volume itself).
+#[test]
+fn provisioning_with_reclaim_policy_retain_leaves_a_released_volume() {
+    let mut c = zonal_cluster();
+    c.create(&[
+        class(
+            "reclaimpolicy",
+            ZONAL_DRIVER,
+            "Immediate",
+            "reclaimPolicy: Retain\n",
+        ),
+        pvc("pvc", Some("reclaimpolicy"), "ReadWriteOnce", "1Gi", ""),
+    ]);
+    let pv = c.pvc_volume("pvc");
+    let volume = c.sim.cluster().pv(&pv).unwrap().clone();
+    assert_eq!(
+        volume.reclaim_policy,
+        bindery_core::model::ReclaimPolicy::Retain
+    );
+    // The external provisioner keeps its deletion finalizer only on Delete volumes
+    // (`handleProtectionFinalizer`), so nothing but pv-protection holds this one.
+    assert!(!volume
+        .meta
+        .has_finalizer("external-provisioner.volume.kubernetes.io/finalizer"));
+    c.delete(Kind::PersistentVolumeClaim, &key("pvc"));
+    assert_eq!(c.pv_phase(&pv), PvPhase::Released);
+    c.delete(Kind::PersistentVolume, &ObjectKey::cluster(pv.as_str()));
+    assert!(c.sim.cluster().pv(&pv).is_none());
+}
+
+/// volume_provisioning.go, "DynamicProvisioner [Slow] should test that deleting a claim
+/// before the volume is provisioned deletes the volume.": claims deleted right after
+/// creation (before the provisioner's volume appears) leave no volume behind. Upstream
+/// races 100 attempts; the simulation is deterministic, so a few suffice, each deleted in
+/// the same step as it was created.
+#[test]
+fn provisioning_claim_deleted_before_provisioning_leaves_no_volume() {
+    let mut c = zonal_cluster();
+    c.create(&[class("race", ZONAL_DRIVER, "Immediate", "")]);
+    for i in 0..5 {
+        let name = format!("pvc-race-{i}");
+        let parsed =
+            bindery_core::scenario::parse(&pvc(&name, Some("race"), "ReadWriteOnce", "1Gi", ""));
+        c.sim.create(&parsed.manifests[0].manifest).unwrap();
+        // Let the PV controller hand the claim to the provisioner, but not the volume appear.
+        while c
+            .events(Kind::PersistentVolumeClaim, &key(&name), "Provisioning")
+            .is_empty()
+        {
+            assert_ne!(c.sim.step(), bindery_core::StepOutcome::Idle);
+        }
+        assert!(c.sim.cluster().pvs().is_empty());
+        c.delete(Kind::PersistentVolumeClaim, &key(&name));
+    }
+    let residual: Vec<&String> = c.sim.cluster().pvs().keys().collect();
+    assert!(residual.is_empty(), "residual volumes: {residual:?}");
+}
