@@ -1311,8 +1311,10 @@ fn provisioning_with_reclaim_policy_retain_leaves_a_released_volume() {
 /// volume_provisioning.go, "DynamicProvisioner [Slow] should test that deleting a claim
 /// before the volume is provisioned deletes the volume.": claims deleted right after
 /// creation (before the provisioner's volume appears) leave no volume behind. Upstream
-/// races 100 attempts; the simulation is deterministic, so a few suffice, each deleted in
-/// the same step as it was created.
+/// races 100 attempts; the simulation is deterministic, so a few suffice, each deleted once
+/// `Provisioning` was announced and before the volume exists. (Upstream's provisioner may
+/// still store the volume, which the PV controller then finds Released and deletes; Bindery's
+/// drops it when the claim is gone. Both end with no volume, which is what the test checks.)
 #[test]
 fn provisioning_claim_deleted_before_provisioning_leaves_no_volume() {
     let mut c = zonal_cluster();
