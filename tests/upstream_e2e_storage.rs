@@ -10,7 +10,8 @@
 //!   and `testsuites/provisioning.go` (`TestBindingWaitForFirstConsumerMultiPVC`);
 //! - `test/e2e/storage/volume_provisioning.go` (`DynamicProvisioner Default`);
 //! - `test/e2e/storage/csi_mock/csi_volume_limit.go` and `csi_mock/csi_storage_capacity.go`
-//!   (the "CSIStorageCapacity" table);
+//!   (the "CSIStorageCapacity" table), `testsuites/volumelimits.go` ("should support volume
+//!   limits");
 //! - `test/e2e/storage/pvc_protection.go` (a v1.11-era copy), `pv_protection.go`,
 //!   `persistent_volumes.go` (`with Single PV - PVC pairs`, `with multiple PVs and PVCs all
 //!   in same ns`).
@@ -48,8 +49,9 @@
 //!   `selected-node` reset it causes with topology): Bindery has no gRPC layer or error
 //!   injection; the reset itself is pinned by the adapted `TestRescheduleProvisioning` in
 //!   `upstream_integration_volumescheduling.rs`.
-//! - csi_attach_volume.go (VolumeAttachment objects) and `volume_limits.go` (every node
-//!   reports limits): Bindery models no VolumeAttachments or kubelet-reported limits.
+//! - csi_attach_volume.go (VolumeAttachment objects), `volume_limits.go` and
+//!   volumelimits.go's "should verify that all csinodes have volume limits" (what nodes
+//!   report): Bindery models no VolumeAttachments or kubelet-reported limits.
 //! - persistent_volumes.go: the Recycle reclaim policy (deprecated, a recycler pod), NFS
 //!   server setup and write checks, "should run through the lifecycle of a PV and a PVC"
 //!   (API status patch / list / watch operations).
@@ -1336,4 +1338,48 @@ fn provisioning_claim_deleted_before_provisioning_leaves_no_volume() {
     }
     let residual: Vec<&String> = c.sim.cluster().pvs().keys().collect();
     assert!(residual.is_empty(), "residual volumes: {residual:?}");
+}
+
+/// testsuites/volumelimits.go, "should support volume limits [Serial]" (a driver with a
+/// CSINode limit, dynamically provisioned WaitForFirstConsumer volumes): one pod using as
+/// many claims as the limit, pinned to the node (`e2epod.SetNodeSelection`), runs with
+/// all claims Bound; an extra pod with one more volume on that node stays Pending with
+/// `PodScheduled=False/Unschedulable` and a message matching `max.+volume.+count`.
+#[test]
+fn volumelimits_should_support_volume_limits() {
+    let limit = 3;
+    let mut c = Cluster::new(&[
+        node("node-1", None),
+        node("node-2", None),
+        format!("apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: node-1}}\nspec:\n  drivers:\n  - {{name: {MOCK_DRIVER}, nodeID: node-1, allocatable: {{count: {limit}}}}}\n"),
+        class("limits-sc", MOCK_DRIVER, "WaitForFirstConsumer", ""),
+    ]);
+    let claims: Vec<String> = (1..=limit).map(|i| format!("pvc-{i}")).collect();
+    c.create(
+        &claims
+            .iter()
+            .map(|n| pvc(n, Some("limits-sc"), "ReadWriteOnce", "1Gi", ""))
+            .collect::<Vec<_>>(),
+    );
+    let names: Vec<&str> = claims.iter().map(String::as_str).collect();
+    c.create(&[pod("pod-all-pvcs", &names, &pinned_to("node-1"))]);
+    for n in &claims {
+        c.pvc_volume(n);
+    }
+    assert_eq!(c.running("pod-all-pvcs"), "node-1");
+    c.create(&[
+        pvc("pvc-extra", Some("limits-sc"), "ReadWriteOnce", "1Gi", ""),
+        pod(
+            "volume-limits-exceeded",
+            &["pvc-extra"],
+            &pinned_to("node-1"),
+        ),
+    ]);
+    let msg = c.unschedulable("volume-limits-exceeded");
+    assert!(msg.contains("max volume count"), "{msg}");
+    assert_eq!(
+        msg,
+        "0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 1 node(s) exceed max volume count. no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
+    );
+    assert_eq!(c.pvc_phase("pvc-extra"), PvcPhase::Pending);
 }
