@@ -8,7 +8,9 @@
 //! - `test/e2e/storage/persistent_volumes-local.go` (a v1.27-era copy);
 //! - `test/e2e/storage/testsuites/topology.go` (a v1.16-era copy; the steps are unchanged)
 //!   and `testsuites/provisioning.go` (`TestBindingWaitForFirstConsumerMultiPVC`);
-//! - `test/e2e/storage/volume_provisioning.go` (`DynamicProvisioner Default`);
+//! - `test/e2e/storage/volume_provisioning.go` (delayed binding with and without
+//!   `allowedTopologies`, reclaim policy Retain, the claim deletion race,
+//!   `DynamicProvisioner Default`);
 //! - `test/e2e/storage/csi_mock/csi_volume_limit.go` and `csi_mock/csi_storage_capacity.go`
 //!   (the "CSIStorageCapacity" table), `testsuites/volumelimits.go` ("should support volume
 //!   limits");
@@ -41,7 +43,8 @@
 //!   `sleep 1` and a goroutine that recycles Released PVs: container exit is not modelled).
 //! - topology.go / provisioning.go: the data checks and snapshot / clone data sources.
 //! - volume_provisioning.go: cloud-specific cases (GCE/AWS/vSphere/Azure parameters, KMS
-//!   keys, unmanaged zones, in-tree plugin deletion races).
+//!   keys, unmanaged zones, the in-tree plugins' `pv.kubernetes.io/provisioned-by`
+//!   checks) and the external nfs-provisioner deployment case.
 //! - csi_volume_limit.go: the two generic-ephemeral-volume cases (Bindery has no
 //!   ephemeral-volume controller to create `<pod>-<volume>` claims).
 //! - csi_storage_capacity.go's "storage capacity" context (`resourceExhausted` injected
@@ -262,8 +265,8 @@ impl Cluster {
 
 // --- testsuites/readwriteoncepod.go ------------------------------------------------------
 
-/// The `DefaultFsDynamicPV` pattern with a CSI driver (csi-hostpath's class is
-/// WaitForFirstConsumer) on a two-node cluster, and `CreateVolumeResourceWithAccessModes`'s
+/// The `DefaultFsDynamicPV` pattern with a CSI driver (a WaitForFirstConsumer class
+/// here) on a two-node cluster, and `CreateVolumeResourceWithAccessModes`'s
 /// ReadWriteOncePod claim.
 fn rwop_cluster() -> Cluster {
     Cluster::new(&[
