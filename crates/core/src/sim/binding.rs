@@ -488,6 +488,15 @@ impl Simulation {
         }
         for claim in pod.claim_names() {
             let ck = ObjectKey::new(key.namespace.clone(), claim);
+            // A pod the kubelet held back because this one had its ReadWriteOncePod
+            // volume mounted can start now (kubelet.rs).
+            let held: Vec<ObjectKey> = self
+                .cluster
+                .pods_using_claim(&ck)
+                .filter(|p| p.is_assigned() && p.status.phase == PodPhase::Pending)
+                .map(|p| p.meta.key())
+                .collect();
+            self.work.kubelet.extend(held);
             self.work.pvc_protection.insert(ck);
         }
         self.collect_garbage_of(&pod.meta.uid);

@@ -484,6 +484,8 @@ impl Simulation {
     // --- volumes -----------------------------------------------------------------------------
 
     fn sync_volume(&mut self, name: &str) {
+        // The external provisioner's volume informer sees the same event.
+        self.provisioner_volume_finalizer(name);
         let Some(pv) = self.cluster.pv(name).cloned() else {
             return;
         };

@@ -1,5 +1,6 @@
 //! A stand-in for the kubelets: a pod bound to a node starts running once every claim it
-//! mounts is bound; volume expansion completes as a CSI resizer would report.
+//! mounts is bound (and no other running pod on the node has its ReadWriteOncePod-only
+//! volume mounted); volume expansion completes as a CSI resizer would report.
 
 use std::sync::Arc;
 
@@ -28,6 +29,26 @@ impl Simulation {
                 .is_some_and(|pvc| pvc.phase == PvcPhase::Bound)
         });
         if !ready {
+            return;
+        }
+        // The kubelet's own ReadWriteOncePod check (operation_generator.go,
+        // GenerateMountVolumeFunc): a volume whose only access mode is ReadWriteOncePod and
+        // that another pod on this node has mounted is not set up for this pod, which stays
+        // in ContainerCreating with a FailedMount event. The scheduler enforces the same
+        // rule; this only matters for a pod that bypasses it with `spec.nodeName`
+        // (e2e readwriteoncepod.go "should block a second pod…"). The kubelet retries with
+        // backoff; here the pod is looked at again when the other pod is gone.
+        if let Some(pv) = self.rwop_volume_mounted_elsewhere(&pod, node) {
+            self.event(
+                EventType::Warning,
+                "FailedMount",
+                Kind::Pod,
+                key,
+                format!(
+                    "MountVolume.SetUp failed for volume \"{pv}\" : volume uses the ReadWriteOncePod access mode and is already in use by another pod"
+                ),
+                "kubelet",
+            );
             return;
         }
         let mut new = (*pod).clone();
@@ -59,6 +80,33 @@ impl Simulation {
             self.cache
                 .refresh_pod(crate::scheduler::cache::PodInfo::new(&self.cluster, new));
         }
+    }
+
+    /// The first of the pod's volumes whose only access mode is ReadWriteOncePod and that
+    /// another pod on `node` has mounted (is running with), as `IsVolumeMountedElsewhere`
+    /// sees the kubelet's actual state of the world.
+    fn rwop_volume_mounted_elsewhere(&self, pod: &Pod, node: &str) -> Option<String> {
+        let ns = &pod.meta.namespace;
+        pod.claim_names().find_map(|c| {
+            let pv = self
+                .cluster
+                .pvc_by(ns, c)?
+                .volume_name
+                .as_deref()
+                .and_then(|v| self.cluster.pv(v))?;
+            if pv.access_modes.as_slice() != [AccessMode::ReadWriteOncePod] {
+                return None;
+            }
+            let claim = ObjectKey::new(ns.clone(), c);
+            self.cluster
+                .pods_using_claim(&claim)
+                .any(|p| {
+                    p.meta.uid != pod.meta.uid
+                        && p.node_name() == Some(node)
+                        && p.status.phase == PodPhase::Running
+                })
+                .then(|| pv.name().to_string())
+        })
     }
 
     /// An allowed expansion: the CSI resizer grows the volume and the claim's capacity.

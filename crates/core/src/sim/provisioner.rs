@@ -389,6 +389,60 @@ impl Simulation {
     }
 }
 
+impl Simulation {
+    /// sig-storage-lib-external-provisioner's `handleProtectionFinalizer`, which its
+    /// `syncVolume` runs on every event of a volume the provisioner is responsible for:
+    /// `external-provisioner.volume.kubernetes.io/finalizer` is removed once the reclaim
+    /// policy is Retain or Recycle (a provisioned Retain volume loses it right after
+    /// creation, so deleting it later is not blocked) and added back to a Bound,
+    /// not-deleted volume whose policy is Delete. Only volumes this provisioner made are
+    /// looked at (upstream also adopts static CSI volumes of its driver: not modelled).
+    pub(crate) fn provisioner_volume_finalizer(&mut self, name: &str) {
+        let Some(pv) = self.cluster.pv(name).cloned() else {
+            return;
+        };
+        let Some(p) = pv.meta.annotation(well_known::ANN_PROVISIONED_BY) else {
+            return;
+        };
+        if p.starts_with("kubernetes.io/")
+            || p == well_known::PROVISIONER_LOCAL_PATH
+            || !self
+                .cluster
+                .storage_classes
+                .values()
+                .any(|sc| sc.provisioner == p)
+        {
+            return;
+        }
+        let has = pv
+            .meta
+            .has_finalizer(well_known::FINALIZER_EXTERNAL_PROVISIONER);
+        let want = match pv.reclaim_policy {
+            ReclaimPolicy::Delete => {
+                has || (pv.meta.deletion.is_none() && pv.phase == PvPhase::Bound)
+            }
+            ReclaimPolicy::Retain | ReclaimPolicy::Recycle => false,
+        };
+        if want == has {
+            return;
+        }
+        let mut new = (*pv).clone();
+        if want {
+            new.meta
+                .add_finalizer(well_known::FINALIZER_EXTERNAL_PROVISIONER);
+        } else {
+            new.meta
+                .remove_finalizer(well_known::FINALIZER_EXTERNAL_PROVISIONER);
+        }
+        if new.meta.deletion.is_some() && new.meta.finalizers.is_empty() {
+            self.cluster.remove_pv(name);
+            self.after_pv_removed(&new);
+        } else {
+            self.write_pv(new);
+        }
+    }
+}
+
 /// `pvc-<claim uid>`, the provisioner library's default volume name.
 fn pv_name_for(pvc: &PersistentVolumeClaim) -> String {
     format!("pvc-{}", pvc.meta.uid)
