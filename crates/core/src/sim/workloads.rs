@@ -174,7 +174,15 @@ impl Simulation {
                         }
                         self.update_claim_owners(set, &p.meta, ordinal);
                     }
-                    p.meta.deletion.is_some() || !is_running_and_ready(&p)
+                    let wait = p.meta.deletion.is_some() || !is_running_and_ready(&p);
+                    // `processReplica`: a replica the sync need not wait for has the set's
+                    // invariants enforced, its claims' retention-policy owner references
+                    // included (`ClaimsMatchRetentionPolicy` / `UpdateStatefulPod`), so a
+                    // policy changed on a live set reaches the claims of running pods.
+                    if !(wait && monotonic) {
+                        self.update_claim_owners(set, &p.meta, ordinal);
+                    }
+                    wait
                 }
             };
             if wait && monotonic {
@@ -442,18 +450,17 @@ impl Simulation {
             let Some(claim) = self.cluster.pvc(&key).cloned() else {
                 continue;
             };
+            if claim_owner_up_to_date(&claim.meta.owners, set, pod, condemned) {
+                continue;
+            }
             let mut owners: Vec<OwnerRef> = claim
                 .meta
                 .owners
                 .iter()
-                .filter(|o| {
-                    !((o.kind == "StatefulSet" && o.name == set.meta.name)
-                        || (o.kind == "Pod" && o.name == pod.name))
-                })
+                .filter(|o| !matches_set(o, set) && !matches_pod(o, pod))
                 .cloned()
                 .collect();
-            let foreign_controller = owners.iter().any(|o| o.controller);
-            if !foreign_controller {
+            if !has_unexpected_controller(&claim.meta.owners, set, pod) {
                 match (set.when_scaled, set.when_deleted) {
                     (ClaimRetention::Retain, ClaimRetention::Retain) => {}
                     (ClaimRetention::Retain, ClaimRetention::Delete) => {
@@ -1184,6 +1191,79 @@ impl Simulation {
                 new.meta.owners.retain(|o| o.uid != *uid);
                 self.write_pvc(new);
             }
+        }
+    }
+}
+
+/// `matchesRef` against the set: same group/version, kind and name (any UID).
+fn matches_set(o: &OwnerRef, set: &StatefulSet) -> bool {
+    o.api_version == Kind::StatefulSet.api_version()
+        && o.kind == "StatefulSet"
+        && o.name == set.meta.name
+}
+
+/// `matchesRef` against the pod.
+fn matches_pod(o: &OwnerRef, pod: &Meta) -> bool {
+    o.api_version == "v1" && o.kind == "Pod" && o.name == pod.name
+}
+
+/// `hasUnexpectedController`: with a non-Retain policy, a controller reference that is
+/// neither this set nor this pod, or a reference to either by name whose UID is not
+/// theirs (a stale one), means the claim is someone else's.
+fn has_unexpected_controller(owners: &[OwnerRef], set: &StatefulSet, pod: &Meta) -> bool {
+    if set.when_scaled == ClaimRetention::Retain && set.when_deleted == ClaimRetention::Retain {
+        return false;
+    }
+    owners.iter().any(|o| {
+        if matches_set(o, set) {
+            o.uid != set.meta.uid
+        } else if matches_pod(o, pod) {
+            o.uid != pod.uid
+        } else {
+            o.controller
+        }
+    })
+}
+
+/// `isClaimOwnerUpToDate` (pkg/controller/statefulset/stateful_set_utils.go): whether the
+/// claim's owner references already agree with the retention policy, so that
+/// `updateClaimOwnerRefForSetAndPod` is not called. A stale reference to the set or pod
+/// (their name, another UID) leaves the claim untouched; an unexpected controller does
+/// too unless the set or pod also owns it (those references are then scrubbed); a set or
+/// pod reference that is not a controller is rewritten.
+fn claim_owner_up_to_date(
+    owners: &[OwnerRef],
+    set: &StatefulSet,
+    pod: &Meta,
+    condemned: bool,
+) -> bool {
+    let stale = |matches: &dyn Fn(&OwnerRef) -> bool, uid: &Uid| {
+        owners
+            .iter()
+            .find(|o| matches(o))
+            .is_some_and(|o| o.uid != *uid)
+    };
+    if stale(&|o| matches_set(o, set), &set.meta.uid) || stale(&|o| matches_pod(o, pod), &pod.uid) {
+        return true;
+    }
+    let has_set = owners.iter().any(|o| o.uid == set.meta.uid);
+    let has_pod = owners.iter().any(|o| o.uid == pod.uid);
+    if has_unexpected_controller(owners, set, pod) {
+        return !(has_set || has_pod);
+    }
+    // hasNonControllerOwner
+    if owners
+        .iter()
+        .any(|o| (o.uid == set.meta.uid || o.uid == pod.uid) && !o.controller)
+    {
+        return false;
+    }
+    match (set.when_scaled, set.when_deleted) {
+        (ClaimRetention::Retain, ClaimRetention::Retain) => !has_set && !has_pod,
+        (ClaimRetention::Retain, ClaimRetention::Delete) => has_set && !has_pod,
+        (ClaimRetention::Delete, ClaimRetention::Retain) => !has_set && condemned == has_pod,
+        (ClaimRetention::Delete, ClaimRetention::Delete) => {
+            condemned != has_set && condemned == has_pod
         }
     }
 }
