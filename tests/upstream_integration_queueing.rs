@@ -55,9 +55,6 @@
 //!   node is created", "Pod rejected with node by the VolumeZone plugin is not requeued
 //!   when the PV is updated but the topology is same": upstream's hints skip the pod;
 //!   Bindery retries it (the event is one its plugin registers), and it stays unschedulable.
-//! - "Pod updated with toleration requeued to activeQ": Bindery refuses any change of a
-//!   pod's tolerations (upstream allows additions and requeues the pod on
-//!   `UpdatePodToleration`).
 //! - "Pod rejected by the NodeResourcesFit plugin is requeued when the Pod is updated to
 //!   scale down": Bindery has no in-place resize.
 //! - VolumeBinding "requeued when the PVC is created" / "… the PVC is updated" / "… the
@@ -471,6 +468,20 @@ fn node_affinity_requeued_on_node_add() {
     )
     .trigger(|sim| create(sim, &node("fake-node2", "group: b", "", "")))
     .wanted_requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod updated with toleration requeued to activeQ": pod1 gains the toleration (an
+/// addition, which the API allows) and is retried; pod2 is not.
+#[test]
+fn toleration_added_to_pending_pod() {
+    start(
+        &[node("fake-node", "", "", &taint("taint-key", ""))],
+        &["pod1", "pod2"],
+        &[pod("pod1", "", "", ""), pod("pod2", "", "", "")],
+    )
+    .trigger(|sim| create(sim, &pod("pod1", "", "", &tolerate("taint-key"))))
+    .requeued(&["pod1"])
     .scheduled(&["pod1"]);
 }
 

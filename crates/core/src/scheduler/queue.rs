@@ -50,6 +50,8 @@ pub enum ClusterEvent {
     PvcUpdate,
     StorageClassAdd,
     StorageClassUpdate,
+    /// A pending pod's own tolerations were added to (`UnscheduledPod/UpdatePodToleration`).
+    UnscheduledPodTolerationUpdate,
     CsiNodeChange,
     CsiDriverChange,
     CsiStorageCapacityChange,
@@ -68,9 +70,15 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
     match plugin {
         // node_unschedulable.go, taint_toleration.go: Node Add|UpdateNodeTaint (a change of
         // `spec.unschedulable` is an `UpdateNodeTaint`).
-        names::NODE_UNSCHEDULABLE | names::TAINT_TOLERATION => {
-            matches!(event, NodeAdd | NodeTaintUpdate)
+        // taint_toleration.go also registers UnscheduledPod/UpdatePodToleration (the
+        // rejected pod itself gained a toleration).
+        names::TAINT_TOLERATION => {
+            matches!(
+                event,
+                NodeAdd | NodeTaintUpdate | UnscheduledPodTolerationUpdate
+            )
         }
+        names::NODE_UNSCHEDULABLE => matches!(event, NodeAdd | NodeTaintUpdate),
         names::NODE_NAME => matches!(event, NodeAdd),
         // node_affinity.go: Node Add|UpdateNodeLabel.
         names::NODE_AFFINITY => matches!(event, NodeAdd | NodeLabelUpdate),
@@ -374,6 +382,19 @@ impl SchedulingQueue {
             self.move_to_backoff(pod, now);
         }
         movable.len()
+    }
+
+    /// A pending pod's own update `event` (an `UnscheduledPod` event): moves it back if it
+    /// waits for an event and a plugin that rejected it registers this one.
+    pub fn on_own_update(&mut self, pod: &ObjectKey, event: ClusterEvent, now: SimTime) {
+        let Some(e) = self.entries.get(pod) else {
+            return;
+        };
+        if matches!(e.place, Place::Unschedulable)
+            && e.rejectors.iter().any(|r| interested(r, event))
+        {
+            self.move_to_backoff(pod, now);
+        }
     }
 
     /// Moves one unschedulable pod back (its own update, e.g. a nomination change).

@@ -923,8 +923,18 @@ impl Simulation {
                 .scheduling_gates
                 .iter()
                 .all(|g| old.spec.scheduling_gates.contains(g));
+        // validateOnlyAddedTolerations: tolerations may be added, not changed or removed.
+        let tolerations_added = new.spec.tolerations.len() > old.spec.tolerations.len()
+            && old
+                .spec
+                .tolerations
+                .iter()
+                .all(|t| new.spec.tolerations.contains(t));
         let mut comparable = new.spec.clone();
         comparable.scheduling_gates = old.spec.scheduling_gates.clone();
+        if tolerations_added {
+            comparable.tolerations = old.spec.tolerations.clone();
+        }
         if comparable != old.spec {
             return Err(ApplyError::invalid(
                 Kind::Pod,
@@ -968,6 +978,12 @@ impl Simulation {
             } else {
                 ClusterEvent::AssignedPodUpdate
             });
+        }
+        if tolerations_added && !new.is_assigned() {
+            // The pending pod's own `UnscheduledPod/UpdatePodToleration`, which
+            // TaintToleration registers.
+            self.queue
+                .on_own_update(key, ClusterEvent::UnscheduledPodTolerationUpdate, self.now);
         }
         if now_ungated
             && !new.is_assigned()
