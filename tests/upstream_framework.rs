@@ -724,7 +724,13 @@ fn unschedulable_pods_move_on_interesting_events_only() {
     q.add(q_key("p"), 0, SimTime(0));
     q.pop();
     q.add_unschedulable(q_key("p"), [names::NODE_PORTS].into(), SimTime(0));
-    assert_eq!(q.on_event(ClusterEvent::NodeUpdate, SimTime(0)), 0);
+    for node_update in [
+        ClusterEvent::NodeLabelUpdate,
+        ClusterEvent::NodeTaintUpdate,
+        ClusterEvent::NodeAllocatableUpdate,
+    ] {
+        assert_eq!(q.on_event(node_update, SimTime(0)), 0);
+    }
     assert_eq!(q.on_event(ClusterEvent::AssignedPodDelete, SimTime(0)), 1);
     assert!(!q.is_unschedulable(&q_key("p")));
 }

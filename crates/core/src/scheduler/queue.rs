@@ -30,7 +30,13 @@ fn align_to_window(t: SimTime) -> SimTime {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ClusterEvent {
     NodeAdd,
-    NodeUpdate,
+    /// A node's labels changed (`UpdateNodeLabel`).
+    NodeLabelUpdate,
+    /// A node's taints or `spec.unschedulable` changed (`UpdateNodeTaint`).
+    NodeTaintUpdate,
+    /// A node's allocatable changed (`UpdateNodeAllocatable`).
+    NodeAllocatableUpdate,
+    NodeDelete,
     AssignedPodAdd,
     /// An assigned pod's labels changed (`UpdatePodLabel`).
     AssignedPodLabelUpdate,
@@ -44,6 +50,8 @@ pub enum ClusterEvent {
     PvcUpdate,
     StorageClassAdd,
     StorageClassUpdate,
+    /// A pending pod's own tolerations were added to (`UnscheduledPod/UpdatePodToleration`).
+    UnscheduledPodTolerationUpdate,
     CsiNodeChange,
     CsiDriverChange,
     CsiStorageCapacityChange,
@@ -51,20 +59,37 @@ pub enum ClusterEvent {
 }
 
 /// `EventsToRegister`, coarsened to plugin level: does `plugin` care about `event`?
+///
+/// Node events are split as upstream's `NodeSchedulingPropertiesChange` splits a node
+/// update, and each plugin takes the node actions it registers with queueing hints on
+/// (since v1.32 the plugins no longer add `UpdateNodeTaint` for the old preCheck; see
+/// volume_binding.go's note on kubernetes/kubernetes#109437). Node deletion interests only
+/// PodTopologySpread.
 pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
     use ClusterEvent::*;
     match plugin {
-        names::NODE_UNSCHEDULABLE | names::TAINT_TOLERATION => {
-            matches!(event, NodeAdd | NodeUpdate)
+        // node_unschedulable.go, taint_toleration.go: Node Add|UpdateNodeTaint (a change of
+        // `spec.unschedulable` is an `UpdateNodeTaint`).
+        // taint_toleration.go also registers UnscheduledPod/UpdatePodToleration (the
+        // rejected pod itself gained a toleration).
+        names::TAINT_TOLERATION => {
+            matches!(
+                event,
+                NodeAdd | NodeTaintUpdate | UnscheduledPodTolerationUpdate
+            )
         }
+        names::NODE_UNSCHEDULABLE => matches!(event, NodeAdd | NodeTaintUpdate),
         names::NODE_NAME => matches!(event, NodeAdd),
-        names::NODE_AFFINITY => matches!(event, NodeAdd | NodeUpdate),
-        // fit.go registers Pod/Delete and UpdatePodScaleDown (an in-place resize that lowers
-        // requests, which Bindery has no way to make); node_ports.go Pod/Delete only, and
-        // with queueing hints (on since v1.32) Node/Add only. So an assigned pod's other
-        // updates (labels, a preempted victim's DisruptionTarget and deletionTimestamp) do
-        // not requeue pods these two rejected.
-        names::NODE_RESOURCES_FIT => matches!(event, NodeAdd | NodeUpdate | AssignedPodDelete),
+        // node_affinity.go: Node Add|UpdateNodeLabel.
+        names::NODE_AFFINITY => matches!(event, NodeAdd | NodeLabelUpdate),
+        // fit.go registers Node Add|UpdateNodeAllocatable, Pod/Delete and UpdatePodScaleDown
+        // (an in-place resize that lowers requests, which Bindery has no way to make);
+        // node_ports.go Pod/Delete only, and with queueing hints (on since v1.32) Node/Add
+        // only. So an assigned pod's other updates (labels, a preempted victim's
+        // DisruptionTarget and deletionTimestamp) do not requeue pods these two rejected.
+        names::NODE_RESOURCES_FIT => {
+            matches!(event, NodeAdd | NodeAllocatableUpdate | AssignedPodDelete)
+        }
         names::NODE_PORTS => matches!(event, NodeAdd | AssignedPodDelete),
         names::VOLUME_RESTRICTIONS => {
             matches!(event, NodeAdd | AssignedPodDelete | PvcAdd | PvcUpdate)
@@ -73,10 +98,11 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
             event,
             CsiNodeChange | AssignedPodDelete | PvcAdd | PvAdd | StorageClassAdd | NodeAdd
         ),
+        // volume_binding.go: Node Add|UpdateNodeLabel with queueing hints.
         names::VOLUME_BINDING => matches!(
             event,
             NodeAdd
-                | NodeUpdate
+                | NodeLabelUpdate
                 | PvAdd
                 | PvUpdate
                 | PvcAdd
@@ -87,18 +113,30 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
                 | CsiDriverChange
                 | CsiStorageCapacityChange
         ),
+        // volume_zone.go: Node Add|UpdateNodeLabel with queueing hints.
         names::VOLUME_ZONE => matches!(
             event,
-            NodeAdd | NodeUpdate | PvAdd | PvUpdate | PvcAdd | PvcUpdate | StorageClassAdd
+            NodeAdd | NodeLabelUpdate | PvAdd | PvUpdate | PvcAdd | PvcUpdate | StorageClassAdd
         ),
         // interpodaffinity/plugin.go and podtopologyspread/plugin.go: Pod
         // Add|UpdatePodLabel|Delete (an assigned pod's other updates are `UpdatePodOther`,
         // which neither registers for: a victim's DisruptionTarget condition and
-        // deletionTimestamp do not retry its preemptor, its deletion does) and Node
-        // Add|UpdateNodeLabel(|UpdateNodeTaint|Delete).
-        names::POD_TOPOLOGY_SPREAD | names::INTER_POD_AFFINITY => matches!(
+        // deletionTimestamp do not retry its preemptor, its deletion does); Node
+        // Add|UpdateNodeLabel for InterPodAffinity, Add|UpdateNodeLabel|UpdateNodeTaint|Delete
+        // for PodTopologySpread (its nodeTaintsPolicy can count a node in or out).
+        names::INTER_POD_AFFINITY => matches!(
             event,
-            NodeAdd | NodeUpdate | AssignedPodAdd | AssignedPodLabelUpdate | AssignedPodDelete
+            NodeAdd | NodeLabelUpdate | AssignedPodAdd | AssignedPodLabelUpdate | AssignedPodDelete
+        ),
+        names::POD_TOPOLOGY_SPREAD => matches!(
+            event,
+            NodeAdd
+                | NodeLabelUpdate
+                | NodeTaintUpdate
+                | NodeDelete
+                | AssignedPodAdd
+                | AssignedPodLabelUpdate
+                | AssignedPodDelete
         ),
         // Pods rejected without a plugin (errors), or by a PostFilter, retry on anything.
         _ => true,
@@ -346,6 +384,19 @@ impl SchedulingQueue {
         movable.len()
     }
 
+    /// A pending pod's own update `event` (an `UnscheduledPod` event): moves it back if it
+    /// waits for an event and a plugin that rejected it registers this one.
+    pub fn on_own_update(&mut self, pod: &ObjectKey, event: ClusterEvent, now: SimTime) {
+        let Some(e) = self.entries.get(pod) else {
+            return;
+        };
+        if matches!(e.place, Place::Unschedulable)
+            && e.rejectors.iter().any(|r| interested(r, event))
+        {
+            self.move_to_backoff(pod, now);
+        }
+    }
+
     /// Moves one unschedulable pod back (its own update, e.g. a nomination change).
     pub fn requeue(&mut self, pod: &ObjectKey, now: SimTime) {
         if matches!(
@@ -403,7 +454,7 @@ mod tests {
         q.add(key("p"), 0, SimTime(0));
         q.pop();
         q.add_unschedulable(key("p"), [names::VOLUME_RESTRICTIONS].into(), SimTime(0));
-        assert_eq!(q.on_event(ClusterEvent::NodeUpdate, SimTime(0)), 0);
+        assert_eq!(q.on_event(ClusterEvent::NodeLabelUpdate, SimTime(0)), 0);
         assert!(q.is_unschedulable(&key("p")));
         assert_eq!(q.on_event(ClusterEvent::AssignedPodDelete, SimTime(0)), 1);
         assert_eq!(q.next_backoff_expiry(), Some(SimTime(1000)));

@@ -438,9 +438,9 @@ impl Simulation {
         let name = n.name().to_string();
         let node = Arc::new(n);
         self.cluster.nodes.insert(name.clone(), node.clone());
-        self.cache.upsert_node(node);
+        self.cache.upsert_node(node.clone());
         self.sync_csi_limits(&name);
-        if old.is_none() {
+        let Some(old) = old else {
             // Pods created with this nodeName before the node existed now land on it.
             let waiting: Vec<Arc<Pod>> = self
                 .cluster
@@ -458,11 +458,28 @@ impl Simulation {
                 self.work.kubelet.insert(p.meta.key());
             }
             self.cluster_event(ClusterEvent::NodeAdd);
-            Applied::Created
-        } else {
-            self.cluster_event(ClusterEvent::NodeUpdate);
-            Applied::Updated
+            return Applied::Created;
+        };
+        // `NodeSchedulingPropertiesChange` (pkg/scheduler/framework/events.go): one event
+        // per changed property, in upstream's order; an update that changes none of
+        // them (conditions, annotations, an identical re-apply) moves no pod.
+        let mut events = Vec::new();
+        if old.unschedulable != node.unschedulable {
+            events.push(ClusterEvent::NodeTaintUpdate);
         }
+        if old.allocatable != node.allocatable {
+            events.push(ClusterEvent::NodeAllocatableUpdate);
+        }
+        if old.meta.labels != node.meta.labels {
+            events.push(ClusterEvent::NodeLabelUpdate);
+        }
+        if old.taints != node.taints {
+            events.push(ClusterEvent::NodeTaintUpdate);
+        }
+        for e in events {
+            self.cluster_event(e);
+        }
+        Applied::Updated
     }
 
     fn store_storage_class(
@@ -906,8 +923,18 @@ impl Simulation {
                 .scheduling_gates
                 .iter()
                 .all(|g| old.spec.scheduling_gates.contains(g));
+        // validateOnlyAddedTolerations: tolerations may be added, not changed or removed.
+        let tolerations_added = new.spec.tolerations.len() > old.spec.tolerations.len()
+            && old
+                .spec
+                .tolerations
+                .iter()
+                .all(|t| new.spec.tolerations.contains(t));
         let mut comparable = new.spec.clone();
         comparable.scheduling_gates = old.spec.scheduling_gates.clone();
+        if tolerations_added {
+            comparable.tolerations = old.spec.tolerations.clone();
+        }
         if comparable != old.spec {
             return Err(ApplyError::invalid(
                 Kind::Pod,
@@ -951,6 +978,12 @@ impl Simulation {
             } else {
                 ClusterEvent::AssignedPodUpdate
             });
+        }
+        if tolerations_added && !new.is_assigned() {
+            // The pending pod's own `UnscheduledPod/UpdatePodToleration`, which
+            // TaintToleration registers.
+            self.queue
+                .on_own_update(key, ClusterEvent::UnscheduledPodTolerationUpdate, self.now);
         }
         if now_ungated
             && !new.is_assigned()
@@ -1063,10 +1096,17 @@ impl Simulation {
             .filter(|p| p.node_name() == Some(name))
             .map(|p| p.meta.key())
             .collect();
+        let had_orphans = !orphans.is_empty();
         for key in orphans {
             self.remove_pod_now(&key);
         }
-        self.cluster_event(ClusterEvent::NodeUpdate);
+        // deleteNodeFromCache: Node/Delete (only PodTopologySpread registers it). The
+        // orphans left the cache with their node, so their deletions (PodGC's, upstream)
+        // are raised here: `AssignedPodDelete` for the plugins a freed pod can help.
+        self.cluster_event(ClusterEvent::NodeDelete);
+        if had_orphans {
+            self.cluster_event(ClusterEvent::AssignedPodDelete);
+        }
     }
 
     fn request_pv_deletion(&mut self, name: &str) {

@@ -1,0 +1,1493 @@
+//! Upstream's **requeueing integration cases**, `CoreResourceEnqueueTestCases` of
+//! `test/integration/scheduler/queueing/queue.go` (driven by `queue_test.go`,
+//! kubernetes/kubernetes, read at 055fd39), for the storage and node plugins: VolumeBinding,
+//! VolumeRestrictions, NodeVolumeLimits, VolumeZone, NodeResourcesFit, NodeUnschedulable,
+//! TaintToleration, NodeAffinity, PodTopologySpread and InterPodAffinity.
+//!
+//! How the harness maps onto Bindery:
+//! - Upstream creates the initial objects, then the pods, pops each pod once
+//!   (`ScheduleOne`), fires the trigger and reads which pods moved to activeQ
+//!   (`WantRequeuedPods`). Bindery has no view of the queue from outside, so a requeue is
+//!   read from what happens next: a requeued pod gets another attempt (it is bound, or a
+//!   new `FailedScheduling` event is recorded for it); a pod left in the unschedulable pool
+//!   records nothing more (the 5-minute flush is not modelled, so `run_until_idle` ends).
+//!   Where upstream's comments say a requeued pod becomes schedulable, the test also checks
+//!   it is bound.
+//! - Upstream enables only the plugins a case names (plus PrioritySort and DefaultBinder);
+//!   Bindery always runs the default profile. The fixtures are upstream's, and the other
+//!   default plugins accept them, except where noted.
+//! - Upstream's scheduler integration harness runs no PV controller; Bindery's always runs.
+//! - `st.MakeNode()` gives `pods: 32`; Bindery nodes also carry `kubernetes.io/hostname`,
+//!   which no case uses. Pod deletions are graceful (30 s of simulated time) where upstream
+//!   deletes with a zero grace period; only the deletion itself is a requeue event in both.
+//!
+//! Bindery requeues at plugin granularity (`interested()` in `scheduler/queue.rs`: the
+//! events each plugin registers with queueing hints on, node updates split into label,
+//! taint and allocatable changes as upstream splits them), not through each plugin's
+//! queueing hint. So where upstream's hint skips a pod for an event its rejecting plugin
+//! registers, Bindery tries that pod again (it stays unschedulable). The cases ported with
+//! `wanted_requeued` check upstream's requeued pods and that the others stay pending; in
+//! these Bindery also retries the pods below, which upstream's hints leave alone:
+//! - NodeAffinity "requeued when a Node's label is updated" / "… when a Node is added":
+//!   pod2 (its `group: c` still does not match).
+//! - TaintToleration "requeued when the Node's taint is updated": pod2 and pod3; "… when a
+//!   Node that has the correspoding taint is added": pod2 (no matching toleration).
+//! - NodeResourcesFit "requeued when a Node is created" / "… is updated": pod2 (5 CPUs
+//!   still do not fit).
+//! - InterPodAffinity "… deleting the existed pod's label …": pod3; "… deleting the existing
+//!   pod that matches …" and "… with podAntiAffinity that matches the target pod": pod4;
+//!   "… updating the existed pod's label to make it match …": pod3; "… creating the node
+//!   with the topologyKey label of the pod affinity": pod2; "… updating the node with the
+//!   topologyKey label of the pod affinity": pod3; "… of the pod anti affinity": pod4
+//!   (upstream's hints look at which labels and topology keys changed).
+//! - PodTopologySpread, all seven cases: the pods whose selector or topology key the event
+//!   does not touch (pod4; pod3 for the node deletion and taint cases; pod7 and pod8 for
+//!   the node label update).
+//! - VolumeRestrictions "requeued when the PVC bound to the pod is added": pod2; "… when the
+//!   pod is deleted": pod3 (neither shares the claim).
+//! - VolumeZone "requeued when the PVC bound to the pod is added" / "… is updated": pod3.
+//!
+//! Known differences (not ported):
+//! - "Pod rejected by the NodeAffinity plugin is not requeued when an updated Node haven't
+//!   changed the 'match' verdict", "Pod rejected by the NodeResourcesFit plugin isn't
+//!   requeued when a Node is updated without increase in the requested resources",
+//!   "Pod rejected by the NodeUnschedulable plugin isn't requeued when another unschedulable
+//!   node is created", "Pod rejected with node by the VolumeZone plugin is not requeued
+//!   when the PV is updated but the topology is same": upstream's hints skip the pod;
+//!   Bindery retries it (the event is one its plugin registers), and it stays unschedulable.
+//! - "Pod rejected by the NodeResourcesFit plugin is requeued when the Pod is updated to
+//!   scale down": Bindery has no in-place resize.
+//! - VolumeBinding "requeued when the PVC is created" / "… the PVC is updated" / "… the
+//!   StorageClass is created" / "… the StorageClass's AllowedTopologies is updated" / "… is
+//!   not requeued when the StorageClass is updated but the AllowedTopologies is same" /
+//!   "… the CSINode is created" / "… the CSINode's MigratedPluginsAnnotation is updated" /
+//!   "… the CSIDriver's StorageCapacity gets disabled" / "… not requeued when the CSIDriver
+//!   is updated …" / the three CSIStorageCapacity cases: each starts from an unbound claim
+//!   the pod cannot use because no PV controller runs upstream; Bindery's PV controller
+//!   binds it to the matching PV first, so the pod schedules at its first attempt.
+//! - VolumeBinding "requeued when the PV is created" (deletes the bound pv1 and creates it
+//!   again) and "… the PV is updated" (rewrites its nodeAffinity from the beta zone label to
+//!   the GA one): Bindery keeps a bound PV until its claim releases it and refuses any
+//!   change of a PV's nodeAffinity as immutable.
+//! - VolumeZone "requeued when the PV is added" is ported for its requeue only: pod2 is tried again, but
+//!   Bindery's PV controller has marked pvc2 `Lost` (bound to a PV that did not exist), so
+//!   it stays unschedulable; upstream (no PV controller, only VolumeZone enabled) would
+//!   bind it at that attempt.
+//! - The NodeVolumeLimits VolumeAttachment cases: Bindery models no VolumeAttachment objects.
+//!
+//! Not covered: the DRA / extended-resource / DeviceClass NodeResourcesFit cases (DRA is not
+//! modelled), NodePorts, NodeDeclaredFeatures and GangScheduling cases.
+
+use std::collections::BTreeMap;
+
+use bindery_core::model::{Kind, ObjectKey};
+use bindery_core::Simulation;
+
+const MAX_STEPS: u64 = 100_000;
+const NS: &str = "default";
+
+// ---------------------------------------------------------------------------------------
+// Fixtures: st.MakeNode() / st.MakePod() / st.MakePersistentVolume() … in YAML.
+// ---------------------------------------------------------------------------------------
+
+/// `st.MakeNode().Name(name)`: allocatable and capacity `pods: 32` plus `res` (a
+/// flow-mapping body, may name `pods` itself), `labels` (flow-mapping body) and `spec`
+/// lines (taints, unschedulable).
+fn node(name: &str, labels: &str, res: &str, spec: &str) -> String {
+    let labels = if labels.is_empty() {
+        format!("kubernetes.io/hostname: {name}")
+    } else {
+        format!("kubernetes.io/hostname: {name}, {labels}")
+    };
+    let res = if res.contains("pods:") {
+        res.to_string()
+    } else if res.is_empty() {
+        "pods: '32'".to_string()
+    } else {
+        format!("pods: '32', {res}")
+    };
+    let mut s =
+        format!("apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{{labels}}}}}\n");
+    if !spec.is_empty() {
+        s.push_str("spec:\n");
+        s.push_str(spec);
+    }
+    s.push_str(&format!(
+        "status:\n  allocatable: {{{res}}}\n  capacity: {{{res}}}\n"
+    ));
+    s
+}
+
+/// A `NoSchedule` taint `key` (with `value` if not empty), as a `spec` line.
+fn taint(key: &str, value: &str) -> String {
+    if value.is_empty() {
+        format!("  taints: [{{key: {key}, effect: NoSchedule}}]\n")
+    } else {
+        format!("  taints: [{{key: {key}, value: {value}, effect: NoSchedule}}]\n")
+    }
+}
+
+const NOT_READY: &str = "node.kubernetes.io/not-ready";
+const ZONE: &str = "topology.kubernetes.io/zone";
+
+/// `st.MakePod().Name(name).Container("image")` with `labels` (flow-mapping body),
+/// `requests` (flow-mapping body, may be empty) and `extra` lines under `spec:`.
+fn pod(name: &str, labels: &str, requests: &str, extra: &str) -> String {
+    let mut s = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {NS}, labels: {{{labels}}}}}\nspec:\n"
+    );
+    if requests.is_empty() {
+        s.push_str("  containers: [{name: container, image: image}]\n");
+    } else {
+        s.push_str(&format!(
+            "  containers: [{{name: container, image: image, resources: {{requests: {{{requests}}}}}}}]\n"
+        ));
+    }
+    s.push_str(extra);
+    s
+}
+
+/// `.Node(node)`: created bound, as upstream's initial pods.
+fn on(node: &str) -> String {
+    format!("  nodeName: {node}\n")
+}
+
+/// `.Toleration(key)`: `Exists`, `NoSchedule`.
+fn tolerate(key: &str) -> String {
+    format!("  tolerations: [{{key: {key}, operator: Exists, effect: NoSchedule}}]\n")
+}
+
+/// `.PVC(claim)`.
+fn claim(claim: &str) -> String {
+    format!("  volumes: [{{name: volume, persistentVolumeClaim: {{claimName: {claim}}}}}]\n")
+}
+
+/// `spec.affinity` made of `parts` (the blocks below).
+fn affinity(parts: &[String]) -> String {
+    format!("  affinity:\n{}", parts.concat())
+}
+
+/// `PodAffinityExists` / `PodAntiAffinityExists(key, topology, …Required…)`.
+fn pod_term(anti: bool, key: &str, topology: &str) -> String {
+    let kind = if anti {
+        "podAntiAffinity"
+    } else {
+        "podAffinity"
+    };
+    format!(
+        "    {kind}:\n      requiredDuringSchedulingIgnoredDuringExecution:\n      - labelSelector: {{matchExpressions: [{{key: {key}, operator: Exists}}]}}\n        topologyKey: {topology}\n"
+    )
+}
+
+fn anti(key: &str, topology: &str) -> String {
+    affinity(&[pod_term(true, key, topology)])
+}
+
+/// `NodeAffinityIn(key, values, NodeSelectorTypeMatchExpressions)`.
+fn node_in(key: &str, values: &str) -> String {
+    format!(
+        "    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchExpressions: [{{key: {key}, operator: In, values: [{values}]}}]\n"
+    )
+}
+
+/// `SpreadConstraint(1, topology, DoNotSchedule, Exists(key), minDomains, nil, nil, nil)`.
+fn spread(topology: &str, key: &str, min_domains: Option<u32>) -> String {
+    let mut s = format!(
+        "  topologySpreadConstraints:\n  - maxSkew: 1\n    topologyKey: {topology}\n    whenUnsatisfiable: DoNotSchedule\n    labelSelector: {{matchExpressions: [{{key: {key}, operator: Exists}}]}}\n"
+    );
+    if let Some(m) = min_domains {
+        s.push_str(&format!("    minDomains: {m}\n"));
+    }
+    s
+}
+
+/// `st.MakePersistentVolume()`: 1Mi, `modes`, `labels` (flow-mapping body) and `spec`
+/// lines (its source: hostPath `/tmp` unless `spec` names a `csi` one; class; affinity).
+fn pv(name: &str, labels: &str, modes: &str, spec: &str) -> String {
+    let source = if spec.contains("csi:") {
+        ""
+    } else {
+        "  hostPath: {path: /tmp, type: DirectoryOrCreate}\n"
+    };
+    format!(
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}, labels: {{{labels}}}}}\nspec:\n  accessModes: [{modes}]\n  capacity: {{storage: 1Mi}}\n{source}{spec}"
+    )
+}
+
+/// `NodeAffinityIn(key, [value])` of a PV.
+fn pv_affinity(key: &str, value: &str) -> String {
+    format!(
+        "  nodeAffinity:\n    required:\n      nodeSelectorTerms:\n      - matchExpressions: [{{key: {key}, operator: In, values: [{value}]}}]\n"
+    )
+}
+
+fn csi_source(handle: &str) -> String {
+    format!("  csi: {{driver: csidriver, volumeHandle: {handle}}}\n")
+}
+
+/// `st.MakePersistentVolumeClaim()`: 1Mi, `modes`; bound (`volumeName` and
+/// `pv.kubernetes.io/bind-completed`) to `volume` if any; `class` if any.
+fn pvc(name: &str, modes: &str, volume: Option<&str>, class: Option<&str>) -> String {
+    let mut s = format!("apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata:\n  name: {name}\n  namespace: {NS}\n");
+    if volume.is_some() {
+        s.push_str("  annotations: {pv.kubernetes.io/bind-completed: 'true'}\n");
+    }
+    s.push_str(&format!(
+        "spec:\n  accessModes: [{modes}]\n  resources: {{requests: {{storage: 1Mi}}}}\n"
+    ));
+    if let Some(v) = volume {
+        s.push_str(&format!("  volumeName: {v}\n"));
+    }
+    if let Some(c) = class {
+        s.push_str(&format!("  storageClassName: {c}\n"));
+    }
+    s
+}
+
+/// `st.MakeStorageClass().Name(name).Provisioner("p")` with `mode` and `extra` lines.
+fn storage_class(name: &str, mode: &str, extra: &str) -> String {
+    format!(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: {name}}}\nprovisioner: p\nvolumeBindingMode: {mode}\n{extra}"
+    )
+}
+
+/// A CSINode `name` whose `csidriver` entry (if `count` is set) allows `count` volumes.
+fn csi_node(name: &str, count: Option<u32>) -> String {
+    match count {
+        Some(c) => format!(
+            "apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: {name}}}\nspec:\n  drivers:\n  - {{name: csidriver, nodeID: {name}, allocatable: {{count: {c}}}}}\n"
+        ),
+        None => format!(
+            "apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: {name}}}\nspec: {{drivers: []}}\n"
+        ),
+    }
+}
+
+fn csi_driver(storage_capacity: bool) -> String {
+    format!(
+        "apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {{name: csidriver}}\nspec: {{storageCapacity: {storage_capacity}}}\n"
+    )
+}
+
+// ---------------------------------------------------------------------------------------
+// Driving the simulation.
+// ---------------------------------------------------------------------------------------
+
+fn run(sim: &mut Simulation) {
+    let outcome = sim.run_until_idle(MAX_STEPS);
+    assert!(outcome.idle, "did not settle within {MAX_STEPS} steps");
+}
+
+/// Creates (or updates) every object of `yaml`, one after another, running until idle
+/// after each.
+fn create(sim: &mut Simulation, yaml: &str) {
+    let parsed = bindery_core::scenario::parse(yaml);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    for d in &parsed.manifests {
+        sim.apply(&d.manifest)
+            .unwrap_or_else(|e| panic!("create refused: {e}"));
+        run(sim);
+    }
+}
+
+fn delete(sim: &mut Simulation, kind: Kind, ns: &str, name: &str) {
+    sim.delete(kind, &ObjectKey::new(ns, name))
+        .unwrap_or_else(|e| panic!("delete refused: {e}"));
+    run(sim);
+}
+
+/// One CoreResourceEnqueueTestCase after its pods' first scheduling attempt.
+struct Case {
+    sim: Simulation,
+    pods: Vec<&'static str>,
+    /// FailedScheduling events per pod before the trigger.
+    before: BTreeMap<&'static str, usize>,
+}
+
+fn attempts(sim: &Simulation, name: &str) -> usize {
+    sim.log()
+        .events_for(Kind::Pod, &ObjectKey::new(NS, name))
+        .filter(|(_, e)| e.reason == "FailedScheduling")
+        .count()
+}
+
+fn node_of(sim: &Simulation, name: &str) -> Option<String> {
+    sim.cluster()
+        .pod(&ObjectKey::new(NS, name))
+        .unwrap_or_else(|| panic!("no pod {name}"))
+        .node_name()
+        .map(str::to_string)
+}
+
+/// `initial` objects in upstream's order (nodes, CSINodes, capacities, CSIDrivers,
+/// classes, PVs, PVCs, then the bound initial pods), one by one; then `pods` (named
+/// `names`), which must all be rejected once.
+fn start(initial: &[String], names: &[&'static str], pods: &[String]) -> Case {
+    let mut sim = Simulation::new(1);
+    for d in initial {
+        create(&mut sim, d);
+    }
+    let parsed = bindery_core::scenario::parse(&pods.join("---\n"));
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    for d in &parsed.manifests {
+        sim.apply(&d.manifest)
+            .unwrap_or_else(|e| panic!("create refused: {e}"));
+    }
+    run(&mut sim);
+    let mut before = BTreeMap::new();
+    for &n in names {
+        assert_eq!(node_of(&sim, n), None, "{n} scheduled at once");
+        let a = attempts(&sim, n);
+        assert!(a >= 1, "{n} was never attempted");
+        before.insert(n, a);
+    }
+    Case {
+        sim,
+        pods: names.to_vec(),
+        before,
+    }
+}
+
+impl Case {
+    fn trigger(mut self, f: impl FnOnce(&mut Simulation)) -> Self {
+        f(&mut self.sim);
+        self
+    }
+
+    /// Whether `name` got another scheduling attempt after the trigger.
+    fn retried(&self, name: &str) -> bool {
+        node_of(&self.sim, name).is_some() || attempts(&self.sim, name) > self.before[name]
+    }
+
+    /// `WantRequeuedPods`: exactly these pods were tried again.
+    fn requeued(self, want: &[&str]) -> Self {
+        for &p in &self.pods {
+            assert_eq!(
+                self.retried(p),
+                want.contains(&p),
+                "{p}: retried after the trigger? (attempts {} -> {}, node {:?})",
+                self.before[p],
+                attempts(&self.sim, p),
+                node_of(&self.sim, p)
+            );
+        }
+        self
+    }
+
+    /// The pods upstream requeues are tried again and the others stay pending; Bindery
+    /// may try the others again too (a plugin-granularity requeue, see the module doc).
+    fn wanted_requeued(self, want: &[&str]) -> Self {
+        for &p in want {
+            assert!(
+                self.retried(p),
+                "{p} was not retried after the trigger (attempts {})",
+                self.before[p]
+            );
+        }
+        for &p in &self.pods {
+            if !want.contains(&p) {
+                assert_eq!(node_of(&self.sim, p), None, "{p} got scheduled");
+            }
+        }
+        self
+    }
+
+    /// Those requeued pods upstream's comments say become schedulable are bound; the
+    /// others are still pending.
+    fn scheduled(self, names: &[&str]) -> Self {
+        for &p in &self.pods {
+            assert_eq!(
+                node_of(&self.sim, p).is_some(),
+                names.contains(&p),
+                "{p}: bound after the trigger?"
+            );
+        }
+        self
+    }
+
+    fn on_node(self, name: &str, node: &str) -> Self {
+        assert_eq!(node_of(&self.sim, name).as_deref(), Some(node));
+        self
+    }
+}
+
+// =======================================================================================
+// TaintToleration, NodeResourcesFit, NodeAffinity, NodeUnschedulable
+// =======================================================================================
+
+/// "Pod without a required toleration to a node isn't requeued to activeQ".
+#[test]
+fn toleration_missing_pod_is_not_requeued_on_allocatable_update() {
+    let n = |cpu: &str| {
+        node(
+            "fake-node",
+            "",
+            &format!("cpu: '{cpu}'"),
+            &taint(NOT_READY, ""),
+        )
+    };
+    start(
+        &[n("2")],
+        &["pod1", "pod2"],
+        &[
+            pod("pod1", "", "cpu: '4'", ""),
+            pod("pod2", "", "cpu: '4'", &tolerate(NOT_READY)),
+        ],
+    )
+    .trigger(|sim| create(sim, &n("4")))
+    .requeued(&["pod2"])
+    .scheduled(&["pod2"]);
+}
+
+/// "Pod rejected by the NodeAffinity plugin is requeued when a Node's label is updated".
+#[test]
+fn node_affinity_requeued_on_node_label_update() {
+    start(
+        &[node("fake-node1", "group: a", "", "")],
+        &["pod1", "pod2"],
+        &[
+            pod("pod1", "", "", &affinity(&[node_in("group", "b")])),
+            pod("pod2", "", "", &affinity(&[node_in("group", "c")])),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node1", "group: b", "", "")))
+    .wanted_requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod rejected by the NodeAffinity plugin is requeued when a Node is added".
+#[test]
+fn node_affinity_requeued_on_node_add() {
+    start(
+        &[node("fake-node1", "group: a", "", "")],
+        &["pod1", "pod2"],
+        &[
+            pod("pod1", "", "", &affinity(&[node_in("group", "b")])),
+            pod("pod2", "", "", &affinity(&[node_in("group", "c")])),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node2", "group: b", "", "")))
+    .wanted_requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod updated with toleration requeued to activeQ": pod1 gains the toleration (an
+/// addition, which the API allows) and is retried; pod2 is not.
+#[test]
+fn toleration_added_to_pending_pod() {
+    start(
+        &[node("fake-node", "", "", &taint("taint-key", ""))],
+        &["pod1", "pod2"],
+        &[pod("pod1", "", "", ""), pod("pod2", "", "", "")],
+    )
+    .trigger(|sim| create(sim, &pod("pod1", "", "", &tolerate("taint-key"))))
+    .requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod rejected by the TaintToleration plugin is requeued when the Node's taint is
+/// updated".
+#[test]
+fn taint_toleration_requeued_on_taint_update() {
+    start(
+        &[node("fake-node", "", "", &taint(NOT_READY, ""))],
+        &["pod1", "pod2", "pod3"],
+        &[
+            pod("pod1", "", "", &tolerate("taint-key")),
+            pod("pod2", "", "", &tolerate("taint-key2")),
+            pod("pod3", "", "", ""),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node", "", "", &taint("taint-key", ""))))
+    .wanted_requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod rejected by the TaintToleration plugin is requeued when a Node that has the
+/// correspoding taint is added".
+#[test]
+fn taint_toleration_requeued_on_tainted_node_add() {
+    start(
+        &[node("fake-node1", "", "", &taint(NOT_READY, ""))],
+        &["pod1", "pod2"],
+        &[
+            pod("pod1", "", "", &tolerate("taint-key")),
+            pod("pod2", "", "", ""),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node2", "", "", &taint("taint-key", ""))))
+    .wanted_requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod rejected by the NodeResourcesFit plugin is requeued when a Pod is deleted".
+#[test]
+fn fit_requeued_on_assigned_pod_delete() {
+    start(
+        &[
+            node("fake-node", "", "cpu: '2'", ""),
+            pod("pod1", "", "cpu: '2'", &on("fake-node")),
+        ],
+        &["pod2"],
+        &[pod("pod2", "", "cpu: '2'", "")],
+    )
+    .trigger(|sim| delete(sim, Kind::Pod, NS, "pod1"))
+    .requeued(&["pod2"])
+    .scheduled(&["pod2"]);
+}
+
+/// "Pod rejected by the NodeResourcesFit plugin is requeued when a Node is created".
+#[test]
+fn fit_requeued_on_node_add() {
+    start(
+        &[node("fake-node1", "", "cpu: '2'", "")],
+        &["pod1", "pod2"],
+        &[
+            pod("pod1", "", "cpu: '4'", ""),
+            pod("pod2", "", "cpu: '5'", ""),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node2", "", "cpu: '4'", "")))
+    .wanted_requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod rejected by the NodeResourcesFit plugin is requeued when a Node is updated".
+#[test]
+fn fit_requeued_on_node_allocatable_update() {
+    start(
+        &[node("fake-node", "", "cpu: '2'", "")],
+        &["pod1", "pod2"],
+        &[
+            pod("pod1", "", "cpu: '4'", ""),
+            pod("pod2", "", "cpu: '5'", ""),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node", "", "cpu: '4'", "")))
+    .wanted_requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod rejected by the NodeResourcesFit plugin is requeued when a Node is updated with
+/// increase in the requested resources": requeued, still unschedulable (fake-node1 lacks
+/// the label).
+#[test]
+fn fit_requeued_on_requested_allocatable_increase() {
+    start(
+        &[
+            node("fake-node1", "", "cpu: '4'", ""),
+            node("fake-node2", "group: b", "cpu: '2'", ""),
+        ],
+        &["pod1"],
+        &[pod(
+            "pod1",
+            "",
+            "cpu: '4'",
+            &affinity(&[node_in("group", "b")]),
+        )],
+    )
+    .trigger(|sim| create(sim, &node("fake-node1", "", "cpu: '5'", "")))
+    .requeued(&["pod1"])
+    .scheduled(&[]);
+}
+
+/// "Pod rejected by the NodeResourcesFit plugin is requeued when a Node is updated with
+/// increase in the allowed pods number": requeued, still unschedulable.
+#[test]
+fn fit_requeued_on_pods_allocatable_increase() {
+    start(
+        &[
+            node("fake-node1", "", "pods: '2'", ""),
+            node("fake-node2", "group: b", "pods: '1'", ""),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", affinity(&[node_in("group", "b")]), on("fake-node2")),
+            ),
+        ],
+        &["pod2"],
+        &[pod("pod2", "", "", &affinity(&[node_in("group", "b")]))],
+    )
+    .trigger(|sim| create(sim, &node("fake-node1", "", "pods: '3'", "")))
+    .requeued(&["pod2"])
+    .scheduled(&[]);
+}
+
+/// "Updating pod label doesn't retry scheduling if the Pod was rejected by
+/// TaintToleration".
+#[test]
+fn taint_toleration_not_requeued_on_own_label_update() {
+    start(
+        &[node("fake-node", "", "", &taint(NOT_READY, ""))],
+        &["pod1"],
+        &[pod("pod1", "", "", "")],
+    )
+    .trigger(|sim| create(sim, &pod("pod1", "key: val", "", "")))
+    .requeued(&[]);
+}
+
+/// "Pod rejected by the PreFilter of NodeAffinity plugin and Filter of NodeResourcesFit is
+/// requeued based on both plugins".
+#[test]
+fn prefilter_node_affinity_and_fit_requeued_on_allocatable_update() {
+    let match_fields = "  affinity:\n    nodeAffinity:\n      requiredDuringSchedulingIgnoredDuringExecution:\n        nodeSelectorTerms:\n        - matchFields: [{key: metadata.name, operator: In, values: [fake-node]}]\n";
+    start(
+        &[
+            node("fake-node", "node: fake-node", "cpu: '2'", ""),
+            node(
+                "fake-node2",
+                "node: fake-node2, zone: zone1",
+                "cpu: '2'",
+                "",
+            ),
+        ],
+        &["pod1"],
+        &[pod(
+            "pod1",
+            "unscheduled: plugins",
+            "cpu: '4'",
+            match_fields,
+        )],
+    )
+    .trigger(|sim| {
+        create(
+            sim,
+            &node(
+                "fake-node",
+                "node: fake-node, metadata.name: fake-node",
+                "cpu: '4'",
+                "",
+            ),
+        )
+    })
+    .requeued(&["pod1"])
+    .on_node("pod1", "fake-node");
+}
+
+/// "Pod rejected by the NodeUnschedulable plugin is requeued when the node is turned to
+/// ready".
+#[test]
+fn node_unschedulable_requeued_when_node_turns_schedulable() {
+    start(
+        &[node("fake-node", "", "", "  unschedulable: true\n")],
+        &["pod1"],
+        &[pod("pod1", "", "", "")],
+    )
+    .trigger(|sim| create(sim, &node("fake-node", "", "", "")))
+    .requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+/// "Pod rejected by the NodeUnschedulable plugin is requeued when a new node is created".
+#[test]
+fn node_unschedulable_requeued_on_node_add() {
+    start(
+        &[node("fake-node1", "", "", "  unschedulable: true\n")],
+        &["pod1"],
+        &[pod("pod1", "", "", "")],
+    )
+    .trigger(|sim| create(sim, &node("fake-node2", "", "", "")))
+    .requeued(&["pod1"])
+    .on_node("pod1", "fake-node2");
+}
+
+// =======================================================================================
+// InterPodAffinity
+// =======================================================================================
+
+/// "Pod rejected by the PodAffinity plugin is requeued when a new Node is created".
+#[test]
+fn inter_pod_affinity_requeued_on_node_add() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "cpu: '2'", ""),
+            pod(
+                "pod1",
+                "anti: anti",
+                "",
+                &format!("{}{}", anti("anti", "node"), on("fake-node")),
+            ),
+        ],
+        &["pod2"],
+        &[pod("pod2", "anti: anti", "", &anti("anti", "node"))],
+    )
+    .trigger(|sim| create(sim, &node("fake-node2", "node: fake-node2", "cpu: '2'", "")))
+    .requeued(&["pod2"])
+    .on_node("pod2", "fake-node2");
+}
+
+/// "Pod rejected by the InterPodAffinity plugin is requeued when deleting the existed
+/// pod's label that matches the podAntiAffinity".
+#[test]
+fn inter_pod_affinity_requeued_on_label_removal() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            pod("pod1", "anti1: anti1, anti2: anti2", "", &on("fake-node")),
+        ],
+        &["pod2", "pod3"],
+        &[
+            pod("pod2", "anti1: anti1", "", &anti("anti1", "node")),
+            pod("pod3", "anti2: anti2", "", &anti("anti2", "node")),
+        ],
+    )
+    .trigger(|sim| create(sim, &pod("pod1", "anti2: anti2", "", &on("fake-node"))))
+    .wanted_requeued(&["pod2"])
+    .scheduled(&["pod2"]);
+}
+
+/// "Pod rejected by the InterPodAffinity plugin is requeued when deleting the existing pod
+/// that matches the target podAntiAffinity".
+#[test]
+fn inter_pod_affinity_requeued_on_matching_pod_delete() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            pod("pod1", "anti1: anti1", "", &on("fake-node")),
+            pod("pod2", "anti2: anti2", "", &on("fake-node")),
+        ],
+        &["pod3", "pod4"],
+        &[
+            pod("pod3", "anti1: anti1", "", &anti("anti1", "node")),
+            pod("pod4", "anti2: anti2", "", &anti("anti2", "node")),
+        ],
+    )
+    .trigger(|sim| delete(sim, Kind::Pod, NS, "pod1"))
+    .wanted_requeued(&["pod3"])
+    .scheduled(&["pod3"]);
+}
+
+/// "Pod rejected by the InterPodAffinity plugin is requeued when deleting the existing pod
+/// with podAntiAffinity that matches the target pod".
+#[test]
+fn inter_pod_affinity_requeued_on_anti_affinity_pod_delete() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", anti("anti1", "node"), on("fake-node")),
+            ),
+            pod(
+                "pod2",
+                "",
+                "",
+                &format!("{}{}", anti("anti2", "node"), on("fake-node")),
+            ),
+        ],
+        &["pod3", "pod4"],
+        &[
+            pod("pod3", "anti1: anti1", "", ""),
+            pod("pod4", "anti2: anti2", "", ""),
+        ],
+    )
+    .trigger(|sim| delete(sim, Kind::Pod, NS, "pod1"))
+    .wanted_requeued(&["pod3"])
+    .scheduled(&["pod3"]);
+}
+
+/// "Pod rejected by the PodAffinity plugin is requeued when updating the existed pod's
+/// label to make it match the pod's podAffinity".
+#[test]
+fn pod_affinity_requeued_on_label_update_to_match() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            pod("pod1", "", "", &on("fake-node")),
+        ],
+        &["pod2", "pod3"],
+        &[
+            pod("pod2", "", "", &affinity(&[pod_term(false, "aaa", "node")])),
+            pod("pod3", "", "", &affinity(&[pod_term(false, "bbb", "node")])),
+        ],
+    )
+    .trigger(|sim| create(sim, &pod("pod1", "aaa: bbb", "", &on("fake-node"))))
+    .wanted_requeued(&["pod2"])
+    .scheduled(&["pod2"]);
+}
+
+/// "Pod rejected by the InterPodAffinity plugin is requeued when creating the node with
+/// the topologyKey label of the pod affinity": requeued, still unschedulable (no pod
+/// matches its term).
+#[test]
+fn pod_affinity_requeued_on_node_add_with_topology_key() {
+    start(
+        &[node("fake-node1", "aaa: fake-node", "", "")],
+        &["pod1", "pod2"],
+        &[
+            pod("pod1", "", "", &affinity(&[pod_term(false, "bbb", "zone")])),
+            pod(
+                "pod2",
+                "",
+                "",
+                &affinity(&[pod_term(false, "ccc", "region")]),
+            ),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node2", "zone: zone1", "", "")))
+    .wanted_requeued(&["pod1"])
+    .scheduled(&[]);
+}
+
+/// "Pod rejected by the InterPodAffinity plugin is requeued when updating the node with
+/// the topologyKey label of the pod affinity".
+#[test]
+fn pod_affinity_requeued_on_node_topology_label_update() {
+    start(
+        &[
+            node("fake-node", "region: region-1", "", ""),
+            node("fake-node2", "region: region-2, group: b", "", ""),
+            pod("pod1", "affinity1: affinity1", "", &on("fake-node")),
+        ],
+        &["pod2", "pod3", "pod4"],
+        &[
+            pod(
+                "pod2",
+                "affinity1: affinity1",
+                "",
+                &affinity(&[pod_term(false, "affinity1", "node")]),
+            ),
+            pod(
+                "pod3",
+                "affinity1: affinity1",
+                "",
+                &affinity(&[pod_term(false, "affinity1", "other")]),
+            ),
+            pod(
+                "pod4",
+                "",
+                "",
+                &affinity(&[
+                    pod_term(false, "affinity1", "region"),
+                    node_in("group", "b"),
+                ]),
+            ),
+        ],
+    )
+    .trigger(|sim| {
+        create(
+            sim,
+            &node("fake-node", "node: fake-node, region: region-2", "", ""),
+        )
+    })
+    .wanted_requeued(&["pod2", "pod4"])
+    .scheduled(&["pod2", "pod4"])
+    .on_node("pod4", "fake-node2");
+}
+
+/// "Pod rejected by the InterPodAffinity plugin is requeued when updating the node with
+/// the topologyKey label of the pod anti affinity": pod2 schedules (the node lost its
+/// `node` label); pod3 is retried and still conflicts (pod1 is on the same node).
+#[test]
+fn pod_anti_affinity_requeued_on_node_topology_label_update() {
+    start(
+        &[
+            node(
+                "fake-node",
+                "node: fake-node, service: service-a, other: fake-node",
+                "",
+                "",
+            ),
+            pod("pod1", "anti1: anti1", "", &on("fake-node")),
+        ],
+        &["pod2", "pod3", "pod4"],
+        &[
+            pod("pod2", "anti1: anti1", "", &anti("anti1", "node")),
+            pod("pod3", "anti1: anti1", "", &anti("anti1", "service")),
+            pod("pod4", "anti1: anti1", "", &anti("anti1", "other")),
+        ],
+    )
+    .trigger(|sim| {
+        create(
+            sim,
+            &node(
+                "fake-node",
+                "service: service-b, region: fake-node, other: fake-node",
+                "",
+                "",
+            ),
+        )
+    })
+    .wanted_requeued(&["pod2", "pod3"])
+    .scheduled(&["pod2"]);
+}
+
+/// "Pod rejected by the InterPodAffinity plugin is requeued when creating the node with
+/// the topologyKey label of the pod anti affinity": pod3 lands on the new node (it has no
+/// `node` label); pod2 is retried and still conflicts (same zone).
+#[test]
+fn pod_anti_affinity_requeued_on_node_add_with_topology_key() {
+    start(
+        &[
+            node("fake-node1", "zone: fake-node, node: fake-node", "", ""),
+            pod("pod1", "anti1: anti1", "", &on("fake-node1")),
+        ],
+        &["pod2", "pod3"],
+        &[
+            pod("pod2", "", "", &anti("anti1", "zone")),
+            pod("pod3", "", "", &anti("anti1", "node")),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node2", "zone: fake-node", "", "")))
+    .requeued(&["pod2", "pod3"])
+    .scheduled(&["pod3"])
+    .on_node("pod3", "fake-node2");
+}
+
+// =======================================================================================
+// PodTopologySpread
+// =======================================================================================
+
+fn spread_pod(name: &str, key: &str, topology: &str, min_domains: Option<u32>) -> String {
+    pod(
+        name,
+        &format!("{key}: val"),
+        "",
+        &spread(topology, key, min_domains),
+    )
+}
+
+/// "Pods with PodTopologySpread should be requeued when a Pod with matching label is
+/// scheduled": requeued, still unschedulable (minDomains 3, one domain).
+#[test]
+fn spread_requeued_on_matching_assigned_pod_add() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "cpu: '2'", ""),
+            pod("pod1", "key1: val", "", &on("fake-node")),
+            pod("pod2", "key2: val", "", &on("fake-node")),
+        ],
+        &["pod3", "pod4"],
+        &[
+            spread_pod("pod3", "key1", "node", Some(3)),
+            spread_pod("pod4", "key2", "node", Some(3)),
+        ],
+    )
+    .trigger(|sim| create(sim, &pod("pod5", "key1: val", "", &on("fake-node"))))
+    .wanted_requeued(&["pod3"])
+    .scheduled(&[]);
+}
+
+/// "Pods with PodTopologySpread should be requeued when a scheduled Pod label is updated to
+/// match the selector".
+#[test]
+fn spread_requeued_on_assigned_pod_label_update() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "cpu: '2'", ""),
+            pod("pod1", "key1: val", "", &on("fake-node")),
+            pod("pod2", "key2: val", "", &on("fake-node")),
+        ],
+        &["pod3", "pod4"],
+        &[
+            spread_pod("pod3", "key1", "node", Some(3)),
+            spread_pod("pod4", "key2", "node", Some(3)),
+        ],
+    )
+    .trigger(|sim| create(sim, &pod("pod1", "key3: val", "", &on("fake-node"))))
+    .wanted_requeued(&["pod3"]);
+}
+
+/// "Pods with PodTopologySpread should be requeued when a scheduled Pod with matching
+/// label is deleted".
+#[test]
+fn spread_requeued_on_matching_assigned_pod_delete() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "cpu: '2'", ""),
+            pod("pod1", "key1: val", "", &on("fake-node")),
+            pod("pod2", "key2: val", "", &on("fake-node")),
+        ],
+        &["pod3", "pod4"],
+        &[
+            spread_pod("pod3", "key1", "node", Some(2)),
+            spread_pod("pod4", "key2", "node", Some(3)),
+        ],
+    )
+    .trigger(|sim| delete(sim, Kind::Pod, NS, "pod1"))
+    .wanted_requeued(&["pod3"]);
+}
+
+/// "Pods with PodTopologySpread should be requeued when a Node with topology label is
+/// created".
+#[test]
+fn spread_requeued_on_node_add_with_topology_label() {
+    start(
+        &[
+            node("fake-node1", "node: fake-node", "", ""),
+            node("fake-node2", "zone: fake-zone", "", ""),
+            pod("pod1", "key1: val", "", &on("fake-node1")),
+            pod("pod2", "key1: val", "", &on("fake-node2")),
+        ],
+        &["pod3", "pod4"],
+        &[
+            spread_pod("pod3", "key1", "node", Some(2)),
+            spread_pod("pod4", "key1", "zone", Some(2)),
+        ],
+    )
+    .trigger(|sim| create(sim, &node("fake-node3", "node: fake-node", "", "")))
+    .wanted_requeued(&["pod3"]);
+}
+
+/// "Pods with PodTopologySpread should be requeued when a Node is updated to have the
+/// topology label".
+#[test]
+fn spread_requeued_on_node_topology_label_update() {
+    let labels = "node: fake-node, region: fake-node, service: service-a";
+    start(
+        &[
+            node("fake-node1", labels, "", ""),
+            node("fake-node2", labels, "", ""),
+            pod(
+                "pod1",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("node", "key1", None), on("fake-node1")),
+            ),
+            pod(
+                "pod2",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("zone", "key1", None), on("fake-node2")),
+            ),
+            pod(
+                "pod3",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("region", "key1", None), on("fake-node2")),
+            ),
+            pod(
+                "pod4",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("service", "key1", None), on("fake-node2")),
+            ),
+        ],
+        &["pod5", "pod6", "pod7", "pod8", "pod9"],
+        &[
+            spread_pod("pod5", "key1", "node", Some(3)),
+            spread_pod("pod6", "key1", "zone", Some(3)),
+            spread_pod("pod7", "key1", "region", Some(3)),
+            spread_pod("pod8", "key1", "other", Some(3)),
+            spread_pod("pod9", "key1", "service", Some(3)),
+        ],
+    )
+    .trigger(|sim| {
+        create(
+            sim,
+            &node(
+                "fake-node2",
+                "zone: fake-node, region: fake-node, service: service-b",
+                "",
+                "",
+            ),
+        )
+    })
+    .wanted_requeued(&["pod5", "pod6", "pod9"]);
+}
+
+/// "Pods with PodTopologySpread should be requeued when a Node with a topology label is
+/// deleted".
+#[test]
+fn spread_requeued_on_node_delete() {
+    start(
+        &[
+            node("fake-node1", "node: fake-node", "", ""),
+            node("fake-node2", "zone: fake-node", "", ""),
+            pod(
+                "pod1",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("node", "key1", None), on("fake-node1")),
+            ),
+            pod(
+                "pod2",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("zone", "key1", None), on("fake-node2")),
+            ),
+        ],
+        &["pod3", "pod4"],
+        &[
+            spread_pod("pod3", "key1", "node", Some(3)),
+            spread_pod("pod4", "key1", "zone", Some(3)),
+        ],
+    )
+    .trigger(|sim| delete(sim, Kind::Node, "", "fake-node2"))
+    .wanted_requeued(&["pod4"]);
+}
+
+/// "Pods with PodTopologySpread should be requeued when a NodeTaint of a Node with a
+/// topology label has been updated".
+#[test]
+fn spread_requeued_on_node_taint_update() {
+    start(
+        &[
+            node("fake-node1", "node: fake-node", "", ""),
+            node("fake-node2", "zone: fake-node", "", ""),
+            node("fake-node3", "zone: fake-node", "", &taint(NOT_READY, "")),
+            pod(
+                "pod1",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("node", "key1", None), on("fake-node1")),
+            ),
+            pod(
+                "pod2",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("node", "key1", None), on("fake-node2")),
+            ),
+        ],
+        &["pod3", "pod4"],
+        &[
+            spread_pod("pod3", "key1", "node", Some(3)),
+            pod(
+                "pod4",
+                "key1: val",
+                "",
+                &format!("{}{}", spread("zone", "key1", Some(3)), tolerate("aaa")),
+            ),
+        ],
+    )
+    .trigger(|sim| {
+        create(
+            sim,
+            &node("fake-node3", "zone: fake-node", "", &taint("aaa", "bbb")),
+        )
+    })
+    .wanted_requeued(&["pod4"]);
+}
+
+// =======================================================================================
+// VolumeZone
+// =======================================================================================
+
+fn zone_node() -> String {
+    node(
+        "fake-node",
+        &format!("node: fake-node, {ZONE}: us-west1-a"),
+        "",
+        "",
+    )
+}
+
+fn zone_pv(name: &str, zone: &str) -> String {
+    pv(name, &format!("{ZONE}: {zone}"), "ReadOnlyMany", "")
+}
+
+fn rwop_pvc(name: &str, volume: &str) -> String {
+    pvc(name, "ReadWriteOncePod", Some(volume), None)
+}
+
+/// "Pod rejected with node by the VolumeZone plugin is requeued when the PV is added".
+#[test]
+fn volume_zone_requeued_on_pv_add() {
+    start(
+        &[
+            zone_node(),
+            zone_pv("pv1", "us-west1-a"),
+            rwop_pvc("pvc1", "pv1"),
+            rwop_pvc("pvc2", "pv2"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2"],
+        &[pod("pod2", "", "", &claim("pvc2"))],
+    )
+    .trigger(|sim| create(sim, &zone_pv("pv2", "us-west1-a")))
+    .requeued(&["pod2"]);
+}
+
+/// "Pod rejected with node by the VolumeZone plugin is requeued when the PV is updated".
+#[test]
+fn volume_zone_requeued_on_pv_update() {
+    start(
+        &[
+            zone_node(),
+            zone_pv("pv1", "us-west1-a"),
+            zone_pv("pv2", "us-east1"),
+            rwop_pvc("pvc1", "pv1"),
+            rwop_pvc("pvc2", "pv2"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2"],
+        &[pod("pod2", "", "", &claim("pvc2"))],
+    )
+    .trigger(|sim| create(sim, &zone_pv("pv2", "us-west1-a")))
+    .requeued(&["pod2"])
+    .scheduled(&["pod2"]);
+}
+
+/// "Pod rejected with node by the VolumeZone plugin is requeued when the PVC bound to the
+/// pod is added".
+#[test]
+fn volume_zone_requeued_on_pvc_add() {
+    start(
+        &[
+            zone_node(),
+            zone_pv("pv1", "us-west1-a"),
+            zone_pv("pv2", "us-east1"),
+            rwop_pvc("pvc1", "pv1"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2", "pod3"],
+        &[
+            pod("pod2", "", "", &claim("pvc2")),
+            pod("pod3", "", "", &claim("pvc3")),
+        ],
+    )
+    .trigger(|sim| create(sim, &rwop_pvc("pvc2", "pv2")))
+    .wanted_requeued(&["pod2"]);
+}
+
+/// "Pod rejected with node by the VolumeZone plugin is requeued when the PVC bound to the
+/// pod is updated".
+#[test]
+fn volume_zone_requeued_on_pvc_update() {
+    start(
+        &[
+            zone_node(),
+            zone_pv("pv1", "us-west1-a"),
+            zone_pv("pv2", "us-east1"),
+            rwop_pvc("pvc1", "pv1"),
+            rwop_pvc("pvc2", "pv2"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2", "pod3"],
+        &[
+            pod("pod2", "", "", &claim("pvc2")),
+            pod("pod3", "", "", &claim("pvc3")),
+        ],
+    )
+    .trigger(|sim| create(sim, &rwop_pvc("pvc2", "pv2")))
+    .wanted_requeued(&["pod2"]);
+}
+
+/// "Pod rejected with node by the VolumeZone plugin is requeued when the Storage class is
+/// added".
+#[test]
+fn volume_zone_requeued_on_storage_class_add() {
+    start(
+        &[
+            zone_node(),
+            zone_pv("pv1", "us-west1-a"),
+            rwop_pvc("pvc1", "pv1"),
+            rwop_pvc("pvc2", "pv2"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2"],
+        &[pod("pod2", "", "", &claim("pvc2"))],
+    )
+    .trigger(|sim| create(sim, &storage_class("sc1", "WaitForFirstConsumer", "")))
+    .requeued(&["pod2"]);
+}
+
+// =======================================================================================
+// VolumeRestrictions
+// =======================================================================================
+
+/// "Pod rejected by the VolumeRestriction plugin is requeued when the PVC bound to the pod
+/// is added".
+#[test]
+fn volume_restrictions_requeued_on_pvc_add() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            pv("pv1", "", "ReadWriteOnce", ""),
+        ],
+        &["pod1", "pod2"],
+        &[
+            pod("pod1", "", "", &claim("pvc1")),
+            pod("pod2", "", "", &claim("pvc2")),
+        ],
+    )
+    .trigger(|sim| create(sim, &rwop_pvc("pvc1", "pv1")))
+    .wanted_requeued(&["pod1"]);
+}
+
+/// "Pod rejected by the VolumeRestriction plugin is requeued when the pod is deleted".
+#[test]
+fn volume_restrictions_requeued_on_pod_delete() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            pv("pv1", "", "ReadWriteOnce", ""),
+            rwop_pvc("pvc1", "pv1"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2", "pod3"],
+        &[
+            pod("pod2", "", "", &claim("pvc1")),
+            pod("pod3", "", "", &claim("pvc2")),
+        ],
+    )
+    .trigger(|sim| delete(sim, Kind::Pod, NS, "pod1"))
+    .wanted_requeued(&["pod2"])
+    .scheduled(&["pod2"]);
+}
+
+// =======================================================================================
+// VolumeBinding
+// =======================================================================================
+
+/// "Pod rejected with node by the VolumeBinding plugin is requeued when the Node is
+/// created".
+#[test]
+fn volume_binding_requeued_on_node_add() {
+    start(
+        &[
+            node(
+                "fake-node",
+                &format!("node: fake-node, {ZONE}: us-east-1b"),
+                "",
+                "",
+            ),
+            pv("pv1", "", "ReadOnlyMany", &pv_affinity(ZONE, "us-east-1a")),
+            pvc("pvc1", "ReadOnlyMany", Some("pv1"), None),
+        ],
+        &["pod1"],
+        &[pod("pod1", "", "", &claim("pvc1"))],
+    )
+    .trigger(|sim| {
+        create(
+            sim,
+            &node("fake-node2", &format!("{ZONE}: us-east-1a"), "", ""),
+        )
+    })
+    .requeued(&["pod1"])
+    .on_node("pod1", "fake-node2");
+}
+
+/// "Pod rejected with node by the VolumeBinding plugin is requeued when the Node is
+/// updated".
+#[test]
+fn volume_binding_requeued_on_node_update() {
+    start(
+        &[
+            node("fake-node", "node: fake-node, aaa: bbb", "", ""),
+            pv("pv1", "", "ReadWriteMany", &pv_affinity("aaa", "ccc")),
+            pvc("pvc1", "ReadWriteMany", Some("pv1"), None),
+        ],
+        &["pod1"],
+        &[pod("pod1", "", "", &claim("pvc1"))],
+    )
+    .trigger(|sim| create(sim, &node("fake-node", "node: fake-node, aaa: ccc", "", "")))
+    .requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
+// =======================================================================================
+// NodeVolumeLimits
+// =======================================================================================
+
+fn csi_pv(name: &str, handle: &str) -> String {
+    pv(name, "", "ReadWriteMany", &csi_source(handle))
+}
+
+/// "Pod rejected the CSI NodeVolumeLimits plugin is requeued when the CSINode is added":
+/// requeued, still over the limit.
+#[test]
+fn node_volume_limits_requeued_on_csi_node_add() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            csi_node("fake-node", Some(0)),
+            csi_driver(true),
+            csi_pv("pv1", "volumehandle"),
+            pvc("pvc1", "ReadWriteMany", Some("pv1"), None),
+        ],
+        &["pod1"],
+        &[pod("pod1", "", "", &claim("pvc1"))],
+    )
+    .trigger(|sim| create(sim, &csi_node("csinode", None)))
+    .requeued(&["pod1"])
+    .scheduled(&[]);
+}
+
+/// "Pod rejected with PVC by the CSI NodeVolumeLimits plugin is requeued when the pod
+/// having related PVC is deleted".
+#[test]
+fn node_volume_limits_requeued_on_pod_delete() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            csi_node("fake-node", Some(1)),
+            csi_driver(true),
+            csi_pv("pv1", "volumehandle1"),
+            csi_pv("pv2", "volumehandle2"),
+            rwop_pvc("pvc1", "pv1"),
+            rwop_pvc("pvc2", "pv2"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2"],
+        &[pod("pod2", "", "", &claim("pvc2"))],
+    )
+    .trigger(|sim| delete(sim, Kind::Pod, NS, "pod1"))
+    .requeued(&["pod2"])
+    .scheduled(&["pod2"]);
+}
+
+/// "Pod rejected with PVC by the CSI NodeVolumeLimits plugin is requeued when the related
+/// PVC is added": requeued, still over the limit.
+#[test]
+fn node_volume_limits_requeued_on_pvc_add() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            csi_node("fake-node", Some(1)),
+            csi_driver(true),
+            csi_pv("pv1", "volumehandle1"),
+            csi_pv("pv2", "volumehandle2"),
+            rwop_pvc("pvc1", "pv1"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2"],
+        &[pod("pod2", "", "", &claim("pvc2"))],
+    )
+    .trigger(|sim| create(sim, &rwop_pvc("pvc2", "pv2")))
+    .requeued(&["pod2"])
+    .scheduled(&[]);
+}
