@@ -116,6 +116,9 @@ pub(crate) enum Timer {
     BindingTimeout { pod: ObjectKey },
     /// The PV controller's periodic resync reaches a claim.
     ClaimResync { claim: ObjectKey },
+    /// A workload controller looks at its object again (`enqueueSSAfter`: a StatefulSet's
+    /// ready pod becomes available once `minReadySeconds` have passed).
+    WorkloadResync { kind: Kind, key: ObjectKey },
 }
 
 /// A pod between Reserve and Bind, waiting for its volumes.
@@ -184,6 +187,8 @@ pub struct Simulation {
     pub(crate) provisioning: BTreeSet<ObjectKey>,
     /// Claims with an armed resync timer.
     pub(crate) resync_armed: BTreeSet<ObjectKey>,
+    /// Workloads with an armed [`Timer::WorkloadResync`], by the time it fires.
+    pub(crate) workload_wakeups: BTreeSet<(SimTime, Kind, ObjectKey)>,
     /// Pods in PreBind whose claims changed since the last check.
     pub(crate) binding_check: BTreeSet<ObjectKey>,
     uid_counter: u64,
@@ -233,6 +238,7 @@ impl Simulation {
             work: WorkQueues::default(),
             provisioning: BTreeSet::new(),
             resync_armed: BTreeSet::new(),
+            workload_wakeups: BTreeSet::new(),
             binding_check: BTreeSet::new(),
             uid_counter: 0,
             steps: 0,
@@ -424,6 +430,11 @@ impl Simulation {
             Timer::ClaimResync { claim } => {
                 self.resync_armed.remove(&claim);
                 self.work.claims.insert(claim);
+            }
+            Timer::WorkloadResync { kind, key } => {
+                self.workload_wakeups
+                    .remove(&(self.now, kind, key.clone()));
+                self.work.workloads.insert((kind, key));
             }
         }
     }

@@ -76,6 +76,9 @@ pub struct StatefulSet {
     pub update_strategy: SetUpdateStrategy,
     /// `spec.ordinals.start`.
     pub ordinal_start: i32,
+    /// `spec.minReadySeconds`: how long a replica must have been ready to count as
+    /// available (OrderedReady waits for each predecessor to be available).
+    pub min_ready_seconds: i32,
     pub when_deleted: ClaimRetention,
     pub when_scaled: ClaimRetention,
     pub template: Arc<core::PodTemplateSpec>,

@@ -2191,6 +2191,14 @@ fn stateful_set_from(o: &k8s_openapi::api::apps::v1::StatefulSet, cx: &mut Cx) -
             "must be greater than or equal to 0",
         ));
     }
+    let min_ready_seconds = spec.min_ready_seconds.unwrap_or(0);
+    if min_ready_seconds < 0 {
+        cx.err(FieldError::invalid_number(
+            "spec.minReadySeconds",
+            min_ready_seconds as i64,
+            "must be greater than or equal to 0",
+        ));
+    }
     let claim_templates = spec.volume_claim_templates.clone().unwrap_or_default();
     for (i, t) in claim_templates.iter().enumerate() {
         let path = index("spec.volumeClaimTemplates", i);
@@ -2215,6 +2223,7 @@ fn stateful_set_from(o: &k8s_openapi::api::apps::v1::StatefulSet, cx: &mut Cx) -
         pod_management,
         update_strategy,
         ordinal_start: ordinal_start.max(0),
+        min_ready_seconds: min_ready_seconds.max(0),
         when_deleted,
         when_scaled,
         template: std::sync::Arc::new(spec.template),

@@ -15,7 +15,7 @@ use k8s_openapi::api::apps::v1 as apps;
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::apis::meta::v1 as metav1;
 
-use super::{ApplyError, Simulation};
+use super::{ApplyError, Simulation, Timer};
 use crate::events::EventType;
 use crate::model::*;
 use crate::scenario::convert::{pod_from_template, template_hash, to_model};
@@ -36,6 +36,20 @@ fn is_ready(p: &Pod) -> bool {
 
 fn is_running_and_ready(p: &Pod) -> bool {
     p.status.phase == PodPhase::Running && is_ready(p)
+}
+
+/// When a running, ready pod becomes available (`podutil.IsPodAvailable`): once its Ready
+/// condition has been true for `min_ready_seconds`. `None` when it is not running and ready.
+fn available_from(p: &Pod, min_ready_seconds: i32) -> Option<SimTime> {
+    if p.status.phase != PodPhase::Running {
+        return None;
+    }
+    let ready = p.condition("Ready").filter(|c| c.status == "True")?;
+    Some(
+        ready
+            .last_transition
+            .plus_millis(min_ready_seconds.max(0) as u64 * 1000),
+    )
 }
 
 /// `controller.IsPodActive`.
@@ -116,6 +130,44 @@ impl Simulation {
             self.reconcile_stateful_set(&set);
         }
         self.update_stateful_set_status(key);
+        self.wake_stateful_set_when_available(&set);
+    }
+
+    /// `enqueueSSAfter(set, minReadySeconds)` when a ready replica is not available yet:
+    /// the set is looked at again when the first of them becomes available (the simulated
+    /// clock has no sync latency, so that is exactly `minReadySeconds` after it turned
+    /// ready).
+    fn wake_stateful_set_when_available(&mut self, set: &StatefulSet) {
+        if set.min_ready_seconds == 0 || set.meta.deletion.is_some() {
+            return;
+        }
+        let key = set.meta.key();
+        let next = self
+            .cluster
+            .pods_owned_by(Kind::StatefulSet, &key)
+            .filter(|p| p.meta.deletion.is_none())
+            .filter_map(|p| available_from(p, set.min_ready_seconds))
+            .filter(|&at| at > self.now)
+            .min();
+        if let Some(at) = next {
+            if self
+                .workload_wakeups
+                .insert((at, Kind::StatefulSet, key.clone()))
+            {
+                self.add_timer(
+                    at,
+                    Timer::WorkloadResync {
+                        kind: Kind::StatefulSet,
+                        key,
+                    },
+                );
+            }
+        }
+    }
+
+    /// `isRunningAndAvailable` at the current simulated time.
+    fn is_available(&self, p: &Pod, min_ready_seconds: i32) -> bool {
+        available_from(p, min_ready_seconds).is_some_and(|at| at <= self.now)
     }
 
     /// `defaultStatefulSetControl.updateStatefulSet` for one sync: replicas in ordinal
@@ -174,7 +226,11 @@ impl Simulation {
                         }
                         self.update_claim_owners(set, &p.meta, ordinal);
                     }
-                    let wait = p.meta.deletion.is_some() || !is_running_and_ready(&p);
+                    // `processReplica`: an OrderedReady set waits for each replica to be
+                    // running and ready, then available (ready for `minReadySeconds`).
+                    let wait = p.meta.deletion.is_some()
+                        || !is_running_and_ready(&p)
+                        || !self.is_available(&p, set.min_ready_seconds);
                     // `processReplica`: a replica the sync need not wait for has the set's
                     // invariants enforced, its claims' retention-policy owner references
                     // included (`ClaimsMatchRetentionPolicy` / `UpdateStatefulPod`), so a
@@ -497,6 +553,8 @@ impl Simulation {
             status.replicas += 1;
             if is_running_and_ready(p) {
                 status.ready_replicas += 1;
+            }
+            if is_running_and_ready(p) && self.is_available(p, set.min_ready_seconds) {
                 status.available_replicas += 1;
             }
             if p.meta
@@ -552,7 +610,7 @@ impl Simulation {
             }
         }
         // `calculateStatus` over the pods this sync started from.
-        // minReadySeconds is not modelled: available = ready.
+        // A ReplicaSet's minReadySeconds is not modelled: available = ready.
         let ready = active.iter().filter(|p| is_running_and_ready(p)).count() as i32;
         let status = WorkloadStatus {
             replicas: active.len() as i32,
@@ -1304,6 +1362,7 @@ fn newer_first(
 mod tests {
     use super::*;
     use crate::events::EntryKind;
+    use crate::sim::StepOutcome;
     use crate::testing::{class, node, world};
 
     /// A StatefulSet `web` with a `www` claim template on `class`.
@@ -1397,6 +1456,64 @@ mod tests {
         }
         let set = &sim.cluster().stateful_sets[&ObjectKey::parse("web", true)];
         assert_eq!((set.status.replicas, set.status.ready_replicas), (3, 3));
+    }
+
+    /// `processReplica`: an OrderedReady set waits for each replica to have been ready for
+    /// `minReadySeconds` (`isRunningAndAvailable`) before it creates the next one, and the
+    /// status counts a replica as available only from then on.
+    #[test]
+    fn ordered_ready_waits_for_each_replica_to_be_available() {
+        let mut docs = base();
+        docs.push(stateful_set(2, "  minReadySeconds: 10\n", "local"));
+        let mut sim = world(&docs);
+        let pod = |sim: &Simulation, name: &str| {
+            sim.cluster()
+                .pod(&ObjectKey::parse(name, true))
+                .cloned()
+                .unwrap()
+        };
+        let ready_at = |p: &Pod| p.condition("Ready").unwrap().last_transition;
+        let web0 = pod(&sim, "web-0");
+        let web1 = pod(&sim, "web-1");
+        assert_eq!(web1.meta.creation, ready_at(&web0).plus_millis(10_000));
+        let set = |sim: &Simulation| {
+            sim.cluster().stateful_sets[&ObjectKey::parse("web", true)]
+                .status
+                .clone()
+        };
+        let status = set(&sim);
+        assert_eq!(
+            (status.replicas, status.ready_replicas, status.available_replicas),
+            (2, 2, 2)
+        );
+        // A replica that has just turned ready is not available yet: delete web-1 and look
+        // at the set right after its replacement runs.
+        sim.delete(Kind::Pod, &ObjectKey::parse("web-1", true)).unwrap();
+        let mut seen = None;
+        for _ in 0..10_000 {
+            if let StepOutcome::Idle = sim.step() {
+                break;
+            }
+            let p = sim.cluster().pod(&ObjectKey::parse("web-1", true)).cloned();
+            if p.is_some_and(|p| is_running_and_ready(&p) && p.meta.deletion.is_none()) {
+                seen.get_or_insert(set(&sim));
+            }
+        }
+        let during = seen.expect("web-1 came back");
+        assert_eq!((during.ready_replicas, during.available_replicas), (2, 1));
+        let after = set(&sim);
+        assert_eq!((after.ready_replicas, after.available_replicas), (2, 2));
+    }
+
+    #[test]
+    fn negative_min_ready_seconds_is_invalid() {
+        let bad = stateful_set(1, "  minReadySeconds: -1\n", "local");
+        let parsed = crate::scenario::parse(&bad);
+        let errs = to_model(&parsed.manifests[0].manifest).unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0"
+        );
     }
 
     #[test]
