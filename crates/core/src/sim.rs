@@ -432,8 +432,7 @@ impl Simulation {
                 self.work.claims.insert(claim);
             }
             Timer::WorkloadResync { kind, key } => {
-                self.workload_wakeups
-                    .remove(&(self.now, kind, key.clone()));
+                self.workload_wakeups.remove(&(self.now, kind, key.clone()));
                 self.work.workloads.insert((kind, key));
             }
         }

@@ -1476,19 +1476,21 @@ mod tests {
         let web0 = pod(&sim, "web-0");
         let web1 = pod(&sim, "web-1");
         assert_eq!(web1.meta.creation, ready_at(&web0).plus_millis(10_000));
-        let set = |sim: &Simulation| {
-            sim.cluster().stateful_sets[&ObjectKey::parse("web", true)]
-                .status
-                .clone()
-        };
+        let set =
+            |sim: &Simulation| sim.cluster().stateful_sets[&ObjectKey::parse("web", true)].status;
         let status = set(&sim);
         assert_eq!(
-            (status.replicas, status.ready_replicas, status.available_replicas),
+            (
+                status.replicas,
+                status.ready_replicas,
+                status.available_replicas
+            ),
             (2, 2, 2)
         );
         // A replica that has just turned ready is not available yet: delete web-1 and look
         // at the set right after its replacement runs.
-        sim.delete(Kind::Pod, &ObjectKey::parse("web-1", true)).unwrap();
+        sim.delete(Kind::Pod, &ObjectKey::parse("web-1", true))
+            .unwrap();
         let mut seen = None;
         for _ in 0..10_000 {
             if let StepOutcome::Idle = sim.step() {
