@@ -174,6 +174,8 @@ pub struct ReplicaSet {
     pub meta: Meta,
     pub replicas: i32,
     pub selector: LabelSelector,
+    /// `spec.minReadySeconds` (a Deployment copies its own into its ReplicaSets).
+    pub min_ready_seconds: i32,
     pub template: Arc<core::PodTemplateSpec>,
     pub status: WorkloadStatus,
 }

@@ -2191,14 +2191,7 @@ fn stateful_set_from(o: &k8s_openapi::api::apps::v1::StatefulSet, cx: &mut Cx) -
             "must be greater than or equal to 0",
         ));
     }
-    let min_ready_seconds = spec.min_ready_seconds.unwrap_or(0);
-    if min_ready_seconds < 0 {
-        cx.err(FieldError::invalid_number(
-            "spec.minReadySeconds",
-            min_ready_seconds as i64,
-            "must be greater than or equal to 0",
-        ));
-    }
+    let min_ready_seconds = min_ready_seconds_field(spec.min_ready_seconds, cx);
     let claim_templates = spec.volume_claim_templates.clone().unwrap_or_default();
     for (i, t) in claim_templates.iter().enumerate() {
         let path = index("spec.volumeClaimTemplates", i);
@@ -2223,7 +2216,7 @@ fn stateful_set_from(o: &k8s_openapi::api::apps::v1::StatefulSet, cx: &mut Cx) -
         pod_management,
         update_strategy,
         ordinal_start: ordinal_start.max(0),
-        min_ready_seconds: min_ready_seconds.max(0),
+        min_ready_seconds,
         when_deleted,
         when_scaled,
         template: std::sync::Arc::new(spec.template),
@@ -2313,11 +2306,25 @@ fn deployment_from(o: &k8s_openapi::api::apps::v1::Deployment, cx: &mut Cx) -> D
         selector,
         selector_wire: std::sync::Arc::new(spec.selector.clone()),
         strategy,
-        min_ready_seconds: spec.min_ready_seconds.unwrap_or(0),
+        min_ready_seconds: min_ready_seconds_field(spec.min_ready_seconds, cx),
         paused: spec.paused == Some(true),
         template: std::sync::Arc::new(spec.template),
         status: WorkloadStatus::default(),
     }
+}
+
+/// `spec.minReadySeconds` of a workload (`ValidateNonnegativeField`); 0 when absent or invalid.
+fn min_ready_seconds_field(value: Option<i32>, cx: &mut Cx) -> i32 {
+    let v = value.unwrap_or(0);
+    if v < 0 {
+        cx.err(FieldError::invalid_number(
+            "spec.minReadySeconds",
+            v as i64,
+            "must be greater than or equal to 0",
+        ));
+        return 0;
+    }
+    v
 }
 
 fn replica_set_from(o: &k8s_openapi::api::apps::v1::ReplicaSet, cx: &mut Cx) -> ReplicaSet {
@@ -2336,6 +2343,7 @@ fn replica_set_from(o: &k8s_openapi::api::apps::v1::ReplicaSet, cx: &mut Cx) -> 
         meta,
         replicas,
         selector,
+        min_ready_seconds: min_ready_seconds_field(spec.min_ready_seconds, cx),
         template: std::sync::Arc::new(template),
         status: WorkloadStatus::default(),
     }

@@ -130,35 +130,33 @@ impl Simulation {
             self.reconcile_stateful_set(&set);
         }
         self.update_stateful_set_status(key);
-        self.wake_stateful_set_when_available(&set);
+        if set.meta.deletion.is_none() {
+            self.wake_when_available(Kind::StatefulSet, key, set.min_ready_seconds);
+        }
     }
 
-    /// `enqueueSSAfter(set, minReadySeconds)` when a ready replica is not available yet:
-    /// the set is looked at again when the first of them becomes available (the simulated
-    /// clock has no sync latency, so that is exactly `minReadySeconds` after it turned
-    /// ready).
-    fn wake_stateful_set_when_available(&mut self, set: &StatefulSet) {
-        if set.min_ready_seconds == 0 || set.meta.deletion.is_some() {
+    /// `enqueueSSAfter(set, minReadySeconds)` / the ReplicaSet controller's `AddAfter(key,
+    /// minReadySeconds)` when a ready replica is not available yet: the workload is looked
+    /// at again when the first of them becomes available (the simulated clock has no sync
+    /// latency, so that is exactly `minReadySeconds` after it turned ready).
+    fn wake_when_available(&mut self, kind: Kind, key: &ObjectKey, min_ready_seconds: i32) {
+        if min_ready_seconds == 0 {
             return;
         }
-        let key = set.meta.key();
         let next = self
             .cluster
-            .pods_owned_by(Kind::StatefulSet, &key)
+            .pods_owned_by(kind, key)
             .filter(|p| p.meta.deletion.is_none())
-            .filter_map(|p| available_from(p, set.min_ready_seconds))
+            .filter_map(|p| available_from(p, min_ready_seconds))
             .filter(|&at| at > self.now)
             .min();
         if let Some(at) = next {
-            if self
-                .workload_wakeups
-                .insert((at, Kind::StatefulSet, key.clone()))
-            {
+            if self.workload_wakeups.insert((at, kind, key.clone())) {
                 self.add_timer(
                     at,
                     Timer::WorkloadResync {
-                        kind: Kind::StatefulSet,
-                        key,
+                        kind,
+                        key: key.clone(),
                     },
                 );
             }
@@ -610,14 +608,20 @@ impl Simulation {
             }
         }
         // `calculateStatus` over the pods this sync started from.
-        // A ReplicaSet's minReadySeconds is not modelled: available = ready.
         let ready = active.iter().filter(|p| is_running_and_ready(p)).count() as i32;
+        let available = active
+            .iter()
+            .filter(|p| is_running_and_ready(p) && self.is_available(p, rs.min_ready_seconds))
+            .count() as i32;
         let status = WorkloadStatus {
             replicas: active.len() as i32,
             ready_replicas: ready,
-            available_replicas: ready,
+            available_replicas: available,
             updated_replicas: 0,
         };
+        if rs.meta.deletion.is_none() {
+            self.wake_when_available(Kind::ReplicaSet, key, rs.min_ready_seconds);
+        }
         if status != rs.status {
             let mut new = (*rs).clone();
             new.status = status;
@@ -1860,6 +1864,61 @@ mod tests {
                 .filter(|p| p.status.phase == PodPhase::Running)
                 .count(),
             4
+        );
+    }
+
+    /// A Deployment's `minReadySeconds` reaches its ReplicaSets: a new pod counts as
+    /// available only once it has been ready that long, so with `maxUnavailable: 0` the
+    /// old ReplicaSet is scaled down `minReadySeconds` after the new pod turned ready.
+    #[test]
+    fn rolling_update_waits_min_ready_seconds_before_scaling_down() {
+        let spec =
+            "  minReadySeconds: 5\n  strategy: {rollingUpdate: {maxSurge: 1, maxUnavailable: 0}}\n";
+        let mut docs = base();
+        docs.push(deployment(1, spec, "pause"));
+        let mut sim = world(&docs);
+        let old_rs = sim.cluster().replica_sets.values().next().unwrap().clone();
+        assert_eq!(old_rs.min_ready_seconds, 5);
+        assert_eq!(old_rs.status.available_replicas, 1);
+        apply_yaml(&mut sim, &deployment(1, spec, "pause:3.10"));
+        let scaled: Vec<(SimTime, String)> = sim
+            .events_for(Kind::Deployment, &ObjectKey::parse("app", true))
+            .into_iter()
+            .filter_map(|e| match &e.kind {
+                EntryKind::Event(ev) => Some((e.time, ev.message.to_string())),
+                _ => None,
+            })
+            .collect();
+        let new_pod = sim
+            .cluster()
+            .pods()
+            .values()
+            .find(|p| p.meta.owners[0].name != old_rs.meta.name)
+            .cloned()
+            .unwrap();
+        let ready = new_pod.condition("Ready").unwrap().last_transition;
+        let down = scaled
+            .iter()
+            .find(|(_, m)| m.starts_with("Scaled down"))
+            .expect("the old ReplicaSet was scaled down");
+        assert_eq!(down.0, ready.plus_millis(5_000), "{scaled:?}");
+        let new_rs = sim
+            .cluster()
+            .replica_sets
+            .values()
+            .find(|r| r.meta.name != old_rs.meta.name)
+            .unwrap();
+        assert_eq!((new_rs.replicas, new_rs.status.available_replicas), (1, 1));
+    }
+
+    #[test]
+    fn negative_min_ready_seconds_of_a_deployment_is_invalid() {
+        let bad = deployment(1, "  minReadySeconds: -3\n", "pause");
+        let parsed = crate::scenario::parse(&bad);
+        let errs = to_model(&parsed.manifests[0].manifest).unwrap_err();
+        assert_eq!(
+            errs[0].to_string(),
+            "spec.minReadySeconds: Invalid value: -3: must be greater than or equal to 0"
         );
     }
 
