@@ -48,12 +48,11 @@
 //!   (read-modify-write of a random `TestAnnotation`) per simulation step, by a fixed
 //!   pseudo-random sequence, until everything settles.
 //!
-//! Known difference (asserted as Bindery behaves):
-//! - `TestPersistentVolumeRecycler`: Bindery models no recycler plugin (upstream's fake plugin
-//!   recycles in place; a real v1.36 controller manager recycles a hostPath volume by running a
-//!   recycler pod, which Bindery does not model). The volume binds as upstream expects and,
-//!   once its claim is deleted, keeps its claimRef, but then fails (`VolumeFailedRecycle`, "No
-//!   recycler plugin found for the volume!") instead of becoming `Available` again.
+//! - `TestPersistentVolumeRecycler`: upstream's fake plugin recycles in place; a real v1.36
+//!   controller manager recycles a hostPath or NFS volume with a recycler pod and relays its
+//!   events (`RecyclerPod`). Bindery takes the recycling to succeed at once (no recycler pod,
+//!   no relayed events): `VolumeRecycled` "Volume recycled", then `Available`, as upstream's
+//!   test expects.
 //!
 //! Skipped:
 //! - `TestPersistentVolumeClaimVolumeAttributesClassName`'s three cases with the
@@ -471,24 +470,23 @@ fn persistent_volume_recycler() {
     assert_eq!(h.pvc_phase(&claim), PvcPhase::Bound);
     assert_eq!(h.volume_name(&claim).as_deref(), Some("fake-pv-recycler"));
 
-    // Deleting the claim releases the volume; upstream's fake recycler then makes it
-    // Available. Known difference: Bindery has no recycler plugin, so it fails instead.
+    // Deleting the claim releases the volume, which is then recycled and Available again
+    // (upstream waits for Released, then Available; Bindery releases and recycles in one
+    // controller pass, so no step shows it Released).
     h.delete_claim(&claim);
     let seen = h.watch.pv("fake-pv-recycler");
     let bound = seen.iter().position(|p| *p == PvPhase::Bound).unwrap();
-    assert!(!seen[bound..].contains(&PvPhase::Available), "{seen:?}");
-    assert_eq!(h.pv_phase("fake-pv-recycler"), PvPhase::Failed);
+    assert!(seen[bound..].contains(&PvPhase::Available), "{seen:?}");
+    assert!(!seen[bound..].contains(&PvPhase::Failed), "{seen:?}");
+    assert_eq!(h.pv_phase("fake-pv-recycler"), PvPhase::Available);
     assert_eq!(
         h.claim_ref("fake-pv-recycler"),
-        Some((ns.to_string(), "fake-pvc-recycler".to_string())),
-        "released, the claimRef stays"
+        None,
+        "bound by the controller, the recycled volume loses its claimRef"
     );
     assert_eq!(
         h.pv_events("fake-pv-recycler"),
-        vec![(
-            "VolumeFailedRecycle".to_string(),
-            "No recycler plugin found for the volume!".to_string()
-        )]
+        vec![("VolumeRecycled".to_string(), "Volume recycled".to_string())]
     );
 }
 

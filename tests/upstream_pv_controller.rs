@@ -1515,6 +1515,40 @@ fn released_volume_is_reclaimed_when_its_policy_becomes_delete() {
 
 // --- recycle_test.go ------------------------------------------------------------------------------
 
+/// "6-1 - successful recycle": a volume the controller bound is scrubbed (hostPath has a
+/// recycler) and comes back `Available` without its claimRef.
+#[test]
+fn recycle_6_1_successful_recycle() {
+    let sim = released(
+        pv("volume6-1", "1Gi", "")
+            .policy("Recycle")
+            .ann(BOUND_BY_CONTROLLER, "yes"),
+        "claim6-1",
+        "uid6-1",
+    );
+    let v = volume(&sim, "volume6-1");
+    assert_eq!(v.phase, PvPhase::Available);
+    assert_eq!(v.claim, None);
+    assert_eq!(
+        pv_events(&sim, "volume6-1"),
+        vec![ev(EventType::Normal, "VolumeRecycled", "Volume recycled")]
+    );
+}
+
+/// "6-2 - successful recycle with prebound volume": a volume pre-bound by the user keeps
+/// its claimRef's name and loses only the UID.
+#[test]
+fn recycle_6_2_successful_recycle_with_prebound_volume() {
+    let sim = released(
+        pv("volume6-2", "1Gi", "").policy("Recycle"),
+        "claim6-2",
+        "uid6-2",
+    );
+    let v = volume(&sim, "volume6-2");
+    assert_eq!(v.phase, PvPhase::Available);
+    assert_eq!(v.claim, Some(("claim6-2".into(), "".into())));
+}
+
 #[test]
 fn recycle_without_a_recycler_fails_the_volume() {
     let sim = released(

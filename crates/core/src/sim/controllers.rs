@@ -552,26 +552,33 @@ impl Simulation {
                     let pv = self.cluster.pv(name).cloned().unwrap_or(pv);
                     self.reclaim_volume(&pv);
                 } else {
-                    let mut new = (*pv).clone();
-                    if pv
-                        .meta
-                        .annotations
-                        .contains_key(well_known::ANN_BOUND_BY_CONTROLLER)
-                    {
-                        new.claim_ref = None;
-                        new.meta
-                            .annotations
-                            .remove(well_known::ANN_BOUND_BY_CONTROLLER);
-                    } else if let Some(r) = new.claim_ref.as_mut() {
-                        r.uid = Uid::default();
-                    }
-                    new.phase = PvPhase::Available;
-                    let class = new.storage_class_name.clone();
-                    self.write_pv(new);
-                    self.enqueue_unbound_immediate_claims(&class);
+                    self.unbind_volume(&pv);
                 }
             }
         }
+    }
+
+    /// `unbindVolume`: a volume the controller bound loses its claimRef (and the
+    /// bound-by-controller annotation), a pre-bound one only the claim's UID; it is
+    /// `Available` again.
+    fn unbind_volume(&mut self, pv: &PersistentVolume) {
+        let mut new = pv.clone();
+        if pv
+            .meta
+            .annotations
+            .contains_key(well_known::ANN_BOUND_BY_CONTROLLER)
+        {
+            new.claim_ref = None;
+            new.meta
+                .annotations
+                .remove(well_known::ANN_BOUND_BY_CONTROLLER);
+        } else if let Some(r) = new.claim_ref.as_mut() {
+            r.uid = Uid::default();
+        }
+        new.phase = PvPhase::Available;
+        let class = new.storage_class_name.clone();
+        self.write_pv(new);
+        self.enqueue_unbound_immediate_claims(&class);
     }
 
     /// `reclaimVolume` for a Released volume.
@@ -585,6 +592,21 @@ impl Simulation {
         let failing = pv.phase != PvPhase::Failed;
         match pv.reclaim_policy {
             ReclaimPolicy::Retain => {}
+            ReclaimPolicy::Recycle
+                if matches!(&pv.source, PvSource::HostPath { .. })
+                    || matches!(&pv.source, PvSource::Other(t) if t == "nfs") =>
+            {
+                // `recycleVolumeOperation`: the hostPath and NFS plugins scrub the volume
+                // with a recycler pod (not simulated: it is taken to succeed at once), then
+                // the volume is made available again.
+                self.pv_event(
+                    EventType::Normal,
+                    "VolumeRecycled",
+                    pv.name(),
+                    "Volume recycled",
+                );
+                self.unbind_volume(pv);
+            }
             ReclaimPolicy::Recycle => {
                 if failing {
                     self.pv_event(
