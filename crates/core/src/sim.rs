@@ -410,6 +410,9 @@ impl Simulation {
         self.note(Note::Clock { to: self.now });
     }
 
+    /// Fires the timers due now, in the order they were set, the controllers carrying
+    /// through what each one starts (a provisioned volume's binding, a pod's start) before
+    /// the next fires, as each asynchronous completion is handled when it arrives.
     fn fire_due_timers(&mut self) {
         while let Some((&(at, seq), _)) = self.timers.first_key_value() {
             if at > self.now {
@@ -419,6 +422,7 @@ impl Simulation {
                 break;
             };
             self.fire(timer, (at, seq));
+            let _ = self.drain_controllers();
         }
     }
 
