@@ -26,9 +26,17 @@ impl Quantity {
         if !matches_upstream_grammar(s) {
             return Err(ERR_FORMAT_WRONG.to_string());
         }
-        let parsed = ParsedQuantity::try_from(s).map_err(|_| ERR_FORMAT_WRONG.to_string())?;
+        // `kube_quantity` reads the exa suffixes `E` and `Ei` as an exponent missing its digits
+        // and fails; the API server takes them as 10^18 and 2^60 (`resource.ParseQuantity`).
+        let (number, factor) = match (s.strip_suffix("Ei"), s.strip_suffix('E')) {
+            (Some(n), _) => (n, 2f64.powi(60)),
+            (None, Some(n)) => (n, 1e18),
+            (None, None) => (s, 1.0),
+        };
+        let parsed = ParsedQuantity::try_from(number).map_err(|_| ERR_FORMAT_WRONG.to_string())?;
         let value = parsed
             .to_bytes_f64()
+            .map(|v| v * factor)
             .filter(|v| v.is_finite())
             .ok_or_else(|| ERR_FORMAT_WRONG.to_string())?;
         Ok(Quantity { value })
@@ -181,6 +189,11 @@ mod tests {
             ("2", Some((2, 2000))),
             ("1e3", Some((1000, 1_000_000))),
             ("128974848", Some((128_974_848, 128_974_848_000))),
+            ("1E", Some((1_000_000_000_000_000_000, i64::MAX))),
+            ("1.5E", Some((1_500_000_000_000_000_000, i64::MAX))),
+            ("2Ei", Some((1 << 61, i64::MAX))),
+            ("1E3", Some((1000, 1_000_000))),
+            ("1EE", None),
             ("129M", Some((129_000_000, 129_000_000_000))),
             (".5", Some((1, 500))),
             ("5GB!", None),
