@@ -38,6 +38,9 @@ pub use apply::ApplyError;
 pub const DEFAULT_MAX_STEPS: u64 = 1_000_000;
 /// How long a provisioner takes to create a volume.
 pub const PROVISIONING_DELAY_MS: u64 = 1_000;
+/// How long an external provisioner takes to delete a released volume (the volume shows
+/// `Released` meanwhile, as on a real cluster).
+pub const VOLUME_DELETION_DELAY_MS: u64 = 1_000;
 /// The PV controller's resync period (`--pvclaimbinder-sync-period`).
 pub const CLAIM_RESYNC_MS: u64 = 15_000;
 /// Mixed into the seed for the generated-name stream.
@@ -116,6 +119,8 @@ pub(crate) enum Timer {
     BindingTimeout { pod: ObjectKey },
     /// The PV controller's periodic resync reaches a claim.
     ClaimResync { claim: ObjectKey },
+    /// An external provisioner finishes deleting a released volume it made.
+    VolumeDeleteDone { pv: String, uid: Uid },
     /// A workload controller looks at its object again (`enqueueSSAfter`: a StatefulSet's
     /// ready pod becomes available once `minReadySeconds` have passed).
     WorkloadResync { kind: Kind, key: ObjectKey },
@@ -187,6 +192,8 @@ pub struct Simulation {
     pub(crate) provisioning: BTreeSet<ObjectKey>,
     /// Claims with an armed resync timer.
     pub(crate) resync_armed: BTreeSet<ObjectKey>,
+    /// Released volumes an external provisioner is deleting.
+    pub(crate) deleting: BTreeSet<String>,
     /// Workloads with an armed [`Timer::WorkloadResync`], by the time it fires.
     pub(crate) workload_wakeups: BTreeSet<(SimTime, Kind, ObjectKey)>,
     /// Pods in PreBind whose claims changed since the last check.
@@ -238,6 +245,7 @@ impl Simulation {
             work: WorkQueues::default(),
             provisioning: BTreeSet::new(),
             resync_armed: BTreeSet::new(),
+            deleting: BTreeSet::new(),
             workload_wakeups: BTreeSet::new(),
             binding_check: BTreeSet::new(),
             uid_counter: 0,
@@ -434,6 +442,10 @@ impl Simulation {
             Timer::ClaimResync { claim } => {
                 self.resync_armed.remove(&claim);
                 self.work.claims.insert(claim);
+            }
+            Timer::VolumeDeleteDone { pv, uid } => {
+                self.deleting.remove(&pv);
+                self.external_delete_done(&pv, &uid);
             }
             Timer::WorkloadResync { kind, key } => {
                 self.workload_wakeups.remove(&(self.now, kind, key.clone()));

@@ -984,6 +984,38 @@ mod tests {
         );
     }
 
+    /// A provisioned Delete volume shows `Released` while its provisioner deletes it, and
+    /// is gone `VOLUME_DELETION_DELAY_MS` after its claim.
+    #[test]
+    fn a_provisioned_volume_is_released_then_deleted_by_its_provisioner() {
+        let mut sim = world(&[
+            node("n1", &[("topology.kubernetes.io/zone", "a")], ""),
+            crate::testing::class("fast", "csi.example.com", "Immediate", ""),
+            pvc("data", "fast", "ReadWriteOnce", "1Gi"),
+        ]);
+        let claim = sim.cluster().pvc(&ObjectKey::parse("data", true)).unwrap();
+        let volume = claim.volume_name.clone().expect("provisioned and bound");
+        sim.delete(Kind::PersistentVolumeClaim, &ObjectKey::parse("data", true))
+            .unwrap();
+        let released_at = sim.now();
+        let mut seen = vec![(sim.now(), sim.cluster().pv(&volume).map(|v| v.phase))];
+        for _ in 0..1000 {
+            if sim.step() == crate::sim::StepOutcome::Idle {
+                break;
+            }
+            seen.push((sim.now(), sim.cluster().pv(&volume).map(|v| v.phase)));
+        }
+        assert!(
+            seen.iter().any(|(_, p)| *p == Some(PvPhase::Released)),
+            "{seen:?}"
+        );
+        let gone = seen.iter().find(|(_, p)| p.is_none()).expect("deleted");
+        assert_eq!(
+            gone.0,
+            released_at.plus_millis(crate::sim::VOLUME_DELETION_DELAY_MS)
+        );
+    }
+
     #[test]
     fn protection_finalizers_hold_objects_in_use() {
         let mut sim = world(&[

@@ -10,10 +10,11 @@
 //!   volume, as the driver's capacity reporting would.
 //!
 //! `Provisioning` is announced at once; the PV appears [`super::PROVISIONING_DELAY_MS`] later.
+//! A released Delete volume is deleted [`super::VOLUME_DELETION_DELAY_MS`] after it is released.
 
 use std::sync::Arc;
 
-use super::{Simulation, Timer, PROVISIONING_DELAY_MS};
+use super::{Simulation, Timer, PROVISIONING_DELAY_MS, VOLUME_DELETION_DELAY_MS};
 use crate::events::EventType;
 use crate::model::selector::{NodeSelectorOperator, NodeSelectorRequirement};
 use crate::model::*;
@@ -373,8 +374,37 @@ impl Simulation {
         if !ours {
             return;
         }
+        // `deleteVolumeOperation` calls the driver, then deletes the PV object: the volume
+        // stays `Released` until then.
+        if self.deleting.insert(pv.name().to_string()) {
+            let at = self.now.plus_millis(VOLUME_DELETION_DELAY_MS);
+            self.add_timer(
+                at,
+                Timer::VolumeDeleteDone {
+                    pv: pv.name().to_string(),
+                    uid: pv.meta.uid.clone(),
+                },
+            );
+        }
+    }
+
+    /// The driver has deleted the volume: the freed space is reported again and the PV
+    /// object goes, if it is still the released Delete volume the deletion started on
+    /// (`shouldDelete`).
+    pub(crate) fn external_delete_done(&mut self, name: &str, uid: &Uid) {
+        let Some(pv) = self.cluster.pv(name).cloned() else {
+            return;
+        };
+        if pv.meta.uid != *uid
+            || pv.phase != PvPhase::Released
+            || pv.reclaim_policy != ReclaimPolicy::Delete
+        {
+            return;
+        }
         if let (Some(driver), Some(class)) = (
-            self.cluster.csi_drivers.get(provisioner).cloned(),
+            pv.meta
+                .annotation(well_known::ANN_PROVISIONED_BY)
+                .and_then(|p| self.cluster.csi_drivers.get(p).cloned()),
             self.cluster
                 .storage_classes
                 .get(&pv.storage_class_name)
@@ -382,7 +412,7 @@ impl Simulation {
         ) {
             if driver.storage_capacity {
                 // The freed space shows up in the driver's capacity report again.
-                self.adjust_reported_capacity(&class.meta.name, pv, pv.capacity);
+                self.adjust_reported_capacity(&class.meta.name, &pv, pv.capacity);
             }
         }
         self.delete_volume_object(pv.name());
