@@ -633,6 +633,27 @@ impl Simulation {
                 ));
             }
         }
+        // The Deployment controller's `deletePod`: a Recreate Deployment is synced once none
+        // of its pods is left (its ReplicaSets' status no longer changes when a terminating
+        // pod finally goes, so the status update above does not wake it).
+        if let Some(owner) = rs.meta.controller().filter(|o| o.kind == "Deployment") {
+            let dk = ObjectKey::new(key.namespace.clone(), owner.name.clone());
+            let recreate = self
+                .cluster
+                .deployments
+                .get(&dk)
+                .is_some_and(|d| matches!(d.strategy, DeploymentStrategy::Recreate));
+            if recreate
+                && self.cluster.replica_sets_of(&dk).all(|r| {
+                    self.cluster
+                        .pods_owned_by(Kind::ReplicaSet, &r.meta.key())
+                        .next()
+                        .is_none()
+                })
+            {
+                self.work.workloads.insert((Kind::Deployment, dk));
+            }
+        }
     }
 
     /// `names.SimpleNameGenerator`: `<prefix><5 random consonants and digits>`.
@@ -701,7 +722,9 @@ impl Simulation {
         if n >= active.len() {
             return active.to_vec();
         }
-        // Related pods: those of every ReplicaSet of the same Deployment (or this one).
+        // Related pods (`getIndirectlyRelatedPods`): those of every ReplicaSet with the same
+        // controller; a ReplicaSet without one has none (`getReplicaSetsWithSameController`
+        // returns nil), so co-location does not rank its pods.
         let owner = rs.meta.controller().filter(|o| o.kind == "Deployment");
         let siblings: Vec<ObjectKey> = match owner {
             Some(o) => {
@@ -711,7 +734,7 @@ impl Simulation {
                     .map(|r| r.meta.key())
                     .collect()
             }
-            None => vec![rs.meta.key()],
+            None => Vec::new(),
         };
         let mut on_node: BTreeMap<&str, usize> = BTreeMap::new();
         for k in &siblings {
@@ -793,14 +816,15 @@ impl Simulation {
         let new_rs = all.iter().find(|rs| is_new(rs)).cloned();
         let old: Vec<Arc<ReplicaSet>> = all.iter().filter(|rs| !is_new(rs)).cloned().collect();
 
-        let scaling_event = new_rs.is_some()
-            && all.iter().filter(|rs| rs.replicas > 0).any(|rs| {
-                rs.meta
-                    .annotations
-                    .get(well_known::ANN_DESIRED_REPLICAS)
-                    .and_then(|v| v.parse::<i32>().ok())
-                    .is_some_and(|desired| desired != d.replicas)
-            });
+        // `isScalingEvent`: any active ReplicaSet, new or old (there may be no new one yet),
+        // whose desired-replicas annotation is not the Deployment's size.
+        let scaling_event = all.iter().filter(|rs| rs.replicas > 0).any(|rs| {
+            rs.meta
+                .annotations
+                .get(well_known::ANN_DESIRED_REPLICAS)
+                .and_then(|v| v.parse::<i32>().ok())
+                .is_some_and(|desired| desired != d.replicas)
+        });
         if d.paused || scaling_event {
             self.scale_deployment(d, new_rs.as_deref(), &old);
             return;
@@ -961,15 +985,29 @@ impl Simulation {
             self.scale_replica_set(&rs, d.replicas, d);
             return;
         }
+        // `IsSaturated`: the new ReplicaSet has, wants (its desired-replicas annotation) and
+        // makes available the Deployment's full size.
         if let Some(n) = new_rs {
-            if n.replicas == d.replicas && n.status.available_replicas == d.replicas {
+            let desired = n
+                .meta
+                .annotations
+                .get(well_known::ANN_DESIRED_REPLICAS)
+                .and_then(|v| v.parse::<i32>().ok());
+            if n.replicas == d.replicas
+                && desired == Some(d.replicas)
+                && n.status.available_replicas == d.replicas
+            {
                 for rs in olds.iter().filter(|rs| rs.replicas > 0) {
                     self.scale_replica_set(rs, 0, d);
                 }
                 return;
             }
         }
-        // Proportional scaling across the active ReplicaSets.
+        // Proportional scaling across the active ReplicaSets, for RollingUpdate only
+        // (`IsRollingUpdate`): a Recreate Deployment's sets are left as they are.
+        if !matches!(d.strategy, DeploymentStrategy::RollingUpdate { .. }) {
+            return;
+        }
         let total: i32 = active.iter().map(|rs| rs.replicas).sum();
         let allowed = if d.replicas > 0 {
             d.replicas + d.max_surge()
