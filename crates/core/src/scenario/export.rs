@@ -576,7 +576,12 @@ fn replica_set(c: &Cluster, rs: &ReplicaSet) -> k8s_openapi::api::apps::v1::Repl
     use k8s_openapi::api::apps::v1 as apps;
     let mut o: apps::ReplicaSet = base(c, Kind::ReplicaSet, &rs.meta.key());
     meta_into(&rs.meta, &mut o.metadata);
-    o.spec.get_or_insert_with(Default::default).replicas = Some(rs.replicas);
+    let spec = o.spec.get_or_insert_with(Default::default);
+    spec.replicas = Some(rs.replicas);
+    if spec.min_ready_seconds.unwrap_or(0) != rs.min_ready_seconds {
+        // The Deployment controller copied a changed value over.
+        spec.min_ready_seconds = Some(rs.min_ready_seconds);
+    }
     o.status = Some(apps::ReplicaSetStatus {
         replicas: rs.status.replicas,
         ready_replicas: Some(rs.status.ready_replicas),

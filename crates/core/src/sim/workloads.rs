@@ -813,8 +813,24 @@ impl Simulation {
         let is_new = |rs: &ReplicaSet| {
             rs.meta.labels.get(well_known::LABEL_POD_TEMPLATE_HASH) == Some(&hash)
         };
-        let new_rs = all.iter().find(|rs| is_new(rs)).cloned();
+        let mut new_rs = all.iter().find(|rs| is_new(rs)).cloned();
         let old: Vec<Arc<ReplicaSet>> = all.iter().filter(|rs| !is_new(rs)).cloned().collect();
+        // `getNewReplicaSet`: the new ReplicaSet follows the Deployment's minReadySeconds.
+        if let Some(rs) = new_rs
+            .as_ref()
+            .filter(|rs| rs.min_ready_seconds != d.min_ready_seconds)
+        {
+            let mut updated = (**rs).clone();
+            updated.min_ready_seconds = d.min_ready_seconds;
+            let updated = Arc::new(updated);
+            self.cluster
+                .replica_sets
+                .insert(updated.meta.key(), updated.clone());
+            self.work
+                .workloads
+                .insert((Kind::ReplicaSet, updated.meta.key()));
+            new_rs = Some(updated);
+        }
 
         // `isScalingEvent`: any active ReplicaSet, new or old (there may be no new one yet),
         // whose desired-replicas annotation is not the Deployment's size.
@@ -1947,6 +1963,21 @@ mod tests {
             .find(|r| r.meta.name != old_rs.meta.name)
             .unwrap();
         assert_eq!((new_rs.replicas, new_rs.status.available_replicas), (1, 1));
+    }
+
+    /// `getNewReplicaSet`: a changed `minReadySeconds` is copied into the Deployment's
+    /// current ReplicaSet (no rollout: the pod template did not change) and exported.
+    #[test]
+    fn a_changed_min_ready_seconds_reaches_the_current_replica_set() {
+        let mut docs = base();
+        docs.push(deployment(1, "", "pause"));
+        let mut sim = world(&docs);
+        apply_yaml(&mut sim, &deployment(1, "  minReadySeconds: 7\n", "pause"));
+        let rss: Vec<_> = sim.cluster().replica_sets.values().cloned().collect();
+        assert_eq!(rss.len(), 1, "no new ReplicaSet");
+        assert_eq!(rss[0].min_ready_seconds, 7);
+        let state = crate::scenario::export::state_yaml(&sim);
+        assert!(state.contains("minReadySeconds: 7"), "{state}");
     }
 
     #[test]
