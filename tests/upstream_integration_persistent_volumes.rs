@@ -650,7 +650,7 @@ fn persistent_volume_multi_pvs() {
         if let Some(r) = h.claim_ref(&name) {
             assert_eq!(r.1, "pvc-2", "{name}");
             assert_eq!(
-                h.sim.cluster().pv(&name).unwrap().capacity,
+                h.sim.cluster().pv(&name).unwrap().capacity.get(),
                 50_000_000_000,
                 "{name}: the claim's size"
             );

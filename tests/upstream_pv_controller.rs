@@ -21,6 +21,7 @@
 
 use bindery_core::events::EventType;
 use bindery_core::model::{Kind, ObjectKey, PvPhase, PvcPhase};
+use bindery_core::quantity::Bytes;
 use bindery_core::Simulation;
 use bindery_tests::{run_yaml, MAX_STEPS};
 
@@ -241,7 +242,7 @@ fn add(sim: &mut Simulation, yaml: &str) {
 struct Claim {
     phase: PvcPhase,
     volume: Option<String>,
-    capacity: Option<i64>,
+    capacity: Option<Bytes>,
     annotations: Vec<(String, String)>,
 }
 
@@ -337,8 +338,8 @@ fn assert_bound(sim: &Simulation, c: &str, uid: &str, v: &str) {
     assert_eq!(vol.claim, Some((c.to_string(), uid.to_string())), "{v}");
 }
 
-fn gi(n: i64) -> i64 {
-    n << 30
+fn gi(n: i64) -> Bytes {
+    (n << 30).into()
 }
 
 // --- TestSync, set 1: the user did not ask for a particular volume -------------------------

@@ -14,8 +14,10 @@
 //! Upstream calls `findBestMatchForClaim` (or `FindMatchingVolume`) on a hand-filled index;
 //! here every case is a fresh cluster holding the table's volumes plus the case's claim, run
 //! until it settles. A match is the volume the claim ends up bound to; no match is a claim left
-//! `Pending` with `pv_controller.go`'s event (`FailedBinding`: every no-match row has a claim
-//! without a class; `WaitForFirstConsumer` for a delayed claim).
+//! `Pending` with `pv_controller.go`'s event (`FailedBinding` for a claim without a class;
+//! `WaitForFirstConsumer` for a delayed claim; `ProvisioningFailed` for the one row whose
+//! claim names an `Immediate` class, "successful-no-match-way-too-large": the controller then
+//! tries to provision, and no plugin serves `kubernetes.io/no-provisioner`).
 //! Steps that mutate the index between calls (`TestFindingVolumeWithDifferentAccessModes`,
 //! `TestFindingPreboundVolumes`) are one cluster per step, built in the step's state.
 //!
@@ -34,14 +36,6 @@
 //! - `TestCheckAccessModes`' volume has no capacity upstream; here 100G, the claim's request.
 //!
 //! Not ported:
-//! - `TestMatchVolume` "successful-match-very-large", "successful-match-exact-extremely-large",
-//!   "successful-no-match-way-too-large" (known difference): their `large` volumes are 200E
-//!   and 800E and the claims ask for 1E, 800E and 950E. Upstream compares quantities exactly
-//!   (`Quantity.Cmp`); Bindery keeps sizes as `i64` bytes, so everything above 2^63-1 (about
-//!   9.2E) is the same size. Bindery binds the 1E claim and the 950E claim to
-//!   `local-pd-extremely-large` (equal sizes tie by name) where upstream picks
-//!   `local-pd-very-large` and nothing; the 800E row agrees only through that tie. The volumes
-//!   stay in the fixture (they load since the `E` suffix fix, see below);
 //! - `TestDelayBindingMode` "no-mode-class": a class without `volumeBindingMode` is an error
 //!   upstream; the API defaults the field to `Immediate`, so no such class exists;
 //! - `TestListByAccessModes`, `TestAllPossibleAccessModes`: the index's internal lists and
@@ -66,6 +60,12 @@
 //! Porting `createTestVolumes` found the exa suffixes rejected: `200E` failed validation with
 //! `ErrFormatWrong` (the parser underneath read `E` as an exponent without digits), where
 //! `resource.ParseQuantity` takes `E` as 10^18 and `Ei` as 2^60. Fixed in `quantity.rs`.
+//! Its `large` volumes (200E, 800E) and the claims of "successful-match-very-large" (1E),
+//! "successful-match-exact-extremely-large" (800E) and "successful-no-match-way-too-large"
+//! (950E) then found sizes kept as `i64` bytes, where everything above 2^63-1 (about 9.2E)
+//! was one size: the 1E and 950E claims were bound to the 800E volume. Sizes are now exact
+//! 128-bit byte counts (`quantity::Bytes`), compared as upstream's `Quantity.Cmp` does, and the
+//! three rows are ported.
 //!
 //! Where the settled cluster goes further than the unit call, the test says so (a pre-bound
 //! volume is bound by the PV controller before the scheduler sees the claim).
@@ -423,6 +423,18 @@ fn match_volume_matches() {
             make_pvc("1G").modes(&[RWO]).class("silver"),
             "gce-pd-silver2",
         ),
+        // Upstream keeps this claim below int64 "so that in case the pv overflows the pvc does
+        // not overflow equally": 200E and 800E both exceed it, and the smaller one fits.
+        (
+            "successful-match-very-large",
+            make_pvc("1E").modes(&[RWO]).class("large"),
+            "local-pd-very-large",
+        ),
+        (
+            "successful-match-exact-extremely-large",
+            make_pvc("800E").modes(&[RWO]).class("large"),
+            "local-pd-extremely-large",
+        ),
     ];
     for (case, claim, expected) in cases {
         let sim = run(&create_test_volumes(), &claim);
@@ -452,6 +464,34 @@ fn match_volume_no_match() {
     for (case, claim, event) in cases {
         let sim = run(&create_test_volumes(), &claim);
         assert_no_match(&sim, "claim01", event, case);
+    }
+}
+
+/// `TestMatchVolume` "successful-no-match-way-too-large": a 950E claim of class `large`, whose
+/// largest volume is 800E. Upstream's `findBestMatchForClaim` returns nil; the claim names a
+/// class, so the controller goes on to `provisionClaim`, and `findProvisionablePlugin` finds
+/// no plugin for the class's `kubernetes.io/` provisioner (`ProvisioningFailed`, as
+/// `TestProvisionSync` 11-18).
+#[test]
+fn match_volume_no_match_way_too_large() {
+    let case = "successful-no-match-way-too-large";
+    let sim = run(
+        &create_test_volumes(),
+        &make_pvc("950E").modes(&[RWO]).class("large"),
+    );
+    assert_no_match(
+        &sim,
+        "claim01",
+        (
+            "ProvisioningFailed",
+            "no volume plugin matched name: kubernetes.io/no-provisioner",
+        ),
+        case,
+    );
+    for v in ["local-pd-very-large", "local-pd-extremely-large"] {
+        let pv = sim.cluster().pv(v).expect("volume");
+        assert_eq!(pv.phase, PvPhase::Available, "{case}: {v}");
+        assert_eq!(pv.claim_ref, None, "{case}: {v}");
     }
 }
 

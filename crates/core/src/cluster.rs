@@ -13,6 +13,7 @@ use std::sync::Arc;
 
 use crate::kept::{Kept, KeptEncoder};
 use crate::model::*;
+use crate::quantity::Bytes;
 use crate::small_set::SmallSet;
 
 /// PriorityClasses every cluster has (`scheduling.SystemPriorityClasses`).
@@ -36,7 +37,7 @@ struct AvailableIndex {
     /// in practice never, but the index must stay right). A host is here only while
     /// `by_host` holds another host under its hash.
     collided: Vec<HostPvs>,
-    other: BTreeMap<(i64, String), AvailablePv>,
+    other: BTreeMap<(Bytes, String), AvailablePv>,
 }
 
 /// The available PVs pinned to one host, smallest first (ties by name): a sorted `Vec`,
@@ -67,7 +68,7 @@ impl HostPvs {
     }
 
     /// Where the PV `(capacity, name)` is or would go.
-    fn search(&self, capacity: i64, name: &str) -> Result<usize, usize> {
+    fn search(&self, capacity: Bytes, name: &str) -> Result<usize, usize> {
         self.pvs
             .binary_search_by(|e| (e.traits.capacity, e.pv.name()).cmp(&(capacity, name)))
     }
@@ -82,7 +83,7 @@ impl HostPvs {
     }
 
     /// Removes the PV `(capacity, name)`; false when that leaves none.
-    fn remove(&mut self, capacity: i64, name: &str) -> bool {
+    fn remove(&mut self, capacity: Bytes, name: &str) -> bool {
         if let Ok(at) = self.search(capacity, name) {
             self.pvs.remove(at);
         }
@@ -109,7 +110,7 @@ impl HostPvs {
     }
 
     /// The index of the first PV with at least `min_capacity` (`pvs.len()`: none).
-    fn first_at_least(&self, min_capacity: i64) -> usize {
+    fn first_at_least(&self, min_capacity: Bytes) -> usize {
         if self.smallest.capacity >= min_capacity {
             0
         } else {
@@ -147,7 +148,7 @@ impl AvailableIndex {
         }
     }
 
-    fn remove_pinned(&mut self, host: &str, capacity: i64, name: &str) {
+    fn remove_pinned(&mut self, host: &str, capacity: Bytes, name: &str) {
         let hash = host_hash(host);
         let Some(first) = self.by_host.get_mut(&hash) else {
             return;
@@ -189,7 +190,7 @@ struct AvailablePv {
 /// What the index keeps of a PV besides the PV itself.
 #[derive(Clone, Copy, Debug)]
 struct PvTraits {
-    capacity: i64,
+    capacity: Bytes,
     /// Bit `1 << (mode as u8)` for each of the PV's access modes.
     access_modes: u8,
     volume_mode: VolumeMode,
@@ -522,7 +523,7 @@ impl Cluster {
         &self,
         class: &str,
         host: Option<HostKey<'_>>,
-        min_capacity: i64,
+        min_capacity: Bytes,
         needs: ClaimNeeds,
         mut accept: impl FnMut(&Arc<PersistentVolume>, bool, bool) -> bool,
     ) -> Option<&Arc<PersistentVolume>> {

@@ -54,7 +54,7 @@ pub fn classify_volume(
     if pv.claim_ref.is_some() && !is_volume_bound_to_claim(pv, claim) {
         return Candidate::No;
     }
-    if pv.capacity < claim.request.unwrap_or(0) {
+    if pv.capacity < claim.request.unwrap_or_default() {
         return Candidate::No;
     }
     if pv.volume_mode != claim.volume_mode {

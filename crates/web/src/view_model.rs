@@ -11,7 +11,7 @@ use bindery_core::model::{
     AccessMode, Kind, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod, PodPhase,
     PvPhase, PvSource, PvcPhase, TaintEffect, VolumeBindingMode,
 };
-use bindery_core::quantity::{format_bytes, format_milli};
+use bindery_core::quantity::{format_bytes, format_milli, Bytes};
 use bindery_core::scheduler::explain::{Explanation, Verdict};
 use bindery_core::Simulation;
 
@@ -1461,8 +1461,8 @@ pub fn pending_running<'a>(
 }
 
 /// Bound volume capacity per node (local disks) and per class, in bytes.
-pub fn capacity_used(sim: &Simulation) -> Vec<(String, i64, i64)> {
-    let mut by: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+pub fn capacity_used(sim: &Simulation) -> Vec<(String, i128, i128)> {
+    let mut by: BTreeMap<String, (Bytes, Bytes)> = BTreeMap::new();
     for pv in sim.cluster().pvs().values() {
         let key = match pinned_node(pv) {
             Some(n) => format!("{n} · {}", pv.storage_class_name),
@@ -1475,7 +1475,7 @@ pub fn capacity_used(sim: &Simulation) -> Vec<(String, i64, i64)> {
         }
     }
     by.into_iter()
-        .map(|(k, (used, total))| (k, used, total))
+        .map(|(k, (used, total))| (k, used.get(), total.get()))
         .collect()
 }
 

@@ -1,6 +1,7 @@
 //! CSI objects: per-node attach limits, driver capabilities, published capacity.
 
 use super::{LabelSelector, Meta};
+use crate::quantity::Bytes;
 
 #[derive(Clone, Debug, PartialEq)]
 pub struct CsiNodeDriver {
@@ -30,6 +31,6 @@ pub struct CsiStorageCapacity {
     pub storage_class_name: String,
     /// `None`: the capacity is not accessible from any node.
     pub node_topology: Option<LabelSelector>,
-    pub capacity: Option<i64>,
-    pub maximum_volume_size: Option<i64>,
+    pub capacity: Option<Bytes>,
+    pub maximum_volume_size: Option<Bytes>,
 }

@@ -4,6 +4,7 @@ use std::collections::BTreeMap;
 
 use super::{well_known, LabelSelector, Meta, NodeSelector, TopologySelectorTerm};
 
+use crate::quantity::Bytes;
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum AccessMode {
     ReadWriteOnce,
@@ -194,7 +195,7 @@ impl PvPhase {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PersistentVolume {
     pub meta: Meta,
-    pub capacity: i64,
+    pub capacity: Bytes,
     pub access_modes: Vec<AccessMode>,
     pub volume_mode: VolumeMode,
     /// `""` means no class.
@@ -256,7 +257,7 @@ pub struct PersistentVolumeClaim {
     pub meta: Meta,
     pub access_modes: Vec<AccessMode>,
     /// `resources.requests.storage` in bytes; absent only in malformed-but-accepted input.
-    pub request: Option<i64>,
+    pub request: Option<Bytes>,
     /// `None`: not set (the default class applies); `Some("")`: explicitly no class.
     pub storage_class_name: Option<String>,
     pub volume_name: Option<String>,
@@ -265,7 +266,7 @@ pub struct PersistentVolumeClaim {
     pub volume_attributes_class_name: Option<String>,
     pub phase: PvcPhase,
     /// `status.capacity.storage` once bound.
-    pub capacity: Option<i64>,
+    pub capacity: Option<Bytes>,
     pub status_access_modes: Vec<AccessMode>,
 }
 

@@ -747,7 +747,7 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
             detail: "supported values: \"storage\"".into(),
         });
     }
-    let mut capacity = 0;
+    let mut capacity = crate::quantity::Bytes::ZERO;
     for (name, q) in &cap_map {
         let p = key("spec.capacity", name);
         let Some(v) = cx.quantity(&p, q) else {
@@ -768,7 +768,7 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
             ));
         }
         if name == "storage" {
-            capacity = v.value();
+            capacity = v.bytes();
         }
     }
     // ValidatePersistentVolumeSpec, in its order: reclaim policy, node affinity, then the
@@ -1003,7 +1003,7 @@ fn pvc_spec_into(
                     ));
                     None
                 }
-                Some(v) => Some(v.value()),
+                Some(v) => Some(v.bytes()),
                 None => None,
             }
         }
@@ -1893,12 +1893,12 @@ fn csi_capacity_from(
             .capacity
             .as_ref()
             .and_then(|q| cx.quantity("capacity", q))
-            .map(|q| q.value()),
+            .map(|q| q.bytes()),
         maximum_volume_size: c
             .maximum_volume_size
             .as_ref()
             .and_then(|q| cx.quantity("maximumVolumeSize", q))
-            .map(|q| q.value()),
+            .map(|q| q.bytes()),
     }
 }
 

@@ -776,8 +776,11 @@ impl Simulation {
                 "spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims",
             ));
         }
-        let (old_size, new_size) = (old.request.unwrap_or(0), new.request.unwrap_or(0));
-        if new_size < old_size && new_size <= old.capacity.unwrap_or(0) {
+        let (old_size, new_size) = (
+            old.request.unwrap_or_default(),
+            new.request.unwrap_or_default(),
+        );
+        if new_size < old_size && new_size <= old.capacity.unwrap_or_default() {
             errors.push(FieldError::forbidden(
                 "spec.resources.requests.storage",
                 "field can not be less than status.capacity",

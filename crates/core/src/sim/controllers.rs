@@ -765,7 +765,7 @@ fn check_volume_satisfy_claim(
     if pv.meta.deletion.is_some() {
         return Err(format!("the volume is marked for deletion {:?}", pv.name()));
     }
-    if pv.capacity < pvc.request.unwrap_or(0) {
+    if pv.capacity < pvc.request.unwrap_or_default() {
         return Err("requested PV is too small".into());
     }
     if pv.storage_class_name != pvc.class_name() {
@@ -820,7 +820,7 @@ mod tests {
         let claim = c.pvc(&ObjectKey::parse("data", true)).unwrap();
         assert_eq!(claim.volume_name.as_deref(), Some("narrow-small"));
         assert_eq!(claim.phase, PvcPhase::Bound);
-        assert_eq!(claim.capacity, Some(20 << 30));
+        assert_eq!(claim.capacity, Some((20i64 << 30).into()));
         assert_eq!(
             claim.meta.annotation("pv.kubernetes.io/bind-completed"),
             Some("yes")

@@ -7,6 +7,7 @@ use std::sync::Arc;
 use super::Simulation;
 use crate::events::EventType;
 use crate::model::*;
+use crate::quantity::Bytes;
 
 impl Simulation {
     pub(crate) fn kubelet_sync(&mut self, key: &ObjectKey) {
@@ -110,7 +111,7 @@ impl Simulation {
     }
 
     /// An allowed expansion: the CSI resizer grows the volume and the claim's capacity.
-    pub(crate) fn expand_volume(&mut self, pvc: &PersistentVolumeClaim, new_size: i64) {
+    pub(crate) fn expand_volume(&mut self, pvc: &PersistentVolumeClaim, new_size: Bytes) {
         let key = pvc.meta.key();
         self.event(
             EventType::Normal,
@@ -131,7 +132,7 @@ impl Simulation {
             self.write_pv(new);
         }
         let mut grown = pvc.clone();
-        grown.capacity = Some(new_size.max(pvc.capacity.unwrap_or(0)));
+        grown.capacity = Some(new_size.max(pvc.capacity.unwrap_or_default()));
         grown.request = Some(new_size);
         self.cluster.put_pvc(Arc::new(grown));
     }

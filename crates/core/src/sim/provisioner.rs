@@ -18,6 +18,7 @@ use super::{Simulation, Timer, PROVISIONING_DELAY_MS, VOLUME_DELETION_DELAY_MS};
 use crate::events::EventType;
 use crate::model::selector::{NodeSelectorOperator, NodeSelectorRequirement};
 use crate::model::*;
+use crate::quantity::Bytes;
 
 pub const LOCAL_PATH_BASE: &str = "/var/local-path-provisioner";
 
@@ -176,7 +177,7 @@ impl Simulation {
         if !driver.storage_capacity {
             return Ok(());
         }
-        let size = pvc.request.unwrap_or(0);
+        let size = pvc.request.unwrap_or_default();
         let fits = self.cluster.csi_capacities.values().any(|c| {
             c.storage_class_name == *class.meta.name
                 && c.capacity.is_some_and(|cap| cap >= size)
@@ -338,7 +339,7 @@ impl Simulation {
     /// Changes by `delta` the capacity of the first CSIStorageCapacity of `class` whose
     /// topology covers the volume's node affinity (and, when taking space, that has room),
     /// as the driver's next capacity report would.
-    fn adjust_reported_capacity(&mut self, class: &str, pv: &PersistentVolume, delta: i64) {
+    fn adjust_reported_capacity(&mut self, class: &str, pv: &PersistentVolume, delta: Bytes) {
         let labels: crate::model::StrMap = pv
             .node_affinity
             .iter()
@@ -352,7 +353,8 @@ impl Simulation {
             .iter()
             .find(|(_, c)| {
                 c.storage_class_name == class
-                    && (delta >= 0 || c.capacity.is_some_and(|cap| cap + delta >= 0))
+                    && (!delta.is_negative()
+                        || c.capacity.is_some_and(|cap| !(cap + delta).is_negative()))
                     && c.node_topology.as_ref().is_some_and(|t| t.matches(&labels))
             })
             .map(|(k, _)| k.clone());
@@ -521,7 +523,7 @@ fn base_pv(pvc: &PersistentVolumeClaim, class: &StorageClass) -> PersistentVolum
     meta.add_finalizer(well_known::FINALIZER_PV_PROTECTION);
     PersistentVolume {
         meta,
-        capacity: pvc.request.unwrap_or(0),
+        capacity: pvc.request.unwrap_or_default(),
         access_modes: pvc.access_modes.clone(),
         volume_mode: pvc.volume_mode,
         storage_class_name: class.meta.name.to_string(),

@@ -178,13 +178,13 @@ fn draw_pending_running(
     root.present().map_err(err)
 }
 
-fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i64, i64)]) -> DrawResult {
+fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i128, i128)]) -> DrawResult {
     let p = palette();
     let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&p.background).map_err(err)?;
     const GI: f64 = 1024.0 * 1024.0 * 1024.0;
-    let shown: Vec<&(String, i64, i64)> = rows.iter().take(12).collect();
+    let shown: Vec<&(String, i128, i128)> = rows.iter().take(12).collect();
     let max = shown.iter().map(|r| r.2 as f64 / GI).fold(1.0, f64::max);
     let n = shown.len().max(1);
     let mut chart = ChartBuilder::on(&root)

@@ -29,6 +29,7 @@ use crate::model::{
 use crate::pv_helpers::{
     check_node_affinity, classify_volume, is_volume_bound_to_claim, Candidate,
 };
+use crate::quantity::Bytes;
 use crate::scheduler::cache::NodeInfo;
 use crate::scheduler::framework::{
     Code, Ctx, CycleState, Plugin, Points, PreFilterResult, Reason, Status,
@@ -158,7 +159,9 @@ impl VolumeBinding {
             }
         }
         // `sort.Sort(byPVCSize)`; stable here, so equal sizes keep volume order.
-        state.delay_claims.sort_by_key(|c| c.request.unwrap_or(0));
+        state
+            .delay_claims
+            .sort_by_key(|c| c.request.unwrap_or_default());
         state.delay_facts = state
             .delay_claims
             .iter()
@@ -198,7 +201,7 @@ pub fn find_matching_volume_for_node<'a>(
             return check_node_affinity(pv, node).then_some(pv);
         }
     }
-    let request = claim.request.unwrap_or(0);
+    let request = claim.request.unwrap_or_default();
     let needs = ClaimNeeds::of(claim);
     cluster.first_available_pv_for_host(
         claim.class_name(),
@@ -720,10 +723,10 @@ impl Plugin for VolumeBinding {
             return 0;
         }
         // (requested, capacity) per class.
-        let mut by_class: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+        let mut by_class: BTreeMap<String, (Bytes, Bytes)> = BTreeMap::new();
         for (pv, pvc) in &volumes.static_bindings {
             let e = by_class.entry(pvc.class_name().to_string()).or_default();
-            e.0 += pvc.request.unwrap_or(0);
+            e.0 += pvc.request.unwrap_or_default();
             e.1 += pv.capacity;
         }
         // Without static bindings, the claims to provision are scored against the
@@ -738,8 +741,8 @@ impl Plugin for VolumeBinding {
                     continue;
                 };
                 let e = by_class.entry(pvc.class_name().to_string()).or_default();
-                e.1 = cap.capacity.unwrap_or(0);
-                e.0 += pvc.request.unwrap_or(0);
+                e.1 = cap.capacity.unwrap_or_default();
+                e.0 += pvc.request.unwrap_or_default();
             }
         }
         if by_class.is_empty() {
@@ -748,10 +751,10 @@ impl Plugin for VolumeBinding {
         let total: f64 = by_class
             .values()
             .map(|(req, cap)| {
-                let util = if *cap == 0 || req > cap {
+                let util = if *cap == Bytes::ZERO || req > cap {
                     100
                 } else {
-                    req * 100 / cap
+                    req.get().saturating_mul(100) / cap.get()
                 };
                 (100 - util) as f64
             })
