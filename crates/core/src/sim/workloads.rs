@@ -163,7 +163,8 @@ impl Simulation {
         }
     }
 
-    /// `isRunningAndAvailable` at the current simulated time.
+    /// `isRunningAndAvailable` at the current simulated time (running, ready, and ready for
+    /// `min_ready_seconds`).
     fn is_available(&self, p: &Pod, min_ready_seconds: i32) -> bool {
         available_from(p, min_ready_seconds).is_some_and(|at| at <= self.now)
     }
@@ -226,9 +227,8 @@ impl Simulation {
                     }
                     // `processReplica`: an OrderedReady set waits for each replica to be
                     // running and ready, then available (ready for `minReadySeconds`).
-                    let wait = p.meta.deletion.is_some()
-                        || !is_running_and_ready(&p)
-                        || !self.is_available(&p, set.min_ready_seconds);
+                    let wait =
+                        p.meta.deletion.is_some() || !self.is_available(&p, set.min_ready_seconds);
                     // `processReplica`: a replica the sync need not wait for has the set's
                     // invariants enforced, its claims' retention-policy owner references
                     // included (`ClaimsMatchRetentionPolicy` / `UpdateStatefulPod`), so a
@@ -552,7 +552,7 @@ impl Simulation {
             if is_running_and_ready(p) {
                 status.ready_replicas += 1;
             }
-            if is_running_and_ready(p) && self.is_available(p, set.min_ready_seconds) {
+            if self.is_available(p, set.min_ready_seconds) {
                 status.available_replicas += 1;
             }
             if p.meta
@@ -611,7 +611,7 @@ impl Simulation {
         let ready = active.iter().filter(|p| is_running_and_ready(p)).count() as i32;
         let available = active
             .iter()
-            .filter(|p| is_running_and_ready(p) && self.is_available(p, rs.min_ready_seconds))
+            .filter(|p| self.is_available(p, rs.min_ready_seconds))
             .count() as i32;
         let status = WorkloadStatus {
             replicas: active.len() as i32,
