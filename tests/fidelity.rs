@@ -222,7 +222,7 @@ fn reclaim_retain_keeps_a_released_volume_and_delete_removes_it() {
     let c = sim.cluster();
     let retained = c.pv("retained-data").unwrap();
     assert_eq!(retained.phase, PvPhase::Released);
-    assert_eq!(retained.claim_ref.as_ref().unwrap().name, "keep-me");
+    assert_eq!(&*retained.claim_ref.as_ref().unwrap().name, "keep-me");
     assert_eq!(c.pvs().len(), 1, "the Delete volume is gone");
     assert!(c.pvcs().is_empty());
 }

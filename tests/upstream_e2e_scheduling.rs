@@ -1267,7 +1267,7 @@ fn validates_pods_with_non_empty_scheduling_gates_are_blocked_on_scheduling() {
     }
     for n in &names {
         let p = sim.cluster().pod(&key(n)).expect("pod");
-        let gates: Vec<&str> = p.spec.scheduling_gates.iter().map(|g| &**g).collect();
+        let gates: Vec<&str> = p.spec.scheduling_gates().iter().map(|g| &**g).collect();
         assert_eq!(gates, ["bar"]);
         assert_gated(&sim, n);
     }

@@ -233,7 +233,10 @@ impl Cluster {
     fn pvc_volume(&self, name: &str) -> String {
         let c = self.sim.cluster().pvc(&key(name)).expect("claim");
         assert_eq!(c.phase, PvcPhase::Bound, "claim {name}");
-        c.volume_name.clone().expect("bound claim names its volume")
+        c.volume_name
+            .as_deref()
+            .expect("bound claim names its volume")
+            .to_string()
     }
 
     fn pvc_terminating(&self, name: &str) -> bool {

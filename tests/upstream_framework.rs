@@ -104,7 +104,7 @@ fn node_of(sim: &Simulation, name: &str) -> Option<String> {
 /// The pending (gated) pod `name` as the scheduler would see it once its gate is gone.
 fn ungated(sim: &Simulation, name: &str) -> Pod {
     let mut p = sim.cluster().pod(&key(name)).expect("pod").as_ref().clone();
-    p.spec.scheduling_gates.clear();
+    p.spec.set_scheduling_gates(Default::default());
     p
 }
 

@@ -398,7 +398,7 @@ impl Harness {
     }
 
     fn volume_name(&self, c: &Pvc) -> Option<String> {
-        self.claim(c).volume_name.clone()
+        self.claim(c).volume_name.as_deref().map(str::to_string)
     }
 
     /// `waitForPersistentVolumePhase`: the volume showed `phase` at some step.

@@ -253,7 +253,7 @@ fn claim(sim: &Simulation, name: &str) -> Claim {
         .unwrap_or_else(|| panic!("no claim {name}"));
     Claim {
         phase: c.phase,
-        volume: c.volume_name.clone(),
+        volume: c.volume_name.as_deref().map(str::to_string),
         capacity: c.capacity,
         annotations: c
             .meta
@@ -1598,7 +1598,8 @@ fn class_of(sim: &Simulation, name: &str) -> Option<String> {
         .pvc(&ObjectKey::parse(name, true))
         .unwrap()
         .storage_class_name
-        .clone()
+        .as_deref()
+        .map(str::to_string)
 }
 
 #[test]

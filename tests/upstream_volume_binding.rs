@@ -333,7 +333,7 @@ fn score(ex: &Explanation, node: &str) -> Option<i64> {
 fn claim_volume(sim: &Simulation, claim: &str) -> Option<String> {
     sim.cluster()
         .pvc(&ObjectKey::new("default", claim))
-        .and_then(|c| c.volume_name.clone())
+        .and_then(|c| c.volume_name.as_deref().map(str::to_string))
 }
 
 fn failed_scheduling(sim: &Simulation, pod: &str) -> Vec<String> {
@@ -1352,10 +1352,7 @@ fn assume_pod_volumes_prebinds_and_selects_the_node() {
     let c = sim.cluster();
     let pv = c.pv("pv-node1a").unwrap();
     let r = pv.claim_ref.as_ref().expect("claimRef set");
-    assert_eq!(
-        (r.namespace.as_str(), r.name.as_str()),
-        ("default", "unbound-pvc")
-    );
+    assert_eq!((&*r.namespace, &*r.name), ("default", "unbound-pvc"));
     assert_eq!(
         pv.meta.annotation("pv.kubernetes.io/bound-by-controller"),
         Some("yes")

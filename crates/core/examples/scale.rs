@@ -3,18 +3,25 @@
 //! (e.g. `storage-mix 5000 150000`, `csi-pvs 5000 5000`).
 //! `--log FILE` after the sizes writes the event log there (one line per entry), to
 //! check that a change leaves it byte-identical; `--trace` prints the heap in use every
-//! 10,000 steps and at every clock jump, to see where in the run the peak falls.
+//! 10,000 steps and at every clock jump (with the resident set, now and at its peak),
+//! to see where in the run the peak falls; `--breakdown` prints what each part of the end
+//! state holds.
 use std::alloc::{GlobalAlloc, Layout};
 use std::sync::atomic::{AtomicUsize, Ordering::Relaxed};
 use std::time::Instant;
 
 /// Peak resident set size (`VmHWM`), in MB.
 fn rss_mb() -> f64 {
+    proc_status_mb("VmHWM:")
+}
+
+/// A memory line of `/proc/self/status` (`VmHWM:`, `VmRSS:`), in MB.
+fn proc_status_mb(field: &str) -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .find_map(|l| l.strip_prefix(field))
                 .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<f64>().ok())
         })
         .map(|kb| kb * 1024.0 / 1e6)
@@ -111,8 +118,10 @@ fn main() {
         if trace && (clock || step.is_multiple_of(10_000)) {
             let (heap, heap_peak) = heap_mb();
             eprintln!(
-                "step {step:>7} t={} heap={heap:.0}MB (peak {heap_peak:.0}MB) pending binds={}",
+                "step {step:>7} t={} heap={heap:.0}MB (peak {heap_peak:.0}MB) rss={:.0}MB (peak {:.0}MB) pending binds={}",
                 sim.now(),
+                proc_status_mb("VmRSS:"),
+                rss_mb(),
                 sim.pending_bindings()
             );
         }
@@ -142,6 +151,26 @@ fn main() {
             writeln!(w, "{e}").unwrap();
         }
         w.flush().unwrap();
+    }
+    if args.iter().any(|a| a == "--breakdown") {
+        // What each part of the end state holds, by dropping the parts one at a time.
+        let c = sim.cluster();
+        eprintln!(
+            "{} pods, {} claims, {} volumes, {} kept manifests, {} log entries",
+            c.pods().len(),
+            c.pvcs().len(),
+            c.pvs().len(),
+            c.manifests.len() + c.generated.len(),
+            sim.log().len()
+        );
+        let mut before = heap_mb().0;
+        sim.drop_in_parts(&mut |part| {
+            let now = heap_mb().0;
+            eprintln!("{:>8.1} MB  {part}", before - now);
+            before = now;
+        });
+        eprintln!("{before:>8.1} MB  left (the rest)");
+        return;
     }
     // The process ends here: freeing the simulation's millions of allocations one by one
     // would add seconds to the wall time measured and tell nothing about the engine.

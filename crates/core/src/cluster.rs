@@ -331,7 +331,7 @@ pub struct Cluster {
     /// model (container images, commands, …). Written by [`Cluster::keep_manifest`].
     pub manifests: BTreeMap<(Kind, ObjectKey), Kept>,
     /// Available, unclaimed PVs by class: the binders' candidate lists.
-    available_by_class: BTreeMap<String, AvailableIndex>,
+    available_by_class: BTreeMap<Arc<str>, AvailableIndex>,
     /// PV names (each PV's own) by the claim (`ns/name`) their claimRef names; the key
     /// shares the claim's strings when the claim exists ([`Cluster::claim_key`]).
     pvs_by_claim_ref: BTreeMap<ObjectKey, SmallSet<Arc<str>>>,
@@ -401,6 +401,70 @@ pub fn workload_owner(meta: &Meta) -> Option<(Kind, ObjectKey)> {
 }
 
 impl Cluster {
+    /// Rebuilds the big maps and indexes with full nodes ([`crate::repack`]).
+    pub(crate) fn repack(&mut self) {
+        crate::repack::map(&mut self.manifests);
+        crate::repack::map(&mut self.generated);
+        crate::repack::map(&mut self.pods);
+        crate::repack::map(&mut self.pvcs);
+        crate::repack::map(&mut self.pvs);
+        crate::repack::map(&mut self.pods_by_claim);
+        crate::repack::map(&mut self.pvs_by_claim_ref);
+        crate::repack::map(&mut self.pods_by_owner);
+        crate::repack::map(&mut self.claims_by_owner_uid);
+        for claims in self.unbound_claims_by_class.values_mut() {
+            crate::repack::set(claims);
+        }
+        for pods in self.pods_by_owner.values_mut() {
+            crate::repack::set(pods);
+        }
+    }
+
+    /// The number of objects the big maps hold, which decides when to repack them.
+    pub(crate) fn object_count(&self) -> usize {
+        self.pods.len() + self.pvcs.len() + self.pvs.len() + self.manifests.len()
+    }
+
+    /// See [`crate::Simulation::drop_in_parts`].
+    pub(crate) fn drop_in_parts(self, after: &mut dyn FnMut(&str)) {
+        let Cluster {
+            manifests,
+            generated,
+            kept_encoder,
+            available_by_class,
+            pvs_by_claim_ref,
+            unbound_claims_by_class,
+            pods_by_claim,
+            pods_by_owner,
+            claims_by_owner_uid,
+            owners_touched,
+            pods,
+            deleted_pods,
+            pvcs,
+            pvs,
+            ..
+        } = self;
+        drop((manifests, generated, kept_encoder));
+        after("kept manifests");
+        drop((
+            available_by_class,
+            pvs_by_claim_ref,
+            unbound_claims_by_class,
+            pods_by_claim,
+            pods_by_owner,
+            claims_by_owner_uid,
+            owners_touched,
+        ));
+        after("cluster indexes");
+        drop((pods, deleted_pods));
+        after("pods");
+        drop(pvcs);
+        after("claims");
+        drop(pvs);
+        after("volumes");
+        after("rest (nodes, classes, interned strings)");
+    }
+
     pub fn new() -> Cluster {
         let mut c = Cluster::default();
         for (name, value) in SYSTEM_PRIORITY_CLASSES {
@@ -464,7 +528,7 @@ impl Cluster {
 
     fn index_pv(&mut self, pv: &Arc<PersistentVolume>) {
         if let Some(r) = &pv.claim_ref {
-            let key = self.claim_key(&r.namespace, &r.name);
+            let key = self.claim_key_of(r);
             self.pvs_by_claim_ref
                 .entry(key)
                 .or_default()
@@ -489,7 +553,7 @@ impl Cluster {
 
     fn unindex_pv(&mut self, pv: &PersistentVolume) {
         if let Some(r) = &pv.claim_ref {
-            let k = (r.namespace.as_str(), r.name.as_str());
+            let k = (&*r.namespace, &*r.name);
             let k = &k as &dyn KeyView;
             if let Some(set) = self.pvs_by_claim_ref.get_mut(k) {
                 set.remove(pv.name());
@@ -681,6 +745,18 @@ impl Cluster {
         }
     }
 
+    /// The key of the claim `r` names: the claim's own when it exists (see
+    /// [`Cluster::claim_key`]), else one sharing `r`'s strings.
+    fn claim_key_of(&self, r: &crate::model::ClaimRef) -> ObjectKey {
+        match self
+            .pvcs
+            .get_key_value(&(&*r.namespace, &*r.name) as &dyn KeyView)
+        {
+            Some((k, _)) => k.clone(),
+            None => ObjectKey::new(r.namespace.clone(), r.name.clone()),
+        }
+    }
+
     /// Claims whose ownerReferences name the owner with this UID.
     pub fn claims_owned_by(&self, uid: &Uid) -> impl Iterator<Item = &ObjectKey> {
         self.claims_by_owner_uid.get(uid).into_iter().flatten()
@@ -804,9 +880,41 @@ impl Cluster {
             .map(Kept::text)
     }
 
-    /// Keeps the manifest a user object was applied from (see `manifests`).
+    /// Makes `pv`'s strings shared copies: its node affinity the one copy of that selector,
+    /// its class name the StorageClass's, its claimRef's namespace the interned one and its
+    /// name the claim's (when they exist). 150k volumes then hold no copies of their own.
+    pub fn share_pv_strings(&mut self, pv: &mut PersistentVolume) {
+        self.share_node_affinity(pv);
+        if let Some(class) = self.storage_classes.get(&*pv.storage_class_name) {
+            pv.storage_class_name = class.meta.name.clone();
+        }
+        if let Some(r) = &mut pv.claim_ref {
+            let key = self.claim_key_of(r);
+            r.name = key.name;
+            r.namespace = match self.namespaces.get(&*key.namespace) {
+                Some(interned) => interned.clone(),
+                None => key.namespace,
+            };
+        }
+    }
+
+    /// Makes `pvc`'s class name the StorageClass's and its volume name the volume's (when
+    /// they exist).
+    pub fn share_claim_strings(&self, pvc: &mut PersistentVolumeClaim) {
+        if let Some(class) = &mut pvc.storage_class_name {
+            if let Some(c) = self.storage_classes.get(&**class) {
+                *class = c.meta.name.clone();
+            }
+        }
+        if let Some(volume) = &mut pvc.volume_name {
+            if let Some(pv) = self.pvs.get(&**volume) {
+                *volume = pv.meta.name.clone();
+            }
+        }
+    }
+
     /// Makes `pv`'s node affinity the one shared copy of that selector.
-    pub fn share_node_affinity(&mut self, pv: &mut PersistentVolume) {
+    fn share_node_affinity(&mut self, pv: &mut PersistentVolume) {
         let Some(sel) = &mut pv.node_affinity else {
             return;
         };
@@ -818,6 +926,7 @@ impl Cluster {
         }
     }
 
+    /// Keeps the manifest a user object was applied from (see `manifests`).
     pub fn keep_manifest(&mut self, kind: Kind, key: ObjectKey, source: &str) {
         let kept = self.keep(kind, source);
         self.manifests.insert((kind, key), kept);

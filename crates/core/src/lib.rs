@@ -11,6 +11,7 @@ pub mod model;
 mod parallel;
 pub mod pv_helpers;
 pub mod quantity;
+mod repack;
 pub mod report;
 pub mod rng;
 pub mod scenario;

@@ -82,7 +82,7 @@ pub fn classify_volume(
             return Candidate::No;
         }
     }
-    if pv.storage_class_name != claim.class_name() {
+    if *pv.storage_class_name != *claim.class_name() {
         return Candidate::No;
     }
     if check_access_modes && !access_modes_contain_all(&pv.access_modes, &claim.access_modes) {

@@ -77,9 +77,9 @@ pub fn json_report(sim: &Simulation) -> Value {
             "namespace": &*pvc.meta.namespace,
             "name": &*pvc.meta.name,
             "phase": pvc.phase.as_str(),
-            "volumeName": pvc.volume_name,
+            "volumeName": pvc.volume_name.as_deref(),
             "selectedNode": pvc.selected_node(),
-            "storageClassName": pvc.storage_class_name,
+            "storageClassName": pvc.storage_class_name.as_deref(),
             "accessModes": pvc.access_modes.iter().map(|m| m.as_str()).collect::<Vec<_>>(),
             "terminating": pvc.meta.deletion.is_some(),
         })).collect::<Vec<_>>(),
@@ -87,7 +87,7 @@ pub fn json_report(sim: &Simulation) -> Value {
             "name": pv.name(),
             "phase": pv.phase.as_str(),
             "claimRef": pv.claim_ref.as_ref().map(|r| format!("{}/{}", r.namespace, r.name)),
-            "storageClassName": pv.storage_class_name,
+            "storageClassName": &*pv.storage_class_name,
             "capacity": format_bytes(pv.capacity),
             "reclaimPolicy": pv.reclaim_policy.as_str(),
             "terminating": pv.meta.deletion.is_some(),
@@ -221,13 +221,16 @@ pub fn table_report(sim: &Simulation) -> String {
             } else {
                 pvc.phase.as_str().to_string()
             },
-            pvc.volume_name.clone().unwrap_or_default(),
+            pvc.volume_name.as_deref().unwrap_or_default().to_string(),
             pvc.access_modes
                 .iter()
                 .map(|m| m.short())
                 .collect::<Vec<_>>()
                 .join(","),
-            pvc.storage_class_name.clone().unwrap_or_default(),
+            pvc.storage_class_name
+                .as_deref()
+                .unwrap_or_default()
+                .to_string(),
         ]);
     }
     out.push_str(&table(rows));
@@ -260,7 +263,7 @@ pub fn table_report(sim: &Simulation) -> String {
                 .as_ref()
                 .map(|r| format!("{}/{}", r.namespace, r.name))
                 .unwrap_or_default(),
-            pv.storage_class_name.clone(),
+            pv.storage_class_name.to_string(),
         ]);
     }
     out.push_str(&table(rows));

@@ -172,7 +172,7 @@ fn all_running(sim: &Simulation) -> bool {
 fn claim_modes(sim: &Simulation, name: &str) -> Vec<AccessMode> {
     sim.cluster()
         .pvc(&ObjectKey::new("default", name))
-        .map(|c| c.access_modes.clone())
+        .map(|c| c.access_modes.to_vec())
         .unwrap_or_default()
 }
 
@@ -343,7 +343,7 @@ pub const LESSONS: &[Lesson] = &[
             // removed the disk) would carry a later creation time.
             let same_disk_rwop = c.pv("data-pv").is_some_and(|pv| {
                 pv.meta.creation == SimTime::ZERO
-                    && pv.access_modes == [AccessMode::ReadWriteOncePod]
+                    && pv.access_modes[..] == [AccessMode::ReadWriteOncePod]
                     && pv.phase == PvPhase::Bound
                     && matches!(&pv.source, PvSource::Csi { volume_handle, .. } if volume_handle == "vol-1")
                     && claim.is_some_and(|c| pv.claim_ref.as_ref().is_some_and(|r| r.uid == c.meta.uid))

@@ -382,7 +382,7 @@ fn disk(pv: &PersistentVolume) -> Disk {
         selection: Selection::new(Kind::PersistentVolume, ObjectKey::new("", pv.name())),
         name: pv.name().to_string(),
         capacity: format_bytes(pv.capacity),
-        class: pv.storage_class_name.clone(),
+        class: pv.storage_class_name.to_string(),
         phase: pv.phase.as_str(),
         claim: pv
             .claim_ref
@@ -719,7 +719,7 @@ fn claim_row(sim: &Simulation, pvc: &PersistentVolumeClaim) -> ClaimRow {
         },
         request: pvc.request.map(format_bytes).unwrap_or_default(),
         class: pvc.class_name().to_string(),
-        volume: pvc.volume_name.clone(),
+        volume: pvc.volume_name.as_deref().map(str::to_string),
         selected_node: pvc.selected_node().map(str::to_string),
         badges: badges(&pvc.access_modes),
         users,
@@ -734,7 +734,7 @@ fn volume_row(pv: &PersistentVolume) -> VolumeRow {
         name: pv.name().to_string(),
         phase: pv.phase.as_str(),
         capacity: format_bytes(pv.capacity),
-        class: pv.storage_class_name.clone(),
+        class: pv.storage_class_name.to_string(),
         source: match &pv.source {
             PvSource::Local { path } => format!("local {path}"),
             PvSource::HostPath { path } => format!("hostPath {path}"),
@@ -933,7 +933,7 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
             };
             edge(
                 &cs,
-                &Selection::new(Kind::PersistentVolume, ObjectKey::new("", v.as_str())),
+                &Selection::new(Kind::PersistentVolume, ObjectKey::new("", v.clone())),
                 css,
                 format!("{} → {v}", cl.name()),
             );
@@ -1088,7 +1088,10 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
                 }
                 .to_string(),
             ));
-            fields.push(f("Volume", pvc.volume_name.clone().unwrap_or_default()));
+            fields.push(f(
+                "Volume",
+                pvc.volume_name.as_deref().unwrap_or_default().to_string(),
+            ));
             fields.push(f(
                 "Access Modes",
                 pvc.access_modes

@@ -1,6 +1,7 @@
 //! StorageClasses, PersistentVolumes and PersistentVolumeClaims.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::{well_known, LabelSelector, Meta, NodeSelector, TopologySelectorTerm};
 
@@ -44,6 +45,11 @@ impl AccessMode {
         }
     }
 }
+
+/// A volume's or claim's access modes, in their manifest's order. Kept inline (the import
+/// drops repeats, so there are at most four) so that a volume or claim record does not
+/// allocate a list of its own.
+pub type AccessModes = smallvec::SmallVec<[AccessMode; 16]>;
 
 /// `CheckAccessModes`: the volume offers every mode the claim requests.
 pub fn access_modes_contain_all(volume: &[AccessMode], requested: &[AccessMode]) -> bool {
@@ -137,8 +143,9 @@ impl StorageClass {
 
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub struct ClaimRef {
-    pub namespace: String,
-    pub name: String,
+    /// Shared with the claim's metadata when the binder wrote the reference.
+    pub namespace: Arc<str>,
+    pub name: Arc<str>,
     /// Empty when an administrator pre-bound the volume by name only.
     pub uid: super::Uid,
 }
@@ -196,17 +203,18 @@ impl PvPhase {
 pub struct PersistentVolume {
     pub meta: Meta,
     pub capacity: Bytes,
-    pub access_modes: Vec<AccessMode>,
+    pub access_modes: AccessModes,
     pub volume_mode: VolumeMode,
-    /// `""` means no class.
-    pub storage_class_name: String,
+    /// `""` means no class. Shared with the StorageClass's name when the class exists.
+    pub storage_class_name: Arc<str>,
     /// Shared: volumes of one zone or one host carry the same selector
-    /// ([`crate::cluster::Cluster::share_node_affinity`]).
+    /// ([`crate::cluster::Cluster::share_pv_strings`]).
     pub node_affinity: Option<std::sync::Arc<NodeSelector>>,
     pub claim_ref: Option<ClaimRef>,
     pub reclaim_policy: ReclaimPolicy,
     pub source: PvSource,
-    pub volume_attributes_class_name: Option<String>,
+    /// Rarely set: boxed, 16 bytes instead of 24.
+    pub volume_attributes_class_name: Option<Box<str>>,
     pub phase: PvPhase,
     pub status_message: String,
 }
@@ -219,7 +227,7 @@ impl PersistentVolume {
     pub fn is_bound_to(&self, namespace: &str, name: &str) -> bool {
         self.claim_ref
             .as_ref()
-            .is_some_and(|c| c.namespace == namespace && c.name == name)
+            .is_some_and(|c| &*c.namespace == namespace && &*c.name == name)
     }
 
     /// The CSI driver and volume handle, for attach-limit counting.
@@ -255,19 +263,23 @@ impl PvcPhase {
 #[derive(Clone, Debug, PartialEq)]
 pub struct PersistentVolumeClaim {
     pub meta: Meta,
-    pub access_modes: Vec<AccessMode>,
+    pub access_modes: AccessModes,
     /// `resources.requests.storage` in bytes; absent only in malformed-but-accepted input.
     pub request: Option<Bytes>,
     /// `None`: not set (the default class applies); `Some("")`: explicitly no class.
-    pub storage_class_name: Option<String>,
-    pub volume_name: Option<String>,
+    /// Shared with the StorageClass's name when the class exists.
+    pub storage_class_name: Option<Arc<str>>,
+    /// Shared with the volume's name when a binder wrote it.
+    pub volume_name: Option<Arc<str>>,
     pub volume_mode: VolumeMode,
-    pub selector: Option<LabelSelector>,
-    pub volume_attributes_class_name: Option<String>,
+    /// Rarely set: boxed, so a claim record is 8 bytes, not 48.
+    pub selector: Option<Box<LabelSelector>>,
+    /// Rarely set: boxed, 16 bytes instead of 24.
+    pub volume_attributes_class_name: Option<Box<str>>,
     pub phase: PvcPhase,
     /// `status.capacity.storage` once bound.
     pub capacity: Option<Bytes>,
-    pub status_access_modes: Vec<AccessMode>,
+    pub status_access_modes: AccessModes,
 }
 
 impl PersistentVolumeClaim {

@@ -6,6 +6,7 @@
 //! (reclaim policy, binding mode, grace period) are applied here too.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use k8s_openapi::api::core::v1 as core;
 use k8s_openapi::apimachinery::pkg::api::resource::Quantity as K8sQuantity;
@@ -224,8 +225,8 @@ const SUPPORTED_ACCESS_MODES: [&str; 4] = [
     "ReadWriteOncePod",
 ];
 
-fn access_modes(path: &str, modes: &[String], cx: &mut Cx) -> Vec<AccessMode> {
-    let mut out = Vec::new();
+fn access_modes(path: &str, modes: &[String], cx: &mut Cx) -> AccessModes {
+    let mut out = AccessModes::new();
     for m in modes {
         match AccessMode::parse(m) {
             Some(a) => {
@@ -790,7 +791,7 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
     // counts as specified.
     let node_affinity_specified = spec.node_affinity.is_some();
     let node_affinity = match spec.node_affinity.as_ref().map(|a| a.required.as_ref()) {
-        Some(Some(req)) => Some(std::sync::Arc::new(node_selector(
+        Some(Some(req)) => Some(Arc::new(node_selector(
             "spec.nodeAffinity.required",
             req,
             cx,
@@ -924,8 +925,8 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
             .namespace
             .clone()
             .filter(|s| !s.is_empty())
-            .unwrap_or_else(|| well_known::DEFAULT_NAMESPACE.to_string()),
-        name: r.name.clone().unwrap_or_default(),
+            .map_or_else(|| Arc::from(well_known::DEFAULT_NAMESPACE), Arc::from),
+        name: r.name.as_deref().unwrap_or_default().into(),
         uid: r.uid.as_deref().unwrap_or_default().into(),
     });
     if let Some(c) = &claim_ref {
@@ -944,12 +945,12 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
         capacity,
         access_modes,
         volume_mode: volume_mode("spec.volumeMode", spec.volume_mode.as_deref(), cx),
-        storage_class_name: class,
+        storage_class_name: class.into(),
         node_affinity,
         claim_ref,
         reclaim_policy,
         source,
-        volume_attributes_class_name: spec.volume_attributes_class_name.clone(),
+        volume_attributes_class_name: spec.volume_attributes_class_name.as_deref().map(Box::from),
         phase: PvPhase::Pending,
         status_message: String::new(),
     }
@@ -1024,14 +1025,18 @@ fn pvc_spec_into(
         meta,
         access_modes,
         request,
-        storage_class_name: spec.storage_class_name.clone(),
-        volume_name: spec.volume_name.clone().filter(|v| !v.is_empty()),
+        storage_class_name: spec.storage_class_name.as_deref().map(Arc::from),
+        volume_name: spec
+            .volume_name
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(Arc::from),
         volume_mode: volume_mode(&child(path, "volumeMode"), spec.volume_mode.as_deref(), cx),
-        selector,
-        volume_attributes_class_name: spec.volume_attributes_class_name.clone(),
+        selector: selector.map(Box::new),
+        volume_attributes_class_name: spec.volume_attributes_class_name.as_deref().map(Box::from),
         phase: PvcPhase::Pending,
         capacity: None,
-        status_access_modes: Vec::new(),
+        status_access_modes: AccessModes::new(),
     }
 }
 
@@ -1527,15 +1532,7 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         ));
     }
 
-    let controller_owner = p
-        .metadata
-        .owner_references
-        .iter()
-        .flatten()
-        .find(|o| o.controller == Some(true))
-        .map(|o| (o.kind.clone(), o.name.clone()));
-
-    let pod_spec = PodSpec {
+    let mut pod_spec = PodSpec {
         node_name: spec
             .node_name
             .as_deref()
@@ -1558,9 +1555,7 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
             spec.preemption_policy.as_deref(),
             cx,
         ),
-        node_selector: spec.node_selector.clone().unwrap_or_default(),
-        required_node_affinity,
-        preferred_node_affinity: preferred_node_affinity.into(),
+        node_selector: spec.node_selector.iter().flatten().collect(),
         tolerations: tolerations.into(),
         topology_spread_constraints: topology_spread_constraints.into(),
         pod_affinity,
@@ -1568,19 +1563,23 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
         requests,
         non_zero_milli_cpu: nz_cpu,
         non_zero_memory: nz_mem,
-        host_ports: host_ports.into(),
         termination_grace_seconds: spec
             .termination_grace_period_seconds
             .unwrap_or(DEFAULT_TERMINATION_GRACE_SECONDS)
             .max(0),
+        rare: None,
+    };
+    pod_spec.set_rare(RareSpec {
+        required_node_affinity,
+        preferred_node_affinity: preferred_node_affinity.into(),
+        host_ports: host_ports.into(),
         scheduling_gates: spec
             .scheduling_gates
             .iter()
             .flatten()
             .map(|g| g.name.clone())
             .collect(),
-        controller_owner,
-    };
+    });
     Pod {
         meta,
         spec: pod_spec,

@@ -461,13 +461,13 @@ fn persistent_volume(c: &Cluster, pv: &PersistentVolume) -> core::PersistentVolu
     );
     spec.volume_mode = Some(pv.volume_mode.as_str().to_string());
     spec.storage_class_name =
-        (!pv.storage_class_name.is_empty()).then(|| pv.storage_class_name.clone());
+        (!pv.storage_class_name.is_empty()).then(|| pv.storage_class_name.to_string());
     spec.persistent_volume_reclaim_policy = Some(pv.reclaim_policy.as_str().to_string());
     spec.claim_ref = pv.claim_ref.as_ref().map(|r| core::ObjectReference {
         api_version: Some("v1".into()),
         kind: Some("PersistentVolumeClaim".into()),
-        namespace: Some(r.namespace.clone()),
-        name: Some(r.name.clone()),
+        namespace: Some(r.namespace.to_string()),
+        name: Some(r.name.to_string()),
         uid: (!r.uid.is_empty()).then(|| r.uid.to_string()),
         ..Default::default()
     });
@@ -516,8 +516,8 @@ fn persistent_volume_claim(
     let mut o: core::PersistentVolumeClaim = base(c, Kind::PersistentVolumeClaim, &pvc.meta.key());
     meta_into(&pvc.meta, &mut o.metadata);
     let spec = o.spec.get_or_insert_with(Default::default);
-    spec.volume_name = pvc.volume_name.clone();
-    spec.storage_class_name = pvc.storage_class_name.clone();
+    spec.volume_name = pvc.volume_name.as_deref().map(str::to_string);
+    spec.storage_class_name = pvc.storage_class_name.as_deref().map(str::to_string);
     spec.volume_mode = Some(pvc.volume_mode.as_str().to_string());
     if let Some(req) = pvc.request {
         let res = spec.resources.get_or_insert_with(Default::default);

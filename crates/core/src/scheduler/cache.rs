@@ -35,7 +35,16 @@ pub fn claim_bit(claim: &str) -> u64 {
 
 impl PodInfo {
     pub fn new(cluster: &Cluster, pod: Arc<Pod>) -> PodInfo {
-        let csi_volumes = csi_volumes_of(cluster, &pod).into();
+        let csi_volumes = csi_volumes_of(cluster, &pod);
+        // Most pods attach no CSI volume: they share one empty list instead of allocating
+        // an `Arc` header each.
+        static NONE: std::sync::LazyLock<Arc<[(String, String)]>> =
+            std::sync::LazyLock::new(|| Arc::from([]));
+        let csi_volumes = if csi_volumes.is_empty() {
+            NONE.clone()
+        } else {
+            csi_volumes.into()
+        };
         PodInfo {
             priority: pod.spec.priority,
             claim_bits: pod.claim_names().fold(0, |bits, c| bits | claim_bit(c)),
@@ -220,7 +229,7 @@ impl NodeInfo {
         self.requested.add(&spec.requests);
         self.non_zero_milli_cpu += spec.non_zero_milli_cpu;
         self.non_zero_memory += spec.non_zero_memory;
-        self.used_ports.extend(spec.host_ports.iter().cloned());
+        self.used_ports.extend(spec.host_ports().iter().cloned());
         let (with_affinity, with_anti) = affinity_counts(&info.pod);
         self.pods_with_affinity += with_affinity;
         self.pods_with_required_anti_affinity += with_anti;
@@ -320,7 +329,7 @@ impl NodeInfo {
         self.requested.sub(&spec.requests);
         self.non_zero_milli_cpu -= spec.non_zero_milli_cpu;
         self.non_zero_memory -= spec.non_zero_memory;
-        for hp in &spec.host_ports {
+        for hp in spec.host_ports() {
             if let Some(j) = self.used_ports.iter().position(|x| x == hp) {
                 self.used_ports.remove(j);
             }
@@ -351,6 +360,13 @@ pub struct SchedulerCache {
 }
 
 impl SchedulerCache {
+    /// Rebuilds the cache's big maps with full nodes ([`crate::repack`]).
+    pub(crate) fn repack(&mut self) {
+        crate::repack::map(&mut self.pod_node);
+        crate::repack::map(&mut self.pvc_users);
+        crate::repack::set(&mut self.assumed);
+    }
+
     pub fn nodes(&self) -> &[NodeInfo] {
         &self.nodes
     }

@@ -197,6 +197,12 @@ pub struct SchedulingQueue {
 }
 
 impl SchedulingQueue {
+    /// Rebuilds the queue's big trees with full nodes ([`crate::repack`]).
+    pub(crate) fn repack(&mut self) {
+        crate::repack::set(&mut self.active);
+        crate::repack::map(&mut self.entries);
+    }
+
     fn next_seq(&mut self) -> u64 {
         self.seq += 1;
         self.seq

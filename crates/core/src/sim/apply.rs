@@ -682,7 +682,7 @@ impl Simulation {
             .claim_ref
             .as_ref()
             .map(|r| ObjectKey::new(r.namespace.clone(), r.name.clone()));
-        self.cluster.share_node_affinity(&mut pv);
+        self.cluster.share_pv_strings(&mut pv);
         self.cluster.put_pv(Arc::new(pv));
         self.work.volumes.insert(key.name.to_string());
         if let Some(c) = claim {
@@ -715,7 +715,7 @@ impl Simulation {
                 // DefaultStorageClass admission: only claims that say nothing get the default.
                 if pvc.storage_class_name.is_none() {
                     if let Some(def) = self.cluster.default_storage_class() {
-                        pvc.storage_class_name = Some(def.meta.name.to_string());
+                        pvc.storage_class_name = Some(def.meta.name.clone());
                     }
                 }
                 pvc.meta.add_finalizer(well_known::FINALIZER_PVC_PROTECTION);
@@ -726,10 +726,11 @@ impl Simulation {
             Kind::PersistentVolumeClaim,
             old.as_ref().map(|o| &o.meta),
         );
+        self.cluster.share_claim_strings(&mut pvc);
         self.cluster.put_pvc(Arc::new(pvc));
         self.work.claims.insert(key.clone());
         if let Some(pv) = self.cluster.pvc(key).and_then(|c| c.volume_name.clone()) {
-            self.work.volumes.insert(pv);
+            self.work.volumes.insert(pv.to_string());
         }
         self.cluster_event(if old.is_none() {
             ClusterEvent::PvcAdd
@@ -874,7 +875,7 @@ impl Simulation {
         pod.spec.priority = priority;
         pod.spec.preemption_policy = policy;
         self.stamp(&mut pod.meta, Kind::Pod, None);
-        let gated = !pod.spec.scheduling_gates.is_empty();
+        let gated = !pod.spec.scheduling_gates().is_empty();
         if gated {
             pod.set_condition(PodCondition {
                 type_: condition::POD_SCHEDULED,
@@ -920,12 +921,12 @@ impl Simulation {
         if new.spec.node_name.is_none() {
             new.spec.node_name = old.spec.node_name.clone();
         }
-        let gates_removed = new.spec.scheduling_gates.len() < old.spec.scheduling_gates.len()
+        let gates_removed = new.spec.scheduling_gates().len() < old.spec.scheduling_gates().len()
             && new
                 .spec
-                .scheduling_gates
+                .scheduling_gates()
                 .iter()
-                .all(|g| old.spec.scheduling_gates.contains(g));
+                .all(|g| old.spec.scheduling_gates().contains(g));
         // validateOnlyAddedTolerations: tolerations may be added, not changed or removed.
         let tolerations_added = new.spec.tolerations.len() > old.spec.tolerations.len()
             && old
@@ -934,7 +935,7 @@ impl Simulation {
                 .iter()
                 .all(|t| new.spec.tolerations.contains(t));
         let mut comparable = new.spec.clone();
-        comparable.scheduling_gates = old.spec.scheduling_gates.clone();
+        comparable.set_scheduling_gates(old.spec.scheduling_gates().into());
         if tolerations_added {
             comparable.tolerations = old.spec.tolerations.clone();
         }
@@ -948,7 +949,7 @@ impl Simulation {
                 )],
             ));
         }
-        if new.spec.scheduling_gates != old.spec.scheduling_gates && !gates_removed {
+        if new.spec.scheduling_gates() != old.spec.scheduling_gates() && !gates_removed {
             return Err(ApplyError::invalid(
                 Kind::Pod,
                 key,
@@ -960,7 +961,7 @@ impl Simulation {
         }
         new.status = old.status.clone();
         self.stamp(&mut new.meta, Kind::Pod, Some(&old.meta));
-        let now_ungated = gates_removed && new.spec.scheduling_gates.is_empty();
+        let now_ungated = gates_removed && new.spec.scheduling_gates().is_empty();
         if now_ungated {
             new.status
                 .conditions
@@ -1148,7 +1149,7 @@ impl Simulation {
             self.cluster.manifests.remove(&id);
             self.cluster.generated.remove(&id);
             if let Some(v) = &pvc.volume_name {
-                self.work.volumes.insert(v.clone());
+                self.work.volumes.insert(v.to_string());
             }
             for pv in self.cluster.pvs_claiming(key) {
                 self.work.volumes.insert(pv.name().to_string());

@@ -200,7 +200,7 @@ impl Simulation {
                         // Retroactive default class assignment.
                         if let Some(def) = self.cluster.default_storage_class() {
                             let mut new = (**pvc).clone();
-                            new.storage_class_name = Some(def.meta.name.to_string());
+                            new.storage_class_name = Some(def.meta.name.clone());
                             self.write_pvc(new);
                             self.work.claims.insert(key);
                             return;
@@ -351,8 +351,8 @@ impl Simulation {
         });
         if !ref_matches {
             new_pv.claim_ref = Some(ClaimRef {
-                namespace: pvc.meta.namespace.to_string(),
-                name: pvc.meta.name.to_string(),
+                namespace: pvc.meta.namespace.clone(),
+                name: pvc.meta.name.clone(),
                 uid: pvc.meta.uid.clone(),
             });
         }
@@ -376,7 +376,7 @@ impl Simulation {
         }
         let mut new_pvc = (**pvc).clone();
         if new_pvc.volume_name.as_deref() != Some(pv.name()) {
-            new_pvc.volume_name = Some(pv.name().to_string());
+            new_pvc.volume_name = Some(pv.meta.name.clone());
             if !new_pvc
                 .meta
                 .annotations
@@ -768,7 +768,7 @@ fn check_volume_satisfy_claim(
     if pv.capacity < pvc.request.unwrap_or_default() {
         return Err("requested PV is too small".into());
     }
-    if pv.storage_class_name != pvc.class_name() {
+    if *pv.storage_class_name != *pvc.class_name() {
         return Err("storageClassName does not match".into());
     }
     if pv.volume_mode != pvc.volume_mode {
@@ -962,7 +962,7 @@ mod tests {
         let keep = c.pv("keep").unwrap();
         assert_eq!(keep.phase, PvPhase::Released);
         assert_eq!(
-            keep.claim_ref.as_ref().unwrap().name,
+            &*keep.claim_ref.as_ref().unwrap().name,
             "a",
             "Retain keeps the claimRef"
         );

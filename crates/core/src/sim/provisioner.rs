@@ -223,7 +223,7 @@ impl Simulation {
         pv.meta.uid = self.new_uid(Kind::PersistentVolume, &ObjectKey::cluster(name.clone()));
         pv.meta.creation = self.now;
         pv.meta.arrival = self.cluster.next_arrival();
-        self.cluster.share_node_affinity(&mut pv);
+        self.cluster.share_pv_strings(&mut pv);
         self.cluster.put_pv(Arc::new(pv));
         self.event(
             EventType::Normal,
@@ -409,7 +409,7 @@ impl Simulation {
                 .and_then(|p| self.cluster.csi_drivers.get(p).cloned()),
             self.cluster
                 .storage_classes
-                .get(&pv.storage_class_name)
+                .get(&*pv.storage_class_name)
                 .cloned(),
         ) {
             if driver.storage_capacity {
@@ -526,11 +526,11 @@ fn base_pv(pvc: &PersistentVolumeClaim, class: &StorageClass) -> PersistentVolum
         capacity: pvc.request.unwrap_or_default(),
         access_modes: pvc.access_modes.clone(),
         volume_mode: pvc.volume_mode,
-        storage_class_name: class.meta.name.to_string(),
+        storage_class_name: class.meta.name.clone(),
         node_affinity: None,
         claim_ref: Some(ClaimRef {
-            namespace: pvc.meta.namespace.to_string(),
-            name: pvc.meta.name.to_string(),
+            namespace: pvc.meta.namespace.clone(),
+            name: pvc.meta.name.clone(),
             uid: pvc.meta.uid.clone(),
         }),
         reclaim_policy: class.reclaim_policy,

@@ -37,7 +37,7 @@ pub fn pod_matches_node_selector_and_affinity(pod: &Pod, node: &Node) -> bool {
     {
         return false;
     }
-    match &pod.spec.required_node_affinity {
+    match pod.spec.required_node_affinity() {
         Some(sel) => sel.matches(labels, node.name()),
         None => true,
     }
@@ -66,11 +66,11 @@ impl Plugin for NodeAffinity {
         state: &mut CycleState,
         pod: &Pod,
     ) -> (PreFilterResult, Status) {
-        if pod.spec.required_node_affinity.is_none() && pod.spec.node_selector.is_empty() {
+        if pod.spec.required_node_affinity().is_none() && pod.spec.node_selector.is_empty() {
             return (None, Status::skip());
         }
         state.node_affinity = Some(State);
-        let Some(req) = &pod.spec.required_node_affinity else {
+        let Some(req) = pod.spec.required_node_affinity() else {
             return (None, Status::success());
         };
         if req.terms.is_empty() {
@@ -116,7 +116,7 @@ impl Plugin for NodeAffinity {
         pod: &Pod,
         _nodes: &[&NodeInfo],
     ) -> Status {
-        if pod.spec.preferred_node_affinity.is_empty() {
+        if pod.spec.preferred_node_affinity().is_empty() {
             Status::skip()
         } else {
             Status::success()
@@ -125,7 +125,7 @@ impl Plugin for NodeAffinity {
 
     fn score(&self, _cx: &Ctx, _state: &CycleState, pod: &Pod, node: &NodeInfo) -> i64 {
         pod.spec
-            .preferred_node_affinity
+            .preferred_node_affinity()
             .iter()
             .filter(|(w, t)| *w != 0 && t.matches(&node.node.meta.labels, node.name()))
             .map(|(w, _)| *w as i64)

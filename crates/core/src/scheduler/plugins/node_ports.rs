@@ -42,11 +42,11 @@ impl Plugin for NodePorts {
         state: &mut CycleState,
         pod: &Pod,
     ) -> (PreFilterResult, Status) {
-        if pod.spec.host_ports.is_empty() {
+        if pod.spec.host_ports().is_empty() {
             return (None, Status::skip());
         }
         state.node_ports = Some(State {
-            ports: pod.spec.host_ports.to_vec(),
+            ports: pod.spec.host_ports().to_vec(),
         });
         (None, Status::success())
     }

@@ -518,8 +518,8 @@ pub fn assume_pod_volumes(volumes: &PodVolumes, node: &Arc<str>) -> Assumed {
         let mut new_pv = (**pv).clone();
         let already = is_volume_bound_to_claim(pv, pvc);
         new_pv.claim_ref = Some(ClaimRef {
-            namespace: pvc.meta.namespace.to_string(),
-            name: pvc.meta.name.to_string(),
+            namespace: pvc.meta.namespace.clone(),
+            name: pvc.meta.name.clone(),
             uid: pvc.meta.uid.clone(),
         });
         if !already {
@@ -652,7 +652,7 @@ impl Plugin for VolumeBinding {
             .map(|c| {
                 cx.cluster
                     .pvs_claiming(&c.meta.key())
-                    .filter(|pv| pv.storage_class_name == c.class_name())
+                    .filter(|pv| *pv.storage_class_name == *c.class_name())
                     .cloned()
                     .collect()
             })
