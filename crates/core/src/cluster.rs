@@ -363,6 +363,8 @@ pub struct Cluster {
     /// Every namespace an applied object named, one allocation each (a few strings),
     /// shared by the objects and their keys in every index.
     namespaces: BTreeSet<Arc<str>>,
+    /// The CSI driver name of every CSI volume, one allocation each, shared by the volumes.
+    csi_driver_names: BTreeSet<Arc<str>>,
     /// Every distinct PV node affinity seen, one allocation each, shared by the volumes
     /// that carry it (all volumes of a zone, or of a host). Only looked up, never iterated;
     /// never shrinks; shared between snapshots until a new selector comes.
@@ -370,7 +372,7 @@ pub struct Cluster {
     next_arrival: u64,
 }
 
-/// The one shared copy of `name` in `hostnames`.
+/// The one shared copy of `name` in `hostnames` (or another set of interned names).
 fn intern(hostnames: &mut BTreeSet<Arc<str>>, name: &str) -> Arc<str> {
     if let Some(found) = hostnames.get(name) {
         return found.clone();
@@ -885,6 +887,9 @@ impl Cluster {
     /// name the claim's (when they exist). 150k volumes then hold no copies of their own.
     pub fn share_pv_strings(&mut self, pv: &mut PersistentVolume) {
         self.share_node_affinity(pv);
+        if let crate::model::PvSource::Csi { driver, .. } = &mut pv.source {
+            *driver = intern(&mut self.csi_driver_names, driver);
+        }
         if let Some(class) = self.storage_classes.get(&*pv.storage_class_name) {
             pv.storage_class_name = class.meta.name.clone();
         }

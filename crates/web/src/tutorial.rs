@@ -345,7 +345,7 @@ pub const LESSONS: &[Lesson] = &[
                 pv.meta.creation == SimTime::ZERO
                     && pv.access_modes[..] == [AccessMode::ReadWriteOncePod]
                     && pv.phase == PvPhase::Bound
-                    && matches!(&pv.source, PvSource::Csi { volume_handle, .. } if volume_handle == "vol-1")
+                    && matches!(&pv.source, PvSource::Csi { volume_handle, .. } if &**volume_handle == "vol-1")
                     && claim.is_some_and(|c| pv.claim_ref.as_ref().is_some_and(|r| r.uid == c.meta.uid))
             });
             same_disk_rwop

@@ -158,9 +158,11 @@ pub enum PvSource {
     HostPath {
         path: String,
     },
+    /// Shared strings: the scheduler cache counts attachments by them for every pod on
+    /// every node, and volumes of one driver share its name.
     Csi {
-        driver: String,
-        volume_handle: String,
+        driver: Arc<str>,
+        volume_handle: Arc<str>,
     },
     /// Another in-tree or unknown source, by its field name (`nfs`, `iscsi`, …).
     Other(String),

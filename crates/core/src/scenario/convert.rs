@@ -902,8 +902,8 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
                 cx.err(FieldError::required("spec.csi.volumeHandle", ""));
             }
             source = Some(PvSource::Csi {
-                driver: c.driver.clone(),
-                volume_handle: c.volume_handle.clone(),
+                driver: c.driver.as_str().into(),
+                volume_handle: c.volume_handle.as_str().into(),
             });
         }
     }

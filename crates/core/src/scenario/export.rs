@@ -494,8 +494,8 @@ fn persistent_volume(c: &Cluster, pv: &PersistentVolume) -> core::PersistentVolu
             volume_handle,
         } if spec.csi.is_none() => {
             spec.csi = Some(core::CSIPersistentVolumeSource {
-                driver: driver.clone(),
-                volume_handle: volume_handle.clone(),
+                driver: driver.to_string(),
+                volume_handle: volume_handle.to_string(),
                 ..Default::default()
             });
         }

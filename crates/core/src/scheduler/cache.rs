@@ -11,6 +11,9 @@ use std::sync::Arc;
 use crate::cluster::Cluster;
 use crate::model::{HostPort, KeyView, Node, ObjectKey, Pod, PvSource, Resources};
 
+/// `(driver, volume handle)` of the CSI volumes a pod attaches: the volumes' own strings.
+pub type CsiVolumes = Arc<[(Arc<str>, Arc<str>)]>;
+
 /// A pod as the cache holds it, with the CSI volumes it attaches precomputed.
 #[derive(Clone, Debug)]
 pub struct PodInfo {
@@ -20,7 +23,7 @@ pub struct PodInfo {
     pub priority: i32,
     /// `(driver, volume handle)` per attachable CSI volume; unbound claims get a
     /// placeholder handle from their class's provisioner, as NodeVolumeLimits does.
-    pub csi_volumes: Arc<[(String, String)]>,
+    pub csi_volumes: CsiVolumes,
     /// [`claim_bit`] of every claim the pod's volumes name (the spec is immutable). A pod
     /// whose bits share none with a set of claims' bits uses none of those claims, which
     /// preemption's dry run tells for every pod of every node without reading the pod.
@@ -38,8 +41,7 @@ impl PodInfo {
         let csi_volumes = csi_volumes_of(cluster, &pod);
         // Most pods attach no CSI volume: they share one empty list instead of allocating
         // an `Arc` header each.
-        static NONE: std::sync::LazyLock<Arc<[(String, String)]>> =
-            std::sync::LazyLock::new(|| Arc::from([]));
+        static NONE: std::sync::LazyLock<CsiVolumes> = std::sync::LazyLock::new(|| Arc::from([]));
         let csi_volumes = if csi_volumes.is_empty() {
             NONE.clone()
         } else {
@@ -64,7 +66,7 @@ impl PodInfo {
 }
 
 /// `filterAttachableVolumes` for one pod: CSI driver and handle of every claim's volume.
-pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(String, String)> {
+pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(Arc<str>, Arc<str>)> {
     let mut out = Vec::new();
     for claim in pod.claim_names() {
         let Some(pvc) = cluster.pvc_by(&pod.meta.namespace, claim) else {
@@ -88,8 +90,8 @@ pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(String, String)> {
                 }
                 if let Some(sc) = cluster.storage_classes.get(class) {
                     out.push((
-                        sc.provisioner.clone(),
-                        format!("placeholder-{}/{}", pod.meta.namespace, claim),
+                        sc.provisioner.as_str().into(),
+                        format!("placeholder-{}/{}", pod.meta.namespace, claim).into(),
                     ));
                 }
             }
@@ -128,7 +130,7 @@ pub struct NodeInfo {
     pub pods: Vec<PodInfo>,
     /// Distinct attached CSI volumes, by driver then handle, with how many of the node's
     /// pods use each.
-    pub csi_attached: BTreeMap<String, BTreeMap<String, u32>>,
+    pub csi_attached: BTreeMap<Arc<str>, BTreeMap<Arc<str>, u32>>,
     /// The CSINode's attach limits, by driver.
     pub csi_limits: Arc<BTreeMap<String, i64>>,
     /// Copies of hot node fields kept inline, so the per-node filter loop reads one
@@ -249,7 +251,7 @@ impl NodeInfo {
             .is_some_and(|h| h.contains_key(handle))
     }
 
-    fn remember_csi_volumes(&mut self, volumes: &[(String, String)]) {
+    fn remember_csi_volumes(&mut self, volumes: &[(Arc<str>, Arc<str>)]) {
         for (d, h) in volumes {
             *self
                 .csi_attached
@@ -260,7 +262,7 @@ impl NodeInfo {
         }
     }
 
-    fn forget_csi_volumes(&mut self, volumes: &[(String, String)]) {
+    fn forget_csi_volumes(&mut self, volumes: &[(Arc<str>, Arc<str>)]) {
         for (d, h) in volumes {
             if let Some(handles) = self.csi_attached.get_mut(d) {
                 if let Some(n) = handles.get_mut(h) {

@@ -275,8 +275,8 @@ impl Simulation {
         }
         let mut pv = base_pv(pvc, class);
         pv.source = PvSource::Csi {
-            driver: class.provisioner.clone(),
-            volume_handle: format!("vol-{}", pvc.meta.uid.to_string().replace('-', "")),
+            driver: class.provisioner.as_str().into(),
+            volume_handle: format!("vol-{}", pvc.meta.uid.to_string().replace('-', "")).into(),
         };
         if !term.match_expressions.is_empty() {
             pv.node_affinity = Some(Arc::new(NodeSelector { terms: vec![term] }));

@@ -3,6 +3,7 @@
 //! `allocatable.count`.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
 
 use super::names;
 use crate::model::Pod;
@@ -17,7 +18,7 @@ pub const ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED: &str = "node(s) exceed max volum
 #[derive(Clone, Debug, Default)]
 pub struct State {
     /// The pod's attachable volumes: distinct handles by driver.
-    new_volumes: BTreeMap<String, BTreeSet<String>>,
+    new_volumes: BTreeMap<Arc<str>, BTreeSet<Arc<str>>>,
     /// How many there are in all.
     total: i64,
     /// The lookup error of the first of the pod's claims that does not exist. Upstream
@@ -59,7 +60,7 @@ impl Plugin for NodeVolumeLimits {
             });
             return (None, Status::success());
         }
-        let mut new_volumes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+        let mut new_volumes: BTreeMap<Arc<str>, BTreeSet<Arc<str>>> = BTreeMap::new();
         for (d, h) in csi_volumes_of(cx.cluster, pod) {
             new_volumes.entry(d).or_default().insert(h);
         }
@@ -91,7 +92,7 @@ impl Plugin for NodeVolumeLimits {
         }
         // Volumes already attached to the node count once, however many pods share them.
         for (driver, handles) in &s.new_volumes {
-            let Some(limit) = node.csi_limits.get(driver) else {
+            let Some(limit) = node.csi_limits.get(&**driver) else {
                 continue;
             };
             let attached = node.csi_attached_count(driver);
