@@ -46,10 +46,69 @@ impl AccessMode {
     }
 }
 
-/// A volume's or claim's access modes, in their manifest's order. Kept inline (the import
-/// drops repeats, so there are at most four) so that a volume or claim record does not
-/// allocate a list of its own.
-pub type AccessModes = smallvec::SmallVec<[AccessMode; 16]>;
+/// A volume's or claim's access modes, in their manifest's order and without repeats (the
+/// import drops them), so at most the four there are: five bytes inline instead of a list
+/// of their own for every volume and claim. Reads as a slice.
+#[derive(Clone, Copy)]
+pub struct AccessModes {
+    len: u8,
+    modes: [AccessMode; 4],
+}
+
+impl AccessModes {
+    pub fn new() -> AccessModes {
+        AccessModes {
+            len: 0,
+            modes: [AccessMode::ReadWriteOnce; 4],
+        }
+    }
+
+    /// Appends `mode` unless it is already there.
+    pub fn push(&mut self, mode: AccessMode) {
+        if !self.contains(&mode) {
+            self.modes[usize::from(self.len)] = mode;
+            self.len += 1;
+        }
+    }
+}
+
+impl std::ops::Deref for AccessModes {
+    type Target = [AccessMode];
+
+    fn deref(&self) -> &[AccessMode] {
+        &self.modes[..usize::from(self.len)]
+    }
+}
+
+impl Default for AccessModes {
+    fn default() -> AccessModes {
+        AccessModes::new()
+    }
+}
+
+impl PartialEq for AccessModes {
+    fn eq(&self, other: &AccessModes) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for AccessModes {}
+
+impl std::fmt::Debug for AccessModes {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list().entries(self.iter()).finish()
+    }
+}
+
+impl FromIterator<AccessMode> for AccessModes {
+    fn from_iter<I: IntoIterator<Item = AccessMode>>(modes: I) -> AccessModes {
+        let mut out = AccessModes::new();
+        for m in modes {
+            out.push(m);
+        }
+        out
+    }
+}
 
 /// `CheckAccessModes`: the volume offers every mode the claim requests.
 pub fn access_modes_contain_all(volume: &[AccessMode], requested: &[AccessMode]) -> bool {

@@ -756,7 +756,7 @@ impl Simulation {
         }
         new.phase = old.phase;
         new.capacity = old.capacity;
-        new.status_access_modes = old.status_access_modes.clone();
+        new.status_access_modes = old.status_access_modes;
         // ValidatePersistentVolumeClaimUpdate collects every error, in this order: the
         // spec comparison (volumeMode is part of the spec), the shrink check
         // (RecoverVolumeExpansionFailure, GA: not below status.capacity), volumeMode.

@@ -145,7 +145,7 @@ impl Simulation {
         new.phase = phase;
         if phase != PvcPhase::Bound {
             new.capacity = None;
-            new.status_access_modes.clear();
+            new.status_access_modes = Default::default();
         }
         self.write_pvc(new);
     }
@@ -402,7 +402,7 @@ impl Simulation {
             new_pvc.phase = PvcPhase::Bound;
             new_pvc.capacity = Some(new_pv.capacity);
         }
-        new_pvc.status_access_modes = new_pv.access_modes.clone();
+        new_pvc.status_access_modes = new_pv.access_modes;
         if *pvc.as_ref() != new_pvc {
             self.write_pvc(new_pvc);
         }

@@ -95,7 +95,7 @@ impl Simulation {
                 .volume_name
                 .as_deref()
                 .and_then(|v| self.cluster.pv(v))?;
-            if pv.access_modes.as_slice() != [AccessMode::ReadWriteOncePod] {
+            if pv.access_modes[..] != [AccessMode::ReadWriteOncePod] {
                 return None;
             }
             let claim = ObjectKey::new(ns.clone(), c);

@@ -524,7 +524,7 @@ fn base_pv(pvc: &PersistentVolumeClaim, class: &StorageClass) -> PersistentVolum
     PersistentVolume {
         meta,
         capacity: pvc.request.unwrap_or_default(),
-        access_modes: pvc.access_modes.clone(),
+        access_modes: pvc.access_modes,
         volume_mode: pvc.volume_mode,
         storage_class_name: class.meta.name.clone(),
         node_affinity: None,
