@@ -428,42 +428,31 @@ impl Cluster {
     }
 
     /// See [`crate::Simulation::drop_in_parts`].
-    pub(crate) fn drop_in_parts(self, after: &mut dyn FnMut(&str)) {
-        let Cluster {
-            manifests,
-            generated,
-            kept_encoder,
-            available_by_class,
-            pvs_by_claim_ref,
-            unbound_claims_by_class,
-            pods_by_claim,
-            pods_by_owner,
-            claims_by_owner_uid,
-            owners_touched,
-            pods,
-            deleted_pods,
-            pvcs,
-            pvs,
-            ..
-        } = self;
-        drop((manifests, generated, kept_encoder));
+    pub(crate) fn drop_in_parts(mut self, after: &mut dyn FnMut(&str)) {
+        use std::mem::take;
+        drop((
+            take(&mut self.manifests),
+            take(&mut self.generated),
+            take(&mut self.kept_encoder),
+        ));
         after("kept manifests");
         drop((
-            available_by_class,
-            pvs_by_claim_ref,
-            unbound_claims_by_class,
-            pods_by_claim,
-            pods_by_owner,
-            claims_by_owner_uid,
-            owners_touched,
+            take(&mut self.available_by_class),
+            take(&mut self.pvs_by_claim_ref),
+            take(&mut self.unbound_claims_by_class),
+            take(&mut self.pods_by_claim),
+            take(&mut self.pods_by_owner),
+            take(&mut self.claims_by_owner_uid),
+            take(&mut self.owners_touched),
         ));
         after("cluster indexes");
-        drop((pods, deleted_pods));
+        drop((take(&mut self.pods), take(&mut self.deleted_pods)));
         after("pods");
-        drop(pvcs);
+        drop(take(&mut self.pvcs));
         after("claims");
-        drop(pvs);
+        drop(take(&mut self.pvs));
         after("volumes");
+        drop(self);
         after("rest (nodes, classes, interned strings)");
     }
 

@@ -585,41 +585,26 @@ impl Simulation {
     /// part held. A part shared with a later one (an `Arc`'d object in the cluster and the
     /// scheduler cache) is counted where its last holder goes.
     #[doc(hidden)]
-    pub fn drop_in_parts(self, after: &mut dyn FnMut(&str)) {
-        let Simulation {
-            log,
-            work,
-            timers,
-            bindings,
-            waiting_on_claim,
-            provisioning,
-            resync_armed,
-            deleting,
-            workload_wakeups,
-            binding_check,
-            queue,
-            cache,
-            cluster,
-            ..
-        } = self;
-        drop(log);
+    pub fn drop_in_parts(mut self, after: &mut dyn FnMut(&str)) {
+        use std::mem::take;
+        drop(take(&mut self.log));
         after("event log");
-        drop((work, timers));
+        drop((take(&mut self.work), take(&mut self.timers)));
         after("work queues, timers");
         drop((
-            bindings,
-            waiting_on_claim,
-            provisioning,
-            resync_armed,
-            deleting,
-            workload_wakeups,
-            binding_check,
+            take(&mut self.bindings),
+            take(&mut self.waiting_on_claim),
+            take(&mut self.provisioning),
+            take(&mut self.resync_armed),
+            take(&mut self.deleting),
+            take(&mut self.workload_wakeups),
+            take(&mut self.binding_check),
         ));
         after("pending bindings and controller sets");
-        drop(queue);
+        drop(take(&mut self.queue));
         after("scheduling queue");
-        drop(cache);
+        drop(take(&mut self.cache));
         after("scheduler cache");
-        cluster.drop_in_parts(after);
+        self.cluster.drop_in_parts(after);
     }
 }
