@@ -67,3 +67,30 @@ pub fn assert_golden(path: &Path, actual: &str) {
         );
     }
 }
+
+/// Each node's score from `plugin` for the pending pod `pod`, in node order, as the verdict
+/// table shows it (`None`: the plugin did not score that node).
+pub fn plugin_scores(
+    sim: &Simulation,
+    pod: &bindery_core::model::ObjectKey,
+    plugin: &str,
+) -> Vec<(String, Option<i64>)> {
+    let ex = sim.explain(pod).expect("the pod exists");
+    ex.nodes
+        .iter()
+        .map(|r| {
+            (
+                r.node.clone(),
+                r.scores.iter().find(|(n, _)| *n == plugin).map(|(_, s)| *s),
+            )
+        })
+        .collect()
+}
+
+/// [`plugin_scores`]' form of an expected table in which every listed node was scored.
+pub fn scored(pairs: &[(&str, i64)]) -> Vec<(String, Option<i64>)> {
+    pairs
+        .iter()
+        .map(|(n, s)| (n.to_string(), Some(*s)))
+        .collect()
+}

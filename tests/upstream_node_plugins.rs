@@ -19,7 +19,7 @@ use bindery_core::model::{Kind, ObjectKey};
 use bindery_core::scenario::builtin::read_header;
 use bindery_core::scheduler::explain::{Explanation, Verdict};
 use bindery_core::{Command, Simulation};
-use bindery_tests::{run_yaml, MAX_STEPS};
+use bindery_tests::{plugin_scores, run_yaml, scored, MAX_STEPS};
 
 // ---------------------------------------------------------------------------------------
 // Builders, in the spirit of upstream's st.MakeNode() / st.MakePod().
@@ -1607,23 +1607,7 @@ fn score_node(name: &str, cpu: &str, mem: &str) -> String {
 
 /// Each node's score from `plugin` for the pending pod `p` (None: not scored).
 fn scores(sim: &Simulation, plugin: &str) -> Vec<(String, Option<i64>)> {
-    let ex = sim.explain(&key("p")).unwrap();
-    ex.nodes
-        .iter()
-        .map(|r| {
-            (
-                r.node.clone(),
-                r.scores.iter().find(|(n, _)| *n == plugin).map(|(_, s)| *s),
-            )
-        })
-        .collect()
-}
-
-fn scored(pairs: &[(&str, i64)]) -> Vec<(String, Option<i64>)> {
-    pairs
-        .iter()
-        .map(|(n, s)| (n.to_string(), Some(*s)))
-        .collect()
+    plugin_scores(sim, &key("p"), plugin)
 }
 
 /// `cpuAndMemory` / the two-container request of the least-allocated tests: 3000 cores,

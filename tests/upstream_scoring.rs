@@ -60,7 +60,7 @@
 
 use bindery_core::model::{Kind, ObjectKey};
 use bindery_core::scheduler::explain::Verdict;
-use bindery_tests::run_yaml;
+use bindery_tests::{plugin_scores, run_yaml, scored};
 
 fn key(name: &str) -> ObjectKey {
     ObjectKey::new("default", name)
@@ -112,23 +112,10 @@ fn pod(name: &str, node: &str, containers: &[(&str, &str)]) -> String {
 fn scores(docs: &[String], plugin: &str) -> Vec<(String, Option<i64>)> {
     let sim = run_yaml(&docs.join("---\n"), 1);
     let ex = sim.explain(&key("p")).expect("pod p exists");
-    ex.nodes
-        .iter()
-        .map(|r| {
-            assert!(r.feasible, "{} is not feasible: {:?}", r.node, r.filters);
-            (
-                r.node.clone(),
-                r.scores.iter().find(|(n, _)| *n == plugin).map(|(_, s)| *s),
-            )
-        })
-        .collect()
-}
-
-fn expect(pairs: &[(&str, i64)]) -> Vec<(String, Option<i64>)> {
-    pairs
-        .iter()
-        .map(|(n, s)| (n.to_string(), Some(*s)))
-        .collect()
+    for r in &ex.nodes {
+        assert!(r.feasible, "{} is not feasible: {:?}", r.node, r.filters);
+    }
+    plugin_scores(&sim, &key("p"), plugin)
 }
 
 // ---------------------------------------------------------------------------------------
@@ -172,7 +159,7 @@ fn balanced_allocation_nothing_scheduled_differently_sized_nodes() {
         ],
         BA,
     );
-    assert_eq!(got, expect(&[("node1", 87), ("node2", 100)]));
+    assert_eq!(got, scored(&[("node1", 87), ("node2", 100)]));
 }
 
 /// "resources requested, pods scheduled with resources" (and "… if PreScore not called",
@@ -189,7 +176,7 @@ fn balanced_allocation_pods_scheduled_with_resources() {
         ],
         BA,
     );
-    assert_eq!(got, expect(&[("node1", 82), ("node2", 95)]));
+    assert_eq!(got, scored(&[("node1", 82), ("node2", 95)]));
 }
 
 /// "resources requested, pods scheduled with resources, differently sized nodes".
@@ -205,7 +192,7 @@ fn balanced_allocation_pods_scheduled_differently_sized_nodes() {
         ],
         BA,
     );
-    assert_eq!(got, expect(&[("node1", 82), ("node2", 80)]));
+    assert_eq!(got, scored(&[("node1", 82), ("node2", 80)]));
 }
 
 /// "requested resources at node capacity": node1's cpu is fully requested (fraction 1,
@@ -222,7 +209,7 @@ fn balanced_allocation_requested_resources_at_node_capacity() {
         ],
         BA,
     );
-    assert_eq!(got, expect(&[("node1", 50), ("node2", 75)]));
+    assert_eq!(got, scored(&[("node1", 50), ("node2", 75)]));
 }
 
 /// "node without the scalar resource should skip the scalar resource": node1 has 8
@@ -238,7 +225,7 @@ fn balanced_allocation_node_without_the_scalar_resource() {
         ],
         BA,
     );
-    assert_eq!(got, expect(&[("node1", 63), ("node2", 63)]));
+    assert_eq!(got, scored(&[("node1", 63), ("node2", 63)]));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -264,7 +251,7 @@ fn least_allocated_nothing_scheduled_nothing_requested() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 100), ("node2", 100)]));
+    assert_eq!(got, scored(&[("node1", 100), ("node2", 100)]));
 }
 
 /// "nothing scheduled, resources requested, differently sized nodes".
@@ -278,7 +265,7 @@ fn least_allocated_nothing_scheduled_differently_sized_nodes() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 37), ("node2", 50)]));
+    assert_eq!(got, scored(&[("node1", 37), ("node2", 50)]));
 }
 
 /// "no resources requested, pods scheduled": two request-less pods on each node.
@@ -296,7 +283,7 @@ fn least_allocated_no_resources_requested_pods_scheduled() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 100), ("node2", 100)]));
+    assert_eq!(got, scored(&[("node1", 100), ("node2", 100)]));
 }
 
 /// "no resources requested, pods scheduled with resources".
@@ -314,7 +301,7 @@ fn least_allocated_no_resources_requested_pods_scheduled_with_resources() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 70), ("node2", 57)]));
+    assert_eq!(got, scored(&[("node1", 70), ("node2", 57)]));
 }
 
 /// "resources requested, pods scheduled with resources".
@@ -330,7 +317,7 @@ fn least_allocated_resources_requested_pods_scheduled_with_resources() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 57), ("node2", 45)]));
+    assert_eq!(got, scored(&[("node1", 57), ("node2", 45)]));
 }
 
 /// "resources requested, pods scheduled with resources, differently sized nodes".
@@ -346,7 +333,7 @@ fn least_allocated_resources_requested_differently_sized_nodes() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 57), ("node2", 60)]));
+    assert_eq!(got, scored(&[("node1", 57), ("node2", 60)]));
 }
 
 /// "zero node resources, pods scheduled with resources": nodes without cpu or memory
@@ -364,7 +351,7 @@ fn least_allocated_zero_node_resources() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 0), ("node2", 0)]));
+    assert_eq!(got, scored(&[("node1", 0), ("node2", 0)]));
 }
 
 /// "bypass extended resource if the pod does not request": node2's example.com/foo is not
@@ -379,7 +366,7 @@ fn least_allocated_bypasses_an_extended_resource_the_pod_does_not_request() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 50), ("node2", 50)]));
+    assert_eq!(got, scored(&[("node1", 50), ("node2", 50)]));
 }
 
 /// "if the node doesn't have a resource": cpu 50, memory 60 on both nodes, node2's
@@ -394,7 +381,7 @@ fn least_allocated_if_the_node_does_not_have_a_resource() {
         ],
         FIT,
     );
-    assert_eq!(got, expect(&[("node1", 55), ("node2", 55)]));
+    assert_eq!(got, scored(&[("node1", 55), ("node2", 55)]));
 }
 
 // ---------------------------------------------------------------------------------------
