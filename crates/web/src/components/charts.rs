@@ -2,10 +2,11 @@
 //! Running over the timeline, and bound storage per node/class.
 
 use plotters::prelude::*;
-use plotters_canvas::CanvasBackend;
+use plotters::style::text_anchor::{HPos, Pos, VPos};
 use web_sys::HtmlCanvasElement;
 use yew::prelude::*;
 
+use super::measured_canvas::MeasuredCanvas;
 use super::use_pane_store;
 use crate::view_model;
 
@@ -52,7 +53,7 @@ fn draw_zone_spread(
     max_skew: Option<i32>,
 ) -> DrawResult {
     let p = palette();
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no canvas")?;
+    let backend = MeasuredCanvas::new(canvas).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&p.background).map_err(err)?;
     let max = zones.iter().map(|z| z.1).max().unwrap_or(0).max(1) as i32;
@@ -117,7 +118,7 @@ fn draw_pending_running(
     cursor: usize,
 ) -> DrawResult {
     let p = palette();
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no canvas")?;
+    let backend = MeasuredCanvas::new(canvas).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&p.background).map_err(err)?;
     let max = series
@@ -151,36 +152,55 @@ fn draw_pending_running(
             series.iter().map(|s| (s.0, s.2)),
             p.a.stroke_width(2),
         ))
-        .map_err(err)?
-        .label("Running")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], p.a.stroke_width(2)));
+        .map_err(err)?;
     chart
         .draw_series(LineSeries::new(
             series.iter().map(|s| (s.0, s.1)),
             p.b.stroke_width(2),
         ))
-        .map_err(err)?
-        .label("Pending")
-        .legend(move |(x, y)| PathElement::new(vec![(x, y), (x + 14, y)], p.b.stroke_width(2)));
+        .map_err(err)?;
     chart
         .draw_series(LineSeries::new(
             vec![(cursor, 0), (cursor, max + 1)],
             p.grid.stroke_width(1),
         ))
         .map_err(err)?;
-    chart
-        .configure_series_labels()
-        .label_font(("sans-serif", 11).into_font().color(&p.text))
-        .background_style(p.background.mix(0.8))
-        .border_style(p.grid)
-        .draw()
+    // The legend is drawn here, not by plotters' `configure_series_labels`: that measures its
+    // labels by laying out the page (see MeasuredCanvas). Where plotters put it: middle right.
+    let font = ("sans-serif", 11).into_font().color(&p.text);
+    let entries = [("Running", p.a), ("Pending", p.b)];
+    let text_width = entries
+        .iter()
+        .filter_map(|(label, _)| root.estimate_text_size(label, &font).ok())
+        .map(|size| size.0 as i32)
+        .max()
+        .unwrap_or(48);
+    let (x_range, y_range) = chart.plotting_area().get_pixel_range();
+    let (width, row) = (text_width + 32, 16);
+    let height = row * entries.len() as i32 + 6;
+    let x0 = x_range.end - width - 5;
+    let y0 = (y_range.start + y_range.end - height) / 2;
+    let corners = [(x0, y0), (x0 + width, y0 + height)];
+    root.draw(&Rectangle::new(corners, p.background.mix(0.8).filled()))
         .map_err(err)?;
+    root.draw(&Rectangle::new(corners, p.grid)).map_err(err)?;
+    for (i, (label, colour)) in entries.into_iter().enumerate() {
+        let y = y0 + 3 + row * i as i32 + row / 2;
+        root.draw(&PathElement::new(
+            vec![(x0 + 6, y), (x0 + 20, y)],
+            colour.stroke_width(2),
+        ))
+        .map_err(err)?;
+        let style = font.clone().pos(Pos::new(HPos::Left, VPos::Center));
+        root.draw(&Text::new(label, (x0 + 26, y), style))
+            .map_err(err)?;
+    }
     root.present().map_err(err)
 }
 
 fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i128, i128)]) -> DrawResult {
     let p = palette();
-    let backend = CanvasBackend::with_canvas_object(canvas).ok_or("no canvas")?;
+    let backend = MeasuredCanvas::new(canvas).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&p.background).map_err(err)?;
     const GI: f64 = 1024.0 * 1024.0 * 1024.0;

@@ -6,6 +6,7 @@ mod dialogs;
 mod embed;
 mod events;
 mod inspector;
+mod measured_canvas;
 mod storage;
 mod tutorial;
 mod workloads;
