@@ -687,11 +687,30 @@ impl EventLog {
     /// includes the involved object's UID, events of an object deleted and created again
     /// under the same name (a `create` note in between) fold separately.
     pub fn aggregated(&self) -> Vec<AggregatedEvent> {
+        self.aggregate(None)
+    }
+
+    /// [`EventLog::aggregated`], only the events of `object` (what `kubectl describe` lists),
+    /// without building the text of the others.
+    pub fn aggregated_of(&self, object: &ObjectRef) -> Vec<AggregatedEvent> {
+        self.aggregate(Some(object))
+    }
+
+    fn aggregate(&self, only: Option<&ObjectRef>) -> Vec<AggregatedEvent> {
+        // The ids naming `only` (an object may have several, see `objects`): the table is
+        // much shorter than the log.
+        let wanted: Option<Vec<bool>> =
+            only.map(|o| self.objects.iter().map(|object| object == o).collect());
         let mut incarnation: BTreeMap<&ObjectRef, u32> = BTreeMap::new();
         let mut index: BTreeMap<(&ObjectRef, u32, EventType, &str, Arc<str>), usize> =
             BTreeMap::new();
         let mut out: Vec<AggregatedEvent> = Vec::new();
         for (seq, p) in self.entries.iter().enumerate() {
+            if !matches!(p.tag, Tag::Event | Tag::Created)
+                || wanted.as_ref().is_some_and(|w| !w[p.a as usize])
+            {
+                continue;
+            }
             match p.tag {
                 Tag::Event => {}
                 Tag::Created => {
@@ -731,6 +750,34 @@ impl EventLog {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn one_objects_aggregate_is_that_object_in_the_whole_aggregate() {
+        for b in crate::scenario::builtin::all() {
+            let run = b.text.run(1, 10_000).expect("built-ins load");
+            let log = run.sim.log();
+            let all = log.aggregated();
+            let objects: std::collections::BTreeSet<&ObjectRef> =
+                all.iter().map(|e| &e.event.object).collect();
+            for object in objects {
+                let expected: Vec<&AggregatedEvent> =
+                    all.iter().filter(|e| &e.event.object == object).collect();
+                let only = log.aggregated_of(object);
+                assert_eq!(
+                    only.iter().collect::<Vec<_>>(),
+                    expected,
+                    "{}: {object:?}",
+                    b.id
+                );
+            }
+            let nobody = ObjectRef {
+                kind: Kind::Pod,
+                namespace: "nowhere".into(),
+                name: "nobody".into(),
+            };
+            assert!(log.aggregated_of(&nobody).is_empty());
+        }
+    }
 
     #[test]
     fn aggregates_and_renders() {

@@ -5,7 +5,7 @@
 
 use std::collections::BTreeMap;
 
-use bindery_core::events::{EntryKind, EventType};
+use bindery_core::events::{EntryKind, EventType, ObjectRef};
 use bindery_core::model::well_known;
 use bindery_core::model::{
     AccessMode, Kind, Node, ObjectKey, PersistentVolume, PersistentVolumeClaim, Pod, PodPhase,
@@ -1004,21 +1004,23 @@ pub fn age(millis: u64) -> String {
 /// `kubectl get events`, oldest first, optionally only one object's.
 pub fn event_rows(sim: &Simulation, only: Option<&Selection>) -> Vec<EventRow> {
     let now = sim.now().millis();
-    sim.log()
-        .aggregated()
-        .into_iter()
-        .map(|e| EventRow {
-            warning: e.event.type_ == EventType::Warning,
-            type_: e.event.type_.as_str(),
-            reason: e.event.reason,
-            object: Selection::new(e.event.object.kind, e.event.object.key()),
-            message: e.event.message.clone(),
-            count: e.count,
-            age: age(now.saturating_sub(e.last.millis())),
-            first_seq: e.first_seq,
-        })
-        .filter(|r| only.is_none_or(|s| &r.object == s))
-        .collect()
+    let log = sim.log();
+    match only {
+        Some(sel) => log.aggregated_of(&ObjectRef::new(sel.kind, &sel.key)),
+        None => log.aggregated(),
+    }
+    .into_iter()
+    .map(|e| EventRow {
+        warning: e.event.type_ == EventType::Warning,
+        type_: e.event.type_.as_str(),
+        reason: e.event.reason,
+        object: Selection::new(e.event.object.kind, e.event.object.key()),
+        message: e.event.message.clone(),
+        count: e.count,
+        age: age(now.saturating_sub(e.last.millis())),
+        first_seq: e.first_seq,
+    })
+    .collect()
 }
 
 /// A `kubectl describe`-like panel.
