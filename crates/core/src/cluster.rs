@@ -656,7 +656,9 @@ impl Cluster {
                     .flat_map(|h| &h.pvs),
             )
             .collect();
-        all.sort_by(|a, b| (a.traits.capacity, a.pv.name()).cmp(&(b.traits.capacity, b.pv.name())));
+        crate::sort::sort_by(&mut all, |a, b| {
+            (a.traits.capacity, a.pv.name()).cmp(&(b.traits.capacity, b.pv.name()))
+        });
         all.into_iter().map(|e| &e.pv).collect()
     }
 

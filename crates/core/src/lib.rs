@@ -18,6 +18,7 @@ pub mod scenario;
 pub mod scheduler;
 pub mod sim;
 pub mod small_set;
+pub mod sort;
 #[cfg(test)]
 pub(crate) mod testing;
 pub mod time;

@@ -125,7 +125,7 @@ pub fn find_matching_volume<'a>(
 /// The set of access modes as the PV controller's index keys it.
 pub fn access_mode_set_key(modes: &[AccessMode]) -> Vec<AccessMode> {
     let mut m = modes.to_vec();
-    m.sort();
+    crate::sort::sort(&mut m);
     m.dedup();
     m
 }

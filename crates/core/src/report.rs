@@ -51,7 +51,7 @@ pub fn json_report(sim: &Simulation) -> Value {
     let c = sim.cluster();
     let mut pods: Vec<&Pod> = c.pods().values().map(|p| p.as_ref()).collect();
     pods.extend(c.deleted_pods.iter().map(|p| p.as_ref()));
-    pods.sort_by(|a, b| {
+    crate::sort::sort_by(&mut pods, |a, b| {
         (&a.meta.namespace, &a.meta.name, a.meta.arrival).cmp(&(
             &b.meta.namespace,
             &b.meta.name,

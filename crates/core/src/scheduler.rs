@@ -130,7 +130,7 @@ pub fn fit_error_message<'a>(
                 .into_iter()
                 .map(|(r, n)| format!("{n} {r}"))
                 .collect();
-            entries.sort();
+            crate::sort::sort(&mut entries);
             if !entries.is_empty() {
                 msg.push_str(&format!(" {}.", entries.join(", ")));
             }

@@ -581,7 +581,7 @@ fn chips_by_name<'a>(
 ) -> Vec<PodChip> {
     let mut pods: Vec<&std::sync::Arc<Pod>> = pods.collect();
     // `web-2` before `web-10`: ordinals sort as numbers.
-    pods.sort_by_cached_key(|p| natural_key(&p.meta.name));
+    bindery_core::sort::sort_by_cached_key(&mut pods, |p| natural_key(&p.meta.name));
     pods.into_iter().map(|p| pod_chip(sim, p)).collect()
 }
 
@@ -634,7 +634,7 @@ pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
                 ));
             }
         }
-        claims.sort_by_cached_key(|c| natural_key(&c.0.key.name));
+        bindery_core::sort::sort_by_cached_key(&mut claims, |c| natural_key(&c.0.key.name));
         let pods = chips_by_name(sim, c.pods_owned_by(Kind::StatefulSet, &key));
         out.push(WorkloadCard {
             selection: Selection::new(Kind::StatefulSet, key.clone()),
@@ -798,7 +798,7 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
         .filter(|p| p.has_claims())
         .map(|p| p.as_ref())
         .collect();
-    pods.sort_by_key(|p| p.meta.key());
+    bindery_core::sort::sort_by_key(&mut pods, |p| p.meta.key());
     let claims: Vec<&PersistentVolumeClaim> = c.pvcs().values().map(|p| p.as_ref()).collect();
     let volumes: Vec<&PersistentVolume> = c.pvs().values().map(|p| p.as_ref()).collect();
     let mut node_names: Vec<String> = Vec::new();
@@ -817,7 +817,7 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
             node_names.push(n.to_string());
         }
     }
-    node_names.sort();
+    bindery_core::sort::sort(&mut node_names);
     node_names.dedup();
     let x = |col: usize| 12.0 + col as f64 * GRAPH_COLUMN_WIDTH;
     let y = |row: usize| 40.0 + row as f64 * GRAPH_ROW_HEIGHT;

@@ -192,7 +192,7 @@ impl NodeSelector {
                 .find(|r| r.key == key && r.operator == NodeSelectorOperator::In)?;
             out.extend(req.values.iter().cloned());
         }
-        out.sort();
+        crate::sort::sort(&mut out);
         out.dedup();
         Some(out)
     }

@@ -208,7 +208,7 @@ impl<K: IntoShared, V: IntoShared> FromIterator<(K, V)> for StrMap {
             .map(|(k, v)| (k.into_shared(), v.into_shared()))
             .collect();
         // Stable: equal keys keep their order, so the last one is kept below.
-        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        crate::sort::sort_by(&mut entries, |a, b| a.0.cmp(&b.0));
         let mut out: ThinVec<(Arc<str>, Arc<str>)> = ThinVec::with_capacity(entries.len());
         for e in entries {
             match out.last_mut() {

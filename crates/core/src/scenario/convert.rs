@@ -615,7 +615,7 @@ fn storage_class_from(
             term.match_label_expressions
                 .push((e.key.clone(), e.values.clone()));
         }
-        keys.sort();
+        crate::sort::sort(&mut keys);
         if seen_terms.contains(&keys) {
             cx.err(FieldError::duplicate(
                 child(&p, "matchLabelExpressions"),

@@ -72,7 +72,7 @@ pub fn scenario_manifests(sim: &Simulation) -> Vec<Manifest> {
             .iter()
             .filter(|((k, _), _)| *k == kind)
             .collect();
-        entries.sort_by_key(|((_, key), _)| arrival_of(cluster, kind, key));
+        crate::sort::sort_by_key(&mut entries, |((_, key), _)| arrival_of(cluster, kind, key));
         for ((_, _), source) in entries {
             if let Some(m) = manifest_from_json(kind, &source.text()) {
                 out.push(m);

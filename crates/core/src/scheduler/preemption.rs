@@ -292,7 +292,7 @@ fn select_victims_on_node(
     if !s.is_success() {
         return Err(s);
     }
-    potential.sort_by(|a, b| more_important(&a.pod, &b.pod, now));
+    crate::sort::sort_by(&mut potential, |a, b| more_important(&a.pod, &b.pod, now));
     let (violating, non_violating) = split_by_pdb(cx, &potential, allowed);
     let mut victims: Vec<Arc<Pod>> = Vec::new();
     let mut num_violating = 0;
@@ -311,7 +311,7 @@ fn select_victims_on_node(
             }
         }
     }
-    victims.sort_by(|a, b| more_important(a, b, now));
+    crate::sort::sort_by(&mut victims, |a, b| more_important(a, b, now));
     Ok((victims, num_violating))
 }
 

@@ -244,7 +244,7 @@ impl Simulation {
             .enumerate()
             .filter(|(i, _)| !duplicates.contains(i))
             .collect();
-        order.sort_by_key(|(i, d)| (apply_rank(d.manifest.kind()), *i));
+        crate::sort::sort_by_key(&mut order, |(i, d)| (apply_rank(d.manifest.kind()), *i));
         // Objects of one rank arrive together before the controllers react, so a bound
         // volume and its claim (as in an exported state) see each other.
         let mut rank = None;
@@ -262,7 +262,7 @@ impl Simulation {
             }
         }
         self.drain_controllers();
-        errors.sort_by_key(|e| e.doc);
+        crate::sort::sort_by_key(&mut errors, |e| e.doc);
         errors
     }
 

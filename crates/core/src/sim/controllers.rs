@@ -325,7 +325,7 @@ impl Simulation {
                 sets.push(set);
             }
         }
-        sets.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+        crate::sort::sort_by(&mut sets, |a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
         let excluded = BTreeSet::new();
         for set in sets {
             let in_set = candidates

@@ -309,7 +309,7 @@ impl Simulation {
                 .filter_map(|n| n.label(key).map(str::to_string))
                 .collect();
         }
-        values.sort();
+        crate::sort::sort(&mut values);
         values.dedup();
         if values.is_empty() {
             return None;

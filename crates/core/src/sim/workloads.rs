@@ -186,7 +186,7 @@ impl Simulation {
                 None => condemned.push((-1, p.clone())),
             }
         }
-        condemned.sort_by_key(|c| std::cmp::Reverse(c.0));
+        crate::sort::sort_by_key(&mut condemned, |c| std::cmp::Reverse(c.0));
         let first_unhealthy: Option<ObjectKey> = replicas
             .values()
             .chain(condemned.iter().map(|(_, p)| p))
@@ -758,7 +758,7 @@ impl Simulation {
         };
         let ready_time = |p: &Pod| p.condition("Ready").map(|c| c.last_transition);
         let mut ranked: Vec<Arc<Pod>> = active.to_vec();
-        ranked.sort_by(|a, b| {
+        crate::sort::sort_by(&mut ranked, |a, b| {
             use std::cmp::Ordering;
             let unassigned = a.is_assigned().cmp(&b.is_assigned());
             if a.node_name() != b.node_name() && unassigned != Ordering::Equal {
@@ -796,7 +796,7 @@ impl Simulation {
 
     fn replica_sets_by_age(&self, key: &ObjectKey) -> Vec<Arc<ReplicaSet>> {
         let mut all: Vec<Arc<ReplicaSet>> = self.cluster.replica_sets_of(key).cloned().collect();
-        all.sort_by(|a, b| {
+        crate::sort::sort_by(&mut all, |a, b| {
             (a.meta.creation, a.meta.arrival, &a.meta.name).cmp(&(
                 b.meta.creation,
                 b.meta.arrival,
@@ -982,7 +982,7 @@ impl Simulation {
         old: &[Arc<ReplicaSet>],
     ) {
         let mut olds: Vec<Arc<ReplicaSet>> = old.to_vec();
-        olds.sort_by(|a, b| {
+        crate::sort::sort_by(&mut olds, |a, b| {
             (b.meta.creation, b.meta.arrival).cmp(&(a.meta.creation, a.meta.arrival))
         });
         let mut all: Vec<Arc<ReplicaSet>> = olds.clone();
@@ -1034,9 +1034,13 @@ impl Simulation {
         let mut ordered = active;
         let key = |rs: &ReplicaSet| (rs.meta.creation, rs.meta.arrival);
         if to_add > 0 {
-            ordered.sort_by(|a, b| b.replicas.cmp(&a.replicas).then(key(b).cmp(&key(a))));
+            crate::sort::sort_by(&mut ordered, |a, b| {
+                b.replicas.cmp(&a.replicas).then(key(b).cmp(&key(a)))
+            });
         } else {
-            ordered.sort_by(|a, b| b.replicas.cmp(&a.replicas).then(key(a).cmp(&key(b))));
+            crate::sort::sort_by(&mut ordered, |a, b| {
+                b.replicas.cmp(&a.replicas).then(key(a).cmp(&key(b)))
+            });
         }
         let mut added = 0;
         let mut sizes: Vec<i32> = Vec::with_capacity(ordered.len());

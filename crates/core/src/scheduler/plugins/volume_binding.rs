@@ -159,9 +159,7 @@ impl VolumeBinding {
             }
         }
         // `sort.Sort(byPVCSize)`; stable here, so equal sizes keep volume order.
-        state
-            .delay_claims
-            .sort_by_key(|c| c.request.unwrap_or_default());
+        crate::sort::sort_by_key(&mut state.delay_claims, |c| c.request.unwrap_or_default());
         state.delay_facts = state
             .delay_claims
             .iter()
