@@ -26,7 +26,12 @@ pub use field::{FieldError, FieldErrorType};
 pub use parse::{parse, DocRef, Document, Parsed, Prepared};
 
 /// One Kubernetes object as written by the user.
-#[derive(Clone, Debug, PartialEq)]
+///
+/// Compared field by field only natively (tests): in wasm the derived comparison of every
+/// k8s-openapi type was ~25 kB of code the playground does not need (it compares documents
+/// by their allocation, or by their YAML).
+#[derive(Clone, Debug)]
+#[cfg_attr(not(target_arch = "wasm32"), derive(PartialEq))]
 pub enum Manifest {
     Node(Box<core::Node>),
     StorageClass(Box<storage::StorageClass>),
