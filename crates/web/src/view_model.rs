@@ -1655,7 +1655,7 @@ mod tests {
         let v = cluster_view(&sim);
         let names: Vec<&str> = v.zones.iter().map(|z| z.name.as_str()).collect();
         let mut sorted = names.clone();
-        sorted.sort();
+        bindery_core::sort::sort(&mut sorted);
         assert!(names.len() >= 2);
         assert_eq!(names, sorted);
     }
