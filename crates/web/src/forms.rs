@@ -113,7 +113,7 @@ fn modes(checked: &[&str]) -> Field {
                 ("ReadWriteOnce", "ReadWriteOnce (RWO)"),
                 ("ReadOnlyMany", "ReadOnlyMany (ROX)"),
                 ("ReadWriteMany", "ReadWriteMany (RWX)"),
-                ("ReadWriteOncePod", "ReadWriteOncePod (RWOP) 🔒"),
+                ("ReadWriteOncePod", "ReadWriteOncePod (RWOP)"),
             ]
             .iter()
             .map(|(v, l)| (v.to_string(), l.to_string()))
@@ -360,7 +360,7 @@ pub fn defaults(kind: Kind, sim: &Simulation) -> FormSpec {
                     select(
                         "accessMode",
                         "Claim template: access mode",
-                        &[("ReadWriteOnce", "ReadWriteOnce (RWO)"), ("ReadWriteOncePod", "ReadWriteOncePod (RWOP) 🔒"), ("ReadWriteMany", "ReadWriteMany (RWX)")],
+                        &[("ReadWriteOnce", "ReadWriteOnce (RWO)"), ("ReadWriteOncePod", "ReadWriteOncePod (RWOP)"), ("ReadWriteMany", "ReadWriteMany (RWX)")],
                         "ReadWriteOnce",
                         "",
                     ),

@@ -765,6 +765,8 @@ pub struct GraphNode {
     pub x: f64,
     pub y: f64,
     pub css: &'static str,
+    /// A claim with the ReadWriteOncePod access mode: drawn with a lock.
+    pub locked: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -823,7 +825,7 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
     let y = |row: usize| 40.0 + row as f64 * GRAPH_ROW_HEIGHT;
     let mut nodes = Vec::new();
     let mut pos: BTreeMap<Selection, (f64, f64)> = BTreeMap::new();
-    let mut place = |sel: Selection, label: String, col: usize, row: usize, css: &'static str| {
+    let mut place = |sel: Selection, label: String, (col, row): (usize, usize), css, locked| {
         pos.insert(sel.clone(), (x(col), y(row)));
         nodes.push(GraphNode {
             selection: sel,
@@ -831,15 +833,16 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
             x: x(col),
             y: y(row),
             css,
+            locked,
         });
     };
     for (i, p) in pods.iter().enumerate() {
         place(
             Selection::new(Kind::Pod, p.meta.key()),
             p.meta.name.to_string(),
-            0,
-            i,
+            (0, i),
             PodState::of(p).css(),
+            false,
         );
     }
     for (i, cl) in claims.iter().enumerate() {
@@ -848,13 +851,12 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
         } else {
             "pending"
         };
-        let lock = if cl.has_rwop() { " 🔒" } else { "" };
         place(
             Selection::new(Kind::PersistentVolumeClaim, cl.meta.key()),
-            format!("{}{lock}", cl.name()),
-            1,
-            i,
+            cl.name().to_string(),
+            (1, i),
             css,
+            cl.has_rwop(),
         );
     }
     for (i, v) in volumes.iter().enumerate() {
@@ -868,18 +870,18 @@ pub fn binding_graph(sim: &Simulation) -> Graph {
         place(
             Selection::new(Kind::PersistentVolume, ObjectKey::new("", v.name())),
             format!("{} ({})", v.name(), format_bytes(v.capacity)),
-            2,
-            i,
+            (2, i),
             css,
+            false,
         );
     }
     for (i, n) in node_names.iter().enumerate() {
         place(
             Selection::new(Kind::Node, ObjectKey::new("", n.as_str())),
             n.clone(),
-            3,
-            i,
+            (3, i),
             "node",
+            false,
         );
     }
     let mut edges = Vec::new();
@@ -1619,6 +1621,20 @@ mod tests {
         );
         let g = binding_graph(&sim);
         assert!(g.edges.iter().any(|e| e.css == "conflict"));
+        // The RWOP claim, and only it, is drawn with a lock.
+        let locked: Vec<&str> = g
+            .nodes
+            .iter()
+            .filter(|n| n.locked)
+            .map(|n| n.label.as_str())
+            .collect();
+        assert_eq!(locked, ["single-writer"]);
+        let rwo = binding_graph(&last("local-pv-wffc"));
+        assert!(rwo
+            .nodes
+            .iter()
+            .any(|n| n.selection.kind == Kind::PersistentVolumeClaim));
+        assert!(rwo.nodes.iter().all(|n| !n.locked));
         assert!(v
             .claims
             .iter()

@@ -180,7 +180,7 @@ pub fn chips_markup(pods: &[PodChip], selected: Option<&Selection>) -> String {
         escape_into(&mut out, &p.selection.dom_id());
         out.push_str(&format!(r#"" data-chip="{i}">"#));
         if p.rwop {
-            out.push_str(r#"<span class="lock" aria-hidden="true">🔒</span>"#);
+            out.push_str(r#"<span class="lock" aria-hidden="true"></span>"#);
         }
         out.push_str(r#"<span class="pod-name">"#);
         escape_into(&mut out, &p.name);
@@ -238,7 +238,7 @@ pub fn disks_markup(disks: &[Disk], selected: Option<&Selection>) -> String {
             escape_into(&mut out, b.long);
             out.push_str(r#"">"#);
             if b.locked {
-                out.push_str(r#"<span aria-hidden="true">🔒</span>"#);
+                out.push_str(r#"<span class="lock" aria-hidden="true"></span>"#);
             }
             escape_into(&mut out, b.short);
             out.push_str("</span>");
@@ -304,7 +304,7 @@ fn bar(b: &Bar) -> Html {
 pub fn badge(b: &view_model::ModeBadge) -> Html {
     html! {
         <span class={classes!("mode", b.locked.then_some("rwop"))} title={b.long}>
-            if b.locked { <span aria-hidden="true">{ "🔒" }</span> }
+            if b.locked { <span class="lock" aria-hidden="true"></span> }
             { b.short }
         </span>
     }
@@ -325,7 +325,7 @@ pub fn pod_chip(props: &PodChipProps) -> Html {
     html! {
         <button class={classes!("pod", p.state.css(), selected.then_some("selected"))} {onclick}
             title={p.summary.clone()} aria-label={p.summary.clone()} id={p.selection.dom_id()}>
-            if p.rwop { <span class="lock" aria-hidden="true">{ "🔒" }</span> }
+            if p.rwop { <span class="lock" aria-hidden="true"></span> }
             <span class="pod-name">{ &p.name }</span>
             <span class="prio">{ format!("p{}", p.priority) }</span>
         </button>
@@ -397,7 +397,7 @@ mod tests {
                 r#"<button class="pod running" title="Pod default/a" aria-label="Pod default/a" id="pod-default-a" data-chip="0">"#,
                 r#"<span class="pod-name">a</span><span class="prio">p7</span></button>"#,
                 r#"<button class="pod running selected" title="Pod default/b.1" aria-label="Pod default/b.1" id="pod-default-b-1" data-chip="1">"#,
-                r#"<span class="lock" aria-hidden="true">🔒</span><span class="pod-name">b.1</span><span class="prio">p7</span></button>"#,
+                r#"<span class="lock" aria-hidden="true"></span><span class="pod-name">b.1</span><span class="prio">p7</span></button>"#,
                 "</div>"
             )
         );

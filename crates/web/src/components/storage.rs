@@ -152,13 +152,30 @@ fn binding_graph(props: &GraphProps) -> Html {
                     html! {
                         <g class={classes!("gnode", n.css, selected.then_some("selected"))} {onclick}>
                             <rect x={(n.x - 4.0).to_string()} y={(n.y - 11.0).to_string()} width={label_width.to_string()} height="22" rx="5" />
-                            <text x={(n.x + 4.0).to_string()} y={(n.y + 4.0).to_string()}>{ truncate(&n.label, 22) }</text>
+                            <text x={(n.x + 4.0).to_string()} y={(n.y + 4.0).to_string()}>{ truncate(&n.label, if n.locked { 20 } else { 22 }) }</text>
+                            if n.locked {
+                                // At the box's right end, where two characters were given up.
+                                <g class="glock" transform={format!("translate({} {})", n.x + label_width - 17.0, n.y - 6.0)}>
+                                    { lock_shape() }
+                                </g>
+                            }
                             <title>{ n.selection.label() }</title>
                         </g>
                     }
                 }) }
             </svg>
         </figure>
+    }
+}
+
+/// A padlock in a 10 × 12 box, the SVG twin of the `.lock` mask in `style.css` (an emoji
+/// would need an emoji font, which many Linux machines lack: they show an empty box).
+fn lock_shape() -> Html {
+    html! {
+        <>
+            <path d="M2.5 5.5V3.5a2.5 2.5 0 0 1 5 0v2" fill="none" stroke-width="1.4" />
+            <rect x="1" y="5.5" width="8" height="6" rx="1.2" />
+        </>
     }
 }
 

@@ -159,7 +159,7 @@ fn owned_pod(props: &OwnedPodProps) -> Html {
     html! {
         <button class={classes!("pod", p.state.css(), selected.then_some("selected"))} {onclick}
             title={p.summary.clone()} aria-label={p.summary.clone()} id={format!("wl-{}", p.selection.dom_id())}>
-            if p.rwop { <span class="lock" aria-hidden="true">{ "🔒" }</span> }
+            if p.rwop { <span class="lock" aria-hidden="true"></span> }
             <span class="pod-name">{ &p.name }</span>
             <span class="prio">{ format!("@{place}") }</span>
         </button>
