@@ -63,48 +63,59 @@ fn draw_zone_spread(
         None => format!("Running pods per zone (skew {})", max - min),
     };
     let n = zones.len().max(1);
+    // The skew limit line: the most any zone may hold while the least-loaded zone holds `min`.
+    let limit = max_skew.map(|skew| min + skew);
+    let top = max.max(limit.unwrap_or(0)) + 1;
+    // Zone i is the band [i, i + 1] of a plain axis, named by hand below it: plotters'
+    // segmented axis over 0..n has n + 1 bands, and the last one was drawn empty.
     let mut chart = ChartBuilder::on(&root)
         .caption(caption, ("sans-serif", 14).into_font().color(&p.text))
         .margin(8)
         .x_label_area_size(24)
         .y_label_area_size(30)
-        .build_cartesian_2d((0..n).into_segmented(), 0..(max + 1))
+        .build_cartesian_2d(0.0..n as f64, 0..top)
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_x_mesh()
+        .x_labels(0)
         .light_line_style(p.grid)
         .bold_line_style(p.grid)
         .axis_style(p.text)
         .label_style(("sans-serif", 11).into_font().color(&p.text))
-        .x_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => zones.get(*i).map(|z| z.0.clone()).unwrap_or_default(),
-            _ => String::new(),
-        })
         .draw()
         .map_err(err)?;
+    let band = chart.plotting_area().get_pixel_range().0.len() as i32 / n as i32;
+    let side = bar_margin(band, 6, 90);
     chart
         .draw_series(zones.iter().enumerate().map(|(i, (_, count))| {
             let mut bar = Rectangle::new(
-                [
-                    (SegmentValue::Exact(i), 0),
-                    (SegmentValue::Exact(i + 1), *count as i32),
-                ],
+                [(i as f64, 0), (i as f64 + 1.0, *count as i32)],
                 p.a.mix(0.8).filled(),
             );
-            bar.set_margin(0, 0, 6, 6);
+            bar.set_margin(0, 0, side, side);
             bar
         }))
         .map_err(err)?;
-    if let Some(skew) = max_skew {
-        // The most any zone may hold while the least-loaded zone holds `min`.
-        let limit = min + skew;
+    let font = ("sans-serif", 11).into_font().color(&p.text);
+    for (i, (name, _)) in zones.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0));
+        let style = font.clone().pos(Pos::new(HPos::Center, VPos::Top));
+        let label = fit_label(&root, name, band - 4, &font);
+        root.draw(&Text::new(label, (x, y + 6), style))
+            .map_err(err)?;
+    }
+    if let Some(limit) = limit {
+        let (x, y) = chart.backend_coord(&(n as f64, limit));
+        let style = font
+            .clone()
+            .color(&p.warn)
+            .pos(Pos::new(HPos::Right, VPos::Bottom));
+        root.draw(&Text::new("maxSkew limit", (x - 4, y - 3), style))
+            .map_err(err)?;
         chart
             .draw_series(LineSeries::new(
-                vec![
-                    (SegmentValue::Exact(0), limit),
-                    (SegmentValue::Exact(n), limit),
-                ],
+                vec![(0.0, limit), (n as f64, limit)],
                 p.warn.stroke_width(2),
             ))
             .map_err(err)?;
@@ -130,11 +141,11 @@ fn draw_pending_running(
     let len = series.len().max(2);
     let mut chart = ChartBuilder::on(&root)
         .caption(
-            "Pending vs Running over the timeline",
+            "Pending and Running pods per frame",
             ("sans-serif", 14).into_font().color(&p.text),
         )
         .margin(8)
-        .x_label_area_size(24)
+        .x_label_area_size(40)
         .y_label_area_size(30)
         .build_cartesian_2d(0..len - 1, 0..max + 1)
         .map_err(err)?;
@@ -144,7 +155,6 @@ fn draw_pending_running(
         .bold_line_style(p.grid)
         .axis_style(p.text)
         .label_style(("sans-serif", 11).into_font().color(&p.text))
-        .x_desc("frame")
         .draw()
         .map_err(err)?;
     chart
@@ -166,34 +176,32 @@ fn draw_pending_running(
         ))
         .map_err(err)?;
     // The legend is drawn here, not by plotters' `configure_series_labels`: that measures its
-    // labels by laying out the page (see MeasuredCanvas). Where plotters put it: middle right.
+    // labels by laying out the page (see MeasuredCanvas). It sits in one row under the axis
+    // labels, where it covers no line.
     let font = ("sans-serif", 11).into_font().color(&p.text);
     let entries = [("Running", p.a), ("Pending", p.b)];
-    let text_width = entries
+    let widths: Vec<i32> = entries
         .iter()
-        .filter_map(|(label, _)| root.estimate_text_size(label, &font).ok())
-        .map(|size| size.0 as i32)
-        .max()
-        .unwrap_or(48);
+        .map(|(label, _)| {
+            root.estimate_text_size(label, &font)
+                .map_or(48, |size| size.0 as i32)
+        })
+        .collect();
+    let (key, gap) = (20, 14);
+    let total: i32 = widths.iter().map(|w| key + w).sum::<i32>() + gap;
     let (x_range, y_range) = chart.plotting_area().get_pixel_range();
-    let (width, row) = (text_width + 32, 16);
-    let height = row * entries.len() as i32 + 6;
-    let x0 = x_range.end - width - 5;
-    let y0 = (y_range.start + y_range.end - height) / 2;
-    let corners = [(x0, y0), (x0 + width, y0 + height)];
-    root.draw(&Rectangle::new(corners, p.background.mix(0.8).filled()))
-        .map_err(err)?;
-    root.draw(&Rectangle::new(corners, p.grid)).map_err(err)?;
-    for (i, (label, colour)) in entries.into_iter().enumerate() {
-        let y = y0 + 3 + row * i as i32 + row / 2;
+    let y = y_range.end + 30;
+    let mut x = (x_range.start + x_range.end - total) / 2;
+    for ((label, colour), width) in entries.into_iter().zip(widths) {
         root.draw(&PathElement::new(
-            vec![(x0 + 6, y), (x0 + 20, y)],
+            vec![(x, y), (x + 14, y)],
             colour.stroke_width(2),
         ))
         .map_err(err)?;
         let style = font.clone().pos(Pos::new(HPos::Left, VPos::Center));
-        root.draw(&Text::new(label, (x0 + 26, y), style))
+        root.draw(&Text::new(label, (x + key, y), style))
             .map_err(err)?;
+        x += key + width + gap;
     }
     root.present().map_err(err)
 }
@@ -207,6 +215,10 @@ fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i128, i128)]) -> Dr
     let shown: Vec<&(String, i128, i128)> = rows.iter().take(12).collect();
     let max = shown.iter().map(|r| r.2 as f64 / GI).fold(1.0, f64::max);
     let n = shown.len().max(1);
+    const LABELS: i32 = 150;
+    // Row i is the band [n - 1 - i, n - i] of a plain axis (the first row on top), named by
+    // hand (see draw_zone_spread); light grid lines are left out, one per 0.1 GiB was a hatch.
+    let band = |i: usize| (n - 1 - i) as f64;
     let mut chart = ChartBuilder::on(&root)
         .caption(
             "Volume capacity: bound / total (GiB)",
@@ -214,49 +226,81 @@ fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i128, i128)]) -> Dr
         )
         .margin(8)
         .x_label_area_size(24)
-        .y_label_area_size(150)
-        .build_cartesian_2d(0.0..max * 1.05, (0..n).into_segmented())
+        .y_label_area_size(LABELS)
+        .build_cartesian_2d(0.0..max * 1.05, 0.0..n as f64)
         .map_err(err)?;
     chart
         .configure_mesh()
         .disable_y_mesh()
-        .light_line_style(p.grid)
+        .y_labels(0)
+        .x_labels(6)
+        .x_label_formatter(&|v| {
+            if max >= 10.0 {
+                format!("{v:.0}")
+            } else {
+                format!("{v:.1}")
+            }
+        })
+        .light_line_style(TRANSPARENT)
         .bold_line_style(p.grid)
         .axis_style(p.text)
         .label_style(("sans-serif", 11).into_font().color(&p.text))
-        .y_label_formatter(&|v| match v {
-            SegmentValue::CenterOf(i) => shown.get(*i).map(|r| r.0.clone()).unwrap_or_default(),
-            _ => String::new(),
-        })
         .draw()
         .map_err(err)?;
-    chart
-        .draw_series(shown.iter().enumerate().map(|(i, r)| {
-            let mut bar = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(i)),
-                    (r.2 as f64 / GI, SegmentValue::Exact(i + 1)),
-                ],
-                p.grid.filled(),
-            );
-            bar.set_margin(4, 4, 0, 0);
-            bar
-        }))
-        .map_err(err)?;
-    chart
-        .draw_series(shown.iter().enumerate().map(|(i, r)| {
-            let mut bar = Rectangle::new(
-                [
-                    (0.0, SegmentValue::Exact(i)),
-                    (r.1 as f64 / GI, SegmentValue::Exact(i + 1)),
-                ],
-                p.a.filled(),
-            );
-            bar.set_margin(4, 4, 0, 0);
-            bar
-        }))
-        .map_err(err)?;
+    let row = chart.plotting_area().get_pixel_range().1.len() as i32 / n as i32;
+    let gap = bar_margin(row, 4, 36);
+    // The total first, the bound part over it.
+    for (total, colour) in [(true, p.grid), (false, p.a)] {
+        chart
+            .draw_series(shown.iter().enumerate().map(|(i, r)| {
+                let size = if total { r.2 } else { r.1 };
+                let mut bar = Rectangle::new(
+                    [(0.0, band(i)), (size as f64 / GI, band(i) + 1.0)],
+                    colour.filled(),
+                );
+                bar.set_margin(gap, gap, 0, 0);
+                bar
+            }))
+            .map_err(err)?;
+    }
+    let font = ("sans-serif", 11).into_font().color(&p.text);
+    for (i, r) in shown.iter().enumerate() {
+        let (x, y) = chart.backend_coord(&(0.0, band(i) + 0.5));
+        let style = font.clone().pos(Pos::new(HPos::Right, VPos::Center));
+        let label = fit_label(&root, &r.0, LABELS - 12, &font);
+        root.draw(&Text::new(label, (x - 6, y), style))
+            .map_err(err)?;
+    }
     root.present().map_err(err)
+}
+
+/// The margin on each side of a bar in a band of `band` pixels: at least `least`, and
+/// enough that the bar is at most `widest` (one bar alone should not fill the chart).
+fn bar_margin(band: i32, least: u32, widest: i32) -> u32 {
+    u32::try_from((band - widest) / 2).map_or(least, |m| m.max(least))
+}
+
+/// `text`, cut short with an ellipsis where it would be wider than `width` pixels.
+fn fit_label<DB: DrawingBackend>(
+    area: &DrawingArea<DB, plotters::coord::Shift>,
+    text: &str,
+    width: i32,
+    font: &TextStyle,
+) -> String {
+    let fits = |t: &str| {
+        area.estimate_text_size(t, font)
+            .map_or(true, |size| size.0 as i32 <= width)
+    };
+    if fits(text) {
+        return text.to_string();
+    }
+    let chars: Vec<char> = text.chars().collect();
+    // The longest prefix that fits with its ellipsis (labels are short: a linear walk).
+    (1..chars.len())
+        .rev()
+        .map(|k| chars[..k].iter().collect::<String>() + "…")
+        .find(|t| fits(t))
+        .unwrap_or_else(|| "…".to_string())
 }
 
 /// Draws the three charts of frame `cursor` of `run` (those whose canvas is on the page).
