@@ -94,7 +94,10 @@ fn claim_row(props: &RowProps<view_model::ClaimRow>) -> Html {
             <td>{ &c.request }</td>
             <td>{ for c.badges.iter().map(badge) }</td>
             <td>{ if c.class.is_empty() { "\"\"".to_string() } else { c.class.clone() } }</td>
-            <td>{ for c.users.iter().map(|u| html! { <SelectLink selection={u.clone()} label={AttrValue::from(u.key.name.to_string())} /> }) }</td>
+            <td>{ for c.users.iter().enumerate().map(|(i, u)| html! { <>
+                { if i > 0 { ", " } else { "" } }
+                <SelectLink selection={u.clone()} label={AttrValue::from(u.key.name.to_string())} />
+            </> }) }</td>
         </tr>
     }
 }
