@@ -987,6 +987,27 @@ pub struct EventRow {
     pub first_seq: u64,
 }
 
+/// Prose with `backtick` code spans (lesson goals and hints) cut into its parts, each
+/// with whether it is code. An unpaired backtick is kept as text.
+pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
+    let mut out = Vec::new();
+    let mut rest = text;
+    while let Some(open) = rest.find('`') {
+        let Some(len) = rest[open + 1..].find('`') else {
+            break;
+        };
+        if open > 0 {
+            out.push((false, &rest[..open]));
+        }
+        out.push((true, &rest[open + 1..open + 1 + len]));
+        rest = &rest[open + len + 2..];
+    }
+    if !rest.is_empty() {
+        out.push((false, rest));
+    }
+    out
+}
+
 /// `5s`, `2m30s`, `1h4m`.
 pub fn age(millis: u64) -> String {
     let s = millis / 1000;
@@ -1639,6 +1660,34 @@ mod tests {
             .claims
             .iter()
             .any(|c| c.badges.iter().any(|b| b.locked && b.short == "RWOP")));
+    }
+
+    #[test]
+    fn code_spans_cut_prose_at_paired_backticks() {
+        assert_eq!(
+            code_spans("`app` uses `keep`, not `x"),
+            [
+                (true, "app"),
+                (false, " uses "),
+                (true, "keep"),
+                (false, ", not `x")
+            ]
+        );
+        assert_eq!(code_spans("plain"), [(false, "plain")]);
+        assert_eq!(code_spans("``"), [(true, "")]);
+        assert!(code_spans("").is_empty());
+        // Every lesson's text has its backticks paired: none is left in the prose.
+        for lesson in crate::tutorial::LESSONS {
+            for text in std::iter::once(&lesson.goal).chain(lesson.hints) {
+                assert!(
+                    code_spans(text)
+                        .iter()
+                        .all(|(code, t)| *code || !t.contains('`')),
+                    "{}: {text}",
+                    lesson.id
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,6 +8,7 @@ use yew::prelude::*;
 
 use super::use_store;
 use crate::tutorial::{self, Lesson, LESSONS};
+use crate::view_model;
 
 /// Milliseconds between the steps of a solution being played.
 const SOLUTION_STEP_MS: u32 = 900;
@@ -85,7 +86,7 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
         <section class={classes!("lesson", solved.then_some("solved"))} id="lesson" aria-label="Lesson">
             <div class="lesson-main">
                 <h2 id="lesson-title">{ lesson.title }</h2>
-                <p class="lesson-goal" id="lesson-goal"><strong>{ "Goal: " }</strong>{ lesson.goal }</p>
+                <p class="lesson-goal" id="lesson-goal"><strong>{ "Goal: " }</strong>{ prose(lesson.goal) }</p>
                 <p class="lesson-status" id="lesson-status" role="status" aria-live="polite">
                     if solved {
                         { "✓ Goal reached. " }
@@ -106,11 +107,11 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
                 </div>
                 if *hints_shown > 0 {
                     <ol class="lesson-hints" id="lesson-hints">
-                        { for lesson.hints.iter().take(*hints_shown).map(|h| html! { <li>{ *h }</li> }) }
+                        { for lesson.hints.iter().take(*hints_shown).map(|h| html! { <li>{ prose(h) }</li> }) }
                     </ol>
                 }
                 if let Some(i) = *playing {
-                    <p class="lesson-step" id="lesson-step">{ format!("Solution step {}/{}: {}", i + 1, lesson.solution.len(), lesson.solution[i].describe()) }</p>
+                    <p class="lesson-step" id="lesson-step">{ format!("Solution step {}/{}: ", i + 1, lesson.solution.len()) }{ prose(&lesson.solution[i].describe()) }</p>
                 }
             </div>
             <nav class="lesson-list" aria-label="Lessons">
@@ -128,4 +129,18 @@ pub fn lesson_panel(props: &LessonProps) -> Html {
             </nav>
         </section>
     }
+}
+
+/// Lesson text with its `code` spans set as code.
+fn prose(text: &str) -> Html {
+    view_model::code_spans(text)
+        .into_iter()
+        .map(|(code, t)| {
+            if code {
+                html! { <code>{ t }</code> }
+            } else {
+                html! { { t } }
+            }
+        })
+        .collect()
 }
