@@ -1178,7 +1178,9 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
                 },
             ));
             for b in card.bars {
-                fields.push((b.label.to_string(), b.text));
+                // The field names the resource already: `cpu  1 / 4`, not `cpu  cpu 1 / 4`.
+                let amount = b.text.strip_prefix(b.label).unwrap_or(&b.text).trim_start();
+                fields.push((b.label.to_string(), amount.to_string()));
             }
         }
         Kind::StorageClass => {
@@ -1660,6 +1662,26 @@ mod tests {
             .claims
             .iter()
             .any(|c| c.badges.iter().any(|b| b.locked && b.short == "RWOP")));
+    }
+
+    #[test]
+    fn a_nodes_description_lists_its_usage_once_per_resource() {
+        let sim = last("rwop-conflict");
+        let node = sim.cluster().nodes.keys().next().unwrap();
+        let desc = describe(
+            &sim,
+            &Selection::new(Kind::Node, ObjectKey::new("", node.as_str())),
+        )
+        .unwrap();
+        for resource in ["cpu", "memory", "pods"] {
+            let (_, value) = desc
+                .fields
+                .iter()
+                .find(|(k, _)| k == resource)
+                .unwrap_or_else(|| panic!("{resource}: {:?}", desc.fields));
+            assert!(value.contains(" / "), "{resource}: {value}");
+            assert!(!value.starts_with(resource), "{resource}: {value}");
+        }
     }
 
     #[test]
