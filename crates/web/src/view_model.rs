@@ -984,7 +984,28 @@ pub struct EventRow {
     pub count: u64,
     /// Since the last occurrence, in simulated time (`kubectl get events`' LAST SEEN).
     pub age: String,
+    /// Milliseconds of simulated time since the first occurrence.
+    pub first_ago: u64,
+    /// The reporting component (`kubectl describe`'s From).
+    pub source: &'static str,
     pub first_seq: u64,
+}
+
+impl EventRow {
+    /// `kubectl describe`'s Age: since the first occurrence, or for a repeated event
+    /// `<since last> (x<count> over <since first>)`.
+    pub fn describe_age(&self) -> String {
+        if self.count > 1 {
+            format!(
+                "{} (x{} over {})",
+                self.age,
+                self.count,
+                age(self.first_ago)
+            )
+        } else {
+            age(self.first_ago)
+        }
+    }
 }
 
 /// Prose with `backtick` code spans (lesson goals and hints) cut into its parts, each
@@ -1008,19 +1029,46 @@ pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
-/// `5s`, `2m30s`, `1h4m`.
+/// An age as kubectl prints it (apimachinery's `duration.HumanDuration`: about two
+/// significant figures): `90s`, `2m30s`, `64m`, `3h5m`, `2d2h`, `400d`, `2y30d`.
 pub fn age(millis: u64) -> String {
-    let s = millis / 1000;
-    if s < 60 {
-        format!("{s}s")
-    } else if s < 3600 {
-        if s.is_multiple_of(60) {
-            format!("{}m", s / 60)
-        } else {
-            format!("{}m{}s", s / 60, s % 60)
+    let seconds = millis / 1000;
+    if seconds < 2 * 60 {
+        return format!("{seconds}s");
+    }
+    let minutes = seconds / 60;
+    if minutes < 10 {
+        return match seconds % 60 {
+            0 => format!("{minutes}m"),
+            s => format!("{minutes}m{s}s"),
+        };
+    }
+    if minutes < 3 * 60 {
+        return format!("{minutes}m");
+    }
+    let hours = minutes / 60;
+    let (days, years) = (hours / 24, hours / 24 / 365);
+    if hours < 8 {
+        match minutes % 60 {
+            0 => format!("{hours}h"),
+            m => format!("{hours}h{m}m"),
+        }
+    } else if hours < 48 {
+        format!("{hours}h")
+    } else if hours < 24 * 8 {
+        match hours % 24 {
+            0 => format!("{days}d"),
+            h => format!("{days}d{h}h"),
+        }
+    } else if hours < 24 * 365 * 2 {
+        format!("{days}d")
+    } else if hours < 24 * 365 * 8 {
+        match days % 365 {
+            0 => format!("{years}y"),
+            d => format!("{years}y{d}d"),
         }
     } else {
-        format!("{}h{}m", s / 3600, (s % 3600) / 60)
+        format!("{years}y")
     }
 }
 
@@ -1041,6 +1089,8 @@ pub fn event_rows(sim: &Simulation, only: Option<&Selection>) -> Vec<EventRow> {
         message: e.event.message.clone(),
         count: e.count,
         age: age(now.saturating_sub(e.last.millis())),
+        first_ago: now.saturating_sub(e.first.millis()),
+        source: e.event.source,
         first_seq: e.first_seq,
     })
     .collect()
@@ -1685,6 +1735,40 @@ mod tests {
     }
 
     #[test]
+    fn describe_ages_events_as_kubectl_describe_does() {
+        let row = |count, age_ms: u64, first_ago| EventRow {
+            warning: false,
+            type_: "Normal",
+            reason: "Scheduled",
+            object: Selection::new(Kind::Pod, ObjectKey::new("default", "p")),
+            message: "m".into(),
+            count,
+            age: age(age_ms),
+            first_ago,
+            source: "default-scheduler",
+            first_seq: 0,
+        };
+        assert_eq!(row(1, 5_000, 5_000).describe_age(), "5s");
+        assert_eq!(
+            row(3, 10_000, 150_000).describe_age(),
+            "10s (x3 over 2m30s)"
+        );
+        // From the engine: the FailedScheduling of a pod that stays Pending repeats.
+        let sim = last("rwop-conflict");
+        let pending = cluster_view(&sim).pending[0].selection.clone();
+        let desc = describe(&sim, &pending).unwrap();
+        let failed = desc
+            .events
+            .iter()
+            .find(|e| e.reason == "FailedScheduling")
+            .unwrap();
+        assert_eq!(failed.source, "default-scheduler");
+        assert!(failed.first_ago <= sim.now().millis());
+        let scheduled = desc.events.iter().all(|e| e.source == "default-scheduler");
+        assert!(scheduled, "{:?}", desc.events);
+    }
+
+    #[test]
     fn code_spans_cut_prose_at_paired_backticks() {
         assert_eq!(
             code_spans("`app` uses `keep`, not `x"),
@@ -1757,8 +1841,38 @@ mod tests {
         assert!(mine
             .iter()
             .any(|r| r.reason == "FailedScheduling" && r.warning));
-        assert_eq!(age(150_000), "2m30s");
-        assert_eq!(age(3_600_000 + 240_000), "1h4m");
+    }
+
+    #[test]
+    fn ages_read_as_kubectl_prints_them() {
+        // apimachinery's duration.HumanDuration at each of its boundaries.
+        let (s, m, h, d) = (1_000, 60_000, 3_600_000, 86_400_000u64);
+        let cases = [
+            (0, "0s"),
+            (1_999, "1s"),
+            (119 * s, "119s"),
+            (120 * s, "2m"),
+            (150 * s, "2m30s"),
+            (9 * m + 59 * s, "9m59s"),
+            (10 * m + 30 * s, "10m"),
+            (64 * m, "64m"),
+            (179 * m + 59 * s, "179m"),
+            (3 * h, "3h"),
+            (3 * h + 5 * m, "3h5m"),
+            (7 * h + 59 * m, "7h59m"),
+            (8 * h + 30 * m, "8h"),
+            (47 * h, "47h"),
+            (2 * d + 2 * h, "2d2h"),
+            (3 * d, "3d"),
+            (8 * d + 5 * h, "8d"),
+            (729 * d, "729d"),
+            (730 * d, "2y"),
+            (760 * d, "2y30d"),
+            (8 * 365 * d, "8y"),
+        ];
+        for (millis, want) in cases {
+            assert_eq!(age(millis), want, "{millis} ms");
+        }
     }
 
     #[test]

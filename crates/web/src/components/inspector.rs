@@ -109,10 +109,10 @@ pub fn inspector() -> Html {
                     <p class="empty">{ "<none>" }</p>
                 } else {
                     <table class="grid events-mini">
-                        <thead><tr><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Age" }</th><th>{ "Message" }</th></tr></thead>
+                        <thead><tr><th>{ "Type" }</th><th>{ "Reason" }</th><th>{ "Age" }</th><th>{ "From" }</th><th>{ "Message" }</th></tr></thead>
                         <tbody>{ for desc.events.iter().map(|e| html! {
                             <tr class={classes!(e.warning.then_some("warning"))}>
-                                <td>{ e.type_ }</td><td>{ e.reason }</td><td>{ format!("{} (x{})", e.age, e.count) }</td><td class="message">{ &*e.message }</td>
+                                <td>{ e.type_ }</td><td>{ e.reason }</td><td>{ e.describe_age() }</td><td>{ e.source }</td><td class="message">{ &*e.message }</td>
                             </tr>
                         }) }</tbody>
                     </table>
