@@ -157,7 +157,7 @@ pub fn no_message() -> std::sync::Arc<str> {
 
 /// The words a pod condition's type, status and reason are made of: the engine only ever
 /// writes upstream's constants, so a condition stores each as its index here (one byte,
-/// not a 16-byte `&str`: a running pod has four conditions).
+/// not a 16-byte `&str`: a running pod has five conditions).
 const CONDITION_WORDS: [&str; 14] = [
     "",
     "True",
@@ -246,6 +246,8 @@ pub mod condition {
     pub const TRUE: ConditionWord = ConditionWord::of("True");
     pub const FALSE: ConditionWord = ConditionWord::of("False");
     pub const POD_SCHEDULED: ConditionWord = ConditionWord::of("PodScheduled");
+    pub const POD_READY_TO_START_CONTAINERS: ConditionWord =
+        ConditionWord::of("PodReadyToStartContainers");
     pub const INITIALIZED: ConditionWord = ConditionWord::of("Initialized");
     pub const CONTAINERS_READY: ConditionWord = ConditionWord::of("ContainersReady");
     pub const READY: ConditionWord = ConditionWord::of("Ready");

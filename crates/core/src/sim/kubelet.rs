@@ -55,24 +55,33 @@ impl Simulation {
         let mut new = (*pod).clone();
         new.status.phase = PodPhase::Running;
         new.status.start_time = Some(self.now);
-        for type_ in [
-            condition::POD_SCHEDULED,
+        // The kubelet rewrites the conditions it owns, in its own order, after the others
+        // (generateAPIPodStatus); one that was already True keeps its transition time (the
+        // status manager's updateLastTransitionTime).
+        const KUBELET_OWNED: [ConditionWord; 5] = [
+            condition::POD_READY_TO_START_CONTAINERS,
             condition::INITIALIZED,
-            condition::CONTAINERS_READY,
             condition::READY,
-        ] {
-            if new
-                .condition(&type_)
-                .is_some_and(|c| c.status == condition::TRUE)
-            {
-                continue;
-            }
-            new.set_condition(PodCondition {
+            condition::CONTAINERS_READY,
+            condition::POD_SCHEDULED,
+        ];
+        let before = std::mem::take(&mut new.status.conditions);
+        new.status.conditions = before
+            .iter()
+            .filter(|c| !KUBELET_OWNED.contains(&c.type_))
+            .cloned()
+            .collect();
+        for type_ in KUBELET_OWNED {
+            let last_transition = before
+                .iter()
+                .find(|c| c.type_ == type_ && c.status == condition::TRUE)
+                .map_or(self.now, |c| c.last_transition);
+            new.status.conditions.push(PodCondition {
                 type_,
                 status: condition::TRUE,
                 reason: condition::NO_REASON,
                 message: crate::model::pod::no_message(),
-                last_transition: self.now,
+                last_transition,
             });
         }
         let new = Arc::new(new);
@@ -135,5 +144,48 @@ impl Simulation {
         grown.capacity = Some(new_size.max(pvc.capacity.unwrap_or_default()));
         grown.request = Some(new_size);
         self.cluster.put_pvc(Arc::new(grown));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::model::PodPhase;
+    use crate::time::SimTime;
+
+    #[test]
+    fn a_running_pods_conditions_are_in_the_kubelets_order() {
+        // As `kubectl describe pod` lists them on a v1.36 node.
+        let run = crate::scenario::builtin::all()
+            .into_iter()
+            .find(|b| b.id == "local-pv-wffc")
+            .unwrap()
+            .text
+            .run(1, 10_000)
+            .unwrap();
+        let pods = run.sim.cluster().pods();
+        let pod = pods.values().find(|p| p.status.phase == PodPhase::Running);
+        let pod = pod.expect("a running pod");
+        let types: Vec<&str> = pod.status.conditions.iter().map(|c| &*c.type_).collect();
+        assert_eq!(
+            types,
+            [
+                "PodReadyToStartContainers",
+                "Initialized",
+                "Ready",
+                "ContainersReady",
+                "PodScheduled"
+            ]
+        );
+        assert!(pod.status.conditions.iter().all(|c| c.status == "True"));
+        // PodScheduled keeps the time of the binding, no later than the start.
+        let at = |t: &str| -> SimTime {
+            pod.status
+                .conditions
+                .iter()
+                .find(|c| c.type_ == t)
+                .unwrap()
+                .last_transition
+        };
+        assert!(at("PodScheduled") <= at("Ready"));
     }
 }
