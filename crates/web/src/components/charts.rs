@@ -19,6 +19,13 @@ struct Palette {
     warn: RGBColor,
 }
 
+impl Palette {
+    /// Axis labels, category names and legends.
+    fn label_font(&self) -> TextStyle<'static> {
+        ("sans-serif", 11).into_font().color(&self.text)
+    }
+}
+
 fn palette() -> Palette {
     if crate::platform::prefers_dark() {
         Palette {
@@ -82,7 +89,7 @@ fn draw_zone_spread(
         .light_line_style(p.grid)
         .bold_line_style(p.grid)
         .axis_style(p.text)
-        .label_style(("sans-serif", 11).into_font().color(&p.text))
+        .label_style(p.label_font())
         .draw()
         .map_err(err)?;
     let band = chart.plotting_area().get_pixel_range().0.len() as i32 / n as i32;
@@ -97,7 +104,7 @@ fn draw_zone_spread(
             bar
         }))
         .map_err(err)?;
-    let font = ("sans-serif", 11).into_font().color(&p.text);
+    let font = p.label_font();
     for (i, (name, _)) in zones.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(i as f64 + 0.5, 0));
         let style = font.clone().pos(Pos::new(HPos::Center, VPos::Top));
@@ -154,7 +161,7 @@ fn draw_pending_running(
         .light_line_style(p.grid)
         .bold_line_style(p.grid)
         .axis_style(p.text)
-        .label_style(("sans-serif", 11).into_font().color(&p.text))
+        .label_style(p.label_font())
         .draw()
         .map_err(err)?;
     chart
@@ -178,7 +185,7 @@ fn draw_pending_running(
     // The legend is drawn here, not by plotters' `configure_series_labels`: that measures its
     // labels by laying out the page (see MeasuredCanvas). It sits in one row under the axis
     // labels, where it covers no line.
-    let font = ("sans-serif", 11).into_font().color(&p.text);
+    let font = p.label_font();
     let entries = [("Running", p.a), ("Pending", p.b)];
     let widths: Vec<i32> = entries
         .iter()
@@ -244,7 +251,7 @@ fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i128, i128)]) -> Dr
         .light_line_style(TRANSPARENT)
         .bold_line_style(p.grid)
         .axis_style(p.text)
-        .label_style(("sans-serif", 11).into_font().color(&p.text))
+        .label_style(p.label_font())
         .draw()
         .map_err(err)?;
     let row = chart.plotting_area().get_pixel_range().1.len() as i32 / n as i32;
@@ -263,7 +270,7 @@ fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i128, i128)]) -> Dr
             }))
             .map_err(err)?;
     }
-    let font = ("sans-serif", 11).into_font().color(&p.text);
+    let font = p.label_font();
     for (i, r) in shown.iter().enumerate() {
         let (x, y) = chart.backend_coord(&(0.0, band(i) + 0.5));
         let style = font.clone().pos(Pos::new(HPos::Right, VPos::Center));

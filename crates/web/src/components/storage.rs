@@ -173,10 +173,11 @@ fn binding_graph(props: &GraphProps) -> Html {
 
 /// A padlock in a 10 × 12 box, the SVG twin of the `.lock` mask in `style.css` (an emoji
 /// would need an emoji font, which many Linux machines lack: they show an empty box).
+/// Colour and stroke come from `.graph .gnode g.glock` there.
 fn lock_shape() -> Html {
     html! {
         <>
-            <path d="M2.5 5.5V3.5a2.5 2.5 0 0 1 5 0v2" fill="none" stroke-width="1.4" />
+            <path d="M2.5 5.5V3.5a2.5 2.5 0 0 1 5 0v2" />
             <rect x="1" y="5.5" width="8" height="6" rx="1.2" />
         </>
     }
