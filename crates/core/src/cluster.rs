@@ -775,7 +775,19 @@ impl Cluster {
 
     pub fn put_pod(&mut self, pod: Arc<Pod>) {
         let key = pod.meta.key();
-        if let Some(old) = self.pods.get(&key).cloned() {
+        if let Some(old) = self.pods.get(&key) {
+            let owner = workload_owner(&pod.meta);
+            if owner == workload_owner(&old.meta) && old.claim_names().eq(pod.claim_names()) {
+                // A status, binding or label update (a pod's volumes are immutable): the
+                // indexes hold the pod where they did. Taking it out and back in emptied
+                // and re-created their sets, a few allocations per pod write.
+                if let Some(owner) = owner {
+                    self.owners_touched.insert(owner);
+                }
+                self.pods.insert(key, pod);
+                return;
+            }
+            let old = old.clone();
             self.unindex_pod(&old);
         }
         for claim in pod.claim_names() {
