@@ -410,6 +410,9 @@ impl Pod {
             }
             *existing = cond;
         } else {
+            // Exact: a pod holds at most a handful, and 150k pods each pay for spare slots
+            // (a first push would reserve four).
+            self.status.conditions.reserve_exact(1);
             self.status.conditions.push(cond);
         }
     }

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use thin_vec::ThinVec;
+
 use super::Simulation;
 use crate::events::EventType;
 use crate::model::*;
@@ -66,11 +68,12 @@ impl Simulation {
             condition::POD_SCHEDULED,
         ];
         let before = std::mem::take(&mut new.status.conditions);
-        new.status.conditions = before
-            .iter()
-            .filter(|c| !KUBELET_OWNED.contains(&c.type_))
-            .cloned()
-            .collect();
+        let others = before.iter().filter(|c| !KUBELET_OWNED.contains(&c.type_));
+        // Exactly sized: pushing five onto a collected list would double it to eight
+        // slots, 96 bytes more in every running pod (14 MB at 150k pods).
+        let mut conditions = ThinVec::with_capacity(others.clone().count() + KUBELET_OWNED.len());
+        conditions.extend(others.cloned());
+        new.status.conditions = conditions;
         for type_ in KUBELET_OWNED {
             let last_transition = before
                 .iter()
@@ -177,6 +180,8 @@ mod tests {
             ]
         );
         assert!(pod.status.conditions.iter().all(|c| c.status == "True"));
+        // No spare slots: every running pod holds this list.
+        assert_eq!(pod.status.conditions.capacity(), 5);
         // PodScheduled keeps the time of the binding, no later than the start.
         let at = |t: &str| -> SimTime {
             pod.status
