@@ -180,6 +180,18 @@ try {
   await step('build a 3-node cluster with the forms; RWOP claim and two pods', async () => {
     await loadFromGallery(page, 'empty');
     assert.match(await summary(page), /^0 nodes/);
+    // A mistyped form is refused in the dialog, says which field, and keeps what was typed.
+    await page.selectOption('#add-object', 'Node');
+    await page.locator('#f-memory').fill('ten gigs');
+    await page.locator('#f-zone').fill('zone-a');
+    await page.click('#submit-object');
+    const refused = await page.locator('#dialog-errors').textContent();
+    assert.match(refused, /status\.allocatable\[memory\]: Invalid value: "ten gigs"/);
+    assert.doesNotMatch(refused, /doc \d/);
+    assert.equal(await page.locator('#f-memory').inputValue(), 'ten gigs');
+    assert.equal(await page.locator('#f-zone').inputValue(), 'zone-a');
+    await snap(page, 'form-refused-keeps-input');
+    await page.click('#close-dialog');
     for (const zone of ['zone-a', 'zone-b', 'zone-c']) {
       await addWithForm(page, 'Node', async (f) => { await f.locator('#f-zone').fill(zone); });
     }

@@ -70,6 +70,51 @@ pub struct FormSpec {
     pub fields: Vec<Field>,
 }
 
+impl FormSpec {
+    /// The form as the person last submitted it: each field shows what was posted instead
+    /// of its default. A rejected form is drawn again with the engine's message; Yew keeps
+    /// an input's value in step with the one it was given, so drawing the defaults again
+    /// would throw away what was typed.
+    pub fn refilled(&self, posted: &FormValues) -> FormSpec {
+        let raw = |name: &str| {
+            posted
+                .0
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.clone())
+        };
+        let fields = self
+            .fields
+            .iter()
+            .map(|f| {
+                let mut f = f.clone();
+                match &mut f.input {
+                    Input::Text { value, .. } => {
+                        if let Some(v) = raw(f.name) {
+                            *value = v;
+                        }
+                    }
+                    // A number field posts "" for text it cannot read; keep the default then.
+                    Input::Number { value } => {
+                        if let Some(v) = raw(f.name).and_then(|v| v.trim().parse().ok()) {
+                            *value = v;
+                        }
+                    }
+                    Input::Select { selected, .. } => {
+                        if let Some(v) = raw(f.name) {
+                            *selected = v;
+                        }
+                    }
+                    Input::Checks { checked, .. } => *checked = posted.all(f.name),
+                    Input::Check { checked } => *checked = posted.checked(f.name),
+                }
+                f
+            })
+            .collect();
+        FormSpec { fields }
+    }
+}
+
 fn text(name: &'static str, label: &str, value: &str, help: &str) -> Field {
     Field {
         name,
@@ -658,8 +703,13 @@ mod tests {
     }
 
     fn form_defaults(kind: Kind, sim: &Simulation) -> FormValues {
+        posted(defaults(kind, sim))
+    }
+
+    /// What the browser posts for the form as drawn.
+    fn posted(spec: FormSpec) -> FormValues {
         let mut v = FormValues::default();
-        for f in defaults(kind, sim).fields {
+        for f in spec.fields {
             match f.input {
                 Input::Text { value, .. } => v.push(f.name, value),
                 Input::Number { value } => v.push(f.name, value.to_string()),
@@ -675,6 +725,44 @@ mod tests {
             }
         }
         v
+    }
+
+    /// A rejected form comes back as it was posted: reading the refilled form posts the
+    /// same values again, typed mistakes and cleared checkboxes included.
+    #[test]
+    fn a_refilled_form_posts_what_was_posted() {
+        let sim = crate::script::run(&Scenario::builtin("rwop-preemption").unwrap(), 2)
+            .last()
+            .clone();
+        for kind in [
+            Kind::Node,
+            Kind::StorageClass,
+            Kind::PriorityClass,
+            Kind::PersistentVolume,
+            Kind::PersistentVolumeClaim,
+            Kind::Pod,
+            Kind::StatefulSet,
+            Kind::Deployment,
+        ] {
+            let spec = defaults(kind, &sim);
+            let as_drawn = form_defaults(kind, &sim);
+            assert_eq!(
+                spec.refilled(&as_drawn),
+                spec,
+                "{kind}: defaults refill as themselves"
+            );
+            // Every text field mistyped, every checkbox cleared.
+            let mut edited = FormValues::default();
+            for f in &spec.fields {
+                match &f.input {
+                    Input::Text { .. } => edited.push(f.name, format!("ten gigs of {}", f.name)),
+                    Input::Number { value } => edited.push(f.name, (value + 1).to_string()),
+                    Input::Select { selected, .. } => edited.push(f.name, selected.clone()),
+                    Input::Checks { .. } | Input::Check { .. } => {}
+                }
+            }
+            assert_eq!(posted(spec.refilled(&edited)), edited, "{kind}");
+        }
     }
 
     /// Every form, submitted with its defaults, yields manifests the engine accepts.

@@ -176,6 +176,9 @@ pub enum Action {
     Select(Option<Selection>),
     FilterEvents(Option<Selection>),
     Notify(Notice),
+    /// Problems with what an open dialog's form says, shown in the dialog (a page notice
+    /// would sit behind it).
+    DialogProblems(Vec<String>),
     Dismiss,
     Open(Dialog),
     Close,
@@ -445,9 +448,20 @@ impl AppState {
                         parsed.manifests[0].manifest.key(),
                     );
                     let mut next = (*s.scenario).clone();
+                    let ids: Vec<_> = parsed
+                        .manifests
+                        .iter()
+                        .map(|d| (d.manifest.kind(), d.manifest.key()))
+                        .collect();
                     for d in parsed.manifests {
                         next = next.with_object(d.manifest, replacing.clone());
                     }
+                    // Where the submitted documents sit in the scenario, which is what the
+                    // engine's `doc N` counts.
+                    let numbers: Vec<Option<usize>> = ids
+                        .iter()
+                        .map(|(kind, key)| next.index_of(*kind, key).map(|i| i + 1))
+                        .collect();
                     match s.try_scenario(next, true) {
                         Ok(()) => {
                             s.dialog = None;
@@ -456,7 +470,7 @@ impl AppState {
                                 s.selection = Some(selection);
                             }
                         }
-                        Err(e) => s.dialog_errors = e.0,
+                        Err(e) => s.dialog_errors = numbered_as_submitted(e.0, &numbers),
                     }
                 }
             }
@@ -568,6 +582,7 @@ impl AppState {
             Action::Select(sel) => s.selection = sel,
             Action::FilterEvents(sel) => s.event_filter = sel,
             Action::Notify(n) => s.notice = Some(n),
+            Action::DialogProblems(lines) => s.dialog_errors = lines,
             Action::Dismiss => s.notice = None,
             Action::Open(d) => {
                 s.dialog = Some(d);
@@ -620,6 +635,31 @@ impl Reducible for AppState {
     }
 }
 
+/// Problems with a form or the YAML editor's text, numbered as the person wrote it: the
+/// engine counts documents in the whole scenario (`doc 10: …` for a scenario of nine), but
+/// the person submitted one document (the prefix is dropped) or a few (`doc 2: …` for
+/// their second). `numbers` are the submitted documents' numbers in the scenario; a
+/// problem elsewhere in the scenario keeps its number.
+pub fn numbered_as_submitted(errors: Vec<String>, numbers: &[Option<usize>]) -> Vec<String> {
+    errors
+        .into_iter()
+        .map(|e| {
+            let Some((n, rest)) = e
+                .strip_prefix("doc ")
+                .and_then(|r| r.split_once(": "))
+                .and_then(|(n, rest)| Some((n.parse::<usize>().ok()?, rest)))
+            else {
+                return e;
+            };
+            match numbers.iter().position(|m| *m == Some(n)) {
+                Some(_) if numbers.len() == 1 => rest.to_string(),
+                Some(i) => format!("doc {}: {rest}", i + 1),
+                None => e,
+            }
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -644,6 +684,38 @@ mod tests {
             s.dialog_errors
         );
         assert!(s.past.is_empty());
+    }
+
+    /// A form's problems are about the form's object, not "doc 10" of a scenario the
+    /// person never numbered; with several submitted documents, they count from 1.
+    #[test]
+    fn a_rejected_form_names_no_scenario_document_numbers() {
+        let open = || start().apply(Action::Open(Dialog::Add(Kind::Node)));
+        let node = |name: &str, cpu: &str| {
+            format!("apiVersion: v1\nkind: Node\nmetadata: {{name: {name}}}\nstatus: {{allocatable: {{cpu: {cpu}, memory: 1Gi, pods: '10'}}}}\n")
+        };
+        let one = open().apply(Action::PutObjectYaml {
+            yaml: node("n9", "four"),
+            replacing: None,
+        });
+        assert!(
+            one.dialog_errors[0].starts_with("status.allocatable[cpu]: Invalid value: \"four\""),
+            "{:?}",
+            one.dialog_errors
+        );
+        let two = open().apply(Action::PutObjectYaml {
+            yaml: format!("{}---\n{}", node("n9", "1"), node("n10", "four")),
+            replacing: None,
+        });
+        assert!(
+            two.dialog_errors[0].starts_with("doc 2: status.allocatable[cpu]"),
+            "{:?}",
+            two.dialog_errors
+        );
+        assert_eq!(
+            numbered_as_submitted(vec!["doc 3: x: y".into(), "bad YAML".into()], &[Some(7)]),
+            ["doc 3: x: y", "bad YAML"]
+        );
     }
 
     #[test]

@@ -283,29 +283,35 @@ struct AddFormProps {
 fn add_form(props: &AddFormProps) -> Html {
     let store = use_store();
     let kind = props.kind;
+    // What was submitted last: a rejected form is drawn with it, not with the defaults.
+    let posted = use_state(|| None::<forms::FormValues>);
     let defaults = forms::defaults(kind, store.run.last());
+    let spec = match &*posted {
+        Some(values) => defaults.refilled(values),
+        None => defaults,
+    };
     let onsubmit = {
         let store = store.clone();
+        let posted = posted.clone();
         Callback::from(move |e: SubmitEvent| {
             e.prevent_default();
             let Some(form) = e.target_dyn_into::<HtmlFormElement>() else {
                 return;
             };
             let values = read_form(&form);
+            posted.set(Some(values.clone()));
             match forms::manifest_yaml(kind, &values) {
                 Ok(yaml) => store.dispatch(Action::PutObjectYaml {
                     yaml,
                     replacing: None,
                 }),
-                Err(msg) => {
-                    store.dispatch(Action::Notify(Notice::error("Check the form", vec![msg])))
-                }
+                Err(msg) => store.dispatch(Action::DialogProblems(vec![msg])),
             }
         })
     };
     html! {
         <form class="object-form" id={format!("form-{}", kind.as_str().to_lowercase())} {onsubmit}>
-            { for defaults.fields.iter().map(|f| field(&store, f)) }
+            { for spec.fields.iter().map(|f| field(&store, f)) }
             <div class="row">
                 <button type="submit" class="primary" id="submit-object">{ format!("Add {kind}") }</button>
             </div>
