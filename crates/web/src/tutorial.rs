@@ -255,7 +255,7 @@ pub const LESSONS: &[Lesson] = &[
         ),
         hints: &[
             "Select the claim `shared`, Edit YAML, and set `accessModes: [ReadWriteOncePod]`. The reader goes Pending: “… ReadWriteOncePod access mode already in-use by another pod”.",
-            "RWOP allows one pod in the whole cluster. Give `reader` a claim of its own (＋ Add… → PersistentVolumeClaim) and point its volume at it.",
+            "RWOP allows one pod in the whole cluster. Give `reader` a claim of its own (+ Add… → PersistentVolumeClaim) and point its volume at it.",
         ],
         solution: &[
             Step::Put {
@@ -421,7 +421,7 @@ pub const LESSONS: &[Lesson] = &[
         hints: &[
             "The verdict table shows VolumeZone (or VolumeBinding's node affinity) failing on node-a's zone neighbours and NodeAffinity on the others.",
             "Disks do not move between zones: point `db`'s nodeSelector at zone-a.",
-            "＋ Add… → StatefulSet: name `web`, 2 replicas, “Spread across zones” checked, claim template class `zonal`. Each claim is provisioned in the zone of the node its pod was scheduled to.",
+            "+ Add… → StatefulSet: name `web`, 2 replicas, “Spread across zones” checked, claim template class `zonal`. Each claim is provisioned in the zone of the node its pod was scheduled to.",
         ],
         solution: &[Step::Put {
             yaml: "apiVersion: v1\nkind: Pod\nmetadata: {name: db, namespace: default}\nspec:\n  nodeSelector: {topology.kubernetes.io/zone: zone-a}\n  containers: [{name: app, image: postgres}]\n  volumes: [{name: data, persistentVolumeClaim: {claimName: db-data}}]\n",

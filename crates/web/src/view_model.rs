@@ -1029,6 +1029,15 @@ pub fn code_spans(text: &str) -> Vec<(bool, &str)> {
     out
 }
 
+/// `1 node`, `2 nodes`, `0 pods`: a count with its noun (regular English plurals only).
+pub fn counted(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 /// An age as kubectl prints it (apimachinery's `duration.HumanDuration`: about two
 /// significant figures): `90s`, `2m30s`, `64m`, `3h5m`, `2d2h`, `400d`, `2y30d`.
 pub fn age(millis: u64) -> String {
@@ -1841,6 +1850,13 @@ mod tests {
         assert!(mine
             .iter()
             .any(|r| r.reason == "FailedScheduling" && r.warning));
+    }
+
+    #[test]
+    fn counts_take_their_nouns_plural_but_for_one() {
+        assert_eq!(counted(0, "pod"), "0 pods");
+        assert_eq!(counted(1, "node"), "1 node");
+        assert_eq!(counted(50, "node"), "50 nodes");
     }
 
     #[test]

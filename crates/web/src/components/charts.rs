@@ -156,12 +156,16 @@ fn draw_pending_running(
         .y_label_area_size(30)
         .build_cartesian_2d(0..len - 1, 0..max + 1)
         .map_err(err)?;
+    // Frames are counted from 1 on the axis, as the timeline's label and the inspector
+    // count them.
+    let frame_number = |x: &usize| (x + 1).to_string();
     chart
         .configure_mesh()
         .light_line_style(p.grid)
         .bold_line_style(p.grid)
         .axis_style(p.text)
         .label_style(p.label_font())
+        .x_label_formatter(&frame_number)
         .draw()
         .map_err(err)?;
     chart
@@ -360,13 +364,16 @@ pub fn charts() -> Html {
             });
         });
     }
+    // One canvas size for all three: the row gives them one height, so a canvas of another
+    // aspect was stretched out of shape; 420 px is about the width they are shown at on a
+    // desktop, where a smaller canvas was scaled up and blurred.
     html! {
         <div class="charts">
             <h2>{ "Charts" }</h2>
             <div class="chart-row">
-                <canvas id="chart-zones" ref={zone_ref} width="340" height="220" role="img" aria-label="Running pods per zone against maxSkew"></canvas>
-                <canvas id="chart-timeline" ref={timeline_ref} width="340" height="220" role="img" aria-label="Pending and running pods over the timeline"></canvas>
-                <canvas id="chart-capacity" ref={capacity_ref} width="420" height="220" role="img" aria-label="Bound and total volume capacity per node and class"></canvas>
+                <canvas id="chart-zones" ref={zone_ref} width="420" height="272" role="img" aria-label="Running pods per zone against maxSkew"></canvas>
+                <canvas id="chart-timeline" ref={timeline_ref} width="420" height="272" role="img" aria-label="Pending and running pods over the timeline"></canvas>
+                <canvas id="chart-capacity" ref={capacity_ref} width="420" height="272" role="img" aria-label="Bound and total volume capacity per node and class"></canvas>
             </div>
         </div>
     }

@@ -37,7 +37,7 @@ pub fn cluster_view() -> Html {
                 </p>
             }
             if view.zones.is_empty() {
-                <p class="empty">{ "No nodes yet — add one with “＋ Add… → Node”, or open a scenario." }</p>
+                <p class="empty">{ "No nodes yet — add one with “+ Add… → Node”, or open a scenario." }</p>
             }
             <div class="zones">
                 { for view.zones.iter().map(|z| html! {
@@ -88,7 +88,7 @@ fn zone_column(props: &ZoneProps) -> Html {
     };
     html! {
         <section class="zone" aria-label={format!("Zone {}", props.name)}>
-            <h3>{ &props.name } <span class="count">{ format!("{} nodes · {} pods", props.nodes.len(), props.running) }</span></h3>
+            <h3>{ &props.name } <span class="count">{ format!("{} · {}", view_model::counted(props.nodes.len(), "node"), view_model::counted(props.running, "pod")) }</span></h3>
             if paged {
                 <div class="pager">
                     <button onclick={prev} disabled={*page == 0} aria-label="Previous nodes">{ "‹" }</button>

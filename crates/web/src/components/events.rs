@@ -40,8 +40,11 @@ pub fn events_table() -> Html {
                     <span>{ format!("Only {} ", f.label()) }</span>
                     <button id="clear-event-filter" onclick={clear}>{ "Show all" }</button>
                 } else {
-                    <span>{ format!("{} events", rows.len()) }</span>
-                    <button id="filter-selected" disabled={store.selection.is_none()} onclick={only_selected}>{ "Only the selected object" }</button>
+                    <span>{ crate::view_model::counted(rows.len(), "event") }</span>
+                    <button id="filter-selected" disabled={store.selection.is_none()} onclick={only_selected}
+                        title={ if store.selection.is_none() { "Select a pod, node, claim or volume first" } else { "Show only its events" } }>
+                        { "Only the selected object" }
+                    </button>
                 }
             </div>
             <div class="scroll">

@@ -313,18 +313,22 @@ pub fn app() -> Html {
             }
             <Timeline />
             <main id="workspace" class="workspace">
-                <section class="cluster-pane" aria-label="Cluster">
-                    <cluster::ClusterView />
-                </section>
-                <aside class="inspector-pane" aria-label="Inspector">
-                    <inspector::Inspector />
-                </aside>
-                <section class="workloads-pane" aria-label="Workloads" ref={workloads_ref}>
-                    <workloads::WorkloadsPanel />
-                </section>
-                <section class="storage-pane" aria-label="Storage" ref={storage_ref}>
-                    <storage::StoragePanel />
-                </section>
+                // The inspector sticks beside the panes it explains and stops where they
+                // end: a sticky grid item stays inside its grid container, not its area.
+                <div class="beside-inspector">
+                    <section class="cluster-pane" aria-label="Cluster">
+                        <cluster::ClusterView />
+                    </section>
+                    <aside class="inspector-pane" aria-label="Inspector">
+                        <inspector::Inspector />
+                    </aside>
+                    <section class="workloads-pane" aria-label="Workloads" ref={workloads_ref}>
+                        <workloads::WorkloadsPanel />
+                    </section>
+                    <section class="storage-pane" aria-label="Storage" ref={storage_ref}>
+                        <storage::StoragePanel />
+                    </section>
+                </div>
                 <section class="events-pane" aria-label="Events" ref={events_ref}>
                     <events::EventsTable />
                 </section>
@@ -345,6 +349,12 @@ pub fn app() -> Html {
 #[function_component(Header)]
 fn header() -> Html {
     let store = use_store();
+    // The description shows two lines; "more" shows the rest.
+    let described_in_full = use_state(|| false);
+    let toggle_description = {
+        let full = described_in_full.clone();
+        Callback::from(move |_: MouseEvent| full.set(!*full))
+    };
     let d = |a: Action| {
         let store = store.clone();
         Callback::from(move |_: MouseEvent| store.dispatch(a.clone()))
@@ -356,12 +366,14 @@ fn header() -> Html {
             match platform::set_hash(&fragment) {
                 Some(url) => {
                     platform::copy_to_clipboard(&url);
+                    // The link itself is in the address bar: printed here it ran to a dozen
+                    // lines and pushed the whole page down.
                     store.dispatch(Action::Notify(Notice::info(
                         format!(
-                            "Share link ready ({} characters) — copied to the clipboard",
+                            "Share link ready ({} characters): copied to the clipboard, and in the address bar",
                             url.len()
                         ),
-                        vec![url],
+                        Vec::new(),
                     )));
                 }
                 None => store.dispatch(Action::Notify(Notice::error(
@@ -380,11 +392,15 @@ fn header() -> Html {
             </div>
             <div class="scenario-title">
                 <h1 id="scenario-title">{ &store.scenario.title }</h1>
-                <p class="description">{ &store.scenario.description }</p>
+                <p class={classes!("description", described_in_full.then_some("in-full"))} id="scenario-description">{ &store.scenario.description }</p>
+                if store.scenario.description.len() > 100 {
+                    <button class="link more" aria-controls="scenario-description" aria-expanded={described_in_full.to_string()}
+                        onclick={toggle_description}>{ if *described_in_full { "less" } else { "more" } }</button>
+                }
             </div>
             <div class="summary" aria-live="polite" id="summary">
-                { format!("{} nodes · {} running · {} pending · {} preempted · {}/{} claims bound",
-                    counts.nodes, counts.running, counts.pending, counts.preempted, counts.bound_claims, counts.claims) }
+                { format!("{} · {} running · {} pending · {} preempted · {}/{} claims bound",
+                    crate::view_model::counted(counts.nodes, "node"), counts.running, counts.pending, counts.preempted, counts.bound_claims, counts.claims) }
             </div>
             <nav class="actions" aria-label="Scenario">
                 <button id="open-gallery" onclick={d(Action::Open(Dialog::Gallery))}>{ "Scenarios" }</button>
