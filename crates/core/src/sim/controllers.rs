@@ -66,28 +66,19 @@ impl Simulation {
     /// scheduler's attach-limit accounting, and the scheduling queue.
     pub(crate) fn write_pvc(&mut self, pvc: PersistentVolumeClaim) {
         let key = pvc.meta.key();
-        // What the cached pods' attachable volumes (`csi_volumes_of`) read of a claim.
-        let attaches_as_before = self.cluster.pvc(&key).is_some_and(|old| {
-            old.volume_name == pvc.volume_name && old.storage_class_name == pvc.storage_class_name
-        });
         self.cluster.put_pvc(Arc::new(pvc));
-        self.after_claim_change(&key, !attaches_as_before);
+        self.after_claim_change(&key);
         self.cluster_event(ClusterEvent::PvcUpdate);
     }
 
-    /// Wakes what waits on the claim `key`. `attachables_changed`: what a pod using it
-    /// attaches (the claim's volume or class, or that volume's source) may differ, so the
-    /// scheduler cache's copies of those pods are refreshed; most writes are phase,
-    /// annotation or finalizer changes, after which the refresh would rebuild the same
-    /// lists.
-    pub(crate) fn after_claim_change(&mut self, key: &ObjectKey, attachables_changed: bool) {
+    pub(crate) fn after_claim_change(&mut self, key: &ObjectKey) {
         if let Some(pods) = self.waiting_on_claim.get(key) {
             self.binding_check.extend(pods.iter().cloned());
         }
         let users: Vec<Arc<Pod>> = self.cluster.pods_using_claim(key).cloned().collect();
         for p in users {
             let pk = p.meta.key();
-            if attachables_changed && self.cache.node_of(&pk).is_some() {
+            if self.cache.node_of(&pk).is_some() {
                 self.cache
                     .refresh_pod(crate::scheduler::cache::PodInfo::new(
                         &self.cluster,
@@ -105,14 +96,9 @@ impl Simulation {
             .claim_ref
             .as_ref()
             .map(|r| ObjectKey::new(r.namespace.clone(), r.name.clone()));
-        // A volume's source is immutable: only a new one changes what its claim attaches.
-        let attaches_as_before = self
-            .cluster
-            .pv(&pv.meta.name)
-            .is_some_and(|old| old.source == pv.source);
         self.cluster.put_pv(Arc::new(pv));
         if let Some(c) = claim {
-            self.after_claim_change(&c, !attaches_as_before);
+            self.after_claim_change(&c);
         }
         self.cluster_event(ClusterEvent::PvUpdate);
     }
