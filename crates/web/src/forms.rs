@@ -694,6 +694,18 @@ mod tests {
     use super::*;
     use crate::script::Scenario;
 
+    /// Every kind with a form, in an order where each one's defaults find what they name.
+    const FORM_KINDS: [Kind; 8] = [
+        Kind::Node,
+        Kind::StorageClass,
+        Kind::PriorityClass,
+        Kind::PersistentVolume,
+        Kind::PersistentVolumeClaim,
+        Kind::Pod,
+        Kind::StatefulSet,
+        Kind::Deployment,
+    ];
+
     fn values(pairs: &[(&str, &str)]) -> FormValues {
         let mut v = FormValues::default();
         for (k, val) in pairs {
@@ -734,16 +746,7 @@ mod tests {
         let sim = crate::script::run(&Scenario::builtin("rwop-preemption").unwrap(), 2)
             .last()
             .clone();
-        for kind in [
-            Kind::Node,
-            Kind::StorageClass,
-            Kind::PriorityClass,
-            Kind::PersistentVolume,
-            Kind::PersistentVolumeClaim,
-            Kind::Pod,
-            Kind::StatefulSet,
-            Kind::Deployment,
-        ] {
+        for kind in FORM_KINDS {
             let spec = defaults(kind, &sim);
             let as_drawn = form_defaults(kind, &sim);
             assert_eq!(
@@ -769,16 +772,7 @@ mod tests {
     #[test]
     fn default_forms_build_valid_objects_in_sequence() {
         let mut scenario = Scenario::empty();
-        for kind in [
-            Kind::Node,
-            Kind::StorageClass,
-            Kind::PriorityClass,
-            Kind::PersistentVolume,
-            Kind::PersistentVolumeClaim,
-            Kind::Pod,
-            Kind::StatefulSet,
-            Kind::Deployment,
-        ] {
+        for kind in FORM_KINDS {
             let sim = crate::script::run(&scenario, 2).last().clone();
             let yaml = manifest_yaml(kind, &form_defaults(kind, &sim)).unwrap();
             let parsed = bindery_core::scenario::parse(&yaml);
