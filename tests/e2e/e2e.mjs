@@ -264,6 +264,22 @@ try {
     const claims = await page.locator('#claims-table').textContent();
     assert.ok(claims.includes('pv-b'), claims);
     await snap(page, 'local-pv-wffc');
+    // The inspector links the chain both ways: pod → node, claim, volume; claim → user;
+    // node → its pods and local volumes.
+    await node2.locator('#pod-default-archiver').click();
+    const related = page.locator('#related');
+    await related.waitFor();
+    const podLinks = await related.textContent();
+    for (const name of ['node-2', 'pv-b']) assert.ok(podLinks.includes(name), podLinks);
+    await related.getByRole('button', { name: 'pv-b' }).click();
+    await page.locator('#inspector-title', { hasText: 'PersistentVolume/pv-b' }).waitFor();
+    await page.locator('#related').getByRole('button', { name: 'node-2' }).click();
+    await page.locator('#inspector-title', { hasText: 'Node/node-2' }).waitFor();
+    const nodeLinks = await page.locator('#related').textContent();
+    assert.match(nodeLinks, /Non-terminated Pods \(\d+ in total\)/);
+    for (const name of ['archiver', 'pv-b']) assert.ok(nodeLinks.includes(name), nodeLinks);
+    await page.locator('#inspector').scrollIntoViewIfNeeded();
+    await snap(page, 'node-related-objects');
   });
 
   let exported, exportedState;
@@ -469,6 +485,14 @@ try {
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await snap(p, 'narrow-dark');
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360px`);
+    // The inspector sits below the cluster here: selecting a pod brings it into view.
+    await p.locator('button.pod').first().click();
+    await p.locator('#inspector-title').waitFor();
+    await p.waitForFunction(() => {
+      const top = document.getElementById('inspector').getBoundingClientRect().top;
+      return top >= -1 && top < window.innerHeight * 0.6;
+    }, null, { timeout: 3000 });
+    await snap(p, 'narrow-select-pod');
     await narrow.close();
   });
 

@@ -136,6 +136,38 @@ pub fn install_panic_hook() {
 }
 
 /// The user's colour-scheme preference (the stylesheet follows it by itself; charts ask).
+/// The width below which `style.css` stacks the inspector under the cluster
+/// (its `@media (max-width: 900px)` rule).
+const STACKED_LAYOUT_QUERY: &str = "(max-width: 900px)";
+
+/// Scrolls the inspector into view when the layout is stacked and its top is off screen or
+/// low on it; a wide layout keeps it beside the cluster, always visible.
+pub fn reveal_inspector_when_stacked() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let stacked = window
+        .match_media(STACKED_LAYOUT_QUERY)
+        .ok()
+        .flatten()
+        .is_some_and(|m| m.matches());
+    let inspector = window
+        .document()
+        .and_then(|d| d.get_element_by_id("inspector"));
+    let (true, Some(inspector)) = (stacked, inspector) else {
+        return;
+    };
+    let top = inspector.get_bounding_client_rect().top();
+    let height = window
+        .inner_height()
+        .ok()
+        .and_then(|h| h.as_f64())
+        .unwrap_or(0.0);
+    if top < 0.0 || top > height * 0.6 {
+        inspector.scroll_into_view_with_bool(true);
+    }
+}
+
 pub fn prefers_dark() -> bool {
     web_sys::window()
         .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())

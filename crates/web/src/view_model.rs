@@ -5,6 +5,7 @@
 
 use std::collections::BTreeMap;
 
+use bindery_core::cluster::Cluster;
 use bindery_core::events::{EntryKind, EventType, ObjectRef};
 use bindery_core::model::well_known;
 use bindery_core::model::{
@@ -1112,6 +1113,197 @@ pub struct Description {
     pub fields: Vec<(String, String)>,
     pub conditions: Vec<[String; 4]>,
     pub events: Vec<EventRow>,
+    /// What the object refers to and what refers to it, as links: a pod's node, claims
+    /// and volumes; a claim's volume and the pods using it (`kubectl describe pvc`'s
+    /// "Used By"); a node's pods (`kubectl describe node`'s "Non-terminated Pods") and
+    /// local volumes.
+    pub related: Vec<RelatedGroup>,
+}
+
+/// One heading of [`Description::related`].
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelatedGroup {
+    pub heading: String,
+    pub items: Vec<RelatedItem>,
+    /// How many more there are than `items` lists (a node of a generated cluster may hold
+    /// hundreds of pods; the inspector lists the first [`RELATED_SHOWN`]).
+    pub more: usize,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct RelatedItem {
+    pub selection: Selection,
+    pub label: String,
+    /// A few words after the link: a pod's state and requests, a claim's phase.
+    pub detail: String,
+}
+
+/// At most this many links per related group.
+pub const RELATED_SHOWN: usize = 60;
+
+fn related_group(
+    heading: String,
+    items: impl IntoIterator<Item = RelatedItem>,
+) -> Option<RelatedGroup> {
+    let mut items: Vec<RelatedItem> = items.into_iter().collect();
+    if items.is_empty() {
+        return None;
+    }
+    let more = items.len().saturating_sub(RELATED_SHOWN);
+    items.truncate(RELATED_SHOWN);
+    Some(RelatedGroup {
+        heading,
+        items,
+        more,
+    })
+}
+
+fn pod_item(pod: &Pod) -> RelatedItem {
+    RelatedItem {
+        selection: Selection::new(Kind::Pod, pod.meta.key()),
+        label: pod.meta.name.to_string(),
+        detail: format!(
+            "{}, cpu {}, memory {}",
+            PodState::of(pod).label(),
+            format_milli(pod.spec.requests.milli_cpu),
+            format_bytes(pod.spec.requests.memory)
+        ),
+    }
+}
+
+fn node_item(c: &Cluster, name: &str, detail: &str) -> Option<RelatedItem> {
+    c.nodes.get(name).map(|_| RelatedItem {
+        selection: Selection::new(Kind::Node, ObjectKey::new("", name)),
+        label: name.to_string(),
+        detail: detail.to_string(),
+    })
+}
+
+fn volume_item(c: &Cluster, name: &str) -> Option<RelatedItem> {
+    c.pv(name).map(|pv| RelatedItem {
+        selection: Selection::new(Kind::PersistentVolume, ObjectKey::new("", name)),
+        label: name.to_string(),
+        detail: format!("{}, {}", pv.phase.as_str(), format_bytes(pv.capacity)),
+    })
+}
+
+fn claim_item(c: &Cluster, key: &ObjectKey) -> Option<RelatedItem> {
+    c.pvc(key).map(|pvc| RelatedItem {
+        selection: Selection::new(Kind::PersistentVolumeClaim, key.clone()),
+        label: pvc.name().to_string(),
+        detail: match pvc.phase {
+            PvcPhase::Pending => "Pending",
+            PvcPhase::Bound => "Bound",
+            PvcPhase::Lost => "Lost",
+        }
+        .to_string(),
+    })
+}
+
+/// [`Description::related`] of `sel`; objects that no longer exist are left out.
+fn related(sim: &Simulation, sel: &Selection) -> Vec<RelatedGroup> {
+    let c = sim.cluster();
+    let mut out = Vec::new();
+    match sel.kind {
+        Kind::Pod => {
+            let Some(pod) = c.pod(&sel.key) else {
+                return out;
+            };
+            if let Some(owner) = pod.meta.controller() {
+                let kind = Kind::parse(&owner.kind).filter(|k| k.is_workload());
+                out.extend(related_group(
+                    "Controlled By".to_string(),
+                    kind.map(|kind| RelatedItem {
+                        selection: Selection::new(
+                            kind,
+                            ObjectKey::new(pod.meta.namespace.clone(), owner.name.clone()),
+                        ),
+                        label: format!("{kind}/{}", owner.name),
+                        detail: String::new(),
+                    }),
+                ));
+            }
+            out.extend(related_group(
+                "Node".to_string(),
+                pod.node_name().and_then(|n| node_item(c, n, "")),
+            ));
+            out.extend(related_group(
+                "Nominated Node Name".to_string(),
+                pod.status
+                    .nominated_node_name
+                    .as_deref()
+                    .and_then(|n| node_item(c, n, "by preemption")),
+            ));
+            let claims: Vec<ObjectKey> = pod
+                .claim_names()
+                .map(|n| ObjectKey::new(pod.meta.namespace.clone(), n))
+                .collect();
+            out.extend(related_group(
+                "Claims".to_string(),
+                claims.iter().filter_map(|k| claim_item(c, k)),
+            ));
+            out.extend(related_group(
+                "Volumes".to_string(),
+                claims
+                    .iter()
+                    .filter_map(|k| c.pvc(k)?.volume_name.as_deref())
+                    .filter_map(|v| volume_item(c, v)),
+            ));
+        }
+        Kind::PersistentVolumeClaim => {
+            let Some(pvc) = c.pvc(&sel.key) else {
+                return out;
+            };
+            out.extend(related_group(
+                "Used By".to_string(),
+                c.pods_using_claim(&sel.key).map(|p| pod_item(p)),
+            ));
+            out.extend(related_group(
+                "Volume".to_string(),
+                pvc.volume_name.as_deref().and_then(|v| volume_item(c, v)),
+            ));
+            out.extend(related_group(
+                "Selected Node".to_string(),
+                pvc.selected_node()
+                    .and_then(|n| node_item(c, n, "volume.kubernetes.io/selected-node")),
+            ));
+        }
+        Kind::PersistentVolume => {
+            let Some(pv) = c.pv(&sel.key.name) else {
+                return out;
+            };
+            out.extend(related_group(
+                "Claim".to_string(),
+                pv.claim_ref.as_ref().and_then(|r| {
+                    claim_item(c, &ObjectKey::new(r.namespace.clone(), r.name.clone()))
+                }),
+            ));
+            out.extend(related_group(
+                "Node".to_string(),
+                pinned_node(pv).and_then(|n| node_item(c, n, "the volume's node affinity")),
+            ));
+        }
+        Kind::Node => {
+            let on = by_node(sim);
+            let Some(here) = on.get(&*sel.key.name) else {
+                return out;
+            };
+            out.extend(related_group(
+                format!("Non-terminated Pods ({} in total)", here.pods.len()),
+                here.pods.iter().map(|p| pod_item(p)),
+            ));
+            out.extend(related_group(
+                "Nominated Pods".to_string(),
+                here.nominated.iter().map(|p| pod_item(p)),
+            ));
+            out.extend(related_group(
+                "Local Volumes".to_string(),
+                here.disks.iter().filter_map(|pv| volume_item(c, pv.name())),
+            ));
+        }
+        _ => {}
+    }
+    out
 }
 
 pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
@@ -1133,11 +1325,11 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
             if let Some(pc) = &pod.spec.priority_class_name {
                 fields.push(f("Priority Class Name", pc.to_string()));
             }
-            fields.push(f("Node", pod.node_name().unwrap_or("<none>").to_string()));
-            fields.push(f("Status", state.label().to_string()));
-            if let Some(n) = &pod.status.nominated_node_name {
-                fields.push(f("Nominated Node Name", n.to_string()));
+            // A node the pod is on or nominated to is a link among the related objects.
+            if pod.node_name().is_none() {
+                fields.push(f("Node", "<none>".to_string()));
             }
+            fields.push(f("Status", state.label().to_string()));
             fields.push(f(
                 "Requests",
                 format!(
@@ -1146,10 +1338,6 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
                     format_bytes(pod.spec.requests.memory)
                 ),
             ));
-            let claims: Vec<&str> = pod.claim_names().collect();
-            if !claims.is_empty() {
-                fields.push(f("Claims", claims.join(", ")));
-            }
             for cond in &pod.status.conditions {
                 conditions.push([
                     cond.type_.to_string(),
@@ -1324,6 +1512,7 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
         fields,
         conditions,
         events: event_rows(sim, Some(sel)),
+        related: related(sim, sel),
     })
 }
 
@@ -1741,6 +1930,75 @@ mod tests {
             assert!(value.contains(" / "), "{resource}: {value}");
             assert!(!value.starts_with(resource), "{resource}: {value}");
         }
+    }
+
+    #[test]
+    fn related_objects_link_pod_claim_volume_and_node_both_ways() {
+        let sim = last("local-pv-wffc");
+        let c = sim.cluster();
+        let pod = c
+            .pods()
+            .values()
+            .find(|p| p.has_claims() && p.node_name().is_some())
+            .expect("a bound pod with a claim");
+        let node = pod.node_name().unwrap().to_string();
+        let pod_sel = Selection::new(Kind::Pod, pod.meta.key());
+        let group = |sel: &Selection, heading: &str| -> Vec<Selection> {
+            let desc = describe(&sim, sel).unwrap();
+            desc.related
+                .iter()
+                .find(|g| g.heading.starts_with(heading))
+                .unwrap_or_else(|| panic!("{heading} of {sel:?}: {:?}", desc.related))
+                .items
+                .iter()
+                .map(|i| i.selection.clone())
+                .collect()
+        };
+        assert_eq!(
+            group(&pod_sel, "Node"),
+            [Selection::new(
+                Kind::Node,
+                ObjectKey::new("", node.as_str())
+            )]
+        );
+        let claims = group(&pod_sel, "Claims");
+        assert_eq!(claims.len(), pod.claim_names().count());
+        let volumes = group(&pod_sel, "Volumes");
+        assert_eq!(volumes.len(), 1, "the local volume the claim bound");
+        // Back again: the claim is used by the pod and bound to the volume, the volume
+        // is pinned to the pod's node, and the node lists the pod and the volume.
+        assert!(group(&claims[0], "Used By").contains(&pod_sel));
+        assert_eq!(group(&claims[0], "Volume"), volumes);
+        assert_eq!(group(&volumes[0], "Claim"), claims[..1]);
+        let node_sel = group(&volumes[0], "Node");
+        assert_eq!(node_sel, group(&pod_sel, "Node"));
+        assert!(group(&node_sel[0], "Non-terminated Pods").contains(&pod_sel));
+        assert!(group(&node_sel[0], "Local Volumes").contains(&volumes[0]));
+        let desc = describe(&sim, &node_sel[0]).unwrap();
+        let running = c
+            .pods()
+            .values()
+            .filter(|p| p.node_name() == Some(&node))
+            .count();
+        assert!(desc
+            .related
+            .iter()
+            .any(|g| g.heading == format!("Non-terminated Pods ({running} in total)")));
+    }
+
+    #[test]
+    fn related_groups_list_a_bounded_number_of_links() {
+        let items = (0..RELATED_SHOWN + 7).map(|i| RelatedItem {
+            selection: Selection::new(
+                Kind::Pod,
+                ObjectKey::new("default", format!("p-{i}").as_str()),
+            ),
+            label: format!("p-{i}"),
+            detail: String::new(),
+        });
+        let g = related_group("Pods".to_string(), items).unwrap();
+        assert_eq!((g.items.len(), g.more), (RELATED_SHOWN, 7));
+        assert_eq!(related_group("None".to_string(), Vec::new()), None);
     }
 
     #[test]

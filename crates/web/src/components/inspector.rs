@@ -8,7 +8,7 @@ use k8s_openapi::api::core::v1 as core;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
-use super::{use_store, Store};
+use super::{use_store, SelectLink, Store};
 use crate::state::{Action, Dialog};
 use crate::view_model::{self, Selection};
 
@@ -78,6 +78,21 @@ pub fn inspector() -> Html {
             <dl class="fields">
                 { for desc.fields.iter().map(|(k, v)| html! { <><dt>{ k }</dt><dd>{ v }</dd></> }) }
             </dl>
+            if !desc.related.is_empty() {
+                <section class="related" id="related">
+                    <h3 class="visually-hidden">{ "Related objects" }</h3>
+                    <dl>{ for desc.related.iter().map(|g| html! { <>
+                        <dt>{ &g.heading }</dt>
+                        <dd><ul>
+                            { for g.items.iter().map(|i| html! {
+                                <li><SelectLink selection={i.selection.clone()} label={AttrValue::from(i.label.clone())} />
+                                    if !i.detail.is_empty() { <span class="detail">{ &i.detail }</span> }</li>
+                            }) }
+                            if g.more > 0 { <li class="more">{ format!("and {} more", g.more) }</li> }
+                        </ul></dd>
+                    </> }) }</dl>
+                </section>
+            }
             if !desc.conditions.is_empty() {
                 <table class="grid" id="conditions">
                     <caption>{ "Conditions" }</caption>

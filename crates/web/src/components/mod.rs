@@ -199,6 +199,17 @@ pub fn app() -> Html {
         });
     }
 
+    // On a narrow screen the inspector sits below the cluster: a selection brings it into
+    // view (the first render's restored selection does not move the page).
+    {
+        let first = use_mut_ref(|| true);
+        use_effect_with(store.selection.clone(), move |sel| {
+            if !std::mem::replace(&mut *first.borrow_mut(), false) && sel.is_some() {
+                platform::after_paint(platform::reveal_inspector_when_stacked);
+            }
+        });
+    }
+
     // A big scenario's edit showed its outcome first; its timeline follows when idle.
     {
         let dispatcher = store.dispatcher();
