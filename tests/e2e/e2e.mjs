@@ -478,7 +478,8 @@ try {
   });
 
   await step('narrow screen (360 px) and dark mode', async () => {
-    const narrow = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: 'dark' });
+    // A phone's density: the charts draw two device pixels per CSS pixel.
+    const narrow = await browser.newContext({ viewport: { width: 360, height: 740 }, colorScheme: 'dark', deviceScaleFactor: 2 });
     const p = await narrow.newPage();
     await p.goto(base + '?scenario=rwop-preemption');
     await p.locator('#summary').waitFor();
@@ -493,6 +494,15 @@ try {
       return top >= -1 && top < window.innerHeight * 0.6;
     }, null, { timeout: 3000 });
     await snap(p, 'narrow-select-pod');
+    await p.waitForFunction(() => document.getElementById('chart-zones')?.width === 840, null, { timeout: 3000 });
+    const chart = await p.evaluate(() => {
+      const c = document.getElementById('chart-zones');
+      return { width: c.width, height: c.height, cssWidth: c.getBoundingClientRect().width };
+    });
+    assert.deepEqual([chart.width, chart.height], [840, 544], JSON.stringify(chart));
+    assert.ok(chart.cssWidth <= 360, JSON.stringify(chart));
+    await p.locator('#chart-zones').scrollIntoViewIfNeeded();
+    await snap(p, 'narrow-hidpi-chart');
     await narrow.close();
   });
 

@@ -50,6 +50,12 @@ fn palette() -> Palette {
 
 type DrawResult = Result<(), String>;
 
+/// Every chart's size in CSS pixels (its canvas holds `devicePixelRatio` times as many).
+/// One size for all three: the row gives them one height, so a canvas of another aspect was
+/// stretched out of shape; 420 px is about the width they are shown at on a desktop, where
+/// a smaller canvas was scaled up and blurred.
+const CHART_SIZE: (u32, u32) = (420, 272);
+
 fn err<E: std::fmt::Debug>(e: E) -> String {
     format!("{e:?}")
 }
@@ -60,7 +66,7 @@ fn draw_zone_spread(
     max_skew: Option<i32>,
 ) -> DrawResult {
     let p = palette();
-    let backend = MeasuredCanvas::new(canvas).ok_or("no canvas")?;
+    let backend = MeasuredCanvas::new(canvas, CHART_SIZE).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&p.background).map_err(err)?;
     let max = zones.iter().map(|z| z.1).max().unwrap_or(0).max(1) as i32;
@@ -136,7 +142,7 @@ fn draw_pending_running(
     cursor: usize,
 ) -> DrawResult {
     let p = palette();
-    let backend = MeasuredCanvas::new(canvas).ok_or("no canvas")?;
+    let backend = MeasuredCanvas::new(canvas, CHART_SIZE).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&p.background).map_err(err)?;
     let max = series
@@ -219,7 +225,7 @@ fn draw_pending_running(
 
 fn draw_capacity(canvas: HtmlCanvasElement, rows: &[(String, i128, i128)]) -> DrawResult {
     let p = palette();
-    let backend = MeasuredCanvas::new(canvas).ok_or("no canvas")?;
+    let backend = MeasuredCanvas::new(canvas, CHART_SIZE).ok_or("no canvas")?;
     let root = backend.into_drawing_area();
     root.fill(&p.background).map_err(err)?;
     const GI: f64 = 1024.0 * 1024.0 * 1024.0;
@@ -364,16 +370,13 @@ pub fn charts() -> Html {
             });
         });
     }
-    // One canvas size for all three: the row gives them one height, so a canvas of another
-    // aspect was stretched out of shape; 420 px is about the width they are shown at on a
-    // desktop, where a smaller canvas was scaled up and blurred.
     html! {
         <div class="charts">
             <h2>{ "Charts" }</h2>
             <div class="chart-row">
-                <canvas id="chart-zones" ref={zone_ref} width="420" height="272" role="img" aria-label="Running pods per zone against maxSkew"></canvas>
-                <canvas id="chart-timeline" ref={timeline_ref} width="420" height="272" role="img" aria-label="Pending and running pods over the timeline"></canvas>
-                <canvas id="chart-capacity" ref={capacity_ref} width="420" height="272" role="img" aria-label="Bound and total volume capacity per node and class"></canvas>
+                <canvas id="chart-zones" ref={zone_ref} width={CHART_SIZE.0.to_string()} height={CHART_SIZE.1.to_string()} role="img" aria-label="Running pods per zone against maxSkew"></canvas>
+                <canvas id="chart-timeline" ref={timeline_ref} width={CHART_SIZE.0.to_string()} height={CHART_SIZE.1.to_string()} role="img" aria-label="Pending and running pods over the timeline"></canvas>
+                <canvas id="chart-capacity" ref={capacity_ref} width={CHART_SIZE.0.to_string()} height={CHART_SIZE.1.to_string()} role="img" aria-label="Bound and total volume capacity per node and class"></canvas>
             </div>
         </div>
     }

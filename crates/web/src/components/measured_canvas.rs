@@ -7,19 +7,51 @@ use plotters_canvas::CanvasBackend;
 use wasm_bindgen::JsCast;
 use web_sys::{CanvasRenderingContext2d, HtmlCanvasElement};
 
-/// plotters-canvas, except that text is measured by the canvas (`measureText`). plotters'
-/// own measure appends a span to the page and reads its `offsetHeight` for every label: a
-/// forced layout of the whole page each, which an edit (the page just changed) pays in full.
+/// plotters-canvas, except that text is measured by the canvas (`measureText`), and that
+/// it draws at the screen's pixel density. plotters' own measure appends a span to the page
+/// and reads its `offsetHeight` for every label: a forced layout of the whole page each,
+/// which an edit (the page just changed) pays in full.
 pub struct MeasuredCanvas {
     inner: CanvasBackend,
     context: CanvasRenderingContext2d,
+    /// The size plotters lays the chart out in, in CSS pixels.
+    size: (u32, u32),
 }
 
+/// Past this density a chart gains nothing visible and costs memory (and fill time).
+const MAX_PIXEL_RATIO: f64 = 3.0;
+
 impl MeasuredCanvas {
-    pub fn new(canvas: HtmlCanvasElement) -> Option<Self> {
-        let context = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+    /// A chart of `size` CSS pixels on `canvas`: the canvas gets `devicePixelRatio` device
+    /// pixels per CSS pixel and its context scales to match, so a HiDPI screen shows sharp
+    /// lines and text instead of a stretched bitmap, while plotters lays out in CSS pixels.
+    pub fn new(canvas: HtmlCanvasElement, size: (u32, u32)) -> Option<Self> {
+        let ratio = web_sys::window()
+            .map(|w| w.device_pixel_ratio())
+            .filter(|r| r.is_finite() && *r >= 1.0)
+            .unwrap_or(1.0)
+            .min(MAX_PIXEL_RATIO);
+        let (width, height) = (
+            (f64::from(size.0) * ratio).round() as u32,
+            (f64::from(size.1) * ratio).round() as u32,
+        );
+        // Resizing clears the bitmap and resets the context's state; every draw repaints
+        // all of it, so only a change of density pays for that.
+        if canvas.width() != width || canvas.height() != height {
+            canvas.set_width(width);
+            canvas.set_height(height);
+        }
+        let context: CanvasRenderingContext2d = canvas.get_context("2d").ok()??.dyn_into().ok()?;
+        // Absolute, so drawing the chart again does not compound the scale.
+        context
+            .set_transform(ratio, 0.0, 0.0, ratio, 0.0, 0.0)
+            .ok()?;
         let inner = CanvasBackend::with_canvas_object(canvas)?;
-        Some(MeasuredCanvas { inner, context })
+        Some(MeasuredCanvas {
+            inner,
+            context,
+            size,
+        })
     }
 }
 
@@ -29,7 +61,7 @@ impl DrawingBackend for MeasuredCanvas {
     type ErrorType = CanvasError;
 
     fn get_size(&self) -> (u32, u32) {
-        self.inner.get_size()
+        self.size
     }
     fn ensure_prepared(&mut self) -> Result<(), DrawingErrorKind<CanvasError>> {
         self.inner.ensure_prepared()
