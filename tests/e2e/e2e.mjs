@@ -486,6 +486,16 @@ try {
     const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
     await snap(p, 'narrow-dark');
     assert.ok(overflow <= 1, `the page scrolls sideways by ${overflow}px at 360px`);
+    // Two lines hold little at this width: "more" is offered where the text is cut, and
+    // shows the rest.
+    const more = p.locator('.scenario-title button.more');
+    await more.waitFor({ timeout: 3000 });
+    const clamped = await p.locator('#scenario-description').evaluate(e => e.clientHeight);
+    await more.click();
+    assert.equal(await more.getAttribute('aria-expanded'), 'true');
+    const full = await p.locator('#scenario-description').evaluate(e => e.clientHeight);
+    assert.ok(full > clamped, `description ${clamped}px clamped, ${full}px in full`);
+    await more.click();
     // The inspector sits below the cluster here: selecting a pod brings it into view.
     await p.locator('button.pod').first().click();
     await p.locator('#inspector-title').waitFor();

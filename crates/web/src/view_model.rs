@@ -312,6 +312,15 @@ fn by_node(sim: &Simulation) -> BTreeMap<&str, OnNode<'_>> {
             out.entry(n).or_default().disks.push(pv);
         }
     }
+    for on in out.values_mut() {
+        let by_name = |a: &&Pod, b: &&Pod| {
+            natural_cmp(&a.meta.name, &b.meta.name)
+                .then_with(|| a.meta.namespace.cmp(&b.meta.namespace))
+        };
+        bindery_core::sort::sort_by(&mut on.pods, by_name);
+        bindery_core::sort::sort_by(&mut on.nominated, by_name);
+        bindery_core::sort::sort_by(&mut on.disks, |a, b| natural_cmp(a.name(), b.name()));
+    }
     out
 }
 
@@ -542,10 +551,17 @@ pub fn cluster_view(sim: &Simulation) -> ClusterView {
             expansion: sc.allow_volume_expansion,
         })
         .collect();
-    let claims: Vec<ClaimRow> = c.pvcs().values().map(|pvc| claim_row(sim, pvc)).collect();
+    let mut claims: Vec<ClaimRow> = c.pvcs().values().map(|pvc| claim_row(sim, pvc)).collect();
+    bindery_core::sort::sort_by(&mut claims, |a, b| {
+        let (a, b) = (&a.selection.key, &b.selection.key);
+        a.namespace
+            .cmp(&b.namespace)
+            .then_with(|| natural_cmp(&a.name, &b.name))
+    });
     counts.claims = claims.len();
     counts.bound_claims = claims.iter().filter(|r| r.phase == "Bound").count();
-    let volumes = c.pvs().values().map(|pv| volume_row(pv)).collect();
+    let mut volumes: Vec<VolumeRow> = c.pvs().values().map(|pv| volume_row(pv)).collect();
+    bindery_core::sort::sort_by(&mut volumes, |a, b| natural_cmp(&a.name, &b.name));
     ClusterView {
         zones,
         pending,
@@ -582,18 +598,26 @@ fn chips_by_name<'a>(
 ) -> Vec<PodChip> {
     let mut pods: Vec<&std::sync::Arc<Pod>> = pods.collect();
     // `web-2` before `web-10`: ordinals sort as numbers.
-    bindery_core::sort::sort_by_cached_key(&mut pods, |p| natural_key(&p.meta.name));
+    bindery_core::sort::sort_by(&mut pods, |a, b| natural_cmp(&a.meta.name, &b.meta.name));
     pods.into_iter().map(|p| pod_chip(sim, p)).collect()
 }
 
-/// A name split so that a numeric suffix compares as a number.
-fn natural_key(name: &str) -> (String, u64) {
+/// A name split so that a numeric suffix compares as a number; the whole name breaks ties
+/// (`web-01` and `web-1`).
+fn natural_key(name: &str) -> (&str, u64, &str) {
     match name.rsplit_once('-') {
         Some((base, n)) if n.chars().all(|c| c.is_ascii_digit()) && !n.is_empty() => {
-            (base.to_string(), n.parse().unwrap_or(0))
+            // Past u64 (twenty digits), the text decides.
+            (base, n.parse().unwrap_or(u64::MAX), name)
         }
-        _ => (name.to_string(), 0),
+        _ => (name, 0, name),
     }
+}
+
+/// Names in the order a person expects: `pod-22` before `pod-180` (generated clusters,
+/// StatefulSet ordinals, `pvc-…-12`), otherwise as text.
+pub fn natural_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    natural_key(a).cmp(&natural_key(b))
 }
 
 pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
@@ -635,7 +659,9 @@ pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
                 ));
             }
         }
-        bindery_core::sort::sort_by_cached_key(&mut claims, |c| natural_key(&c.0.key.name));
+        bindery_core::sort::sort_by(&mut claims, |a, b| {
+            natural_cmp(&a.0.key.name, &b.0.key.name)
+        });
         let pods = chips_by_name(sim, c.pods_owned_by(Kind::StatefulSet, &key));
         out.push(WorkloadCard {
             selection: Selection::new(Kind::StatefulSet, key.clone()),
@@ -1779,6 +1805,13 @@ mod tests {
             .clone()
     }
 
+    fn last_generated(nodes: usize, pods: usize) -> Simulation {
+        let docs = bindery_core::generate::generate("storage-mix", nodes, pods, 1).unwrap();
+        run(&Scenario::of_manifests("generated", "", docs), MAX_FRAMES)
+            .last()
+            .clone()
+    }
+
     #[test]
     fn workloads_group_their_pods_and_claims_in_ordinal_order() {
         let sim = last("statefulset-zone-spread");
@@ -1984,6 +2017,46 @@ mod tests {
             .related
             .iter()
             .any(|g| g.heading == format!("Non-terminated Pods ({running} in total)")));
+    }
+
+    #[test]
+    fn names_sort_with_their_numbers_as_numbers() {
+        let mut names = [
+            "pod-180", "pod-22", "web", "pod-3", "pvc-a-10", "pvc-a-9", "pod-03", "a-b",
+        ];
+        bindery_core::sort::sort_by(&mut names, |a, b| natural_cmp(a, b));
+        assert_eq!(
+            names,
+            ["a-b", "pod-03", "pod-3", "pod-22", "pod-180", "pvc-a-9", "pvc-a-10", "web"]
+        );
+        // Past u64 the digits still order, after every smaller number.
+        assert_eq!(
+            natural_cmp("n-99999999999999999999", "n-5"),
+            std::cmp::Ordering::Greater
+        );
+        // The generated cluster's node cards, claim and volume tables follow that order.
+        let sim = last_generated(20, 120);
+        let view = cluster_view(&sim);
+        let sorted = |names: Vec<&str>| names.windows(2).all(|w| natural_cmp(w[0], w[1]).is_le());
+        for node in view.zones.iter().flat_map(|z| &z.nodes) {
+            assert!(
+                sorted(node.pods.iter().map(|p| p.name.as_str()).collect()),
+                "{}",
+                node.name
+            );
+            assert!(
+                sorted(node.disks.iter().map(|d| d.name.as_str()).collect()),
+                "{}",
+                node.name
+            );
+        }
+        assert!(sorted(
+            view.claims.iter().map(|c| &*c.selection.key.name).collect()
+        ));
+        assert!(sorted(
+            view.volumes.iter().map(|v| v.name.as_str()).collect()
+        ));
+        assert!(view.claims.len() > 20 && view.volumes.len() > 20);
     }
 
     #[test]

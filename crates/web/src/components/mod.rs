@@ -14,6 +14,7 @@ mod workloads;
 use bindery_core::scenario::builtin;
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::timers::callback::{Interval, Timeout};
+use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 use web_sys::{HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
@@ -360,8 +361,38 @@ pub fn app() -> Html {
 #[function_component(Header)]
 fn header() -> Html {
     let store = use_store();
-    // The description shows two lines; "more" shows the rest.
+    // The description shows two lines; "more" shows the rest. Whether two lines hold it
+    // depends on the width, so the clamped paragraph is measured (again on every resize).
     let described_in_full = use_state(|| false);
+    let description_ref = use_node_ref();
+    let description_overflows = use_state(|| false);
+    {
+        let (element, observed) = (description_ref.clone(), description_ref.clone());
+        let overflows = description_overflows.clone();
+        use_effect_with(store.scenario.description.clone(), move |_| {
+            let measure = move || {
+                if let Some(p) = element.cast::<web_sys::Element>() {
+                    // A paragraph shown in full has no overflow: keep the answer its
+                    // clamped form gave, so "less" stays.
+                    if !p.class_name().split_whitespace().any(|c| c == "in-full") {
+                        overflows.set(p.scroll_height() > p.client_height() + 1);
+                    }
+                }
+            };
+            measure();
+            let callback = Closure::<dyn FnMut()>::new(measure);
+            let observer = web_sys::ResizeObserver::new(callback.as_ref().unchecked_ref()).ok();
+            if let (Some(o), Some(p)) = (&observer, observed.cast::<web_sys::Element>()) {
+                o.observe(&p);
+            }
+            move || {
+                if let Some(o) = observer {
+                    o.disconnect();
+                }
+                drop(callback);
+            }
+        });
+    }
     let toggle_description = {
         let full = described_in_full.clone();
         Callback::from(move |_: MouseEvent| full.set(!*full))
@@ -403,8 +434,8 @@ fn header() -> Html {
             </div>
             <div class="scenario-title">
                 <h1 id="scenario-title">{ &store.scenario.title }</h1>
-                <p class={classes!("description", described_in_full.then_some("in-full"))} id="scenario-description">{ &store.scenario.description }</p>
-                if store.scenario.description.len() > 100 {
+                <p class={classes!("description", described_in_full.then_some("in-full"))} id="scenario-description" ref={description_ref}>{ &store.scenario.description }</p>
+                if *description_overflows || *described_in_full {
                     <button class="link more" aria-controls="scenario-description" aria-expanded={described_in_full.to_string()}
                         onclick={toggle_description}>{ if *described_in_full { "less" } else { "more" } }</button>
                 }
