@@ -524,6 +524,17 @@ pub fn cluster_view(sim: &Simulation) -> ClusterView {
         .map(|p| pod_chip(sim, p))
         .collect();
     counts.preempted = preempted.len();
+    let mut zones: Vec<((bool, String), Vec<NodeCard>)> = zones.into_iter().collect();
+    bindery_core::sort::sort_by(&mut zones, |((a_none, a), _), ((b_none, b), _)| {
+        a_none.cmp(b_none).then_with(|| natural_cmp(a, b))
+    });
+    for (_, nodes) in &mut zones {
+        bindery_core::sort::sort_by(nodes, |a, b| natural_cmp(&a.name, &b.name));
+    }
+    bindery_core::sort::sort_by(&mut pending, |a, b| {
+        natural_cmp(&a.name, &b.name)
+            .then_with(|| a.selection.key.namespace.cmp(&b.selection.key.namespace))
+    });
     let zones = zones
         .into_iter()
         .map(|((_, name), nodes)| ZoneColumn {
@@ -2038,6 +2049,14 @@ mod tests {
         let sim = last_generated(20, 120);
         let view = cluster_view(&sim);
         let sorted = |names: Vec<&str>| names.windows(2).all(|w| natural_cmp(w[0], w[1]).is_le());
+        for zone in &view.zones {
+            assert!(
+                sorted(zone.nodes.iter().map(|n| n.name.as_str()).collect()),
+                "{}",
+                zone.name
+            );
+        }
+        assert!(view.zones.iter().any(|z| z.nodes.len() > 4));
         for node in view.zones.iter().flat_map(|z| &z.nodes) {
             assert!(
                 sorted(node.pods.iter().map(|p| p.name.as_str()).collect()),
