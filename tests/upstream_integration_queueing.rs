@@ -485,6 +485,33 @@ fn toleration_added_to_pending_pod() {
     .scheduled(&["pod1"]);
 }
 
+/// NodeUnschedulable registers the pending pod's own `UpdatePodToleration` with
+/// `isSchedulableAfterPodTolerationChange` (node_unschedulable.go): a pod a cordoned node
+/// rejected is retried once it tolerates `node.kubernetes.io/unschedulable:NoSchedule`,
+/// and not for another new toleration.
+#[test]
+fn node_unschedulable_requeued_when_the_pod_tolerates_the_cordon() {
+    start(
+        &[node("fake-node", "", "", "  unschedulable: true\n")],
+        &["pod1", "pod2"],
+        &[pod("pod1", "", "", ""), pod("pod2", "", "", "")],
+    )
+    .trigger(|sim| {
+        create(
+            sim,
+            &pod(
+                "pod1",
+                "",
+                "",
+                &tolerate("node.kubernetes.io/unschedulable"),
+            ),
+        );
+        create(sim, &pod("pod2", "", "", &tolerate("taint-key")));
+    })
+    .requeued(&["pod1"])
+    .scheduled(&["pod1"]);
+}
+
 /// "Pod rejected by the TaintToleration plugin is requeued when the Node's taint is
 /// updated".
 #[test]

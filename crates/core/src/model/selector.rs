@@ -205,14 +205,19 @@ pub struct TopologySelectorTerm {
 }
 
 impl TopologySelectorTerm {
+    /// An empty term matches nothing (component-helpers' `MatchTopologySelectorTerms`: "nil
+    /// or empty term selects no objects"; the API server accepts one, core validation
+    /// allows empty `matchLabelExpressions`).
     pub fn matches(&self, labels: &StrMap) -> bool {
-        self.match_label_expressions
-            .iter()
-            .all(|(k, vs)| labels.get(k).is_some_and(|v| vs.iter().any(|x| x == v)))
+        !self.match_label_expressions.is_empty()
+            && self
+                .match_label_expressions
+                .iter()
+                .all(|(k, vs)| labels.get(k).is_some_and(|v| vs.iter().any(|x| x == v)))
     }
 }
 
-/// `MatchTopologySelectorTerms`: no terms matches everything; otherwise any term.
+/// `MatchTopologySelectorTerms`: no terms matches everything; otherwise any non-empty term.
 pub fn match_topology_selector_terms(terms: &[TopologySelectorTerm], labels: &StrMap) -> bool {
     terms.is_empty() || terms.iter().any(|t| t.matches(labels))
 }
@@ -283,6 +288,16 @@ mod tests {
             std::slice::from_ref(&t),
             &node
         ));
-        assert!(!match_topology_selector_terms(&[t], &labels(&[])));
+        assert!(!match_topology_selector_terms(
+            std::slice::from_ref(&t),
+            &labels(&[])
+        ));
+        // An empty term selects nothing; beside a matching term it changes nothing.
+        let empty = TopologySelectorTerm::default();
+        assert!(!match_topology_selector_terms(
+            std::slice::from_ref(&empty),
+            &node
+        ));
+        assert!(match_topology_selector_terms(&[empty, t], &node));
     }
 }

@@ -50,8 +50,6 @@ pub enum ClusterEvent {
     PvcUpdate,
     StorageClassAdd,
     StorageClassUpdate,
-    /// A pending pod's own tolerations were added to (`UnscheduledPod/UpdatePodToleration`).
-    UnscheduledPodTolerationUpdate,
     CsiNodeChange,
     CsiDriverChange,
     CsiStorageCapacityChange,
@@ -69,15 +67,11 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
     use ClusterEvent::*;
     match plugin {
         // node_unschedulable.go, taint_toleration.go: Node Add|UpdateNodeTaint (a change of
-        // `spec.unschedulable` is an `UpdateNodeTaint`).
-        // taint_toleration.go also registers UnscheduledPod/UpdatePodToleration (the
-        // rejected pod itself gained a toleration).
-        names::TAINT_TOLERATION => {
-            matches!(
-                event,
-                NodeAdd | NodeTaintUpdate | UnscheduledPodTolerationUpdate
-            )
-        }
+        // `spec.unschedulable` is an `UpdateNodeTaint`). Both also register
+        // UnscheduledPod/UpdatePodToleration (the rejected pod itself gained a toleration),
+        // as does PodTopologySpread: `Simulation::update_pod` asks their hints directly
+        // (`on_own_update_hinted`), as the event concerns that one pod.
+        names::TAINT_TOLERATION => matches!(event, NodeAdd | NodeTaintUpdate),
         names::NODE_UNSCHEDULABLE => matches!(event, NodeAdd | NodeTaintUpdate),
         names::NODE_NAME => matches!(event, NodeAdd),
         // node_affinity.go: Node Add|UpdateNodeLabel.
@@ -390,15 +384,18 @@ impl SchedulingQueue {
         movable.len()
     }
 
-    /// A pending pod's own update `event` (an `UnscheduledPod` event): moves it back if it
-    /// waits for an event and a plugin that rejected it registers this one.
-    pub fn on_own_update(&mut self, pod: &ObjectKey, event: ClusterEvent, now: SimTime) {
+    /// The pending pod's own update, with each rejecting plugin's queueing hint for it:
+    /// moves it back when `worth(plugin)` holds for any plugin that rejected it.
+    pub fn on_own_update_hinted(
+        &mut self,
+        pod: &ObjectKey,
+        now: SimTime,
+        worth: impl Fn(&str) -> bool,
+    ) {
         let Some(e) = self.entries.get(pod) else {
             return;
         };
-        if matches!(e.place, Place::Unschedulable)
-            && e.rejectors.iter().any(|r| interested(r, event))
-        {
+        if matches!(e.place, Place::Unschedulable) && e.rejectors.iter().any(|r| worth(r)) {
             self.move_to_backoff(pod, now);
         }
     }

@@ -9,6 +9,7 @@ use crate::events::Note;
 use crate::model::*;
 use crate::scenario::convert::{to_model, Object};
 use crate::scenario::{DocRef, FieldError, ImportError, Manifest, Parsed, Prepared};
+use crate::scheduler::plugins::names as plugin_names;
 use crate::scheduler::queue::ClusterEvent;
 
 /// A rejected write, worded as kubectl prints it.
@@ -984,10 +985,30 @@ impl Simulation {
             });
         }
         if tolerations_added && !new.is_assigned() {
-            // The pending pod's own `UnscheduledPod/UpdatePodToleration`, which
-            // TaintToleration registers.
+            // The pending pod's own `UpdatePodToleration`, with the hints of the plugins
+            // that register it: TaintToleration queues on any new toleration;
+            // NodeUnschedulable once the pod tolerates the cordon taint
+            // (`isSchedulableAfterPodTolerationChange`); PodTopologySpread when one of its
+            // constraints counts tainted nodes out (`nodeTaintsPolicy: Honor`).
+            let cordon = crate::model::Taint {
+                key: crate::scheduler::plugins::node_unschedulable::TAINT_NODE_UNSCHEDULABLE
+                    .to_string(),
+                value: String::new(),
+                effect: crate::model::TaintEffect::NoSchedule,
+            };
+            let tolerates_cordon = new.tolerates(&cordon);
+            let honors_taints = new
+                .spec
+                .topology_spread_constraints
+                .iter()
+                .any(|c| c.honor_node_taints);
             self.queue
-                .on_own_update(key, ClusterEvent::UnscheduledPodTolerationUpdate, self.now);
+                .on_own_update_hinted(key, self.now, |plugin| match plugin {
+                    plugin_names::TAINT_TOLERATION => true,
+                    plugin_names::NODE_UNSCHEDULABLE => tolerates_cordon,
+                    plugin_names::POD_TOPOLOGY_SPREAD => honors_taints,
+                    _ => false,
+                });
         }
         if now_ungated
             && !new.is_assigned()
