@@ -1667,3 +1667,37 @@ fn find_matching_volume_rules() {
         claim()
     ));
 }
+
+/// component-helpers' `MatchTopologySelectorTerms`, which VolumeBinding applies to a
+/// class's `allowedTopologies` before provisioning: "nil or empty term selects no
+/// objects" (validation accepts the empty term), while a matching term beside it still
+/// allows the node.
+#[test]
+fn vb_empty_allowed_topologies_term_selects_no_node() {
+    for (terms, allowed) in [
+        ("[{matchLabelExpressions: []}]", false),
+        (
+            "[{matchLabelExpressions: []}, {matchLabelExpressions: [{key: topology.kubernetes.io/zone, values: [z1]}]}]",
+            true,
+        ),
+    ] {
+        let sim = run(&[
+            node("node-a", &[("topology.kubernetes.io/zone", "z1")]),
+            class(
+                "topo-sc",
+                "WaitForFirstConsumer",
+                "example.com/csi",
+                &format!("allowedTopologies: {terms}\n"),
+            ),
+            Pvc::new("pvc-a", "topo-sc").yaml(),
+            pod("pod-a", &["pvc-a"], true),
+        ]);
+        let ex = explain(&sim, "pod-a");
+        let want = if allowed {
+            Verdict::Passed
+        } else {
+            unresolvable(&[BIND_CONFLICT])
+        };
+        assert_eq!(filter(&ex, "node-a"), want, "{terms}");
+    }
+}
