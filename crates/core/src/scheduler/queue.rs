@@ -85,9 +85,9 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
             matches!(event, NodeAdd | NodeAllocatableUpdate | AssignedPodDelete)
         }
         names::NODE_PORTS => matches!(event, NodeAdd | AssignedPodDelete),
-        names::VOLUME_RESTRICTIONS => {
-            matches!(event, NodeAdd | AssignedPodDelete | PvcAdd | PvcUpdate)
-        }
+        // volume_restrictions.go: Pod Delete, Node Add, PersistentVolumeClaim Add (the
+        // claim's access modes are read when it exists; a claim's updates do not retry).
+        names::VOLUME_RESTRICTIONS => matches!(event, NodeAdd | AssignedPodDelete | PvcAdd),
         names::NODE_VOLUME_LIMITS => matches!(
             event,
             CsiNodeChange | AssignedPodDelete | PvcAdd | PvAdd | StorageClassAdd | NodeAdd
