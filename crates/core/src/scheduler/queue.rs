@@ -400,16 +400,6 @@ impl SchedulingQueue {
         }
     }
 
-    /// Moves one unschedulable pod back (its own update, e.g. a nomination change).
-    pub fn requeue(&mut self, pod: &ObjectKey, now: SimTime) {
-        if matches!(
-            self.entries.get(pod).map(|e| &e.place),
-            Some(Place::Unschedulable)
-        ) {
-            self.move_to_backoff(pod, now);
-        }
-    }
-
     /// The earliest backoff expiry, if any pod waits in the backoff queue.
     pub fn next_backoff_expiry(&self) -> Option<SimTime> {
         self.backoff.first().map(|k| k.expiry)

@@ -420,7 +420,10 @@ impl Simulation {
                 let new = Arc::new(new);
                 self.cluster.put_pod(new.clone());
                 self.cache.set_nominated(&new, None);
-                self.queue.requeue(&new.meta.key(), self.now);
+                // No retry: a status-only update is `UpdatePodOther` to the queue
+                // (`PodSchedulingPropertiesChange`), which no default plugin registers, so
+                // the pod waits in unschedulablePods for an event its rejectors registered
+                // (executor.go's "moves them to the active queue" predates queueing hints).
             }
         }
     }
