@@ -659,11 +659,7 @@ pub fn workload_cards(sim: &Simulation) -> Vec<WorkloadCard> {
                 if rest.parse::<u32>().is_err() {
                     continue;
                 }
-                let phase = match pvc.phase {
-                    PvcPhase::Pending => "Pending",
-                    PvcPhase::Bound => "Bound",
-                    PvcPhase::Lost => "Lost",
-                };
+                let phase = pvc.phase.as_str();
                 claims.push((
                     Selection::new(Kind::PersistentVolumeClaim, pvc.meta.key()),
                     phase,
@@ -750,11 +746,7 @@ fn claim_row(sim: &Simulation, pvc: &PersistentVolumeClaim) -> ClaimRow {
     ClaimRow {
         selection: Selection::new(Kind::PersistentVolumeClaim, key),
         name: pvc.name().to_string(),
-        phase: match pvc.phase {
-            PvcPhase::Pending => "Pending",
-            PvcPhase::Bound => "Bound",
-            PvcPhase::Lost => "Lost",
-        },
+        phase: pvc.phase.as_str(),
         request: pvc.request.map(format_bytes).unwrap_or_default(),
         class: pvc.class_name().to_string(),
         volume: pvc.volume_name.as_deref().map(str::to_string),
@@ -1228,17 +1220,13 @@ fn claim_item(c: &Cluster, key: &ObjectKey) -> Option<RelatedItem> {
     c.pvc(key).map(|pvc| RelatedItem {
         selection: Selection::new(Kind::PersistentVolumeClaim, key.clone()),
         label: pvc.name().to_string(),
-        detail: match pvc.phase {
-            PvcPhase::Pending => "Pending",
-            PvcPhase::Bound => "Bound",
-            PvcPhase::Lost => "Lost",
-        }
-        .to_string(),
+        detail: pvc.phase.as_str().to_string(),
     })
 }
 
-/// [`Description::related`] of `sel`; objects that no longer exist are left out.
-fn related(sim: &Simulation, sel: &Selection) -> Vec<RelatedGroup> {
+/// [`Description::related`] of `sel`; objects that no longer exist are left out. `here`
+/// is what is on the node when `sel` is one.
+fn related(sim: &Simulation, sel: &Selection, here: &OnNode<'_>) -> Vec<RelatedGroup> {
     let c = sim.cluster();
     let mut out = Vec::new();
     match sel.kind {
@@ -1321,10 +1309,6 @@ fn related(sim: &Simulation, sel: &Selection) -> Vec<RelatedGroup> {
             ));
         }
         Kind::Node => {
-            let on = by_node(sim);
-            let Some(here) = on.get(&*sel.key.name) else {
-                return out;
-            };
             out.extend(related_group(
                 format!("Non-terminated Pods ({} in total)", here.pods.len()),
                 here.pods.iter().map(|p| pod_item(p)),
@@ -1345,6 +1329,14 @@ fn related(sim: &Simulation, sel: &Selection) -> Vec<RelatedGroup> {
 
 pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
     let c = sim.cluster();
+    // What is on the node, for its fields and its related objects alike (one pass).
+    let on_nodes = if sel.kind == Kind::Node {
+        by_node(sim)
+    } else {
+        BTreeMap::new()
+    };
+    let nothing = OnNode::default();
+    let here = on_nodes.get(&*sel.key.name).unwrap_or(&nothing);
     let mut fields: Vec<(String, String)> = Vec::new();
     let mut conditions = Vec::new();
     let f = |k: &str, v: String| (k.to_string(), v);
@@ -1388,15 +1380,7 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
             let pvc = c.pvc(&sel.key)?;
             fields.push(f("Namespace", pvc.meta.namespace.to_string()));
             fields.push(f("StorageClass", pvc.class_name().to_string()));
-            fields.push(f(
-                "Status",
-                match pvc.phase {
-                    PvcPhase::Pending => "Pending",
-                    PvcPhase::Bound => "Bound",
-                    PvcPhase::Lost => "Lost",
-                }
-                .to_string(),
-            ));
+            fields.push(f("Status", pvc.phase.as_str().to_string()));
             fields.push(f(
                 "Volume",
                 pvc.volume_name.as_deref().unwrap_or_default().to_string(),
@@ -1448,9 +1432,7 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
         }
         Kind::Node => {
             let node = c.nodes.get(&*sel.key.name)?;
-            let on = by_node(sim);
-            let nothing = OnNode::default();
-            let card = node_card(sim, node, Some(on.get(node.name()).unwrap_or(&nothing)));
+            let card = node_card(sim, node, Some(here));
             fields.push(f("Zone", card.zone.unwrap_or_else(|| "<none>".to_string())));
             fields.push(f("Unschedulable", card.unschedulable.to_string()));
             fields.push(f(
@@ -1549,7 +1531,7 @@ pub fn describe(sim: &Simulation, sel: &Selection) -> Option<Description> {
         fields,
         conditions,
         events: event_rows(sim, Some(sel)),
-        related: related(sim, sel),
+        related: related(sim, sel, here),
     })
 }
 
@@ -1577,11 +1559,7 @@ pub fn phase_history<'a>(
         let c = sim.cluster();
         let phase = match sel.kind {
             Kind::PersistentVolumeClaim => c.pvc(&sel.key).map(|p| {
-                let base = match p.phase {
-                    PvcPhase::Pending => "Pending",
-                    PvcPhase::Bound => "Bound",
-                    PvcPhase::Lost => "Lost",
-                };
+                let base = p.phase.as_str();
                 if p.meta.deletion.is_some() {
                     format!("{base} (Terminating)")
                 } else {

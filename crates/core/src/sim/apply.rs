@@ -990,13 +990,8 @@ impl Simulation {
             // NodeUnschedulable once the pod tolerates the cordon taint
             // (`isSchedulableAfterPodTolerationChange`); PodTopologySpread when one of its
             // constraints counts tainted nodes out (`nodeTaintsPolicy: Honor`).
-            let cordon = crate::model::Taint {
-                key: crate::scheduler::plugins::node_unschedulable::TAINT_NODE_UNSCHEDULABLE
-                    .to_string(),
-                value: String::new(),
-                effect: crate::model::TaintEffect::NoSchedule,
-            };
-            let tolerates_cordon = new.tolerates(&cordon);
+            let tolerates_cordon =
+                new.tolerates(&crate::scheduler::plugins::node_unschedulable::cordon_taint());
             let honors_taints = new
                 .spec
                 .topology_spread_constraints

@@ -13,6 +13,16 @@ pub const ERR_REASON_UNSCHEDULABLE: &str = "node(s) were unschedulable";
 
 pub const TAINT_NODE_UNSCHEDULABLE: &str = "node.kubernetes.io/unschedulable";
 
+/// `node.kubernetes.io/unschedulable:NoSchedule`: a pod that tolerates it may land on a
+/// cordoned node.
+pub fn cordon_taint() -> Taint {
+    Taint {
+        key: TAINT_NODE_UNSCHEDULABLE.to_string(),
+        value: String::new(),
+        effect: TaintEffect::NoSchedule,
+    }
+}
+
 pub struct NodeUnschedulable;
 
 impl Plugin for NodeUnschedulable {
@@ -32,12 +42,7 @@ impl Plugin for NodeUnschedulable {
         if !node.hot.unschedulable {
             return Status::success();
         }
-        let taint = Taint {
-            key: TAINT_NODE_UNSCHEDULABLE.to_string(),
-            value: String::new(),
-            effect: TaintEffect::NoSchedule,
-        };
-        if pod.tolerates(&taint) {
+        if pod.tolerates(&cordon_taint()) {
             Status::success()
         } else {
             Status::unresolvable(ERR_REASON_UNSCHEDULABLE)
