@@ -378,14 +378,17 @@ mod volume_restrictions {
             preempted,
             [format!("Preempted by pod {preemptor} on node node-2")]
         );
-        assert_eq!(
-            msgs,
-            [
-                format!("0/2 nodes are available: 2 {RWOP}."),
-                // The holder is still there; the bystander is gone.
-                format!("0/2 nodes are available: 2 {RWOP}. no new claims to deallocate, preemption: 0/2 nodes are available: 2 No preemption victims found for incoming pod."),
-            ]
-        );
+        // The bystander's deletion does not retry `p`: VolumeRestrictions' hint
+        // (`isSchedulableAfterPodDeleted`) compares namespaces first. So `p` stays pending,
+        // nominated to the node it freed, with its one FailedScheduling.
+        assert_eq!(msgs, [format!("0/2 nodes are available: 2 {RWOP}.")]);
+        assert!(sim
+            .cluster()
+            .pod(&ObjectKey::new("b", "bystander"))
+            .is_none_or(|p| p.is_deleted()));
+        let p = sim.cluster().pod(&ObjectKey::new("default", "p")).unwrap();
+        assert_eq!(p.node_name(), None);
+        assert_eq!(p.status.nominated_node_name.as_deref(), Some("node-2"));
     }
 
     #[test]

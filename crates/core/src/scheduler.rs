@@ -292,15 +292,17 @@ pub fn run_filter_with_nominated_pods(
 }
 
 /// A merged PreFilterResult (`None`: all nodes) and the plugins that narrowed it.
-pub type PreFilterOutcome = Result<(Option<BTreeSet<String>>, BTreeSet<&'static str>), Status>;
+pub type PreFilterOutcome = Result<Option<BTreeSet<String>>, Status>;
 
-/// PreFilter over the profile: the cycle state, the merged PreFilterResult with the plugins
-/// that produced it, or the rejecting status.
+/// PreFilter over the profile (`RunPreFilterPlugins`): the cycle state, the merged
+/// PreFilterResult or the rejecting status, and the plugins that narrowed the nodes. Those
+/// plugins count as rejectors of the pod whatever the outcome (`findNodesThatFitPod` starts
+/// `diagnosis.UnschedulablePlugins` with them), so their events retry it.
 pub fn run_pre_filter(
     cx: &Ctx,
     profile: &[Arc<dyn Plugin>],
     pod: &Pod,
-) -> (CycleState, PreFilterOutcome) {
+) -> (CycleState, PreFilterOutcome, BTreeSet<&'static str>) {
     let mut state = CycleState::default();
     let mut result: Option<BTreeSet<String>> = None;
     let mut plugins_with_nodes: BTreeSet<&'static str> = BTreeSet::new();
@@ -318,7 +320,8 @@ pub fn run_pre_filter(
             }
             Code::Success => {}
             Code::UnschedulableAndUnresolvable => {
-                return (state, Err(s.with_plugin(pl.name())));
+                // Upstream returns no plugins with nodes here.
+                return (state, Err(s.with_plugin(pl.name())), BTreeSet::new());
             }
             Code::Unschedulable => {
                 rejected = Some(s.with_plugin(pl.name()));
@@ -326,7 +329,11 @@ pub fn run_pre_filter(
             }
             Code::Error => {
                 let msg = format!("running PreFilter plugin {:?}: {}", pl.name(), s.message());
-                return (state, Err(Status::error(msg).with_plugin(pl.name())));
+                return (
+                    state,
+                    Err(Status::error(msg).with_plugin(pl.name())),
+                    BTreeSet::new(),
+                );
             }
         }
         if let Some(names) = r {
@@ -345,14 +352,14 @@ pub fn run_pre_filter(
                         list.join(" ")
                     )
                 };
-                return (state, Err(Status::unresolvable(msg)));
+                return (state, Err(Status::unresolvable(msg)), plugins_with_nodes);
             }
         }
     }
     state.filter_mask = Some(filter_mask(profile, state.skip_filter_mask));
     match rejected {
-        Some(s) => (state, Err(s)),
-        None => (state, Ok((result, plugins_with_nodes))),
+        Some(s) => (state, Err(s), plugins_with_nodes),
+        None => (state, Ok(result), plugins_with_nodes),
     }
 }
 
@@ -375,8 +382,11 @@ pub fn find_nodes_that_fit(
     next_start_node_index: &mut usize,
 ) -> FilterOutcome {
     let mut diagnosis = Diagnosis::default();
-    let (state, pre) = run_pre_filter(cx, profile, pod);
-    let (pre_result, plugins_with_nodes) = match pre {
+    let (state, pre, plugins_with_nodes) = run_pre_filter(cx, profile, pod);
+    diagnosis
+        .unschedulable_plugins
+        .extend(plugins_with_nodes.iter().copied());
+    let pre_result = match pre {
         Ok(x) => x,
         Err(s) if s.code == Code::Error => {
             return FilterOutcome {
@@ -388,7 +398,9 @@ pub fn find_nodes_that_fit(
         }
         Err(s) => {
             diagnosis.pre_filter_msg = s.message();
-            diagnosis.unschedulable_plugins.insert(s.plugin);
+            if !s.plugin.is_empty() {
+                diagnosis.unschedulable_plugins.insert(s.plugin);
+            }
             diagnosis.absent_status = Some(s);
             return FilterOutcome {
                 state,

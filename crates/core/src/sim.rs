@@ -574,6 +574,29 @@ impl Simulation {
         self.queue.on_event(event, self.now);
     }
 
+    /// A claim's creation or update (`PvcAdd` / `PvcUpdate`), judged by the storage
+    /// plugins' hints: it retries only the pods that use the claim.
+    pub(crate) fn claim_changed(&mut self, event: ClusterEvent, claim: &ObjectKey) {
+        let cluster = &self.cluster;
+        self.queue.on_event_hinted(event, self.now, |plugin, pod| {
+            cluster.pod(pod).is_none_or(|pod| {
+                crate::scheduler::queue::claim_change_may_help(plugin, pod, claim)
+            })
+        });
+    }
+
+    /// An assigned (or assumed) pod left the scheduler's cache (`AssignedPodDelete`, with
+    /// the deleted pod for the plugins' hints).
+    pub(crate) fn assigned_pod_deleted(&mut self, deleted: &Pod) {
+        let cluster = &self.cluster;
+        self.queue
+            .on_event_hinted(ClusterEvent::AssignedPodDelete, self.now, |plugin, pod| {
+                cluster.pod(pod).is_none_or(|pending| {
+                    crate::scheduler::queue::pod_deletion_may_help(plugin, pending, deleted)
+                })
+            });
+    }
+
     pub(crate) fn pod_arc(&self, key: &ObjectKey) -> Option<Arc<Pod>> {
         self.cluster.pod(key).cloned()
     }

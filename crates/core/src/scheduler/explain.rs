@@ -67,7 +67,7 @@ pub fn explain(cx: &Ctx, profile: &[Arc<dyn Plugin>], pod: &Pod) -> Explanation 
         .filter(|p| p.points().has(Points::FILTER))
         .map(|p| p.name())
         .collect();
-    let (mut state, pre) = run_pre_filter(cx, profile, pod);
+    let (mut state, pre, plugins_with_nodes) = run_pre_filter(cx, profile, pod);
     let mut pre_filter = Vec::new();
     for pl in profile
         .iter()
@@ -82,11 +82,11 @@ pub fn explain(cx: &Ctx, profile: &[Arc<dyn Plugin>], pod: &Pod) -> Explanation 
     }
     let mut narrowed = None;
     let (eligible, rejection) = match &pre {
-        Ok((result, plugins)) => {
+        Ok(result) => {
             if let Some(names) = result {
                 narrowed = Some((
                     names.iter().cloned().collect(),
-                    plugins.iter().copied().collect(),
+                    plugins_with_nodes.iter().copied().collect(),
                 ));
             }
             (result.clone(), None)

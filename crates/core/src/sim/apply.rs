@@ -733,11 +733,14 @@ impl Simulation {
         if let Some(pv) = self.cluster.pvc(key).and_then(|c| c.volume_name.clone()) {
             self.work.volumes.insert(pv.to_string());
         }
-        self.cluster_event(if old.is_none() {
-            ClusterEvent::PvcAdd
-        } else {
-            ClusterEvent::PvcUpdate
-        });
+        self.claim_changed(
+            if old.is_none() {
+                ClusterEvent::PvcAdd
+            } else {
+                ClusterEvent::PvcUpdate
+            },
+            key,
+        );
         Ok(created_or_updated(old.is_none()))
     }
 
@@ -1005,6 +1008,18 @@ impl Simulation {
                     _ => false,
                 });
         }
+        if new.meta.labels != old.meta.labels && !new.is_assigned() {
+            // The pending pod's own `UpdatePodLabel`: of the default plugins only
+            // PodTopologySpread's hint may queue it (InterPodAffinity's skips an unscheduled
+            // pod).
+            let spread_changed =
+                crate::scheduler::plugins::pod_topology_spread::own_label_change_may_help(
+                    old, &new,
+                );
+            self.queue.on_own_update_hinted(key, self.now, |plugin| {
+                plugin == plugin_names::POD_TOPOLOGY_SPREAD && spread_changed
+            });
+        }
         if now_ungated
             && !new.is_assigned()
             && &*new.spec.scheduler_name == well_known::DEFAULT_SCHEDULER_NAME
@@ -1109,23 +1124,22 @@ impl Simulation {
         self.cache.remove_node(name);
         self.cluster.csi_nodes.remove(name);
         // The pod garbage collector removes pods bound to a node that no longer exists.
-        let orphans: Vec<ObjectKey> = self
+        let orphans: Vec<Arc<Pod>> = self
             .cluster
             .pods()
             .values()
             .filter(|p| p.node_name() == Some(name))
-            .map(|p| p.meta.key())
+            .cloned()
             .collect();
-        let had_orphans = !orphans.is_empty();
-        for key in orphans {
-            self.remove_pod_now(&key);
+        for pod in &orphans {
+            self.remove_pod_now(&pod.meta.key());
         }
         // deleteNodeFromCache: Node/Delete (only PodTopologySpread registers it). The
         // orphans left the cache with their node, so their deletions (PodGC's, upstream)
         // are raised here: `AssignedPodDelete` for the plugins a freed pod can help.
         self.cluster_event(ClusterEvent::NodeDelete);
-        if had_orphans {
-            self.cluster_event(ClusterEvent::AssignedPodDelete);
+        for pod in &orphans {
+            self.assigned_pod_deleted(pod);
         }
     }
 
@@ -1156,7 +1170,7 @@ impl Simulation {
         new.meta.deletion.get_or_insert(self.now);
         self.cluster.put_pvc(Arc::new(new));
         self.work.pvc_protection.insert(key.clone());
-        self.cluster_event(ClusterEvent::PvcUpdate);
+        self.claim_changed(ClusterEvent::PvcUpdate, key);
     }
 
     pub(crate) fn remove_pvc_now(&mut self, key: &ObjectKey) {

@@ -231,8 +231,9 @@ impl Simulation {
     /// PreBind failed: Unreserve, report, and requeue.
     fn binding_failed(&mut self, key: &ObjectKey, error: &str) {
         self.finish_binding_wait(key);
-        self.cache.remove_pod(key);
-        self.cluster_event(ClusterEvent::AssignedPodDelete);
+        if let Some(assumed) = self.cache.remove_pod(key) {
+            self.assigned_pod_deleted(&assumed.pod);
+        }
         let Some(pod) = self.pod_arc(key) else {
             return;
         };
@@ -437,8 +438,9 @@ impl Simulation {
         if !pod.is_assigned() {
             if self.bindings.contains_key(key) {
                 self.finish_binding_wait(key);
-                self.cache.remove_pod(key);
-                self.cluster_event(ClusterEvent::AssignedPodDelete);
+                if let Some(assumed) = self.cache.remove_pod(key) {
+                    self.assigned_pod_deleted(&assumed.pod);
+                }
             }
             self.remove_pod_now(key);
             return;
@@ -486,8 +488,8 @@ impl Simulation {
         self.queue.remove(key);
         self.finish_binding_wait(key);
         self.cache.set_nominated(&pod, None);
-        if self.cache.remove_pod(key).is_some() {
-            self.cluster_event(ClusterEvent::AssignedPodDelete);
+        if let Some(info) = self.cache.remove_pod(key) {
+            self.assigned_pod_deleted(&info.pod);
         }
         for claim in pod.claim_names() {
             let ck = ObjectKey::new(key.namespace.clone(), claim);

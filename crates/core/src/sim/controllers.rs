@@ -68,7 +68,7 @@ impl Simulation {
         let key = pvc.meta.key();
         self.cluster.put_pvc(Arc::new(pvc));
         self.after_claim_change(&key);
-        self.cluster_event(ClusterEvent::PvcUpdate);
+        self.claim_changed(ClusterEvent::PvcUpdate, &key);
     }
 
     pub(crate) fn after_claim_change(&mut self, key: &ObjectKey) {
@@ -707,7 +707,7 @@ impl Simulation {
             .remove_finalizer(well_known::FINALIZER_PVC_PROTECTION);
         if new.meta.finalizers.is_empty() {
             self.remove_pvc_now(key);
-            self.cluster_event(ClusterEvent::PvcUpdate);
+            self.claim_changed(ClusterEvent::PvcUpdate, key);
         } else {
             self.write_pvc(new);
         }

@@ -162,6 +162,16 @@ fn constraints_of(pod: &Pod, action: UnsatisfiableAction) -> Vec<Constraint> {
         .collect()
 }
 
+/// PodTopologySpread's hint for the pending pod's own label change
+/// (`isSchedulableAfterPodChange`, `UpdatePodLabel`): worth a retry when the change makes
+/// the pod match, or stop matching, one of its hard constraints' selectors. The selectors
+/// are the updated pod's, as the queue passes the new pod to the hint.
+pub fn own_label_change_may_help(old: &Pod, new: &Pod) -> bool {
+    constraints_of(new, UnsatisfiableAction::DoNotSchedule)
+        .iter()
+        .any(|c| c.matches_pod(old) != c.matches_pod(new))
+}
+
 /// `systemDefaultConstraints` (defaultingType System): hostname maxSkew 3 and zone maxSkew
 /// 5, both ScheduleAnyway.
 const SYSTEM_DEFAULT_CONSTRAINTS: [(&str, i64); 2] =
