@@ -10,6 +10,7 @@
 pub mod cache;
 pub mod explain;
 pub mod framework;
+pub mod hints;
 pub mod plugins;
 pub mod preemption;
 pub mod queue;

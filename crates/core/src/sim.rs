@@ -574,27 +574,52 @@ impl Simulation {
         self.queue.on_event(event, self.now);
     }
 
+    /// A node's creation (`old` is `None`), update (one call per property that changed) or
+    /// deletion (`new` is `None`), judged by the node plugins' hints.
+    pub(crate) fn node_changed(
+        &mut self,
+        event: ClusterEvent,
+        old: Option<&crate::model::Node>,
+        new: Option<&crate::model::Node>,
+    ) {
+        let cluster = &self.cluster;
+        self.queue.on_event_hinted(event, self.now, |plugin, pod| {
+            cluster.pod(pod).is_none_or(|pod| {
+                crate::scheduler::hints::node_change_may_help(plugin, pod, old, new)
+            })
+        });
+    }
+
     /// A claim's creation or update (`PvcAdd` / `PvcUpdate`), judged by the storage
     /// plugins' hints: it retries only the pods that use the claim.
     pub(crate) fn claim_changed(&mut self, event: ClusterEvent, claim: &ObjectKey) {
         let cluster = &self.cluster;
         self.queue.on_event_hinted(event, self.now, |plugin, pod| {
             cluster.pod(pod).is_none_or(|pod| {
-                crate::scheduler::queue::claim_change_may_help(plugin, pod, claim)
+                crate::scheduler::hints::claim_change_may_help(plugin, pod, claim)
             })
         });
     }
 
-    /// An assigned (or assumed) pod left the scheduler's cache (`AssignedPodDelete`, with
-    /// the deleted pod for the plugins' hints).
-    pub(crate) fn assigned_pod_deleted(&mut self, deleted: &Pod) {
+    /// An assigned (or assumed) pod entered the scheduler's cache (`AssignedPodAdd`),
+    /// changed labels there (`AssignedPodLabelUpdate`) or left it (`AssignedPodDelete`),
+    /// with the pod before and after for the plugins' hints.
+    pub(crate) fn assigned_pod_changed(
+        &mut self,
+        event: ClusterEvent,
+        old: Option<&Pod>,
+        new: Option<&Pod>,
+    ) {
         let cluster = &self.cluster;
-        self.queue
-            .on_event_hinted(ClusterEvent::AssignedPodDelete, self.now, |plugin, pod| {
-                cluster.pod(pod).is_none_or(|pending| {
-                    crate::scheduler::queue::pod_deletion_may_help(plugin, pending, deleted)
-                })
-            });
+        self.queue.on_event_hinted(event, self.now, |plugin, pod| {
+            cluster.pod(pod).is_none_or(|pending| {
+                crate::scheduler::hints::assigned_pod_change_may_help(plugin, pending, old, new)
+            })
+        });
+    }
+
+    pub(crate) fn assigned_pod_deleted(&mut self, deleted: &Pod) {
+        self.assigned_pod_changed(ClusterEvent::AssignedPodDelete, Some(deleted), None);
     }
 
     pub(crate) fn pod_arc(&self, key: &ObjectKey) -> Option<Arc<Pod>> {

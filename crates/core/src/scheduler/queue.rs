@@ -3,10 +3,9 @@
 //!
 //! Upstream moves an unschedulable pod back when an event arrives that one of the plugins
 //! that rejected it registered for (queueing hints). Bindery keeps that rule at plugin
-//! granularity ([`interested`]), with the storage plugins' hints for a claim's creation or
-//! update ([`claim_change_may_help`]) and an assigned pod's deletion
-//! ([`pod_deletion_may_help`]), and the hints for the rejected pod's own updates
-//! ([`SchedulingQueue::on_own_update_hinted`]). Backoff grows 1s, 2s, 4s, 8s, 10s with the number of
+//! granularity ([`interested`]) and then asks the rejecting plugin's hint for the object that
+//! changed where Bindery has it (`super::hints`: nodes, claims, deleted pods, the rejected
+//! pod's own updates). Backoff grows 1s, 2s, 4s, 8s, 10s with the number of
 //! unschedulable attempts; with `SchedulerPopFromBackoffQ` (on by default) an idle activeQ
 //! takes the head of the backoff queue early, so backoff only orders retries. With that gate
 //! upstream also aligns backoff expirations to a one-second ordering window
@@ -16,7 +15,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use super::plugins::names;
-use crate::model::{ObjectKey, Pod, PodVolumeSource};
+use crate::model::ObjectKey;
 use crate::time::SimTime;
 
 pub const INITIAL_BACKOFF_MS: u64 = 1_000;
@@ -136,65 +135,6 @@ pub fn interested(plugin: &str, event: ClusterEvent) -> bool {
                 | AssignedPodDelete
         ),
         // Pods rejected without a plugin (errors), or by a PostFilter, retry on anything.
-        _ => true,
-    }
-}
-
-/// The storage plugins' queueing hints for a claim's creation or update
-/// (`isSchedulableAfterPersistentVolumeClaimChange` of VolumeBinding and VolumeZone,
-/// `isSchedulableAfterPersistentVolumeClaimAdded` of VolumeRestrictions,
-/// `isSchedulableAfterPVCAdded` of NodeVolumeLimits): only a claim of the pending pod's
-/// namespace that one of its volumes names can help it. VolumeBinding and
-/// NodeVolumeLimits count a generic ephemeral volume's claim; VolumeRestrictions and
-/// VolumeZone look at `persistentVolumeClaim` volumes only. Other plugins have no hint
-/// for claims.
-pub fn claim_change_may_help(plugin: &str, pod: &Pod, claim: &ObjectKey) -> bool {
-    let counts_ephemeral = match plugin {
-        names::VOLUME_BINDING | names::NODE_VOLUME_LIMITS => true,
-        names::VOLUME_RESTRICTIONS | names::VOLUME_ZONE => false,
-        _ => return true,
-    };
-    *pod.meta.namespace == *claim.namespace
-        && pod.spec.volumes.iter().any(|v| match &v.source {
-            PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => {
-                **claim_name == *claim.name
-            }
-            PodVolumeSource::Ephemeral { claim_name } => {
-                counts_ephemeral && **claim_name == *claim.name
-            }
-            PodVolumeSource::Other(_) => false,
-        })
-}
-
-/// The storage plugins' queueing hints for an assigned pod's deletion:
-/// VolumeRestrictions' `isSchedulableAfterPodDeleted` retries a pending pod of the same
-/// namespace when the deleted pod used one of its `persistentVolumeClaim` claims (by name,
-/// without reading the access modes; in-tree disk conflicts are not simulated);
-/// NodeVolumeLimits' when the deleted pod had a claim (`persistentVolumeClaim` or
-/// ephemeral), which may free an attachment slot (upstream also asks that it had a node:
-/// every pod deleted from the scheduler's cache had one, assumed pods included). Other
-/// plugins keep their plugin-level rule.
-pub fn pod_deletion_may_help(plugin: &str, pending: &Pod, deleted: &Pod) -> bool {
-    match plugin {
-        names::VOLUME_RESTRICTIONS => {
-            *pending.meta.namespace == *deleted.meta.namespace && {
-                let pvc_names = |p: &Pod| -> Vec<String> {
-                    p.spec
-                        .volumes
-                        .iter()
-                        .filter_map(|v| match &v.source {
-                            PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => {
-                                Some(claim_name.clone())
-                            }
-                            _ => None,
-                        })
-                        .collect()
-                };
-                let wanted = pvc_names(pending);
-                pvc_names(deleted).iter().any(|c| wanted.contains(c))
-            }
-        }
-        names::NODE_VOLUME_LIMITS => deleted.has_claims(),
         _ => true,
     }
 }

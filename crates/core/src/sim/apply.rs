@@ -458,7 +458,7 @@ impl Simulation {
                 self.cache.add_pod(info, &name, false);
                 self.work.kubelet.insert(p.meta.key());
             }
-            self.cluster_event(ClusterEvent::NodeAdd);
+            self.node_changed(ClusterEvent::NodeAdd, None, Some(&node));
             return Applied::Created;
         };
         // `NodeSchedulingPropertiesChange` (pkg/scheduler/framework/events.go): one event
@@ -478,7 +478,7 @@ impl Simulation {
             events.push(ClusterEvent::NodeTaintUpdate);
         }
         for e in events {
-            self.cluster_event(e);
+            self.node_changed(e, Some(&old), Some(&node));
         }
         Applied::Updated
     }
@@ -897,7 +897,7 @@ impl Simulation {
                 if self.cluster.nodes.contains_key(node) {
                     let info = crate::scheduler::cache::PodInfo::new(&self.cluster, pod.clone());
                     self.cache.add_pod(info, node, false);
-                    self.cluster_event(ClusterEvent::AssignedPodAdd);
+                    self.assigned_pod_changed(ClusterEvent::AssignedPodAdd, None, Some(&pod));
                 }
                 self.work.kubelet.insert(key.clone());
             }
@@ -981,11 +981,15 @@ impl Simulation {
                 ));
             // PodSchedulingPropertiesChange: a label change is `UpdatePodLabel`; an update
             // with no property of interest changed is `UpdatePodOther`.
-            self.cluster_event(if new.meta.labels != old.meta.labels {
-                ClusterEvent::AssignedPodLabelUpdate
+            if new.meta.labels != old.meta.labels {
+                self.assigned_pod_changed(
+                    ClusterEvent::AssignedPodLabelUpdate,
+                    Some(old),
+                    Some(&new),
+                );
             } else {
-                ClusterEvent::AssignedPodUpdate
-            });
+                self.cluster_event(ClusterEvent::AssignedPodUpdate);
+            }
         }
         if tolerations_added && !new.is_assigned() {
             // The pending pod's own `UpdatePodToleration`, with the hints of the plugins
@@ -1013,8 +1017,10 @@ impl Simulation {
             // PodTopologySpread's hint may queue it (InterPodAffinity's skips an unscheduled
             // pod).
             let spread_changed =
-                crate::scheduler::plugins::pod_topology_spread::own_label_change_may_help(
-                    old, &new,
+                crate::scheduler::plugins::pod_topology_spread::pod_change_may_help(
+                    &new,
+                    Some(old),
+                    Some(&new),
                 );
             self.queue.on_own_update_hinted(key, self.now, |plugin| {
                 plugin == plugin_names::POD_TOPOLOGY_SPREAD && spread_changed
@@ -1120,7 +1126,7 @@ impl Simulation {
     }
 
     fn delete_node(&mut self, name: &str) {
-        self.cluster.nodes.remove(name);
+        let removed = self.cluster.nodes.remove(name);
         self.cache.remove_node(name);
         self.cluster.csi_nodes.remove(name);
         // The pod garbage collector removes pods bound to a node that no longer exists.
@@ -1137,7 +1143,7 @@ impl Simulation {
         // deleteNodeFromCache: Node/Delete (only PodTopologySpread registers it). The
         // orphans left the cache with their node, so their deletions (PodGC's, upstream)
         // are raised here: `AssignedPodDelete` for the plugins a freed pod can help.
-        self.cluster_event(ClusterEvent::NodeDelete);
+        self.node_changed(ClusterEvent::NodeDelete, removed.as_deref(), None);
         for pod in &orphans {
             self.assigned_pod_deleted(pod);
         }

@@ -170,7 +170,7 @@ impl Simulation {
                 timeout,
             },
         );
-        self.cluster_event(ClusterEvent::AssignedPodAdd);
+        self.assigned_pod_changed(ClusterEvent::AssignedPodAdd, None, Some(pod));
     }
 
     /// PreBind's `checkBindings` for every pod whose claims changed.
@@ -275,7 +275,10 @@ impl Simulation {
         let new = Arc::new(new);
         self.cluster.put_pod(new.clone());
         self.cache
-            .confirm_pod(crate::scheduler::cache::PodInfo::new(&self.cluster, new));
+            .confirm_pod(crate::scheduler::cache::PodInfo::new(
+                &self.cluster,
+                new.clone(),
+            ));
         self.queue.remove(key);
         self.event(
             EventType::Normal,
@@ -289,7 +292,7 @@ impl Simulation {
             SCHEDULER,
         );
         self.work.kubelet.insert(key.clone());
-        self.cluster_event(ClusterEvent::AssignedPodAdd);
+        self.assigned_pod_changed(ClusterEvent::AssignedPodAdd, None, Some(&new));
     }
 
     /// `handleSchedulingFailure`: event, condition, nomination, requeue.

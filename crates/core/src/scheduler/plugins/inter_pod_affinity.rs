@@ -23,7 +23,7 @@
 use std::collections::BTreeMap;
 
 use super::names;
-use crate::model::{LabelSelector, Pod, PodAffinity, PodAffinityTerm, StrMap};
+use crate::model::{LabelSelector, Node, Pod, PodAffinity, PodAffinityTerm, StrMap};
 use crate::scheduler::cache::{NodeInfo, PodInfo};
 use crate::scheduler::framework::{
     Ctx, CycleState, Plugin, Points, PreFilterResult, Status, MAX_NODE_SCORE,
@@ -222,6 +222,49 @@ fn process_term(
         .entry(v.to_string())
         .or_insert(0) += weight;
     true
+}
+
+/// InterPodAffinity's hint for an assigned pod's creation (`old` is `None`), label update, or
+/// deletion (`new` is `None`) (`isSchedulableAfterPodChange`): the pod now matches all of
+/// `pending`'s required affinity terms, or no longer matches all of its anti-affinity
+/// terms; a deleted pod that matched them, or whose own required anti-affinity matched
+/// `pending` (upstream's "requeued when deleting the existing pod with podAntiAffinity
+/// that matches the target pod").
+pub fn pod_change_may_help(pending: &Pod, old: Option<&Pod>, new: Option<&Pod>) -> bool {
+    let (terms, anti) = (required_affinity(pending), required_anti_affinity(pending));
+    match (old, new) {
+        (Some(o), Some(n)) => {
+            (!pod_matches_all_terms(terms, o) && pod_matches_all_terms(terms, n))
+                || (pod_matches_all_terms(anti, o) && !pod_matches_all_terms(anti, n))
+        }
+        (None, Some(n)) => pod_matches_all_terms(terms, n),
+        (Some(o), None) => {
+            pod_matches_all_terms(anti, o)
+                || required_anti_affinity(o)
+                    .iter()
+                    .any(|t| term_matches(t, pending))
+        }
+        (None, None) => true,
+    }
+}
+
+/// InterPodAffinity's hint for a node's creation or update (`isSchedulableAfterNodeChange`),
+/// over the pod's required terms: an affinity term's topology key appears on the node or
+/// changes value; for anti-affinity any new node, or a term's key that leaves the node or
+/// changes value.
+pub fn node_change_may_help(pod: &Pod, old: Option<&Node>, new: &Node) -> bool {
+    let affinity = required_affinity(pod).iter().any(|t| {
+        let now = new.label(&t.topology_key);
+        now.is_some() && old.is_none_or(|o| o.label(&t.topology_key) != now)
+    });
+    let anti = required_anti_affinity(pod).iter().any(|t| match old {
+        None => true,
+        Some(o) => {
+            let was = o.label(&t.topology_key);
+            was.is_some() && was != new.label(&t.topology_key)
+        }
+    });
+    affinity || anti
 }
 
 impl Plugin for InterPodAffinity {

@@ -162,14 +162,52 @@ fn constraints_of(pod: &Pod, action: UnsatisfiableAction) -> Vec<Constraint> {
         .collect()
 }
 
-/// PodTopologySpread's hint for the pending pod's own label change
-/// (`isSchedulableAfterPodChange`, `UpdatePodLabel`): worth a retry when the change makes
-/// the pod match, or stop matching, one of its hard constraints' selectors. The selectors
-/// are the updated pod's, as the queue passes the new pod to the hint.
-pub fn own_label_change_may_help(old: &Pod, new: &Pod) -> bool {
-    constraints_of(new, UnsatisfiableAction::DoNotSchedule)
-        .iter()
-        .any(|c| c.matches_pod(old) != c.matches_pod(new))
+/// PodTopologySpread's hint for a pod's creation (`old` is `None`), label update, or
+/// deletion (`new` is `None`) (`isSchedulableAfterPodChange`). The changed pod is an
+/// assigned pod of `pending`'s namespace, or `pending` itself (its own label change; the
+/// queue passes the updated pod as `pending`): worth a retry when it matches one of
+/// `pending`'s hard constraints' selectors (added or deleted), or when the update makes it
+/// match, or stop matching, one of them.
+pub fn pod_change_may_help(pending: &Pod, old: Option<&Pod>, new: Option<&Pod>) -> bool {
+    let Some(changed) = new.or(old) else {
+        return true;
+    };
+    if *changed.meta.namespace != *pending.meta.namespace {
+        return false;
+    }
+    let constraints = constraints_of(pending, UnsatisfiableAction::DoNotSchedule);
+    match (old, new) {
+        (Some(o), Some(n)) => {
+            o.meta.labels != n.meta.labels
+                && constraints
+                    .iter()
+                    .any(|c| c.matches_pod(o) != c.matches_pod(n))
+        }
+        _ => constraints.iter().any(|c| c.matches_pod(changed)),
+    }
+}
+
+/// PodTopologySpread's hint for a node's creation, update or deletion
+/// (`isSchedulableAfterNodeChange`), with the pod's hard constraints: a new node, or a
+/// deleted one, that has every topology key; an update that gives or takes a topology key,
+/// or that changes a topology value or the taints of a node with every key.
+pub fn node_change_may_help(pod: &Pod, old: Option<&Node>, new: Option<&Node>) -> bool {
+    let constraints = constraints_of(pod, UnsatisfiableAction::DoNotSchedule);
+    let matching = |n: &Node| has_all_keys(n, &constraints);
+    match (old, new) {
+        (Some(o), Some(n)) => {
+            let (was, is) = (matching(o), matching(n));
+            was != is
+                || (is
+                    && (constraints
+                        .iter()
+                        .any(|c| o.label(&c.key) != n.label(&c.key))
+                        || o.taints != n.taints))
+        }
+        (None, Some(n)) => matching(n),
+        (Some(o), None) => matching(o),
+        (None, None) => true,
+    }
 }
 
 /// `systemDefaultConstraints` (defaultingType System): hostname maxSkew 3 and zone maxSkew
