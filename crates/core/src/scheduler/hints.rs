@@ -30,15 +30,11 @@ pub fn claim_change_may_help(plugin: &str, pod: &Pod, claim: &ObjectKey) -> bool
         _ => return true,
     };
     *pod.meta.namespace == *claim.namespace
-        && pod.spec.volumes.iter().any(|v| match &v.source {
-            PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => {
-                **claim_name == *claim.name
-            }
-            PodVolumeSource::Ephemeral { claim_name } => {
-                counts_ephemeral && **claim_name == *claim.name
-            }
-            PodVolumeSource::Other(_) => false,
-        })
+        && if counts_ephemeral {
+            pod.claim_names().any(|c| *c == *claim.name)
+        } else {
+            pvc_names(pod).any(|c| *c == *claim.name)
+        }
 }
 
 /// The hints for an assigned (or assumed) pod's creation (`old` is `None`), label update,
