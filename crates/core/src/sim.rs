@@ -574,30 +574,35 @@ impl Simulation {
         self.queue.on_event(event, self.now);
     }
 
+    /// `MoveAllToActiveOrBackoffQueue` for `event` with queueing hints: `hint(plugin,
+    /// pending)` judges the changed object for each pod a registering plugin rejected.
+    fn hinted_event(&mut self, event: ClusterEvent, hint: impl Fn(&str, &Pod) -> bool) {
+        let cluster = &self.cluster;
+        self.queue.on_event_hinted(event, self.now, |plugin, pod| {
+            cluster.pod(pod).is_none_or(|pending| hint(plugin, pending))
+        });
+    }
+
     /// A node's creation (`old` is `None`), update (one call per property that changed) or
     /// deletion (`new` is `None`), judged by the node plugins' hints.
     pub(crate) fn node_changed(
         &mut self,
         event: ClusterEvent,
         old: Option<&crate::model::Node>,
-        new: Option<&crate::model::Node>,
+        new: Option<&Arc<crate::model::Node>>,
     ) {
-        let cluster = &self.cluster;
-        self.queue.on_event_hinted(event, self.now, |plugin, pod| {
-            cluster.pod(pod).is_none_or(|pod| {
-                crate::scheduler::hints::node_change_may_help(plugin, pod, old, new)
-            })
+        // The new node as an empty NodeInfo, built once for NodeResourcesFit's `isFit`.
+        let new = new.map(|n| crate::scheduler::cache::NodeInfo::new(n.clone()));
+        self.hinted_event(event, |plugin, pending| {
+            crate::scheduler::hints::node_change_may_help(plugin, pending, old, new.as_ref())
         });
     }
 
     /// A claim's creation or update (`PvcAdd` / `PvcUpdate`), judged by the storage
     /// plugins' hints: it retries only the pods that use the claim.
     pub(crate) fn claim_changed(&mut self, event: ClusterEvent, claim: &ObjectKey) {
-        let cluster = &self.cluster;
-        self.queue.on_event_hinted(event, self.now, |plugin, pod| {
-            cluster.pod(pod).is_none_or(|pod| {
-                crate::scheduler::hints::claim_change_may_help(plugin, pod, claim)
-            })
+        self.hinted_event(event, |plugin, pending| {
+            crate::scheduler::hints::claim_change_may_help(plugin, pending, claim)
         });
     }
 
@@ -610,11 +615,8 @@ impl Simulation {
         old: Option<&Pod>,
         new: Option<&Pod>,
     ) {
-        let cluster = &self.cluster;
-        self.queue.on_event_hinted(event, self.now, |plugin, pod| {
-            cluster.pod(pod).is_none_or(|pending| {
-                crate::scheduler::hints::assigned_pod_change_may_help(plugin, pending, old, new)
-            })
+        self.hinted_event(event, |plugin, pending| {
+            crate::scheduler::hints::assigned_pod_change_may_help(plugin, pending, old, new)
         });
     }
 

@@ -7,8 +7,6 @@
 //! and deleted assigned pods. A plugin without a hint here is taken as interested (its
 //! hint returns `Queue`, or Bindery does not model what it looks at).
 
-use std::sync::Arc;
-
 use super::cache::NodeInfo;
 use super::plugins::{
     inter_pod_affinity, names, node_affinity, node_resources, pod_topology_spread,
@@ -74,19 +72,21 @@ fn pvc_names(pod: &Pod) -> impl Iterator<Item = &str> {
 }
 
 /// The node plugins' hints for a node's creation (`old` is `None`), update, or deletion
-/// (`new` is `None`; only PodTopologySpread registers it).
+/// (`new` is `None`; only PodTopologySpread registers it). `new` comes as an empty
+/// `NodeInfo` (no pods), which is what NodeResourcesFit's `isFit` checks against.
 pub fn node_change_may_help(
     plugin: &str,
     pod: &Pod,
     old: Option<&Node>,
-    new: Option<&Node>,
+    new: Option<&NodeInfo>,
 ) -> bool {
     if plugin == names::POD_TOPOLOGY_SPREAD {
-        return pod_topology_spread::node_change_may_help(pod, old, new);
+        return pod_topology_spread::node_change_may_help(pod, old, new.map(|n| &*n.node));
     }
-    let Some(new) = new else {
+    let Some(empty) = new else {
         return true;
     };
+    let new = &*empty.node;
     match plugin {
         // NodeAffinity `isSchedulableAfterNodeChange`: the node matches the pod's required
         // selector and affinity now, and did not before (or is new).
@@ -107,8 +107,7 @@ pub fn node_change_may_help(
         // and, for an update, an allocatable the pod requests (or the pod count) grew
         // (`haveAnyRequestedResourcesIncreased`).
         names::NODE_RESOURCES_FIT => {
-            let empty = NodeInfo::new(Arc::new(new.clone()));
-            node_resources::insufficient_resources(&pod.spec.requests, &empty)
+            node_resources::insufficient_resources(&pod.spec.requests, empty)
                 .0
                 .is_empty()
                 && old.is_none_or(|o| requested_allocatable_grew(pod, o, new))
