@@ -25,7 +25,8 @@
 //! that registered the event (`interested()` in `scheduler/queue.rs`, node updates split
 //! into label, taint and allocatable changes as upstream splits them), then asks the
 //! rejecting plugin's hint about the object that changed (`scheduler/hints.rs`: nodes,
-//! claims, assigned pods, and the rejected pod's own toleration and label changes). The
+//! claims, assigned pods, volumes, StorageClasses, the CSI objects, and the rejected pod's
+//! own toleration and label changes). The
 //! harness reads a requeue from the pod's next attempt, so it also sees what follows the
 //! trigger; two cases are ported with `wanted_requeued` (upstream's requeued pods are
 //! tried again, the others stay pending) because of that:
@@ -37,10 +38,6 @@
 //!   when the deleted node's pod2, which matches its selector, is deleted with its node.
 //!
 //! Known differences (not ported):
-//! - "Pod rejected with node by the VolumeZone plugin is not requeued when the PV is
-//!   updated but the topology is same": upstream's hint skips the pod; Bindery has no hint
-//!   for volume changes and retries it (the event is one its plugin registers), and it
-//!   stays unschedulable.
 //! - "Pod rejected by the NodeResourcesFit plugin is requeued when the Pod is updated to
 //!   scale down": Bindery has no in-place resize.
 //! - VolumeBinding "requeued when the PVC is created" / "… the PVC is updated" / "… the
@@ -50,7 +47,10 @@
 //!   "… the CSIDriver's StorageCapacity gets disabled" / "… not requeued when the CSIDriver
 //!   is updated …" / the three CSIStorageCapacity cases: each starts from an unbound claim
 //!   the pod cannot use because no PV controller runs upstream; Bindery's PV controller
-//!   binds it to the matching PV first, so the pod schedules at its first attempt.
+//!   binds it to the matching PV first, so the pod schedules at its first attempt. The
+//!   AllowedTopologies, CSIDriver, CSIStorageCapacity and MigratedPluginsAnnotation cases
+//!   are kept with their triggers and expectations on a claim that stays unbound
+//!   (`unbound_claim_case`).
 //! - VolumeBinding "requeued when the PV is created" (deletes the bound pv1 and creates it
 //!   again) and "… the PV is updated" (rewrites its nodeAffinity from the beta zone label to
 //!   the GA one): Bindery keeps a bound PV until its claim releases it and refuses any
@@ -1388,6 +1388,41 @@ fn volume_zone_requeued_on_pv_update() {
     .scheduled(&["pod2"]);
 }
 
+/// "Pod rejected with node by the VolumeZone plugin is not requeued when the PV is updated
+/// but the topology is same": pv2 gains an unrelated label, its zone stays.
+#[test]
+fn volume_zone_not_requeued_on_pv_update_with_the_same_topology() {
+    start(
+        &[
+            zone_node(),
+            zone_pv("pv1", "us-west1-a"),
+            zone_pv("pv2", "us-east1"),
+            rwop_pvc("pvc1", "pv1"),
+            rwop_pvc("pvc2", "pv2"),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", claim("pvc1"), on("fake-node")),
+            ),
+        ],
+        &["pod2"],
+        &[pod("pod2", "", "", &claim("pvc2"))],
+    )
+    .trigger(|sim| {
+        create(
+            sim,
+            &pv(
+                "pv2",
+                &format!("{ZONE}: us-east1, unrelated: unrelated"),
+                "ReadOnlyMany",
+                "",
+            ),
+        )
+    })
+    .requeued(&[]);
+}
+
 /// "Pod rejected with node by the VolumeZone plugin is requeued when the PVC bound to the
 /// pod is added".
 #[test]
@@ -1564,6 +1599,149 @@ fn volume_binding_requeued_on_node_update() {
     .trigger(|sim| create(sim, &node("fake-node", "node: fake-node, aaa: ccc", "", "")))
     .requeued(&["pod1"])
     .scheduled(&["pod1"]);
+}
+
+// The upstream VolumeBinding cases for StorageClass, CSINode, CSIDriver and
+// CSIStorageCapacity events start from a claim Bindery's PV controller binds at once (see
+// the module doc). These cases keep their triggers and expectations with a claim that
+// stays unbound: a WaitForFirstConsumer claim whose class the CSI driver `csidriver`
+// provisions, rejected by VolumeBinding for capacity (or for the class's
+// allowedTopologies) until the trigger.
+
+/// A WaitForFirstConsumer class provisioned by `csidriver`, with `extra` lines.
+fn csi_class(extra: &str) -> String {
+    format!(
+        "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {{name: sc1}}\nprovisioner: csidriver\nvolumeBindingMode: WaitForFirstConsumer\n{extra}"
+    )
+}
+
+/// CSIStorageCapacity `csc` of class sc1 on fake-node, `capacity` bytes.
+fn capacity(capacity: &str) -> String {
+    format!(
+        "apiVersion: storage.k8s.io/v1\nkind: CSIStorageCapacity\nmetadata: {{name: csc, namespace: {NS}}}\nstorageClassName: sc1\nnodeTopology: {{matchLabels: {{node: fake-node}}}}\ncapacity: '{capacity}'\n"
+    )
+}
+
+fn csi_node_annotated(annotations: &str) -> String {
+    format!(
+        "apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: fake-node, annotations: {{{annotations}}}}}\nspec: {{drivers: []}}\n"
+    )
+}
+
+/// fake-node, the class (`class_extra`), `csidriver` (`storage_capacity`), the capacities
+/// in `more`, and pod1 with its unbound 1Mi claim pvc1 of class sc1.
+fn unbound_claim_case(class_extra: &str, storage_capacity: bool, more: &[String]) -> Case {
+    let mut initial = vec![
+        node("fake-node", "node: fake-node", "", ""),
+        csi_class(class_extra),
+        csi_driver(storage_capacity),
+        pvc("pvc1", "ReadWriteOnce", None, Some("sc1")),
+    ];
+    initial.extend_from_slice(more);
+    start(&initial, &["pod1"], &[pod("pod1", "", "", &claim("pvc1"))])
+}
+
+/// Upstream "… requeued when the CSIStorageCapacity is created".
+#[test]
+fn volume_binding_requeued_on_csi_storage_capacity_add() {
+    unbound_claim_case("", true, &[])
+        .trigger(|sim| create(sim, &capacity("10Mi")))
+        .requeued(&["pod1"])
+        .scheduled(&["pod1"]);
+}
+
+/// Upstream "… requeued when the CSIStorageCapacity is increased".
+#[test]
+fn volume_binding_requeued_on_csi_storage_capacity_increase() {
+    unbound_claim_case("", true, &[capacity("10")])
+        .trigger(|sim| create(sim, &capacity("20Mi")))
+        .requeued(&["pod1"])
+        .scheduled(&["pod1"]);
+}
+
+/// Upstream "… not requeued when the CSIStorageCapacity is updated but the volumelimit is
+/// not increased".
+#[test]
+fn volume_binding_not_requeued_on_csi_storage_capacity_decrease() {
+    unbound_claim_case("", true, &[capacity("10")])
+        .trigger(|sim| create(sim, &capacity("5")))
+        .requeued(&[]);
+}
+
+/// Upstream "… requeued when the CSIDriver's StorageCapacity gets disabled" (upstream's pod
+/// has an inline CSI volume of the driver; here the claim's provisioner is the driver, which
+/// upstream leaves to the five-minute flush and Bindery retries at once).
+#[test]
+fn volume_binding_requeued_when_the_driver_stops_checking_capacity() {
+    unbound_claim_case("", true, &[])
+        .trigger(|sim| create(sim, &csi_driver(false)))
+        .requeued(&["pod1"])
+        .scheduled(&["pod1"]);
+}
+
+/// Upstream "… not requeued when the CSIDriver is updated but the storage capacity is
+/// originally enabled" (turned on: a new check cannot help). The pod is rejected by the
+/// class's allowedTopologies here.
+#[test]
+fn volume_binding_not_requeued_when_the_driver_starts_checking_capacity() {
+    unbound_claim_case(
+        "allowedTopologies: [{matchLabelExpressions: [{key: node, values: [other-node]}]}]\n",
+        false,
+        &[],
+    )
+    .trigger(|sim| create(sim, &csi_driver(true)))
+    .requeued(&[]);
+}
+
+const OTHER_NODE_ONLY: &str =
+    "allowedTopologies: [{matchLabelExpressions: [{key: node, values: [other-node]}]}]\n";
+
+/// Upstream "… requeued when the StorageClass's AllowedTopologies is updated".
+#[test]
+fn volume_binding_requeued_on_allowed_topologies_update() {
+    unbound_claim_case(OTHER_NODE_ONLY, false, &[])
+        .trigger(|sim| {
+            create(
+                sim,
+                &csi_class(
+                    "allowedTopologies: [{matchLabelExpressions: [{key: node, values: [fake-node]}]}]\n",
+                ),
+            )
+        })
+        .requeued(&["pod1"])
+        .scheduled(&["pod1"]);
+}
+
+/// Upstream "… not requeued when the StorageClass is updated but the AllowedTopologies is
+/// same".
+#[test]
+fn volume_binding_not_requeued_on_storage_class_update_with_the_same_topologies() {
+    unbound_claim_case(OTHER_NODE_ONLY, false, &[])
+        .trigger(|sim| {
+            create(
+                sim,
+                &csi_class(&format!("allowVolumeExpansion: true\n{OTHER_NODE_ONLY}")),
+            )
+        })
+        .requeued(&[]);
+}
+
+/// Upstream "… requeued when the CSINode's MigratedPluginsAnnotation is updated", and not
+/// for another annotation (`isSchedulableAfterCSINodeChange`).
+#[test]
+fn volume_binding_requeued_only_on_the_migrated_plugins_annotation_update() {
+    let case = unbound_claim_case("", true, &[csi_node_annotated("")])
+        .trigger(|sim| create(sim, &csi_node_annotated("unrelated: unrelated")))
+        .requeued(&[]);
+    case.trigger(|sim| {
+        create(
+            sim,
+            &csi_node_annotated(
+                "storage.alpha.kubernetes.io/migrated-plugins: kubernetes.io/gce-pd",
+            ),
+        )
+    })
+    .requeued(&["pod1"]);
 }
 
 // =======================================================================================

@@ -55,6 +55,8 @@ pub mod well_known {
     pub const ANN_STORAGE_PROVISIONER: &str = "volume.kubernetes.io/storage-provisioner";
     pub const ANN_STORAGE_PROVISIONER_BETA: &str = "volume.beta.kubernetes.io/storage-provisioner";
     pub const ANN_SELECTED_NODE: &str = "volume.kubernetes.io/selected-node";
+    /// `v1.MigratedPluginsAnnotationKey`, on CSINodes: the in-tree plugins migrated to CSI.
+    pub const ANN_MIGRATED_PLUGINS: &str = "storage.alpha.kubernetes.io/migrated-plugins";
     pub const ANN_LOCAL_PATH_SELECTED_NODE: &str = "local.path.provisioner/selected-node";
 
     pub const FINALIZER_PVC_PROTECTION: &str = "kubernetes.io/pvc-protection";

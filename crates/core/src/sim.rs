@@ -620,6 +620,73 @@ impl Simulation {
         });
     }
 
+    /// A volume's creation (`old` is `None`, `PvAdd`) or update (`PvUpdate`), judged by
+    /// VolumeZone's hint.
+    pub(crate) fn volume_changed(
+        &mut self,
+        old: Option<&crate::model::PersistentVolume>,
+        new: &crate::model::PersistentVolume,
+    ) {
+        let event = if old.is_none() {
+            ClusterEvent::PvAdd
+        } else {
+            ClusterEvent::PvUpdate
+        };
+        self.hinted_event(event, |plugin, _| {
+            crate::scheduler::hints::volume_change_may_help(plugin, old, new)
+        });
+    }
+
+    /// A StorageClass's creation (`old` is `None`) or update, judged by VolumeBinding's and
+    /// VolumeZone's hints.
+    pub(crate) fn storage_class_changed(
+        &mut self,
+        old: Option<&crate::model::StorageClass>,
+        new: &crate::model::StorageClass,
+    ) {
+        let event = if old.is_none() {
+            ClusterEvent::StorageClassAdd
+        } else {
+            ClusterEvent::StorageClassUpdate
+        };
+        self.hinted_event(event, |plugin, _| {
+            crate::scheduler::hints::storage_class_change_may_help(plugin, old, new)
+        });
+    }
+
+    /// A CSINode's creation, update or deletion, judged by VolumeBinding's hint.
+    pub(crate) fn csi_node_changed(
+        &mut self,
+        old: Option<&crate::model::CsiNode>,
+        new: Option<&crate::model::CsiNode>,
+    ) {
+        self.hinted_event(ClusterEvent::CsiNodeChange, |plugin, _| {
+            crate::scheduler::hints::csi_node_change_may_help(plugin, old, new)
+        });
+    }
+
+    /// A CSIDriver's creation, update or deletion, judged by VolumeBinding's hint.
+    pub(crate) fn csi_driver_changed(
+        &mut self,
+        old: Option<&crate::model::CsiDriver>,
+        new: Option<&crate::model::CsiDriver>,
+    ) {
+        self.hinted_event(ClusterEvent::CsiDriverChange, |plugin, _| {
+            crate::scheduler::hints::csi_driver_change_may_help(plugin, old, new)
+        });
+    }
+
+    /// A CSIStorageCapacity's creation, update or deletion, judged by VolumeBinding's hint.
+    pub(crate) fn csi_capacity_changed(
+        &mut self,
+        old: Option<&crate::model::CsiStorageCapacity>,
+        new: Option<&crate::model::CsiStorageCapacity>,
+    ) {
+        self.hinted_event(ClusterEvent::CsiStorageCapacityChange, |plugin, _| {
+            crate::scheduler::hints::csi_capacity_change_may_help(plugin, old, new)
+        });
+    }
+
     pub(crate) fn assigned_pod_deleted(&mut self, deleted: &Pod) {
         self.assigned_pod_changed(ClusterEvent::AssignedPodDelete, Some(deleted), None);
     }

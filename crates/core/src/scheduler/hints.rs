@@ -3,15 +3,27 @@
 //!
 //! The queue first keeps the plugins that registered the event ([`super::queue::interested`]);
 //! these functions then judge the change itself, as upstream's hints do, for the objects
-//! the simulation passes along: nodes (added, updated, deleted), claims (added, updated)
-//! and deleted assigned pods. A plugin without a hint here is taken as interested (its
-//! hint returns `Queue`, or Bindery does not model what it looks at).
+//! the simulation passes along: nodes (added, updated, deleted), claims (added, updated),
+//! assigned pods, volumes, StorageClasses and the CSI objects. A plugin without a hint here
+//! is taken as interested (its hint returns `Queue`, or Bindery does not model what it
+//! looks at).
+//!
+//! Upstream retries every unschedulable pod after five minutes at the latest
+//! (`podMaxInUnschedulablePodsDuration`); Bindery does not model that flush, so where an
+//! upstream hint (or a missing registration) skips a change that can make the pod
+//! schedulable, Bindery retries at once instead of leaving the pod pending for good. Each
+//! such place says so.
 
 use super::cache::NodeInfo;
+use super::plugins::volume_zone;
 use super::plugins::{
     inter_pod_affinity, names, node_affinity, node_resources, pod_topology_spread,
 };
-use crate::model::{Node, ObjectKey, Pod, PodVolumeSource, TaintEffect};
+use crate::model::{
+    well_known, CsiDriver, CsiNode, CsiStorageCapacity, Node, ObjectKey, PersistentVolume, Pod,
+    PodVolumeSource, StorageClass, TaintEffect, VolumeBindingMode,
+};
+use crate::quantity::Bytes;
 
 /// The storage plugins' queueing hints for a claim's creation or update
 /// (`isSchedulableAfterPersistentVolumeClaimChange` of VolumeBinding and VolumeZone,
@@ -137,4 +149,200 @@ fn requested_allocatable_grew(pod: &Pod, old: &Node, new: &Node) -> bool {
                 && now.scalar.get(name).copied().unwrap_or(0)
                     > was.scalar.get(name).copied().unwrap_or(0)
         })
+}
+
+/// A volume's creation (`old` is `None`) or update.
+/// - VolumeZone (`isSchedulableAfterPersistentVolumeChange`): any new volume; an update
+///   only when its zone or region labels (as VolumeZone reads them) changed.
+/// - VolumeBinding registers volume events without a hint; NodeVolumeLimits' retry on a
+///   new volume is Bindery's (see `queue::interested`).
+pub fn volume_change_may_help(
+    plugin: &str,
+    old: Option<&PersistentVolume>,
+    new: &PersistentVolume,
+) -> bool {
+    match plugin {
+        names::VOLUME_ZONE => {
+            old.is_none_or(|o| !volume_zone::pv_topologies(o).eq(volume_zone::pv_topologies(new)))
+        }
+        _ => true,
+    }
+}
+
+/// A StorageClass's creation (`old` is `None`) or update.
+/// - VolumeBinding (`isSchedulableAfterStorageClassChange`): any new class; an update only
+///   when `allowedTopologies` changed (the binding mode is immutable).
+/// - VolumeZone (`isSchedulableAfterStorageClassAdded`, creation only): a new
+///   WaitForFirstConsumer class, as VolumeZone skips unbound claims only of such classes.
+pub fn storage_class_change_may_help(
+    plugin: &str,
+    old: Option<&StorageClass>,
+    new: &StorageClass,
+) -> bool {
+    match plugin {
+        names::VOLUME_BINDING => old.is_none_or(|o| o.allowed_topologies != new.allowed_topologies),
+        names::VOLUME_ZONE => new.binding_mode == VolumeBindingMode::WaitForFirstConsumer,
+        _ => true,
+    }
+}
+
+/// A CSINode's creation (`old` is `None`), update, or deletion (`new` is `None`).
+/// - VolumeBinding (`isSchedulableAfterCSINodeChange`, Add|Update): any new CSINode; an
+///   update only when its migrated-plugins annotation changed. A deletion is not
+///   registered and cannot help it.
+/// - NodeVolumeLimits registers only creation, without a hint; an update or deletion
+///   changes the attach limits it reads, so Bindery retries (the five-minute flush).
+pub fn csi_node_change_may_help(
+    plugin: &str,
+    old: Option<&CsiNode>,
+    new: Option<&CsiNode>,
+) -> bool {
+    match plugin {
+        names::VOLUME_BINDING => match (old, new) {
+            (None, Some(_)) => true,
+            (Some(o), Some(n)) => {
+                o.meta.annotation(well_known::ANN_MIGRATED_PLUGINS)
+                    != n.meta.annotation(well_known::ANN_MIGRATED_PLUGINS)
+            }
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// A CSIDriver's creation (`old` is `None`), update, or deletion (`new` is `None`), for
+/// VolumeBinding, which registers updates only (`isSchedulableAfterCSIDriverChange`): the
+/// driver's `storageCapacity` was turned off, so capacity no longer limits where its
+/// volumes can be provisioned. Upstream's hint asks only for pods with an inline CSI volume
+/// of the driver; a claim provisioned by it gains the same, which upstream leaves to the
+/// five-minute flush, so Bindery retries any pod. A deleted driver that checked capacity
+/// does the same. A new driver can only add a check.
+pub fn csi_driver_change_may_help(
+    plugin: &str,
+    old: Option<&CsiDriver>,
+    new: Option<&CsiDriver>,
+) -> bool {
+    match plugin {
+        names::VOLUME_BINDING => {
+            old.is_some_and(|o| o.storage_capacity) && new.is_none_or(|n| !n.storage_capacity)
+        }
+        _ => true,
+    }
+}
+
+/// A CSIStorageCapacity's creation (`old` is `None`), update, or deletion (`new` is `None`),
+/// for VolumeBinding (`isSchedulableAfterCSIStorageCapacityChange`, Add|Update): any new
+/// capacity; an update only when its volume limit (`maximumVolumeSize`, else `capacity`)
+/// appeared or grew. Less capacity cannot help.
+pub fn csi_capacity_change_may_help(
+    plugin: &str,
+    old: Option<&CsiStorageCapacity>,
+    new: Option<&CsiStorageCapacity>,
+) -> bool {
+    match plugin {
+        names::VOLUME_BINDING => match (old, new) {
+            (None, Some(_)) => true,
+            (Some(o), Some(n)) => {
+                volume_limit(n).is_some_and(|grown| volume_limit(o).is_none_or(|was| grown > was))
+            }
+            _ => false,
+        },
+        _ => true,
+    }
+}
+
+/// `volumeLimit` (binder.go): the largest volume the capacity allows.
+fn volume_limit(c: &CsiStorageCapacity) -> Option<Bytes> {
+    c.maximum_volume_size.or(c.capacity)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn capacity(capacity: Option<i128>, maximum: Option<i128>) -> CsiStorageCapacity {
+        CsiStorageCapacity {
+            capacity: capacity.map(Bytes::new),
+            maximum_volume_size: maximum.map(Bytes::new),
+            ..Default::default()
+        }
+    }
+
+    /// volume_binding_test.go `TestIsSchedulableAfterCSIStorageCapacityChange`.
+    #[test]
+    fn capacity_hint_wants_a_new_or_larger_volume_limit() {
+        let vb = names::VOLUME_BINDING;
+        let ten = capacity(Some(10), None);
+        assert!(csi_capacity_change_may_help(vb, None, Some(&ten)));
+        assert!(csi_capacity_change_may_help(
+            vb,
+            Some(&ten),
+            Some(&capacity(Some(20), None))
+        ));
+        assert!(!csi_capacity_change_may_help(
+            vb,
+            Some(&ten),
+            Some(&capacity(Some(5), None))
+        ));
+        assert!(!csi_capacity_change_may_help(vb, Some(&ten), Some(&ten)));
+        // maximumVolumeSize, where set, is the limit rather than the capacity.
+        assert!(!csi_capacity_change_may_help(
+            vb,
+            Some(&capacity(Some(10), Some(5))),
+            Some(&capacity(Some(20), Some(5)))
+        ));
+        assert!(csi_capacity_change_may_help(
+            vb,
+            Some(&capacity(None, None)),
+            Some(&capacity(Some(1), None))
+        ));
+        assert!(!csi_capacity_change_may_help(
+            vb,
+            Some(&capacity(Some(1), None)),
+            Some(&capacity(None, None))
+        ));
+        assert!(!csi_capacity_change_may_help(vb, Some(&ten), None));
+    }
+
+    #[test]
+    fn driver_hint_wants_storage_capacity_turned_off() {
+        let vb = names::VOLUME_BINDING;
+        let driver = |storage_capacity| CsiDriver {
+            storage_capacity,
+            ..Default::default()
+        };
+        let (on, off) = (driver(true), driver(false));
+        assert!(csi_driver_change_may_help(vb, Some(&on), Some(&off)));
+        assert!(!csi_driver_change_may_help(vb, Some(&off), Some(&on)));
+        assert!(!csi_driver_change_may_help(vb, Some(&on), Some(&on)));
+        assert!(!csi_driver_change_may_help(vb, None, Some(&off)));
+        assert!(csi_driver_change_may_help(vb, Some(&on), None));
+        assert!(!csi_driver_change_may_help(vb, Some(&off), None));
+    }
+
+    /// volume_binding_test.go `TestIsSchedulableAfterCSINodeChange`.
+    #[test]
+    fn csi_node_hint_wants_a_new_node_or_a_migrated_plugins_change() {
+        let vb = names::VOLUME_BINDING;
+        let annotated = |value: Option<&str>| {
+            let mut n = CsiNode::default();
+            if let Some(v) = value {
+                n.meta
+                    .annotations
+                    .insert(well_known::ANN_MIGRATED_PLUGINS, v);
+            }
+            n
+        };
+        let (none, gce) = (annotated(None), annotated(Some("kubernetes.io/gce-pd")));
+        assert!(csi_node_change_may_help(vb, None, Some(&none)));
+        assert!(csi_node_change_may_help(vb, Some(&none), Some(&gce)));
+        assert!(!csi_node_change_may_help(vb, Some(&gce), Some(&gce)));
+        assert!(!csi_node_change_may_help(vb, Some(&gce), None));
+        // NodeVolumeLimits reads the limits: every change may help it.
+        assert!(csi_node_change_may_help(
+            names::NODE_VOLUME_LIMITS,
+            Some(&gce),
+            Some(&gce)
+        ));
+    }
 }

@@ -311,11 +311,13 @@ impl Simulation {
                     .get(&*key.name)
                     .map(|o| o.meta.clone());
                 self.stamp(&mut n.meta, Kind::CSINode, old.as_ref());
-                self.cluster
+                let new = Arc::new(n);
+                let replaced = self
+                    .cluster
                     .csi_nodes
-                    .insert(key.name.to_string(), Arc::new(n));
+                    .insert(key.name.to_string(), new.clone());
                 self.sync_csi_limits(&key.name);
-                self.cluster_event(ClusterEvent::CsiNodeChange);
+                self.csi_node_changed(replaced.as_deref(), Some(&new));
                 Ok(created_or_updated(old.is_none()))
             }
             Object::CSIDriver(mut d) => {
@@ -340,10 +342,12 @@ impl Simulation {
                     .get(&*key.name)
                     .map(|o| o.meta.clone());
                 self.stamp(&mut d.meta, Kind::CSIDriver, old.as_ref());
-                self.cluster
+                let new = Arc::new(d);
+                let replaced = self
+                    .cluster
                     .csi_drivers
-                    .insert(key.name.to_string(), Arc::new(d));
-                self.cluster_event(ClusterEvent::CsiDriverChange);
+                    .insert(key.name.to_string(), new.clone());
+                self.csi_driver_changed(replaced.as_deref(), Some(&new));
                 Ok(created_or_updated(old.is_none()))
             }
             Object::CSIStorageCapacity(mut c) => {
@@ -365,8 +369,9 @@ impl Simulation {
                 }
                 let old = self.cluster.csi_capacities.get(key).map(|o| o.meta.clone());
                 self.stamp(&mut c.meta, Kind::CSIStorageCapacity, old.as_ref());
-                self.cluster.csi_capacities.insert(key.clone(), Arc::new(c));
-                self.cluster_event(ClusterEvent::CsiStorageCapacityChange);
+                let new = Arc::new(c);
+                let replaced = self.cluster.csi_capacities.insert(key.clone(), new.clone());
+                self.csi_capacity_changed(replaced.as_deref(), Some(&new));
                 Ok(created_or_updated(old.is_none()))
             }
             Object::PodDisruptionBudget(mut p) => {
@@ -557,11 +562,9 @@ impl Simulation {
         for claim in &of_class {
             self.arm_claim_resync(claim);
         }
-        self.cluster_event(if old.is_none() {
-            ClusterEvent::StorageClassAdd
-        } else {
-            ClusterEvent::StorageClassUpdate
-        });
+        if let Some(new) = self.cluster.storage_classes.get(&*key.name).cloned() {
+            self.storage_class_changed(old.as_deref(), &new);
+        }
         Ok(created_or_updated(old.is_none()))
     }
 
@@ -696,11 +699,9 @@ impl Simulation {
             .map(|p| p.storage_class_name.clone())
             .unwrap_or_default();
         self.enqueue_unbound_immediate_claims(&class);
-        self.cluster_event(if old.is_none() {
-            ClusterEvent::PvAdd
-        } else {
-            ClusterEvent::PvUpdate
-        });
+        if let Some(new) = self.cluster.pv(&key.name).cloned() {
+            self.volume_changed(old.as_deref(), &new);
+        }
         Ok(created_or_updated(old.is_none()))
     }
 
@@ -1084,17 +1085,17 @@ impl Simulation {
             Kind::PersistentVolumeClaim => self.request_pvc_deletion(key),
             Kind::Pod => self.request_pod_deletion(key, false),
             Kind::CSINode => {
-                self.cluster.csi_nodes.remove(&*key.name);
+                let removed = self.cluster.csi_nodes.remove(&*key.name);
                 self.sync_csi_limits(&key.name);
-                self.cluster_event(ClusterEvent::CsiNodeChange);
+                self.csi_node_changed(removed.as_deref(), None);
             }
             Kind::CSIDriver => {
-                self.cluster.csi_drivers.remove(&*key.name);
-                self.cluster_event(ClusterEvent::CsiDriverChange);
+                let removed = self.cluster.csi_drivers.remove(&*key.name);
+                self.csi_driver_changed(removed.as_deref(), None);
             }
             Kind::CSIStorageCapacity => {
-                self.cluster.csi_capacities.remove(key);
-                self.cluster_event(ClusterEvent::CsiStorageCapacityChange);
+                let removed = self.cluster.csi_capacities.remove(key);
+                self.csi_capacity_changed(removed.as_deref(), None);
             }
             Kind::PodDisruptionBudget => {
                 self.cluster.pdbs.remove(key);

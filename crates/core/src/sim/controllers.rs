@@ -96,11 +96,13 @@ impl Simulation {
             .claim_ref
             .as_ref()
             .map(|r| ObjectKey::new(r.namespace.clone(), r.name.clone()));
-        self.cluster.put_pv(Arc::new(pv));
+        let old = self.cluster.pv(&pv.meta.name).cloned();
+        let new = Arc::new(pv);
+        self.cluster.put_pv(new.clone());
         if let Some(c) = claim {
             self.after_claim_change(&c);
         }
-        self.cluster_event(ClusterEvent::PvUpdate);
+        self.volume_changed(old.as_deref(), &new);
     }
 
     fn pv_event(

@@ -235,7 +235,9 @@ impl Simulation {
         );
         self.work.volumes.insert(name.to_string());
         self.work.claims.insert(key.clone());
-        self.cluster_event(crate::scheduler::queue::ClusterEvent::PvAdd);
+        if let Some(new) = self.cluster.pv(&name).cloned() {
+            self.volume_changed(None, &new);
+        }
     }
 
     fn csi_pv(
@@ -359,10 +361,12 @@ impl Simulation {
             })
             .map(|(k, _)| k.clone());
         if let Some(k) = key {
-            let mut c = (*self.cluster.csi_capacities[&k]).clone();
+            let old = self.cluster.csi_capacities[&k].clone();
+            let mut c = (*old).clone();
             c.capacity = c.capacity.map(|cap| cap + delta);
-            self.cluster.csi_capacities.insert(k, Arc::new(c));
-            self.cluster_event(crate::scheduler::queue::ClusterEvent::CsiStorageCapacityChange);
+            let new = Arc::new(c);
+            self.cluster.csi_capacities.insert(k, new.clone());
+            self.csi_capacity_changed(Some(&old), Some(&new));
         }
     }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use super::names;
 use super::volume_binding::pvc_not_found;
-use crate::model::{well_known, Pod, PodVolumeSource, VolumeBindingMode};
+use crate::model::{well_known, PersistentVolume, Pod, PodVolumeSource, VolumeBindingMode};
 use crate::scheduler::cache::NodeInfo;
 use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
 
@@ -37,6 +37,25 @@ fn ga_key(key: &str) -> &str {
         well_known::LABEL_REGION_BETA => well_known::LABEL_REGION,
         other => other,
     }
+}
+
+/// `getPVTopologies`: the zone and region labels of a volume, each with its set of values
+/// (`za__zb` is two zones). The PreFilter state and the volume-update queueing hint read them.
+pub(crate) fn pv_topologies(
+    pv: &PersistentVolume,
+) -> impl Iterator<Item = (&'static str, BTreeSet<String>)> + '_ {
+    TOPOLOGY_LABELS.into_iter().filter_map(|key| {
+        let values: BTreeSet<String> = pv
+            .meta
+            .labels
+            .get(key)?
+            .split("__")
+            .map(|z| z.trim().to_string())
+            .collect();
+        // `LabelZonesToSet` rejects a list with an empty element, and `getPVTopologies`
+        // then ignores the label ("failed to parse PV's topology label").
+        (!values.contains("")).then_some((key, values))
+    })
 }
 
 impl Plugin for VolumeZone {
@@ -92,18 +111,7 @@ impl Plugin for VolumeZone {
                     Status::unresolvable(format!("persistentvolume {pv_name:?} not found")),
                 );
             };
-            for key in TOPOLOGY_LABELS {
-                if let Some(value) = pv.meta.labels.get(key) {
-                    let values: BTreeSet<String> =
-                        value.split("__").map(|z| z.trim().to_string()).collect();
-                    // `LabelZonesToSet` rejects a list with an empty element, and
-                    // `getPVTopologies` then ignores the label ("Failed to parse label").
-                    if values.contains("") {
-                        continue;
-                    }
-                    s.topologies.push((key, values));
-                }
-            }
+            s.topologies.extend(pv_topologies(pv));
         }
         if s.topologies.is_empty() {
             return (None, Status::skip());
