@@ -330,3 +330,107 @@ fn live_rwop_migration_keeps_the_disk_and_rebinds_it_rwop_only() {
         .collect::<Vec<_>>();
     assert_eq!(scheduled_app, [1, 1]);
 }
+
+/// The beta class annotation (`volume.beta.kubernetes.io/storage-class`) still names the
+/// class, ahead of `storageClassName` (`GetPersistentVolumeClaimClass`,
+/// `GetPersistentVolumeClass`), and a claim carrying it has a class, so the default class
+/// is not given to it (`PersistentVolumeClaimHasClass`), even with an empty value. The
+/// resulting state keeps the manifests' fields as written.
+#[test]
+fn the_beta_storage_class_annotation_names_the_class() {
+    let yaml = r#"
+apiVersion: storage.k8s.io/v1
+kind: StorageClass
+metadata:
+  name: standard
+  annotations: {storageclass.kubernetes.io/is-default-class: "true"}
+provisioner: kubernetes.io/no-provisioner
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: gold-pv}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: gold
+  hostPath: {path: /gold}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata:
+  name: silver-pv
+  annotations: {volume.beta.kubernetes.io/storage-class: silver}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  storageClassName: standard
+  hostPath: {path: /silver}
+---
+apiVersion: v1
+kind: PersistentVolume
+metadata: {name: classless-pv}
+spec:
+  capacity: {storage: 1Gi}
+  accessModes: [ReadWriteOnce]
+  hostPath: {path: /none}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: legacy-gold
+  annotations: {volume.beta.kubernetes.io/storage-class: gold}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: silver}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+  storageClassName: silver
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata:
+  name: legacy-none
+  annotations: {volume.beta.kubernetes.io/storage-class: ""}
+spec:
+  accessModes: [ReadWriteOnce]
+  resources: {requests: {storage: 1Gi}}
+"#;
+    let sim = bindery_tests::run_yaml(yaml, GOLDEN_SEED);
+    let claim = |name: &str| {
+        sim.cluster()
+            .pvc(&ObjectKey::new("default", name))
+            .unwrap()
+            .clone()
+    };
+    for (name, volume, class) in [
+        ("legacy-gold", "gold-pv", "gold"),
+        ("silver", "silver-pv", "silver"),
+        ("legacy-none", "classless-pv", ""),
+    ] {
+        let c = claim(name);
+        assert_eq!(c.phase, PvcPhase::Bound, "{name}");
+        assert_eq!(c.volume_name.as_deref(), Some(volume), "{name}");
+        assert_eq!(c.class_name(), class, "{name}");
+    }
+    let state = bindery_core::scenario::export::state_yaml(&sim);
+    let doc = |kind: &str, name: &str| {
+        state
+            .split("\n---\n")
+            .find(|d| {
+                d.contains(&format!("kind: {kind}\n")) && d.contains(&format!("\n  name: {name}\n"))
+            })
+            .unwrap_or_else(|| panic!("{name} not exported"))
+            .to_string()
+    };
+    // The annotated claims got neither the default class nor a copy of the annotation's.
+    for name in ["legacy-gold", "legacy-none"] {
+        let claim = doc("PersistentVolumeClaim", name);
+        assert!(!claim.contains("storageClassName"), "{claim}");
+    }
+    assert!(doc("PersistentVolume", "silver-pv").contains("storageClassName: standard"));
+}

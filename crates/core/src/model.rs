@@ -49,6 +49,11 @@ pub mod well_known {
     pub const ANN_DEFAULT_STORAGE_CLASS: &str = "storageclass.kubernetes.io/is-default-class";
     pub const ANN_DEFAULT_STORAGE_CLASS_BETA: &str =
         "storageclass.beta.kubernetes.io/is-default-class";
+    /// `v1.BetaStorageClassAnnotation`: the class before `storageClassName` existed. Where
+    /// present it wins over the field (`GetPersistentVolumeClaimClass`,
+    /// `GetPersistentVolumeClass`), and a claim carrying it has a class
+    /// (`PersistentVolumeClaimHasClass`) even when the value is empty.
+    pub const ANN_STORAGE_CLASS_BETA: &str = "volume.beta.kubernetes.io/storage-class";
     pub const ANN_BIND_COMPLETED: &str = "pv.kubernetes.io/bind-completed";
     pub const ANN_BOUND_BY_CONTROLLER: &str = "pv.kubernetes.io/bound-by-controller";
     pub const ANN_PROVISIONED_BY: &str = "pv.kubernetes.io/provisioned-by";

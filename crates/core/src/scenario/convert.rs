@@ -940,6 +940,10 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
             cx.err(e);
         }
     }
+    // The model keeps the class the binder uses: the beta annotation first.
+    let class = meta
+        .annotation(well_known::ANN_STORAGE_CLASS_BETA)
+        .map_or(class, str::to_string);
     PersistentVolume {
         meta,
         capacity,
@@ -1021,11 +1025,16 @@ fn pvc_spec_into(
             cx.err(e);
         }
     }
+    // The model keeps the class the binder uses: the beta annotation first.
+    let storage_class_name = meta
+        .annotation(well_known::ANN_STORAGE_CLASS_BETA)
+        .or(spec.storage_class_name.as_deref())
+        .map(Arc::from);
     PersistentVolumeClaim {
         meta,
         access_modes,
         request,
-        storage_class_name: spec.storage_class_name.as_deref().map(Arc::from),
+        storage_class_name,
         volume_name: spec
             .volume_name
             .as_deref()

@@ -460,8 +460,16 @@ fn persistent_volume(c: &Cluster, pv: &PersistentVolume) -> core::PersistentVolu
             .collect(),
     );
     spec.volume_mode = Some(pv.volume_mode.as_str().to_string());
-    spec.storage_class_name =
-        (!pv.storage_class_name.is_empty()).then(|| pv.storage_class_name.to_string());
+    // With the beta annotation, the model's class is the annotation's; the field stays as
+    // written (nothing changes a volume's class).
+    if pv
+        .meta
+        .annotation(well_known::ANN_STORAGE_CLASS_BETA)
+        .is_none()
+    {
+        spec.storage_class_name =
+            (!pv.storage_class_name.is_empty()).then(|| pv.storage_class_name.to_string());
+    }
     spec.persistent_volume_reclaim_policy = Some(pv.reclaim_policy.as_str().to_string());
     spec.claim_ref = pv.claim_ref.as_ref().map(|r| core::ObjectReference {
         api_version: Some("v1".into()),
@@ -517,7 +525,15 @@ fn persistent_volume_claim(
     meta_into(&pvc.meta, &mut o.metadata);
     let spec = o.spec.get_or_insert_with(Default::default);
     spec.volume_name = pvc.volume_name.as_deref().map(str::to_string);
-    spec.storage_class_name = pvc.storage_class_name.as_deref().map(str::to_string);
+    // With the beta annotation the claim has a class, which no controller changes: the
+    // field stays as written, the model's class is the annotation's.
+    if pvc
+        .meta
+        .annotation(well_known::ANN_STORAGE_CLASS_BETA)
+        .is_none()
+    {
+        spec.storage_class_name = pvc.storage_class_name.as_deref().map(str::to_string);
+    }
     spec.volume_mode = Some(pvc.volume_mode.as_str().to_string());
     if let Some(req) = pvc.request {
         let res = spec.resources.get_or_insert_with(Default::default);
