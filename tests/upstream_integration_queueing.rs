@@ -2,7 +2,7 @@
 //! `test/integration/scheduler/queueing/queue.go` (driven by `queue_test.go`,
 //! kubernetes/kubernetes, read at 055fd39), for the storage and node plugins: VolumeBinding,
 //! VolumeRestrictions, NodeVolumeLimits, VolumeZone, NodeResourcesFit, NodeUnschedulable,
-//! TaintToleration, NodeAffinity, PodTopologySpread and InterPodAffinity.
+//! TaintToleration, NodeAffinity, NodePorts, PodTopologySpread and InterPodAffinity.
 //!
 //! How the harness maps onto Bindery:
 //! - Upstream creates the initial objects, then the pods, pops each pod once
@@ -62,7 +62,7 @@
 //! - The NodeVolumeLimits VolumeAttachment cases: Bindery models no VolumeAttachment objects.
 //!
 //! Not covered: the DRA / extended-resource / DeviceClass NodeResourcesFit cases (DRA is not
-//! modelled), NodePorts, NodeDeclaredFeatures and GangScheduling cases.
+//! modelled), NodeDeclaredFeatures and GangScheduling cases.
 
 use std::collections::BTreeMap;
 
@@ -798,6 +798,57 @@ fn node_unschedulable_not_requeued_on_unschedulable_node_add() {
     )
     .trigger(|sim| create(sim, &node("fake-node2", "", "", "  unschedulable: true\n")))
     .requeued(&[]);
+}
+
+// =======================================================================================
+// NodePorts
+// =======================================================================================
+
+/// `st.MakePod().Name(name).Container("image").ContainerPort([{8080, hostPort}])`, on `node`
+/// if any.
+fn port_pod(name: &str, host_port: u16, node: Option<&str>) -> String {
+    let mut s = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: {name}, namespace: {NS}}}\nspec:\n  containers: [{{name: container, image: image, ports: [{{containerPort: 8080, hostPort: {host_port}}}]}}]\n"
+    );
+    if let Some(n) = node {
+        s.push_str(&on(n));
+    }
+    s
+}
+
+/// "Pod rejected with hostport by the NodePorts plugin is requeued when pod with common
+/// hostport is deleted": pod4 wants 8081, which pod1 did not hold.
+#[test]
+fn node_ports_requeued_when_a_pod_with_a_common_host_port_is_deleted() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            port_pod("pod1", 8080, Some("fake-node")),
+            port_pod("pod2", 8081, Some("fake-node")),
+        ],
+        &["pod3", "pod4"],
+        &[port_pod("pod3", 8080, None), port_pod("pod4", 8081, None)],
+    )
+    .trigger(|sim| delete(sim, Kind::Pod, NS, "pod1"))
+    .requeued(&["pod3"])
+    .scheduled(&["pod3"]);
+}
+
+/// "Pod rejected with hostport by the NodePorts plugin is requeued when new node is
+/// created".
+#[test]
+fn node_ports_requeued_on_node_add() {
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            port_pod("pod1", 8080, Some("fake-node")),
+        ],
+        &["pod2"],
+        &[port_pod("pod2", 8080, None)],
+    )
+    .trigger(|sim| create(sim, &node("fake-node2", "node: fake-node2", "", "")))
+    .requeued(&["pod2"])
+    .on_node("pod2", "fake-node2");
 }
 
 // =======================================================================================

@@ -15,9 +15,9 @@
 //! such place says so.
 
 use super::cache::NodeInfo;
-use super::plugins::volume_zone;
 use super::plugins::{
-    inter_pod_affinity, names, node_affinity, node_resources, pod_topology_spread,
+    inter_pod_affinity, names, node_affinity, node_ports, node_resources, pod_topology_spread,
+    volume_zone,
 };
 use crate::model::{
     well_known, CsiDriver, CsiNode, CsiStorageCapacity, Node, ObjectKey, PersistentVolume, Pod,
@@ -56,7 +56,9 @@ pub fn claim_change_may_help(plugin: &str, pod: &Pod, claim: &ObjectKey) -> bool
 ///   without reading the access modes; in-tree disk conflicts are not simulated).
 /// - NodeVolumeLimits (deletion): the deleted pod had a claim (`persistentVolumeClaim` or
 ///   ephemeral), which may free an attachment slot.
-/// - NodeResourcesFit and NodePorts: any deletion of a pod with a node may free room.
+/// - NodePorts (deletion, `isSchedulableAfterPodDeleted`): the deleted pod held a host port
+///   that conflicts with one the pending pod wants.
+/// - NodeResourcesFit: any deletion of a pod with a node may free room.
 pub fn assigned_pod_change_may_help(
     plugin: &str,
     pending: &Pod,
@@ -71,6 +73,9 @@ pub fn assigned_pod_change_may_help(
                 && pvc_names(deleted).any(|c| pvc_names(pending).any(|w| w == c))
         }),
         names::NODE_VOLUME_LIMITS => old.is_none_or(Pod::has_claims),
+        names::NODE_PORTS => {
+            old.is_none_or(|deleted| node_ports::deletion_frees_a_wanted_port(pending, deleted))
+        }
         _ => true,
     }
 }

@@ -23,6 +23,17 @@ fn conflicts(a: &HostPort, b: &HostPort) -> bool {
         && (a.host_ip == b.host_ip || a.host_ip == "0.0.0.0" || b.host_ip == "0.0.0.0")
 }
 
+/// NodePorts' queueing hint for an assigned pod's deletion (`isSchedulableAfterPodDeleted`):
+/// the deleted pod held a host port that conflicts with one the pending pod wants.
+pub fn deletion_frees_a_wanted_port(pending: &Pod, deleted: &Pod) -> bool {
+    let wanted = pending.spec.host_ports();
+    deleted
+        .spec
+        .host_ports()
+        .iter()
+        .any(|used| wanted.iter().any(|w| conflicts(w, used)))
+}
+
 impl Plugin for NodePorts {
     fn passes_with_fewer_pods(&self) -> bool {
         true
