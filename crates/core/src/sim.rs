@@ -620,6 +620,12 @@ impl Simulation {
         });
     }
 
+    /// `hinted_event` for hints that read only the changed object: judged once per
+    /// rejecting plugin, not once per pending pod (a PV controller write is one such event).
+    fn object_event(&mut self, event: ClusterEvent, hint: impl Fn(&str) -> bool) {
+        self.queue.on_object_event_hinted(event, self.now, hint);
+    }
+
     /// A volume's creation (`old` is `None`, `PvAdd`) or update (`PvUpdate`), judged by
     /// VolumeZone's hint.
     pub(crate) fn volume_changed(
@@ -632,7 +638,7 @@ impl Simulation {
         } else {
             ClusterEvent::PvUpdate
         };
-        self.hinted_event(event, |plugin, _| {
+        self.object_event(event, |plugin| {
             crate::scheduler::hints::volume_change_may_help(plugin, old, new)
         });
     }
@@ -649,7 +655,7 @@ impl Simulation {
         } else {
             ClusterEvent::StorageClassUpdate
         };
-        self.hinted_event(event, |plugin, _| {
+        self.object_event(event, |plugin| {
             crate::scheduler::hints::storage_class_change_may_help(plugin, old, new)
         });
     }
@@ -660,7 +666,7 @@ impl Simulation {
         old: Option<&crate::model::CsiNode>,
         new: Option<&crate::model::CsiNode>,
     ) {
-        self.hinted_event(ClusterEvent::CsiNodeChange, |plugin, _| {
+        self.object_event(ClusterEvent::CsiNodeChange, |plugin| {
             crate::scheduler::hints::csi_node_change_may_help(plugin, old, new)
         });
     }
@@ -671,7 +677,7 @@ impl Simulation {
         old: Option<&crate::model::CsiDriver>,
         new: Option<&crate::model::CsiDriver>,
     ) {
-        self.hinted_event(ClusterEvent::CsiDriverChange, |plugin, _| {
+        self.object_event(ClusterEvent::CsiDriverChange, |plugin| {
             crate::scheduler::hints::csi_driver_change_may_help(plugin, old, new)
         });
     }
@@ -682,7 +688,7 @@ impl Simulation {
         old: Option<&crate::model::CsiStorageCapacity>,
         new: Option<&crate::model::CsiStorageCapacity>,
     ) {
-        self.hinted_event(ClusterEvent::CsiStorageCapacityChange, |plugin, _| {
+        self.object_event(ClusterEvent::CsiStorageCapacityChange, |plugin| {
             crate::scheduler::hints::csi_capacity_change_may_help(plugin, old, new)
         });
     }

@@ -398,6 +398,28 @@ impl SchedulingQueue {
         movable.len()
     }
 
+    /// `on_event_hinted` for a hint that reads only the changed object (a volume, class or
+    /// CSI object), not the pending pod: `worth(plugin)` is asked once per rejecting
+    /// plugin, and all the pods that plugin rejected move when it holds.
+    pub fn on_object_event_hinted(
+        &mut self,
+        event: ClusterEvent,
+        now: SimTime,
+        worth: impl Fn(&str) -> bool,
+    ) -> usize {
+        let movable: BTreeSet<ObjectKey> = self
+            .unschedulable
+            .iter()
+            .filter(|(plugin, _)| interested(plugin, event) && worth(plugin))
+            .flat_map(|(_, pods)| pods.iter())
+            .cloned()
+            .collect();
+        for pod in &movable {
+            self.move_to_backoff(pod, now);
+        }
+        movable.len()
+    }
+
     /// The pending pod's own update, with each rejecting plugin's queueing hint for it:
     /// moves it back when `worth(plugin)` holds for any plugin that rejected it.
     pub fn on_own_update_hinted(
