@@ -45,8 +45,6 @@
 //! - volume_provisioning.go: cloud-specific cases (GCE/AWS/vSphere/Azure parameters, KMS
 //!   keys, unmanaged zones, the in-tree plugins' `pv.kubernetes.io/provisioned-by`
 //!   checks) and the external nfs-provisioner deployment case.
-//! - csi_volume_limit.go: the two generic-ephemeral-volume cases (Bindery has no
-//!   ephemeral-volume controller to create `<pod>-<volume>` claims).
 //! - csi_storage_capacity.go's "storage capacity" context (`resourceExhausted` injected
 //!   into the mock driver's CreateVolume, the expected gRPC call sequence, the
 //!   `selected-node` reset it causes with topology): Bindery has no gRPC layer or error
@@ -1213,6 +1211,70 @@ fn csi_volume_limit_reports_attach_limit() {
         msg,
         "0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 1 node(s) exceed max volume count. no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
     );
+}
+
+/// The mock driver's `startPausePodGenericEphemeral`: volume `my-volume` from a claim
+/// template in `mock-sc`, pinned to `node-1`.
+fn generic_ephemeral_pod(name: &str) -> String {
+    format!(
+        "{}  volumes:\n  - name: my-volume\n    ephemeral:\n      volumeClaimTemplate:\n        spec: {{accessModes: [ReadWriteOnce], storageClassName: mock-sc, resources: {{requests: {{storage: 1Gi}}}}}}\n",
+        pod(name, &[], &pinned_to("node-1"))
+    )
+}
+
+/// The mock cluster of csi_volume_limit.go with the driver reporting `allocatable.count: 1`.
+fn attach_limit_one() -> Cluster {
+    Cluster::new(&[
+        node("node-1", None),
+        node("node-2", None),
+        format!("apiVersion: storage.k8s.io/v1\nkind: CSIDriver\nmetadata: {{name: {MOCK_DRIVER}}}\nspec: {{attachRequired: true}}\n"),
+        format!("apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata: {{name: node-1}}\nspec:\n  drivers:\n  - {{name: {MOCK_DRIVER}, nodeID: node-1, allocatable: {{count: 1}}}}\n"),
+        class("mock-sc", MOCK_DRIVER, "Immediate", ""),
+    ])
+}
+
+const ONE_VOLUME_TOO_MANY: &str = "0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 1 node(s) exceed max volume count. no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling.";
+
+/// csi_volume_limit.go, "should report attach limit for generic ephemeral volume when
+/// persistent volume is attached": with a limit of 1, a pod with a claim runs; a pod with a
+/// generic ephemeral volume (its claim created by the ephemeral volume controller, then
+/// provisioned) is refused for the max volume count.
+#[test]
+fn csi_volume_limit_generic_ephemeral_after_persistent() {
+    let mut c = attach_limit_one();
+    c.create(&[pvc("pvc-1", Some("mock-sc"), "ReadWriteOnce", "1Gi", "")]);
+    c.create(&[pod("pvc-volume-tester-1", &["pvc-1"], &pinned_to("node-1"))]);
+    assert_eq!(c.running("pvc-volume-tester-1"), "node-1");
+    c.create(&[generic_ephemeral_pod("pvc-volume-tester-2")]);
+    // The controller made the claim, owned by the pod, and it bound (Immediate).
+    let claim = c
+        .sim
+        .cluster()
+        .pvc(&key("pvc-volume-tester-2-my-volume"))
+        .expect("ephemeral claim created");
+    let owner = c.sim.cluster().pod(&key("pvc-volume-tester-2")).unwrap();
+    assert_eq!(
+        claim
+            .meta
+            .controller()
+            .map(|o| (&*o.kind, &*o.name, &o.uid)),
+        Some(("Pod", "pvc-volume-tester-2", &owner.meta.uid))
+    );
+    c.pvc_volume("pvc-volume-tester-2-my-volume");
+    assert_eq!(c.unschedulable("pvc-volume-tester-2"), ONE_VOLUME_TOO_MANY);
+}
+
+/// csi_volume_limit.go, "should report attach limit for persistent volume when generic
+/// ephemeral volume is attached": the same with the order reversed.
+#[test]
+fn csi_volume_limit_persistent_after_generic_ephemeral() {
+    let mut c = attach_limit_one();
+    c.create(&[generic_ephemeral_pod("pvc-volume-tester-1")]);
+    assert_eq!(c.running("pvc-volume-tester-1"), "node-1");
+    c.pvc_volume("pvc-volume-tester-1-my-volume");
+    c.create(&[pvc("pvc-2", Some("mock-sc"), "ReadWriteOnce", "1Gi", "")]);
+    c.create(&[pod("pvc-volume-tester-2", &["pvc-2"], &pinned_to("node-1"))]);
+    assert_eq!(c.unschedulable("pvc-volume-tester-2"), ONE_VOLUME_TOO_MANY);
 }
 
 /// csi_storage_capacity.go, the "CSIStorageCapacity" table: a mock driver with

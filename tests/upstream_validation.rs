@@ -845,6 +845,68 @@ fn pod_volumes() {
     );
 }
 
+/// validation.go `validateEphemeralVolumeSource` / `ValidateTemplateObjectMeta` and the
+/// derived claim name check in `validateVolumeSource` (validation_test.go's "ephemeral"
+/// volume cases).
+#[test]
+fn pod_generic_ephemeral_volumes() {
+    let at = "doc 1: spec.volumes[0]";
+    let template = |meta: &str, spec: &str| {
+        format!("  volumes:\n  - name: scratch\n    ephemeral:\n      volumeClaimTemplate:\n{meta}        spec: {spec}\n")
+    };
+    let good_spec = "{accessModes: [ReadWriteOnce], resources: {requests: {storage: 1Gi}}}";
+    // "ephemeral volume + PVC, no metadata" / "with labels and annotations": accepted.
+    assert_accepted(&pod("p", &template("", good_spec)));
+    assert_accepted(&pod(
+        "p",
+        &template(
+            "        metadata: {labels: {a: b}, annotations: {c: d}}\n",
+            good_spec,
+        ),
+    ));
+    // "ephemeral volume without template".
+    assert_eq!(
+        create_errors(&pod("p", "  volumes: [{name: scratch, ephemeral: {}}]\n")),
+        [format!(
+            "{at}.ephemeral.volumeClaimTemplate: Required value"
+        )]
+    );
+    // Only labels and annotations may be set in the template's metadata.
+    assert_eq!(
+        create_errors(&pod(
+            "p",
+            &template(
+                "        metadata: {name: x, namespace: y, finalizers: [f]}\n",
+                good_spec
+            )
+        )),
+        [
+            format!("{at}.ephemeral.volumeClaimTemplate.metadata.name: Forbidden: cannot be set"),
+            format!(
+                "{at}.ephemeral.volumeClaimTemplate.metadata.namespace: Forbidden: cannot be set"
+            ),
+            format!(
+                "{at}.ephemeral.volumeClaimTemplate.metadata.finalizers: Forbidden: cannot be set"
+            ),
+        ]
+    );
+    // The template's spec is a claim's spec.
+    assert_eq!(
+        create_errors(&pod("p", &template("", "{resources: {requests: {storage: 1Gi}}}"))),
+        [format!(
+            "{at}.ephemeral.volumeClaimTemplate.spec.accessModes: Required value: at least 1 access mode is required"
+        )]
+    );
+    // `<pod>-<volume>` must be a valid claim name.
+    let long = "p".repeat(250);
+    assert_eq!(
+        create_errors(&pod(&long, &template("", good_spec))),
+        [format!(
+            "{at}.name: Invalid value: \"scratch\": PVC name \"{long}-scratch\": must be no more than 253 characters"
+        )]
+    );
+}
+
 // -------------------------------------------------------------------------------------
 // PodDisruptionBudget (pkg/apis/policy/validation TestValidatePodDisruptionBudgetSpec)
 

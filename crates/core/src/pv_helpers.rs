@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use crate::model::{
     storage::access_modes_contain_all, AccessMode, Node, PersistentVolume, PersistentVolumeClaim,
-    PvPhase,
+    Pod, PvPhase,
 };
 
 /// `IsVolumeBoundToClaim`: the PV's claimRef names this claim (and its UID, when set).
@@ -128,4 +128,19 @@ pub fn access_mode_set_key(modes: &[AccessMode]) -> Vec<AccessMode> {
     crate::sort::sort(&mut m);
     m.dedup();
     m
+}
+
+/// `ephemeral.VolumeIsForPod`: a generic ephemeral volume's claim must be controlled by the
+/// pod; a claim of that name made by anyone else is not its (the scheduler and the
+/// ephemeral volume controller both refuse it, with this message).
+pub fn volume_is_for_pod(pod: &Pod, pvc: &PersistentVolumeClaim) -> Result<(), String> {
+    if pvc.meta.namespace != pod.meta.namespace
+        || pvc.meta.controller().is_none_or(|o| o.uid != pod.meta.uid)
+    {
+        return Err(format!(
+            "PVC {}/{} was not created for pod {}/{} (pod is not owner)",
+            pvc.meta.namespace, pvc.meta.name, pod.meta.namespace, pod.meta.name
+        ));
+    }
+    Ok(())
 }

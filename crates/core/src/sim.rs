@@ -14,6 +14,7 @@
 mod apply;
 mod binding;
 mod controllers;
+mod ephemeral;
 mod kubelet;
 mod provisioner;
 mod workloads;
@@ -151,6 +152,8 @@ pub(crate) struct WorkQueues {
     pub kubelet: BTreeSet<ObjectKey>,
     /// StatefulSets, Deployments and ReplicaSets to reconcile.
     pub workloads: BTreeSet<(Kind, ObjectKey)>,
+    /// Pods whose generic ephemeral volumes may need their claims created.
+    pub ephemeral: BTreeSet<ObjectKey>,
 }
 
 impl WorkQueues {
@@ -162,6 +165,7 @@ impl WorkQueues {
             && self.pv_protection.is_empty()
             && self.kubelet.is_empty()
             && self.workloads.is_empty()
+            && self.ephemeral.is_empty()
     }
 }
 

@@ -77,6 +77,17 @@ pub fn add_pending(sim: &mut Simulation, doc: &str) {
     }
 }
 
+/// Adds `doc` before any controller reacts to it: the scheduler's view in the moment
+/// between a pod's creation and, say, the ephemeral volume controller creating its claims
+/// (upstream's plugin tests build exactly such listers by hand).
+pub fn add_unreacted(sim: &mut Simulation, doc: &str) {
+    let parsed = parse(doc);
+    assert!(parsed.errors.is_empty(), "{:?}", parsed.errors);
+    for d in &parsed.manifests {
+        sim.apply_without_reacting(&d.manifest, None).unwrap();
+    }
+}
+
 /// PreFilter then `plugin`'s Filter for `pod` on `node`: the PreFilter status if PreFilter
 /// did not pass, otherwise the Filter status (Skip when the plugin skipped itself).
 pub fn verdict(sim: &Simulation, plugin: &dyn Plugin, pod: &str, node: &str) -> Status {

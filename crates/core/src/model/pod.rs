@@ -106,9 +106,11 @@ pub enum PodVolumeSource {
         claim_name: String,
         read_only: bool,
     },
-    /// A generic ephemeral volume: its claim is `<pod>-<volume>`.
+    /// A generic ephemeral volume: its claim is `<pod>-<volume>`, which the ephemeral
+    /// volume controller creates from `template` (`volumeClaimTemplate`).
     Ephemeral {
         claim_name: String,
+        template: Arc<k8s_openapi::api::core::v1::PersistentVolumeClaimTemplate>,
     },
     /// Any other volume type (emptyDir, configMap, …): no scheduling effect.
     Other(String),
@@ -367,7 +369,7 @@ impl Pod {
     pub fn claim_names(&self) -> impl Iterator<Item = &str> {
         self.spec.volumes.iter().filter_map(|v| match &v.source {
             PodVolumeSource::PersistentVolumeClaim { claim_name, .. }
-            | PodVolumeSource::Ephemeral { claim_name } => Some(claim_name.as_str()),
+            | PodVolumeSource::Ephemeral { claim_name, .. } => Some(claim_name.as_str()),
             PodVolumeSource::Other(_) => None,
         })
     }

@@ -960,6 +960,65 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
     }
 }
 
+/// `ValidateTemplateObjectMeta`: a claim template's metadata — annotations, then labels,
+/// then every other set field refused (`validateFieldAllowList`, in ObjectMeta's field
+/// order, named as upstream lower-cases them).
+fn template_meta_only_labels(path: &str, m: &metav1::ObjectMeta, cx: &mut Cx) {
+    for k in m.annotations.iter().flatten().map(|(k, _)| k) {
+        for msg in super::field::qualified_name_errors(&k.to_lowercase()) {
+            cx.err(FieldError::invalid(child(path, "annotations"), k, msg));
+        }
+    }
+    if let Some(labels) = &m.labels {
+        cx.errors.extend(super::field::validate_labels(
+            &child(path, "labels"),
+            labels.iter().map(|(k, v)| (k.as_str(), v.as_str())),
+        ));
+    }
+    let set = [
+        ("name", m.name.as_ref().is_some_and(|v| !v.is_empty())),
+        (
+            "generateName",
+            m.generate_name.as_ref().is_some_and(|v| !v.is_empty()),
+        ),
+        (
+            "namespace",
+            m.namespace.as_ref().is_some_and(|v| !v.is_empty()),
+        ),
+        (
+            "selfLink",
+            m.self_link.as_ref().is_some_and(|v| !v.is_empty()),
+        ),
+        ("uID", m.uid.as_ref().is_some_and(|v| !v.is_empty())),
+        (
+            "resourceVersion",
+            m.resource_version.as_ref().is_some_and(|v| !v.is_empty()),
+        ),
+        ("generation", m.generation.is_some_and(|v| v != 0)),
+        ("creationTimestamp", m.creation_timestamp.is_some()),
+        ("deletionTimestamp", m.deletion_timestamp.is_some()),
+        (
+            "deletionGracePeriodSeconds",
+            m.deletion_grace_period_seconds.is_some(),
+        ),
+        (
+            "ownerReferences",
+            m.owner_references.as_ref().is_some_and(|v| !v.is_empty()),
+        ),
+        (
+            "finalizers",
+            m.finalizers.as_ref().is_some_and(|v| !v.is_empty()),
+        ),
+        (
+            "managedFields",
+            m.managed_fields.as_ref().is_some_and(|v| !v.is_empty()),
+        ),
+    ];
+    for (field, _) in set.iter().filter(|(_, is_set)| *is_set) {
+        cx.err(FieldError::forbidden(child(path, field), "cannot be set"));
+    }
+}
+
 // ---------------------------------------------------------------------------------------
 // PersistentVolumeClaim
 
@@ -1234,9 +1293,43 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 claim_name: c.claim_name.clone(),
                 read_only: c.read_only.unwrap_or(false),
             }
-        } else if v.ephemeral.is_some() {
+        } else if let Some(e) = &v.ephemeral {
+            // validateEphemeralVolumeSource: the template is required; its metadata may only
+            // carry labels and annotations; its spec is a claim's spec.
+            let template = match &e.volume_claim_template {
+                Some(t) => {
+                    let tpath = child(&p, "ephemeral.volumeClaimTemplate");
+                    template_meta_only_labels(
+                        &child(&tpath, "metadata"),
+                        &t.metadata.clone().unwrap_or_default(),
+                        cx,
+                    );
+                    pvc_spec_into(Meta::default(), &t.spec, &child(&tpath, "spec"), cx);
+                    t.clone()
+                }
+                None => {
+                    cx.err(FieldError::required(
+                        child(&p, "ephemeral.volumeClaimTemplate"),
+                        "",
+                    ));
+                    Default::default()
+                }
+            };
+            // The claim the ephemeral volume controller will create must have a valid
+            // name, checked here so that the pod is refused rather than stuck.
+            let claim_name = format!("{}-{}", meta.name, v.name);
+            if !meta.name.is_empty() && !v.name.is_empty() {
+                if let Some(e) = super::field::validate_dns1123_subdomain("", &claim_name) {
+                    cx.err(FieldError::invalid(
+                        child(&p, "name"),
+                        &v.name,
+                        format!("PVC name {claim_name:?}: {}", e.detail),
+                    ));
+                }
+            }
             PodVolumeSource::Ephemeral {
-                claim_name: format!("{}-{}", meta.name, v.name),
+                claim_name,
+                template: std::sync::Arc::new(template),
             }
         } else {
             PodVolumeSource::Other(volume_type_name(v).to_string())
@@ -1245,15 +1338,6 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
             name: v.name.clone(),
             source,
         });
-    }
-    if volumes
-        .iter()
-        .any(|v| matches!(v.source, PodVolumeSource::Ephemeral { .. }))
-    {
-        cx.warn(
-            "spec.volumes",
-            "generic ephemeral volumes are not simulated: create the PersistentVolumeClaim <pod>-<volume> yourself, with an ownerReference (controller: true) to the pod's uid, or the scheduler will not use it",
-        );
     }
 
     let affinity = spec.affinity.clone().unwrap_or_default();

@@ -19,6 +19,10 @@ pub struct ApplyError {
     pub key: ObjectKey,
     /// The whole message as kubectl prints it.
     pub message: String,
+    /// The API server's Status message, as a controller's client returns it (what
+    /// controllers put in their events): no `The ` prefix, several field errors as one
+    /// bracketed, comma-separated aggregate.
+    pub api_message: String,
     /// Each cause as `(field path, what is wrong there)`.
     pub causes: Vec<(String, String)>,
 }
@@ -40,10 +44,23 @@ impl ApplyError {
             let lines: Vec<String> = errors.iter().map(|e| format!("* {e}")).collect();
             format!("\n{}", lines.join("\n"))
         };
+        // `utilerrors.NewAggregate(...).Error()`: one message as is, several (duplicates
+        // dropped) in brackets.
+        let mut seen = std::collections::BTreeSet::new();
+        let distinct: Vec<String> = errors
+            .iter()
+            .map(|e| e.to_string())
+            .filter(|m| seen.insert(m.clone()))
+            .collect();
+        let aggregate = match distinct.as_slice() {
+            [one] => one.clone(),
+            many => format!("[{}]", many.join(", ")),
+        };
         ApplyError {
             kind,
             key: key.clone(),
             message: format!("The {} {:?} is invalid: {body}", kind, key.name),
+            api_message: format!("{} {:?} is invalid: {aggregate}", kind, key.name),
             causes: errors.iter().map(|e| (e.path.clone(), e.body())).collect(),
         }
     }
@@ -60,6 +77,7 @@ impl ApplyError {
             kind,
             key: key.clone(),
             causes: vec![(path.to_string(), message.clone())],
+            api_message: message.clone(),
             message,
         }
     }
@@ -80,6 +98,7 @@ impl ApplyError {
             kind,
             key: key.clone(),
             causes: vec![(String::new(), message.clone())],
+            api_message: message.clone(),
             message,
         }
     }
@@ -158,7 +177,7 @@ impl Simulation {
 
     /// [`Simulation::apply`] without running the controllers: the object is stored and
     /// their work is queued. `prepared`, when given, is [`Prepared::of`] `m`.
-    fn apply_without_reacting(
+    pub(crate) fn apply_without_reacting(
         &mut self,
         m: &Manifest,
         prepared: Option<&Prepared>,
@@ -892,6 +911,7 @@ impl Simulation {
         }
         let pod = Arc::new(pod);
         self.cluster.put_pod(pod.clone());
+        self.enqueue_ephemeral(&pod);
         match pod.node_name() {
             Some(node) => {
                 // Bypasses the scheduler: the kubelet on that node takes it.
@@ -1192,6 +1212,12 @@ impl Simulation {
                 self.work.volumes.insert(pv.name().to_string());
             }
             self.provisioning.remove(key);
+            // `onPVCDelete`: a pod still using the claim as its ephemeral volume gets it
+            // re-created.
+            let users: Vec<Arc<Pod>> = self.cluster.pods_using_claim(key).cloned().collect();
+            for pod in users {
+                self.enqueue_ephemeral(&pod);
+            }
         }
     }
 
@@ -1252,5 +1278,42 @@ fn apply_rank(kind: Kind) -> u8 {
         Kind::ReplicaSet => 9,
         Kind::Deployment => 10,
         Kind::StatefulSet => 11,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn api_message_is_the_status_message_a_client_returns() {
+        let key = ObjectKey::new("default", "c");
+        let one = [FieldError::required("spec.accessModes", "")];
+        let e = ApplyError::invalid(Kind::PersistentVolumeClaim, &key, &one);
+        assert_eq!(
+            e.message,
+            "The PersistentVolumeClaim \"c\" is invalid: spec.accessModes: Required value"
+        );
+        assert_eq!(
+            e.api_message,
+            "PersistentVolumeClaim \"c\" is invalid: spec.accessModes: Required value"
+        );
+        // Several errors: kubectl lists them on lines, the API's aggregate brackets them
+        // (and drops repeats).
+        let two = [
+            FieldError::required("spec.accessModes", ""),
+            FieldError::forbidden("metadata.name", "cannot be set"),
+            FieldError::required("spec.accessModes", ""),
+        ];
+        let e = ApplyError::invalid(Kind::PersistentVolumeClaim, &key, &two);
+        assert_eq!(
+            e.api_message,
+            "PersistentVolumeClaim \"c\" is invalid: [spec.accessModes: Required value, metadata.name: Forbidden: cannot be set]"
+        );
+        assert!(e
+            .message
+            .contains("\n* spec.accessModes: Required value\n* metadata.name"));
+        let e = ApplyError::already_exists(Kind::PersistentVolumeClaim, &key);
+        assert_eq!(e.api_message, e.message);
     }
 }

@@ -26,6 +26,12 @@ impl Simulation {
         // the claim looks for one, as upstream's volume worker has it within milliseconds of
         // the create, so the claim binds without a spurious FailedBinding or provisioning
         // (provision_test.go 11-22: no ExternalProvisioning when a volume is available).
+        // Ephemeral claims before the PV controller looks at claims: a claim the ephemeral
+        // volume controller creates is synced in the same round.
+        let pods = std::mem::take(&mut self.work.ephemeral);
+        for key in pods {
+            self.sync_ephemeral(&key);
+        }
         let volumes = std::mem::take(&mut self.work.volumes);
         for name in volumes {
             self.sync_volume(&name);

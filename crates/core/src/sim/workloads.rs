@@ -57,7 +57,7 @@ fn is_active(p: &Pod) -> bool {
     !p.is_terminal() && p.meta.deletion.is_none()
 }
 
-fn owner_ref_json(o: &OwnerRef) -> metav1::OwnerReference {
+pub(super) fn owner_ref_json(o: &OwnerRef) -> metav1::OwnerReference {
     metav1::OwnerReference {
         api_version: o.api_version.clone(),
         kind: o.kind.clone(),
@@ -91,7 +91,7 @@ impl Simulation {
 
     /// Creates an object a controller made from a template: validated and admitted like any
     /// write, kept as a generated source (not part of the scenario).
-    fn create_generated(&mut self, m: Manifest) -> Result<(), ApplyError> {
+    pub(super) fn create_generated(&mut self, m: Manifest) -> Result<(), ApplyError> {
         let kind = m.kind();
         let key = m.key();
         let exists = match kind {
@@ -101,17 +101,7 @@ impl Simulation {
             _ => false,
         };
         if exists {
-            let message = format!(
-                "{} {:?} already exists",
-                super::apply::plural(kind),
-                key.name
-            );
-            return Err(ApplyError {
-                kind,
-                key,
-                causes: vec![(String::new(), message.clone())],
-                message,
-            });
+            return Err(ApplyError::already_exists(kind, &key));
         }
         let converted = to_model(&m).map_err(|errors| ApplyError::invalid(kind, &key, &errors))?;
         let source = m.to_json_string();
@@ -426,7 +416,7 @@ impl Simulation {
                 "FailedCreate",
                 format!(
                     "create Pod {pod_name} in StatefulSet {} failed error: {}",
-                    set.meta.name, e.message
+                    set.meta.name, e.api_message
                 ),
             ),
         }
@@ -477,10 +467,10 @@ impl Simulation {
                                 "FailedCreate",
                                 format!(
                                     "create Claim {name} for Pod {pod_name} in StatefulSet {} failed error: {}",
-                                    set.meta.name, e.message
+                                    set.meta.name, e.api_message
                                 ),
                             );
-                            errors.push(format!("failed to create PVC {name}: {}", e.message));
+                            errors.push(format!("failed to create PVC {name}: {}", e.api_message));
                         }
                     }
                 }
@@ -708,7 +698,7 @@ impl Simulation {
                     "FailedCreate",
                     Kind::ReplicaSet,
                     &key,
-                    format!("Error creating: {}", e.message),
+                    format!("Error creating: {}", e.api_message),
                     REPLICASET_CONTROLLER,
                 );
                 false
@@ -1203,7 +1193,10 @@ impl Simulation {
                 "FailedCreate",
                 Kind::Deployment,
                 &d.meta.key(),
-                format!("Failed to create new replica set {name:?}: {}", e.message),
+                format!(
+                    "Failed to create new replica set {name:?}: {}",
+                    e.api_message
+                ),
                 DEPLOYMENT_CONTROLLER,
             );
             return None;

@@ -27,7 +27,7 @@ use crate::model::{
     PersistentVolumeClaim, Pod, PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
 };
 use crate::pv_helpers::{
-    check_node_affinity, classify_volume, is_volume_bound_to_claim, Candidate,
+    check_node_affinity, classify_volume, is_volume_bound_to_claim, volume_is_for_pod, Candidate,
 };
 use crate::quantity::Bytes;
 use crate::scheduler::cache::NodeInfo;
@@ -114,7 +114,7 @@ impl VolumeBinding {
         for v in &pod.spec.volumes {
             let (claim, ephemeral) = match &v.source {
                 PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => (claim_name, false),
-                PodVolumeSource::Ephemeral { claim_name } => (claim_name, true),
+                PodVolumeSource::Ephemeral { claim_name, .. } => (claim_name, true),
                 PodVolumeSource::Other(_) => continue,
             };
             let Some(pvc) = cx.cluster.pvc_by(&pod.meta.namespace, claim) else {
@@ -141,14 +141,8 @@ impl VolumeBinding {
             }
             // `ephemeral.VolumeIsForPod`: a generic ephemeral volume's claim must be
             // controlled by the pod (a claim of that name made by anyone else is not its).
-            if ephemeral
-                && (pvc.meta.namespace != pod.meta.namespace
-                    || pvc.meta.controller().is_none_or(|o| o.uid != pod.meta.uid))
-            {
-                return Err(Status::unresolvable(format!(
-                    "PVC {}/{} was not created for pod {}/{} (pod is not owner)",
-                    pvc.meta.namespace, pvc.meta.name, pod.meta.namespace, pod.meta.name
-                )));
+            if ephemeral {
+                volume_is_for_pod(pod, pvc).map_err(Status::unresolvable)?;
             }
             if pvc.is_fully_bound() {
                 state.bound_claims.push(pvc.clone());
@@ -770,6 +764,40 @@ mod tests {
 
     fn gated(name: &str, claims: &[&str]) -> String {
         pod(name, claims, "  schedulingGates: [{name: hold}]\n")
+    }
+
+    /// volume_binding_test.go "generic-ephemeral,no-pvc": the scheduler looks at the pod
+    /// before the ephemeral volume controller has created its claim; once the controller
+    /// has run, the claim exists and PreFilter passes it on (a WaitForFirstConsumer claim).
+    #[test]
+    fn an_ephemeral_claim_not_yet_created_is_waited_for() {
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            class(
+                "late",
+                "kubernetes.io/no-provisioner",
+                "WaitForFirstConsumer",
+                "",
+            ),
+        ]);
+        let doc = "apiVersion: v1\nkind: Pod\nmetadata: {name: test-pod}\nspec:\n  schedulingGates: [{name: hold}]\n  containers: [{name: c, image: pause}]\n  volumes:\n  - name: test-volume\n    ephemeral:\n      volumeClaimTemplate:\n        spec: {accessModes: [ReadWriteOnce], storageClassName: late, resources: {requests: {storage: 1G}}}\n";
+        add_unreacted(&mut sim, doc);
+        let vb = VolumeBinding {
+            capacity_scoring: false,
+        };
+        assert_eq!(
+            verdict(&sim, &vb, "test-pod", "n1"),
+            unresolvable("waiting for ephemeral volume controller to create the persistentvolumeclaim \"test-pod-test-volume\"")
+        );
+        sim.run_until_idle(100);
+        assert!(sim
+            .cluster()
+            .pvc_by("default", "test-pod-test-volume")
+            .is_some());
+        assert_eq!(
+            verdict(&sim, &vb, "test-pod", "n1"),
+            unresolvable("node(s) didn't find available persistent volumes to bind")
+        );
     }
 
     #[test]

@@ -162,7 +162,8 @@ mod tests {
             &mut sim,
             &pod("gone", &["nope"], "  schedulingGates: [{name: hold}]\n"),
         );
-        add_pending(
+        // Before the ephemeral volume controller has created `abc-xyz`.
+        add_unreacted(
             &mut sim,
             "apiVersion: v1\nkind: Pod\nmetadata: {name: abc}\nspec:\n  schedulingGates: [{name: hold}]\n  containers: [{name: c, image: pause}]\n  volumes:\n  - name: xyz\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          resources: {requests: {storage: 1Gi}}\n",
         );

@@ -1,0 +1,286 @@
+//! Upstream's ephemeral volume controller expectations (`<pod>-<volume>` claims for
+//! generic ephemeral volumes) as Bindery scenarios.
+//!
+//! Sources (kubernetes/kubernetes, read for their cases and expected outcomes only):
+//! - `pkg/controller/volume/ephemeral/controller.go` (`enqueuePod` on pod add,
+//!   `onPVCDelete`, `syncHandler`, `handleVolume`) and `controller_test.go`
+//!   (`TestSyncHandler`: "create", "no-such-pod", "pod-deleted", "no-volumes",
+//!   "create-with-other-PVC", "wrong-PVC-owner", "create-conflict");
+//! - `component-helpers/storage/ephemeral` (`VolumeClaimName`, `VolumeIsForPod`);
+//! - the garbage collector's part (the claim is owned by the pod and goes with it) and the
+//!   PV controller / scheduler handling the created claim like any other.
+//!
+//! Adapted (with why):
+//! - upstream's fixtures use an empty `volumeClaimTemplate` (the fake client validates
+//!   nothing); Bindery admits pods through API validation, which requires the template's
+//!   `accessModes` and storage request, so the template here has both.
+//! - "no-such-pod" and "pod-deleted" are the controller ignoring a pod that is gone or
+//!   terminating: here a deleted pod's claim is garbage-collected and not re-created.
+//! - "create-conflict" injects an API conflict into the fake client; Bindery has no error
+//!   injection, so a creation the API server refuses (a claim name longer than 253
+//!   characters) stands in for it (`upstream_volume_binding.rs`,
+//!   `find_pod_volumes_generic_ephemeral`). The rate-limited retries after a failure are
+//!   not modelled: the `FailedBinding` event is emitted once per sync.
+
+use bindery_core::events::{EntryKind, EventType};
+use bindery_core::model::{Kind, ObjectKey, PodPhase, PvcPhase};
+use bindery_core::scenario::export::scenario_yaml;
+use bindery_core::Simulation;
+
+const MAX_STEPS: u64 = 100_000;
+const NS: &str = "my-namespace";
+const CLAIM: &str = "test-pod-ephemeral-volume";
+
+fn node(name: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: Node\nmetadata: {{name: {name}, labels: {{kubernetes.io/hostname: {name}}}}}\nstatus:\n  allocatable: {{cpu: '4', memory: 16Gi, pods: '110'}}\n"
+    )
+}
+
+fn local_path_class() -> String {
+    "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: local-path}\nprovisioner: rancher.io/local-path\nvolumeBindingMode: WaitForFirstConsumer\nreclaimPolicy: Delete\n".to_string()
+}
+
+/// `testPodWithEphemeral`: pod `test-pod` with volume `ephemeral-volume`; the template
+/// carries a label and an annotation the claim must inherit.
+fn pod_with_ephemeral() -> String {
+    format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: test-pod, namespace: {NS}}}\nspec:\n  containers: [{{name: c, image: pause}}]\n  volumes:\n  - name: ephemeral-volume\n    ephemeral:\n      volumeClaimTemplate:\n        metadata:\n          labels: {{type: scratch}}\n          annotations: {{team: storage}}\n        spec: {{accessModes: [ReadWriteOnce], storageClassName: local-path, resources: {{requests: {{storage: 1Gi}}}}}}\n"
+    )
+}
+
+/// `makePVC(name, namespace, nil)`: a claim nobody owns.
+fn unowned_claim(namespace: &str) -> String {
+    format!(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {CLAIM}, namespace: {namespace}}}\nspec: {{accessModes: [ReadWriteOnce], storageClassName: local-path, resources: {{requests: {{storage: 1Gi}}}}}}\n"
+    )
+}
+
+fn key(name: &str) -> ObjectKey {
+    ObjectKey::new(NS, name)
+}
+
+struct Run {
+    sim: Simulation,
+}
+
+impl Run {
+    fn new(docs: &[String]) -> Run {
+        let mut r = Run {
+            sim: Simulation::new(1),
+        };
+        for d in docs {
+            r.apply(d);
+        }
+        r
+    }
+
+    fn apply(&mut self, doc: &str) {
+        let parsed = bindery_core::scenario::parse(doc);
+        assert!(parsed.errors.is_empty(), "{:?}\n{doc}", parsed.errors);
+        for m in &parsed.manifests {
+            self.sim
+                .apply(&m.manifest)
+                .unwrap_or_else(|e| panic!("{e:?}\n{doc}"));
+        }
+        self.settle();
+    }
+
+    fn delete(&mut self, kind: Kind, name: &str) {
+        self.sim
+            .execute(bindery_core::Command::Delete {
+                kind,
+                key: key(name),
+            })
+            .unwrap();
+        self.settle();
+    }
+
+    fn settle(&mut self) {
+        self.sim.run_until_idle(MAX_STEPS);
+        assert!(self.sim.is_idle(), "did not settle");
+    }
+
+    /// Every claim as `namespace/name`, sorted.
+    fn claims(&self) -> Vec<String> {
+        let mut v: Vec<String> = self
+            .sim
+            .cluster()
+            .pvcs()
+            .values()
+            .map(|c| format!("{}/{}", c.meta.namespace, c.meta.name))
+            .collect();
+        v.sort();
+        v
+    }
+
+    /// `(type, reason, message, source)` of the events about `kind/name`.
+    fn events(&self, kind: Kind, name: &str) -> Vec<(EventType, String, String, String)> {
+        self.sim
+            .events_for(kind, &key(name))
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EntryKind::Event(ev) => Some((
+                    ev.type_,
+                    ev.reason.to_string(),
+                    ev.message.to_string(),
+                    ev.source.to_string(),
+                )),
+                _ => None,
+            })
+            .collect()
+    }
+
+    fn failed_binding(&self) -> Vec<(EventType, String, String, String)> {
+        self.events(Kind::Pod, "test-pod")
+            .into_iter()
+            .filter(|e| e.1 == "FailedBinding")
+            .collect()
+    }
+}
+
+/// "create": the claim `<pod>-<volume>` is created in the pod's namespace, controlled by
+/// the pod (`blockOwnerDeletion` too), with the template's labels, annotations and spec;
+/// then the PV controller, scheduler and provisioner treat it as any WaitForFirstConsumer
+/// claim, and the pod runs.
+#[test]
+fn create() {
+    let r = Run::new(&[node("node-1"), local_path_class(), pod_with_ephemeral()]);
+    assert_eq!(r.claims(), [format!("{NS}/{CLAIM}")]);
+    let pod = r.sim.cluster().pod(&key("test-pod")).unwrap();
+    let claim = r.sim.cluster().pvc(&key(CLAIM)).unwrap();
+    let owner = claim.meta.controller().expect("controller reference");
+    assert_eq!(
+        (
+            &*owner.api_version,
+            &*owner.kind,
+            &*owner.name,
+            &owner.uid,
+            owner.block_owner_deletion
+        ),
+        ("v1", "Pod", "test-pod", &pod.meta.uid, true)
+    );
+    assert_eq!(claim.meta.owners.len(), 1);
+    assert_eq!(
+        claim.meta.labels.get("type").map(|v| v.as_ref()),
+        Some("scratch")
+    );
+    assert_eq!(
+        claim.meta.annotations.get("team").map(|v| v.as_ref()),
+        Some("storage")
+    );
+    assert_eq!(claim.phase, PvcPhase::Bound);
+    assert_eq!(pod.status.phase, PodPhase::Running);
+    assert_eq!(pod.node_name(), Some("node-1"));
+    assert!(r.failed_binding().is_empty());
+    // The claim is the controller's work, not part of the scenario: the exported inputs
+    // keep the pod with its template and no claim.
+    let inputs = scenario_yaml(&r.sim);
+    assert!(inputs.contains("volumeClaimTemplate"), "{inputs}");
+    assert!(!inputs.contains("kind: PersistentVolumeClaim"), "{inputs}");
+}
+
+/// "no-volumes": a pod without ephemeral volumes gets no claim.
+#[test]
+fn no_volumes() {
+    let r = Run::new(&[
+        node("node-1"),
+        format!(
+            "apiVersion: v1\nkind: Pod\nmetadata: {{name: test-pod, namespace: {NS}}}\nspec:\n  containers: [{{name: c, image: pause}}]\n  volumes:\n  - {{name: scratch, emptyDir: {{}}}}\n"
+        ),
+    ]);
+    assert!(r.claims().is_empty());
+    assert_eq!(
+        r.sim.cluster().pod(&key("test-pod")).unwrap().status.phase,
+        PodPhase::Running
+    );
+}
+
+/// "create-with-other-PVC": a claim of the same name in another namespace is not the
+/// pod's; its own is created next to it.
+#[test]
+fn create_with_other_namespace_claim() {
+    let r = Run::new(&[
+        node("node-1"),
+        local_path_class(),
+        unowned_claim("not-my-namespace"),
+        pod_with_ephemeral(),
+    ]);
+    assert_eq!(
+        r.claims(),
+        [format!("{NS}/{CLAIM}"), format!("not-my-namespace/{CLAIM}")]
+    );
+    assert!(r.failed_binding().is_empty());
+}
+
+/// "wrong-PVC-owner": a claim of that name the pod does not control stays as it is; the
+/// controller reports it on the pod, and the scheduler refuses the claim with the same
+/// `VolumeIsForPod` error.
+#[test]
+fn wrong_claim_owner() {
+    let r = Run::new(&[
+        node("node-1"),
+        local_path_class(),
+        unowned_claim(NS),
+        pod_with_ephemeral(),
+    ]);
+    assert_eq!(r.claims(), [format!("{NS}/{CLAIM}")]);
+    let claim = r.sim.cluster().pvc(&key(CLAIM)).unwrap();
+    assert!(claim.meta.owners.is_empty());
+    let not_owner =
+        format!("PVC {NS}/{CLAIM} was not created for pod {NS}/test-pod (pod is not owner)");
+    assert_eq!(
+        r.failed_binding(),
+        [(
+            EventType::Warning,
+            "FailedBinding".to_string(),
+            format!("ephemeral volume ephemeral-volume: {not_owner}"),
+            "ephemeral_volume".to_string(),
+        )]
+    );
+    let pod = r.sim.cluster().pod(&key("test-pod")).unwrap();
+    assert_eq!(pod.node_name(), None);
+    let scheduled = pod.condition("PodScheduled").expect("PodScheduled");
+    assert_eq!(
+        (&*scheduled.reason, &*scheduled.message),
+        // A PreFilter rejection: the whole message is its reason, then PostFilter's
+        // "not found" (as for any PreFilter-rejected pod, `upstream_framework.rs`).
+        (
+            "Unschedulable",
+            &*format!("0/1 nodes are available: {not_owner}. not found")
+        )
+    );
+}
+
+/// `onPVCDelete`: a claim deleted while its pod exists is created again (here: the pod is
+/// still Pending, so the claim's protection finalizer does not hold it).
+#[test]
+fn deleted_claim_is_recreated() {
+    // No node: the pod stays Pending and never uses the claim.
+    let mut r = Run::new(&[local_path_class(), pod_with_ephemeral()]);
+    let first = r.sim.cluster().pvc(&key(CLAIM)).unwrap().meta.uid.clone();
+    r.delete(Kind::PersistentVolumeClaim, CLAIM);
+    let again = r.sim.cluster().pvc(&key(CLAIM)).expect("re-created");
+    assert_ne!(again.meta.uid, first, "a new claim, not the old one");
+    assert_eq!(again.meta.deletion, None);
+}
+
+/// "pod-deleted" / "no-such-pod": when the pod goes, the garbage collector removes its
+/// claim (the pod owns it) and the controller does not bring it back; the provisioned
+/// volume follows the class's Delete reclaim policy.
+#[test]
+fn deleted_pod_takes_its_claim() {
+    let mut r = Run::new(&[node("node-1"), local_path_class(), pod_with_ephemeral()]);
+    let volume = r
+        .sim
+        .cluster()
+        .pvc(&key(CLAIM))
+        .unwrap()
+        .volume_name
+        .clone()
+        .expect("provisioned");
+    r.delete(Kind::Pod, "test-pod");
+    assert!(r.sim.cluster().pod(&key("test-pod")).is_none());
+    assert!(r.claims().is_empty());
+    assert!(r.sim.cluster().pv(&volume).is_none(), "reclaimed (Delete)");
+}
