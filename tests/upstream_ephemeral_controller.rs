@@ -161,14 +161,8 @@ fn create() {
         ("v1", "Pod", "test-pod", &pod.meta.uid, true)
     );
     assert_eq!(claim.meta.owners.len(), 1);
-    assert_eq!(
-        claim.meta.labels.get("type").map(|v| v.as_ref()),
-        Some("scratch")
-    );
-    assert_eq!(
-        claim.meta.annotations.get("team").map(|v| v.as_ref()),
-        Some("storage")
-    );
+    assert_eq!(claim.meta.labels.get("type"), Some("scratch"));
+    assert_eq!(claim.meta.annotations.get("team"), Some("storage"));
     assert_eq!(claim.phase, PvcPhase::Bound);
     assert_eq!(pod.status.phase, PodPhase::Running);
     assert_eq!(pod.node_name(), Some("node-1"));
