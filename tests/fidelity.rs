@@ -434,3 +434,63 @@ spec:
     }
     assert!(doc("PersistentVolume", "silver-pv").contains("storageClassName: standard"));
 }
+
+/// generic-ephemeral-volumes: one claim per Deployment pod, named `<pod>-<volume>`,
+/// owned by its pod, provisioned on that pod's node; scaling down takes one pod's claim
+/// and volume away; the pod whose claim name is taken by someone else's claim is reported
+/// by the controller and refused by the scheduler with `VolumeIsForPod`'s words.
+#[test]
+fn generic_ephemeral_volumes_get_a_claim_per_pod() {
+    let run = run_builtin("generic-ephemeral-volumes", GOLDEN_SEED);
+    assert!(run.load_errors.is_empty() && run.then_errors.is_empty());
+    let sim = run.sim;
+    let c = sim.cluster();
+    let cache: Vec<_> = c
+        .pods()
+        .values()
+        .filter(|p| p.meta.name.starts_with("cache-"))
+        .collect();
+    assert_eq!(cache.len(), 1, "scaled down to one replica");
+    let pod = cache[0];
+    let claim = c
+        .pvc(&ObjectKey::new(
+            "default",
+            format!("{}-scratch", pod.meta.name).as_str(),
+        ))
+        .expect("the pod's ephemeral claim");
+    assert_eq!(claim.meta.controller().map(|o| &o.uid), Some(&pod.meta.uid));
+    assert_eq!(claim.meta.labels.get("app"), Some("cache"));
+    assert_eq!(claim.phase, PvcPhase::Bound);
+    assert_eq!(claim.selected_node(), pod.node_name());
+    // The scaled-down pod's claim and its Delete volume are gone: one cache claim, one PV.
+    let cache_claims = c
+        .pvcs()
+        .values()
+        .filter(|p| p.meta.name.starts_with("cache-"))
+        .count();
+    assert_eq!((cache_claims, c.pvs().len()), (1, 1));
+    // Two claims were made at first, one per pod.
+    let created = messages(
+        &sim,
+        Kind::ReplicaSet,
+        "default/cache-77b4d947c",
+        "SuccessfulCreate",
+    );
+    assert_eq!(created.len(), 2, "{created:?}");
+    let not_owner =
+        "PVC default/report-scratch was not created for pod default/report (pod is not owner)";
+    assert_eq!(
+        messages(&sim, Kind::Pod, "default/report", "FailedBinding"),
+        [format!("ephemeral volume scratch: {not_owner}")]
+    );
+    assert_eq!(
+        messages(&sim, Kind::Pod, "default/report", "FailedScheduling")[0],
+        format!("0/2 nodes are available: {not_owner}. not found")
+    );
+    assert!(c
+        .pvc(&ObjectKey::new("default", "report-scratch"))
+        .unwrap()
+        .meta
+        .owners
+        .is_empty());
+}

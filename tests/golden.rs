@@ -24,8 +24,8 @@ fn every_builtin_has_a_title_description_and_golden_log() {
     let all = builtin::all();
     assert_eq!(
         all.len(),
-        14,
-        "ten built-in scenarios (issue 2), three workload ones (issue 4) and the live RWOP migration (issue 5)"
+        15,
+        "ten built-in scenarios (issue 2), three workload ones (issue 4), the live RWOP migration (issue 5) and generic ephemeral volumes"
     );
     for b in all {
         assert!(!b.text.title.is_empty(), "{} has no title", b.id);

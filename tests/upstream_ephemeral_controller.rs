@@ -278,3 +278,84 @@ fn deleted_pod_takes_its_claim() {
     assert!(r.claims().is_empty());
     assert!(r.sim.cluster().pv(&volume).is_none(), "reclaimed (Delete)");
 }
+
+/// A pod placed with `spec.nodeName` whose ephemeral claim name is held by someone else's
+/// claim: the kubelet does not start it on that claim (`VolumeIsForPod` in the volume
+/// manager), and the claim is not "in use" for the protection controller (`podUsesPVC`
+/// counts an ephemeral volume's claim only when the pod controls it), so deleting it
+/// goes through at once; the ephemeral volume controller then creates the pod's own claim,
+/// which binds, and the pod starts.
+#[test]
+fn foreign_claim_deleted_makes_way_for_the_pods_own() {
+    let manual = "apiVersion: storage.k8s.io/v1\nkind: StorageClass\nmetadata: {name: manual}\nprovisioner: kubernetes.io/no-provisioner\nvolumeBindingMode: Immediate\n";
+    let pv = |name: &str| {
+        format!(
+            "apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {name}}}\nspec:\n  capacity: {{storage: 1Gi}}\n  accessModes: [ReadWriteOnce]\n  storageClassName: manual\n  hostPath: {{path: /tmp/{name}}}\n"
+        )
+    };
+    let foreign = format!(
+        "apiVersion: v1\nkind: PersistentVolumeClaim\nmetadata: {{name: {CLAIM}, namespace: {NS}}}\nspec: {{accessModes: [ReadWriteOnce], storageClassName: manual, volumeName: pv-a, resources: {{requests: {{storage: 1Gi}}}}}}\n"
+    );
+    let pod = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: test-pod, namespace: {NS}}}\nspec:\n  nodeName: node-1\n  containers: [{{name: c, image: pause}}]\n  volumes:\n  - name: ephemeral-volume\n    ephemeral:\n      volumeClaimTemplate:\n        spec: {{accessModes: [ReadWriteOnce], storageClassName: manual, resources: {{requests: {{storage: 1Gi}}}}}}\n"
+    );
+    let mut r = Run::new(&[
+        node("node-1"),
+        manual.to_string(),
+        pv("pv-a"),
+        pv("pv-b"),
+        foreign,
+        pod,
+    ]);
+    let claim = r.sim.cluster().pvc(&key(CLAIM)).unwrap();
+    assert_eq!(claim.volume_name.as_deref(), Some("pv-a"));
+    assert_eq!(r.failed_binding().len(), 1);
+    let pending = r.sim.cluster().pod(&key("test-pod")).unwrap();
+    assert_eq!(
+        pending.status.phase,
+        PodPhase::Pending,
+        "not started on a claim it does not own"
+    );
+
+    r.delete(Kind::PersistentVolumeClaim, CLAIM);
+    let own = r
+        .sim
+        .cluster()
+        .pvc(&key(CLAIM))
+        .expect("the pod's own claim");
+    let pod = r.sim.cluster().pod(&key("test-pod")).unwrap();
+    assert_eq!(own.meta.controller().map(|o| &o.uid), Some(&pod.meta.uid));
+    assert_eq!(own.volume_name.as_deref(), Some("pv-b"));
+    assert_eq!(pod.status.phase, PodPhase::Running);
+}
+
+/// The scheduler's claim reference counts (`NodeInfo.PVCRefCounts`, read by
+/// VolumeRestrictions' ReadWriteOncePod check) count `persistentVolumeClaim` volumes only:
+/// a second pod naming another pod's ReadWriteOncePod ephemeral claim directly is not
+/// refused by the scheduler; the kubelet's own ReadWriteOncePod check keeps it from
+/// starting.
+#[test]
+fn rwop_ephemeral_claim_is_not_counted_by_the_scheduler() {
+    let owner = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: test-pod, namespace: {NS}}}\nspec:\n  containers: [{{name: c, image: pause}}]\n  volumes:\n  - name: ephemeral-volume\n    ephemeral:\n      volumeClaimTemplate:\n        spec: {{accessModes: [ReadWriteOncePod], storageClassName: local-path, resources: {{requests: {{storage: 1Gi}}}}}}\n"
+    );
+    let borrower = format!(
+        "apiVersion: v1\nkind: Pod\nmetadata: {{name: borrower, namespace: {NS}}}\nspec:\n  containers: [{{name: c, image: pause}}]\n  volumes:\n  - name: data\n    persistentVolumeClaim: {{claimName: {CLAIM}}}\n"
+    );
+    let r = Run::new(&[node("node-1"), local_path_class(), owner, borrower]);
+    let owner = r.sim.cluster().pod(&key("test-pod")).unwrap();
+    assert_eq!(owner.status.phase, PodPhase::Running);
+    let borrower = r.sim.cluster().pod(&key("borrower")).unwrap();
+    assert_eq!(
+        borrower.node_name(),
+        Some("node-1"),
+        "scheduled: no RWOP conflict seen"
+    );
+    assert_eq!(borrower.status.phase, PodPhase::Pending);
+    let mounts: Vec<_> = r
+        .events(Kind::Pod, "borrower")
+        .into_iter()
+        .filter(|e| e.1 == "FailedMount")
+        .collect();
+    assert_eq!(mounts.len(), 1, "{mounts:?}");
+}

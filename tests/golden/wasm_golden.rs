@@ -22,4 +22,5 @@ golden!(
     "statefulset-zone-spread",
     "deployment-shared-rwop",
     "statefulset-scale-down-retention",
+    "generic-ephemeral-volumes",
 );

@@ -374,6 +374,15 @@ impl Pod {
         })
     }
 
+    /// Names of the claims the pod's `persistentVolumeClaim` volumes name (not its generic
+    /// ephemeral volumes'): what the scheduler's `PVCRefCounts` count.
+    pub fn persistent_claim_names(&self) -> impl Iterator<Item = &str> {
+        self.spec.volumes.iter().filter_map(|v| match &v.source {
+            PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => Some(claim_name.as_str()),
+            _ => None,
+        })
+    }
+
     pub fn has_claims(&self) -> bool {
         self.claim_names().next().is_some()
     }

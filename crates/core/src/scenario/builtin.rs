@@ -157,6 +157,7 @@ builtins!(
     "statefulset-zone-spread",
     "deployment-shared-rwop",
     "statefulset-scale-down-retention",
+    "generic-ephemeral-volumes",
 );
 
 /// Every built-in scenario, in a teaching order.

@@ -533,7 +533,8 @@ impl SchedulerCache {
         let Some(&i) = self.index.get(node) else {
             return;
         };
-        for claim in info.pod.claim_names() {
+        // `NodeInfo.PVCRefCounts`: `persistentVolumeClaim` volumes only.
+        for claim in info.pod.persistent_claim_names() {
             let ck = (&*info.pod.meta.namespace, claim);
             match self.pvc_users.get_mut(&ck as &dyn KeyView) {
                 Some(n) => *n += 1,
@@ -595,7 +596,7 @@ impl SchedulerCache {
     }
 
     fn release_claims(&mut self, pod: &Pod) {
-        for claim in pod.claim_names() {
+        for claim in pod.persistent_claim_names() {
             let ck = (&*pod.meta.namespace, claim);
             let ck = &ck as &dyn KeyView;
             if let Some(n) = self.pvc_users.get_mut(ck) {

@@ -25,11 +25,21 @@ impl Simulation {
         {
             return;
         }
-        // Volumes must be bound before containers can start.
-        let ready = pod.claim_names().all(|c| {
+        // Volumes must be bound before containers can start; a generic ephemeral volume's
+        // claim must also be the pod's own (the volume manager refuses another's,
+        // `ephemeral.VolumeIsForPod`; its mount-timeout event is not simulated).
+        let ready = pod.spec.volumes.iter().all(|v| {
+            let (claim, ephemeral) = match &v.source {
+                PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => (claim_name, false),
+                PodVolumeSource::Ephemeral { claim_name, .. } => (claim_name, true),
+                PodVolumeSource::Other(_) => return true,
+            };
             self.cluster
-                .pvc_by(&key.namespace, c)
-                .is_some_and(|pvc| pvc.phase == PvcPhase::Bound)
+                .pvc_by(&key.namespace, claim)
+                .is_some_and(|pvc| {
+                    pvc.phase == PvcPhase::Bound
+                        && (!ephemeral || crate::pv_helpers::volume_is_for_pod(&pod, pvc).is_ok())
+                })
         });
         if !ready {
             return;
