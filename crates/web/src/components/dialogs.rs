@@ -120,7 +120,7 @@ fn gallery() -> Html {
                     let onclick = Scenario::builtin(b.id).map(&load);
                     html! {
                         <li>
-                            <button class="gallery-item" id={format!("scenario-{}", b.id)} onclick={onclick}>
+                            <button class="gallery-item" data-builtin="true" id={format!("scenario-{}", b.id)} onclick={onclick}>
                                 <strong>{ &b.text.title }</strong>
                                 <span>{ &b.text.description }</span>
                             </button>
