@@ -14,6 +14,8 @@
 //! - `test/e2e/storage/csi_mock/csi_volume_limit.go` and `csi_mock/csi_storage_capacity.go`
 //!   (the "CSIStorageCapacity" table), `testsuites/volumelimits.go` ("should support volume
 //!   limits");
+//! - `test/e2e/storage/testsuites/ephemeral.go` (the generic ephemeral volume pattern:
+//!   read/write volume, two pods with the same volume definition, multiple volumes);
 //! - `test/e2e/storage/pvc_protection.go` (a v1.11-era copy), `pv_protection.go`,
 //!   `persistent_volumes.go` (`with Single PV - PVC pairs`, `with multiple PVs and PVCs all
 //!   in same ns`).
@@ -45,6 +47,9 @@
 //! - volume_provisioning.go: cloud-specific cases (GCE/AWS/vSphere/Azure parameters, KMS
 //!   keys, unmanaged zones, the in-tree plugins' `pv.kubernetes.io/provisioned-by`
 //!   checks) and the external nfs-provisioner deployment case.
+//! - ephemeral.go: the mount checks (read-only / read-write flags, data not shared between
+//!   pods), "should support expansion of pvcs created for ephemeral pvcs" (online
+//!   expansion's filesystem resize is not modelled), and the CSI inline volume pattern.
 //! - csi_storage_capacity.go's "storage capacity" context (`resourceExhausted` injected
 //!   into the mock driver's CreateVolume, the expected gRPC call sequence, the
 //!   `selected-node` reset it causes with topology): Bindery has no gRPC layer or error
@@ -1450,4 +1455,117 @@ fn volumelimits_should_support_volume_limits() {
         "0/2 nodes are available: 1 node(s) didn't satisfy plugin(s) [NodeAffinity], 1 node(s) exceed max volume count. no new claims to deallocate, preemption: 0/2 nodes are available: 1 No preemption victims found for incoming pod, 1 Preemption is not helpful for scheduling."
     );
     assert_eq!(c.pvc_phase("pvc-extra"), PvcPhase::Pending);
+}
+
+// --- testsuites/ephemeral.go (generic ephemeral volumes) ---------------------------------
+
+/// `StartInPodWithInlineVolume` with generic ephemeral volumes `my-volume-<i>` from a
+/// claim template in `class` (the driver's `VolSource`).
+fn inline_volume_pod(name: &str, volumes: usize, class: &str) -> String {
+    let mut s = pod(name, &[], "");
+    s.push_str("  volumes:\n");
+    for i in 0..volumes {
+        s.push_str(&format!("  - name: my-volume-{i}\n    ephemeral:\n      volumeClaimTemplate:\n        spec: {{accessModes: [ReadWriteOnce], storageClassName: {class}, resources: {{requests: {{storage: 1Gi}}}}}}\n"));
+    }
+    s
+}
+
+fn ephemeral_cluster() -> Cluster {
+    Cluster::new(&[
+        node("node-1", Some("zone-a")),
+        node("node-2", Some("zone-b")),
+        class(
+            "csi-late",
+            "hostpath.csi.k8s.io",
+            "WaitForFirstConsumer",
+            "",
+        ),
+    ])
+}
+
+/// Every claim in the test namespace.
+fn claims_in_ns(c: &Cluster) -> Vec<String> {
+    c.sim
+        .cluster()
+        .pvcs()
+        .keys()
+        .filter(|k| &*k.namespace == NS)
+        .map(|k| k.name.to_string())
+        .collect()
+}
+
+/// ephemeral.go "should create read/write inline ephemeral volume" (`TestEphemeral`): the
+/// pod runs on its own claim `<pod>-my-volume-0`, bound to a volume in the pod's zone;
+/// after `StopPodAndDependents` there are no dangling claims.
+#[test]
+fn ephemeral_read_write_inline_volume() {
+    let mut c = ephemeral_cluster();
+    c.create(&[inline_volume_pod(
+        "inline-volume-tester-x7k2q",
+        1,
+        "csi-late",
+    )]);
+    let node = c.running("inline-volume-tester-x7k2q");
+    assert_eq!(claims_in_ns(&c), ["inline-volume-tester-x7k2q-my-volume-0"]);
+    let pv = c.pvc_volume("inline-volume-tester-x7k2q-my-volume-0");
+    let zone = if node == "node-1" { "zone-a" } else { "zone-b" };
+    assert!(c
+        .sim
+        .cluster()
+        .pv(&pv)
+        .unwrap()
+        .node_affinity
+        .as_ref()
+        .and_then(|a| a.required_values_of(ZONE))
+        .is_some_and(|z| z == [zone.to_string()]));
+    c.delete_pod("inline-volume-tester-x7k2q");
+    assert!(claims_in_ns(&c).is_empty(), "no dangling PVCs");
+}
+
+/// ephemeral.go "should support two pods which have the same volume definition": a second
+/// pod with the same volume source, pinned to the first pod's node, runs on a claim of its
+/// own.
+#[test]
+fn ephemeral_two_pods_same_volume_definition() {
+    let mut c = ephemeral_cluster();
+    c.create(&[inline_volume_pod(
+        "inline-volume-tester-x7k2q",
+        1,
+        "csi-late",
+    )]);
+    let node = c.running("inline-volume-tester-x7k2q");
+    let second = format!(
+        "{}  nodeSelector: {{kubernetes.io/hostname: {node}}}\n",
+        inline_volume_pod("inline-volume-tester2-p9m4w", 1, "csi-late")
+    );
+    c.create(&[second]);
+    assert_eq!(c.running("inline-volume-tester2-p9m4w"), node);
+    let first = c.pvc_volume("inline-volume-tester-x7k2q-my-volume-0");
+    let other = c.pvc_volume("inline-volume-tester2-p9m4w-my-volume-0");
+    assert_ne!(first, other, "each pod gets its own volume");
+    c.delete_pod("inline-volume-tester2-p9m4w");
+    c.delete_pod("inline-volume-tester-x7k2q");
+    assert!(claims_in_ns(&c).is_empty(), "no dangling PVCs");
+}
+
+/// ephemeral.go "should support multiple inline ephemeral volumes" (WaitForFirstConsumer;
+/// upstream skips Immediate, whose volumes may land in different zones): both claims are
+/// provisioned where the pod runs.
+#[test]
+fn ephemeral_multiple_inline_volumes() {
+    let mut c = ephemeral_cluster();
+    c.create(&[inline_volume_pod(
+        "inline-volume-tester-x7k2q",
+        2,
+        "csi-late",
+    )]);
+    let node = c.running("inline-volume-tester-x7k2q");
+    for i in 0..2 {
+        let claim = format!("inline-volume-tester-x7k2q-my-volume-{i}");
+        c.pvc_volume(&claim);
+        let pvc = c.sim.cluster().pvc(&key(&claim)).unwrap();
+        assert_eq!(pvc.selected_node(), Some(node.as_str()));
+    }
+    c.delete_pod("inline-volume-tester-x7k2q");
+    assert!(claims_in_ns(&c).is_empty(), "no dangling PVCs");
 }
