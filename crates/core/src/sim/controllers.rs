@@ -22,16 +22,16 @@ pub const PV_CONTROLLER: &str = "persistentvolume-controller";
 impl Simulation {
     /// One round over every controller's queued keys.
     pub(crate) fn run_controllers(&mut self) {
-        // Volumes first: a volume created with its claim is Available (syncVolume) by the time
-        // the claim looks for one, as upstream's volume worker has it within milliseconds of
-        // the create, so the claim binds without a spurious FailedBinding or provisioning
-        // (provision_test.go 11-22: no ExternalProvisioning when a volume is available).
-        // Ephemeral claims before the PV controller looks at claims: a claim the ephemeral
+        // Ephemeral claims before the PV controller runs: a claim the ephemeral
         // volume controller creates is synced in the same round.
         let pods = std::mem::take(&mut self.work.ephemeral);
         for key in pods {
             self.sync_ephemeral(&key);
         }
+        // Then volumes: a volume created with its claim is Available (syncVolume) by the time
+        // the claim looks for one, as upstream's volume worker has it within milliseconds of
+        // the create, so the claim binds without a spurious FailedBinding or provisioning
+        // (provision_test.go 11-22: no ExternalProvisioning when a volume is available).
         let volumes = std::mem::take(&mut self.work.volumes);
         for name in volumes {
             self.sync_volume(&name);
