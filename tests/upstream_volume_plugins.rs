@@ -600,8 +600,8 @@ mod node_volume_limits {
     }
 
     /// `ephemeralVolumePod`-like: a pod with generic ephemeral volumes in class `csi-sc`,
-    /// and their claims `<pod>-<volume>` (the table's `extraClaims`; Bindery has no
-    /// ephemeral volume controller, so the scenario brings them, unbound).
+    /// and their claims `<pod>-<volume>` (the table's `extraClaims`, unbound; the
+    /// ephemeral volume controller finds them controlled by the pod and leaves them).
     fn ephemeral_pod(name: &str, volumes: &[&str], spec: &str) -> String {
         let mut s = String::from("  volumes:\n");
         let mut docs = Vec::new();

@@ -6,7 +6,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::names;
-use crate::model::Pod;
+use crate::model::{Pod, PodVolumeSource};
+use crate::pv_helpers::volume_is_for_pod;
 use crate::scheduler::cache::{csi_volumes_of, NodeInfo};
 use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
 
@@ -21,10 +22,11 @@ pub struct State {
     new_volumes: BTreeMap<Arc<str>, BTreeSet<Arc<str>>>,
     /// How many there are in all.
     total: i64,
-    /// The lookup error of the first of the pod's claims that does not exist. Upstream
-    /// finds it in Filter (`filterAttachableVolumes` for the new pod), so PreFilter passes
-    /// and every node is rejected with it, UnschedulableAndUnresolvable.
-    missing: Option<String>,
+    /// What `filterAttachableVolumes` for the new pod fails with, for its first claim in
+    /// volume order that does not exist (UnschedulableAndUnresolvable) or, for a generic
+    /// ephemeral volume, that the pod does not control (`VolumeIsForPod`, an Error).
+    /// Upstream finds it in Filter, so PreFilter passes and every node gets it.
+    rejection: Option<Status>,
 }
 
 pub struct NodeVolumeLimits;
@@ -44,18 +46,24 @@ impl Plugin for NodeVolumeLimits {
         }
         // Generic ephemeral volumes' claims are looked up the same way (by their computed
         // name), in volume order.
-        let missing = pod
-            .claim_names()
-            .find(|c| cx.cluster.pvc_by(&pod.meta.namespace, c).is_none())
-            .map(|c| {
-                format!(
-                    "looking up PVC {}/{}: persistentvolumeclaim {:?} not found",
-                    pod.meta.namespace, c, c
-                )
-            });
-        if missing.is_some() {
+        let rejection = pod.spec.volumes.iter().find_map(|v| {
+            let (claim, ephemeral) = match &v.source {
+                PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => (claim_name, false),
+                PodVolumeSource::Ephemeral { claim_name, .. } => (claim_name, true),
+                PodVolumeSource::Other(_) => return None,
+            };
+            match cx.cluster.pvc_by(&pod.meta.namespace, claim) {
+                None => Some(Status::unresolvable(format!(
+                    "looking up PVC {}/{claim}: persistentvolumeclaim {claim:?} not found",
+                    pod.meta.namespace
+                ))),
+                Some(pvc) if ephemeral => volume_is_for_pod(pod, pvc).err().map(Status::error),
+                Some(_) => None,
+            }
+        });
+        if rejection.is_some() {
             state.volume_limits = Some(State {
-                missing,
+                rejection,
                 ..State::default()
             });
             return (None, Status::success());
@@ -68,7 +76,7 @@ impl Plugin for NodeVolumeLimits {
         state.volume_limits = Some(State {
             new_volumes,
             total,
-            missing: None,
+            rejection: None,
         });
         (None, Status::success())
     }
@@ -77,8 +85,8 @@ impl Plugin for NodeVolumeLimits {
         let Some(s) = &state.volume_limits else {
             return Status::success();
         };
-        if let Some(m) = &s.missing {
-            return Status::unresolvable(m.clone());
+        if let Some(r) = &s.rejection {
+            return r.clone();
         }
         if s.new_volumes.is_empty() {
             return Status::success();
@@ -150,6 +158,27 @@ mod tests {
         assert_eq!(
             verdict(&sim, &NodeVolumeLimits, "wants-c", "n1"),
             unschedulable("node(s) exceed max volume count")
+        );
+    }
+
+    #[test]
+    fn an_ephemeral_claim_the_pod_does_not_control_is_an_error() {
+        // csi_test.go "ephemeral volume not owned": `VolumeIsForPod` fails in Filter, as
+        // an error (not a verdict about the node).
+        let mut sim = world(&[
+            node("n1", &[], ""),
+            csinode("n1", 2),
+            pvc("abc-xyz", "", "ReadWriteOnce", "1Gi"),
+        ]);
+        add_pending(
+            &mut sim,
+            "apiVersion: v1\nkind: Pod\nmetadata: {name: abc}\nspec:\n  schedulingGates: [{name: hold}]\n  containers: [{name: c, image: pause}]\n  volumes:\n  - name: xyz\n    ephemeral:\n      volumeClaimTemplate:\n        spec:\n          accessModes: [ReadWriteOnce]\n          resources: {requests: {storage: 1Gi}}\n",
+        );
+        assert_eq!(
+            verdict(&sim, &NodeVolumeLimits, "abc", "n1"),
+            Status::error(
+                "PVC default/abc-xyz was not created for pod default/abc (pod is not owner)"
+            )
         );
     }
 
