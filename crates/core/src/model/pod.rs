@@ -374,6 +374,19 @@ impl Pod {
         })
     }
 
+    /// Each claim the pod's volumes refer to, in volume order, with whether it is a generic
+    /// ephemeral volume's (whose claim must also be controlled by the pod,
+    /// `pv_helpers::volume_is_for_pod`).
+    pub fn claim_refs(&self) -> impl Iterator<Item = (&str, bool)> {
+        self.spec.volumes.iter().filter_map(|v| match &v.source {
+            PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => {
+                Some((claim_name.as_str(), false))
+            }
+            PodVolumeSource::Ephemeral { claim_name, .. } => Some((claim_name.as_str(), true)),
+            PodVolumeSource::Other(_) => None,
+        })
+    }
+
     /// Names of the claims the pod's `persistentVolumeClaim` volumes name (not its generic
     /// ephemeral volumes'): what the scheduler's `PVCRefCounts` count.
     pub fn persistent_claim_names(&self) -> impl Iterator<Item = &str> {

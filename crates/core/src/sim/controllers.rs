@@ -710,15 +710,9 @@ impl Simulation {
         // volume, or in a generic ephemeral volume whose claim it controls.
         let in_use = self.cluster.pods_using_claim(key).any(|p| {
             p.is_assigned()
-                && p.spec.volumes.iter().any(|v| match &v.source {
-                    PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => {
-                        *claim_name == *key.name
-                    }
-                    PodVolumeSource::Ephemeral { claim_name, .. } => {
-                        *claim_name == *key.name
-                            && crate::pv_helpers::volume_is_for_pod(p, &pvc).is_ok()
-                    }
-                    PodVolumeSource::Other(_) => false,
+                && p.claim_refs().any(|(claim, ephemeral)| {
+                    claim == &*key.name
+                        && (!ephemeral || crate::pv_helpers::volume_is_for_pod(p, &pvc).is_ok())
                 })
         });
         if in_use {

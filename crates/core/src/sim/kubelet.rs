@@ -28,12 +28,7 @@ impl Simulation {
         // Volumes must be bound before containers can start; a generic ephemeral volume's
         // claim must also be the pod's own (the volume manager refuses another's,
         // `ephemeral.VolumeIsForPod`; its mount-timeout event is not simulated).
-        let ready = pod.spec.volumes.iter().all(|v| {
-            let (claim, ephemeral) = match &v.source {
-                PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => (claim_name, false),
-                PodVolumeSource::Ephemeral { claim_name, .. } => (claim_name, true),
-                PodVolumeSource::Other(_) => return true,
-            };
+        let ready = pod.claim_refs().all(|(claim, ephemeral)| {
             self.cluster
                 .pvc_by(&key.namespace, claim)
                 .is_some_and(|pvc| {

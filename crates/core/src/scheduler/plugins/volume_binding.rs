@@ -24,7 +24,7 @@ use super::names;
 use crate::cluster::{ClaimNeeds, Cluster, HostKey};
 use crate::model::{
     well_known, ClaimRef, CsiStorageCapacity, Node, ObjectKey, PersistentVolume,
-    PersistentVolumeClaim, Pod, PodVolumeSource, PvcPhase, StorageClass, VolumeBindingMode,
+    PersistentVolumeClaim, Pod, PvcPhase, StorageClass, VolumeBindingMode,
 };
 use crate::pv_helpers::{
     check_node_affinity, classify_volume, is_volume_bound_to_claim, volume_is_for_pod, Candidate,
@@ -111,12 +111,7 @@ impl VolumeBinding {
     fn classify(cx: &Ctx, pod: &Pod) -> Result<(State, Vec<Arc<PersistentVolumeClaim>>), Status> {
         let mut state = State::default();
         let mut immediate = Vec::new();
-        for v in &pod.spec.volumes {
-            let (claim, ephemeral) = match &v.source {
-                PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => (claim_name, false),
-                PodVolumeSource::Ephemeral { claim_name, .. } => (claim_name, true),
-                PodVolumeSource::Other(_) => continue,
-            };
+        for (claim, ephemeral) in pod.claim_refs() {
             let Some(pvc) = cx.cluster.pvc_by(&pod.meta.namespace, claim) else {
                 return Err(Status::unresolvable(if ephemeral {
                     format!(

@@ -6,7 +6,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::names;
-use crate::model::{Pod, PodVolumeSource};
+use crate::model::Pod;
 use crate::pv_helpers::volume_is_for_pod;
 use crate::scheduler::cache::{csi_volumes_of, NodeInfo};
 use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
@@ -46,12 +46,7 @@ impl Plugin for NodeVolumeLimits {
         }
         // Generic ephemeral volumes' claims are looked up the same way (by their computed
         // name), in volume order.
-        let rejection = pod.spec.volumes.iter().find_map(|v| {
-            let (claim, ephemeral) = match &v.source {
-                PodVolumeSource::PersistentVolumeClaim { claim_name, .. } => (claim_name, false),
-                PodVolumeSource::Ephemeral { claim_name, .. } => (claim_name, true),
-                PodVolumeSource::Other(_) => return None,
-            };
+        let rejection = pod.claim_refs().find_map(|(claim, ephemeral)| {
             match cx.cluster.pvc_by(&pod.meta.namespace, claim) {
                 None => Some(Status::unresolvable(format!(
                     "looking up PVC {}/{claim}: persistentvolumeclaim {claim:?} not found",
