@@ -1279,6 +1279,24 @@ fn related(sim: &Simulation, sel: &Selection, here: &OnNode<'_>) -> Vec<RelatedG
             let Some(pvc) = c.pvc(&sel.key) else {
                 return out;
             };
+            // A generic ephemeral volume's claim is controlled by its pod (a StatefulSet's,
+            // by the set or pod its retention policy names): the claim goes with it.
+            if let Some(owner) = pvc.meta.controller() {
+                let key = ObjectKey::new(pvc.meta.namespace.clone(), owner.name.clone());
+                let item = match Kind::parse(&owner.kind) {
+                    Some(Kind::Pod) => c
+                        .pod(&key)
+                        .filter(|p| p.meta.uid == owner.uid)
+                        .map(|p| pod_item(p)),
+                    Some(kind) if kind.is_workload() => Some(RelatedItem {
+                        selection: Selection::new(kind, key),
+                        label: format!("{kind}/{}", owner.name),
+                        detail: String::new(),
+                    }),
+                    _ => None,
+                };
+                out.extend(related_group("Controlled By".to_string(), item));
+            }
             out.extend(related_group(
                 "Used By".to_string(),
                 c.pods_using_claim(&sel.key).map(|p| pod_item(p)),
@@ -1952,6 +1970,39 @@ mod tests {
             assert!(value.contains(" / "), "{resource}: {value}");
             assert!(!value.starts_with(resource), "{resource}: {value}");
         }
+    }
+
+    /// An ephemeral claim links to the pod that controls it, and the pod to the claim.
+    #[test]
+    fn an_ephemeral_claim_names_its_pod() {
+        let sim = last("generic-ephemeral-volumes");
+        let c = sim.cluster();
+        let pod = c
+            .pods()
+            .values()
+            .find(|p| p.meta.name.starts_with("cache-"))
+            .expect("a cache pod");
+        let claim = Selection::new(
+            Kind::PersistentVolumeClaim,
+            ObjectKey::new("default", format!("{}-scratch", pod.meta.name).as_str()),
+        );
+        let desc = describe(&sim, &claim).unwrap();
+        let owner = desc
+            .related
+            .iter()
+            .find(|g| g.heading == "Controlled By")
+            .expect("Controlled By");
+        assert_eq!(
+            owner.items.iter().map(|i| &i.selection).collect::<Vec<_>>(),
+            [&Selection::new(Kind::Pod, pod.meta.key())]
+        );
+        // The foreign claim of `report` names no controller.
+        let foreign = Selection::new(
+            Kind::PersistentVolumeClaim,
+            ObjectKey::new("default", "report-scratch"),
+        );
+        let desc = describe(&sim, &foreign).unwrap();
+        assert!(desc.related.iter().all(|g| g.heading != "Controlled By"));
     }
 
     #[test]
