@@ -1279,8 +1279,7 @@ fn related(sim: &Simulation, sel: &Selection, here: &OnNode<'_>) -> Vec<RelatedG
             let Some(pvc) = c.pvc(&sel.key) else {
                 return out;
             };
-            // A generic ephemeral volume's claim is controlled by its pod (a StatefulSet's,
-            // by the set or pod its retention policy names): the claim goes with it.
+            // A generic ephemeral volume's claim is controlled by its pod, and goes with it.
             if let Some(owner) = pvc.meta.controller() {
                 let key = ObjectKey::new(pvc.meta.namespace.clone(), owner.name.clone());
                 let item = match Kind::parse(&owner.kind) {
