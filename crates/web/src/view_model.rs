@@ -1985,23 +1985,26 @@ mod tests {
             Kind::PersistentVolumeClaim,
             ObjectKey::new("default", format!("{}-scratch", pod.meta.name).as_str()),
         );
-        let desc = describe(&sim, &claim).unwrap();
-        let owner = desc
-            .related
-            .iter()
-            .find(|g| g.heading == "Controlled By")
-            .expect("Controlled By");
         assert_eq!(
-            owner.items.iter().map(|i| &i.selection).collect::<Vec<_>>(),
-            [&Selection::new(Kind::Pod, pod.meta.key())]
+            related_of(&sim, &claim, "Controlled By"),
+            Some(vec![Selection::new(Kind::Pod, pod.meta.key())])
         );
         // The foreign claim of `report` names no controller.
         let foreign = Selection::new(
             Kind::PersistentVolumeClaim,
             ObjectKey::new("default", "report-scratch"),
         );
-        let desc = describe(&sim, &foreign).unwrap();
-        assert!(desc.related.iter().all(|g| g.heading != "Controlled By"));
+        assert_eq!(related_of(&sim, &foreign, "Controlled By"), None);
+    }
+
+    /// The selections of `sel`'s related group whose heading starts with `heading`.
+    fn related_of(sim: &Simulation, sel: &Selection, heading: &str) -> Option<Vec<Selection>> {
+        let desc = describe(sim, sel).unwrap();
+        let group = desc
+            .related
+            .iter()
+            .find(|g| g.heading.starts_with(heading))?;
+        Some(group.items.iter().map(|i| i.selection.clone()).collect())
     }
 
     #[test]
@@ -2016,15 +2019,7 @@ mod tests {
         let node = pod.node_name().unwrap().to_string();
         let pod_sel = Selection::new(Kind::Pod, pod.meta.key());
         let group = |sel: &Selection, heading: &str| -> Vec<Selection> {
-            let desc = describe(&sim, sel).unwrap();
-            desc.related
-                .iter()
-                .find(|g| g.heading.starts_with(heading))
-                .unwrap_or_else(|| panic!("{heading} of {sel:?}: {:?}", desc.related))
-                .items
-                .iter()
-                .map(|i| i.selection.clone())
-                .collect()
+            related_of(&sim, sel, heading).unwrap_or_else(|| panic!("no {heading} of {sel:?}"))
         };
         assert_eq!(
             group(&pod_sel, "Node"),

@@ -1301,7 +1301,9 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                     let tpath = child(&p, "ephemeral.volumeClaimTemplate");
                     template_meta_only_labels(
                         &child(&tpath, "metadata"),
-                        &t.metadata.clone().unwrap_or_default(),
+                        t.metadata
+                            .as_ref()
+                            .unwrap_or(&metav1::ObjectMeta::default()),
                         cx,
                     );
                     pvc_spec_into(Meta::default(), &t.spec, &child(&tpath, "spec"), cx);
