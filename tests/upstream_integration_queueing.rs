@@ -1602,6 +1602,40 @@ fn volume_restrictions_requeued_on_pod_delete() {
     .scheduled(&["pod2"]);
 }
 
+/// Not an upstream case: a pod rejected for an inline GCE PD another pod on the node mounts
+/// is tried again when that pod is deleted (`isSchedulableAfterPodDeleted`'s disk-conflict
+/// check), and one whose disk is another is not.
+#[test]
+fn volume_restrictions_requeued_on_deleting_the_pod_with_the_conflicting_disk() {
+    let gce =
+        |pd: &str| format!("  volumes:\n  - name: vol1\n    gcePersistentDisk: {{pdName: {pd}}}\n");
+    start(
+        &[
+            node("fake-node", "node: fake-node", "", ""),
+            pod(
+                "pod1",
+                "",
+                "",
+                &format!("{}{}", gce("pd1"), on("fake-node")),
+            ),
+            pod(
+                "pod2",
+                "",
+                "",
+                &format!("{}{}", gce("pd2"), on("fake-node")),
+            ),
+        ],
+        &["pod3", "pod4"],
+        &[
+            pod("pod3", "", "", &gce("pd1")),
+            pod("pod4", "", "", &gce("pd2")),
+        ],
+    )
+    .trigger(|sim| delete(sim, Kind::Pod, NS, "pod1"))
+    .requeued(&["pod3"])
+    .scheduled(&["pod3"]);
+}
+
 // =======================================================================================
 // VolumeBinding
 // =======================================================================================

@@ -1696,3 +1696,89 @@ fn vb_empty_allowed_topologies_term_selects_no_node() {
         assert_eq!(filter(&ex, "node-a"), want, "{terms}");
     }
 }
+
+// --- TestFindPodVolumesWithCSIMigration (binder_test.go) ---------------------------------
+//
+// A claim bound to a GCE PD volume without node affinity, labelled with the beta zone
+// `us-east-1` (and beta region `us-east-1a`). Where the node's CSINode names
+// `kubernetes.io/gce-pd` as migrated, `tryTranslatePVToCSI` gives the volume the CSI
+// driver's zone requirement (`topology.gke.io/zone In [us-east-1]`), which the node's
+// `topology.gke.io/zone` label must match; elsewhere the volume is checked as it is.
+
+fn migration_docs(node_zone: &str, csi_node: Option<&str>) -> Vec<String> {
+    let mut docs = vec![
+        binder_classes(),
+        node("node1", &[("topology.gke.io/zone", node_zone)]),
+        "apiVersion: v1\nkind: PersistentVolume\nmetadata:\n  name: pv-migration-bound\n  labels: {failure-domain.beta.kubernetes.io/zone: us-east-1, failure-domain.beta.kubernetes.io/region: us-east-1a}\nspec:\n  capacity: {storage: 1G}\n  accessModes: [ReadWriteOnce]\n  storageClassName: wait-class\n  persistentVolumeReclaimPolicy: Retain\n  gcePersistentDisk: {pdName: test-disk, fsType: ext4}\n  claimRef: {kind: PersistentVolumeClaim, namespace: default, name: bound-migration-pvc, uid: uid-bound-migration-pvc}\n".to_string(),
+        Pvc::new("bound-migration-pvc", "wait-class")
+            .bound_to("pv-migration-bound")
+            .yaml(),
+        pod("p", &["bound-migration-pvc"], true),
+    ];
+    if let Some(migrated) = csi_node {
+        docs.push(format!(
+            "apiVersion: storage.k8s.io/v1\nkind: CSINode\nmetadata:\n  name: node1\n  annotations: {{storage.alpha.kubernetes.io/migrated-plugins: '{migrated}'}}\nspec: {{drivers: []}}\n"
+        ));
+    }
+    docs
+}
+
+#[test]
+fn find_pod_volumes_with_csi_migration() {
+    let cases = [
+        (
+            "pvc-bound",
+            "us-east-1",
+            Some("kubernetes.io/gce-pd"),
+            Verdict::Passed,
+        ),
+        (
+            "pvc-bound,csinode-not-migrated",
+            "us-east-1",
+            Some(""),
+            Verdict::Passed,
+        ),
+        (
+            "pvc-bound,missing-csinode",
+            "us-east-1",
+            None,
+            Verdict::Passed,
+        ),
+        (
+            "pvc-bound,node-different-zone",
+            "us-east-2",
+            Some("kubernetes.io/gce-pd"),
+            unresolvable(&[node_conflict()]),
+        ),
+    ];
+    for (name, zone, csi_node, want) in cases {
+        let sim = run(&migration_docs(zone, csi_node));
+        assert_eq!(filter(&explain(&sim, "p"), "node1"), want, "{name}");
+    }
+    // Not migrated there, the volume is checked as it is (no node affinity): a node in
+    // another zone passes.
+    let sim = run(&migration_docs("us-east-2", Some("kubernetes.io/aws-ebs")));
+    assert_eq!(filter(&explain(&sim, "p"), "node1"), Verdict::Passed);
+}
+
+#[test]
+fn a_migrated_volume_the_translator_refuses_is_an_error() {
+    // A regional GCE PD whose zones name two regions: `getRegionFromZones` fails, and
+    // `checkBoundClaims` returns the error.
+    let docs: Vec<String> = migration_docs("us-east-1", Some("kubernetes.io/gce-pd"))
+        .into_iter()
+        .map(|d| {
+            d.replace(
+                "failure-domain.beta.kubernetes.io/zone: us-east-1,",
+                "failure-domain.beta.kubernetes.io/zone: us-east1-a__europe-west1-b,",
+            )
+        })
+        .collect();
+    let sim = run(&docs);
+    assert_eq!(
+        filter(&explain(&sim, "p"), "node1"),
+        Verdict::Error(
+            "could not translate pv: failed to get region from zones: multiple or no regions gotten from zones, got: map[europe-west1:{} us-east1:{}]".into()
+        )
+    );
+}

@@ -401,6 +401,209 @@ mod volume_restrictions {
         let e = explain(&sim, "p");
         assert_eq!(pre_filter(&e, VR), Verdict::Skipped);
     }
+
+    // --- In-tree disk conflicts (TestGCEDiskConflicts, TestAWSDiskConflicts,
+    // TestRBDDiskConflicts, TestISCSIDiskConflicts) ----------------------------------
+
+    const DISK_CONFLICT: &str = "node(s) had no available disk";
+
+    /// A pod with one inline volume `source` (a YAML flow mapping entry), pending under a
+    /// gate or on `node-1`.
+    fn disk_pod(name: &str, source: &str, on_node: bool) -> String {
+        let spec = if on_node {
+            "  nodeName: node-1\n"
+        } else {
+            GATED
+        };
+        pod(
+            name,
+            "",
+            &[],
+            &format!("{spec}  volumes:\n  - name: disk\n    {source}\n"),
+        )
+    }
+
+    /// The table's four rows for one disk type: the pod's `mine`, the node's pod with
+    /// `theirs` (None: the node has a pod without volumes).
+    fn disk_case(mine: &str, theirs: Option<&str>) -> (Verdict, Verdict) {
+        let mut docs = vec![disk_pod("p", mine, false)];
+        match theirs {
+            Some(t) => docs.push(disk_pod("existing", t, true)),
+            None => docs.push(on("existing", "node-1", &[])),
+        }
+        let sim = cluster(&docs);
+        let e = explain(&sim, "p");
+        (pre_filter(&e, VR), filter(&e, "node-1", VR))
+    }
+
+    fn check_disk_table(state: &str, state2: &str) {
+        // "one state": a pod without volumes skips, whatever the node holds.
+        let sim = cluster(&[pending("p", &[]), disk_pod("existing", state, true)]);
+        assert_eq!(pre_filter(&explain(&sim, "p"), VR), Verdict::Skipped);
+        assert_eq!(
+            disk_case(state, Some(state)),
+            (Verdict::Passed, unschedulable(DISK_CONFLICT)),
+            "same state"
+        );
+        assert_eq!(
+            disk_case(state2, Some(state)),
+            (Verdict::Passed, Verdict::Passed),
+            "different state"
+        );
+        assert_eq!(
+            disk_case(state, None),
+            (Verdict::Passed, Verdict::Passed),
+            "a node pod without volumes"
+        );
+        // "pod with a volume that doesn't have restrictions".
+        let sim = cluster(&[disk_pod("p", "emptyDir: {}", false)]);
+        assert_eq!(pre_filter(&explain(&sim, "p"), VR), Verdict::Skipped);
+    }
+
+    #[test]
+    fn gce_disk_conflicts() {
+        check_disk_table(
+            "gcePersistentDisk: {pdName: foo}",
+            "gcePersistentDisk: {pdName: bar}",
+        );
+    }
+
+    #[test]
+    fn aws_disk_conflicts() {
+        check_disk_table(
+            "awsElasticBlockStore: {volumeID: foo}",
+            "awsElasticBlockStore: {volumeID: bar}",
+        );
+    }
+
+    #[test]
+    fn rbd_disk_conflicts() {
+        check_disk_table(
+            "rbd: {monitors: [a, b], pool: foo, image: bar}",
+            "rbd: {monitors: [c, d], pool: foo, image: bar}",
+        );
+    }
+
+    #[test]
+    fn iscsi_disk_conflicts() {
+        check_disk_table(
+            "iscsi: {targetPortal: '127.0.0.1:3260', iqn: 'iqn.2016-12.server:storage.target01', lun: 0}",
+            "iscsi: {targetPortal: '127.0.0.1:3260', iqn: 'iqn.2016-12.server:storage.target02', lun: 0}",
+        );
+    }
+
+    #[test]
+    fn read_only_mounts_share_a_gce_pd_iscsi_target_or_rbd_image_but_not_an_ebs_volume() {
+        // `isVolumeConflict`: GCE PD, iSCSI and RBD conflict unless both mounts are
+        // read-only; AWS EBS always does. RBD pools default to `rbd`, and one shared
+        // monitor is enough.
+        let cases = [
+            (
+                "gcePersistentDisk: {pdName: foo, readOnly: true}",
+                "gcePersistentDisk: {pdName: foo, readOnly: true}",
+                Verdict::Passed,
+            ),
+            (
+                "gcePersistentDisk: {pdName: foo, readOnly: true}",
+                "gcePersistentDisk: {pdName: foo}",
+                unschedulable(DISK_CONFLICT),
+            ),
+            (
+                "iscsi: {targetPortal: p, iqn: q, lun: 0, readOnly: true}",
+                "iscsi: {targetPortal: p, iqn: q, lun: 0, readOnly: true}",
+                Verdict::Passed,
+            ),
+            (
+                "rbd: {monitors: [a], image: i, readOnly: true}",
+                "rbd: {monitors: [a, b], pool: rbd, image: i, readOnly: true}",
+                Verdict::Passed,
+            ),
+            (
+                "rbd: {monitors: [a], image: i}",
+                "rbd: {monitors: [b, a], pool: rbd, image: i, readOnly: true}",
+                unschedulable(DISK_CONFLICT),
+            ),
+            (
+                "rbd: {monitors: [a], image: i}",
+                "rbd: {monitors: [a], pool: other, image: i}",
+                Verdict::Passed,
+            ),
+            (
+                "awsElasticBlockStore: {volumeID: foo, readOnly: true}",
+                "awsElasticBlockStore: {volumeID: foo, readOnly: true}",
+                unschedulable(DISK_CONFLICT),
+            ),
+            // Different disk types never conflict.
+            (
+                "awsElasticBlockStore: {volumeID: foo}",
+                "gcePersistentDisk: {pdName: foo}",
+                Verdict::Passed,
+            ),
+        ];
+        for (mine, theirs, want) in cases {
+            assert_eq!(disk_case(mine, Some(theirs)).1, want, "{mine} vs {theirs}");
+        }
+    }
+
+    #[test]
+    fn a_disk_conflict_is_unschedulable_so_preemption_evicts_the_holder() {
+        // The conflict is the node's own: evicting the lower-priority pod that mounts the
+        // disk frees the node.
+        let sim = cluster(&[
+            "apiVersion: scheduling.k8s.io/v1\nkind: PriorityClass\nmetadata: {name: high}\nvalue: 1000\n".to_string(),
+            disk_pod("existing", "gcePersistentDisk: {pdName: foo}", true),
+            pod(
+                "p",
+                "",
+                &[],
+                "  priorityClassName: high\n  volumes:\n  - name: disk\n    gcePersistentDisk: {pdName: foo}\n",
+            ),
+        ]);
+        let events = failed_scheduling(&sim, "p");
+        // Preemption succeeded, so the message carries no preemption note.
+        assert_eq!(
+            events,
+            ["0/1 nodes are available: 1 node(s) had no available disk."]
+        );
+        assert!(
+            sim.cluster()
+                .pod(&ObjectKey::new("default", "existing"))
+                .is_none(),
+            "the holder was preempted"
+        );
+        let p = sim.cluster().pod(&ObjectKey::new("default", "p")).unwrap();
+        assert_eq!(p.node_name(), Some("node-1"));
+    }
+
+    #[test]
+    fn deleting_the_pod_that_mounts_the_disk_requeues_the_waiting_pod() {
+        // `isSchedulableAfterPodDeleted`: the deleted pod's disk conflicted.
+        use bindery_core::scheduler::hints::assigned_pod_change_may_help;
+        let sim = cluster(&[
+            disk_pod("existing", "awsElasticBlockStore: {volumeID: foo}", true),
+            disk_pod("other", "awsElasticBlockStore: {volumeID: bar}", true),
+            disk_pod("p", "awsElasticBlockStore: {volumeID: foo}", false),
+        ]);
+        let get = |n: &str| {
+            sim.cluster()
+                .pod(&ObjectKey::new("default", n))
+                .unwrap()
+                .clone()
+        };
+        let p = get("p");
+        assert!(assigned_pod_change_may_help(
+            VR,
+            &p,
+            Some(&get("existing")),
+            None
+        ));
+        assert!(!assigned_pod_change_may_help(
+            VR,
+            &p,
+            Some(&get("other")),
+            None
+        ));
+    }
 }
 
 // === NodeVolumeLimits (nodevolumelimits/csi_test.go, TestCSILimits) ====================
@@ -742,6 +945,241 @@ mod node_volume_limits {
             failed_scheduling(&sim, "p").last().unwrap(),
             &format!("0/1 nodes are available: 1 {EXCEEDED}. no new claims to deallocate, preemption: 0/1 nodes are available: 1 No preemption victims found for incoming pod.")
         );
+    }
+
+    // --- In-tree volume migration (the table's `migrationEnabled` cases) ----------------
+    //
+    // The table's in-tree "drivers" `kubernetes.io/aws-ebs` and `kubernetes.io/hostpath`
+    // give claims `csi-kubernetes.io/aws-ebs-<j>` bound to `awsElasticBlockStore` and
+    // `hostPath` volumes. A claim name cannot hold a `/`, and neither can a CSINode driver
+    // name, so here the claims are `csi-aws-ebs-<j>` / `csi-hostpath-<j>` and the CSINode
+    // lists only the CSI driver (the in-tree names' limits are never looked up: their
+    // volumes count under `ebs.csi.aws.com`). The CSINode carries the migrated-plugins
+    // annotation, as `enableMigrationOnNode` sets it (GA plugins do not need it).
+
+    const AWS_IN_TREE: &str = "kubernetes.io/aws-ebs";
+
+    fn in_tree(j: usize) -> String {
+        format!("csi-aws-ebs-{j}")
+    }
+
+    /// The table's cluster for `driverNames: [kubernetes.io/aws-ebs (or hostpath),
+    /// ebs.csi.aws.com]`: EBS CSI claims as in [`cluster`], in-tree claims bound to
+    /// `source` volumes, `csi-sc` provisioned by the in-tree plugin (the first driver).
+    fn migration_cluster(
+        in_tree_source: fn(usize) -> String,
+        prefix: &str,
+        limits: Option<&[(&str, Option<i32>)]>,
+        extra: &[String],
+    ) -> Simulation {
+        let mut docs = vec![
+            node("node-name", &[]),
+            class("csi-sc", AWS_IN_TREE, "WaitForFirstConsumer"),
+            claim("csi-4", "ReadWriteOnce", Some("csi-sc"), ""),
+        ];
+        for j in 0..4 {
+            docs.push(bound(&ebs(j), EBS, "ReadWriteOnce", ""));
+            let c = format!("{prefix}-{j}");
+            let pv = format!("pv-{c}");
+            docs.push(format!(
+                "apiVersion: v1\nkind: PersistentVolume\nmetadata: {{name: {pv}}}\nspec:\n  capacity: {{storage: 1Gi}}\n  accessModes: [ReadWriteOnce]\n  storageClassName: ''\n  claimRef: {{namespace: default, name: {c}}}\n  {}\n",
+                in_tree_source(j)
+            ));
+            docs.push(claim(&c, "ReadWriteOnce", Some(""), &pv));
+        }
+        if let Some(l) = limits {
+            docs.push(csinode("node-name", l).replacen(
+                "metadata: {name: node-name}",
+                "metadata: {name: node-name, annotations: {storage.alpha.kubernetes.io/migrated-plugins: kubernetes.io/aws-ebs}}",
+                1,
+            ));
+        }
+        docs.extend_from_slice(extra);
+        world(&docs)
+    }
+
+    fn aws_source(j: usize) -> String {
+        format!("awsElasticBlockStore: {{volumeID: 'csi-kubernetes.io/aws-ebs-{j}'}}")
+    }
+
+    fn host_path_source(_: usize) -> String {
+        "hostPath: {path: /tmp}".into()
+    }
+
+    fn aws(limits: Option<&[(&str, Option<i32>)]>, extra: &[String]) -> Simulation {
+        migration_cluster(aws_source, "csi-aws-ebs", limits, extra)
+    }
+
+    /// `inTreeTwoVolPod` on the node.
+    fn in_tree_two_vol_pod() -> String {
+        on("in-tree-two", "node-name", &[&in_tree(1), &in_tree(2)])
+    }
+
+    /// A pod with an inline `awsElasticBlockStore` volume (`inTreeInlineVolPod`), extra
+    /// spec lines first.
+    fn inline_aws_pod(name: &str, volume_id: &str, spec: &str) -> String {
+        pod(
+            name,
+            "",
+            &[],
+            &format!("{spec}  volumes:\n  - name: aws\n    awsElasticBlockStore: {{volumeID: '{volume_id}'}}\n"),
+        )
+    }
+
+    #[test]
+    fn should_count_in_tree_volumes_if_migration_is_enabled() {
+        let sim = aws(
+            Some(&ebs_limit(2)),
+            &[in_tree_two_vol_pod(), pending("p", &[&in_tree(0)])],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn nil_csi_node() {
+        let sim = aws(
+            None,
+            &[
+                in_tree_two_vol_pod(),
+                inline_aws_pod("p", "aws-inline1", GATED),
+            ],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn should_count_unbound_in_tree_volumes_if_migration_is_enabled() {
+        // `csi-sc`'s in-tree provisioner counts under the CSI driver it migrated to.
+        let sim = aws(
+            Some(&ebs_limit(2)),
+            &[in_tree_two_vol_pod(), pending("p", &["csi-4"])],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn should_not_limit_pod_if_volume_used_does_not_report_limits() {
+        let sim = aws(
+            Some(&[(EBS, None)]),
+            &[in_tree_two_vol_pod(), pending("p", &[&in_tree(0)])],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn should_not_count_non_migratable_in_tree_volumes() {
+        let sim = migration_cluster(
+            host_path_source,
+            "csi-hostpath",
+            Some(&ebs_limit(2)),
+            &[ebs_two_vol_pod(), pending("p", &["csi-hostpath-0"])],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn should_count_in_tree_inline_volumes_if_migration_is_enabled() {
+        let sim = aws(
+            Some(&ebs_limit(2)),
+            &[
+                in_tree_two_vol_pod(),
+                inline_aws_pod("p", "aws-inline1", GATED),
+            ],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn should_count_in_tree_and_csi_volumes_when_scheduling_in_tree_volumes() {
+        let sim = aws(
+            Some(&ebs_limit(2)),
+            &[ebs_two_vol_pod(), pending("p", &[&in_tree(0)])],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn should_count_in_tree_inline_and_csi_volumes_when_scheduling_in_tree_volumes() {
+        let sim = aws(
+            Some(&ebs_limit(3)),
+            &[
+                ebs_two_vol_pod(),
+                on("in-tree-one", "node-name", &[&in_tree(0)]),
+                inline_aws_pod("p", "aws-inline1", GATED),
+            ],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn should_not_count_an_inline_volume_with_the_same_csi_volume_id() {
+        // `inTreeInlineVolPodWithSameCSIVolumeID`: the inline EBS volume is the CSI
+        // volume `ebsTwoVolPod` already attached (here its handle is the PV's name).
+        let sim = aws(
+            Some(&ebs_limit(3)),
+            &[
+                ebs_two_vol_pod(),
+                on("in-tree-one", "node-name", &[&in_tree(0)]),
+                inline_aws_pod("p", &format!("pv-{}", ebs(1)), GATED),
+            ],
+        );
+        assert_eq!(verdict(&sim), Verdict::Passed);
+    }
+
+    #[test]
+    fn should_count_in_tree_and_csi_volumes_when_scheduling_csi_volumes() {
+        let sim = aws(
+            Some(&ebs_limit(2)),
+            &[in_tree_two_vol_pod(), pending("p", &[&ebs(0)])],
+        );
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn dont_skip_filter_when_the_pod_has_inline_migratable_volumes() {
+        let spec = format!("{GATED}  volumes:\n  - name: cm\n    configMap: {{name: cm}}\n  - name: s\n    secret: {{secretName: s}}\n");
+        let sim = aws(
+            Some(&ebs_limit(2)),
+            &[
+                in_tree_two_vol_pod(),
+                pod("p", "", &[], &spec).replace(
+                    "secretName: s}\n",
+                    "secretName: s}\n  - name: aws\n    awsElasticBlockStore: {volumeID: aws-inline1}\n",
+                ),
+            ],
+        );
+        let e = explain(&sim, "p");
+        assert_eq!(pre_filter(&e, NVL), Verdict::Passed);
+        assert_eq!(filter(&e, "node-name", NVL), unschedulable(EXCEEDED));
+    }
+
+    #[test]
+    fn an_inline_volume_the_translator_refuses_is_an_error_where_migration_is_on() {
+        // `checkAttachableInlineVolume`: translation runs only where migration is on.
+        let bad = "aws://us-east-1a/not-a-volume";
+        let with = aws(Some(&ebs_limit(2)), &[inline_aws_pod("p", bad, GATED)]);
+        let Verdict::Error(message) = verdict(&with) else {
+            panic!("{:?}", verdict(&with));
+        };
+        assert_eq!(
+            message,
+            "converting volume(aws) from inline to csi: failed to translate Kubernetes ID to EBS Volume ID Invalid format for AWS volume (aws://us-east-1a/not-a-volume)"
+        );
+        let without = aws(None, &[inline_aws_pod("p", bad, GATED)]);
+        assert_eq!(verdict(&without), Verdict::Passed);
+    }
+
+    #[test]
+    fn a_csinode_arriving_later_makes_the_node_count_in_tree_volumes() {
+        // The in-tree pods were on the node before its CSINode: once the CSINode exists,
+        // their volumes count (the scheduler cache recounts the node).
+        let mut sim = aws(None, &[in_tree_two_vol_pod(), pending("p", &[&in_tree(0)])]);
+        assert_eq!(verdict(&sim), Verdict::Passed);
+        let parsed = bindery_core::scenario::parse(&csinode("node-name", &ebs_limit(2)));
+        for d in &parsed.manifests {
+            sim.apply(&d.manifest).unwrap();
+        }
+        assert_eq!(verdict(&sim), unschedulable(EXCEEDED));
     }
 }
 

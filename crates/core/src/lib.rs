@@ -4,6 +4,7 @@
 //! come in and go out through [`scenario`].
 
 pub mod cluster;
+pub mod csi_migration;
 pub mod events;
 pub mod generate;
 pub mod kept;

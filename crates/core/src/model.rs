@@ -29,8 +29,8 @@ pub use policy::{IntOrPercent, PodDisruptionBudget, PriorityClass};
 pub use resources::Resources;
 pub use selector::{LabelSelector, NodeSelector, NodeSelectorTerm, TopologySelectorTerm};
 pub use storage::{
-    AccessMode, AccessModes, ClaimRef, PersistentVolume, PersistentVolumeClaim, PvPhase, PvSource,
-    PvcPhase, ReclaimPolicy, StorageClass, VolumeBindingMode, VolumeMode,
+    AccessMode, AccessModes, ClaimRef, InTreeDisk, PersistentVolume, PersistentVolumeClaim,
+    PvPhase, PvSource, PvcPhase, ReclaimPolicy, StorageClass, VolumeBindingMode, VolumeMode,
 };
 pub use str_map::StrMap;
 pub use workload::{

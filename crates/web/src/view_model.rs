@@ -769,6 +769,13 @@ fn volume_row(pv: &PersistentVolume) -> VolumeRow {
             PvSource::Local { path } => format!("local {path}"),
             PvSource::HostPath { path } => format!("hostPath {path}"),
             PvSource::Csi { driver, .. } => format!("csi {driver}"),
+            // A migrated in-tree volume names the CSI driver that serves it.
+            PvSource::InTree(d) => match bindery_core::csi_migration::plugin_of(d)
+                .and_then(bindery_core::csi_migration::csi_driver_of)
+            {
+                Some(driver) => format!("{} (csi {driver})", d.field_name()),
+                None => d.field_name().to_string(),
+            },
             PvSource::Other(k) => k.clone(),
         },
         reclaim: pv.reclaim_policy.as_str(),
@@ -1816,6 +1823,22 @@ mod tests {
         run(&Scenario::of_manifests("generated", "", docs), MAX_FRAMES)
             .last()
             .clone()
+    }
+
+    #[test]
+    fn an_in_tree_volume_names_the_csi_driver_it_migrated_to() {
+        let yaml = "apiVersion: v1\nkind: PersistentVolume\nmetadata: {name: ebs}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteOnce]\n  awsElasticBlockStore: {volumeID: vol-1}\n---\napiVersion: v1\nkind: PersistentVolume\nmetadata: {name: share}\nspec:\n  capacity: {storage: 1Gi}\n  accessModes: [ReadWriteMany]\n  nfs: {server: s, path: /}\n";
+        let (scenario, _) = Scenario::from_yaml(yaml).unwrap();
+        let sim = run(&scenario, MAX_FRAMES).last().clone();
+        let sources: Vec<String> = cluster_view(&sim)
+            .volumes
+            .into_iter()
+            .map(|v| v.source)
+            .collect();
+        assert_eq!(
+            sources,
+            ["awsElasticBlockStore (csi ebs.csi.aws.com)", "nfs"]
+        );
     }
 
     #[test]

@@ -112,6 +112,8 @@ pub enum PodVolumeSource {
         claim_name: String,
         template: Arc<k8s_openapi::api::core::v1::PersistentVolumeClaimTemplate>,
     },
+    /// An in-tree disk: disk conflicts, and attach limits once migrated to CSI.
+    InTree(Box<super::storage::InTreeDisk>),
     /// Any other volume type (emptyDir, configMap, …): no scheduling effect.
     Other(String),
 }
@@ -370,7 +372,7 @@ impl Pod {
         self.spec.volumes.iter().filter_map(|v| match &v.source {
             PodVolumeSource::PersistentVolumeClaim { claim_name, .. }
             | PodVolumeSource::Ephemeral { claim_name, .. } => Some(claim_name.as_str()),
-            PodVolumeSource::Other(_) => None,
+            PodVolumeSource::InTree(_) | PodVolumeSource::Other(_) => None,
         })
     }
 
@@ -383,7 +385,7 @@ impl Pod {
                 Some((claim_name.as_str(), false))
             }
             PodVolumeSource::Ephemeral { claim_name, .. } => Some((claim_name.as_str(), true)),
-            PodVolumeSource::Other(_) => None,
+            PodVolumeSource::InTree(_) | PodVolumeSource::Other(_) => None,
         })
     }
 
@@ -398,6 +400,14 @@ impl Pod {
 
     pub fn has_claims(&self) -> bool {
         self.claim_names().next().is_some()
+    }
+
+    /// The pod's inline in-tree disks, in volume order, with their volume names.
+    pub fn in_tree_disks(&self) -> impl Iterator<Item = (&str, &super::storage::InTreeDisk)> {
+        self.spec.volumes.iter().filter_map(|v| match &v.source {
+            PodVolumeSource::InTree(d) => Some((v.name.as_str(), &**d)),
+            _ => None,
+        })
     }
 
     pub fn node_name(&self) -> Option<&str> {

@@ -223,8 +223,66 @@ pub enum PvSource {
         driver: Arc<str>,
         volume_handle: Arc<str>,
     },
+    /// An in-tree source CSI migration hands to a CSI driver (`awsElasticBlockStore`,
+    /// `gcePersistentDisk`, …): NodeVolumeLimits counts it under that driver.
+    InTree(Box<InTreeDisk>),
     /// Another in-tree or unknown source, by its field name (`nfs`, `iscsi`, …).
     Other(String),
+}
+
+/// An in-tree disk the scheduler reads, inline in a pod (`spec.volumes[i]`) or as a PV's
+/// source: VolumeRestrictions refuses a node where another pod mounts the same GCE PD,
+/// AWS EBS volume, iSCSI target or RBD image (`isVolumeConflict`), and NodeVolumeLimits
+/// counts the migratable ones under the CSI driver they are translated to
+/// ([`crate::csi_migration`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum InTreeDisk {
+    GcePd {
+        pd_name: String,
+        read_only: bool,
+    },
+    AwsEbs {
+        volume_id: String,
+    },
+    Iscsi {
+        iqn: String,
+        read_only: bool,
+    },
+    /// `pool` as the API server defaults it (`rbd`).
+    Rbd {
+        monitors: Vec<String>,
+        pool: String,
+        image: String,
+        read_only: bool,
+    },
+    AzureDisk {
+        disk_uri: String,
+    },
+    AzureFile,
+    Cinder {
+        volume_id: String,
+    },
+    Portworx {
+        volume_id: String,
+    },
+    VsphereVolume,
+}
+
+impl InTreeDisk {
+    /// The volume source's field name.
+    pub fn field_name(&self) -> &'static str {
+        match self {
+            InTreeDisk::GcePd { .. } => "gcePersistentDisk",
+            InTreeDisk::AwsEbs { .. } => "awsElasticBlockStore",
+            InTreeDisk::Iscsi { .. } => "iscsi",
+            InTreeDisk::Rbd { .. } => "rbd",
+            InTreeDisk::AzureDisk { .. } => "azureDisk",
+            InTreeDisk::AzureFile => "azureFile",
+            InTreeDisk::Cinder { .. } => "cinder",
+            InTreeDisk::Portworx { .. } => "portworxVolume",
+            InTreeDisk::VsphereVolume => "vsphereVolume",
+        }
+    }
 }
 
 impl PvSource {
@@ -233,6 +291,7 @@ impl PvSource {
             PvSource::Local { .. } => "local",
             PvSource::HostPath { .. } => "hostPath",
             PvSource::Csi { .. } => "csi",
+            PvSource::InTree(d) => d.field_name(),
             PvSource::Other(k) => k,
         }
     }

@@ -861,7 +861,10 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
                     path: h.path.clone(),
                 }
             }
-            _ => PvSource::Other(name.to_string()),
+            _ => match in_tree_disk_of_pv(name, &spec) {
+                Some(disk) => PvSource::InTree(Box::new(disk)),
+                None => PvSource::Other(name.to_string()),
+            },
         });
     }
     if let Some(l) = &spec.local {
@@ -1333,6 +1336,8 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 claim_name,
                 template: std::sync::Arc::new(template),
             }
+        } else if let Some(disk) = in_tree_disk_of_volume(v) {
+            PodVolumeSource::InTree(Box::new(disk))
         } else {
             PodVolumeSource::Other(volume_type_name(v).to_string())
         };
@@ -1841,6 +1846,85 @@ fn pod_affinity_term(
         namespace_selector,
         topology_key: t.topology_key.clone(),
     }
+}
+
+/// The in-tree disk a pod's volume mounts, for the scheduler's disk-conflict and
+/// attach-limit checks.
+fn in_tree_disk_of_volume(v: &core::Volume) -> Option<InTreeDisk> {
+    Some(if let Some(d) = &v.gce_persistent_disk {
+        InTreeDisk::GcePd {
+            pd_name: d.pd_name.clone(),
+            read_only: d.read_only.unwrap_or(false),
+        }
+    } else if let Some(d) = &v.aws_elastic_block_store {
+        InTreeDisk::AwsEbs {
+            volume_id: d.volume_id.clone(),
+        }
+    } else if let Some(d) = &v.iscsi {
+        InTreeDisk::Iscsi {
+            iqn: d.iqn.clone(),
+            read_only: d.read_only.unwrap_or(false),
+        }
+    } else if let Some(d) = &v.rbd {
+        InTreeDisk::Rbd {
+            monitors: d.monitors.clone(),
+            // SetDefaults_RBDVolumeSource.
+            pool: d
+                .pool
+                .clone()
+                .filter(|p| !p.is_empty())
+                .unwrap_or_else(|| "rbd".into()),
+            image: d.image.clone(),
+            read_only: d.read_only.unwrap_or(false),
+        }
+    } else if let Some(d) = &v.azure_disk {
+        InTreeDisk::AzureDisk {
+            disk_uri: d.disk_uri.clone(),
+        }
+    } else if v.azure_file.is_some() {
+        InTreeDisk::AzureFile
+    } else if let Some(d) = &v.cinder {
+        InTreeDisk::Cinder {
+            volume_id: d.volume_id.clone(),
+        }
+    } else if let Some(d) = &v.portworx_volume {
+        InTreeDisk::Portworx {
+            volume_id: d.volume_id.clone(),
+        }
+    } else if v.vsphere_volume.is_some() {
+        InTreeDisk::VsphereVolume
+    } else {
+        return None;
+    })
+}
+
+/// The migratable in-tree disk a PV's source names (`name` is its field).
+fn in_tree_disk_of_pv(name: &str, spec: &core::PersistentVolumeSpec) -> Option<InTreeDisk> {
+    Some(match name {
+        "gcePersistentDisk" => InTreeDisk::GcePd {
+            pd_name: spec.gce_persistent_disk.as_ref()?.pd_name.clone(),
+            read_only: spec
+                .gce_persistent_disk
+                .as_ref()?
+                .read_only
+                .unwrap_or(false),
+        },
+        "awsElasticBlockStore" => InTreeDisk::AwsEbs {
+            volume_id: spec.aws_elastic_block_store.as_ref()?.volume_id.clone(),
+        },
+        "azureDisk" => InTreeDisk::AzureDisk {
+            disk_uri: spec.azure_disk.as_ref()?.disk_uri.clone(),
+        },
+        "azureFile" => InTreeDisk::AzureFile,
+        "cinder" => InTreeDisk::Cinder {
+            volume_id: spec.cinder.as_ref()?.volume_id.clone(),
+        },
+        "portworxVolume" => InTreeDisk::Portworx {
+            volume_id: spec.portworx_volume.as_ref()?.volume_id.clone(),
+        },
+        "vsphereVolume" => InTreeDisk::VsphereVolume,
+        _ => return None,
+    })
 }
 
 fn volume_type_name(v: &core::Volume) -> &'static str {

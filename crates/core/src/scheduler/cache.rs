@@ -9,10 +9,14 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use crate::cluster::Cluster;
-use crate::model::{HostPort, KeyView, Node, ObjectKey, Pod, PvSource, Resources};
+use crate::csi_migration;
+use crate::model::{HostPort, KeyView, Node, ObjectKey, Pod, PodVolumeSource, PvSource, Resources};
 
-/// `(driver, volume handle)` of the CSI volumes a pod attaches: the volumes' own strings.
-pub type CsiVolumes = Arc<[(Arc<str>, Arc<str>)]>;
+/// An attachable volume: CSI driver, volume handle, and the [`csi_migration`] conditions
+/// under which a node counts it (0 for a CSI volume: always).
+pub type CsiVolume = (Arc<str>, Arc<str>, u8);
+/// The CSI volumes a pod attaches, sharing the volumes' own strings.
+pub type CsiVolumes = Arc<[CsiVolume]>;
 
 /// A pod as the cache holds it, with the CSI volumes it attaches precomputed.
 #[derive(Clone, Debug)]
@@ -65,33 +69,62 @@ impl PodInfo {
     }
 }
 
-/// `filterAttachableVolumes` for one pod: CSI driver and handle of every claim's volume.
-pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<(Arc<str>, Arc<str>)> {
+/// `filterAttachableVolumes` for one pod: CSI driver and handle of every claim's volume
+/// and of every inline in-tree volume CSI migration translates, with the
+/// [`csi_migration`] conditions a node must meet to count it (0: always). An inline
+/// volume the translator refuses is left out here; NodeVolumeLimits' PreFilter reports it
+/// for the pod being scheduled.
+pub fn csi_volumes_of(cluster: &Cluster, pod: &Pod) -> Vec<CsiVolume> {
     let mut out = Vec::new();
-    for claim in pod.claim_names() {
+    for v in &pod.spec.volumes {
+        let claim = match &v.source {
+            PodVolumeSource::PersistentVolumeClaim { claim_name, .. }
+            | PodVolumeSource::Ephemeral { claim_name, .. } => claim_name,
+            PodVolumeSource::InTree(disk) => {
+                if let Some(Ok(t)) = csi_migration::translate_inline(disk) {
+                    out.push((t.driver.into(), t.handle.into(), t.needs));
+                }
+                continue;
+            }
+            PodVolumeSource::Other(_) => continue,
+        };
         let Some(pvc) = cluster.pvc_by(&pod.meta.namespace, claim) else {
             continue;
         };
         let bound_pv = pvc.volume_name.as_deref().and_then(|v| cluster.pv(v));
         match bound_pv {
-            Some(pv) => {
-                if let PvSource::Csi {
+            Some(pv) => match &pv.source {
+                PvSource::Csi {
                     driver,
                     volume_handle,
-                } = &pv.source
-                {
-                    out.push((driver.clone(), volume_handle.clone()));
+                } => out.push((driver.clone(), volume_handle.clone(), 0)),
+                PvSource::InTree(disk) => {
+                    if let Some(t) = csi_migration::translate_pv(pv, disk) {
+                        out.push((t.driver.into(), t.handle.into(), t.needs));
+                    }
                 }
-            }
+                _ => {}
+            },
             None => {
                 let class = pvc.class_name();
                 if class.is_empty() {
                     continue;
                 }
                 if let Some(sc) = cluster.storage_classes.get(class) {
+                    // `getCSIDriverInfoFromSC`: an in-tree provisioner counts under its
+                    // CSI driver where migration is on, and nowhere if it never is.
+                    let (driver, needs): (Arc<str>, u8) =
+                        match csi_migration::csi_driver_of(&sc.provisioner) {
+                            Some(d) => match csi_migration::migration_needs(&sc.provisioner) {
+                                Some(needs) => (d.into(), needs),
+                                None => continue,
+                            },
+                            None => (sc.provisioner.as_str().into(), 0),
+                        };
                     out.push((
-                        sc.provisioner.as_str().into(),
+                        driver,
                         format!("placeholder-{}/{}", pod.meta.namespace, claim).into(),
+                        needs,
                     ));
                 }
             }
@@ -122,6 +155,9 @@ pub struct HotFields {
     pub min_csi_limit: i64,
     /// The most volumes attached for any one driver.
     pub max_csi_attached: i64,
+    /// Where CSI migration is on for this node ([`csi_migration::node_migration_mask`]
+    /// of its CSINode): which translated in-tree volumes it counts.
+    pub csi_migration: u8,
 }
 
 #[derive(Clone, Debug)]
@@ -251,8 +287,11 @@ impl NodeInfo {
             .is_some_and(|h| h.contains_key(handle))
     }
 
-    fn remember_csi_volumes(&mut self, volumes: &[(Arc<str>, Arc<str>)]) {
-        for (d, h) in volumes {
+    fn remember_csi_volumes(&mut self, volumes: &[CsiVolume]) {
+        for (d, h, needs) in volumes {
+            if !csi_migration::counts_on(*needs, self.hot.csi_migration) {
+                continue;
+            }
             *self
                 .csi_attached
                 .entry(d.clone())
@@ -262,8 +301,11 @@ impl NodeInfo {
         }
     }
 
-    fn forget_csi_volumes(&mut self, volumes: &[(Arc<str>, Arc<str>)]) {
-        for (d, h) in volumes {
+    fn forget_csi_volumes(&mut self, volumes: &[CsiVolume]) {
+        for (d, h, needs) in volumes {
+            if !csi_migration::counts_on(*needs, self.hot.csi_migration) {
+                continue;
+            }
             if let Some(handles) = self.csi_attached.get_mut(d) {
                 if let Some(n) = handles.get_mut(h) {
                     *n -= 1;
@@ -577,11 +619,22 @@ impl SchedulerCache {
         }
     }
 
-    /// Sets a node's attach limits from its CSINode (`None` when it has none).
-    pub fn set_csi_limits(&mut self, node: &str, limits: BTreeMap<String, i64>) {
+    /// Sets a node's attach limits and CSI migration state from its CSINode.
+    pub fn set_csi_limits(&mut self, node: &str, limits: BTreeMap<String, i64>, migration: u8) {
         if let Some(&i) = self.index.get(node) {
-            self.nodes[i].csi_limits = Arc::new(limits);
-            self.nodes[i].refresh_hot();
+            let n = &mut self.nodes[i];
+            n.csi_limits = Arc::new(limits);
+            if n.hot.csi_migration != migration {
+                // Which of the pods' in-tree volumes count changes: recount them all.
+                n.hot.csi_migration = migration;
+                n.csi_attached.clear();
+                let pods = std::mem::take(&mut n.pods);
+                for p in &pods {
+                    n.remember_csi_volumes(&p.csi_volumes);
+                }
+                n.pods = pods;
+            }
+            n.refresh_hot();
         }
     }
 

@@ -17,7 +17,7 @@
 use super::cache::NodeInfo;
 use super::plugins::{
     inter_pod_affinity, names, node_affinity, node_ports, node_resources, pod_topology_spread,
-    volume_zone,
+    volume_restrictions, volume_zone,
 };
 use crate::model::{
     well_known, CsiDriver, CsiNode, CsiStorageCapacity, Node, ObjectKey, PersistentVolume, Pod,
@@ -52,10 +52,12 @@ pub fn claim_change_may_help(plugin: &str, pod: &Pod, claim: &ObjectKey) -> bool
 /// is unscheduled" checks do not apply.
 /// - InterPodAffinity and PodTopologySpread: see their `pod_change_may_help`.
 /// - VolumeRestrictions (deletion, `isSchedulableAfterPodDeleted`): the deleted pod, of the
-///   same namespace, used one of the pending pod's `persistentVolumeClaim` claims (by name,
-///   without reading the access modes; in-tree disk conflicts are not simulated).
+///   same namespace, mounted an inline disk conflicting with one of the pending pod's, or
+///   used one of its `persistentVolumeClaim` claims (by name, without reading the access
+///   modes).
 /// - NodeVolumeLimits (deletion): the deleted pod had a claim (`persistentVolumeClaim` or
-///   ephemeral), which may free an attachment slot.
+///   ephemeral) or an inline volume CSI migration can take over, which may free an
+///   attachment slot.
 /// - NodePorts (deletion, `isSchedulableAfterPodDeleted`): the deleted pod held a host port
 ///   that conflicts with one the pending pod wants.
 /// - NodeResourcesFit: any deletion of a pod with a node may free room.
@@ -70,9 +72,17 @@ pub fn assigned_pod_change_may_help(
         names::POD_TOPOLOGY_SPREAD => pod_topology_spread::pod_change_may_help(pending, old, new),
         names::VOLUME_RESTRICTIONS => old.is_none_or(|deleted| {
             *pending.meta.namespace == *deleted.meta.namespace
-                && pvc_names(deleted).any(|c| pvc_names(pending).any(|w| w == c))
+                && (!volume_restrictions::satisfies_volume_conflicts(
+                    pending,
+                    std::iter::once(deleted),
+                ) || pvc_names(deleted).any(|c| pvc_names(pending).any(|w| w == c)))
         }),
-        names::NODE_VOLUME_LIMITS => old.is_none_or(Pod::has_claims),
+        names::NODE_VOLUME_LIMITS => old.is_none_or(|deleted| {
+            deleted.has_claims()
+                || deleted
+                    .in_tree_disks()
+                    .any(|(_, d)| crate::csi_migration::plugin_of(d).is_some())
+        }),
         names::NODE_PORTS => {
             old.is_none_or(|deleted| node_ports::deletion_frees_a_wanted_port(pending, deleted))
         }
@@ -271,6 +281,45 @@ mod tests {
             maximum_volume_size: maximum.map(Bytes::new),
             ..Default::default()
         }
+    }
+
+    /// csi_test.go `TestCSILimitsQHint` (the deleted pods are assigned ones here).
+    #[test]
+    fn volume_limits_hint_wants_a_deleted_pod_with_an_attachable_volume() {
+        use crate::model::{InTreeDisk, PodVolume};
+        let with = |source: Option<PodVolumeSource>| {
+            let mut p = Pod::default();
+            p.spec.node_name = Some("fake-node".into());
+            p.spec.volumes.extend(source.map(|source| PodVolume {
+                name: "v".into(),
+                source,
+            }));
+            p
+        };
+        let pending = with(Some(PodVolumeSource::PersistentVolumeClaim {
+            claim_name: "csi-ebs.csi.aws.com-2".into(),
+            read_only: false,
+        }));
+        let nvl = names::NODE_VOLUME_LIMITS;
+        let deleted_with_pvc = with(Some(PodVolumeSource::PersistentVolumeClaim {
+            claim_name: "placeholder".into(),
+            read_only: false,
+        }));
+        let deleted_with_inline_ebs = with(Some(PodVolumeSource::InTree(Box::new(
+            InTreeDisk::AwsEbs {
+                volume_id: String::new(),
+            },
+        ))));
+        let deleted_with_iscsi = with(Some(PodVolumeSource::InTree(Box::new(InTreeDisk::Iscsi {
+            iqn: "iqn".into(),
+            read_only: false,
+        }))));
+        let deleted_without_volumes = with(None);
+        let hint = |deleted: &Pod| assigned_pod_change_may_help(nvl, &pending, Some(deleted), None);
+        assert!(hint(&deleted_with_pvc));
+        assert!(hint(&deleted_with_inline_ebs));
+        assert!(!hint(&deleted_with_iscsi), "not migratable");
+        assert!(!hint(&deleted_without_volumes));
     }
 
     /// volume_binding_test.go `TestIsSchedulableAfterCSIStorageCapacityChange`.

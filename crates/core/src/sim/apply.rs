@@ -1130,12 +1130,11 @@ impl Simulation {
         Ok(())
     }
 
-    /// Copies a CSINode's attach limits into the scheduler's node info.
+    /// Copies a CSINode's attach limits and CSI migration state into the scheduler's node
+    /// info.
     fn sync_csi_limits(&mut self, node: &str) {
-        let limits = self
-            .cluster
-            .csi_nodes
-            .get(node)
+        let csi_node = self.cluster.csi_nodes.get(node);
+        let limits = csi_node
             .map(|c| {
                 c.drivers
                     .iter()
@@ -1143,7 +1142,8 @@ impl Simulation {
                     .collect()
             })
             .unwrap_or_default();
-        self.cache.set_csi_limits(node, limits);
+        let migration = crate::csi_migration::node_migration_mask(csi_node.map(|c| &**c));
+        self.cache.set_csi_limits(node, limits, migration);
     }
 
     fn delete_node(&mut self, name: &str) {

@@ -460,7 +460,7 @@ impl Simulation {
         // provision_test.go 11-21). `setClaimProvisioner` then looks for migration under the
         // CSI name, which is not an in-tree plugin, so the claim gets no `migrated-to` (11-21's
         // fake plugin manager calls every name migrated and so expects one).
-        let migrated = migrated_csi_driver(&class.provisioner);
+        let migrated = crate::csi_migration::csi_driver_of(&class.provisioner);
         if migrated.is_none() && class.provisioner.starts_with("kubernetes.io/") {
             // No in-tree provisioners are left, `kubernetes.io/no-provisioner` included.
             self.claim_event(
@@ -755,22 +755,6 @@ impl Simulation {
             self.add_timer(at, Timer::ClaimResync { claim: key.clone() });
         }
     }
-}
-
-/// The CSI driver an in-tree provisioner's volumes are migrated to (csi-translation-lib's
-/// `GetCSINameFromInTreeName` for the plugins `IsMigrationEnabledForPlugin` reports on in
-/// v1.36: every cloud plugin is GA-migrated, Portworx by its default-on gate).
-pub fn migrated_csi_driver(in_tree: &str) -> Option<&'static str> {
-    Some(match in_tree {
-        "kubernetes.io/aws-ebs" => "ebs.csi.aws.com",
-        "kubernetes.io/gce-pd" => "pd.csi.storage.gke.io",
-        "kubernetes.io/azure-disk" => "disk.csi.azure.com",
-        "kubernetes.io/azure-file" => "file.csi.azure.com",
-        "kubernetes.io/cinder" => "cinder.csi.openstack.org",
-        "kubernetes.io/vsphere-volume" => "csi.vsphere.vmware.com",
-        "kubernetes.io/portworx-volume" => "pxd.portworx.com",
-        _ => return None,
-    })
 }
 
 /// `checkVolumeSatisfyClaim` for a claim pre-bound by `volumeName`.

@@ -24,7 +24,7 @@ use super::names;
 use crate::cluster::{ClaimNeeds, Cluster, HostKey};
 use crate::model::{
     well_known, ClaimRef, CsiStorageCapacity, Node, ObjectKey, PersistentVolume,
-    PersistentVolumeClaim, Pod, PvcPhase, StorageClass, VolumeBindingMode,
+    PersistentVolumeClaim, Pod, PvSource, PvcPhase, StorageClass, VolumeBindingMode,
 };
 use crate::pv_helpers::{
     check_node_affinity, classify_volume, is_volume_bound_to_claim, volume_is_for_pod, Candidate,
@@ -323,6 +323,21 @@ fn fits(cx: &Ctx, state: &State, node: &NodeInfo) -> Result<Fit, String> {
     evaluate(cx, state, &node.node, host, None)
 }
 
+/// `CheckNodeAffinity` of a volume a claim is bound to, after `tryTranslatePVToCSI`: an
+/// in-tree volume is checked as its CSI translation where the node's CSINode says its
+/// plugin is migrated (`Err`: the translator's error).
+fn bound_volume_fits(
+    cluster: &Cluster,
+    pv: &PersistentVolume,
+    node: &Node,
+) -> Result<bool, String> {
+    if !matches!(pv.source, PvSource::InTree(_)) {
+        return Ok(check_node_affinity(pv, node));
+    }
+    let csi_node = cluster.csi_nodes.get(node.name()).map(|c| &**c);
+    crate::csi_migration::bound_volume_fits_node(pv, node, csi_node)
+}
+
 /// The body of `FindPodVolumes`. With `out`, records the chosen static bindings and the
 /// claims to provision.
 fn evaluate(
@@ -339,11 +354,12 @@ fn evaluate(
                 fit.bound_pvs_found = false;
                 break;
             }
-            Some(pv) if !check_node_affinity(pv, node) => {
-                fit.bound_satisfied = false;
-                break;
+            Some(pv) => {
+                if !bound_volume_fits(cx.cluster, pv, node)? {
+                    fit.bound_satisfied = false;
+                    break;
+                }
             }
-            Some(_) => {}
         }
     }
     if state.delay_claims.is_empty() {
@@ -580,7 +596,9 @@ pub fn check_bindings(
                 let Some(pv) = cluster.pv(pv_name) else {
                     return Ok(false);
                 };
-                if !check_node_affinity(pv, node) {
+                if !bound_volume_fits(cluster, pv, node)
+                    .map_err(|e| format!("failed to translate pv to csi: {e}"))?
+                {
                     return Err(affinity_error(pv_name));
                 }
             }
@@ -590,7 +608,9 @@ pub fn check_bindings(
                     "failed to check binding: could not find v1.PersistentVolume {pv_name:?}"
                 ));
             };
-            if !check_node_affinity(pv, node) {
+            if !bound_volume_fits(cluster, pv, node)
+                .map_err(|e| format!("failed to translate pv to csi: {e}"))?
+            {
                 return Err(affinity_error(pv_name));
             }
             if pv.claim_ref.as_ref().is_none_or(|r| r.uid.is_empty()) {
@@ -667,9 +687,12 @@ impl Plugin for VolumeBinding {
         };
         // Common fast path: every claim bound to a volume reachable from anywhere.
         if s.delay_claims.is_empty()
-            && s.bound_volumes
-                .iter()
-                .all(|pv| pv.as_ref().is_some_and(|pv| pv.node_affinity.is_none()))
+            && s.bound_volumes.iter().all(|pv| {
+                pv.as_ref().is_some_and(|pv| {
+                    // A migrated in-tree volume may gain a zone requirement.
+                    pv.node_affinity.is_none() && !matches!(pv.source, PvSource::InTree(_))
+                })
+            })
         {
             return Status::success();
         }

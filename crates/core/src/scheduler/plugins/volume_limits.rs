@@ -6,9 +6,10 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
 use super::names;
-use crate::model::Pod;
+use crate::csi_migration;
+use crate::model::{Pod, PodVolumeSource};
 use crate::pv_helpers::volume_is_for_pod;
-use crate::scheduler::cache::{csi_volumes_of, NodeInfo};
+use crate::scheduler::cache::{csi_volumes_of, CsiVolume, NodeInfo};
 use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
 
 pub const NAME: &str = names::NODE_VOLUME_LIMITS;
@@ -18,18 +19,39 @@ pub const ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED: &str = "node(s) exceed max volum
 
 #[derive(Clone, Debug, Default)]
 pub struct State {
-    /// The pod's attachable volumes: distinct handles by driver.
+    /// The pod's attachable volumes every node counts: distinct handles by driver.
     new_volumes: BTreeMap<Arc<str>, BTreeSet<Arc<str>>>,
-    /// How many there are in all.
+    /// Translated in-tree volumes, which count only where CSI migration is on
+    /// (`needs`, [`csi_migration::counts_on`]).
+    migrated: Vec<CsiVolume>,
+    /// How many volumes there are in all (an upper bound for any node).
     total: i64,
-    /// What `filterAttachableVolumes` for the new pod fails with, for its first claim in
-    /// volume order that does not exist (UnschedulableAndUnresolvable) or, for a generic
-    /// ephemeral volume, that the pod does not control (`VolumeIsForPod`, an Error).
-    /// Upstream finds it in Filter, so PreFilter passes and every node gets it.
-    rejection: Option<Status>,
+    /// What `filterAttachableVolumes` for the new pod fails with, in volume order: a claim
+    /// that does not exist (UnschedulableAndUnresolvable); a generic ephemeral volume's
+    /// claim the pod does not control (`VolumeIsForPod`, an Error); an inline in-tree
+    /// volume the CSI translator refuses, an Error only where migration is on for it. Each
+    /// with the migration conditions under which it applies (0: everywhere); a node gets
+    /// the first that applies to it. Upstream finds them in Filter, so PreFilter passes.
+    rejections: Vec<(u8, Status)>,
 }
 
 pub struct NodeVolumeLimits;
+
+impl NodeVolumeLimits {
+    /// Does a new volume count where a node's attachments are already `attached`, with
+    /// its `limit`? Volumes already attached count once.
+    fn over_limit(node: &NodeInfo, driver: &str, handles: &BTreeSet<Arc<str>>, limit: i64) -> bool {
+        let attached = node.csi_attached_count(driver);
+        if attached + handles.len() as i64 <= limit {
+            return false; // fits even if none of them is attached yet
+        }
+        let new = handles
+            .iter()
+            .filter(|h| !node.csi_is_attached(driver, h))
+            .count() as i64;
+        new > 0 && attached + new > limit
+    }
+}
 
 impl Plugin for NodeVolumeLimits {
     fn name(&self) -> &'static str {
@@ -41,37 +63,77 @@ impl Plugin for NodeVolumeLimits {
     }
 
     fn pre_filter(&self, cx: &Ctx, state: &mut CycleState, pod: &Pod) -> (PreFilterResult, Status) {
-        if !pod.has_claims() {
+        // `IsInlineMigratable`: an inline volume some CSI driver took over.
+        let inline_migratable = || {
+            pod.in_tree_disks()
+                .any(|(_, d)| csi_migration::plugin_of(d).is_some())
+        };
+        if !pod.has_claims() && !inline_migratable() {
             return (None, Status::skip());
         }
-        // Generic ephemeral volumes' claims are looked up the same way (by their computed
-        // name), in volume order.
-        let rejection = pod.claim_refs().find_map(|(claim, ephemeral)| {
-            match cx.cluster.pvc_by(&pod.meta.namespace, claim) {
-                None => Some(Status::unresolvable(format!(
-                    "looking up PVC {}/{claim}: persistentvolumeclaim {claim:?} not found",
-                    pod.meta.namespace
-                ))),
-                Some(pvc) if ephemeral => volume_is_for_pod(pod, pvc).err().map(Status::error),
-                Some(_) => None,
+        let mut rejections = Vec::new();
+        for v in &pod.spec.volumes {
+            match &v.source {
+                PodVolumeSource::PersistentVolumeClaim {
+                    claim_name: claim, ..
+                }
+                | PodVolumeSource::Ephemeral {
+                    claim_name: claim, ..
+                } => {
+                    let ephemeral = matches!(v.source, PodVolumeSource::Ephemeral { .. });
+                    match cx.cluster.pvc_by(&pod.meta.namespace, claim) {
+                        None => rejections.push((
+                            0,
+                            Status::unresolvable(format!(
+                                "looking up PVC {}/{claim}: persistentvolumeclaim {claim:?} not found",
+                                pod.meta.namespace
+                            )),
+                        )),
+                        Some(pvc) if ephemeral => {
+                            if let Err(e) = volume_is_for_pod(pod, pvc) {
+                                rejections.push((0, Status::error(e)));
+                            }
+                        }
+                        Some(_) => {}
+                    }
+                }
+                PodVolumeSource::InTree(disk) => {
+                    if let Some(Err(e)) = csi_migration::translate_inline(disk) {
+                        let plugin = csi_migration::plugin_of(disk).unwrap_or_default();
+                        let needs = csi_migration::migration_needs(plugin).unwrap_or_default();
+                        rejections.push((
+                            needs,
+                            Status::error(format!(
+                                "converting volume({}) from inline to csi: {e}",
+                                v.name
+                            )),
+                        ));
+                    }
+                }
+                PodVolumeSource::Other(_) => {}
             }
-        });
-        if rejection.is_some() {
-            state.volume_limits = Some(State {
-                rejection,
-                ..State::default()
-            });
-            return (None, Status::success());
+            if rejections.last().is_some_and(|(needs, _)| *needs == 0) {
+                break; // every node gets this one
+            }
         }
         let mut new_volumes: BTreeMap<Arc<str>, BTreeSet<Arc<str>>> = BTreeMap::new();
-        for (d, h) in csi_volumes_of(cx.cluster, pod) {
-            new_volumes.entry(d).or_default().insert(h);
+        let mut migrated = Vec::new();
+        let mut total = 0;
+        if rejections.iter().all(|(needs, _)| *needs != 0) {
+            for (d, h, needs) in csi_volumes_of(cx.cluster, pod) {
+                total += 1;
+                if needs == 0 {
+                    new_volumes.entry(d).or_default().insert(h);
+                } else {
+                    migrated.push((d, h, needs));
+                }
+            }
         }
-        let total = new_volumes.values().map(|h| h.len() as i64).sum();
         state.volume_limits = Some(State {
             new_volumes,
+            migrated,
             total,
-            rejection: None,
+            rejections,
         });
         (None, Status::success())
     }
@@ -80,10 +142,15 @@ impl Plugin for NodeVolumeLimits {
         let Some(s) = &state.volume_limits else {
             return Status::success();
         };
-        if let Some(r) = &s.rejection {
+        let mask = node.hot.csi_migration;
+        if let Some((_, r)) = s
+            .rejections
+            .iter()
+            .find(|(needs, _)| csi_migration::counts_on(*needs, mask))
+        {
             return r.clone();
         }
-        if s.new_volumes.is_empty() {
+        if s.total == 0 {
             return Status::success();
         }
         // Fast path on the node's inline fields (no limits means `min_csi_limit` is
@@ -93,20 +160,27 @@ impl Plugin for NodeVolumeLimits {
         if node.hot.max_csi_attached.saturating_add(s.total) <= node.hot.min_csi_limit {
             return Status::success();
         }
-        // Volumes already attached to the node count once, however many pods share them.
-        for (driver, handles) in &s.new_volumes {
+        let migrated_here = s
+            .migrated
+            .iter()
+            .filter(|(_, _, needs)| csi_migration::counts_on(*needs, mask));
+        let merged;
+        let new_volumes = if migrated_here.clone().next().is_none() {
+            &s.new_volumes
+        } else {
+            // Pods with in-tree volumes are rare: merging per node costs them only.
+            let mut all = s.new_volumes.clone();
+            for (d, h, _) in migrated_here {
+                all.entry(d.clone()).or_default().insert(h.clone());
+            }
+            merged = all;
+            &merged
+        };
+        for (driver, handles) in new_volumes {
             let Some(limit) = node.csi_limits.get(&**driver) else {
                 continue;
             };
-            let attached = node.csi_attached_count(driver);
-            if attached + handles.len() as i64 <= *limit {
-                continue; // fits even if none of them is attached yet
-            }
-            let new = handles
-                .iter()
-                .filter(|h| !node.csi_is_attached(driver, h))
-                .count() as i64;
-            if new > 0 && attached + new > *limit {
+            if Self::over_limit(node, driver, handles, *limit) {
                 return Status::unschedulable(ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED);
             }
         }

@@ -1,4 +1,6 @@
-//! VolumeRestrictions: a ReadWriteOncePod claim may be used by one pod in the whole cluster.
+//! VolumeRestrictions: a ReadWriteOncePod claim may be used by one pod in the whole
+//! cluster, and an inline GCE PD, AWS EBS volume, iSCSI target or RBD image by one pod per
+//! node (read-only mounts of a GCE PD, iSCSI target or RBD image may share).
 //!
 //! PreFilter counts how many of the pod's RWOP claims are already used by a scheduled (or
 //! assumed) pod anywhere. The count is cluster-wide, so while it is above zero every node
@@ -9,14 +11,13 @@ use std::collections::BTreeSet;
 
 use super::names;
 use super::volume_binding::pvc_not_found;
-use crate::model::{ObjectKey, Pod, PodVolumeSource};
+use crate::model::{InTreeDisk, ObjectKey, Pod, PodVolumeSource};
 use crate::scheduler::cache::{claim_bit, NodeInfo, PodInfo};
 use crate::scheduler::framework::{Ctx, CycleState, Plugin, Points, PreFilterResult, Status};
 
 pub const NAME: &str = names::VOLUME_RESTRICTIONS;
 
-/// `ErrReasonDiskConflict` (volume_restrictions.go); in-tree inline disks are not
-/// simulated, so Bindery never emits it.
+/// `ErrReasonDiskConflict` (volume_restrictions.go).
 pub const ERR_REASON_DISK_CONFLICT: &str = "node(s) had no available disk";
 
 #[derive(Clone, Debug, Default)]
@@ -27,6 +28,82 @@ pub struct State {
     rwop_claim_bits: u64,
     /// How many of them are in use by pods in the scheduler's cache.
     pub conflicting_pvc_ref_count: i64,
+    /// The pod mounts an inline disk that another pod on the node may conflict with
+    /// (`needsRestrictionsCheck`).
+    needs_disk_check: bool,
+}
+
+/// `needsRestrictionsCheck`: the disks `isVolumeConflict` compares.
+fn needs_restrictions_check(disk: &InTreeDisk) -> bool {
+    matches!(
+        disk,
+        InTreeDisk::GcePd { .. }
+            | InTreeDisk::AwsEbs { .. }
+            | InTreeDisk::Iscsi { .. }
+            | InTreeDisk::Rbd { .. }
+    )
+}
+
+/// `isVolumeConflict`: does `existing`, a pod on the node, mount the same disk as `disk`
+/// in a way the two cannot share?
+fn is_volume_conflict(disk: &InTreeDisk, existing: &Pod) -> bool {
+    existing
+        .in_tree_disks()
+        .any(|(_, other)| match (disk, other) {
+            (
+                InTreeDisk::GcePd { pd_name, read_only },
+                InTreeDisk::GcePd {
+                    pd_name: other_name,
+                    read_only: other_read_only,
+                },
+            ) => pd_name == other_name && !(*read_only && *other_read_only),
+            (InTreeDisk::AwsEbs { volume_id }, InTreeDisk::AwsEbs { volume_id: other }) => {
+                volume_id == other
+            }
+            (
+                InTreeDisk::Iscsi { iqn, read_only },
+                InTreeDisk::Iscsi {
+                    iqn: other_iqn,
+                    read_only: other_read_only,
+                },
+            ) => iqn == other_iqn && !(*read_only && *other_read_only),
+            (
+                InTreeDisk::Rbd {
+                    monitors,
+                    pool,
+                    image,
+                    read_only,
+                },
+                InTreeDisk::Rbd {
+                    monitors: other_monitors,
+                    pool: other_pool,
+                    image: other_image,
+                    read_only: other_read_only,
+                },
+            ) => {
+                monitors.iter().any(|m| other_monitors.contains(m))
+                    && pool == other_pool
+                    && image == other_image
+                    && !(*read_only && *other_read_only)
+            }
+            _ => false,
+        })
+}
+
+/// `satisfyVolumeConflicts`: none of the pods in `others` conflicts with `pod`'s disks.
+pub fn satisfies_volume_conflicts<'a>(
+    pod: &Pod,
+    mut others: impl Iterator<Item = &'a Pod>,
+) -> bool {
+    let disks: Vec<&InTreeDisk> = pod
+        .in_tree_disks()
+        .map(|(_, d)| d)
+        .filter(|d| needs_restrictions_check(d))
+        .collect();
+    disks.is_empty()
+        || others.all(|other| {
+            other.spec.volumes.is_empty() || !disks.iter().any(|d| is_volume_conflict(d, other))
+        })
 }
 
 pub struct VolumeRestrictions;
@@ -75,7 +152,12 @@ impl Plugin for VolumeRestrictions {
     }
 
     fn pre_filter(&self, cx: &Ctx, state: &mut CycleState, pod: &Pod) -> (PreFilterResult, Status) {
-        let mut s = State::default();
+        let mut s = State {
+            needs_disk_check: pod
+                .in_tree_disks()
+                .any(|(_, d)| needs_restrictions_check(d)),
+            ..State::default()
+        };
         for v in &pod.spec.volumes {
             let PodVolumeSource::PersistentVolumeClaim { claim_name, .. } = &v.source else {
                 continue;
@@ -94,7 +176,7 @@ impl Plugin for VolumeRestrictions {
                 }
             }
         }
-        if s.conflicting_pvc_ref_count == 0 {
+        if !s.needs_disk_check && s.conflicting_pvc_ref_count == 0 {
             state.volume_restrictions = Some(s);
             return (None, Status::skip());
         }
@@ -102,7 +184,15 @@ impl Plugin for VolumeRestrictions {
         (None, Status::success())
     }
 
-    fn filter(&self, cx: &Ctx, state: &CycleState, _pod: &Pod, _node: &NodeInfo) -> Status {
+    fn filter(&self, cx: &Ctx, state: &CycleState, pod: &Pod, node: &NodeInfo) -> Status {
+        if state
+            .volume_restrictions
+            .as_ref()
+            .is_some_and(|s| s.needs_disk_check)
+            && !satisfies_volume_conflicts(pod, node.pods.iter().map(|p| &*p.pod))
+        {
+            return Status::unschedulable(ERR_REASON_DISK_CONFLICT);
+        }
         match &state.volume_restrictions {
             Some(s) if s.conflicting_pvc_ref_count > 0 => {
                 Status::unschedulable(cx.version.rwop_conflict)
@@ -112,7 +202,7 @@ impl Plugin for VolumeRestrictions {
     }
 
     /// The count is cluster-wide: the node stays rejected unless the removed pods hold
-    /// every conflicting use (and the disk-conflict check is not simulated).
+    /// every conflicting use. A disk conflict is the node's own: left to the what-if.
     fn still_rejects_without(
         &self,
         state: &CycleState,
@@ -120,6 +210,9 @@ impl Plugin for VolumeRestrictions {
         removed: &[&PodInfo],
     ) -> Option<bool> {
         let s = state.volume_restrictions.as_ref()?;
+        if s.needs_disk_check {
+            return None;
+        }
         // Most removed pods share no claim bit with the RWOP claims: they use none of
         // them, and their pods need not be read.
         let left = s.conflicting_pvc_ref_count
