@@ -38,17 +38,20 @@ pub struct State {
 pub struct NodeVolumeLimits;
 
 impl NodeVolumeLimits {
-    /// Does a new volume count where a node's attachments are already `attached`, with
-    /// its `limit`? Volumes already attached count once.
-    fn over_limit(node: &NodeInfo, driver: &str, handles: &BTreeSet<Arc<str>>, limit: i64) -> bool {
+    /// Would the pod's distinct `handles` of `driver` (`len` of them) take the node over
+    /// its `limit`? Volumes already attached there count once.
+    fn over_limit<'h>(
+        node: &NodeInfo,
+        driver: &str,
+        len: usize,
+        handles: impl Iterator<Item = &'h Arc<str>>,
+        limit: i64,
+    ) -> bool {
         let attached = node.csi_attached_count(driver);
-        if attached + handles.len() as i64 <= limit {
+        if attached + len as i64 <= limit {
             return false; // fits even if none of them is attached yet
         }
-        let new = handles
-            .iter()
-            .filter(|h| !node.csi_is_attached(driver, h))
-            .count() as i64;
+        let new = handles.filter(|h| !node.csi_is_attached(driver, h)).count() as i64;
         new > 0 && attached + new > limit
     }
 }
@@ -160,27 +163,41 @@ impl Plugin for NodeVolumeLimits {
         if node.hot.max_csi_attached.saturating_add(s.total) <= node.hot.min_csi_limit {
             return Status::success();
         }
-        let migrated_here = s
+        let over = |driver: &str, len: usize, handles: &mut dyn Iterator<Item = &Arc<str>>| {
+            node.csi_limits
+                .get(driver)
+                .is_some_and(|limit| Self::over_limit(node, driver, len, handles, *limit))
+        };
+        if s.migrated.is_empty() {
+            for (driver, handles) in &s.new_volumes {
+                if over(driver, handles.len(), &mut handles.iter()) {
+                    return Status::unschedulable(ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED);
+                }
+            }
+            return Status::success();
+        }
+        // Translated in-tree volumes count only where migration is on; pods with them are
+        // rare, so they are gathered per driver in short lists.
+        let migrated_here: Vec<&CsiVolume> = s
             .migrated
             .iter()
-            .filter(|(_, _, needs)| csi_migration::counts_on(*needs, mask));
-        let merged;
-        let new_volumes = if migrated_here.clone().next().is_none() {
-            &s.new_volumes
-        } else {
-            // Pods with in-tree volumes are rare: merging per node costs them only.
-            let mut all = s.new_volumes.clone();
-            for (d, h, _) in migrated_here {
-                all.entry(d.clone()).or_default().insert(h.clone());
+            .filter(|(_, _, needs)| csi_migration::counts_on(*needs, mask))
+            .collect();
+        let mut drivers: Vec<&Arc<str>> = s.new_volumes.keys().collect();
+        for (d, _, _) in &migrated_here {
+            if !drivers.contains(&d) {
+                drivers.push(d);
             }
-            merged = all;
-            &merged
-        };
-        for (driver, handles) in new_volumes {
-            let Some(limit) = node.csi_limits.get(&**driver) else {
-                continue;
-            };
-            if Self::over_limit(node, driver, handles, *limit) {
+        }
+        for driver in drivers {
+            let mut handles: Vec<&Arc<str>> =
+                s.new_volumes.get(driver).into_iter().flatten().collect();
+            for (_, h, _) in migrated_here.iter().filter(|(d, _, _)| d == driver) {
+                if !handles.contains(&h) {
+                    handles.push(h);
+                }
+            }
+            if over(driver, handles.len(), &mut handles.iter().copied()) {
                 return Status::unschedulable(ERR_REASON_MAX_VOLUME_COUNT_EXCEEDED);
             }
         }
