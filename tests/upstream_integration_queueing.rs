@@ -10,7 +10,8 @@
 //!   (`WantRequeuedPods`). Bindery has no view of the queue from outside, so a requeue is
 //!   read from what happens next: a requeued pod gets another attempt (it is bound, or a
 //!   new `FailedScheduling` event is recorded for it); a pod left in the unschedulable pool
-//!   records nothing more (the 5-minute flush is not modelled, so `run_until_idle` ends).
+//!   records nothing more (the 5-minute flush runs only while time moves on for something
+//!   else, and no case waits that long, so `run_until_idle` ends).
 //!   Where upstream's comments say a requeued pod becomes schedulable, the test also checks
 //!   it is bound.
 //! - Upstream enables only the plugins a case names (plus PrioritySort and DefaultBinder);
@@ -1910,4 +1911,62 @@ fn node_volume_limits_requeued_on_pvc_add() {
     .trigger(|sim| create(sim, &rwop_pvc("pvc2", "pv2")))
     .requeued(&["pod2"])
     .scheduled(&[]);
+}
+
+// =======================================================================================
+// The unschedulable pool's flush (not an upstream table case)
+// =======================================================================================
+
+/// Times (in simulated seconds) of the pod's FailedScheduling attempts.
+fn attempt_times(sim: &Simulation, name: &str) -> Vec<u64> {
+    sim.log()
+        .events_for(Kind::Pod, &ObjectKey::new(NS, name))
+        .filter(|(_, e)| e.reason == "FailedScheduling")
+        .map(|(entry, _)| entry.time.millis() / 1000)
+        .collect()
+}
+
+/// `flushUnschedulablePodsLeftover` (every 30 s) moves a pod that has waited in the
+/// unschedulable pool for more than `podMaxInUnschedulablePodsDuration` (5 min) back,
+/// whatever its plugins' hints say: a pod rejected at 0 s is tried again at 330 s (300 s is
+/// not more than five minutes) and at 660 s, while the clock moves on.
+#[test]
+fn a_pod_left_unschedulable_for_five_minutes_is_tried_again() {
+    let mut case = start(
+        &[node("fake-node", "", "cpu: '1'", "")],
+        &["pod1"],
+        &[pod("pod1", "", "cpu: '2'", "")],
+    );
+    assert_eq!(attempt_times(&case.sim, "pod1"), [0]);
+    case.sim.advance_time(11 * 60 * 1000);
+    run(&mut case.sim);
+    assert_eq!(attempt_times(&case.sim, "pod1"), [0, 330, 660]);
+    // Nothing but the flush left to do: the simulation stops rather than retry forever.
+    assert!(case.sim.is_idle());
+}
+
+/// The flush also happens on the way to a later timer: the pod is tried again at 330 s
+/// before a pod deletion whose grace period ends at 400 s frees the node.
+#[test]
+fn the_flush_happens_on_the_way_to_a_later_timer() {
+    let case = start(
+        &[
+            node("fake-node", "", "cpu: '2'", ""),
+            pod(
+                "big",
+                "",
+                "cpu: '2'",
+                &format!("{}  terminationGracePeriodSeconds: 400\n", on("fake-node")),
+            ),
+        ],
+        &["pod1"],
+        &[pod("pod1", "", "cpu: '1'", "")],
+    )
+    .trigger(|sim| {
+        // Deleting `big` at 0 s: its grace period ends at 400 s. The deletion itself
+        // (a terminating pod still holds its resources) does not make room yet.
+        delete(sim, Kind::Pod, NS, "big");
+    });
+    assert_eq!(attempt_times(&case.sim, "pod1"), [0, 330]);
+    assert_eq!(node_of(&case.sim, "pod1").as_deref(), Some("fake-node"));
 }

@@ -417,22 +417,47 @@ impl Simulation {
         }
         if let Some((&(at, _), _)) = self.timers.first_key_value() {
             self.steps += 1;
-            self.now = self.now.max(at);
+            // Pods left unschedulable for five minutes are tried again on the way (only
+            // while time moves on for something else: upstream's scheduler never idles,
+            // Bindery's stops when nothing but the flush is left).
+            let flush = self.queue.next_unschedulable_flush().filter(|f| *f <= at);
+            self.now = self.now.max(flush.unwrap_or(at));
             self.note(Note::Clock { to: self.now });
+            self.queue.flush_unschedulable_leftover(self.now);
             self.fire_due_timers();
             return StepOutcome::Clock { to: self.now };
         }
         StepOutcome::Idle
     }
 
-    /// Moves the clock forward by `millis`, firing timers that fall due (in order).
+    /// Moves the clock forward by `millis`, firing timers that fall due (in order) and
+    /// trying again the pods left unschedulable for five minutes on the way.
     pub fn advance_time(&mut self, millis: u64) {
         let target = self.now.plus_millis(millis);
-        while let Some((&(at, _), _)) = self.timers.first_key_value() {
+        loop {
+            let timer = self.timers.first_key_value().map(|(&(at, _), _)| at);
+            let flush = self.queue.next_unschedulable_flush();
+            let Some(at) = [timer, flush].into_iter().flatten().min() else {
+                break;
+            };
             if at > target {
                 break;
             }
             self.now = self.now.max(at);
+            let flushed = self.queue.flush_unschedulable_leftover(self.now);
+            if flushed > 0 {
+                // The flushed pods (and any others waiting) are tried once each, at once,
+                // as upstream's scheduler would; a pod that fails waits again.
+                let _ = self.drain_controllers();
+                let waiting = self.queue.len_active() + self.queue.len_backoff();
+                for _ in 0..waiting {
+                    let Some(pod) = self.queue.pop() else {
+                        break;
+                    };
+                    self.schedule_one(&pod);
+                    let _ = self.drain_controllers();
+                }
+            }
             self.fire_due_timers();
             let _ = self.drain_controllers();
         }

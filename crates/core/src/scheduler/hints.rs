@@ -9,10 +9,11 @@
 //! looks at).
 //!
 //! Upstream retries every unschedulable pod after five minutes at the latest
-//! (`podMaxInUnschedulablePodsDuration`); Bindery does not model that flush, so where an
-//! upstream hint (or a missing registration) skips a change that can make the pod
-//! schedulable, Bindery retries at once instead of leaving the pod pending for good. Each
-//! such place says so.
+//! (`podMaxInUnschedulablePodsDuration`). Bindery runs that flush only while simulated time
+//! moves on for something else (its simulation stops when nothing else is left, where
+//! upstream's scheduler keeps retrying), so where an upstream hint (or a missing
+//! registration) skips a change that can make the pod schedulable, Bindery retries at once
+//! instead of leaving the pod pending for good. Each such place says so.
 
 use super::cache::NodeInfo;
 use super::plugins::{

@@ -20,6 +20,11 @@ use crate::time::SimTime;
 
 pub const INITIAL_BACKOFF_MS: u64 = 1_000;
 pub const MAX_BACKOFF_MS: u64 = 10_000;
+/// `podMaxInUnschedulablePodsDuration`: a pod left this long in the unschedulable pool is
+/// tried again whatever happened (`flushUnschedulablePodsLeftover`) …
+pub const MAX_IN_UNSCHEDULABLE_MS: u64 = 5 * 60 * 1_000;
+/// … which the scheduler checks every 30 s from its start.
+pub const UNSCHEDULABLE_FLUSH_PERIOD_MS: u64 = 30_000;
 /// `backoffQOrderingWindowDuration`.
 pub const BACKOFF_ORDERING_WINDOW_MS: u64 = 1_000;
 
@@ -188,6 +193,8 @@ pub struct SchedulingQueue {
     /// so an event only looks at the pods its interested plugins turned away.
     unschedulable: BTreeMap<&'static str, BTreeSet<ObjectKey>>,
     unschedulable_count: usize,
+    /// The unschedulable pods by the time they entered the pool (for the flush).
+    unschedulable_since: BTreeSet<(SimTime, ObjectKey)>,
     entries: BTreeMap<ObjectKey, Entry>,
     seq: u64,
 }
@@ -236,6 +243,7 @@ impl SchedulingQueue {
             }
         }
         self.unschedulable_count -= 1;
+        self.unschedulable_since.remove(&(e.timestamp, pod.clone()));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -336,6 +344,7 @@ impl SchedulingQueue {
                 self.unschedulable.entry(r).or_default().insert(pod.clone());
             }
             self.unschedulable_count += 1;
+            self.unschedulable_since.insert((now, pod));
         }
     }
 
@@ -434,6 +443,34 @@ impl SchedulingQueue {
         if matches!(e.place, Place::Unschedulable) && e.rejectors.iter().any(|r| worth(r)) {
             self.move_to_backoff(pod, now);
         }
+    }
+
+    /// When `flushUnschedulablePodsLeftover` next finds a pod that has waited in the
+    /// unschedulable pool for more than five minutes: the first 30-second tick after that.
+    pub fn next_unschedulable_flush(&self) -> Option<SimTime> {
+        let (since, _) = self.unschedulable_since.first()?;
+        let due = since.millis() + MAX_IN_UNSCHEDULABLE_MS;
+        Some(SimTime(
+            (due / UNSCHEDULABLE_FLUSH_PERIOD_MS + 1) * UNSCHEDULABLE_FLUSH_PERIOD_MS,
+        ))
+    }
+
+    /// `flushUnschedulablePodsLeftover` at `now`: every pod in the unschedulable pool for
+    /// more than five minutes moves back (event `UnschedulableTimeout`, a wildcard no hint
+    /// filters). Returns how many moved.
+    pub fn flush_unschedulable_leftover(&mut self, now: SimTime) -> usize {
+        let due: Vec<ObjectKey> = self
+            .unschedulable_since
+            .iter()
+            .take_while(|(since, _)| {
+                now.millis().saturating_sub(since.millis()) > MAX_IN_UNSCHEDULABLE_MS
+            })
+            .map(|(_, pod)| pod.clone())
+            .collect();
+        for pod in &due {
+            self.move_to_backoff(pod, now);
+        }
+        due.len()
     }
 
     /// The earliest backoff expiry, if any pod waits in the backoff queue.
