@@ -242,11 +242,13 @@ fn translate_topology(pv: &PersistentVolume, csi_key: &str) -> Option<NodeSelect
         rename_key(affinity.as_mut(), zone_label, csi_key);
     } else if let Some(label) = pv.meta.labels.get(zone_label) {
         // `addTopology`: distinct, trimmed, non-empty zones, sorted, added to every term.
-        let zones: std::collections::BTreeSet<&str> = label
+        let mut zones: Vec<&str> = label
             .split(MULTI_ZONE_DELIMITER)
             .map(str::trim)
             .filter(|z| !z.is_empty())
             .collect();
+        crate::sort::sort(&mut zones);
+        zones.dedup();
         if !zones.is_empty() {
             let a = affinity.get_or_insert_with(NodeSelector::default);
             if a.terms.is_empty() {

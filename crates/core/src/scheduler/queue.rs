@@ -193,8 +193,6 @@ pub struct SchedulingQueue {
     /// so an event only looks at the pods its interested plugins turned away.
     unschedulable: BTreeMap<&'static str, BTreeSet<ObjectKey>>,
     unschedulable_count: usize,
-    /// The unschedulable pods by the time they entered the pool (for the flush).
-    unschedulable_since: BTreeSet<(SimTime, ObjectKey)>,
     entries: BTreeMap<ObjectKey, Entry>,
     seq: u64,
 }
@@ -243,7 +241,6 @@ impl SchedulingQueue {
             }
         }
         self.unschedulable_count -= 1;
-        self.unschedulable_since.remove(&(e.timestamp, pod.clone()));
     }
 
     pub fn is_empty(&self) -> bool {
@@ -344,7 +341,6 @@ impl SchedulingQueue {
                 self.unschedulable.entry(r).or_default().insert(pod.clone());
             }
             self.unschedulable_count += 1;
-            self.unschedulable_since.insert((now, pod));
         }
     }
 
@@ -445,10 +441,22 @@ impl SchedulingQueue {
         }
     }
 
+    /// The unschedulable pods with the time they entered the pool (a scan: the flush is
+    /// looked for only when the clock moves).
+    fn unschedulable_since(&self) -> impl Iterator<Item = (&ObjectKey, SimTime)> {
+        self.entries
+            .iter()
+            .filter(|(_, e)| matches!(e.place, Place::Unschedulable))
+            .map(|(k, e)| (k, e.timestamp))
+    }
+
     /// When `flushUnschedulablePodsLeftover` next finds a pod that has waited in the
     /// unschedulable pool for more than five minutes: the first 30-second tick after that.
     pub fn next_unschedulable_flush(&self) -> Option<SimTime> {
-        let (since, _) = self.unschedulable_since.first()?;
+        if self.unschedulable_count == 0 {
+            return None;
+        }
+        let since = self.unschedulable_since().map(|(_, t)| t).min()?;
         let due = since.millis() + MAX_IN_UNSCHEDULABLE_MS;
         Some(SimTime(
             (due / UNSCHEDULABLE_FLUSH_PERIOD_MS + 1) * UNSCHEDULABLE_FLUSH_PERIOD_MS,
@@ -459,13 +467,15 @@ impl SchedulingQueue {
     /// more than five minutes moves back (event `UnschedulableTimeout`, a wildcard no hint
     /// filters). Returns how many moved.
     pub fn flush_unschedulable_leftover(&mut self, now: SimTime) -> usize {
+        if self.unschedulable_count == 0 {
+            return 0;
+        }
         let due: Vec<ObjectKey> = self
-            .unschedulable_since
-            .iter()
-            .take_while(|(since, _)| {
+            .unschedulable_since()
+            .filter(|(_, since)| {
                 now.millis().saturating_sub(since.millis()) > MAX_IN_UNSCHEDULABLE_MS
             })
-            .map(|(_, pod)| pod.clone())
+            .map(|(pod, _)| pod.clone())
             .collect();
         for pod in &due {
             self.move_to_backoff(pod, now);
