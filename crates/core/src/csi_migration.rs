@@ -379,9 +379,8 @@ mod tests {
         );
     }
 
-    #[test]
-    fn gce_handles_follow_the_zone_labels() {
-        let mut pv = PersistentVolume {
+    fn volume(source: PvSource) -> PersistentVolume {
+        PersistentVolume {
             meta: Default::default(),
             capacity: Default::default(),
             access_modes: Default::default(),
@@ -390,38 +389,96 @@ mod tests {
             node_affinity: None,
             claim_ref: None,
             reclaim_policy: Default::default(),
-            source: crate::model::PvSource::Other("none".into()),
+            source,
             volume_attributes_class_name: None,
             phase: Default::default(),
             status_message: String::new(),
+        }
+    }
+
+    /// `translateTopologyFromInTreeToCSI` as VolumeBinding sees it: an AWS EBS volume's
+    /// beta zone requirement moves to the driver's key and its beta region requirement to
+    /// the GA one, where the CSINode names the plugin as migrated.
+    #[test]
+    fn a_migrated_volume_is_checked_with_the_drivers_topology_key() {
+        let mut pv = volume(PvSource::InTree(Box::new(InTreeDisk::AwsEbs {
+            volume_id: "vol-1".into(),
+        })));
+        let req = |key: &str, value: &str| NodeSelectorRequirement {
+            key: key.into(),
+            operator: NodeSelectorOperator::In,
+            values: vec![value.into()],
         };
+        pv.node_affinity = Some(std::sync::Arc::new(NodeSelector {
+            terms: vec![NodeSelectorTerm {
+                match_expressions: vec![
+                    req(well_known::LABEL_ZONE_BETA, "z1"),
+                    req(well_known::LABEL_REGION_BETA, "r1"),
+                ],
+                match_fields: vec![],
+            }],
+        }));
+        let node = |labels: &[(&str, &str)]| {
+            let mut n = Node::default();
+            for (k, v) in labels {
+                n.meta.labels.insert(*k, *v);
+            }
+            n
+        };
+        let in_tree_node = node(&[
+            (well_known::LABEL_ZONE_BETA, "z1"),
+            (well_known::LABEL_REGION_BETA, "r1"),
+        ]);
+        let csi_node_labels = node(&[
+            ("topology.ebs.csi.aws.com/zone", "z1"),
+            (well_known::LABEL_REGION, "r1"),
+        ]);
+        let mut migrated = CsiNode::default();
+        migrated
+            .meta
+            .annotations
+            .insert(well_known::ANN_MIGRATED_PLUGINS, AWS_EBS_PLUGIN);
+        let fits = |n: &Node, c: Option<&CsiNode>| bound_volume_fits_node(&pv, n, c).unwrap();
+        assert!(fits(&in_tree_node, None));
+        assert!(
+            fits(&in_tree_node, Some(&CsiNode::default())),
+            "not annotated"
+        );
+        assert!(!fits(&in_tree_node, Some(&migrated)));
+        assert!(fits(&csi_node_labels, Some(&migrated)));
+        assert!(!fits(&csi_node_labels, None));
+    }
+
+    #[test]
+    fn gce_handles_follow_the_zone_labels() {
+        let mut pv = volume(PvSource::Other("none".into()));
         let disk = InTreeDisk::GcePd {
             pd_name: "pd".into(),
             read_only: false,
         };
-        let handle = |pv: &PersistentVolume| translate_pv(pv, &disk).map(|t| t.handle);
-        assert_eq!(
-            handle(&pv).unwrap(),
-            "projects/UNSPECIFIED/zones/UNSPECIFIED/disks/pd"
-        );
-        pv.meta
-            .labels
-            .insert(well_known::LABEL_ZONE, "us-central1-a");
-        assert_eq!(
-            handle(&pv).unwrap(),
-            "projects/UNSPECIFIED/zones/us-central1-a/disks/pd"
-        );
-        pv.meta
-            .labels
-            .insert(well_known::LABEL_ZONE, "us-central1-a__us-central1-b");
-        assert_eq!(
-            handle(&pv).unwrap(),
-            "projects/UNSPECIFIED/regions/us-central1/disks/pd"
-        );
-        pv.meta
-            .labels
-            .insert(well_known::LABEL_ZONE, "us-central1-a__europe-west1-b");
-        assert_eq!(handle(&pv), None);
+        let cases = [
+            (
+                None,
+                Some("projects/UNSPECIFIED/zones/UNSPECIFIED/disks/pd"),
+            ),
+            (
+                Some("us-central1-a"),
+                Some("projects/UNSPECIFIED/zones/us-central1-a/disks/pd"),
+            ),
+            (
+                Some("us-central1-a__us-central1-b"),
+                Some("projects/UNSPECIFIED/regions/us-central1/disks/pd"),
+            ),
+            // Two regions: the translation fails and the volume is not counted.
+            (Some("us-central1-a__europe-west1-b"), None),
+        ];
+        for (zones, want) in cases {
+            if let Some(z) = zones {
+                pv.meta.labels.insert(well_known::LABEL_ZONE, z);
+            }
+            let got = translate_pv(&pv, &disk).map(|t| t.handle);
+            assert_eq!(got.as_deref(), want, "{zones:?}");
+        }
     }
 
     #[test]
