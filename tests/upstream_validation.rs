@@ -1190,3 +1190,87 @@ fn claim_class_may_be_set_once_from_nil() {
         "The PersistentVolumeClaim \"c\" is invalid: spec: Forbidden: spec is immutable after creation except resources.requests and volumeAttributesClassName for bound claims"
     );
 }
+
+// -------------------------------------------------------------------------------------
+// In-tree disks the scheduler reads (validateVolumeSource, ValidatePersistentVolumeSpec:
+// validateGCEPersistentDiskVolumeSource, validateAWSElasticBlockStoreVolumeSource,
+// validateISCSIVolumeSource, validateRBDVolumeSource, validateCinderVolumeSource,
+// validateAzureDisk, validatePortworxVolumeSource)
+
+#[test]
+fn in_tree_disk_fields() {
+    let volume = |source: &str| pod("p", &format!("  volumes:\n  - name: d\n    {source}\n"));
+    let cases = [
+        (
+            "gcePersistentDisk: {pdName: '', partition: 256}",
+            vec![
+                "doc 1: spec.volumes[0].gcePersistentDisk.pdName: Required value",
+                "doc 1: spec.volumes[0].gcePersistentDisk.partition: Invalid value: 256: must be between 1 and 255, inclusive",
+            ],
+        ),
+        (
+            "awsElasticBlockStore: {volumeID: '', partition: -1}",
+            vec![
+                "doc 1: spec.volumes[0].awsElasticBlockStore.volumeID: Required value",
+                "doc 1: spec.volumes[0].awsElasticBlockStore.partition: Invalid value: -1: must be between 1 and 255, inclusive",
+            ],
+        ),
+        (
+            "iscsi: {targetPortal: '', iqn: 'x.2016-12.server:target', lun: 256}",
+            vec![
+                "doc 1: spec.volumes[0].iscsi.targetPortal: Required value",
+                "doc 1: spec.volumes[0].iscsi.iqn: Invalid value: \"x.2016-12.server:target\": must be valid format starting with iqn, eui, or naa",
+                "doc 1: spec.volumes[0].iscsi.lun: Invalid value: 256: must be between 0 and 255, inclusive",
+            ],
+        ),
+        (
+            "iscsi: {targetPortal: '127.0.0.1:3260', iqn: '', lun: 0}",
+            vec!["doc 1: spec.volumes[0].iscsi.iqn: Required value"],
+        ),
+        (
+            "rbd: {monitors: [], image: ''}",
+            vec![
+                "doc 1: spec.volumes[0].rbd.monitors: Required value",
+                "doc 1: spec.volumes[0].rbd.image: Required value",
+            ],
+        ),
+        (
+            "cinder: {volumeID: ''}",
+            vec!["doc 1: spec.volumes[0].cinder.volumeID: Required value"],
+        ),
+        (
+            "azureDisk: {diskName: '', diskURI: ''}",
+            vec![
+                "doc 1: spec.volumes[0].azureDisk.diskName: Required value",
+                "doc 1: spec.volumes[0].azureDisk.diskURI: Required value",
+            ],
+        ),
+        (
+            "portworxVolume: {volumeID: ''}",
+            vec!["doc 1: spec.volumes[0].portworxVolume.volumeID: Required value"],
+        ),
+    ];
+    for (source, want) in cases {
+        assert_eq!(create_errors(&volume(source)), want, "{source}");
+    }
+    assert_accepted(&volume("gcePersistentDisk: {pdName: pd, partition: 0}"));
+    assert_accepted(&volume(
+        "iscsi: {targetPortal: '127.0.0.1:3260', iqn: 'iqn.2016-12.server:storage.target01', lun: 0}",
+    ));
+    // The same checks on a PV's source.
+    let disk_pv = |source: &str| {
+        pv(
+            "p",
+            &format!("  capacity: {{storage: 1Gi}}\n  accessModes: [ReadWriteOnce]\n  {source}\n"),
+        )
+    };
+    assert_eq!(
+        create_errors(&disk_pv("awsElasticBlockStore: {volumeID: ''}")),
+        ["doc 1: spec.awsElasticBlockStore.volumeID: Required value"]
+    );
+    assert_eq!(
+        create_errors(&disk_pv("gcePersistentDisk: {pdName: pd, partition: 300}")),
+        ["doc 1: spec.gcePersistentDisk.partition: Invalid value: 300: must be between 1 and 255, inclusive"]
+    );
+    assert_accepted(&disk_pv("cinder: {volumeID: v}"));
+}

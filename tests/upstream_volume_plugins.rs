@@ -509,8 +509,8 @@ mod volume_restrictions {
                 unschedulable(DISK_CONFLICT),
             ),
             (
-                "iscsi: {targetPortal: p, iqn: q, lun: 0, readOnly: true}",
-                "iscsi: {targetPortal: p, iqn: q, lun: 0, readOnly: true}",
+                "iscsi: {targetPortal: p, iqn: iqn.2016-12.server:t, lun: 0, readOnly: true}",
+                "iscsi: {targetPortal: p, iqn: iqn.2016-12.server:t, lun: 0, readOnly: true}",
                 Verdict::Passed,
             ),
             (

@@ -862,7 +862,10 @@ fn pv_from(pv: &core::PersistentVolume, cx: &mut Cx) -> PersistentVolume {
                 }
             }
             _ => match in_tree_disk_of_pv(name, &spec) {
-                Some(disk) => PvSource::InTree(Box::new(disk)),
+                Some(disk) => {
+                    pv_disk_errors(&spec, cx);
+                    PvSource::InTree(Box::new(disk))
+                }
                 None => PvSource::Other(name.to_string()),
             },
         });
@@ -1337,6 +1340,7 @@ fn pod_from(p: &core::Pod, cx: &mut Cx) -> Pod {
                 template: std::sync::Arc::new(template),
             }
         } else if let Some(disk) = in_tree_disk_of_volume(v) {
+            inline_disk_errors(&p, v, cx);
             PodVolumeSource::InTree(Box::new(disk))
         } else {
             PodVolumeSource::Other(volume_type_name(v).to_string())
@@ -1896,6 +1900,125 @@ fn in_tree_disk_of_volume(v: &core::Volume) -> Option<InTreeDisk> {
     } else {
         return None;
     })
+}
+
+/// `validateVolumeSource`'s checks of the in-tree disks the scheduler reads, for a pod's
+/// volume at `p` (the iSCSI name formats beyond their prefix are not checked).
+fn inline_disk_errors(p: &str, v: &core::Volume, cx: &mut Cx) {
+    if let Some(d) = &v.gce_persistent_disk {
+        gce_pd_errors(&child(p, "gcePersistentDisk"), d, cx);
+    }
+    if let Some(d) = &v.aws_elastic_block_store {
+        aws_ebs_errors(&child(p, "awsElasticBlockStore"), d, cx);
+    }
+    if let Some(d) = &v.iscsi {
+        let p = child(p, "iscsi");
+        if d.target_portal.is_empty() {
+            cx.err(FieldError::required(child(&p, "targetPortal"), ""));
+        }
+        if d.iqn.is_empty() {
+            cx.err(FieldError::required(child(&p, "iqn"), ""));
+        } else if !["iqn", "eui", "naa"].iter().any(|x| d.iqn.starts_with(x)) {
+            cx.err(FieldError::invalid(
+                child(&p, "iqn"),
+                &d.iqn,
+                "must be valid format starting with iqn, eui, or naa",
+            ));
+        }
+        if !(0..=255).contains(&d.lun) {
+            cx.err(FieldError::invalid_number(
+                child(&p, "lun"),
+                d.lun.into(),
+                "must be between 0 and 255, inclusive",
+            ));
+        }
+    }
+    if let Some(d) = &v.rbd {
+        let p = child(p, "rbd");
+        if d.monitors.is_empty() {
+            cx.err(FieldError::required(child(&p, "monitors"), ""));
+        }
+        if d.image.is_empty() {
+            cx.err(FieldError::required(child(&p, "image"), ""));
+        }
+    }
+    if let Some(d) = &v.cinder {
+        if d.volume_id.is_empty() {
+            cx.err(FieldError::required(child(p, "cinder.volumeID"), ""));
+        }
+    }
+    if let Some(d) = &v.azure_disk {
+        azure_disk_errors(&child(p, "azureDisk"), d, cx);
+    }
+    if let Some(d) = &v.portworx_volume {
+        if d.volume_id.is_empty() {
+            cx.err(FieldError::required(
+                child(p, "portworxVolume.volumeID"),
+                "",
+            ));
+        }
+    }
+}
+
+/// `ValidatePersistentVolumeSpec`'s checks of the migratable in-tree disks.
+fn pv_disk_errors(spec: &core::PersistentVolumeSpec, cx: &mut Cx) {
+    if let Some(d) = &spec.gce_persistent_disk {
+        gce_pd_errors("spec.gcePersistentDisk", d, cx);
+    }
+    if let Some(d) = &spec.aws_elastic_block_store {
+        aws_ebs_errors("spec.awsElasticBlockStore", d, cx);
+    }
+    if spec.cinder.as_ref().is_some_and(|d| d.volume_id.is_empty()) {
+        cx.err(FieldError::required("spec.cinder.volumeID", ""));
+    }
+    if spec
+        .portworx_volume
+        .as_ref()
+        .is_some_and(|d| d.volume_id.is_empty())
+    {
+        cx.err(FieldError::required("spec.portworxVolume.volumeID", ""));
+    }
+    if let Some(d) = &spec.azure_disk {
+        azure_disk_errors("spec.azureDisk", d, cx);
+    }
+}
+
+/// `validateGCEPersistentDiskVolumeSource`.
+fn gce_pd_errors(p: &str, d: &core::GCEPersistentDiskVolumeSource, cx: &mut Cx) {
+    if d.pd_name.is_empty() {
+        cx.err(FieldError::required(child(p, "pdName"), ""));
+    }
+    disk_partition_errors(p, d.partition, cx);
+}
+
+/// `validateAWSElasticBlockStoreVolumeSource`.
+fn aws_ebs_errors(p: &str, d: &core::AWSElasticBlockStoreVolumeSource, cx: &mut Cx) {
+    if d.volume_id.is_empty() {
+        cx.err(FieldError::required(child(p, "volumeID"), ""));
+    }
+    disk_partition_errors(p, d.partition, cx);
+}
+
+/// A GCE PD's or EBS volume's partition: 0 to 255, refused with upstream's
+/// `pdPartitionErrorMsg` (which says 1).
+fn disk_partition_errors(p: &str, partition: Option<i32>, cx: &mut Cx) {
+    if let Some(n) = partition.filter(|n| !(0..=255).contains(n)) {
+        cx.err(FieldError::invalid_number(
+            child(p, "partition"),
+            n.into(),
+            "must be between 1 and 255, inclusive",
+        ));
+    }
+}
+
+/// `validateAzureDisk`'s required fields.
+fn azure_disk_errors(p: &str, d: &core::AzureDiskVolumeSource, cx: &mut Cx) {
+    if d.disk_name.is_empty() {
+        cx.err(FieldError::required(child(p, "diskName"), ""));
+    }
+    if d.disk_uri.is_empty() {
+        cx.err(FieldError::required(child(p, "diskURI"), ""));
+    }
 }
 
 /// The migratable in-tree disk a PV's source names (`name` is its field).
