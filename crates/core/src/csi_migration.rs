@@ -102,36 +102,22 @@ pub struct Translated {
 /// migration can be on: `None` when the volume is never counted, `Err` with the
 /// translator's error (which fails NodeVolumeLimits' Filter where migration is on).
 pub fn translate_inline(disk: &InTreeDisk) -> Option<Result<Translated, String>> {
-    let plugin = plugin_of(disk)?;
-    let needs = migration_needs(plugin)?;
-    let driver = csi_driver_of(plugin)?;
-    let handle = match disk {
-        InTreeDisk::AwsEbs { volume_id } => match ebs_volume_id(volume_id) {
-            Ok(id) => id,
-            Err(e) => {
-                return Some(Err(format!(
-                    "failed to translate Kubernetes ID to EBS Volume ID {e}"
-                )))
-            }
-        },
-        InTreeDisk::GcePd { pd_name, .. } => gce_zonal_handle(UNSPECIFIED, pd_name),
-        InTreeDisk::AzureDisk { disk_uri } => disk_uri.clone(),
-        InTreeDisk::Cinder { volume_id } | InTreeDisk::Portworx { volume_id } => volume_id.clone(),
-        _ => return None,
-    };
-    Some(Ok(Translated {
-        driver,
-        handle,
-        needs,
-    }))
+    let needs = migration_needs(plugin_of(disk)?)?;
+    // An inline GCE PD has no zone labels: its handle names no zone.
+    Some(
+        translated_source(disk, "")?.map(|(driver, handle)| Translated {
+            driver,
+            handle,
+            needs,
+        }),
+    )
 }
 
 /// `TranslateInTreePVToCSI` for a PV's in-tree source, as NodeVolumeLimits counts it:
 /// `None` when the volume is not counted (not migratable, migration never on, or the
 /// translation fails).
 pub fn translate_pv(pv: &PersistentVolume, disk: &InTreeDisk) -> Option<Translated> {
-    let plugin = plugin_of(disk)?;
-    let needs = migration_needs(plugin)?;
+    let needs = migration_needs(plugin_of(disk)?)?;
     let (driver, handle) = translate_pv_source(pv, disk)?.ok()?;
     Some(Translated {
         driver,
@@ -141,10 +127,26 @@ pub fn translate_pv(pv: &PersistentVolume, disk: &InTreeDisk) -> Option<Translat
 }
 
 /// The CSI driver and volume handle `TranslateInTreePVToCSI` gives a PV of a plugin whose
-/// migration can be on, or the translator's error.
+/// migration can be on, or the translator's error. A GCE PD's handle names the zones of
+/// its zone label (beta first).
 fn translate_pv_source(
     pv: &PersistentVolume,
     disk: &InTreeDisk,
+) -> Option<Result<(&'static str, String), String>> {
+    let labels = &pv.meta.labels;
+    let zones = labels
+        .get(well_known::LABEL_ZONE_BETA)
+        .filter(|z| !z.is_empty())
+        .or_else(|| labels.get(well_known::LABEL_ZONE))
+        .unwrap_or("");
+    translated_source(disk, zones)
+}
+
+/// The CSI driver and volume handle of a migratable disk (`zones`: a GCE PD's zone label,
+/// `__`-separated, empty when it has none), or the translator's error.
+fn translated_source(
+    disk: &InTreeDisk,
+    zones: &str,
 ) -> Option<Result<(&'static str, String), String>> {
     let driver = csi_driver_of(plugin_of(disk)?)?;
     let handle = match disk {
@@ -157,12 +159,6 @@ fn translate_pv_source(
             }
         },
         InTreeDisk::GcePd { pd_name, .. } => {
-            let labels = &pv.meta.labels;
-            let zones = labels
-                .get(well_known::LABEL_ZONE_BETA)
-                .filter(|z| !z.is_empty())
-                .or_else(|| labels.get(well_known::LABEL_ZONE))
-                .unwrap_or("");
             let zones: Vec<&str> = zones.split(MULTI_ZONE_DELIMITER).collect();
             match zones.as_slice() {
                 [""] => gce_zonal_handle(UNSPECIFIED, pd_name),
